@@ -1,0 +1,126 @@
+package gemm
+
+// Register tile and cache block sizes. The micro-kernel computes an mr×nr tile
+// of C from an mr-row panel of packed A and an nr-column panel of packed B.
+// kcMax bounds the depth of one pass so that a B micro-panel (kc·nr floats,
+// 24 KiB at kc=384) stays in L1 while A panels stream from L2; mcMax·kcMax
+// floats of A (about 180 KiB) sit in L2; ncMax bounds the packed B block.
+const (
+	mr    = 6
+	nr    = 16
+	kcMax = 384
+	mcMax = 120
+	ncMax = 2048
+)
+
+// Beta modes of the micro-kernel: how the computed tile T meets C.
+const (
+	modeStore = 0 // C = T (beta == 0; C is not read)
+	modeAdd   = 1 // C = T + C (beta == 1, or a later pass over k)
+	modeScale = 2 // C = T + beta·C
+)
+
+func betaMode(beta float32) int {
+	switch beta {
+	case 0:
+		return modeStore
+	case 1:
+		return modeAdd
+	}
+	return modeScale
+}
+
+// workspace holds the packing buffers of one goroutine. It grows to the
+// largest problem seen and is then reused.
+type workspace struct {
+	apack []float32
+	bpack []float32
+}
+
+func grow(buf []float32, n int) []float32 {
+	if cap(buf) < n {
+		return make([]float32, n)
+	}
+	return buf[:n]
+}
+
+// gemmBlocked computes p serially with packing and the micro-kernel selected
+// by useAsm.
+func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
+	m, n, k := p.m, p.n, p.k
+	// Split k into equal passes no deeper than kcMax, so that a k of 400 runs
+	// as 2×200 rather than 384+16.
+	passes := (k + kcMax - 1) / kcMax
+	kcb := (k + passes - 1) / passes
+	mcb := min(mcMax, roundUp(m, mr))
+	ncb := min(ncMax, roundUp(n, nr))
+	ws.apack = grow(ws.apack, mcb*kcb)
+	ws.bpack = grow(ws.bpack, ncb*kcb)
+	var tile [mr * nr]float32
+
+	for jc := 0; jc < n; jc += ncb {
+		nc := min(ncb, n-jc)
+		for pc := 0; pc < k; pc += kcb {
+			kc := min(kcb, k-pc)
+			beta, mode := p.beta, betaMode(p.beta)
+			if pc > 0 {
+				beta, mode = 1, modeAdd
+			}
+			packB(ws.bpack, p, pc, kc, jc, nc)
+			for ic := 0; ic < m; ic += mcb {
+				mc := min(mcb, m-ic)
+				packA(ws.apack, p, ic, mc, pc, kc)
+				for jr := 0; jr < nc; jr += nr {
+					bp := ws.bpack[jr*kc : (jr+nr)*kc]
+					cols := min(nr, nc-jr)
+					for ir := 0; ir < mc; ir += mr {
+						ap := ws.apack[ir*kc : (ir+mr)*kc]
+						rows := min(mr, mc-ir)
+						off := (ic+ir)*p.ldc + jc + jr
+						if rows == mr && cols == nr {
+							kernel(useAsm, kc, ap, bp, p.c[off:off+(mr-1)*p.ldc+nr], p.ldc, beta, mode)
+							continue
+						}
+						kernel(useAsm, kc, ap, bp, tile[:], nr, 0, modeStore)
+						mergeTile(&tile, rows, cols, p.c[off:], p.ldc, beta, mode)
+					}
+				}
+			}
+		}
+	}
+}
+
+// kernel runs one micro-kernel call: the mr×nr tile at c (row stride ldc)
+// meets the product of the packed panels ap (kc·mr) and bp (kc·nr) as mode says.
+func kernel(useAsm bool, kc int, ap, bp, c []float32, ldc int, beta float32, mode int) {
+	if useAsm {
+		_ = ap[kc*mr-1]
+		_ = bp[kc*nr-1]
+		_ = c[(mr-1)*ldc+nr-1]
+		kernel6x16(kc, &ap[0], &bp[0], &c[0], ldc, beta, mode)
+		return
+	}
+	kernelGeneric(kc, ap, bp, c, ldc, beta, mode)
+}
+
+// mergeTile writes the top-left rows×cols of a computed tile into C.
+func mergeTile(t *[mr * nr]float32, rows, cols int, c []float32, ldc int, beta float32, mode int) {
+	for i := range rows {
+		src := t[i*nr : i*nr+cols]
+		dst := c[i*ldc : i*ldc+cols]
+		switch mode {
+		case modeStore:
+			copy(dst, src)
+		case modeAdd:
+			for j, v := range src {
+				dst[j] += v
+			}
+		default:
+			for j, v := range src {
+				dst[j] = v + beta*dst[j]
+			}
+		}
+	}
+}
+
+func roundUp(x, to int) int { return (x + to - 1) / to * to }

@@ -1,0 +1,271 @@
+package gemm
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync"
+	"testing"
+)
+
+// withAsm runs f with the assembly kernel on or off and restores the choice.
+func withAsm(on bool, f func()) {
+	saved := useAsm
+	useAsm = on
+	defer func() { useAsm = saved }()
+	f()
+}
+
+// kernels lists the dispatch paths this machine can run.
+func kernels() []bool {
+	if hasAsm {
+		return []bool{false, true}
+	}
+	return []bool{false}
+}
+
+func kernelName(asm bool) string {
+	if asm {
+		return "avx2"
+	}
+	return "generic"
+}
+
+// naive is the reference: a triple loop with float64 accumulation that reads
+// C only when beta is non-zero.
+func naive(tA, tB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	for i := range m {
+		for j := range n {
+			var s float64
+			for q := range k {
+				var av, bv float32
+				if tA {
+					av = a[q*lda+i]
+				} else {
+					av = a[i*lda+q]
+				}
+				if tB {
+					bv = b[j*ldb+q]
+				} else {
+					bv = b[q*ldb+j]
+				}
+				s += float64(av) * float64(bv)
+			}
+			v := float64(alpha) * s
+			if beta != 0 {
+				v += float64(beta) * float64(c[i*ldc+j])
+			}
+			c[i*ldc+j] = float32(v)
+		}
+	}
+}
+
+func randSlice(rnd *rand.Rand, n int) []float32 {
+	s := make([]float32, n)
+	for i := range s {
+		s[i] = rnd.Float32()*2 - 1
+	}
+	return s
+}
+
+type shape struct {
+	tA, tB      bool
+	m, n, k     int
+	alpha, beta float32
+	padA, padB  int // extra row stride beyond the minimum
+	padC        int
+	garbageC    bool // fill C with NaN (only meaningful with beta == 0)
+}
+
+func (s shape) String() string {
+	return fmt.Sprintf("tA=%v,tB=%v,m=%d,n=%d,k=%d,alpha=%g,beta=%g,pad=%d/%d/%d",
+		s.tA, s.tB, s.m, s.n, s.k, s.alpha, s.beta, s.padA, s.padB, s.padC)
+}
+
+// check runs Sgemm on s and compares it with naive. Elements of A and B are
+// in [-1, 1), so each product is below 1 in magnitude and float32 rounding of
+// a k-term sum stays well under k·2⁻²⁰; the tolerance allows that plus slack.
+func check(t *testing.T, rnd *rand.Rand, s shape) {
+	t.Helper()
+	ar, ac := s.m, s.k
+	if s.tA {
+		ar, ac = s.k, s.m
+	}
+	br, bc := s.k, s.n
+	if s.tB {
+		br, bc = s.n, s.k
+	}
+	lda := max(1, ac) + s.padA
+	ldb := max(1, bc) + s.padB
+	ldc := max(1, s.n) + s.padC
+	a := randSlice(rnd, max(0, (ar-1)*lda+ac))
+	b := randSlice(rnd, max(0, (br-1)*ldb+bc))
+	c := randSlice(rnd, max(0, (s.m-1)*ldc+s.n))
+	if s.garbageC {
+		for i := range c {
+			c[i] = float32(math.NaN())
+		}
+	}
+	want := append([]float32(nil), c...)
+	naive(s.tA, s.tB, s.m, s.n, s.k, s.alpha, a, lda, b, ldb, s.beta, want, ldc)
+	got := append([]float32(nil), c...)
+	Sgemm(s.tA, s.tB, s.m, s.n, s.k, s.alpha, a, lda, b, ldb, s.beta, got, ldc)
+
+	tol := 1e-5 * float64(s.k+4)
+	for i := range got {
+		row, col := i/ldc, i%ldc
+		if col >= s.n || row >= s.m {
+			// Padding between rows must be left alone.
+			if math.Float32bits(got[i]) != math.Float32bits(c[i]) {
+				t.Fatalf("%v: padding c[%d] changed from %v to %v", s, i, c[i], got[i])
+			}
+			continue
+		}
+		if d := math.Abs(float64(got[i] - want[i])); !(d <= tol) {
+			t.Fatalf("%v: c[%d][%d] = %v, want %v", s, row, col, got[i], want[i])
+		}
+	}
+}
+
+func TestSgemmSizes(t *testing.T) {
+	sizes := []int{0, 1, 2, 3, 5, 7, 8, 9, 15, 16, 17, 31, 33, 100, 129}
+	if testing.Short() || raceEnabled {
+		sizes = []int{0, 1, 3, 7, 16, 17, 33, 100}
+	}
+	for _, asm := range kernels() {
+		t.Run(kernelName(asm), func(t *testing.T) {
+			withAsm(asm, func() {
+				rnd := rand.New(rand.NewPCG(1, 2))
+				for _, tA := range []bool{false, true} {
+					for _, tB := range []bool{false, true} {
+						for _, m := range sizes {
+							for _, n := range sizes {
+								for _, k := range sizes {
+									check(t, rnd, shape{tA: tA, tB: tB, m: m, n: n, k: k, alpha: 1, beta: 0, garbageC: true})
+								}
+							}
+						}
+					}
+				}
+			})
+		})
+	}
+}
+
+func TestSgemmAlphaBetaStrides(t *testing.T) {
+	// Sizes straddle the tile (6×16) and block (kcMax, mcMax) edges.
+	dims := [][3]int{{1, 1, 1}, {5, 17, 9}, {13, 31, 400}, {100, 100, 784}, {129, 33, 385}, {7, 200, 2}, {250, 20, 50}}
+	for _, asm := range kernels() {
+		t.Run(kernelName(asm), func(t *testing.T) {
+			withAsm(asm, func() {
+				rnd := rand.New(rand.NewPCG(3, 4))
+				for _, d := range dims {
+					for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 0}, {2, 0.5}, {0, 0}, {0, 1}, {0, -2}, {1.5, -1}} {
+						for tAB := range 4 {
+							s := shape{
+								tA: tAB&1 != 0, tB: tAB&2 != 0,
+								m: d[0], n: d[1], k: d[2],
+								alpha: ab[0], beta: ab[1],
+								padA: 3, padB: 5, padC: 7,
+							}
+							check(t, rnd, s)
+							s.padA, s.padB, s.padC = 0, 0, 0
+							check(t, rnd, s)
+						}
+					}
+				}
+			})
+		})
+	}
+}
+
+// TestSgemmBetaZeroOverwritesNaN checks the BLAS rule that beta = 0 means C
+// is not read, including when alpha or k is zero.
+func TestSgemmBetaZeroOverwritesNaN(t *testing.T) {
+	for _, asm := range kernels() {
+		withAsm(asm, func() {
+			rnd := rand.New(rand.NewPCG(5, 6))
+			for _, k := range []int{0, 1, 50} {
+				for _, alpha := range []float32{0, 1} {
+					check(t, rnd, shape{m: 20, n: 40, k: k, alpha: alpha, beta: 0, padC: 2, garbageC: true})
+				}
+			}
+		})
+	}
+}
+
+// TestSgemmParallel runs shapes big enough to be split across goroutines,
+// along both rows and columns, from several goroutines at once so that the
+// race detector sees the worker pool under contention.
+func TestSgemmParallel(t *testing.T) {
+	shapes := []shape{
+		{m: 100, n: 100, k: 784, alpha: 1},           // rows
+		{m: 100, n: 784, k: 100, alpha: 1, tB: true}, // columns
+		{m: 784, n: 100, k: 100, alpha: 1, tA: true}, // rows
+		{m: 37, n: 301, k: 129, alpha: 0.5, beta: 2}, // columns, ragged
+		{m: 301, n: 37, k: 129, alpha: 0.5, beta: 1}, // rows, ragged
+	}
+	for _, asm := range kernels() {
+		withAsm(asm, func() {
+			var wg sync.WaitGroup
+			for g := range 3 {
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					rnd := rand.New(rand.NewPCG(7, uint64(g)))
+					for _, s := range shapes {
+						check(t, rnd, s)
+					}
+				}()
+			}
+			wg.Wait()
+		})
+	}
+}
+
+func TestSgemmNoAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("allocation counts are not meaningful under the race detector")
+	}
+	rnd := rand.New(rand.NewPCG(8, 9))
+	for _, sh := range [][3]int{{1, 100, 784}, {100, 100, 784}, {784, 100, 100}, {100, 784, 100}, {100, 10, 100}} {
+		m, n, k := sh[0], sh[1], sh[2]
+		a := randSlice(rnd, m*k)
+		b := randSlice(rnd, k*n)
+		c := make([]float32, m*n)
+		for _, asm := range kernels() {
+			withAsm(asm, func() {
+				f := func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) }
+				f() // warm up: grow the buffers, start the workers
+				if got := testing.AllocsPerRun(20, f); got != 0 {
+					t.Errorf("%s %v: %v allocations per call, want 0", kernelName(asm), sh, got)
+				}
+			})
+		}
+	}
+}
+
+func TestSgemmPanics(t *testing.T) {
+	a := make([]float32, 6)
+	for _, tc := range []struct {
+		name string
+		f    func()
+		want string
+	}{
+		{"m<0", func() { Sgemm(false, false, -1, 1, 1, 1, a, 1, a, 1, 0, a, 1) }, errMLT0},
+		{"lda", func() { Sgemm(false, false, 2, 3, 3, 1, a, 2, a, 3, 0, a, 3) }, errLdA},
+		{"ldb", func() { Sgemm(false, true, 2, 3, 3, 1, a, 3, a, 2, 0, a, 3) }, errLdB},
+		{"ldc", func() { Sgemm(false, false, 2, 3, 1, 1, a, 1, a, 3, 0, a, 2) }, errLdC},
+		{"shortA", func() { Sgemm(false, false, 3, 1, 3, 1, a, 3, a, 1, 0, a, 1) }, errShortA},
+		{"shortC", func() { Sgemm(false, false, 2, 4, 1, 1, a, 1, a, 4, 0, a, 4) }, errShortC},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			defer func() {
+				if r := recover(); r != tc.want {
+					t.Errorf("panic %v, want %q", r, tc.want)
+				}
+			}()
+			tc.f()
+		})
+	}
+}

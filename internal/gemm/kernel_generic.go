@@ -1,0 +1,35 @@
+package gemm
+
+// kernelGeneric is the portable micro-kernel and the reference for the
+// assembly one: the mr×nr tile ap·bp meets C at c as mode says.
+func kernelGeneric(kc int, ap, bp, c []float32, ldc int, beta float32, mode int) {
+	var acc [mr * nr]float32
+	ap = ap[:kc*mr]
+	bp = bp[:kc*nr]
+	for q := range kc {
+		b := (*[nr]float32)(bp[q*nr:])
+		a := (*[mr]float32)(ap[q*mr:])
+		for i, ai := range a {
+			row := (*[nr]float32)(acc[i*nr:])
+			for j, bj := range b {
+				row[j] += ai * bj
+			}
+		}
+	}
+	for i := range mr {
+		dst := c[i*ldc : i*ldc+nr]
+		src := acc[i*nr : i*nr+nr]
+		switch mode {
+		case modeStore:
+			copy(dst, src)
+		case modeAdd:
+			for j, v := range src {
+				dst[j] += v
+			}
+		default:
+			for j, v := range src {
+				dst[j] = v + beta*dst[j]
+			}
+		}
+	}
+}

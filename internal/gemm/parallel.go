@@ -1,0 +1,155 @@
+package gemm
+
+import (
+	"runtime"
+	"sync"
+)
+
+// useAsm selects the assembly micro-kernel. Tests turn it off to exercise the
+// portable kernel in the same run; it is read once per call.
+var useAsm = hasAsm
+
+// minParallelFlops is the work below which a product runs on the calling
+// goroutine alone: waking a worker costs a few microseconds, about the time
+// one core needs for this many flops.
+const minParallelFlops = 1 << 20
+
+// job carries one call through the worker pool: the problem, how it is split
+// and one workspace per part. Jobs are recycled through jobs so that a call
+// allocates nothing once the buffers have grown.
+type job struct {
+	p      problem
+	asm    bool
+	parts  int
+	splitM bool // split rows of C across parts; otherwise columns
+	ws     []workspace
+	wg     sync.WaitGroup
+}
+
+var jobs = make(chan *job, 16)
+
+func getJob() *job {
+	select {
+	case j := <-jobs:
+		return j
+	default:
+		return new(job)
+	}
+}
+
+func putJob(j *job) {
+	j.p = problem{} // drop references to the caller's matrices
+	select {
+	case jobs <- j:
+	default:
+	}
+}
+
+// task asks a worker to compute one part of a job.
+type task struct {
+	j    *job
+	part int
+}
+
+var (
+	tasks     = make(chan task)
+	workersMu sync.Mutex
+	workers   int
+)
+
+// ensureWorkers starts pool goroutines until there are at least n. They live
+// for the rest of the process and idle on a channel receive.
+func ensureWorkers(n int) {
+	workersMu.Lock()
+	for workers < n {
+		go worker()
+		workers++
+	}
+	workersMu.Unlock()
+}
+
+func worker() {
+	for t := range tasks {
+		t.j.runPart(t.part)
+		t.j.wg.Done()
+	}
+}
+
+// run computes p, splitting it across goroutines when it is large enough.
+func run(p problem) {
+	j := getJob()
+	j.p = p
+	j.asm = useAsm
+	j.plan(runtime.GOMAXPROCS(0))
+	if len(j.ws) < j.parts {
+		j.ws = append(j.ws, make([]workspace, j.parts-len(j.ws))...)
+	}
+	if j.parts > 1 {
+		ensureWorkers(j.parts - 1)
+		j.wg.Add(j.parts - 1)
+		for part := 1; part < j.parts; part++ {
+			tasks <- task{j, part}
+		}
+	}
+	j.runPart(0)
+	j.wg.Wait()
+	putJob(j)
+}
+
+// plan chooses the number of parts and the dimension to split. Splitting
+// rows makes every part pack all of op(B) (k·n floats); splitting columns
+// makes every part pack all of op(A) (m·k). Rows are preferred unless C is
+// clearly wider than tall, as they divide into finer (mr-row) pieces.
+func (j *job) plan(procs int) {
+	p := &j.p
+	j.parts = 1
+	if procs < 2 || 2*float64(p.m)*float64(p.n)*float64(p.k) < minParallelFlops {
+		return
+	}
+	j.splitM = p.n < 2*p.m
+	tiles := (p.n + nr - 1) / nr
+	if j.splitM {
+		tiles = (p.m + mr - 1) / mr
+	}
+	j.parts = min(procs, tiles)
+}
+
+// runPart computes part of the job's rows (or columns) of C: a contiguous run
+// of whole tiles, the same number (±1) for each part.
+func (j *job) runPart(part int) {
+	p := j.p
+	if j.parts > 1 {
+		step := nr
+		if j.splitM {
+			step = mr
+		}
+		dim := p.n
+		if j.splitM {
+			dim = p.m
+		}
+		tiles := (dim + step - 1) / step
+		lo := min(dim, tiles*part/j.parts*step)
+		hi := min(dim, tiles*(part+1)/j.parts*step)
+		if lo >= hi {
+			return
+		}
+		if j.splitM {
+			p.m = hi - lo
+			if p.transA {
+				p.a = p.a[lo:]
+			} else {
+				p.a = p.a[lo*p.lda:]
+			}
+			p.c = p.c[lo*p.ldc:]
+		} else {
+			p.n = hi - lo
+			if p.transB {
+				p.b = p.b[lo*p.ldb:]
+			} else {
+				p.b = p.b[lo:]
+			}
+			p.c = p.c[lo:]
+		}
+	}
+	gemmBlocked(&j.ws[part], &p, j.asm)
+}
