@@ -1,0 +1,220 @@
+// Package safetensors reads and writes the safetensors format
+// (https://huggingface.co/docs/safetensors, format spec in the
+// huggingface/safetensors README): an 8-byte little-endian header length N,
+// N bytes of JSON mapping tensor names to {dtype, shape, data_offsets} plus
+// an optional "__metadata__" string map, then the raw little-endian data.
+//
+// It is written here, not imported, because the optimizer package must stay
+// free of outside dependencies and saves its state in this format; the
+// format is one page, and Read validates everything a hostile file could
+// get wrong (offsets, overlaps, sizes, dtypes) before touching the data.
+package safetensors
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"sort"
+)
+
+// Tensor is one named tensor. Data holds its elements, little-endian.
+type Tensor struct {
+	Name  string
+	DType string // "F32", "F64", "I64", "U8", ...
+	Shape []int
+	Data  []byte
+}
+
+// dtypeSize is the byte size of the element types this package accepts.
+var dtypeSize = map[string]int{
+	"BOOL": 1, "U8": 1, "I8": 1, "F16": 2, "BF16": 2, "I16": 2, "U16": 2,
+	"F32": 4, "I32": 4, "U32": 4, "F64": 8, "I64": 8, "U64": 8,
+}
+
+// MaxHeader is the largest header Read accepts (the reference
+// implementation's limit is 100 MB).
+const MaxHeader = 100 << 20
+
+type entry struct {
+	DType       string   `json:"dtype"`
+	Shape       []int    `json:"shape"`
+	DataOffsets [2]int64 `json:"data_offsets"`
+}
+
+// Encode writes tensors (in the given order) and metadata.
+func Encode(w io.Writer, tensors []Tensor, meta map[string]string) error {
+	header := map[string]any{}
+	if len(meta) > 0 {
+		header["__metadata__"] = meta
+	}
+	var off int64
+	for _, t := range tensors {
+		if err := checkTensor(t.Name, t.DType, t.Shape, int64(len(t.Data))); err != nil {
+			return err
+		}
+		if _, dup := header[t.Name]; dup {
+			return fmt.Errorf("safetensors: tensor name %q appears twice", t.Name)
+		}
+		header[t.Name] = entry{DType: t.DType, Shape: nonNil(t.Shape), DataOffsets: [2]int64{off, off + int64(len(t.Data))}}
+		off += int64(len(t.Data))
+	}
+	h, err := json.Marshal(header)
+	if err != nil {
+		return err
+	}
+	for len(h)%8 != 0 { // pad with spaces so the data is 8-byte aligned
+		h = append(h, ' ')
+	}
+	var n [8]byte
+	binary.LittleEndian.PutUint64(n[:], uint64(len(h)))
+	if _, err := w.Write(n[:]); err != nil {
+		return err
+	}
+	if _, err := w.Write(h); err != nil {
+		return err
+	}
+	for _, t := range tensors {
+		if _, err := w.Write(t.Data); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func nonNil(s []int) []int {
+	if s == nil {
+		return []int{}
+	}
+	return s
+}
+
+func checkTensor(name, dtype string, shape []int, nbytes int64) error {
+	if name == "" || name == "__metadata__" {
+		return fmt.Errorf("safetensors: invalid tensor name %q", name)
+	}
+	size, ok := dtypeSize[dtype]
+	if !ok {
+		return fmt.Errorf("safetensors: tensor %q: unknown dtype %q", name, dtype)
+	}
+	elems := int64(1)
+	for _, d := range shape {
+		if d < 0 {
+			return fmt.Errorf("safetensors: tensor %q: negative dimension %d", name, d)
+		}
+		if d != 0 && elems > math.MaxInt64/int64(size)/int64(d) {
+			return fmt.Errorf("safetensors: tensor %q: shape %v too large", name, shape)
+		}
+		elems *= int64(d)
+	}
+	if elems*int64(size) != nbytes {
+		return fmt.Errorf("safetensors: tensor %q: shape %v of %s needs %d bytes, has %d", name, shape, dtype, elems*int64(size), nbytes)
+	}
+	return nil
+}
+
+// Decode parses a whole safetensors file held in data. The returned
+// tensors alias data and are sorted by data offset.
+func Decode(data []byte) ([]Tensor, map[string]string, error) {
+	if len(data) < 8 {
+		return nil, nil, fmt.Errorf("safetensors: file is %d bytes, shorter than the 8-byte header length", len(data))
+	}
+	n := binary.LittleEndian.Uint64(data[:8])
+	if n > MaxHeader || n > uint64(len(data)-8) {
+		return nil, nil, fmt.Errorf("safetensors: header length %d exceeds the file (%d bytes) or the limit", n, len(data))
+	}
+	hdr, body := data[8:8+n], data[8+n:]
+	var raw map[string]json.RawMessage
+	dec := json.NewDecoder(bytes.NewReader(hdr))
+	if err := dec.Decode(&raw); err != nil {
+		return nil, nil, fmt.Errorf("safetensors: bad header JSON: %v", err)
+	}
+	if raw == nil {
+		return nil, nil, errors.New("safetensors: header is not a JSON object")
+	}
+	var meta map[string]string
+	type placed struct {
+		t     Tensor
+		begin int64
+	}
+	var all []placed
+	for name, msg := range raw {
+		if name == "__metadata__" {
+			if err := json.Unmarshal(msg, &meta); err != nil {
+				return nil, nil, fmt.Errorf("safetensors: bad __metadata__: %v", err)
+			}
+			continue
+		}
+		var e entry
+		d := json.NewDecoder(bytes.NewReader(msg))
+		d.DisallowUnknownFields()
+		if err := d.Decode(&e); err != nil {
+			return nil, nil, fmt.Errorf("safetensors: tensor %q: bad entry: %v", name, err)
+		}
+		b, end := e.DataOffsets[0], e.DataOffsets[1]
+		if b < 0 || end < b || end > int64(len(body)) {
+			return nil, nil, fmt.Errorf("safetensors: tensor %q: data offsets [%d, %d] outside the %d data bytes", name, b, end, len(body))
+		}
+		if err := checkTensor(name, e.DType, e.Shape, end-b); err != nil {
+			return nil, nil, err
+		}
+		all = append(all, placed{Tensor{Name: name, DType: e.DType, Shape: e.Shape, Data: body[b:end:end]}, b})
+	}
+	// The data must be covered exactly, without holes or overlaps.
+	sort.Slice(all, func(i, j int) bool {
+		if all[i].begin != all[j].begin {
+			return all[i].begin < all[j].begin
+		}
+		return len(all[i].t.Data) < len(all[j].t.Data) // empty tensors first
+	})
+	out := make([]Tensor, len(all))
+	var pos int64
+	for i, p := range all {
+		if p.begin != pos {
+			return nil, nil, fmt.Errorf("safetensors: tensor %q starts at byte %d, want %d (holes or overlaps in the data)", p.t.Name, p.begin, pos)
+		}
+		pos += int64(len(p.t.Data))
+		out[i] = p.t
+	}
+	if pos != int64(len(body)) {
+		return nil, nil, fmt.Errorf("safetensors: %d data bytes but the tensors cover %d", len(body), pos)
+	}
+	return out, meta, nil
+}
+
+// Float32s returns the little-endian bytes of v.
+func Float32s(v []float32) []byte {
+	b := make([]byte, 4*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
+	}
+	return b
+}
+
+// Float64s returns the little-endian bytes of v.
+func Float64s(v []float64) []byte {
+	b := make([]byte, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
+	}
+	return b
+}
+
+// ToFloat32s decodes little-endian float32 data into dst, whose length must
+// be len(data)/4.
+func ToFloat32s(dst []float32, data []byte) {
+	for i := range dst {
+		dst[i] = math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:]))
+	}
+}
+
+// ToFloat64s decodes little-endian float64 data into dst, whose length must
+// be len(data)/8.
+func ToFloat64s(dst []float64, data []byte) {
+	for i := range dst {
+		dst[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
+	}
+}

@@ -1,0 +1,625 @@
+package optim
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Hyper is the hyperparameters of one method: SGD, Momentum, Adagrad,
+// RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta or Lion. Each is a
+// plain value; its DefaultX constructor gives torch.optim's defaults, and
+// the zero value of a field means zero (never "use the default").
+//
+// The set is closed: the methods' update rules live in this package.
+type Hyper interface {
+	// Method is the method's name as the CLI spells it, e.g. "adam".
+	Method() string
+	// LearningRate is the lr hyperparameter.
+	LearningRate() float64
+	// Validate reports the first invalid hyperparameter, naming the
+	// option, its value and what is allowed.
+	Validate() error
+	// String is the spec of the hyperparameters, NAME:key=value,...,
+	// listing only the keys that differ from the defaults. ParseSpec
+	// reads it back.
+	String() string
+
+	withLR(lr float64) Hyper
+	table() []field
+}
+
+// fieldKind says how a hyperparameter is written in a spec.
+type fieldKind int
+
+const (
+	kindNum fieldKind = iota
+	kindBool
+	kindEnum
+)
+
+// field is one hyperparameter: its spec key, where it lives, and what values
+// are allowed. One table per method drives parsing, validation, printing and
+// saving, so the four can never disagree.
+type field struct {
+	key     string
+	kind    fieldKind
+	num     *float64
+	flag    *bool
+	enum    *string
+	allowed []string           // kindEnum: the allowed values
+	check   func(float64) bool // kindNum: nil means any finite number
+	want    string             // kindNum: what check allows, in words
+	doc     string             // one line for explain and docs
+}
+
+func num(key string, p *float64, check func(float64) bool, want, doc string) field {
+	return field{key: key, kind: kindNum, num: p, check: check, want: want, doc: doc}
+}
+
+func boolean(key string, p *bool, doc string) field {
+	return field{key: key, kind: kindBool, flag: p, doc: doc}
+}
+
+func enum(key string, p *string, allowed []string, doc string) field {
+	return field{key: key, kind: kindEnum, enum: p, allowed: allowed, doc: doc}
+}
+
+func nonNeg(v float64) bool     { return v >= 0 }
+func unitOpen(v float64) bool   { return v >= 0 && v < 1 }
+func unitClosed(v float64) bool { return v >= 0 && v <= 1 }
+
+const (
+	wantNonNeg     = "a finite number ≥ 0"
+	wantUnitOpen   = "a number in [0, 1)"
+	wantUnitClosed = "a number in [0, 1]"
+	wantFinite     = "a finite number"
+)
+
+// Variants of a method's update rule.
+const (
+	// VariantTorch is the method as torch.optim and its paper define it.
+	VariantTorch = "torch"
+	// VariantNote is the method exactly as the study note's code writes it
+	// (see the package documentation for where the two differ).
+	VariantNote = "note"
+)
+
+var variants = []string{VariantTorch, VariantNote}
+
+func lrField(p *float64) field {
+	return num("lr", p, nonNeg, wantNonNeg, "learning rate")
+}
+func wdField(p *float64) field {
+	return num("weight_decay", p, nonNeg, wantNonNeg, "L2 penalty added to the gradient: g ← g + weight_decay·w")
+}
+func maxField(p *bool) field {
+	return boolean("maximize", p, "maximize the objective instead of minimizing it (negates the gradient)")
+}
+func epsField(p *float64) field {
+	return num("eps", p, nonNeg, wantNonNeg, "term added for numerical stability")
+}
+func beta1Field(p *float64) field {
+	return num("beta1", p, unitOpen, wantUnitOpen, "decay rate of the first-moment (mean) estimate")
+}
+func beta2Field(p *float64) field {
+	return num("beta2", p, unitOpen, wantUnitOpen, "decay rate of the second-moment (uncentered variance) estimate")
+}
+
+// validate checks every field of a table, then returns nil or the first
+// error, which names the method, the option, its value and what is allowed.
+func validate(method string, tab []field) error {
+	for _, f := range tab {
+		switch f.kind {
+		case kindNum:
+			v := *f.num
+			ok := !math.IsNaN(v) && !math.IsInf(v, 0)
+			if ok && f.check != nil {
+				ok = f.check(v)
+			}
+			if !ok {
+				want := f.want
+				if want == "" {
+					want = wantFinite
+				}
+				return fmt.Errorf("%s: invalid %s=%s: want %s", method, f.key, formatNum(v), want)
+			}
+		case kindEnum:
+			if !contains(f.allowed, *f.enum) {
+				return fmt.Errorf("%s: invalid %s=%q: want one of %s", method, f.key, *f.enum, strings.Join(f.allowed, ", "))
+			}
+		}
+	}
+	return nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// formatNum writes a float64 so that strconv.ParseFloat reads back the same value.
+func formatNum(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
+
+// fieldValue is the spec text of a field's current value.
+func fieldValue(f field) string {
+	switch f.kind {
+	case kindNum:
+		return formatNum(*f.num)
+	case kindBool:
+		return strconv.FormatBool(*f.flag)
+	default:
+		return *f.enum
+	}
+}
+
+// specString writes NAME:key=value,... listing the fields of tab whose
+// values differ from those of def (the method's defaults).
+func specString(method string, tab, def []field) string {
+	var b strings.Builder
+	b.WriteString(method)
+	sep := byte(':')
+	for i, f := range tab {
+		v := fieldValue(f)
+		if v == fieldValue(def[i]) {
+			continue
+		}
+		b.WriteByte(sep)
+		sep = ','
+		b.WriteString(f.key)
+		b.WriteByte('=')
+		b.WriteString(v)
+	}
+	return b.String()
+}
+
+// SGD is stochastic gradient descent with optional momentum, as
+// torch.optim.SGD. With Momentum = 0 it is plain gradient descent,
+// w ← w − lr·g; which examples the gradient comes from (all, one, or a
+// mini-batch) is the training loop's business, not the optimizer's.
+type SGD struct {
+	LR          float64 // learning rate (torch 2.x default 0.001; torch 1.13 requires it)
+	Momentum    float64 // momentum factor μ ≥ 0
+	Dampening   float64 // dampening of the gradient in the momentum buffer, in [0, 1]
+	WeightDecay float64 // L2 penalty ≥ 0
+	Nesterov    bool    // Nesterov momentum (needs Momentum > 0 and Dampening = 0)
+	Maximize    bool
+}
+
+// DefaultSGD returns torch.optim.SGD's defaults.
+func DefaultSGD() SGD { return SGD{LR: 0.001} }
+
+func (h *SGD) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		num("momentum", &h.Momentum, nonNeg, wantNonNeg, "momentum factor μ"),
+		num("dampening", &h.Dampening, unitClosed, wantUnitClosed, "dampening of the gradient in the momentum buffer"),
+		wdField(&h.WeightDecay),
+		boolean("nesterov", &h.Nesterov, "use Nesterov momentum"),
+		maxField(&h.Maximize),
+	}
+}
+
+func (h SGD) Method() string          { return "sgd" }
+func (h SGD) LearningRate() float64   { return h.LR }
+func (h SGD) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h SGD) table() []field          { return h.fields() }
+func (h SGD) String() string {
+	d := DefaultSGD()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// Validate implements Hyper.
+func (h SGD) Validate() error {
+	if err := validate(h.Method(), h.fields()); err != nil {
+		return err
+	}
+	if h.Nesterov && (h.Momentum <= 0 || h.Dampening != 0) {
+		return fmt.Errorf("sgd: invalid nesterov=true with momentum=%s, dampening=%s: Nesterov momentum needs momentum > 0 and dampening = 0",
+			formatNum(h.Momentum), formatNum(h.Dampening))
+	}
+	return nil
+}
+
+// Momentum is the study note's momentum method: v ← μv − lr·g; w ← w + v.
+// Under a constant lr it equals SGD with momentum μ and no dampening
+// (v = −lr·buf); when lr changes between steps the two differ, because
+// here the old velocity keeps the old lr while SGD rescales the whole
+// buffer by the new lr.
+type Momentum struct {
+	LR          float64
+	Momentum    float64 // μ in [0, 1)
+	WeightDecay float64
+	Maximize    bool
+	Variant     string // VariantTorch or VariantNote: identical for this method
+}
+
+// DefaultMomentum returns lr 0.01 and μ 0.9.
+func DefaultMomentum() Momentum { return Momentum{LR: 0.01, Momentum: 0.9, Variant: VariantTorch} }
+
+func (h *Momentum) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		num("momentum", &h.Momentum, unitOpen, wantUnitOpen, "momentum factor μ (the note's 慣性)"),
+		wdField(&h.WeightDecay),
+		maxField(&h.Maximize),
+		enum("variant", &h.Variant, variants, "torch (the real method) or note (the study note's code; identical here)"),
+	}
+}
+
+func (h Momentum) Method() string          { return "momentum" }
+func (h Momentum) LearningRate() float64   { return h.LR }
+func (h Momentum) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h Momentum) table() []field          { return h.fields() }
+func (h Momentum) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h Momentum) String() string {
+	d := DefaultMomentum()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// Adagrad is torch.optim.Adagrad (Duchi, Hazan & Singer 2011).
+type Adagrad struct {
+	LR                      float64
+	LRDecay                 float64 // lr_t = lr / (1 + (t−1)·lr_decay)
+	WeightDecay             float64
+	InitialAccumulatorValue float64 // h₀
+	Eps                     float64
+	Maximize                bool
+	Variant                 string // VariantTorch or VariantNote: identical (see package doc)
+}
+
+// DefaultAdagrad returns torch's defaults: lr 0.01, eps 1e-10.
+func DefaultAdagrad() Adagrad { return Adagrad{LR: 0.01, Eps: 1e-10, Variant: VariantTorch} }
+
+func (h *Adagrad) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		num("lr_decay", &h.LRDecay, nonNeg, wantNonNeg, "learning-rate decay: lr/(1+(t−1)·lr_decay)"),
+		wdField(&h.WeightDecay),
+		num("initial_accumulator_value", &h.InitialAccumulatorValue, nonNeg, wantNonNeg, "starting value h₀ of the sum of squared gradients"),
+		epsField(&h.Eps),
+		maxField(&h.Maximize),
+		enum("variant", &h.Variant, variants, "torch or note (the study note's code; identical here)"),
+	}
+}
+
+func (h Adagrad) Method() string          { return "adagrad" }
+func (h Adagrad) LearningRate() float64   { return h.LR }
+func (h Adagrad) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h Adagrad) table() []field          { return h.fields() }
+func (h Adagrad) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h Adagrad) String() string {
+	d := DefaultAdagrad()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// RMSprop is torch.optim.RMSprop (Hinton's lecture 6e; centered form from
+// Graves 2013).
+type RMSprop struct {
+	LR          float64
+	Alpha       float64 // smoothing constant of the squared-gradient average (the note's ρ)
+	Eps         float64
+	WeightDecay float64
+	Momentum    float64
+	Centered    bool // normalise by the estimated variance instead of the second moment
+	Maximize    bool
+	Variant     string // VariantTorch or VariantNote: identical (see package doc)
+}
+
+// DefaultRMSprop returns torch's defaults: lr 0.01, alpha 0.99, eps 1e-8.
+func DefaultRMSprop() RMSprop {
+	return RMSprop{LR: 0.01, Alpha: 0.99, Eps: 1e-8, Variant: VariantTorch}
+}
+
+func (h *RMSprop) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		num("alpha", &h.Alpha, unitClosed, wantUnitClosed, "smoothing constant α of the squared-gradient average"),
+		epsField(&h.Eps),
+		wdField(&h.WeightDecay),
+		num("momentum", &h.Momentum, nonNeg, wantNonNeg, "momentum factor"),
+		boolean("centered", &h.Centered, "divide by the estimated variance of the gradient"),
+		maxField(&h.Maximize),
+		enum("variant", &h.Variant, variants, "torch or note (the study note's code; identical here)"),
+	}
+}
+
+func (h RMSprop) Method() string          { return "rmsprop" }
+func (h RMSprop) LearningRate() float64   { return h.LR }
+func (h RMSprop) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h RMSprop) table() []field          { return h.fields() }
+func (h RMSprop) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h RMSprop) String() string {
+	d := DefaultRMSprop()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// Adam is torch.optim.Adam (Kingma & Ba 2015; AMSGrad from Reddi, Kale &
+// Kumar 2018). WeightDecay is an L2 penalty added to the gradient; for
+// decoupled weight decay use AdamW.
+type Adam struct {
+	LR          float64
+	Beta1       float64
+	Beta2       float64
+	Eps         float64
+	WeightDecay float64
+	AMSGrad     bool
+	Maximize    bool
+	// Variant VariantNote runs the study note's code instead:
+	// m̂ = m/(1−β₁), v̂ = v/(1−β₂) (no power of t), w ← w − lr·m̂/√(v̂+ε).
+	Variant string
+}
+
+// DefaultAdam returns torch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8.
+func DefaultAdam() Adam {
+	return Adam{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Variant: VariantTorch}
+}
+
+func (h *Adam) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		beta1Field(&h.Beta1),
+		beta2Field(&h.Beta2),
+		epsField(&h.Eps),
+		wdField(&h.WeightDecay),
+		boolean("amsgrad", &h.AMSGrad, "use the maximum of past second moments (AMSGrad)"),
+		maxField(&h.Maximize),
+		enum("variant", &h.Variant, variants, "torch (bias correction 1−βᵗ, ε outside the root) or note (the study note's 1−β and √(v̂+ε))"),
+	}
+}
+
+func (h Adam) Method() string          { return "adam" }
+func (h Adam) LearningRate() float64   { return h.LR }
+func (h Adam) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h Adam) table() []field          { return h.fields() }
+func (h Adam) String() string {
+	d := DefaultAdam()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// Validate implements Hyper.
+func (h Adam) Validate() error {
+	if err := validate(h.Method(), h.fields()); err != nil {
+		return err
+	}
+	if h.Variant == VariantNote && h.AMSGrad {
+		return fmt.Errorf("adam: invalid amsgrad=true with variant=note: the study note's Adam has no AMSGrad")
+	}
+	return nil
+}
+
+// AdamW is torch.optim.AdamW (Loshchilov & Hutter 2019): Adam with weight
+// decay decoupled from the gradient, w ← w·(1 − lr·weight_decay) before the
+// Adam step.
+type AdamW struct {
+	LR          float64
+	Beta1       float64
+	Beta2       float64
+	Eps         float64
+	WeightDecay float64
+	AMSGrad     bool
+	Maximize    bool
+}
+
+// DefaultAdamW returns torch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8, weight_decay 0.01.
+func DefaultAdamW() AdamW {
+	return AdamW{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, WeightDecay: 0.01}
+}
+
+func (h *AdamW) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		beta1Field(&h.Beta1),
+		beta2Field(&h.Beta2),
+		epsField(&h.Eps),
+		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "decoupled weight decay: w ← w·(1 − lr·weight_decay)"),
+		boolean("amsgrad", &h.AMSGrad, "use the maximum of past second moments (AMSGrad)"),
+		maxField(&h.Maximize),
+	}
+}
+
+func (h AdamW) Method() string          { return "adamw" }
+func (h AdamW) LearningRate() float64   { return h.LR }
+func (h AdamW) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h AdamW) table() []field          { return h.fields() }
+func (h AdamW) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h AdamW) String() string {
+	d := DefaultAdamW()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// NAdam is torch.optim.NAdam (Dozat 2016): Adam with Nesterov momentum and
+// the momentum schedule μ_t = β₁(1 − ½·0.96^(t·momentum_decay)).
+type NAdam struct {
+	LR            float64
+	Beta1         float64
+	Beta2         float64
+	Eps           float64
+	WeightDecay   float64
+	MomentumDecay float64
+	Maximize      bool
+}
+
+// DefaultNAdam returns torch's defaults: lr 0.002, betas (0.9, 0.999), eps 1e-8, momentum_decay 0.004.
+func DefaultNAdam() NAdam {
+	return NAdam{LR: 0.002, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, MomentumDecay: 0.004}
+}
+
+func (h *NAdam) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		beta1Field(&h.Beta1),
+		beta2Field(&h.Beta2),
+		epsField(&h.Eps),
+		wdField(&h.WeightDecay),
+		num("momentum_decay", &h.MomentumDecay, nonNeg, wantNonNeg, "momentum decay ψ of the schedule μ_t = β₁(1 − ½·0.96^(tψ))"),
+		maxField(&h.Maximize),
+	}
+}
+
+func (h NAdam) Method() string          { return "nadam" }
+func (h NAdam) LearningRate() float64   { return h.LR }
+func (h NAdam) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h NAdam) table() []field          { return h.fields() }
+func (h NAdam) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h NAdam) String() string {
+	d := DefaultNAdam()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// RAdam is torch.optim.RAdam (Liu et al. 2020): Adam whose adaptive step is
+// switched on only once the variance of the adaptive lr is tractable, and
+// rectified by a factor r_t.
+type RAdam struct {
+	LR          float64
+	Beta1       float64
+	Beta2       float64
+	Eps         float64
+	WeightDecay float64
+	Maximize    bool
+}
+
+// DefaultRAdam returns torch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8.
+func DefaultRAdam() RAdam { return RAdam{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8} }
+
+func (h *RAdam) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		beta1Field(&h.Beta1),
+		beta2Field(&h.Beta2),
+		epsField(&h.Eps),
+		wdField(&h.WeightDecay),
+		maxField(&h.Maximize),
+	}
+}
+
+func (h RAdam) Method() string          { return "radam" }
+func (h RAdam) LearningRate() float64   { return h.LR }
+func (h RAdam) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h RAdam) table() []field          { return h.fields() }
+func (h RAdam) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h RAdam) String() string {
+	d := DefaultRAdam()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// Adamax is torch.optim.Adamax (Kingma & Ba 2015, §7.1): Adam with the
+// infinity norm in place of the second moment.
+type Adamax struct {
+	LR          float64
+	Beta1       float64
+	Beta2       float64
+	Eps         float64
+	WeightDecay float64
+	Maximize    bool
+}
+
+// DefaultAdamax returns torch's defaults: lr 0.002, betas (0.9, 0.999), eps 1e-8.
+func DefaultAdamax() Adamax { return Adamax{LR: 0.002, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8} }
+
+func (h *Adamax) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		beta1Field(&h.Beta1),
+		beta2Field(&h.Beta2),
+		epsField(&h.Eps),
+		wdField(&h.WeightDecay),
+		maxField(&h.Maximize),
+	}
+}
+
+func (h Adamax) Method() string          { return "adamax" }
+func (h Adamax) LearningRate() float64   { return h.LR }
+func (h Adamax) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h Adamax) table() []field          { return h.fields() }
+func (h Adamax) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h Adamax) String() string {
+	d := DefaultAdamax()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// Adadelta is torch.optim.Adadelta (Zeiler 2012).
+type Adadelta struct {
+	LR          float64 // scale of the delta (torch default 1.0)
+	Rho         float64 // decay rate of the running averages
+	Eps         float64
+	WeightDecay float64
+	Maximize    bool
+}
+
+// DefaultAdadelta returns torch's defaults: lr 1.0, rho 0.9, eps 1e-6.
+func DefaultAdadelta() Adadelta { return Adadelta{LR: 1.0, Rho: 0.9, Eps: 1e-6} }
+
+func (h *Adadelta) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		num("rho", &h.Rho, unitClosed, wantUnitClosed, "decay rate ρ of the running averages"),
+		epsField(&h.Eps),
+		wdField(&h.WeightDecay),
+		maxField(&h.Maximize),
+	}
+}
+
+func (h Adadelta) Method() string          { return "adadelta" }
+func (h Adadelta) LearningRate() float64   { return h.LR }
+func (h Adadelta) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h Adadelta) table() []field          { return h.fields() }
+func (h Adadelta) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h Adadelta) String() string {
+	d := DefaultAdadelta()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// Lion is the EvoLved Sign Momentum optimizer (Chen et al. 2023, "Symbolic
+// Discovery of Optimization Algorithms", Algorithm 2): the step is the sign
+// of an interpolation of momentum and gradient; weight decay is decoupled.
+type Lion struct {
+	LR          float64
+	Beta1       float64 // interpolation for the update direction
+	Beta2       float64 // decay of the momentum
+	WeightDecay float64 // decoupled: w ← w·(1 − lr·weight_decay)
+	Maximize    bool
+}
+
+// DefaultLion returns the paper's defaults: lr 1e-4, betas (0.9, 0.99).
+func DefaultLion() Lion { return Lion{LR: 1e-4, Beta1: 0.9, Beta2: 0.99} }
+
+func (h *Lion) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		beta1Field(&h.Beta1),
+		beta2Field(&h.Beta2),
+		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "decoupled weight decay: w ← w·(1 − lr·weight_decay)"),
+		maxField(&h.Maximize),
+	}
+}
+
+func (h Lion) Method() string          { return "lion" }
+func (h Lion) LearningRate() float64   { return h.LR }
+func (h Lion) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h Lion) table() []field          { return h.fields() }
+func (h Lion) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h Lion) String() string {
+	d := DefaultLion()
+	return specString(h.Method(), h.fields(), d.fields())
+}
+
+// Compile-time checks that every method implements Hyper.
+var (
+	_ Hyper = SGD{}
+	_ Hyper = Momentum{}
+	_ Hyper = Adagrad{}
+	_ Hyper = RMSprop{}
+	_ Hyper = Adam{}
+	_ Hyper = AdamW{}
+	_ Hyper = NAdam{}
+	_ Hyper = RAdam{}
+	_ Hyper = Adamax{}
+	_ Hyper = Adadelta{}
+	_ Hyper = Lion{}
+)

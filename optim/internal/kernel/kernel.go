@@ -1,0 +1,359 @@
+package kernel
+
+import "math"
+
+// Float is the element type.
+type Float interface{ ~float32 | ~float64 }
+
+func sqrt[T Float](x T) T { return T(math.Sqrt(float64(x))) }
+
+// grad returns the gradient as the method sees it: negated when maximizing,
+// plus weight_decay·w when wd ≠ 0 (L2 penalty), as torch.optim does.
+func grad[T Float](g, p T, neg bool, wd T) T {
+	if neg {
+		g = -g
+	}
+	if wd != 0 {
+		g = g + wd*p
+	}
+	return g
+}
+
+// Common holds the options every kernel reads.
+type Common struct {
+	LR          float64
+	WeightDecay float64
+	Maximize    bool
+}
+
+// SGD: w ← w − lr·g (no momentum).
+func SGD[T Float](p, g []T, c Common) {
+	lr, wd := T(c.LR), T(c.WeightDecay)
+	g = g[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], c.Maximize, wd)
+		p[i] = p[i] + (-lr)*d
+	}
+}
+
+// SGDMomentumArgs are the options of SGDMomentum.
+type SGDMomentumArgs struct {
+	Common
+	Momentum, Dampening float64
+	Nesterov            bool
+	First               bool // the buffer is empty: it starts as the gradient itself
+}
+
+// SGDMomentum: buf ← μ·buf + (1−dampening)·g (buf ← g on the first step);
+// d = g + μ·buf (Nesterov) or buf; w ← w − lr·d.
+func SGDMomentum[T Float](p, g, buf []T, a SGDMomentumArgs) {
+	lr, wd := T(a.LR), T(a.WeightDecay)
+	mu, damp := T(a.Momentum), T(1-a.Dampening)
+	g, buf = g[:len(p)], buf[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		b := d
+		if !a.First {
+			b = buf[i]*mu + damp*d
+		}
+		buf[i] = b
+		if a.Nesterov {
+			d = d + mu*b
+		} else {
+			d = b
+		}
+		p[i] = p[i] + (-lr)*d
+	}
+}
+
+// MomentumArgs are the options of Momentum.
+type MomentumArgs struct {
+	Common
+	Momentum float64
+}
+
+// Momentum is the study note's form: v ← μ·v − lr·g; w ← w + v.
+func Momentum[T Float](p, g, v []T, a MomentumArgs) {
+	lr, wd, mu := T(a.LR), T(a.WeightDecay), T(a.Momentum)
+	g, v = g[:len(p)], v[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		vi := mu*v[i] - lr*d
+		v[i] = vi
+		p[i] = p[i] + vi
+	}
+}
+
+// AdagradArgs are the options of Adagrad. LR is the decayed clr.
+type AdagradArgs struct {
+	Common
+	Eps float64
+}
+
+// Adagrad: h ← h + g²; w ← w − clr·g/(√h + ε).
+func Adagrad[T Float](p, g, sum []T, a AdagradArgs) {
+	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
+	g, sum = g[:len(p)], sum[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		s := sum[i] + d*d
+		sum[i] = s
+		p[i] = p[i] + (-lr)*(d/(sqrt(s)+eps))
+	}
+}
+
+// RMSpropArgs are the options of RMSprop.
+type RMSpropArgs struct {
+	Common
+	Alpha, Eps, Momentum float64
+}
+
+// RMSprop: s ← α·s + (1−α)·g²; w ← w − lr·g/(√s + ε).
+func RMSprop[T Float](p, g, sq []T, a RMSpropArgs) {
+	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
+	al, oma := T(a.Alpha), T(1-a.Alpha)
+	g, sq = g[:len(p)], sq[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		s := sq[i]*al + oma*d*d
+		sq[i] = s
+		p[i] = p[i] + (-lr)*(d/(sqrt(s)+eps))
+	}
+}
+
+// RMSpropFull is RMSprop with the optional parts: centered (ga, the mean of
+// the gradient, is subtracted: avg = √(s − ga²) + ε) and momentum
+// (buf ← μ·buf + g/avg; w ← w − lr·buf). ga is nil when not centered, buf
+// nil without momentum.
+func RMSpropFull[T Float](p, g, sq, ga, buf []T, a RMSpropArgs) {
+	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
+	al, oma, mu := T(a.Alpha), T(1-a.Alpha), T(a.Momentum)
+	g, sq = g[:len(p)], sq[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		s := sq[i]*al + oma*d*d
+		sq[i] = s
+		var avg T
+		if ga != nil {
+			m := ga[i]*al + oma*d
+			ga[i] = m
+			avg = sqrt(s+(-m)*m) + eps
+		} else {
+			avg = sqrt(s) + eps
+		}
+		if buf != nil {
+			b := buf[i]*mu + d/avg
+			buf[i] = b
+			p[i] = p[i] + (-lr)*b
+		} else {
+			p[i] = p[i] + (-lr)*(d/avg)
+		}
+	}
+}
+
+// AdamArgs are the options of Adam. StepSize = lr/(1−β₁ᵗ) and
+// BC2Sqrt = √(1−β₂ᵗ) are computed by the caller; Decay is the decoupled
+// weight-decay factor 1 − lr·λ of AdamW (1 for Adam).
+type AdamArgs struct {
+	Common
+	Beta1, Beta2, Eps float64
+	StepSize, BC2Sqrt float64
+	Decay             float64
+}
+
+// Adam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
+// w ← w − (lr/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε). With vmax ≠ nil (AMSGrad) the
+// running maximum of v replaces v in the denominator.
+func Adam[T Float](p, g, m, v, vmax []T, a AdamArgs) {
+	wd, eps := T(a.WeightDecay), T(a.Eps)
+	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
+	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
+	step, bc2 := T(a.StepSize), T(a.BC2Sqrt)
+	decay := T(a.Decay)
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for i := range p {
+		w := p[i]
+		if a.Decay != 1 {
+			w = w * decay
+		}
+		d := grad(g[i], w, a.Maximize, wd)
+		mi := m[i]*b1 + omb1*d
+		vi := v[i]*b2 + omb2*d*d
+		m[i], v[i] = mi, vi
+		if vmax != nil {
+			vi = max(vmax[i], vi)
+			vmax[i] = vi
+		}
+		p[i] = w + (-step)*(mi/(sqrt(vi)/bc2+eps))
+	}
+}
+
+// AdamNoteArgs are the options of AdamNote: BC1 = 1−β₁ and BC2 = 1−β₂.
+type AdamNoteArgs struct {
+	Common
+	Beta1, Beta2, Eps float64
+}
+
+// AdamNote is Adam exactly as the study note's code writes it:
+// m̂ = m/(1−β₁), v̂ = v/(1−β₂) (no power of t), w ← w − lr·m̂/√(v̂+ε).
+func AdamNote[T Float](p, g, m, v []T, a AdamNoteArgs) {
+	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
+	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
+	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		mi := b1*m[i] + omb1*d
+		vi := b2*v[i] + omb2*d*d
+		m[i], v[i] = mi, vi
+		mh := mi / omb1
+		vh := vi / omb2
+		p[i] = p[i] - lr*mh/sqrt(vh+eps)
+	}
+}
+
+// AdamaxArgs are the options of Adamax; LR is lr/(1−β₁ᵗ).
+type AdamaxArgs struct {
+	Common
+	Beta1, Beta2, Eps float64
+}
+
+// Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|+ε); w ← w − clr·m/u.
+func Adamax[T Float](p, g, m, u []T, a AdamaxArgs) {
+	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
+	b1, omb1, b2 := T(a.Beta1), T(1-a.Beta1), T(a.Beta2)
+	g, m, u = g[:len(p)], m[:len(p)], u[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		mi := m[i]*b1 + omb1*d
+		m[i] = mi
+		ui := max(u[i]*b2, abs(d)+eps)
+		u[i] = ui
+		p[i] = p[i] + (-lr)*(mi/ui)
+	}
+}
+
+func abs[T Float](x T) T {
+	if x < 0 {
+		return -x
+	}
+	return x
+}
+
+// AdadeltaArgs are the options of Adadelta.
+type AdadeltaArgs struct {
+	Common
+	Rho, Eps float64
+}
+
+// Adadelta: s ← ρs + (1−ρ)g²; Δ = √(a+ε)/√(s+ε)·g; a ← ρa + (1−ρ)Δ²;
+// w ← w − lr·Δ.
+func Adadelta[T Float](p, g, sq, acc []T, a AdadeltaArgs) {
+	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
+	rho, omr := T(a.Rho), T(1-a.Rho)
+	g, sq, acc = g[:len(p)], sq[:len(p)], acc[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		s := sq[i]*rho + omr*d*d
+		sq[i] = s
+		std := sqrt(s + eps)
+		delta := sqrt(acc[i]+eps) / std * d
+		acc[i] = acc[i]*rho + omr*delta*delta
+		p[i] = p[i] + (-lr)*delta
+	}
+}
+
+// NAdamArgs are the options of NAdam: C1 = −lr(1−μ_t)/(1−Πμ) and
+// C2 = −lr·μ_{t+1}/(1−Πμ·μ_{t+1}) multiply g and m; BC2 = 1−β₂ᵗ.
+type NAdamArgs struct {
+	Common
+	Beta1, Beta2, Eps float64
+	BC2, C1, C2       float64
+}
+
+// NAdam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; denom = √(v/(1−β₂ᵗ)) + ε;
+// w ← w + C1·g/denom + C2·m/denom.
+func NAdam[T Float](p, g, m, v []T, a NAdamArgs) {
+	wd, eps := T(a.WeightDecay), T(a.Eps)
+	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
+	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
+	bc2, c1, c2 := T(a.BC2), T(a.C1), T(a.C2)
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		mi := m[i]*b1 + omb1*d
+		vi := v[i]*b2 + omb2*d*d
+		m[i], v[i] = mi, vi
+		denom := sqrt(vi/bc2) + eps
+		w := p[i] + c1*(d/denom)
+		p[i] = w + c2*(mi/denom)
+	}
+}
+
+// RAdamArgs are the options of RAdam. When Rect is false (early steps, the
+// variance of the adaptive lr is intractable) the update is the
+// bias-corrected momentum alone; otherwise it is rectified by R.
+type RAdamArgs struct {
+	Common
+	Beta1, Beta2, Eps float64
+	BC1, BC2Sqrt      float64 // 1−β₁ᵗ and √(1−β₂ᵗ)
+	Rect              bool
+	R                 float64
+}
+
+// RAdam as torch 1.13: m̂ = m/(1−β₁ᵗ); if ρ_t > 5,
+// w ← w − lr·m̂·r_t·√(1−β₂ᵗ)/(√v + ε), else w ← w − lr·m̂.
+func RAdam[T Float](p, g, m, v []T, a RAdamArgs) {
+	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
+	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
+	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
+	bc1, bc2s, r := T(a.BC1), T(a.BC2Sqrt), T(a.R)
+	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
+	for i := range p {
+		d := grad(g[i], p[i], a.Maximize, wd)
+		mi := m[i]*b1 + omb1*d
+		vi := v[i]*b2 + omb2*d*d
+		m[i], v[i] = mi, vi
+		mh := mi / bc1
+		if a.Rect {
+			adaptive := bc2s / (sqrt(vi) + eps)
+			p[i] = p[i] + (-1)*(mh*lr*adaptive*r)
+		} else {
+			p[i] = p[i] + (-1)*(mh*lr)
+		}
+	}
+}
+
+// LionArgs are the options of Lion; Decay = 1 − lr·λ.
+type LionArgs struct {
+	Common
+	Beta1, Beta2 float64
+	Decay        float64
+}
+
+// Lion: c = β₁m + (1−β₁)g; w ← w·(1−lr·λ) − lr·sign(c); m ← β₂m + (1−β₂)g.
+func Lion[T Float](p, g, m []T, a LionArgs) {
+	lr, decay := T(a.LR), T(a.Decay)
+	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
+	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
+	g, m = g[:len(p)], m[:len(p)]
+	for i := range p {
+		d := g[i]
+		if a.Maximize {
+			d = -d
+		}
+		c := b1*m[i] + omb1*d
+		w := p[i]
+		if a.Decay != 1 {
+			w = w * decay
+		}
+		switch {
+		case c > 0:
+			w = w - lr
+		case c < 0:
+			w = w + lr
+		}
+		p[i] = w
+		m[i] = b2*m[i] + omb2*d
+	}
+}

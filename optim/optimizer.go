@@ -1,0 +1,336 @@
+package optim
+
+import (
+	"errors"
+	"fmt"
+	"math"
+
+	"github.com/descentlab/descent/optim/internal/kernel"
+)
+
+// Group is a set of parameters that share hyperparameters, as a torch.optim
+// parameter group: e.g. weights with weight decay and biases without.
+type Group[T Float] struct {
+	Params []*Param[T]
+	Hyper  Hyper
+}
+
+// Optimizer updates parameters in place with one method. It is bookkeeping
+// around the fused kernels: the per-parameter state (step count and
+// buffers), parameter groups and their hyperparameters. Buffers are
+// allocated on a parameter's first step; later steps allocate nothing.
+//
+// An Optimizer is not safe for concurrent use.
+type Optimizer[T Float] struct {
+	method string
+	groups []group[T]
+	byName map[string]*slot[T]
+}
+
+type group[T Float] struct {
+	hyper Hyper
+	slots []*slot[T]
+}
+
+// slot is one parameter and its state.
+type slot[T Float] struct {
+	param *Param[T]
+	st    paramState[T]
+}
+
+// paramState is the state torch.optim keeps per parameter.
+type paramState[T Float] struct {
+	step      int64
+	bufs      [][]T   // in the order of bufferNames
+	muProduct float64 // NAdam's running product of μ_t (starts at 1)
+}
+
+// New returns an optimizer with one group holding params.
+func New[T Float](h Hyper, params ...*Param[T]) (*Optimizer[T], error) {
+	return NewGroups(Group[T]{Params: params, Hyper: h})
+}
+
+// NewGroups returns an optimizer over several parameter groups. All groups
+// must use the same method; parameter names must be unique and non-empty,
+// and each parameter's Value and Grad must have the same length.
+func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
+	if len(groups) == 0 {
+		return nil, errors.New("optim: no parameter groups")
+	}
+	o := &Optimizer[T]{byName: map[string]*slot[T]{}}
+	for gi, g := range groups {
+		if g.Hyper == nil {
+			return nil, fmt.Errorf("optim: group %d has no hyperparameters", gi)
+		}
+		if err := g.Hyper.Validate(); err != nil {
+			return nil, err
+		}
+		if gi == 0 {
+			o.method = g.Hyper.Method()
+		} else if g.Hyper.Method() != o.method {
+			return nil, fmt.Errorf("optim: group %d uses %s but group 0 uses %s: one optimizer runs one method", gi, g.Hyper.Method(), o.method)
+		}
+		gr := group[T]{hyper: g.Hyper}
+		for _, p := range g.Params {
+			if p == nil {
+				return nil, fmt.Errorf("optim: group %d has a nil parameter", gi)
+			}
+			if p.Name == "" {
+				return nil, fmt.Errorf("optim: group %d has a parameter with no name", gi)
+			}
+			if len(p.Grad) != len(p.Value) {
+				return nil, fmt.Errorf("optim: parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
+			}
+			if _, dup := o.byName[p.Name]; dup {
+				return nil, fmt.Errorf("optim: parameter name %q appears twice", p.Name)
+			}
+			s := &slot[T]{param: p, st: paramState[T]{muProduct: 1}}
+			o.byName[p.Name] = s
+			gr.slots = append(gr.slots, s)
+		}
+		o.groups = append(o.groups, gr)
+	}
+	return o, nil
+}
+
+// Method is the name of the optimizer's method, e.g. "adam".
+func (o *Optimizer[T]) Method() string { return o.method }
+
+// NumGroups is the number of parameter groups.
+func (o *Optimizer[T]) NumGroups() int { return len(o.groups) }
+
+// Hyper returns the hyperparameters of group i.
+func (o *Optimizer[T]) Hyper(i int) Hyper { return o.groups[i].hyper }
+
+// LR returns the learning rate of group i.
+func (o *Optimizer[T]) LR(i int) float64 { return o.groups[i].hyper.LearningRate() }
+
+// SetLR sets the learning rate of group i, taking effect at the next Step,
+// as assigning param_groups[i]["lr"] does in torch. Schedules use it.
+func (o *Optimizer[T]) SetLR(i int, lr float64) error {
+	if i < 0 || i >= len(o.groups) {
+		return fmt.Errorf("optim: group %d out of range [0, %d)", i, len(o.groups))
+	}
+	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
+		return fmt.Errorf("%s: invalid lr=%s: want %s", o.method, formatNum(lr), wantNonNeg)
+	}
+	o.groups[i].hyper = o.groups[i].hyper.withLR(lr)
+	return nil
+}
+
+// SetAllLR sets the learning rate of every group.
+func (o *Optimizer[T]) SetAllLR(lr float64) error {
+	for i := range o.groups {
+		if err := o.SetLR(i, lr); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Params returns every parameter, group by group.
+func (o *Optimizer[T]) Params() []*Param[T] {
+	var out []*Param[T]
+	for _, g := range o.groups {
+		for _, s := range g.slots {
+			out = append(out, s.param)
+		}
+	}
+	return out
+}
+
+// ZeroGrad zeroes the gradient of every parameter.
+func (o *Optimizer[T]) ZeroGrad() {
+	for _, g := range o.groups {
+		for _, s := range g.slots {
+			s.param.ZeroGrad()
+		}
+	}
+}
+
+// Step applies one update to every parameter from its current gradient.
+// It allocates only on a parameter's first step (its state buffers).
+func (o *Optimizer[T]) Step() {
+	for gi := range o.groups {
+		g := &o.groups[gi]
+		for _, s := range g.slots {
+			stepSlot(g.hyper, s)
+		}
+	}
+}
+
+// bufferNames lists the state buffers a method keeps per parameter, named
+// as in torch.optim's state_dict.
+func bufferNames(h Hyper) []string {
+	switch h := h.(type) {
+	case SGD:
+		if h.Momentum != 0 {
+			return []string{"momentum_buffer"}
+		}
+	case Momentum:
+		return []string{"velocity"}
+	case Adagrad:
+		return []string{"sum"}
+	case RMSprop:
+		names := []string{"square_avg"}
+		if h.Centered {
+			names = append(names, "grad_avg")
+		}
+		if h.Momentum > 0 {
+			names = append(names, "momentum_buffer")
+		}
+		return names
+	case Adam:
+		if h.AMSGrad {
+			return []string{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+		}
+		return []string{"exp_avg", "exp_avg_sq"}
+	case AdamW:
+		if h.AMSGrad {
+			return []string{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+		}
+		return []string{"exp_avg", "exp_avg_sq"}
+	case NAdam, RAdam:
+		return []string{"exp_avg", "exp_avg_sq"}
+	case Adamax:
+		return []string{"exp_avg", "exp_inf"}
+	case Adadelta:
+		return []string{"square_avg", "acc_delta"}
+	case Lion:
+		return []string{"exp_avg"}
+	}
+	return nil
+}
+
+// initValue is the starting value of a method's buffers.
+func initValue(h Hyper) float64 {
+	if a, ok := h.(Adagrad); ok {
+		return a.InitialAccumulatorValue
+	}
+	return 0
+}
+
+// ensureBuffers allocates the buffers a parameter's state needs under h.
+// It is a no-op after the first step unless h gained a buffer (for example
+// momentum switched on), in which case the new buffer starts fresh.
+func ensureBuffers[T Float](h Hyper, s *slot[T]) {
+	want := len(bufferNames(h))
+	if len(s.st.bufs) == want {
+		return
+	}
+	n := len(s.param.Value)
+	bufs := make([][]T, want)
+	copy(bufs, s.st.bufs)
+	v := T(initValue(h))
+	for i := range bufs {
+		if bufs[i] == nil {
+			bufs[i] = make([]T, n)
+			if v != 0 {
+				for j := range bufs[i] {
+					bufs[i][j] = v
+				}
+			}
+		}
+	}
+	s.st.bufs = bufs
+}
+
+func stepSlot[T Float](h Hyper, s *slot[T]) {
+	ensureBuffers(h, s)
+	p, g, b := s.param.Value, s.param.Grad, s.st.bufs
+	s.st.step++
+	t := float64(s.st.step)
+	switch h := h.(type) {
+	case SGD:
+		c := kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize}
+		if h.Momentum == 0 {
+			kernel.SGD(p, g, c)
+			return
+		}
+		kernel.SGDMomentum(p, g, b[0], kernel.SGDMomentumArgs{Common: c, Momentum: h.Momentum,
+			Dampening: h.Dampening, Nesterov: h.Nesterov, First: s.st.step == 1})
+	case Momentum:
+		kernel.Momentum(p, g, b[0], kernel.MomentumArgs{
+			Common:   kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Momentum: h.Momentum})
+	case Adagrad:
+		clr := h.LR / (1 + (t-1)*h.LRDecay)
+		kernel.Adagrad(p, g, b[0], kernel.AdagradArgs{
+			Common: kernel.Common{LR: clr, WeightDecay: h.WeightDecay, Maximize: h.Maximize}, Eps: h.Eps})
+	case RMSprop:
+		a := kernel.RMSpropArgs{Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Alpha: h.Alpha, Eps: h.Eps, Momentum: h.Momentum}
+		if !h.Centered && h.Momentum <= 0 {
+			kernel.RMSprop(p, g, b[0], a)
+			return
+		}
+		var ga, buf []T
+		k := 1
+		if h.Centered {
+			ga = b[k]
+			k++
+		}
+		if h.Momentum > 0 {
+			buf = b[k]
+		}
+		kernel.RMSpropFull(p, g, b[0], ga, buf, a)
+	case Adam:
+		if h.Variant == VariantNote {
+			kernel.AdamNote(p, g, b[0], b[1], kernel.AdamNoteArgs{
+				Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+				Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps})
+			return
+		}
+		adam(p, g, b, t, h.LR, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, 1, h.AMSGrad, h.Maximize)
+	case AdamW:
+		adam(p, g, b, t, h.LR, h.Beta1, h.Beta2, h.Eps, 0, 1-h.LR*h.WeightDecay, h.AMSGrad, h.Maximize)
+	case NAdam:
+		mu := h.Beta1 * (1 - 0.5*math.Pow(0.96, t*h.MomentumDecay))
+		muNext := h.Beta1 * (1 - 0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))
+		s.st.muProduct *= mu
+		prodNext := s.st.muProduct * muNext
+		kernel.NAdam(p, g, b[0], b[1], kernel.NAdamArgs{
+			Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps,
+			BC2: 1 - math.Pow(h.Beta2, t),
+			C1:  -h.LR * (1 - mu) / (1 - s.st.muProduct),
+			C2:  -h.LR * muNext / (1 - prodNext)})
+	case RAdam:
+		bc2 := 1 - math.Pow(h.Beta2, t)
+		rhoInf := 2/(1-h.Beta2) - 1
+		rhoT := rhoInf - 2*t*math.Pow(h.Beta2, t)/bc2
+		a := kernel.RAdamArgs{Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps, BC1: 1 - math.Pow(h.Beta1, t), BC2Sqrt: math.Sqrt(bc2)}
+		if rhoT > 5 {
+			a.Rect = true
+			a.R = math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
+		}
+		kernel.RAdam(p, g, b[0], b[1], a)
+	case Adamax:
+		kernel.Adamax(p, g, b[0], b[1], kernel.AdamaxArgs{
+			Common: kernel.Common{LR: h.LR / (1 - math.Pow(h.Beta1, t)), WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps})
+	case Adadelta:
+		kernel.Adadelta(p, g, b[0], b[1], kernel.AdadeltaArgs{
+			Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Rho:    h.Rho, Eps: h.Eps})
+	case Lion:
+		kernel.Lion(p, g, b[0], kernel.LionArgs{Common: kernel.Common{LR: h.LR, Maximize: h.Maximize},
+			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - h.LR*h.WeightDecay})
+	default:
+		panic(fmt.Sprintf("optim: unknown method %T", h)) // unreachable: Hyper is sealed
+	}
+}
+
+func adam[T Float](p, g []T, b [][]T, t, lr, beta1, beta2, eps, wd, decay float64, amsgrad, maximize bool) {
+	var vmax []T
+	if amsgrad {
+		vmax = b[2]
+	}
+	kernel.Adam(p, g, b[0], b[1], vmax, kernel.AdamArgs{
+		Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: maximize},
+		Beta1:  beta1, Beta2: beta2, Eps: eps,
+		StepSize: lr / (1 - math.Pow(beta1, t)),
+		BC2Sqrt:  math.Sqrt(1 - math.Pow(beta2, t)),
+		Decay:    decay})
+}
