@@ -1,0 +1,63 @@
+package viz
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// WriteFile writes a file atomically: write fills a temporary file in the
+// same folder, which is synced and then renamed over path, so readers see the
+// old file or the complete new one, never a part. On any error the temporary
+// file is removed and path is left as it was.
+func WriteFile(path string, write func(io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
+	if err != nil {
+		return fmt.Errorf("viz: write %s: %w", path, err)
+	}
+	defer func() {
+		if err != nil {
+			tmp.Close()
+			os.Remove(tmp.Name())
+		}
+	}()
+	if err = write(tmp); err != nil {
+		return fmt.Errorf("viz: write %s: %w", path, err)
+	}
+	if err = tmp.Sync(); err != nil {
+		return fmt.Errorf("viz: write %s: %w", path, err)
+	}
+	if err = tmp.Close(); err != nil {
+		return fmt.Errorf("viz: write %s: %w", path, err)
+	}
+	// CreateTemp makes the file 0600; give it the usual permissions.
+	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
+		return fmt.Errorf("viz: write %s: %w", path, err)
+	}
+	if err = os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("viz: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// formats maps file extensions to output formats.
+var formats = map[string]string{".png": "png", ".svg": "svg", ".gif": "gif", ".csv": "csv"}
+
+// FormatOf returns the output format named by the extension of path:
+// "png", "svg", "gif" or "csv", matched case-insensitively.
+func FormatOf(path string) (string, error) {
+	ext := filepath.Ext(path)
+	if f, ok := formats[strings.ToLower(ext)]; ok {
+		return f, nil
+	}
+	if ext == "" {
+		return "", fmt.Errorf("viz: %q has no extension: want .png, .svg, .gif or .csv", path)
+	}
+	return "", fmt.Errorf("viz: %q has extension %q: want .png, .svg, .gif or .csv", path, ext)
+}
