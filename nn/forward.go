@@ -1,0 +1,278 @@
+package nn
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/descentlab/descent/internal/gemm"
+)
+
+// EvalChunk is the number of examples that Evaluate, Accuracy and Predict
+// push through the network at a time, bounding their memory whatever the
+// size of the set.
+const EvalChunk = 1024
+
+// workspace holds the per-batch buffers of one kind of pass (training or
+// evaluation), sized for the largest batch seen and resliced for smaller ones.
+type workspace struct {
+	rows int         // batch size the buffers can hold
+	z    [][]float32 // per layer, rows×out: pre-activation, then (hidden) activation in place
+	mask [][]float32 // per hidden layer with dropout: 0 or 1/(1−p)
+	h    [][]float32 // per hidden layer with dropout: z·mask, the next layer's input
+	dz   [][]float32 // per layer: gradient of the loss with respect to z
+	prob []float32   // rows×classes softmax of the logits
+	acc  []float64   // bias-gradient sums
+}
+
+func (ws *workspace) ensure(m *Model, n int, train bool) {
+	if n <= ws.rows {
+		return
+	}
+	L := len(m.layers)
+	ws.z = make([][]float32, L)
+	for i, l := range m.layers {
+		ws.z[i] = make([]float32, n*l.out)
+	}
+	if train {
+		ws.dz = make([][]float32, L)
+		widest := 0
+		for i, l := range m.layers {
+			ws.dz[i] = make([]float32, n*l.out)
+			widest = max(widest, l.out)
+		}
+		ws.acc = make([]float64, widest)
+		ws.prob = make([]float32, n*m.Classes())
+		if m.spec.Dropout > 0 {
+			ws.mask = make([][]float32, L-1)
+			ws.h = make([][]float32, L-1)
+			for i := range L - 1 {
+				ws.mask[i] = make([]float32, n*m.layers[i].out)
+				ws.h[i] = make([]float32, n*m.layers[i].out)
+			}
+		}
+	}
+	ws.rows = n
+}
+
+// forward runs n examples x (n×Inputs) through the network and returns the
+// logits (n×Classes, in ws). With dropout set it applies dropout.
+func (m *Model) forward(ws *workspace, x []float32, n int, dropout bool) []float32 {
+	in := x
+	last := len(m.layers) - 1
+	for li := range m.layers {
+		l := &m.layers[li]
+		z := ws.z[li][:n*l.out]
+		for r := range n {
+			copy(z[r*l.out:(r+1)*l.out], l.b)
+		}
+		// z = x·Wᵀ + z, with x n×in and W out×in.
+		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 1, z, l.out)
+		if li == last {
+			return z
+		}
+		activate(m.spec.Act, z)
+		in = z
+		if dropout && m.spec.Dropout > 0 {
+			keep := 1 - m.spec.Dropout
+			scale := float32(1 / keep)
+			mask, h := ws.mask[li][:len(z)], ws.h[li][:len(z)]
+			for i, v := range z {
+				mask[i] = 0
+				if m.dropRNG.Float64() < keep {
+					mask[i] = scale
+				}
+				h[i] = v * mask[i]
+			}
+			in = h
+		}
+	}
+	panic("unreachable")
+}
+
+// rowLoss returns the cross-entropy −log softmax(logits)[y] of one example,
+// computed stably as log Σ exp(z−max) − (z_y − max), and the argmax of the
+// logits. If prob is not nil it receives softmax(logits).
+func rowLoss(logits []float32, y uint8, prob []float32) (loss float64, argmax int) {
+	if int(y) >= len(logits) {
+		panic(fmt.Sprintf("nn: label %d out of range for %d classes", y, len(logits)))
+	}
+	top := logits[0]
+	for j, v := range logits {
+		if v > top {
+			top, argmax = v, j
+		}
+	}
+	var sum float64
+	for j, v := range logits {
+		e := math.Exp(float64(v - top))
+		sum += e
+		if prob != nil {
+			prob[j] = float32(e)
+		}
+	}
+	if prob != nil {
+		inv := 1 / sum
+		for j := range prob {
+			prob[j] = float32(float64(prob[j]) * inv)
+		}
+	}
+	return math.Log(sum) - float64(logits[y]-top), argmax
+}
+
+func (m *Model) checkBatch(x []float32, y []uint8) int {
+	n := len(y)
+	if n == 0 {
+		panic("nn: empty batch")
+	}
+	if len(x) != n*m.Inputs() {
+		panic(fmt.Sprintf("nn: %d labels need %d×%d = %d inputs, got %d", n, n, m.Inputs(), n*m.Inputs(), len(x)))
+	}
+	return n
+}
+
+// Loss runs the training forward pass on the batch x (len(y) rows of
+// Inputs values, row-major) with labels y, and returns the mean softmax
+// cross-entropy over the batch. Dropout, if the spec has it, is applied.
+// It remembers x and y for Backward: do not change them in between.
+// A label ≥ Classes or a length mismatch panics.
+func (m *Model) Loss(x []float32, y []uint8) float64 {
+	n := m.checkBatch(x, y)
+	ws := &m.train
+	ws.ensure(m, n, true)
+	c := m.Classes()
+	logits := m.forward(ws, x, n, true)
+	prob := ws.prob[:n*c]
+	var total float64
+	for i, yi := range y {
+		l, _ := rowLoss(logits[i*c:(i+1)*c], yi, prob[i*c:(i+1)*c])
+		total += l
+	}
+	m.x, m.y, m.ready = x, y, true
+	return total / float64(n)
+}
+
+// Backward computes the gradient of the last Loss with respect to every
+// parameter and writes it into the gradient buffer, overwriting what was
+// there (gradients are not accumulated across calls). It panics if Loss has
+// not been called.
+func (m *Model) Backward() {
+	if !m.ready {
+		panic("nn: Backward called before Loss")
+	}
+	ws := &m.train
+	n := len(m.y)
+	last := len(m.layers) - 1
+	c := m.Classes()
+
+	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n.
+	dz := ws.dz[last][:n*c]
+	inv := float32(1 / float64(n))
+	for i, v := range ws.prob[:n*c] {
+		dz[i] = v * inv
+	}
+	for i, yi := range m.y {
+		dz[i*c+int(yi)] -= inv
+	}
+
+	for li := last; li >= 0; li-- {
+		l := &m.layers[li]
+		dz := ws.dz[li][:n*l.out]
+		in := m.x
+		if li > 0 {
+			in = m.layerInput(ws, li, n)
+		}
+		// ∂W = dzᵀ·x (out×in), ∂b = Σ over the batch of dz.
+		gemm.Sgemm(true, false, l.out, l.in, n, 1, dz, l.out, in, l.in, 0, l.gw, l.in)
+		acc := ws.acc[:l.out]
+		clear(acc)
+		for r := range n {
+			for j, v := range dz[r*l.out : (r+1)*l.out] {
+				acc[j] += float64(v)
+			}
+		}
+		for j, v := range acc {
+			l.gb[j] = float32(v)
+		}
+		if li == 0 {
+			break
+		}
+		// ∂x = dz·W (n×in), then back through dropout and the activation.
+		prev := ws.dz[li-1][:n*l.in]
+		gemm.Sgemm(false, false, n, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
+		if m.spec.Dropout > 0 {
+			for i, k := range ws.mask[li-1][:len(prev)] {
+				prev[i] *= k
+			}
+		}
+		activateGrad(m.spec.Act, prev, ws.z[li-1])
+	}
+}
+
+// layerInput returns the input that layer li (≥ 1) saw in the last Loss.
+func (m *Model) layerInput(ws *workspace, li, n int) []float32 {
+	w := m.layers[li].in
+	if m.spec.Dropout > 0 {
+		return ws.h[li-1][:n*w]
+	}
+	return ws.z[li-1][:n*w]
+}
+
+// Evaluate returns the mean cross-entropy and the accuracy (fraction of
+// examples whose largest logit is the label) of the model on x, y, without
+// dropout, EvalChunk examples at a time. It does not disturb a pending
+// Backward.
+func (m *Model) Evaluate(x []float32, y []uint8) (loss, accuracy float64) {
+	n := m.checkBatch(x, y)
+	d, c := m.Inputs(), m.Classes()
+	ws := &m.eval
+	ws.ensure(m, min(n, EvalChunk), false)
+	var total float64
+	correct := 0
+	for lo := 0; lo < n; lo += EvalChunk {
+		hi := min(lo+EvalChunk, n)
+		logits := m.forward(ws, x[lo*d:hi*d], hi-lo, false)
+		for i, yi := range y[lo:hi] {
+			l, k := rowLoss(logits[i*c:(i+1)*c], yi, nil)
+			total += l
+			if k == int(yi) {
+				correct++
+			}
+		}
+	}
+	return total / float64(n), float64(correct) / float64(n)
+}
+
+// Accuracy returns the fraction of x, y that the model classifies correctly
+// (see Evaluate).
+func (m *Model) Accuracy(x []float32, y []uint8) float64 {
+	_, a := m.Evaluate(x, y)
+	return a
+}
+
+// Predict writes the predicted class (the largest logit, first on ties) of
+// each example of x into dst[:0], growing it if needed, and returns it.
+func (m *Model) Predict(dst []uint8, x []float32) []uint8 {
+	d, c := m.Inputs(), m.Classes()
+	if len(x)%d != 0 {
+		panic(fmt.Sprintf("nn: %d inputs is not a whole number of %d-value examples", len(x), d))
+	}
+	n := len(x) / d
+	dst = dst[:0]
+	ws := &m.eval
+	ws.ensure(m, min(n, EvalChunk), false)
+	for lo := 0; lo < n; lo += EvalChunk {
+		hi := min(lo+EvalChunk, n)
+		logits := m.forward(ws, x[lo*d:hi*d], hi-lo, false)
+		for i := range hi - lo {
+			row := logits[i*c : (i+1)*c]
+			k := 0
+			for j, v := range row {
+				if v > row[k] {
+					k = j
+				}
+			}
+			dst = append(dst, uint8(k))
+		}
+	}
+	return dst
+}
