@@ -159,45 +159,58 @@ func (o *Optimizer[T]) Step() {
 	}
 }
 
+// Buffer-name lists, shared so that bufferNames allocates nothing.
+var (
+	namesMomentumBuffer = []string{"momentum_buffer"}
+	namesVelocity       = []string{"velocity"}
+	namesSum            = []string{"sum"}
+	namesRMSprop        = [4][]string{{"square_avg"}, {"square_avg", "grad_avg"}, {"square_avg", "momentum_buffer"}, {"square_avg", "grad_avg", "momentum_buffer"}}
+	namesAdam           = []string{"exp_avg", "exp_avg_sq"}
+	namesAMSGrad        = []string{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+	namesAdamax         = []string{"exp_avg", "exp_inf"}
+	namesAdadelta       = []string{"square_avg", "acc_delta"}
+	namesLion           = []string{"exp_avg"}
+)
+
 // bufferNames lists the state buffers a method keeps per parameter, named
-// as in torch.optim's state_dict.
+// as in torch.optim's state_dict. The result must not be modified.
 func bufferNames(h Hyper) []string {
 	switch h := h.(type) {
 	case SGD:
 		if h.Momentum != 0 {
-			return []string{"momentum_buffer"}
+			return namesMomentumBuffer
 		}
 	case Momentum:
-		return []string{"velocity"}
+		return namesVelocity
 	case Adagrad:
-		return []string{"sum"}
+		return namesSum
 	case RMSprop:
-		names := []string{"square_avg"}
+		i := 0
 		if h.Centered {
-			names = append(names, "grad_avg")
+			i |= 1
 		}
 		if h.Momentum > 0 {
-			names = append(names, "momentum_buffer")
+			i |= 2
 		}
-		return names
+		return namesRMSprop[i]
 	case Adam:
 		if h.AMSGrad {
-			return []string{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+			return namesAMSGrad
 		}
-		return []string{"exp_avg", "exp_avg_sq"}
+		return namesAdam
 	case AdamW:
 		if h.AMSGrad {
-			return []string{"exp_avg", "exp_avg_sq", "max_exp_avg_sq"}
+			return namesAMSGrad
 		}
-		return []string{"exp_avg", "exp_avg_sq"}
+		return namesAdam
 	case NAdam, RAdam:
-		return []string{"exp_avg", "exp_avg_sq"}
+		return namesAdam
 	case Adamax:
-		return []string{"exp_avg", "exp_inf"}
+		return namesAdamax
 	case Adadelta:
-		return []string{"square_avg", "acc_delta"}
+		return namesAdadelta
 	case Lion:
-		return []string{"exp_avg"}
+		return namesLion
 	}
 	return nil
 }

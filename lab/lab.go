@@ -1,0 +1,66 @@
+package lab
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/testfunc"
+)
+
+// Trajectory is the path of one optimizer on one function.
+type Trajectory struct {
+	Spec   string           // the optimizer spec as given, e.g. "adam:lr=0.02"
+	Points []testfunc.Point // Points[0] is the start
+	Loss   []float64        // Loss[k] = f(Points[k])
+	// Diverged is the step at which the iterate or its loss stopped being
+	// finite (the trajectory ends just before it), or 0 if it never did.
+	Diverged int
+}
+
+// MaxSteps bounds the steps of one run (a trajectory of 10⁷ points is
+// already 160 MB).
+const MaxSteps = 10_000_000
+
+// Run runs the optimizer described by spec (see optim.ParseSpec) for steps
+// steps on f from start.
+func Run(f testfunc.Function, start testfunc.Point, steps int, spec string) (Trajectory, error) {
+	if steps < 0 || steps > MaxSteps {
+		return Trajectory{}, fmt.Errorf("steps=%d: want an integer in [0, %d]", steps, MaxSteps)
+	}
+	if !finite(start.X) || !finite(start.Y) {
+		return Trajectory{}, fmt.Errorf("start (%g, %g): want finite coordinates", start.X, start.Y)
+	}
+	h, err := optim.ParseSpec(spec)
+	if err != nil {
+		return Trajectory{}, err
+	}
+	return RunHyper(f, start, steps, spec, h)
+}
+
+// RunHyper is Run with parsed hyperparameters; spec labels the trajectory.
+func RunHyper(f testfunc.Function, start testfunc.Point, steps int, spec string, h optim.Hyper) (Trajectory, error) {
+	p := optim.NewParam("xy", []float64{start.X, start.Y})
+	o, err := optim.New(h, p)
+	if err != nil {
+		return Trajectory{}, err
+	}
+	tr := Trajectory{Spec: spec, Points: make([]testfunc.Point, 1, steps+1), Loss: make([]float64, 1, steps+1)}
+	tr.Points[0] = start
+	tr.Loss[0] = f.Value(start.X, start.Y)
+	for k := 1; k <= steps; k++ {
+		p.Grad[0], p.Grad[1] = f.Grad(p.Value[0], p.Value[1])
+		o.Step()
+		x, y := p.Value[0], p.Value[1]
+		loss := f.Value(x, y)
+		if !finite(x) || !finite(y) || !finite(loss) {
+			tr.Diverged = k
+			break
+		}
+		tr.Points = append(tr.Points, testfunc.Point{X: x, Y: y})
+		tr.Loss = append(tr.Loss, loss)
+	}
+	return tr, nil
+}
+
+func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

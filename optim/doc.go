@@ -1,0 +1,91 @@
+// Package optim holds the optimizers of deep learning over flat float32 or
+// float64 parameter slices, numerically faithful to torch.optim (torch
+// 1.13's _single_tensor_* update rules; the papers define the methods). It
+// depends on the standard library only.
+//
+// # Using it
+//
+// A parameter is a name, its values and its gradient ([Param]). Pick a
+// method's hyperparameters (DefaultAdam() and friends give torch's
+// defaults, and a zero field means zero, never "default"), build an
+// [Optimizer] over the parameters, and call Step after each backward pass:
+//
+//	w := optim.NewParam("w", weights)
+//	h := optim.DefaultAdam()
+//	h.LR = 3e-4
+//	opt, err := optim.New(h, w)
+//	for ... { computeGradient(w.Grad); opt.Step() }
+//
+// Or parse a spec, as the command line does: ParseSpec("adam:lr=3e-4,amsgrad=true").
+// Parameter groups ([NewGroups]) carry their own hyperparameters (no
+// weight decay on biases, say), and SetLR changes a group's learning rate
+// between steps, which is how schedules drive an optimizer. State (step
+// counts and buffers, keyed by parameter name) saves and loads exactly
+// through [Optimizer.State]/[Optimizer.LoadState] or
+// MarshalBinary/UnmarshalBinary (the safetensors format).
+//
+// GD, SGD and mini-batch SGD are one optimizer (sgd, alias gd); they differ
+// in which examples the gradient comes from, which is the training loop's
+// choice, not the optimizer's.
+//
+// # The update rules
+//
+// g is the gradient (negated when maximize=true, and with weight_decay·w
+// added for an L2 penalty), t the step count starting at 1, η the learning
+// rate. Each rule runs as one fused pass over the parameter's buffers.
+//
+//	sgd       b ← μb + (1−τ)g (b₁ = g);  d = g + μb (nesterov) or b;  w ← w − ηd
+//	momentum  v ← μv − ηg;  w ← w + v
+//	adagrad   h ← h + g²;  w ← w − η/(1+(t−1)·lr_decay) · g/(√h + ε)       h₀ = initial_accumulator_value
+//	rmsprop   s ← αs + (1−α)g²;  w ← w − η·g/(√s + ε)
+//	          centered: m̄ ← αm̄ + (1−α)g, √(s − m̄²);  momentum: b ← μb + g/(…), w ← w − ηb
+//	adam      m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²
+//	          w ← w − η/(1−β₁ᵗ) · m/(√v/√(1−β₂ᵗ) + ε)        amsgrad: v̂max ← max(v̂max, v) in place of v
+//	adamw     w ← w(1 − η·λ), then adam without the L2 term
+//	nadam     μₜ = β₁(1 − ½·0.96^(tψ));  w ← w − η(1−μₜ)/(1−Πμ)·g/d − ημₜ₊₁/(1−Πμ·μₜ₊₁)·m/d,  d = √(v/(1−β₂ᵗ)) + ε
+//	radam     ρ∞ = 2/(1−β₂)−1, ρₜ = ρ∞ − 2tβ₂ᵗ/(1−β₂ᵗ);  if ρₜ > 5: w ← w − η·m̂·rₜ·√(1−β₂ᵗ)/(√v+ε) else w ← w − η·m̂
+//	adamax    u ← max(β₂u, |g| + ε);  w ← w − η/(1−β₁ᵗ) · m/u
+//	adadelta  s ← ρs + (1−ρ)g²;  Δ = √(a+ε)/√(s+ε)·g;  a ← ρa + (1−ρ)Δ²;  w ← w − ηΔ
+//	lion      c = β₁m + (1−β₁)g;  w ← w(1−ηλ) − η·sign(c);  m ← β₂m + (1−β₂)g
+//
+// momentum is the study note's form. Under a constant η it equals sgd with
+// momentum μ and no dampening (v = −η·b); when η changes between steps they
+// differ: sgd rescales the whole accumulated buffer by the new η, momentum
+// keeps the old velocity and applies the new η only to the new gradient.
+//
+// NAdam follows torch's documented algorithm (and torch ≥ 2.0):
+// Πμ·μₜ₊₁ in the second coefficient. torch 1.13's implementation multiplied
+// μₜ in twice there and kept Πμ in float32; the reference data for the
+// tests (testdata/torch) uses the documented form in float64.
+//
+// # Where the study note differs
+//
+// The study note (shared/seed/optimizers-study-note.ja.md) has these
+// mistakes; this package implements the real methods, and the spec key
+// variant=note reproduces the note's code where it differs, so the two can
+// be drawn side by side:
+//
+//   - Adam: the note's code corrects the bias by dividing by 1−β₁ and 1−β₂;
+//     the correction is 1−β₁ᵗ and 1−β₂ᵗ, which tends to 1 as t grows. With
+//     1−β the first steps are fine but every later step is 10× (β₁=0.9) too
+//     large in m̂ and 1000× (β₂=0.999) too large in v̂. It also puts ε inside
+//     the square root, √(v̂+ε), where Adam adds it outside, √v̂ + ε (with
+//     ε = 1e-8 the note's form behaves like ε' = 1e-4 near v̂ = 0).
+//     adam:variant=note runs the note's code.
+//   - Momentum: the note's formula writes w ← w − V with V = μV − εg, which
+//     climbs the gradient; its code (w ← w + v) has the right sign, and
+//     that is what momentum implements.
+//   - AdaGrad: the note's formula starts h₀ = θ and divides by √h + θ with
+//     the same θ; its code (and torch) starts h at 0 (initial_accumulator_value)
+//     and adds a separate small ε = 1e-10. adagrad:variant=note equals the
+//     note's code, which is torch's rule.
+//   - RMSProp: the note's code calls the smoothing constant rho; torch calls
+//     it alpha (default 0.99). The rules agree.
+//
+// # Speed
+//
+// An optimizer step is memory-bound. A Step allocates only on a
+// parameter's first step (its buffers); the kernels in
+// optim/internal/kernel read and write each buffer once per step, with no
+// interface call or allocation per element.
+package optim

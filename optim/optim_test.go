@@ -1,0 +1,224 @@
+package optim_test
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/descentlab/descent/optim"
+)
+
+// allSpecs exercises every method and every buffer-changing option.
+var allSpecs = []string{
+	"gd:lr=0.1", "sgd:lr=0.1,momentum=0.9", "sgd:lr=0.1,momentum=0.9,nesterov=true,weight_decay=0.01",
+	"sgd:lr=0.1,momentum=0.5,dampening=0.3,maximize=true",
+	"momentum:lr=0.05", "adagrad:lr=0.1,lr_decay=0.01,initial_accumulator_value=0.5",
+	"rmsprop", "rmsprop:centered=true,momentum=0.9", "rmsprop:momentum=0.5",
+	"adam", "adam:amsgrad=true,weight_decay=0.1", "adam:variant=note", "adamw", "adamw:amsgrad=true",
+	"nadam", "radam", "adamax", "adadelta", "lion:weight_decay=0.1",
+}
+
+func randomParams[T optim.Float](r *rand.Rand, sizes ...int) []*optim.Param[T] {
+	var ps []*optim.Param[T]
+	for i, n := range sizes {
+		v := make([]T, n)
+		for j := range v {
+			v[j] = T(r.NormFloat64())
+		}
+		ps = append(ps, optim.NewParam("p"+string(rune('a'+i)), v))
+	}
+	return ps
+}
+
+func fillGrads[T optim.Float](r *rand.Rand, ps []*optim.Param[T]) {
+	for _, p := range ps {
+		for j := range p.Grad {
+			p.Grad[j] = T(r.NormFloat64())
+		}
+	}
+}
+
+// TestStepAllocatesNothing: after the first step, a step allocates nothing.
+func TestStepAllocatesNothing(t *testing.T) {
+	for _, spec := range allSpecs {
+		h, err := optim.ParseSpec(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := rand.New(rand.NewPCG(1, 2))
+		ps := randomParams[float32](r, 1000, 7, 1)
+		o, err := optim.New(h, ps...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fillGrads(r, ps)
+		o.Step()
+		if n := testing.AllocsPerRun(20, o.Step); n != 0 {
+			t.Errorf("%s: %v allocations per step after the first, want 0", spec, n)
+		}
+	}
+}
+
+// TestZeroLRChangesNothing: with lr = 0 no method moves a parameter (Adadelta
+// and Lion scale their whole step by lr too).
+func TestZeroLRChangesNothing(t *testing.T) {
+	for _, spec := range allSpecs {
+		h, _ := optim.ParseSpec(spec)
+		r := rand.New(rand.NewPCG(3, 4))
+		ps := randomParams[float64](r, 50)
+		before := slices.Clone(ps[0].Value)
+		o, _ := optim.New(h, ps...)
+		if err := o.SetAllLR(0); err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k < 5; k++ {
+			fillGrads(r, ps)
+			o.Step()
+		}
+		if !slices.Equal(before, ps[0].Value) {
+			t.Errorf("%s: lr=0 changed the parameters", spec)
+		}
+	}
+}
+
+// TestDescends: every method, minimizing ½‖w‖², lowers the loss; with
+// maximize=true on −½‖w‖² it does the same.
+func TestDescends(t *testing.T) {
+	for _, spec := range allSpecs {
+		for _, maximize := range []bool{false, true} {
+			s := spec
+			if strings.Contains(s, "maximize") {
+				continue
+			}
+			sep := ":"
+			if strings.Contains(s, ":") {
+				sep = ","
+			}
+			lr := ",lr=0.01"
+			if strings.Contains(s, "lr=") || strings.HasPrefix(s, "adadelta") {
+				lr = ""
+			}
+			if maximize {
+				s += sep + "maximize=true" + lr
+			} else if lr != "" {
+				s += sep + lr[1:]
+			}
+			h, err := optim.ParseSpec(s)
+			if err != nil {
+				t.Fatalf("%s: %v", s, err)
+			}
+			r := rand.New(rand.NewPCG(5, 6))
+			ps := randomParams[float64](r, 20)
+			o, _ := optim.New(h, ps...)
+			norm := func() float64 { return sq(ps[0].Value) }
+			start := norm()
+			for k := 0; k < 50; k++ {
+				for j, w := range ps[0].Value {
+					ps[0].Grad[j] = w // ∇½‖w‖²
+					if maximize {
+						ps[0].Grad[j] = -w // ∇(−½‖w‖²)
+					}
+				}
+				o.Step()
+			}
+			if end := norm(); !(end < start) {
+				t.Errorf("%s: ‖w‖² went from %g to %g", s, start, end)
+			}
+		}
+	}
+}
+
+func sq(v []float64) float64 {
+	var s float64
+	for _, x := range v {
+		s += x * x
+	}
+	return s
+}
+
+// TestMomentumEqualsSGDMomentum: the note's momentum and torch's SGD with
+// momentum agree under a constant lr and differ after the lr changes.
+func TestMomentumEqualsSGDMomentum(t *testing.T) {
+	run := func(spec string, lrs []float64) []float64 {
+		h, _ := optim.ParseSpec(spec)
+		r := rand.New(rand.NewPCG(7, 8))
+		ps := randomParams[float64](r, 10)
+		o, _ := optim.New(h, ps...)
+		for _, lr := range lrs {
+			o.SetLR(0, lr)
+			fillGrads(r, ps)
+			o.Step()
+		}
+		return ps[0].Value
+	}
+	constant := []float64{0.1, 0.1, 0.1, 0.1, 0.1}
+	a, b := run("momentum:momentum=0.9", constant), run("sgd:momentum=0.9", constant)
+	for i := range a {
+		if math.Abs(a[i]-b[i]) > 1e-12 {
+			t.Fatalf("constant lr: momentum %v, sgd %v", a, b)
+		}
+	}
+	decay := []float64{0.1, 0.1, 0.01, 0.01, 0.01}
+	a, b = run("momentum:momentum=0.9", decay), run("sgd:momentum=0.9", decay)
+	if slices.Equal(a, b) {
+		t.Fatal("after an lr change momentum and sgd agree; they should differ")
+	}
+}
+
+func TestGroups(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	w, b := randomParams[float64](r, 5)[0], randomParams[float64](r, 3)[0]
+	b.Name = "bias"
+	decay := optim.DefaultAdamW()
+	noDecay := decay
+	noDecay.WeightDecay = 0
+	o, err := optim.NewGroups(optim.Group[float64]{Params: []*optim.Param[float64]{w}, Hyper: decay},
+		optim.Group[float64]{Params: []*optim.Param[float64]{b}, Hyper: noDecay})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Zero gradients: only decoupled decay moves the weights, and biases stay.
+	wb, bb := slices.Clone(w.Value), slices.Clone(b.Value)
+	o.Step()
+	for i := range wb {
+		if want := wb[i] * (1 - 0.001*0.01); math.Abs(w.Value[i]-want) > 1e-15 {
+			t.Errorf("w[%d] = %v, want %v", i, w.Value[i], want)
+		}
+	}
+	if !slices.Equal(bb, b.Value) {
+		t.Errorf("bias changed with zero gradient and no decay")
+	}
+	if err := o.SetLR(1, 0.5); err != nil || o.LR(1) != 0.5 || o.LR(0) != 0.001 {
+		t.Errorf("SetLR(1, 0.5): err %v, lrs %v %v", err, o.LR(0), o.LR(1))
+	}
+	if err := o.SetLR(2, 0.5); err == nil {
+		t.Error("SetLR on a missing group: no error")
+	}
+	if err := o.SetLR(0, math.NaN()); err == nil || !strings.Contains(err.Error(), "lr=NaN") {
+		t.Errorf("SetLR(NaN): %v", err)
+	}
+}
+
+func TestNewErrors(t *testing.T) {
+	v := []float64{1, 2}
+	cases := []struct {
+		name   string
+		groups []optim.Group[float64]
+		want   string
+	}{
+		{"none", nil, "no parameter groups"},
+		{"nil hyper", []optim.Group[float64]{{Params: []*optim.Param[float64]{optim.NewParam("a", v)}}}, "no hyperparameters"},
+		{"dup", []optim.Group[float64]{{Params: []*optim.Param[float64]{optim.NewParam("a", v), optim.NewParam("a", v)}, Hyper: optim.DefaultAdam()}}, "appears twice"},
+		{"len", []optim.Group[float64]{{Params: []*optim.Param[float64]{{Name: "a", Value: v, Grad: v[:1]}}, Hyper: optim.DefaultAdam()}}, "2 values but 1 gradients"},
+		{"mixed", []optim.Group[float64]{{Hyper: optim.DefaultAdam()}, {Hyper: optim.DefaultSGD()}}, "one optimizer runs one method"},
+		{"invalid", []optim.Group[float64]{{Hyper: optim.Adam{LR: -1}}}, "invalid lr=-1"},
+	}
+	for _, c := range cases {
+		_, err := optim.NewGroups(c.groups...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: err = %v, want it to contain %q", c.name, err, c.want)
+		}
+	}
+}

@@ -1,0 +1,127 @@
+package optim_test
+
+import (
+	"encoding/json"
+	"math"
+	"os"
+	"testing"
+
+	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/testfunc"
+)
+
+// reference is testdata/torch/optim_trajectories.json, written by
+// testdata/torch/gen_optim.py with Debian's python3-torch 1.13.1 (and numpy
+// for the methods torch 1.13 lacks: see each case's "reference").
+type reference struct {
+	TorchVersion string `json:"torch_version"`
+	Cases        []struct {
+		Name      string       `json:"name"`
+		Spec      string       `json:"spec"`
+		Func      string       `json:"func"`
+		DType     string       `json:"dtype"`
+		Start     [2]float64   `json:"start"`
+		Steps     int          `json:"steps"`
+		LRs       []float64    `json:"lrs"`
+		Reference string       `json:"reference"`
+		Points    [][2]float64 `json:"points"`
+	} `json:"cases"`
+}
+
+func loadReference(t *testing.T) reference {
+	t.Helper()
+	b, err := os.ReadFile("../testdata/torch/optim_trajectories.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref reference
+	if err := json.Unmarshal(b, &ref); err != nil {
+		t.Fatal(err)
+	}
+	if len(ref.Cases) == 0 {
+		t.Fatal("no cases in the reference file")
+	}
+	return ref
+}
+
+// runPoint runs the optimizer of spec on f from start, in element type T,
+// computing the gradient as the generator does: the analytic gradient in
+// float64 at the current point, rounded to T.
+func runPoint[T optim.Float](t *testing.T, spec string, f testfunc.Function, start [2]float64, steps int, lrs []float64) [][2]float64 {
+	t.Helper()
+	h, err := optim.ParseSpec(spec)
+	if err != nil {
+		t.Fatalf("ParseSpec(%q): %v", spec, err)
+	}
+	p := optim.NewParam("xy", []T{T(start[0]), T(start[1])})
+	o, err := optim.New(h, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
+	for k := 0; k < steps; k++ {
+		if lrs != nil {
+			if err := o.SetLR(0, lrs[k]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		gx, gy := f.Grad(float64(p.Value[0]), float64(p.Value[1]))
+		p.Grad[0], p.Grad[1] = T(gx), T(gy)
+		o.Step()
+		out = append(out, [2]float64{float64(p.Value[0]), float64(p.Value[1])})
+	}
+	return out
+}
+
+// TestTorchParity compares every step of every reference trajectory.
+// Tolerances are the core issue's: float64 within 1e-9 and float32 within
+// 1e-5, relative to max(|want|, 1) so that coordinates converging to zero
+// are compared absolutely rather than by a meaningless relative error.
+func TestTorchParity(t *testing.T) {
+	ref := loadReference(t)
+	methods := map[string]bool{}
+	for _, c := range ref.Cases {
+		t.Run(c.Name, func(t *testing.T) {
+			f, err := testfunc.Lookup(c.Func)
+			if err != nil {
+				t.Fatal(err)
+			}
+			h, err := optim.ParseSpec(c.Spec)
+			if err != nil {
+				t.Fatal(err)
+			}
+			methods[h.Method()] = true
+			var got [][2]float64
+			tol := 1e-9
+			switch c.DType {
+			case "float64":
+				got = runPoint[float64](t, c.Spec, f, c.Start, c.Steps, c.LRs)
+			case "float32":
+				got = runPoint[float32](t, c.Spec, f, c.Start, c.Steps, c.LRs)
+				tol = 1e-5
+			default:
+				t.Fatalf("unknown dtype %q", c.DType)
+			}
+			if len(got) != len(c.Points) {
+				t.Fatalf("got %d points, reference has %d", len(got), len(c.Points))
+			}
+			for k := range got {
+				for j := 0; j < 2; j++ {
+					w, g := c.Points[k][j], got[k][j]
+					if math.Abs(g-w) > tol*math.Max(math.Abs(w), 1) {
+						t.Fatalf("step %d coordinate %d: got %.17g, %s gives %.17g (rel err %.3g > %g)",
+							k, j, g, c.Reference, w, math.Abs(g-w)/math.Max(math.Abs(w), 1), tol)
+					}
+				}
+			}
+		})
+	}
+	for _, m := range optim.Methods() {
+		if m == "gd" {
+			m = "sgd"
+		}
+		if !methods[m] {
+			t.Errorf("method %s has no reference trajectory", m)
+		}
+	}
+}
