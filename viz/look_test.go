@@ -1,6 +1,9 @@
 package viz
 
 import (
+	"fmt"
+	"image/gif"
+	"image/png"
 	"io"
 	"os"
 	"testing"
@@ -14,11 +17,6 @@ func TestLook(t *testing.T) {
 	if dir == "" {
 		t.Skip("set VIZ_LOOK=dir to write sample pictures")
 	}
-	for _, f := range []interface {
-		Name() string
-	}{rosenbrock{}, himmelblau{}, saddle{}} {
-		_ = f
-	}
 	type job struct {
 		name  string
 		write func(io.Writer) error
@@ -31,6 +29,8 @@ func TestLook(t *testing.T) {
 		{"rosenbrock.svg", func(w io.Writer) error { return Contour(w, "svg", rosenbrock{}, rp, Options{}) }},
 		{"himmelblau.png", func(w io.Writer) error { return Contour(w, "png", himmelblau{}, hp, Options{}) }},
 		{"saddle.png", func(w io.Writer) error { return Contour(w, "png", saddle{}, sp, Options{}) }},
+		{"rosenbrock.gif", func(w io.Writer) error { return Animate(w, rosenbrock{}, rp, Options{}) }},
+		{"himmelblau.gif", func(w io.Writer) error { return Animate(w, himmelblau{}, hp, Options{}) }},
 	}
 	for _, j := range jobs {
 		start := time.Now()
@@ -38,5 +38,30 @@ func TestLook(t *testing.T) {
 			t.Fatal(err)
 		}
 		t.Logf("%s: %v", j.name, time.Since(start))
+	}
+}
+
+// TestLookFrames writes frames of $VIZ_LOOK/*.gif, composited, as PNGs.
+func TestLookFrames(t *testing.T) {
+	dir := os.Getenv("VIZ_LOOK")
+	if dir == "" {
+		t.Skip("set VIZ_LOOK=dir to write sample pictures")
+	}
+	for _, name := range []string{"rosenbrock", "himmelblau"} {
+		r, err := os.Open(dir + "/" + name + ".gif")
+		if err != nil {
+			t.Fatal(err)
+		}
+		g, err := gif.DecodeAll(r)
+		r.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		frames := composite(g)
+		for _, k := range []int{0, len(frames) / 4, len(frames) - 1} {
+			out, _ := os.Create(fmt.Sprintf("%s/%s-frame%03d.png", dir, name, k))
+			png.Encode(out, frames[k])
+			out.Close()
+		}
 	}
 }

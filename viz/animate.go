@@ -1,0 +1,245 @@
+package viz
+
+import (
+	"image"
+	"image/color"
+	"image/gif"
+	"io"
+
+	"gonum.org/v1/plot/vg/draw"
+
+	"github.com/descentlab/descent/testfunc"
+)
+
+const (
+	maxFrames = 200 // frames in an animation, at most
+	totalCS   = 600 // the animation lasts about this many centiseconds …
+	minDelay  = 3   // … with each frame shown this long at least (browsers slow down delays under 2)
+	maxDelay  = 10  // … and at most
+	holdDelay = 250 // the last frame stays this long before the loop restarts
+)
+
+// Animate writes an animated GIF of the map drawn by Contour, with all paths
+// growing together from their start points, looping forever.
+//
+// A run of n steps gets min(n, 200) frames: frame k shows the steps up to
+// round(k·(n−1)/(frames−1)), so long runs are subsampled evenly and the last
+// frame shows the last step. The animation lasts about six seconds, and its
+// last frame is held for 2.5 seconds.
+//
+// The map is rendered once; the paths are drawn on it in pixel space through
+// the map's Frame, without anti-aliasing, in the GIF's single palette (the
+// reserved path colours plus the map's most frequent colours). After the first,
+// each frame holds only the rectangle that changed, its unchanged pixels
+// transparent, and is drawn over the previous one (GIF disposal "none"):
+// the frames' bounds are therefore smaller than the picture.
+func Animate(w io.Writer, f testfunc.Function, paths []Path, o Options) error {
+	m, err := newMap(f, paths, o)
+	if err != nil {
+		return err
+	}
+	c := m.imageCanvas()
+	fr := m.draw(draw.New(c), false)
+	bg := toRGBA(c.Image())
+
+	// Reserved colours: transparency, then each path's colour and outline.
+	reserved := []color.Color{color.RGBA{}}
+	slot := map[color.RGBA]uint8{}
+	use := func(c color.RGBA) uint8 {
+		if i, ok := slot[c]; ok {
+			return i
+		}
+		slot[c] = uint8(len(reserved))
+		reserved = append(reserved, c)
+		return slot[c]
+	}
+	a := &animator{m: m, fr: fr}
+	for i := range m.tracks {
+		col := pathColor(i)
+		a.core = append(a.core, use(col))
+		a.halo = append(a.halo, use(haloFor(col)))
+	}
+	q := newQuantizer(bg, reserved)
+	a.lines = q.paletted(bg)
+	size := a.lines.Bounds()
+	a.mask = make([]bool, len(a.lines.Pix))
+	a.next = image.NewPaletted(size, q.pal)
+	a.screen = image.NewPaletted(size, q.pal)
+	a.done = make([]int, len(m.tracks))
+	a.clip = fr.Rect().Intersect(size)
+
+	maxLen := 1
+	for _, p := range paths {
+		maxLen = max(maxLen, len(p.Points))
+	}
+	nf := max(2, min(maxFrames, maxLen))
+	delay := max(minDelay, min(maxDelay, totalCS/nf))
+	g := &gif.GIF{
+		Config:    image.Config{ColorModel: q.pal, Width: size.Dx(), Height: size.Dy()},
+		LoopCount: 0,
+	}
+	for k := range nf {
+		step := (k*(maxLen-1) + (nf-1)/2) / (nf - 1)
+		img := a.frame(step, k == 0)
+		g.Image = append(g.Image, img)
+		g.Delay = append(g.Delay, delay)
+		g.Disposal = append(g.Disposal, gif.DisposalNone)
+	}
+	g.Delay[nf-1] = holdDelay
+	return gif.EncodeAll(w, g)
+}
+
+func toRGBA(img image.Image) *image.RGBA {
+	if r, ok := img.(*image.RGBA); ok && r.Bounds().Min == (image.Point{}) {
+		return r
+	}
+	b := img.Bounds()
+	r := image.NewRGBA(image.Rect(0, 0, b.Dx(), b.Dy()))
+	for y := range b.Dy() {
+		for x := range b.Dx() {
+			r.Set(x, y, img.At(b.Min.X+x, b.Min.Y+y))
+		}
+	}
+	return r
+}
+
+// animator draws the growing paths frame by frame.
+type animator struct {
+	m          *contourMap
+	fr         Frame
+	core, halo []uint8         // palette index of each track's colour and outline
+	lines      *image.Paletted // the map with the paths drawn so far
+	mask       []bool          // pixels of lines holding a path's core colour
+	next       *image.Paletted // scratch: lines plus this frame's end markers
+	screen     *image.Paletted // what a viewer shows after the previous frame
+	done       []int           // per track, the segments drawn into lines
+	clip       image.Rectangle // the data area, in pixels
+	heads      image.Rectangle // where the previous frame's end markers were
+}
+
+// pixel radii of the line, its outline and the markers.
+func px(ptLen float64) float64 { return ptLen * dpi / 72 }
+
+// frame draws the paths up to step and returns the frame to show: the whole
+// picture when first, else the changed rectangle with unchanged pixels
+// transparent.
+func (a *animator) frame(step int, first bool) *image.Paletted {
+	r := &raster{img: a.lines, clip: a.clip}
+	dirty := image.Rectangle{}
+	bbox := func(x0, x1, y int) { dirty = dirty.Union(image.Rect(x0, y, x1, y+1)) }
+	type seg struct {
+		ax, ay, bx, by float64
+		t              int
+	}
+	var segs []seg
+	for t, tr := range a.m.tracks {
+		end := min(step, len(tr.pts)-1)
+		for j := a.done[t]; j < end; j++ {
+			c, d, ok := clipSegment(a.m.win, tr.pts[j], tr.pts[j+1])
+			if !ok {
+				continue
+			}
+			ax, ay := a.fr.Pixel(c)
+			bx, by := a.fr.Pixel(d)
+			segs = append(segs, seg{ax, ay, bx, by, t})
+		}
+		a.done[t] = max(a.done[t], end)
+	}
+	// All outlines first, then all lines, so no outline covers a line.
+	lineR, haloR := px(lineWidth/2), px(lineWidth/2+haloWidth)
+	stride := a.lines.Stride
+	for _, s := range segs {
+		idx := a.halo[s.t]
+		r.capsule(s.ax, s.ay, s.bx, s.by, haloR, func(x0, x1, y int) {
+			bbox(x0, x1, y)
+			for x := x0; x < x1; x++ {
+				if !a.mask[y*stride+x] {
+					a.lines.Pix[y*stride+x] = idx
+				}
+			}
+		})
+	}
+	for _, s := range segs {
+		idx := a.core[s.t]
+		r.capsule(s.ax, s.ay, s.bx, s.by, lineR, func(x0, x1, y int) {
+			for x := x0; x < x1; x++ {
+				a.lines.Pix[y*stride+x] = idx
+				a.mask[y*stride+x] = true
+			}
+		})
+	}
+	// Start rings stay on top of the lines. Repainting them is idempotent,
+	// so they only change pixels a new segment covered, inside dirty.
+	for t, tr := range a.m.tracks {
+		if s := tr.pts[0]; inside(a.m.win, s) {
+			x, y := a.fr.Pixel(s)
+			r.disc(x, y, px(ringRadius+lineWidth/2+haloWidth), r.fill(a.halo[t]))
+			r.disc(x, y, px(ringRadius+lineWidth/2), r.fill(a.core[t]))
+			r.disc(x, y, px(ringRadius-lineWidth/2), r.fill(a.halo[t]))
+		}
+	}
+
+	// End markers go on a copy, so the next frame can take them away.
+	heads := image.Rectangle{}
+	headBox := func(x0, x1, y int) { heads = heads.Union(image.Rect(x0, y, x1, y+1)) }
+	r.img = a.next
+	type head struct {
+		x, y float64
+		t    int
+	}
+	var hs []head
+	for t, tr := range a.m.tracks {
+		end := min(step, len(tr.pts)-1)
+		if end == 0 || !inside(a.m.win, tr.pts[end]) {
+			continue
+		}
+		x, y := a.fr.Pixel(tr.pts[end])
+		r.disc(x, y, px(dotRadius+haloWidth), headBox)
+		hs = append(hs, head{x, y, t})
+	}
+	if first {
+		dirty = a.lines.Bounds()
+	}
+	dirty = dirty.Union(heads).Union(a.heads)
+	a.heads = heads
+	for y := dirty.Min.Y; y < dirty.Max.Y; y++ {
+		o := a.lines.PixOffset(dirty.Min.X, y)
+		copy(a.next.Pix[o:o+dirty.Dx()], a.lines.Pix[o:o+dirty.Dx()])
+	}
+	for _, h := range hs {
+		r.disc(h.x, h.y, px(dotRadius+haloWidth), r.fill(a.halo[h.t]))
+		r.disc(h.x, h.y, px(dotRadius), r.fill(a.core[h.t]))
+	}
+
+	if first {
+		copy(a.screen.Pix, a.next.Pix)
+		out := image.NewPaletted(a.next.Bounds(), a.next.Palette)
+		copy(out.Pix, a.next.Pix)
+		return out
+	}
+	// Shrink dirty to the pixels that really changed.
+	changed := image.Rectangle{}
+	for y := dirty.Min.Y; y < dirty.Max.Y; y++ {
+		o := a.next.PixOffset(0, y)
+		for x := dirty.Min.X; x < dirty.Max.X; x++ {
+			if a.next.Pix[o+x] != a.screen.Pix[o+x] {
+				changed = changed.Union(image.Rect(x, y, x+1, y+1))
+			}
+		}
+	}
+	if changed.Empty() {
+		// Nothing moved: one transparent pixel keeps the frame's timing.
+		changed = image.Rect(0, 0, 1, 1)
+	}
+	out := image.NewPaletted(changed, a.next.Palette)
+	for y := changed.Min.Y; y < changed.Max.Y; y++ {
+		for x := changed.Min.X; x < changed.Max.X; x++ {
+			o := a.next.PixOffset(x, y)
+			if v := a.next.Pix[o]; v != a.screen.Pix[o] {
+				out.Pix[out.PixOffset(x, y)] = v
+				a.screen.Pix[o] = v
+			}
+		}
+	}
+	return out
+}
