@@ -278,4 +278,3 @@ func fromBytes[T Float](data []byte) []T {
 	}
 	return out
 }
-

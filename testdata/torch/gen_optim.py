@@ -258,9 +258,9 @@ def build_torch(method, h, params):
                                  weight_decay=h["weight_decay"], amsgrad=h["amsgrad"],
                                  maximize=h["maximize"], foreach=False)
     if method == "nadam":  # no maximize in 1.13: emulated by negating the gradient
-        return torch.optim.NAdam(params, lr=h["lr"], betas=betas, eps=h["eps"],
-                                 weight_decay=h["weight_decay"],
-                                 momentum_decay=h["momentum_decay"], foreach=False)
+        return NAdamDocumented(params, lr=h["lr"], betas=betas, eps=h["eps"],
+                               weight_decay=h["weight_decay"],
+                               momentum_decay=h["momentum_decay"])
     if method == "radam":  # no maximize in 1.13: emulated by negating the gradient
         return torch.optim.RAdam(params, lr=h["lr"], betas=betas, eps=h["eps"],
                                  weight_decay=h["weight_decay"], foreach=False)
@@ -273,6 +273,48 @@ def build_torch(method, h, params):
                                     weight_decay=h["weight_decay"], foreach=False,
                                     maximize=h["maximize"])
     raise ValueError(method)
+
+
+class NAdamDocumented(torch.optim.Optimizer):
+    """torch 1.13's _single_tensor_nadam, op for op, with two changes that
+    make it the algorithm torch documents (and torch >= 2.0 runs):
+    mu_product_next = mu_product * mu_next (1.13 multiplied mu in twice),
+    and mu_product kept as a Python float (1.13 kept it in a float32 tensor
+    even for float64 parameters)."""
+
+    def __init__(self, params, lr, betas, eps, weight_decay, momentum_decay):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                      momentum_decay=momentum_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            lr, eps, wd, md = group["lr"], group["eps"], group["weight_decay"], group["momentum_decay"]
+            for param in group["params"]:
+                grad = param.grad
+                st = self.state[param]
+                if not st:
+                    st["step"] = 0.0
+                    st["mu_product"] = 1.0
+                    st["exp_avg"] = torch.zeros_like(param)
+                    st["exp_avg_sq"] = torch.zeros_like(param)
+                exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
+                st["step"] += 1
+                step = st["step"]
+                bias_correction2 = 1 - beta2 ** step
+                if wd != 0:
+                    grad = grad.add(param, alpha=wd)
+                mu = beta1 * (1. - 0.5 * (0.96 ** (step * md)))
+                mu_next = beta1 * (1. - 0.5 * (0.96 ** ((step + 1) * md)))
+                st["mu_product"] *= mu
+                mu_product = st["mu_product"]
+                mu_product_next = mu_product * mu_next
+                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                denom = exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
+                param.addcdiv_(grad, denom, value=-lr * (1. - mu) / (1. - mu_product))
+                param.addcdiv_(exp_avg, denom, value=-lr * mu_next / (1. - mu_product_next))
 
 
 def run_torch(method, h, func, dtype, start, steps, lrs):
@@ -473,6 +515,9 @@ class Case:
         h = self.hyper()
         if self.impl == "torch":
             cls = "torch.optim." + TORCH_CLASS[self.method]
+            if self.method == "nadam":
+                cls = ("torch 1.13 _single_tensor_nadam as documented (NAdamDocumented: "
+                       "mu_product_next = mu_product*mu_next as in torch >= 2.0, mu_product in float64)")
             if self.method == "momentum":
                 cls += " (momentum=mu, dampening=0, nesterov=False)"
             if self.method in ("nadam", "radam") and h["maximize"]:
@@ -668,10 +713,13 @@ def build_cases():
         for func in ("rosenbrock", "booth", "himmelblau"):
             lr = GD_LR[func]
             sd = step_decay(lr, n // 4, 0.5, n)
-            for impl in ("torch", "note-momentum"):
-                c = Case("momentum", [("lr", lr), ("momentum", 0.9)], func, dtype, impl=impl)
+            # The same lrs through the note's momentum and through torch's SGD
+            # with momentum (recorded under the sgd spec): they differ once
+            # the lr changes.
+            for method, impl in (("sgd", "torch"), ("momentum", "note-momentum")):
+                c = Case(method, [("lr", lr), ("momentum", 0.9)], func, dtype, impl=impl)
                 cases.append(with_lrs(c, "stepdecay", sd))
-                c = Case("momentum", [("lr", lr), ("momentum", 0.9)], func, dtype, impl=impl)
+                c = Case(method, [("lr", lr), ("momentum", 0.9)], func, dtype, impl=impl)
                 cases.append(with_lrs(c, "warmupcos", warmup_cosine(lr, n // 10, n)))
             c = Case("sgd", [("lr", lr), ("momentum", 0.9), ("nesterov", True)], func, dtype)
             cases.append(with_lrs(c, "stepdecay", sd))
@@ -916,13 +964,12 @@ def ref_step(method, h, st, w, g, lr, dt):
         denom = sqrt(v) / F(math.sqrt(bc2)) + F(eps)
         return w + F(-(lr / bc1)) * m / denom
     if method == "nadam":
-        f32 = np.float32  # torch keeps mu_product in a float32 0-dim tensor
-        md = h["momentum_decay"]
+        md = h["momentum_decay"]  # the documented algorithm, mu_product in float64
         mu = b1 * (1.0 - 0.5 * (0.96 ** (t * md)))
         mu_next = b1 * (1.0 - 0.5 * (0.96 ** ((t + 1) * md)))
-        mp = f32(st.get("mp", f32(1.0)) * f32(mu))
+        mp = st.get("mp", 1.0) * mu
         st["mp"] = mp
-        mp_next = f32(f32(mp * f32(mu)) * f32(mu_next))
+        mp_next = mp * mu_next
         denom = sqrt(v / F(bc2)) + F(eps)
         w = w + F(-lr * (1.0 - mu) / (1.0 - float(mp))) * g / denom
         return w + F(-lr * mu_next / (1.0 - float(mp_next))) * m / denom
