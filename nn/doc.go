@@ -1,0 +1,54 @@
+// Package nn is a small float32 neural-network package: multilayer
+// perceptrons with softmax cross-entropy, written so that an optimizer sees
+// the whole model as one flat vector.
+//
+// # Models
+//
+// A model is described by a spec string:
+//
+//	mlp:784-100-10                                   // one hidden layer of 100
+//	mlp:784-256-128-10,act=relu,init=he,dropout=0.2  // every option
+//
+// ParseModel reads it into a Spec and New builds the Model from a seed.
+// The defaults are act=relu, init=torch (PyTorch's nn.Linear default,
+// U(−1/√fan_in, 1/√fan_in) for weights and biases) and dropout=0. The other
+// initialisations are he (N(0, 2/fan_in)), he-uniform, xavier
+// (U(±√(6/(fan_in+fan_out)))) and xavier-normal; see Init.
+//
+// # Parameters
+//
+// All parameters live in one []float32, layer after layer: fc1.weight,
+// fc1.bias, fc2.weight, … A weight is stored [out×in] row-major, as in
+// PyTorch (so y = x·Wᵀ + b, and a PyTorch state dict maps one to one); a
+// bias is [out]. The gradient buffer has the same layout. Flat returns both
+// buffers, for an optimizer that updates everything in one pass; Params
+// returns the same memory as named views, for optimizers with parameter
+// groups or per-tensor state.
+//
+// # Training
+//
+// One step of training is:
+//
+//	loss := m.Loss(x, y) // forward pass, mean cross-entropy over the batch
+//	m.Backward()         // gradients into the gradient buffer (overwritten)
+//	// optimizer: params -= lr·grads, or anything else, over m.Flat()
+//
+// x is a batch of len(y) examples, row-major, as data.Batch holds them.
+// Loss applies dropout (inverted: kept units are scaled by 1/(1−p), so
+// evaluation needs no rescaling); Evaluate, Accuracy and Predict never do,
+// and run EvalChunk examples at a time so a whole test set fits in little
+// memory. Buffers are kept per batch size and reused: after the first step
+// at the largest batch size, Loss, Backward and Evaluate allocate nothing.
+// Matrix products go through internal/gemm.
+//
+// The loss is computed stably, log Σ exp(z − max z) − (z_y − max z), and its
+// gradient with respect to the logits is (softmax(z) − onehot(y))/n.
+// Backward is checked against float64 central differences in the tests.
+//
+// # Randomness
+//
+// New(spec, seed) seeds two PCG generators from seed with distinct streams,
+// one for the initial parameters and one for dropout masks, so turning
+// dropout on does not change the initial weights. DropoutState and
+// SetDropoutState save and restore the dropout generator for exact resume.
+package nn
