@@ -13,7 +13,6 @@ import (
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
-	"gonum.org/v1/plot/vg/vgsvg"
 
 	"github.com/descentlab/descent/testfunc"
 )
@@ -106,23 +105,14 @@ func (fr Frame) Rect() image.Rectangle {
 // window (Rosenbrock), symmetric about zero when f is unbounded below and
 // changes sign (saddle), and linear otherwise.
 func Contour(w io.Writer, format string, f testfunc.Function, paths []Path, o Options) error {
+	if format != "png" && format != "svg" {
+		return fmt.Errorf("viz: contour format %q: want png or svg", format)
+	}
 	m, err := newMap(f, paths, o)
 	if err != nil {
 		return err
 	}
-	switch format {
-	case "png":
-		c := m.imageCanvas()
-		m.draw(draw.New(c), true)
-		_, err = vgimg.PngCanvas{Canvas: c}.WriteTo(w)
-	case "svg":
-		c := vgsvg.New(pt(float64(m.width)), pt(float64(m.height)))
-		m.draw(draw.New(c), true)
-		_, err = c.WriteTo(w)
-	default:
-		return fmt.Errorf("viz: contour format %q: want png or svg", format)
-	}
-	return err
+	return render(w, format, m.width, m.height, func(c draw.Canvas) { m.draw(c, true) })
 }
 
 // MapFrame returns where Contour (format "png") and Animate put the data area

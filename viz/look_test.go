@@ -29,6 +29,8 @@ func TestLook(t *testing.T) {
 		{"rosenbrock.svg", func(w io.Writer) error { return Contour(w, "svg", rosenbrock{}, rp, Options{}) }},
 		{"himmelblau.png", func(w io.Writer) error { return Contour(w, "png", himmelblau{}, hp, Options{}) }},
 		{"saddle.png", func(w io.Writer) error { return Contour(w, "png", saddle{}, sp, Options{}) }},
+		{"rosenbrock-loss.png", func(w io.Writer) error { return Loss(w, "png", rp, Options{}) }},
+		{"saddle-loss.png", func(w io.Writer) error { return Loss(w, "png", sp, Options{}) }},
 		{"rosenbrock.gif", func(w io.Writer) error { return Animate(w, rosenbrock{}, rp, Options{}) }},
 		{"himmelblau.gif", func(w io.Writer) error { return Animate(w, himmelblau{}, hp, Options{}) }},
 	}

@@ -57,3 +57,38 @@ func formatTick(v, step float64, decimals int) string {
 	}
 	return strconv.FormatFloat(v, 'f', decimals, 64)
 }
+
+// logTicks labels powers of ten, every k-th decade so that at most eight are
+// labelled, with minor ticks at 2…9 times each power when the range spans
+// few decades. plot.LogTicks labels every decade and prints rounding noise.
+type logTicks struct{}
+
+func (logTicks) Ticks(lo, hi float64) []plot.Tick {
+	if !(lo > 0) || !(hi > lo) {
+		return nil
+	}
+	e0, e1 := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
+	stride := max(1, (e1-e0+7)/8)
+	var ts []plot.Tick
+	for e := e0; e <= e1; e++ {
+		v := math.Pow(10, float64(e))
+		if e%stride == 0 {
+			ts = append(ts, plot.Tick{Value: v, Label: formatPow10(e)})
+		} else {
+			ts = append(ts, plot.Tick{Value: v})
+		}
+		if e1-e0 <= 6 && e < e1 {
+			for m := 2; m <= 9; m++ {
+				ts = append(ts, plot.Tick{Value: float64(m) * v})
+			}
+		}
+	}
+	return ts
+}
+
+func formatPow10(e int) string {
+	if e >= -3 && e <= 4 {
+		return strconv.FormatFloat(math.Pow(10, float64(e)), 'f', max(0, -e), 64)
+	}
+	return "1e" + strconv.Itoa(e)
+}

@@ -1,0 +1,193 @@
+package viz
+
+import (
+	"fmt"
+	"image/color"
+	"io"
+	"math"
+
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
+	"gonum.org/v1/plot/vg/vgsvg"
+)
+
+// Loss writes a chart of loss against step for every path, in the colours
+// Contour gives them. format is "png" or "svg". Each path is drawn up to its
+// first non-finite loss and then labelled "(diverged)". The loss axis is
+// logarithmic when every drawn value is positive (and o.YLim, if set, is
+// positive), linear otherwise. Its top is capped at 1000 times the largest
+// first loss (log) or that loss plus the span below it (linear), so that one
+// diverging run does not flatten the others. o.XLim and o.YLim fix the step
+// and loss ranges.
+func Loss(w io.Writer, format string, paths []Path, o Options) error {
+	if format != "png" && format != "svg" {
+		return fmt.Errorf("viz: loss chart format %q: want png or svg", format)
+	}
+	width, height, err := o.size()
+	if err != nil {
+		return err
+	}
+	if err := checkLim("XLim", o.XLim); err != nil {
+		return err
+	}
+	if err := checkLim("YLim", o.YLim); err != nil {
+		return err
+	}
+	if len(paths) == 0 {
+		return errNoPaths
+	}
+	type curve struct {
+		y        []float64
+		diverged bool
+	}
+	curves := make([]curve, len(paths))
+	lo, hi := math.Inf(1), math.Inf(-1)
+	steps := 0
+	for i, p := range paths {
+		if len(p.Loss) == 0 {
+			return fmt.Errorf("viz: path %d (%q) has no loss values", i, p.Label)
+		}
+		if len(p.Points) != 0 && len(p.Points) != len(p.Loss) {
+			return fmt.Errorf("viz: path %d (%q) has %d points but %d loss values", i, p.Label, len(p.Points), len(p.Loss))
+		}
+		n := len(p.Loss)
+		for k, v := range p.Loss {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				n = k
+				break
+			}
+		}
+		curves[i] = curve{y: p.Loss[:n], diverged: n < len(p.Loss)}
+		for _, v := range curves[i].y {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+		steps = max(steps, len(p.Loss))
+	}
+	// One diverging run must not flatten the others: the top of the loss
+	// range is capped at 1000 times the largest first loss on a log axis, or
+	// at the largest first loss plus the span below it on a linear one.
+	first := math.Inf(-1)
+	for _, c := range curves {
+		if len(c.y) > 0 {
+			first = math.Max(first, c.y[0])
+		}
+	}
+	logY := lo > 0 && !math.IsInf(lo, 0) && (o.YLim == nil || o.YLim[0] > 0)
+
+	p := plot.New()
+	p.Title.Text = o.Title
+	if p.Title.Text == "" {
+		p.Title.Text = "loss"
+	}
+	styleAxes(p)
+	p.X.Label.Text, p.Y.Label.Text = "step", "loss"
+	p.X.Min, p.X.Max = 0, math.Max(1, float64(steps-1))
+	switch {
+	case math.IsInf(lo, 0): // nothing finite to show
+		lo, hi = 0, 1
+	case logY:
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = logTicks{}
+		hi = math.Min(hi, 1000*first)
+		if hi/lo < 10 { // show at least one decade so a tick is labelled
+			m := math.Sqrt(10 * lo / hi)
+			lo, hi = lo/m, hi*m
+		}
+	case hi-lo <= 0:
+		lo, hi = lo-1, hi+1
+	default:
+		hi = math.Min(hi, first+math.Max(first-lo, 0))
+		if hi <= lo {
+			hi = lo + 1
+		}
+		m := 0.03 * (hi - lo)
+		lo, hi = lo-m, hi+m
+	}
+	p.Y.Min, p.Y.Max = lo, hi
+	if o.XLim != nil {
+		p.X.Min, p.X.Max = o.XLim[0], o.XLim[1]
+	}
+	if o.YLim != nil {
+		p.Y.Min, p.Y.Max = o.YLim[0], o.YLim[1]
+	}
+
+	var entries []legendEntry
+	for i, c := range curves {
+		label := paths[i].Label
+		if c.diverged {
+			label += " (diverged)"
+		}
+		entries = append(entries, legendEntry{label, lineThumb{pathColor(i)}})
+	}
+	p.Add(lossCurves{ys: func(i int) []float64 { return curves[i].y }, n: len(curves), log: logY})
+
+	draw1 := func(c draw.Canvas) {
+		l := buildLegend(entries, 0.35*c.Size().X-2*legendPad)
+		lw := l.Rectangle(draw.Canvas{}).Size().X + 2*legendPad
+		pc := draw.Crop(c, legendPad, -lw, legendPad, -legendPad)
+		p.Draw(pc)
+		lc := draw.Crop(c, c.Size().X-lw+legendPad, -legendPad, 0, 0)
+		lc.Max.Y = p.DataCanvas(pc).Max.Y
+		l.Draw(lc)
+	}
+	return render(w, format, width, height, draw1)
+}
+
+// render draws onto a canvas of the format and writes it to w.
+func render(w io.Writer, format string, width, height int, fn func(draw.Canvas)) error {
+	var err error
+	switch format {
+	case "png":
+		c := vgimg.NewWith(vgimg.UseWH(pt(float64(width)), pt(float64(height))), vgimg.UseDPI(dpi))
+		fn(draw.New(c))
+		_, err = vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+	case "svg":
+		c := vgsvg.New(pt(float64(width)), pt(float64(height)))
+		fn(draw.New(c))
+		_, err = c.WriteTo(w)
+	default:
+		err = fmt.Errorf("viz: format %q: want png or svg", format)
+	}
+	return err
+}
+
+// lossCurves draws the loss curves, clipped to the data area. Values are
+// clamped to ±1e300 before the transform so a huge loss cannot overflow.
+type lossCurves struct {
+	ys  func(int) []float64
+	n   int
+	log bool
+}
+
+func (lc lossCurves) Plot(c draw.Canvas, p *plot.Plot) {
+	trX, trY := p.Transforms(&c)
+	for i := range lc.n {
+		y := lc.ys(i)
+		if len(y) == 0 {
+			continue
+		}
+		pts := make([]vg.Point, len(y))
+		for k, v := range y {
+			v = math.Max(-1e300, math.Min(1e300, v))
+			pts[k] = vg.Point{X: trX(float64(k)), Y: trY(v)}
+		}
+		col := pathColor(i)
+		if len(pts) == 1 {
+			if c.Contains(pts[0]) {
+				disc(c, col, pts[0], dotRadius)
+			}
+			continue
+		}
+		c.StrokeLines(draw.LineStyle{Color: col, Width: 1.5}, c.ClipLinesXY(pts)...)
+	}
+}
+
+// lineThumb is the legend sample of a loss curve.
+type lineThumb struct{ col color.RGBA }
+
+func (t lineThumb) Thumbnail(c *draw.Canvas) {
+	y := c.Center().Y
+	c.StrokeLine2(draw.LineStyle{Color: t.col, Width: 2}, c.Min.X+2, y, c.Max.X-4, y)
+}
