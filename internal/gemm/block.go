@@ -35,6 +35,7 @@ func betaMode(beta float32) int {
 type workspace struct {
 	apack []float32
 	bpack []float32
+	x, y  []float32 // one row of alpha·op(A) and of the product, for gemmRows
 }
 
 func grow(buf []float32, n int) []float32 {

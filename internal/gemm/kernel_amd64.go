@@ -12,3 +12,20 @@ var hasAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //
 //go:noescape
 func kernel6x16(k int, a, b, c *float32, ldc int, beta float32, mode int)
+
+// gemvN32 sets y[0:32] = Σ_q x[q]·b[q·ldb : q·ldb+32].
+//
+//go:noescape
+func gemvN32(k int, x, b *float32, ldb int, y *float32)
+
+// gemvN8 sets y[j] = Σ_q x[q]·b[q·ldb+j] for each j < 8 with mask[j] == -1,
+// touching no other element of b or y.
+//
+//go:noescape
+func gemvN8(k int, x, b *float32, ldb int, y *float32, mask *int32)
+
+// dot4 sets out[r] = Σ_{q<k} x[q]·b[r·ldb+q] for r < 4. mask holds -1 in its
+// first k mod 8 words.
+//
+//go:noescape
+func dot4(k int, x, b *float32, ldb int, out *float32, mask *int32)

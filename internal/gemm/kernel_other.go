@@ -8,3 +8,15 @@ const hasAsm = false
 func kernel6x16(k int, a, b, c *float32, ldc int, beta float32, mode int) {
 	panic("gemm: assembly kernel called in a build without it")
 }
+
+func gemvN32(k int, x, b *float32, ldb int, y *float32) {
+	panic("gemm: assembly kernel called in a build without it")
+}
+
+func gemvN8(k int, x, b *float32, ldb int, y *float32, mask *int32) {
+	panic("gemm: assembly kernel called in a build without it")
+}
+
+func dot4(k int, x, b *float32, ldb int, out *float32, mask *int32) {
+	panic("gemm: assembly kernel called in a build without it")
+}

@@ -24,6 +24,10 @@ func packA(dst []float32, p *problem, ic, mc, pc, kc int) {
 			}
 			continue
 		}
+		if rows == mr {
+			packA6(panel, p.a[(ic+ir)*p.lda+pc:], p.lda, kc, alpha)
+			continue
+		}
 		for i := range rows {
 			src := p.a[(ic+ir+i)*p.lda+pc:]
 			src = src[:kc]
@@ -36,6 +40,28 @@ func packA(dst []float32, p *problem, ic, mc, pc, kc int) {
 				panel[q*mr+i] = 0
 			}
 		}
+	}
+}
+
+// packA6 interleaves six rows of length kc, starting at a with stride lda,
+// into dst: dst[q*6+i] = alpha·row_i[q]. Reading six streams and writing one
+// keeps the stores sequential.
+func packA6(dst, a []float32, lda, kc int, alpha float32) {
+	r0 := a[:kc]
+	r1 := a[lda : lda+kc]
+	r2 := a[2*lda : 2*lda+kc]
+	r3 := a[3*lda : 3*lda+kc]
+	r4 := a[4*lda : 4*lda+kc]
+	r5 := a[5*lda : 5*lda+kc]
+	dst = dst[:kc*mr]
+	for q := range r0 {
+		d := (*[mr]float32)(dst[q*mr:])
+		d[0] = alpha * r0[q]
+		d[1] = alpha * r1[q]
+		d[2] = alpha * r2[q]
+		d[3] = alpha * r3[q]
+		d[4] = alpha * r4[q]
+		d[5] = alpha * r5[q]
 	}
 }
 

@@ -151,5 +151,9 @@ func (j *job) runPart(part int) {
 			p.c = p.c[lo:]
 		}
 	}
+	if p.m <= maxGemvRows {
+		gemmRows(&j.ws[part], &p, j.asm)
+		return
+	}
 	gemmBlocked(&j.ws[part], &p, j.asm)
 }
