@@ -150,3 +150,12 @@ func equalFloats(a, b []float32) bool {
 	}
 	return true
 }
+
+func BenchmarkMNIST(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, err := MNIST(); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
