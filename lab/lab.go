@@ -22,14 +22,18 @@ type Trajectory struct {
 // already 160 MB).
 const MaxSteps = 10_000_000
 
-// Run runs the optimizer described by spec (see optim.ParseSpec) for steps
-// steps on f from start.
+// Run runs the optimizer described by spec for steps steps on f from
+// start. spec is an optim spec (see optim.ParseSpec) or a second-order
+// comparator (see SecondOrder).
 func Run(f testfunc.Function, start testfunc.Point, steps int, spec string) (Trajectory, error) {
 	if steps < 0 || steps > MaxSteps {
 		return Trajectory{}, fmt.Errorf("steps=%d: want an integer in [0, %d]", steps, MaxSteps)
 	}
 	if !finite(start.X) || !finite(start.Y) {
 		return Trajectory{}, fmt.Errorf("start (%g, %g): want finite coordinates", start.X, start.Y)
+	}
+	if IsSecondOrder(spec) {
+		return runSecondOrder(f, start, steps, spec)
 	}
 	h, err := optim.ParseSpec(spec)
 	if err != nil {

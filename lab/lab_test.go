@@ -1,0 +1,90 @@
+package lab
+
+import (
+	"math"
+	"strings"
+	"testing"
+
+	"github.com/descentlab/descent/testfunc"
+)
+
+func TestNewtonRosenbrock(t *testing.T) {
+	f, _ := testfunc.Lookup("rosenbrock")
+	tr, err := Run(f, testfunc.Point{X: -1.2, Y: 1}, 100, "newton")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Newton with a modified Hessian reaches (1, 1) from the literature
+	// start in well under 30 iterations (the issue's bound).
+	reached := -1
+	for k, p := range tr.Points {
+		if math.Hypot(p.X-1, p.Y-1) < 1e-6 {
+			reached = k
+			break
+		}
+	}
+	if reached < 0 || reached >= 30 {
+		t.Fatalf("newton reached (1,1) at iteration %d (path of %d points ending at %+v)", reached, len(tr.Points), tr.Points[len(tr.Points)-1])
+	}
+	t.Logf("newton reached (1, 1) within 1e-6 at iteration %d", reached)
+	for k := 1; k < len(tr.Loss); k++ {
+		if tr.Loss[k] > tr.Loss[k-1] {
+			t.Errorf("loss rose at iteration %d: %g → %g", k, tr.Loss[k-1], tr.Loss[k])
+		}
+	}
+}
+
+func TestLBFGSConverges(t *testing.T) {
+	for _, name := range []string{"rosenbrock", "beale", "booth", "himmelblau"} {
+		f, _ := testfunc.Lookup(name)
+		tr, err := Run(f, f.Start(), 200, "lbfgs:history=5")
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := tr.Points[len(tr.Points)-1]
+		gx, gy := f.Grad(end.X, end.Y)
+		if math.Hypot(gx, gy) > 1e-6 {
+			t.Errorf("%s: lbfgs ended at %+v with gradient (%g, %g)", name, end, gx, gy)
+		}
+	}
+}
+
+func TestRunErrors(t *testing.T) {
+	f, _ := testfunc.Lookup("booth")
+	for _, c := range []struct{ spec, want string }{
+		{"newton:history=3", `newton: unknown option "history" (want increase)`},
+		{"lbfgs:history=0", `lbfgs: invalid history="0"`},
+		{"newton:increase=1", `newton: invalid increase="1"`},
+		{"adam:lr=-1", "adam: invalid lr=-1"},
+	} {
+		if _, err := Run(f, f.Start(), 5, c.spec); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("Run(%q): %v, want %q", c.spec, err, c.want)
+		}
+	}
+	if _, err := Run(f, testfunc.Point{X: math.NaN()}, 5, "adam"); err == nil {
+		t.Error("NaN start accepted")
+	}
+	if _, err := Run(f, f.Start(), -1, "adam"); err == nil {
+		t.Error("negative steps accepted")
+	}
+}
+
+func TestRunStepsAndDivergence(t *testing.T) {
+	f, _ := testfunc.Lookup("rosenbrock")
+	tr, err := Run(f, f.Start(), 40, "gd:lr=0.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Diverged == 0 || len(tr.Points) != tr.Diverged {
+		t.Fatalf("diverged=%d with %d points", tr.Diverged, len(tr.Points))
+	}
+	for k, p := range tr.Points {
+		if !finite(p.X) || !finite(p.Y) || !finite(tr.Loss[k]) {
+			t.Fatalf("non-finite point %d", k)
+		}
+	}
+	tr, _ = Run(f, f.Start(), 0, "adam")
+	if len(tr.Points) != 1 || tr.Points[0] != f.Start() {
+		t.Fatalf("0 steps: %+v", tr.Points)
+	}
+}
