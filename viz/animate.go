@@ -171,6 +171,9 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 	// Start rings stay on top of the lines. Repainting them is idempotent,
 	// so they only change pixels a new segment covered, inside dirty.
 	for t, tr := range a.m.tracks {
+		if len(tr.pts) == 0 {
+			continue
+		}
 		if s := tr.pts[0]; inside(a.m.win, s) {
 			x, y := a.fr.Pixel(s)
 			r.disc(x, y, px(ringRadius+lineWidth/2+haloWidth), r.fill(a.halo[t]))
@@ -190,7 +193,7 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 	var hs []head
 	for t, tr := range a.m.tracks {
 		end := min(step, len(tr.pts)-1)
-		if end == 0 || !inside(a.m.win, tr.pts[end]) {
+		if end <= 0 || !inside(a.m.win, tr.pts[end]) {
 			continue
 		}
 		x, y := a.fr.Pixel(tr.pts[end])

@@ -283,10 +283,7 @@ func (m *contourMap) draw(c draw.Canvas, withPaths bool) Frame {
 	lay := m.layout(c)
 	p := *m.plot // a fresh copy without plotters
 	p.Add(bands{m})
-	cl := plotter.NewContour(m.grid, m.scale.levels[1:len(m.scale.levels)-1], nil)
-	cl.LineStyles = []draw.LineStyle{contourLine}
-	cl.Min, cl.Max = math.Inf(-1), math.Inf(1)
-	p.Add(plotOnly{cl})
+	p.Add(contourLines{m})
 	p.Add(minimaPlotter{m})
 	if withPaths {
 		p.Add(pathsPlotter{m})
@@ -301,10 +298,31 @@ func (m *contourMap) draw(c draw.Canvas, withPaths bool) Frame {
 	return m.frameOf(lay.data)
 }
 
-// plotOnly hides a plotter's glyph boxes so they do not pad the data area.
-type plotOnly struct{ p plot.Plotter }
+// contourLines draws thin lines at the band boundaries.
+type contourLines struct{ m *contourMap }
 
-func (po plotOnly) Plot(c draw.Canvas, p *plot.Plot) { po.p.Plot(c, p) }
+func (cl contourLines) Plot(c draw.Canvas, p *plot.Plot) {
+	lv := cl.m.scale.levels
+	inner := make([]float64, 0, len(lv))
+	span := lv[len(lv)-1] - lv[0]
+	for _, v := range lv[1 : len(lv)-1] {
+		// gonum's contour tracer panics ("not a linear path") when a level
+		// passes exactly through a saddle of the sampled grid, as 0 does for
+		// x²−y²; a nudge far below a pixel avoids such exact hits.
+		inner = append(inner, v+span*1e-9)
+	}
+	if len(inner) == 0 {
+		return
+	}
+	pc := plotter.NewContour(cl.m.grid, inner, nil)
+	pc.LineStyles = []draw.LineStyle{contourLine}
+	pc.Min, pc.Max = math.Inf(-1), math.Inf(1)
+	defer func() {
+		// Should the tracer still fail, the bands alone are a fine map.
+		_ = recover()
+	}()
+	pc.Plot(c, p) // called directly: its glyph boxes would pad the data area
+}
 
 // bands fills the data area with the colour band of f at each pixel.
 type bands struct{ m *contourMap }
