@@ -1,7 +1,11 @@
 package viz
 
 import (
+	"bytes"
 	"fmt"
+	"github.com/descentlab/descent/testfunc"
+	"image"
+	"image/draw"
 	"image/gif"
 	"image/png"
 	"io"
@@ -65,5 +69,49 @@ func TestLookFrames(t *testing.T) {
 			png.Encode(out, frames[k])
 			out.Close()
 		}
+	}
+}
+
+// TestLookAll tiles the map of every testfunc function, with a gallery of
+// runs from its start point, into $VIZ_LOOK/all.png.
+func TestLookAll(t *testing.T) {
+	dir := os.Getenv("VIZ_LOOK")
+	if dir == "" {
+		t.Skip("set VIZ_LOOK=dir to write sample pictures")
+	}
+	names := testfunc.Names()
+	const w, h, cols = 560, 480, 4
+	rows := (len(names) + cols - 1) / cols
+	all := image.NewRGBA(image.Rect(0, 0, cols*w, rows*h))
+	for i, name := range names {
+		f, err := testfunc.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths := []Path{
+			run(f, "gd", 1e-3, 0, false, 300),
+			run(f, "momentum", 1e-3, 0.9, false, 300),
+			run(f, "adam", 0.05, 0, true, 300),
+		}
+		var b bytes.Buffer
+		start := time.Now()
+		if err := Contour(&b, "png", f, paths, Options{Width: w, Height: h}); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		t.Logf("%s: %v", name, time.Since(start))
+		img, err := png.Decode(&b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := image.Rect((i%cols)*w, (i/cols)*h, (i%cols+1)*w, (i/cols+1)*h)
+		draw.Draw(all, r, img, image.Point{}, draw.Src)
+	}
+	out, err := os.Create(dir + "/all.png")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
+	if err := png.Encode(out, all); err != nil {
+		t.Fatal(err)
 	}
 }

@@ -28,12 +28,10 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 			break
 		}
 	}
-	decimals := 0
-	if mag < 1 {
-		decimals = int(math.Round(-math.Log10(mag)))
-		if step/mag == 2.5 {
-			decimals++
-		}
+	// Enough decimals for the step: 0.5 → 1, 0.25 → 2, 1 → 0.
+	decimals := max(0, -int(math.Floor(math.Log10(step)+1e-9)))
+	if m := step / math.Pow(10, math.Floor(math.Log10(step)+1e-9)); math.Abs(m-2.5) < 1e-9 {
+		decimals++
 	}
 	var ts []plot.Tick
 	minor := step / float64(minors)
