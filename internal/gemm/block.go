@@ -11,6 +11,10 @@ const (
 	kcMax = 384
 	mcMax = 120
 	ncMax = 2048
+
+	// smallK is the depth below which a pass is ordered for the locality
+	// of C rather than of B.
+	smallK = 32
 )
 
 // Beta modes of the micro-kernel: how the computed tile T meets C.
@@ -57,8 +61,6 @@ func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
 	ncb := min(ncMax, roundUp(n, nr))
 	ws.apack = grow(ws.apack, mcb*kcb)
 	ws.bpack = grow(ws.bpack, ncb*kcb)
-	var tile [mr * nr]float32
-
 	for jc := 0; jc < n; jc += ncb {
 		nc := min(ncb, n-jc)
 		for pc := 0; pc < k; pc += kcb {
@@ -71,6 +73,24 @@ func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
 			for ic := 0; ic < m; ic += mcb {
 				mc := min(mcb, m-ic)
 				packA(ws.apack, p, ic, mc, pc, kc)
+				if kc < smallK {
+					// C traffic dominates: sweep each row of tiles left to
+					// right so that lines of C shared by neighbouring tiles
+					// are still in L1 for the second tile.
+					for ir := 0; ir < mc; ir += mr {
+						ap := ws.apack[ir*kc : (ir+mr)*kc]
+						rows := min(mr, mc-ir)
+						for jr := 0; jr < nc; jr += nr {
+							bp := ws.bpack[jr*kc : (jr+nr)*kc]
+							off := (ic+ir)*p.ldc + jc + jr
+							cols := min(nr, nc-jr)
+							kernel(useAsm, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
+						}
+					}
+					continue
+				}
+				// Keep one packed B micro-panel in L1 while the A panels
+				// stream from L2.
 				for jr := 0; jr < nc; jr += nr {
 					bp := ws.bpack[jr*kc : (jr+nr)*kc]
 					cols := min(nr, nc-jr)
@@ -78,12 +98,7 @@ func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
 						ap := ws.apack[ir*kc : (ir+mr)*kc]
 						rows := min(mr, mc-ir)
 						off := (ic+ir)*p.ldc + jc + jr
-						if rows == mr && cols == nr {
-							kernel(useAsm, kc, ap, bp, p.c[off:off+(mr-1)*p.ldc+nr], p.ldc, beta, mode)
-							continue
-						}
-						kernel(useAsm, kc, ap, bp, tile[:], nr, 0, modeStore)
-						mergeTile(&tile, rows, cols, p.c[off:], p.ldc, beta, mode)
+						kernel(useAsm, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
 					}
 				}
 			}
@@ -91,37 +106,33 @@ func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
 	}
 }
 
-// kernel runs one micro-kernel call: the mr×nr tile at c (row stride ldc)
-// meets the product of the packed panels ap (kc·mr) and bp (kc·nr) as mode says.
-func kernel(useAsm bool, kc int, ap, bp, c []float32, ldc int, beta float32, mode int) {
-	if useAsm {
-		_ = ap[kc*mr-1]
-		_ = bp[kc*nr-1]
-		_ = c[(mr-1)*ldc+nr-1]
-		kernel6x16(kc, &ap[0], &bp[0], &c[0], ldc, beta, mode)
+// kernel runs one micro-kernel call: the top-left rows×cols of the mr×nr
+// tile at c (row stride ldc) meets the product of the packed panels ap (kc·mr)
+// and bp (kc·nr) as mode says.
+func kernel(useAsm bool, kc int, ap, bp, c []float32, ldc int, beta float32, mode, rows, cols int) {
+	if !useAsm {
+		kernelGeneric(kc, ap, bp, c, ldc, beta, mode, rows, cols)
 		return
 	}
-	kernelGeneric(kc, ap, bp, c, ldc, beta, mode)
+	_ = ap[kc*mr-1]
+	_ = bp[kc*nr-1]
+	_ = c[(rows-1)*ldc+cols-1]
+	var mask *int32
+	if rows < mr || cols < nr {
+		mask = &colMasks[cols][0]
+	}
+	kernel6x16(kc, &ap[0], &bp[0], &c[0], ldc, beta, mode, rows, mask)
 }
 
-// mergeTile writes the top-left rows×cols of a computed tile into C.
-func mergeTile(t *[mr * nr]float32, rows, cols int, c []float32, ldc int, beta float32, mode int) {
-	for i := range rows {
-		src := t[i*nr : i*nr+cols]
-		dst := c[i*ldc : i*ldc+cols]
-		switch mode {
-		case modeStore:
-			copy(dst, src)
-		case modeAdd:
-			for j, v := range src {
-				dst[j] += v
-			}
-		default:
-			for j, v := range src {
-				dst[j] = v + beta*dst[j]
-			}
+// colMasks[c] holds -1 in its first c words: the lanes of a tile row that
+// lie inside C when only c of its nr columns do.
+var colMasks = func() (t [nr + 1][nr]int32) {
+	for c := range t {
+		for j := range c {
+			t[c][j] = -1
 		}
 	}
-}
+	return t
+}()
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }

@@ -8,10 +8,12 @@ import "golang.org/x/sys/cpu"
 var hasAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
 // kernel6x16 is the AVX2+FMA micro-kernel; see kernelGeneric for the contract.
-// ldc is in elements. a must hold k·6 floats, b k·16, and c a 6×16 tile.
+// ldc is in elements; a holds k·6 floats and b k·16. With mask nil the whole
+// 6×16 tile at c is written; otherwise only its first rows rows and the
+// columns j with mask[j] == -1 are read or written.
 //
 //go:noescape
-func kernel6x16(k int, a, b, c *float32, ldc int, beta float32, mode int)
+func kernel6x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, mask *int32)
 
 // gemvN32 sets y[0:32] = Σ_q x[q]·b[q·ldb : q·ldb+32].
 //

@@ -12,7 +12,7 @@ func BenchmarkKernel(b *testing.B) {
 	for _, asm := range kernels() {
 		b.Run(kernelName(asm), func(b *testing.B) {
 			for b.Loop() {
-				kernel(asm, kc, ap, bp, c, nr, 1, modeAdd)
+				kernel(asm, kc, ap, bp, c, nr, 1, modeAdd, mr, nr)
 			}
 			b.ReportMetric(2*mr*nr*kc*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOPS")
 		})

@@ -1,8 +1,9 @@
 package gemm
 
 // kernelGeneric is the portable micro-kernel and the reference for the
-// assembly one: the mr×nr tile ap·bp meets C at c as mode says.
-func kernelGeneric(kc int, ap, bp, c []float32, ldc int, beta float32, mode int) {
+// assembly one: the top-left rows×cols of the mr×nr tile ap·bp meets C at c
+// as mode says; nothing else of c is read or written.
+func kernelGeneric(kc int, ap, bp, c []float32, ldc int, beta float32, mode, rows, cols int) {
 	var acc [mr * nr]float32
 	ap = ap[:kc*mr]
 	bp = bp[:kc*nr]
@@ -16,9 +17,9 @@ func kernelGeneric(kc int, ap, bp, c []float32, ldc int, beta float32, mode int)
 			}
 		}
 	}
-	for i := range mr {
-		dst := c[i*ldc : i*ldc+nr]
-		src := acc[i*nr : i*nr+nr]
+	for i := range rows {
+		dst := c[i*ldc : i*ldc+cols]
+		src := acc[i*nr : i*nr+cols]
 		switch mode {
 		case modeStore:
 			copy(dst, src)

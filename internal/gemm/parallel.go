@@ -9,10 +9,12 @@ import (
 // portable kernel in the same run; it is read once per call.
 var useAsm = hasAsm
 
-// minParallelFlops is the work below which a product runs on the calling
+// minParallelWork is the work below which a product runs on the calling
 // goroutine alone: waking a worker costs a few microseconds, about the time
-// one core needs for this many flops.
-const minParallelFlops = 1 << 20
+// one core needs for this many flops. Work counts the 2·m·n·k flops plus 16
+// per element of C, since for small k the product is bound by writing C (a
+// 784×100 outer product takes about as long as 1.2 Mflop of kernel time).
+const minParallelWork = 1 << 20
 
 // job carries one call through the worker pool: the problem, how it is split
 // and one workspace per part. Jobs are recycled through jobs so that a call
@@ -103,7 +105,7 @@ func run(p problem) {
 func (j *job) plan(procs int) {
 	p := &j.p
 	j.parts = 1
-	if procs < 2 || 2*float64(p.m)*float64(p.n)*float64(p.k) < minParallelFlops {
+	if procs < 2 || float64(p.m)*float64(p.n)*float64(2*p.k+16) < minParallelWork {
 		return
 	}
 	j.splitM = p.n < 2*p.m
