@@ -221,14 +221,20 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 		return out
 	}
 	// Shrink dirty to the pixels that really changed.
-	changed := image.Rectangle{}
+	x0, y0, x1, y1 := dirty.Max.X, dirty.Max.Y, dirty.Min.X, dirty.Min.Y
 	for y := dirty.Min.Y; y < dirty.Max.Y; y++ {
 		o := a.next.PixOffset(0, y)
+		next, screen := a.next.Pix[o:o+dirty.Max.X], a.screen.Pix[o:o+dirty.Max.X]
 		for x := dirty.Min.X; x < dirty.Max.X; x++ {
-			if a.next.Pix[o+x] != a.screen.Pix[o+x] {
-				changed = changed.Union(image.Rect(x, y, x+1, y+1))
+			if next[x] != screen[x] {
+				x0, x1 = min(x0, x), max(x1, x+1)
+				y0, y1 = min(y0, y), y+1
 			}
 		}
+	}
+	changed := image.Rect(x0, y0, x1, y1)
+	if x0 >= x1 {
+		changed = image.Rectangle{}
 	}
 	if changed.Empty() {
 		// Nothing moved: one transparent pixel keeps the frame's timing.
@@ -236,11 +242,13 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 	}
 	out := image.NewPaletted(changed, a.next.Palette)
 	for y := changed.Min.Y; y < changed.Max.Y; y++ {
-		for x := changed.Min.X; x < changed.Max.X; x++ {
-			o := a.next.PixOffset(x, y)
-			if v := a.next.Pix[o]; v != a.screen.Pix[o] {
-				out.Pix[out.PixOffset(x, y)] = v
-				a.screen.Pix[o] = v
+		o := a.next.PixOffset(changed.Min.X, y)
+		next, screen := a.next.Pix[o:o+changed.Dx()], a.screen.Pix[o:o+changed.Dx()]
+		dst := out.Pix[out.PixOffset(changed.Min.X, y):]
+		for x, v := range next {
+			if v != screen[x] {
+				dst[x] = v
+				screen[x] = v
 			}
 		}
 	}

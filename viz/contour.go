@@ -401,16 +401,24 @@ func drawPolyline(c draw.Canvas, lines [][]vg.Point, col color.RGBA) {
 	}
 }
 
+// strokeChunk is the number of segments stroked as one path. The raster
+// behind vgimg slows down quadratically with the edges on one scan line, which
+// a long zig-zag path piles up; short pieces keep it linear.
+const strokeChunk = 4
+
 // strokeRound strokes a polyline; vg has no round joins, so a disc at every
-// vertex fills the notches a thick line leaves at sharp turns.
+// vertex fills the notches a thick line leaves at sharp turns (and the seams
+// between pieces).
 func strokeRound(c draw.Canvas, sty draw.LineStyle, l []vg.Point) {
 	c.SetLineStyle(sty)
-	var path vg.Path
-	path.Move(l[0])
-	for _, q := range l[1:] {
-		path.Line(q)
+	for i := 0; i < len(l)-1; i += strokeChunk {
+		var path vg.Path
+		path.Move(l[i])
+		for _, q := range l[i+1 : min(len(l), i+strokeChunk+1)] {
+			path.Line(q)
+		}
+		c.Stroke(path)
 	}
-	c.Stroke(path)
 	if len(l) > 2 {
 		for _, q := range l[1 : len(l)-1] {
 			disc(c, sty.Color, q, sty.Width/2)
