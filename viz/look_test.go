@@ -25,18 +25,19 @@ func TestLook(t *testing.T) {
 		name  string
 		write func(io.Writer) error
 	}
-	rp := gallery(rosenbrock{}, 300)
-	hp := gallery(himmelblau{}, 300)
-	sp := gallery(saddle{}, 300)
-	jobs := []job{
-		{"rosenbrock.png", func(w io.Writer) error { return Contour(w, "png", rosenbrock{}, rp, Options{}) }},
-		{"rosenbrock.svg", func(w io.Writer) error { return Contour(w, "svg", rosenbrock{}, rp, Options{}) }},
-		{"himmelblau.png", func(w io.Writer) error { return Contour(w, "png", himmelblau{}, hp, Options{}) }},
-		{"saddle.png", func(w io.Writer) error { return Contour(w, "png", saddle{}, sp, Options{}) }},
-		{"rosenbrock-loss.png", func(w io.Writer) error { return Loss(w, "png", rp, Options{}) }},
-		{"saddle-loss.png", func(w io.Writer) error { return Loss(w, "png", sp, Options{}) }},
-		{"rosenbrock.gif", func(w io.Writer) error { return Animate(w, rosenbrock{}, rp, Options{}) }},
-		{"himmelblau.gif", func(w io.Writer) error { return Animate(w, himmelblau{}, hp, Options{}) }},
+	var jobs []job
+	for _, name := range []string{"rosenbrock", "himmelblau", "saddle", "beale", "rastrigin"} {
+		f, err := testfunc.Lookup(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		paths := gallery(f, 300)
+		jobs = append(jobs,
+			job{name + ".png", func(w io.Writer) error { return Contour(w, "png", f, paths, Options{}) }},
+			job{name + ".svg", func(w io.Writer) error { return Contour(w, "svg", f, paths, Options{}) }},
+			job{name + ".gif", func(w io.Writer) error { return Animate(w, f, paths, Options{}) }},
+			job{name + "-loss.png", func(w io.Writer) error { return Loss(w, "png", paths, Options{}) }},
+		)
 	}
 	for _, j := range jobs {
 		start := time.Now()
