@@ -68,3 +68,13 @@ func RunHyper(f testfunc.Function, start testfunc.Point, steps int, spec string,
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
+
+// Check reports whether spec is a spec Run accepts, without running it.
+func Check(spec string) error {
+	if IsSecondOrder(spec) {
+		_, err := parseSecondOrder(spec)
+		return err
+	}
+	_, err := optim.ParseSpec(spec)
+	return err
+}

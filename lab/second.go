@@ -87,10 +87,19 @@ var errStop = errors.New("lab: step limit")
 func (r *recorder) Init() error { return nil }
 
 func (r *recorder) Record(loc *optimize.Location, op optimize.Operation, _ *optimize.Stats) error {
-	if op != optimize.MajorIteration {
+	// Minimize records a major iteration only while the run goes on; the
+	// one that ends it (gradient threshold, iteration limit) arrives as
+	// the PostIteration location.
+	if op != optimize.MajorIteration && op != optimize.PostIteration {
 		return nil
 	}
 	x, y, f := loc.X[0], loc.X[1], loc.F
+	if op == optimize.PostIteration {
+		last := r.tr.Points[len(r.tr.Points)-1]
+		if (last == testfunc.Point{X: x, Y: y}) || r.tr.Diverged > 0 || len(r.tr.Points) > r.max {
+			return nil
+		}
+	}
 	if !finite(x) || !finite(y) || !finite(f) {
 		r.tr.Diverged = len(r.tr.Points)
 		return errStop

@@ -3,47 +3,18 @@ package viz
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/descentlab/descent/internal/atomicfile"
 )
 
 // WriteFile writes a file atomically: write fills a temporary file in the
 // same folder, which is synced and then renamed over path, so readers see the
 // old file or the complete new one, never a part. On any error the temporary
 // file is removed and path is left as it was.
-func WriteFile(path string, write func(io.Writer) error) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	tmp, err := os.CreateTemp(dir, "."+base+".tmp*")
-	if err != nil {
-		return fmt.Errorf("viz: write %s: %w", path, err)
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			os.Remove(tmp.Name())
-		}
-	}()
-	if err = write(tmp); err != nil {
-		return fmt.Errorf("viz: write %s: %w", path, err)
-	}
-	if err = tmp.Sync(); err != nil {
-		return fmt.Errorf("viz: write %s: %w", path, err)
-	}
-	if err = tmp.Close(); err != nil {
-		return fmt.Errorf("viz: write %s: %w", path, err)
-	}
-	// CreateTemp makes the file 0600; give it the usual permissions.
-	if err = os.Chmod(tmp.Name(), 0o644); err != nil {
-		return fmt.Errorf("viz: write %s: %w", path, err)
-	}
-	if err = os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("viz: write %s: %w", path, err)
-	}
-	return nil
+func WriteFile(path string, write func(io.Writer) error) error {
+	return atomicfile.WriteFunc(path, write)
 }
 
 // formats maps file extensions to output formats.

@@ -37,8 +37,8 @@ type track struct {
 
 // prepare checks the paths and cuts each one at its first point that is not
 // drawable (NaN, ±Inf or beyond ±1e150). A path is marked diverged when it has
-// such a point or a non-finite loss; legendLabel adds the final check that its
-// last point left the window.
+// such a point or a non-finite loss; legendLabel says "leaves the map" when
+// its last point is finite but outside the window.
 func prepare(paths []Path) ([]track, error) {
 	ts := make([]track, len(paths))
 	for i, p := range paths {
@@ -69,8 +69,13 @@ func prepare(paths []Path) ([]track, error) {
 
 // legendLabel is the legend text of t on a map showing w.
 func (t track) legendLabel(w testfunc.Window) string {
-	if t.diverged || (len(t.pts) > 0 && !inside(w, t.pts[len(t.pts)-1])) {
+	switch {
+	case t.diverged:
 		return t.label + " (diverged)"
+	case len(t.pts) > 0 && !inside(w, t.pts[len(t.pts)-1]):
+		// Finite but off the map: on an unbounded function (saddle) that is
+		// the right answer, not a failure.
+		return t.label + " (leaves the map)"
 	}
 	return t.label
 }

@@ -198,7 +198,7 @@ func TestDiverged(t *testing.T) {
 	want := []struct {
 		label string
 		n     int
-	}{{"ok", 2}, {"nan (diverged)", 2}, {"huge (diverged)", 1}, {"away (diverged)", 2}, {"loss (diverged)", 2}}
+	}{{"ok", 2}, {"nan (diverged)", 2}, {"huge (diverged)", 1}, {"away (leaves the map)", 2}, {"loss (diverged)", 2}}
 	for i, tr := range ts {
 		if got := tr.legendLabel(w); got != want[i].label || len(tr.pts) != want[i].n {
 			t.Errorf("track %d: label %q with %d points, want %q with %d", i, got, len(tr.pts), want[i].label, want[i].n)

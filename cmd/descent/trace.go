@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
@@ -12,7 +13,15 @@ import (
 	"github.com/descentlab/descent/lab"
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/testfunc"
+	"github.com/descentlab/descent/viz"
 )
+
+// traceFlags are the options of trace that describe its outputs.
+type traceFlags struct {
+	output, loss string
+	xlim, ylim   string
+	title        string
+}
 
 func newTraceCmd(e *env) *cobra.Command {
 	var (
@@ -20,27 +29,32 @@ func newTraceCmd(e *env) *cobra.Command {
 		start    string
 		steps    int
 		opts     []string
-		output   string
+		tf       traceFlags
 	)
 	cmd := &cobra.Command{
-		Use:   "trace --func NAME --opt SPEC [--opt SPEC ...] [--start X,Y] [--steps N] [-o FILE]",
-		Short: "Run optimizers on a 2-D test function and write their paths",
+		Use:   "trace --func NAME --opt SPEC [--opt SPEC ...] [--start X,Y] [--steps N] [-o FILE] [--loss FILE]",
+		Short: "Run optimizers on a 2-D test function; write their paths as CSV or draw them",
 		Long: `trace runs each optimizer from the start point on a 2-D test function, in
 float64, and writes CSV (header optimizer,step,x,y,loss; step 0 is the start
-point; one row per step per optimizer) to stdout, or to FILE when it ends in
-.csv.
+point; one row per step per optimizer) to stdout, or to FILE chosen by its
+extension: .csv (the same CSV), .png or .svg (a contour map with the paths),
+.gif (the paths growing step by step). --loss FILE (.png or .svg) also draws
+the loss against the step.
 
 SPEC is NAME[:key=value,...] with NAME one of
   ` + strings.Join(optim.Methods(), ", ") + `
-and keys named as torch.optim names them (lr, momentum, dampening, nesterov,
+or a second-order comparator, newton[:increase=F] or lbfgs[:history=M], and
+keys named as torch.optim names them (lr, momentum, dampening, nesterov,
 weight_decay, maximize, lr_decay, initial_accumulator_value, eps, alpha,
-centered, amsgrad, rho, momentum_decay, beta1, beta2); omitted keys take
-torch's defaults. Functions: ` + strings.Join(testfunc.Names(), ", ") + `.
+centered, amsgrad, rho, momentum_decay, beta1, beta2, and variant=note for
+the study note's version); omitted keys take torch's defaults.
+Functions: ` + strings.Join(testfunc.Names(), ", ") + `.
 
 A path that leaves the finite numbers stops at its last finite point, with
-a warning on stderr.`,
+a warning on stderr. newton and lbfgs stop once the gradient vanishes.`,
 		Example: `  descent trace --func rosenbrock --start -1.5,2 --steps 200 --opt sgd:lr=0.0005 --opt adam:lr=0.02
-  descent trace --func elliptic --opt momentum:lr=0.1 --opt adam:lr=0.3 -o paths.csv`,
+  descent trace --func elliptic --steps 60 --opt gd:lr=0.9 --opt momentum:lr=0.1 --opt adam:lr=0.3 -o elliptic.png
+  descent trace --func rosenbrock --steps 300 --opt adam:lr=0.05 --opt adam:lr=0.05,variant=note -o adam.gif --loss adam-loss.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if funcName == "" {
@@ -62,40 +76,25 @@ a warning on stderr.`,
 			if steps < 0 || steps > lab.MaxSteps {
 				return fmt.Errorf("trace: --steps=%d: want an integer in [0, %d]", steps, lab.MaxSteps)
 			}
-			format := "csv"
-			if output != "" {
-				if !strings.EqualFold(extOf(output), ".csv") {
-					return fmt.Errorf("trace: -o %s: unknown extension %q (want .csv)", output, extOf(output))
-				}
+			vo, err := tf.check()
+			if err != nil {
+				return fmt.Errorf("trace: %v", err)
 			}
-			hypers := make([]optim.Hyper, len(opts))
-			for i, s := range opts {
-				if hypers[i], err = optim.ParseSpec(s); err != nil {
+			for _, s := range opts {
+				if err := lab.Check(s); err != nil {
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 			}
 			trs := make([]lab.Trajectory, len(opts))
 			for i, s := range opts {
-				if trs[i], err = lab.RunHyper(f, p, steps, s, hypers[i]); err != nil {
+				if trs[i], err = lab.Run(f, p, steps, s); err != nil {
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 				if d := trs[i].Diverged; d > 0 {
 					fmt.Fprintf(e.stderr, "descent: warning: %s diverged at step %d on %s; its path stops at step %d\n", s, d, f.Name(), d-1)
 				}
 			}
-			_ = format
-			var buf bytes.Buffer
-			if err := lab.WriteCSV(&buf, trs); err != nil {
-				return err
-			}
-			if output == "" {
-				_, err = e.stdout.Write(buf.Bytes())
-				return err
-			}
-			if err := atomicfile.Write(output, buf.Bytes()); err != nil {
-				return fmt.Errorf("trace: -o: %v", err)
-			}
-			return nil
+			return tf.write(e, f, trs, vo)
 		},
 	}
 	fl := cmd.Flags()
@@ -103,8 +102,90 @@ a warning on stderr.`,
 	fl.StringVar(&start, "start", "", "start point X,Y (default: the function's standard start)")
 	fl.IntVar(&steps, "steps", 100, "number of optimizer steps")
 	fl.StringArrayVar(&opts, "opt", nil, "optimizer SPEC, NAME[:key=value,...]; repeat to compare")
-	fl.StringVarP(&output, "output", "o", "", "write to FILE (.csv) instead of stdout")
+	fl.StringVarP(&tf.output, "output", "o", "", "write to FILE (.csv, .png, .svg or .gif) instead of CSV on stdout")
+	fl.StringVar(&tf.loss, "loss", "", "also draw the loss against the step to FILE (.png or .svg)")
+	fl.StringVar(&tf.xlim, "xlim", "", "x range A,B of the picture (default: the function's window, grown to fit the paths)")
+	fl.StringVar(&tf.ylim, "ylim", "", "y range C,D of the picture")
+	fl.StringVar(&tf.title, "title", "", "title of the picture (default: the function and its formula)")
 	return cmd
+}
+
+// check validates the output flags before any work is done, so bad input
+// never leaves a partial file behind.
+func (tf *traceFlags) check() (viz.Options, error) {
+	o := viz.Options{Title: tf.title}
+	if tf.output != "" {
+		if _, err := viz.FormatOf(tf.output); err != nil {
+			return o, fmt.Errorf("-o %s: %v", tf.output, err)
+		}
+	}
+	if tf.loss != "" {
+		if f, err := viz.FormatOf(tf.loss); err != nil || (f != "png" && f != "svg") {
+			return o, fmt.Errorf("--loss %s: want a .png or .svg file", tf.loss)
+		}
+	}
+	for _, lim := range []struct {
+		name, val string
+		dst       **[2]float64
+	}{{"--xlim", tf.xlim, &o.XLim}, {"--ylim", tf.ylim, &o.YLim}} {
+		if lim.val == "" {
+			continue
+		}
+		p, err := parsePoint(lim.val)
+		if err != nil || !(p.X < p.Y) {
+			return o, fmt.Errorf("%s %q: want A,B with finite A < B", lim.name, lim.val)
+		}
+		*lim.dst = &[2]float64{p.X, p.Y}
+	}
+	return o, nil
+}
+
+// write writes the CSV or picture and the loss chart.
+func (tf *traceFlags) write(e *env, f testfunc.Function, trs []lab.Trajectory, o viz.Options) error {
+	paths := make([]viz.Path, len(trs))
+	for i, tr := range trs {
+		label := tr.Spec
+		if tr.Diverged > 0 {
+			label += fmt.Sprintf(" (diverged at step %d)", tr.Diverged)
+		}
+		paths[i] = viz.Path{Label: label, Points: tr.Points, Loss: tr.Loss}
+	}
+	if tf.output == "" {
+		var buf bytes.Buffer
+		if err := lab.WriteCSV(&buf, trs); err != nil {
+			return err
+		}
+		if _, err := e.stdout.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	} else {
+		format, _ := viz.FormatOf(tf.output)
+		err := atomicfile.WriteFunc(tf.output, func(w io.Writer) error {
+			switch format {
+			case "csv":
+				return lab.WriteCSV(w, trs)
+			case "gif":
+				return viz.Animate(w, f, paths, o)
+			default:
+				return viz.Contour(w, format, f, paths, o)
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("trace: -o: %v", err)
+		}
+	}
+	if tf.loss != "" {
+		format, _ := viz.FormatOf(tf.loss)
+		lo := o
+		lo.XLim, lo.YLim, lo.Title = nil, nil, ""
+		if tf.title != "" {
+			lo.Title = tf.title + " — loss"
+		}
+		if err := atomicfile.WriteFunc(tf.loss, func(w io.Writer) error { return viz.Loss(w, format, paths, lo) }); err != nil {
+			return fmt.Errorf("trace: --loss: %v", err)
+		}
+	}
+	return nil
 }
 
 // parsePoint reads "X,Y".
@@ -119,12 +200,4 @@ func parsePoint(s string) (testfunc.Point, error) {
 		return testfunc.Point{}, fmt.Errorf("%q: want X,Y with two finite numbers", s)
 	}
 	return testfunc.Point{X: x, Y: y}, nil
-}
-
-func extOf(path string) string {
-	i := strings.LastIndexByte(path, '.')
-	if i < 0 || strings.ContainsRune(path[i:], '/') {
-		return ""
-	}
-	return path[i:]
 }

@@ -93,7 +93,7 @@ func TestTraceBadInput(t *testing.T) {
 		{[]string{"trace", "--func", "booth", "--opt", "adam", "--steps", "ten"}, "invalid argument"},
 		{[]string{"trace", "--func", "booth", "--opt", "adam", "--bogus"}, "unknown flag: --bogus"},
 		{[]string{"trace", "--func", "booth", "--opt", "adam", "extra"}, "unknown command"},
-		{[]string{"trace", "--func", "booth", "--opt", "adam", "-o", filepath.Join(dir, "x.txt")}, `unknown extension ".txt"`},
+		{[]string{"trace", "--func", "booth", "--opt", "adam", "-o", filepath.Join(dir, "x.txt")}, `has extension ".txt": want .png, .svg, .gif or .csv`},
 		{[]string{"trace", "--func", "booth", "--opt", "adam", "-o", filepath.Join(dir, "no/such/dir.csv")}, "cannot write"},
 		{[]string{"nosuchcommand"}, "unknown command"},
 	}
@@ -118,5 +118,34 @@ func TestTraceDiverges(t *testing.T) {
 	}
 	if strings.Contains(out, "NaN") || strings.Contains(out, "Inf") {
 		t.Errorf("non-finite numbers in the CSV")
+	}
+}
+
+func TestTracePictures(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range []string{"map.png", "map.svg", "anim.gif"} {
+		path := filepath.Join(dir, name)
+		_, errOut, code := runCLI(t, "trace", "--func", "himmelblau", "--steps", "50", "--opt", "adam:lr=0.1",
+			"--opt", "newton", "-o", path, "--loss", filepath.Join(dir, "loss-"+name[:len(name)-4]+".png"))
+		if code != 0 {
+			t.Fatalf("%s: exit %d: %s", name, code, errOut)
+		}
+		b, err := os.ReadFile(path)
+		if err != nil || len(b) < 1000 {
+			t.Fatalf("%s: %d bytes, %v", name, len(b), err)
+		}
+	}
+	// Bad windows and a loss chart of the wrong kind are refused before any work.
+	for _, c := range []struct{ args []string }{
+		{[]string{"--xlim", "2,1"}}, {[]string{"--ylim", "a,b"}}, {[]string{"--loss", filepath.Join(dir, "l.gif")}},
+	} {
+		args := append([]string{"trace", "--func", "booth", "--opt", "adam", "-o", filepath.Join(dir, "bad.png")}, c.args...)
+		_, errOut, code := runCLI(t, args...)
+		if code != 2 || strings.Count(errOut, "\n") != 1 {
+			t.Errorf("%v: exit %d, stderr %q", c.args, code, errOut)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "bad.png")); err == nil {
+			t.Errorf("%v: left bad.png behind", c.args)
+		}
 	}
 }

@@ -1,0 +1,143 @@
+package lab
+
+import (
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+
+	"github.com/descentlab/descent/testfunc"
+)
+
+// NoteMethods are the study note's methods, in its order, as the gallery
+// draws them.
+var NoteMethods = []string{"gd", "momentum", "adagrad", "rmsprop", "adam"}
+
+// LRGrid is the grid Tune searches: 1e-4 to 3 in steps of about ×1.5
+// (the values 1, 1.5, 2.2, 3.2, 4.6, 6.8 per decade, rounded).
+var LRGrid = func() []float64 {
+	var g []float64
+	for _, d := range []float64{1e-4, 1e-3, 1e-2, 1e-1, 1} {
+		for _, m := range []float64{1, 1.5, 2.2, 3.2, 4.6, 6.8} {
+			if v := d * m; v <= 3.2 {
+				g = append(g, v)
+			}
+		}
+	}
+	return g
+}()
+
+// Tune runs method (a spec without lr, e.g. "adam" or "momentum:momentum=0.9")
+// with every learning rate of LRGrid and returns the run with the best
+// score among those that never diverged nor climbed above their starting
+// value: the mean over all steps of
+// log₁₀(f − f* + 10⁻¹²), f* the lowest known minimum (or the lowest value
+// seen when f lists none). The score rewards getting close fast and staying
+// close, so a wild path that happens to end well loses to a steady one;
+// ties go to the smaller lr. It is how the gallery picks "tuned but honest"
+// hyperparameters: every method gets the same search on the same budget.
+func Tune(f testfunc.Function, start testfunc.Point, steps int, method string) (Trajectory, error) {
+	var runs []Trajectory
+	fstar := math.Inf(1)
+	for _, m := range f.Minima() {
+		fstar = math.Min(fstar, f.Value(m.X, m.Y))
+	}
+	for _, lr := range LRGrid {
+		tr, err := Run(f, start, steps, withLR(method, lr))
+		if err != nil {
+			return Trajectory{}, err
+		}
+		if tr.Diverged > 0 || slices.Max(tr.Loss) > tr.Loss[0] {
+			continue // diverged, or climbed above where it started
+		}
+		runs = append(runs, tr)
+		if len(f.Minima()) == 0 {
+			for _, l := range tr.Loss {
+				fstar = math.Min(fstar, l)
+			}
+		}
+	}
+	if len(runs) == 0 {
+		return Trajectory{}, fmt.Errorf("%s diverges or climbs on %s for every lr in the grid", method, f.Name())
+	}
+	best, bestScore := 0, math.Inf(1)
+	for i, tr := range runs {
+		var score float64
+		for _, l := range tr.Loss {
+			score += math.Log10(math.Max(l-fstar, 0) + 1e-12)
+		}
+		score /= float64(len(tr.Loss))
+		if score < bestScore {
+			best, bestScore = i, score
+		}
+	}
+	return runs[best], nil
+}
+
+func withLR(method string, lr float64) string {
+	s := strconv.FormatFloat(lr, 'g', 4, 64)
+	for i := 0; i < len(method); i++ {
+		if method[i] == ':' {
+			return method + ",lr=" + s
+		}
+	}
+	return method + ":lr=" + s
+}
+
+// GalleryEntry is one picture of the gallery.
+type GalleryEntry struct {
+	Func    string   // a testfunc spec
+	Steps   int      // optimizer steps
+	Fixed   []string // specs used as given, instead of tuning (nil: tune NoteMethods)
+	Caption string   // one sentence on what to look at
+}
+
+// Gallery lists the standard comparisons: the note's methods and Newton on
+// every test function, from its standard start.
+var Gallery = []GalleryEntry{
+	{Func: "elliptic", Steps: 30, Fixed: []string{"gd:lr=0.95", "momentum:lr=0.1", "adagrad:lr=1.5", "rmsprop:lr=0.1", "adam:lr=0.3", "newton"},
+		Caption: "The textbook valley x²/20+y² from (−7, 2), with the learning rates of 『ゼロから作るDeep Learning』 §6.1 (SGD 0.95, Momentum 0.1, AdaGrad 1.5, Adam 0.3): GD zig-zags across the steep y direction, Momentum overshoots and swings, the adaptive methods rescale each coordinate and head for the minimum."},
+	{Func: "rosenbrock", Steps: 1000, Caption: "Rosenbrock's banana valley: every first-order method reaches the valley floor quickly and then crawls along it; Newton follows the curvature."},
+	{Func: "beale", Steps: 300, Caption: "Beale's function has flat plateaus and sharp ridges; steps that suit one region overshoot in another."},
+	{Func: "himmelblau", Steps: 200, Caption: "Himmelblau's four minima: from (0, 0) the methods may choose different basins."},
+	{Func: "booth", Steps: 200, Caption: "Booth's function is a simple convex quadratic: all methods converge; their paths show how each rescales the gradient."},
+	{Func: "saddle", Steps: 40, Fixed: []string{"gd:lr=0.1", "momentum:lr=0.1", "adagrad:lr=0.1", "rmsprop:lr=0.1", "adam:lr=0.1"},
+		Caption: "The saddle x²−y² from just off the ridge, every method with lr 0.1 (the function is unbounded below, so there is no best lr to tune for, and Newton's method has no minimum to aim at): GD escapes slowly because the gradient in y starts near 0; the adaptive methods rescale the small gradient and escape at once."},
+	{Func: "rastrigin", Steps: 200, Caption: "Rastrigin's egg crate of local minima: first-order methods settle in a nearby hollow; the global minimum is (0, 0)."},
+	{Func: "threehump", Steps: 200, Caption: "The three-hump camel: a global minimum at the origin between two local ones."},
+	{Func: "styblinski", Steps: 200, Caption: "Styblinski–Tang: from (0, 4) the y coordinate falls into the local minimum near 2.75 while x finds the global coordinate −2.90."},
+	{Func: "quadratic:cond=100", Steps: 100, Caption: "½(x²+100y²), condition number 100: the ill-conditioning that makes GD slow and that adaptive methods and Newton remove."},
+}
+
+// RunEntry computes the trajectories of one gallery entry: the fixed specs,
+// or the note's methods tuned with Tune plus newton.
+func RunEntry(e GalleryEntry) (testfunc.Function, []Trajectory, error) {
+	f, err := testfunc.Lookup(e.Func)
+	if err != nil {
+		return nil, nil, err
+	}
+	start := f.Start()
+	var trs []Trajectory
+	if e.Fixed != nil {
+		for _, s := range e.Fixed {
+			tr, err := Run(f, start, e.Steps, s)
+			if err != nil {
+				return nil, nil, err
+			}
+			trs = append(trs, tr)
+		}
+		return f, trs, nil
+	}
+	for _, m := range NoteMethods {
+		tr, err := Tune(f, start, e.Steps, m)
+		if err != nil {
+			return nil, nil, err
+		}
+		trs = append(trs, tr)
+	}
+	tr, err := Run(f, start, e.Steps, "newton")
+	if err != nil {
+		return nil, nil, err
+	}
+	return f, append(trs, tr), nil
+}
