@@ -197,7 +197,12 @@ func TestSgemmBetaZeroOverwritesNaN(t *testing.T) {
 // TestSgemmParallel runs shapes big enough to be split across goroutines,
 // along both rows and columns, from several goroutines at once so that the
 // race detector sees the worker pool under contention.
+// It forces four parts whatever GOMAXPROCS is, so that uneven splits run
+// even on a one-CPU machine.
 func TestSgemmParallel(t *testing.T) {
+	saved := procs
+	procs = func() int { return 4 }
+	defer func() { procs = saved }()
 	shapes := []shape{
 		{m: 100, n: 100, k: 784, alpha: 1},           // rows
 		{m: 100, n: 784, k: 100, alpha: 1, tB: true}, // columns

@@ -12,6 +12,19 @@ func packA(dst []float32, p *problem, ic, mc, pc, kc int) {
 		if p.transA {
 			// op(A)[i][q] = a[q*lda+i]: the mr values of column q are
 			// contiguous in a.
+			if rows == mr {
+				for q := range kc {
+					src := (*[mr]float32)(p.a[(pc+q)*p.lda+ic+ir:])
+					d := (*[mr]float32)(panel[q*mr:])
+					d[0] = alpha * src[0]
+					d[1] = alpha * src[1]
+					d[2] = alpha * src[2]
+					d[3] = alpha * src[3]
+					d[4] = alpha * src[4]
+					d[5] = alpha * src[5]
+				}
+				continue
+			}
 			for q := range kc {
 				src := p.a[(pc+q)*p.lda+ic+ir:]
 				d := panel[q*mr : q*mr+mr]
@@ -74,6 +87,13 @@ func packB(dst []float32, p *problem, pc, kc, jc, nc int) {
 		cols := min(nr, nc-jr)
 		if !p.transB {
 			// op(B)[q][j] = b[q*ldb+j]: rows are contiguous.
+			if cols == nr {
+				for q := range kc {
+					off := (pc+q)*p.ldb + jc + jr
+					*(*[nr]float32)(panel[q*nr:]) = *(*[nr]float32)(p.b[off:])
+				}
+				continue
+			}
 			for q := range kc {
 				off := (pc+q)*p.ldb + jc + jr
 				d := panel[q*nr : q*nr+nr]
@@ -83,6 +103,10 @@ func packB(dst []float32, p *problem, pc, kc, jc, nc int) {
 			continue
 		}
 		// op(B)[q][j] = b[j*ldb+q]: columns of op(B) are contiguous.
+		if cols == nr {
+			packBT16(panel, p.b[(jc+jr)*p.ldb+pc:], p.ldb, kc)
+			continue
+		}
 		for j := range cols {
 			off := (jc+jr+j)*p.ldb + pc
 			src := p.b[off : off+kc]
@@ -90,10 +114,26 @@ func packB(dst []float32, p *problem, pc, kc, jc, nc int) {
 				panel[q*nr+j] = v
 			}
 		}
-		if cols < nr {
-			for q := range kc {
-				clear(panel[q*nr+cols : q*nr+nr])
-			}
+		for q := range kc {
+			clear(panel[q*nr+cols : q*nr+nr])
 		}
+	}
+}
+
+// packBT16 transposes 16 rows of length kc, starting at b with stride ldb,
+// into dst: dst[q*16+j] = row_j[q], reading sixteen streams so that every
+// store is sequential.
+func packBT16(dst, b []float32, ldb, kc int) {
+	var r [nr][]float32
+	for j := range r {
+		r[j] = b[j*ldb : j*ldb+kc]
+	}
+	dst = dst[:kc*nr]
+	for q := range kc {
+		d := (*[nr]float32)(dst[q*nr:])
+		d[0], d[1], d[2], d[3] = r[0][q], r[1][q], r[2][q], r[3][q]
+		d[4], d[5], d[6], d[7] = r[4][q], r[5][q], r[6][q], r[7][q]
+		d[8], d[9], d[10], d[11] = r[8][q], r[9][q], r[10][q], r[11][q]
+		d[12], d[13], d[14], d[15] = r[12][q], r[13][q], r[14][q], r[15][q]
 	}
 }

@@ -9,6 +9,10 @@ import (
 // portable kernel in the same run; it is read once per call.
 var useAsm = hasAsm
 
+// procs reports how many goroutines a call may use. Tests replace it to force
+// the parallel split on any machine.
+var procs = func() int { return runtime.GOMAXPROCS(0) }
+
 // minParallelWork is the work below which a product runs on the calling
 // goroutine alone: waking a worker costs a few microseconds, about the time
 // one core needs for this many flops. Work counts the 2·m·n·k flops plus 16
@@ -82,7 +86,7 @@ func run(p problem) {
 	j := getJob()
 	j.p = p
 	j.asm = useAsm
-	j.plan(runtime.GOMAXPROCS(0))
+	j.plan(procs())
 	if len(j.ws) < j.parts {
 		j.ws = append(j.ws, make([]workspace, j.parts-len(j.ws))...)
 	}
