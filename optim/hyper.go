@@ -158,6 +158,13 @@ func fieldValue(f field) string {
 	}
 }
 
+// stringOf is the String method of every Hyper: the spec of h listing the
+// keys whose values differ from the method's defaults.
+func stringOf(h Hyper) string {
+	tab, _, _ := newMethod(h.Method())
+	return specString(h.Method(), h.table(), tab)
+}
+
 // specString writes NAME:key=value,... listing the fields of tab whose
 // values differ from those of def (the method's defaults).
 func specString(method string, tab, def []field) string {
@@ -209,10 +216,7 @@ func (h SGD) Method() string          { return "sgd" }
 func (h SGD) LearningRate() float64   { return h.LR }
 func (h SGD) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h SGD) table() []field          { return h.fields() }
-func (h SGD) String() string {
-	d := DefaultSGD()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h SGD) String() string          { return stringOf(h) }
 
 // Validate implements Hyper.
 func (h SGD) Validate() error {
@@ -257,10 +261,7 @@ func (h Momentum) LearningRate() float64   { return h.LR }
 func (h Momentum) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h Momentum) table() []field          { return h.fields() }
 func (h Momentum) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Momentum) String() string {
-	d := DefaultMomentum()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h Momentum) String() string          { return stringOf(h) }
 
 // Adagrad is torch.optim.Adagrad (Duchi, Hazan & Singer 2011).
 type Adagrad struct {
@@ -293,10 +294,7 @@ func (h Adagrad) LearningRate() float64   { return h.LR }
 func (h Adagrad) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h Adagrad) table() []field          { return h.fields() }
 func (h Adagrad) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Adagrad) String() string {
-	d := DefaultAdagrad()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h Adagrad) String() string          { return stringOf(h) }
 
 // RMSprop is torch.optim.RMSprop (Hinton's lecture 6e; centered form from
 // Graves 2013).
@@ -334,10 +332,7 @@ func (h RMSprop) LearningRate() float64   { return h.LR }
 func (h RMSprop) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h RMSprop) table() []field          { return h.fields() }
 func (h RMSprop) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h RMSprop) String() string {
-	d := DefaultRMSprop()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h RMSprop) String() string          { return stringOf(h) }
 
 // Adam is torch.optim.Adam (Kingma & Ba 2015; AMSGrad from Reddi, Kale &
 // Kumar 2018). WeightDecay is an L2 penalty added to the gradient; for
@@ -377,10 +372,7 @@ func (h Adam) Method() string          { return "adam" }
 func (h Adam) LearningRate() float64   { return h.LR }
 func (h Adam) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h Adam) table() []field          { return h.fields() }
-func (h Adam) String() string {
-	d := DefaultAdam()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h Adam) String() string          { return stringOf(h) }
 
 // Validate implements Hyper.
 func (h Adam) Validate() error {
@@ -428,10 +420,7 @@ func (h AdamW) LearningRate() float64   { return h.LR }
 func (h AdamW) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h AdamW) table() []field          { return h.fields() }
 func (h AdamW) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h AdamW) String() string {
-	d := DefaultAdamW()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h AdamW) String() string          { return stringOf(h) }
 
 // NAdam is torch.optim.NAdam (Dozat 2016): Adam with Nesterov momentum and
 // the momentum schedule μ_t = β₁(1 − ½·0.96^(t·momentum_decay)).
@@ -467,10 +456,7 @@ func (h NAdam) LearningRate() float64   { return h.LR }
 func (h NAdam) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h NAdam) table() []field          { return h.fields() }
 func (h NAdam) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h NAdam) String() string {
-	d := DefaultNAdam()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h NAdam) String() string          { return stringOf(h) }
 
 // RAdam is torch.optim.RAdam (Liu et al. 2020): Adam whose adaptive step is
 // switched on only once the variance of the adaptive lr is tractable, and
@@ -503,10 +489,7 @@ func (h RAdam) LearningRate() float64   { return h.LR }
 func (h RAdam) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h RAdam) table() []field          { return h.fields() }
 func (h RAdam) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h RAdam) String() string {
-	d := DefaultRAdam()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h RAdam) String() string          { return stringOf(h) }
 
 // Adamax is torch.optim.Adamax (Kingma & Ba 2015, §7.1): Adam with the
 // infinity norm in place of the second moment.
@@ -538,10 +521,7 @@ func (h Adamax) LearningRate() float64   { return h.LR }
 func (h Adamax) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h Adamax) table() []field          { return h.fields() }
 func (h Adamax) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Adamax) String() string {
-	d := DefaultAdamax()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h Adamax) String() string          { return stringOf(h) }
 
 // Adadelta is torch.optim.Adadelta (Zeiler 2012).
 type Adadelta struct {
@@ -570,10 +550,7 @@ func (h Adadelta) LearningRate() float64   { return h.LR }
 func (h Adadelta) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h Adadelta) table() []field          { return h.fields() }
 func (h Adadelta) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Adadelta) String() string {
-	d := DefaultAdadelta()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h Adadelta) String() string          { return stringOf(h) }
 
 // Lion is the EvoLved Sign Momentum optimizer (Chen et al. 2023, "Symbolic
 // Discovery of Optimization Algorithms", Algorithm 2): the step is the sign
@@ -604,10 +581,7 @@ func (h Lion) LearningRate() float64   { return h.LR }
 func (h Lion) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h Lion) table() []field          { return h.fields() }
 func (h Lion) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Lion) String() string {
-	d := DefaultLion()
-	return specString(h.Method(), h.fields(), d.fields())
-}
+func (h Lion) String() string          { return stringOf(h) }
 
 // Compile-time checks that every method implements Hyper.
 var (
