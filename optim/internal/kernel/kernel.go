@@ -26,8 +26,8 @@ type Common struct {
 	Maximize    bool
 }
 
-// SGD: w ← w − lr·g (no momentum).
-func SGD[T Float](p, g []T, c Common) {
+// sgdScalar: w ← w − lr·g (no momentum).
+func sgdScalar[T Float](p, g []T, c Common) {
 	lr, wd := T(c.LR), T(c.WeightDecay)
 	g = g[:len(p)]
 	for i := range p {
@@ -44,9 +44,9 @@ type SGDMomentumArgs struct {
 	First               bool // the buffer is empty: it starts as the gradient itself
 }
 
-// SGDMomentum: buf ← μ·buf + (1−dampening)·g (buf ← g on the first step);
+// sgdMomentumScalar: buf ← μ·buf + (1−dampening)·g (buf ← g on the first step);
 // d = g + μ·buf (Nesterov) or buf; w ← w − lr·d.
-func SGDMomentum[T Float](p, g, buf []T, a SGDMomentumArgs) {
+func sgdMomentumScalar[T Float](p, g, buf []T, a SGDMomentumArgs) {
 	lr, wd := T(a.LR), T(a.WeightDecay)
 	mu, damp := T(a.Momentum), T(1-a.Dampening)
 	g, buf = g[:len(p)], buf[:len(p)]
@@ -72,8 +72,8 @@ type MomentumArgs struct {
 	Momentum float64
 }
 
-// Momentum is the study note's form: v ← μ·v − lr·g; w ← w + v.
-func Momentum[T Float](p, g, v []T, a MomentumArgs) {
+// momentumScalar is the study note's form: v ← μ·v − lr·g; w ← w + v.
+func momentumScalar[T Float](p, g, v []T, a MomentumArgs) {
 	lr, wd, mu := T(a.LR), T(a.WeightDecay), T(a.Momentum)
 	g, v = g[:len(p)], v[:len(p)]
 	for i := range p {
@@ -90,8 +90,8 @@ type AdagradArgs struct {
 	Eps float64
 }
 
-// Adagrad: h ← h + g²; w ← w − clr·g/(√h + ε).
-func Adagrad[T Float](p, g, sum []T, a AdagradArgs) {
+// adagradScalar: h ← h + g²; w ← w − clr·g/(√h + ε).
+func adagradScalar[T Float](p, g, sum []T, a AdagradArgs) {
 	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
 	g, sum = g[:len(p)], sum[:len(p)]
 	for i := range p {
@@ -108,8 +108,8 @@ type RMSpropArgs struct {
 	Alpha, Eps, Momentum float64
 }
 
-// RMSprop: s ← α·s + (1−α)·g²; w ← w − lr·g/(√s + ε).
-func RMSprop[T Float](p, g, sq []T, a RMSpropArgs) {
+// rmspropScalar: s ← α·s + (1−α)·g²; w ← w − lr·g/(√s + ε).
+func rmspropScalar[T Float](p, g, sq []T, a RMSpropArgs) {
 	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
 	al, oma := T(a.Alpha), T(1-a.Alpha)
 	g, sq = g[:len(p)], sq[:len(p)]
@@ -121,11 +121,11 @@ func RMSprop[T Float](p, g, sq []T, a RMSpropArgs) {
 	}
 }
 
-// RMSpropFull is RMSprop with the optional parts: centered (ga, the mean of
+// rmspropFullScalar is RMSprop with the optional parts: centered (ga, the mean of
 // the gradient, is subtracted: avg = √(s − ga²) + ε) and momentum
 // (buf ← μ·buf + g/avg; w ← w − lr·buf). ga is nil when not centered, buf
 // nil without momentum.
-func RMSpropFull[T Float](p, g, sq, ga, buf []T, a RMSpropArgs) {
+func rmspropFullScalar[T Float](p, g, sq, ga, buf []T, a RMSpropArgs) {
 	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
 	al, oma, mu := T(a.Alpha), T(1-a.Alpha), T(a.Momentum)
 	g, sq = g[:len(p)], sq[:len(p)]
@@ -161,10 +161,10 @@ type AdamArgs struct {
 	Decay             float64
 }
 
-// Adam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
+// adamScalar: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²;
 // w ← w − (lr/(1−β₁ᵗ))·m/(√v/√(1−β₂ᵗ) + ε). With vmax ≠ nil (AMSGrad) the
 // running maximum of v replaces v in the denominator.
-func Adam[T Float](p, g, m, v, vmax []T, a AdamArgs) {
+func adamScalar[T Float](p, g, m, v, vmax []T, a AdamArgs) {
 	wd, eps := T(a.WeightDecay), T(a.Eps)
 	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
 	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
@@ -194,9 +194,9 @@ type AdamNoteArgs struct {
 	Beta1, Beta2, Eps float64
 }
 
-// AdamNote is Adam exactly as the study note's code writes it:
+// adamNoteScalar is Adam exactly as the study note's code writes it:
 // m̂ = m/(1−β₁), v̂ = v/(1−β₂) (no power of t), w ← w − lr·m̂/√(v̂+ε).
-func AdamNote[T Float](p, g, m, v []T, a AdamNoteArgs) {
+func adamNoteScalar[T Float](p, g, m, v []T, a AdamNoteArgs) {
 	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
 	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
 	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
@@ -218,8 +218,8 @@ type AdamaxArgs struct {
 	Beta1, Beta2, Eps float64
 }
 
-// Adamax: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|+ε); w ← w − clr·m/u.
-func Adamax[T Float](p, g, m, u []T, a AdamaxArgs) {
+// adamaxScalar: m ← β₁m + (1−β₁)g; u ← max(β₂u, |g|+ε); w ← w − clr·m/u.
+func adamaxScalar[T Float](p, g, m, u []T, a AdamaxArgs) {
 	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
 	b1, omb1, b2 := T(a.Beta1), T(1-a.Beta1), T(a.Beta2)
 	g, m, u = g[:len(p)], m[:len(p)], u[:len(p)]
@@ -246,9 +246,9 @@ type AdadeltaArgs struct {
 	Rho, Eps float64
 }
 
-// Adadelta: s ← ρs + (1−ρ)g²; Δ = √(a+ε)/√(s+ε)·g; a ← ρa + (1−ρ)Δ²;
+// adadeltaScalar: s ← ρs + (1−ρ)g²; Δ = √(a+ε)/√(s+ε)·g; a ← ρa + (1−ρ)Δ²;
 // w ← w − lr·Δ.
-func Adadelta[T Float](p, g, sq, acc []T, a AdadeltaArgs) {
+func adadeltaScalar[T Float](p, g, sq, acc []T, a AdadeltaArgs) {
 	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
 	rho, omr := T(a.Rho), T(1-a.Rho)
 	g, sq, acc = g[:len(p)], sq[:len(p)], acc[:len(p)]
@@ -271,9 +271,9 @@ type NAdamArgs struct {
 	BC2, C1, C2       float64
 }
 
-// NAdam: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; denom = √(v/(1−β₂ᵗ)) + ε;
+// nadamScalar: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; denom = √(v/(1−β₂ᵗ)) + ε;
 // w ← w + C1·g/denom + C2·m/denom.
-func NAdam[T Float](p, g, m, v []T, a NAdamArgs) {
+func nadamScalar[T Float](p, g, m, v []T, a NAdamArgs) {
 	wd, eps := T(a.WeightDecay), T(a.Eps)
 	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
 	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
@@ -303,7 +303,7 @@ type RAdamArgs struct {
 
 // RAdam as torch 1.13: m̂ = m/(1−β₁ᵗ); if ρ_t > 5,
 // w ← w − lr·m̂·r_t·√(1−β₂ᵗ)/(√v + ε), else w ← w − lr·m̂.
-func RAdam[T Float](p, g, m, v []T, a RAdamArgs) {
+func radamScalar[T Float](p, g, m, v []T, a RAdamArgs) {
 	lr, wd, eps := T(a.LR), T(a.WeightDecay), T(a.Eps)
 	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
 	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
@@ -331,8 +331,8 @@ type LionArgs struct {
 	Decay        float64
 }
 
-// Lion: c = β₁m + (1−β₁)g; w ← w·(1−lr·λ) − lr·sign(c); m ← β₂m + (1−β₂)g.
-func Lion[T Float](p, g, m []T, a LionArgs) {
+// lionScalar: c = β₁m + (1−β₁)g; w ← w·(1−lr·λ) − lr·sign(c); m ← β₂m + (1−β₂)g.
+func lionScalar[T Float](p, g, m []T, a LionArgs) {
 	lr, decay := T(a.LR), T(a.Decay)
 	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
 	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
