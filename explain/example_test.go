@@ -1,0 +1,53 @@
+package explain_test
+
+import (
+	"bytes"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/descentlab/descent/explain"
+)
+
+func ExampleList() {
+	if err := explain.List(os.Stdout, "en"); err != nil {
+		fmt.Println(err)
+	}
+	// Output:
+	// gd        alias of sgd
+	// sgd       gradient descent: GD, SGD, mini-batch; optional (Nesterov) momentum
+	// momentum  the study note's momentum: v ← μv − ηg, then w ← w + v
+	// adagrad   AdaGrad: per-parameter rate η/√h, h the sum of squared gradients
+	// rmsprop   RMSProp: divide by the root of a moving average of squared gradients
+	// adam      Adam: momentum and RMSProp combined, with bias correction
+	// adamw     AdamW: Adam with weight decay decoupled from the gradient
+	// nadam     NAdam: Adam with Nesterov momentum and a momentum warm-up schedule
+	// radam     RAdam: Adam with a built-in warm-up (a rectified adaptive step)
+	// adamax    Adamax: Adam dividing by a decaying maximum of |g| (infinity norm)
+	// adadelta  Adadelta: RMSProp with a running RMS of past updates in place of lr
+	// lion      Lion: the sign of an interpolated momentum, η for every parameter
+}
+
+// Render writes the whole explanation; here, only its update rule is shown.
+func ExampleRender() {
+	var b bytes.Buffer
+	if err := explain.Render(&b, "momentum", "en"); err != nil {
+		fmt.Println(err)
+		return
+	}
+	rule, _, _ := strings.Cut(b.String(), "\nHyperparameters")
+	fmt.Print(rule)
+
+	fmt.Println(explain.Render(&b, "adamm", "en"))
+	// Output:
+	// momentum — the study note's momentum: v ← μv − ηg, then w ← w + v
+	//
+	// Update rule
+	//   g: gradient, η: learning rate lr, t: step count from 1; squares, roots, ⊙ and
+	//   max act per element
+	//
+	//   v ← μ·v − η·g          (v₀ = 0)
+	//   w ← w + v
+	//   weight_decay λ adds an L2 penalty first: g ← g + λ·w
+	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion)
+}

@@ -1,0 +1,105 @@
+package explain
+
+import (
+	"strings"
+
+	"github.com/descentlab/descent/optim"
+)
+
+// jaKeyDoc is the Japanese description of each hyperparameter key that
+// optim.Options returns; optim's Doc is the English one. A key whose
+// meaning depends on the method has an entry "method.key" in jaKeyDocOf
+// too. A test checks that every key of every method has a description.
+var jaKeyDoc = map[string]string{
+	"lr":                        "学習率 η（ノートの ε）",
+	"momentum":                  "モーメンタム係数 μ（慣性項の係数。ノートの「慣性」）",
+	"dampening":                 "モーメンタムのバッファに加える勾配を (1 − dampening) 倍に弱める係数",
+	"weight_decay":              "重み減衰（L2 正則化）：勾配に weight_decay·w を加える",
+	"nesterov":                  "ネステロフのモーメンタム（Nesterov momentum）を使う",
+	"maximize":                  "目的関数を最小化せずに最大化する（勾配の符号を反転する）",
+	"variant":                   "torch（本来の手法）か note（学習ノートのコード）",
+	"lr_decay":                  "学習率の減衰：lr/(1+(t−1)·lr_decay)",
+	"initial_accumulator_value": "勾配の二乗和 h の初期値 h₀",
+	"eps":                       "ゼロ除算を防ぐために分母に加える小さな値 ε",
+	"alpha":                     "勾配の二乗の指数移動平均の平滑化係数 α（ノートのコードでは rho）",
+	"centered":                  "勾配の分散の推定値で割る（centered RMSProp）",
+	"beta1":                     "一次モーメント（勾配の平均）の指数移動平均の減衰率 β₁",
+	"beta2":                     "二次モーメント（勾配の二乗の平均）の指数移動平均の減衰率 β₂",
+	"amsgrad":                   "過去の二次モーメントの最大値を使う（AMSGrad）",
+	"momentum_decay":            "モーメンタムのスケジュール μₜ = β₁(1 − ½·0.96^(tψ)) の減衰 ψ",
+	"rho":                       "勾配の二乗と更新量の二乗、二つの指数移動平均の減衰率 ρ",
+}
+
+// jaKeyDocOf holds the Japanese descriptions that differ by method.
+var jaKeyDocOf = map[string]string{
+	"rmsprop.momentum":   "モーメンタム係数 μ（0 ならモーメンタムなし）",
+	"adamw.weight_decay": "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
+	"lion.weight_decay":  "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
+	"momentum.variant":   "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
+	"adagrad.variant":    "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
+	"rmsprop.variant":    "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
+	"adam.variant":       "torch（バイアス補正 1−βᵗ、ε は平方根の外）か note（ノートの 1−β と √(v̂+ε)）",
+	"adamax.beta2":       "勾配の絶対値の減衰付き最大値 u の減衰率 β₂",
+	"lion.beta1":         "更新方向を決める補間係数 β₁（モーメンタムと今の勾配の混ぜ具合）",
+	"lion.beta2":         "モーメンタム m の指数移動平均の減衰率 β₂",
+	"adadelta.eps":       "平方根の中に加える小さな値 ε（最初の更新量の大きさも決める）",
+}
+
+// enKeyDocOf replaces optim's English description where optim's shared
+// text (written for Adam's β₂) does not fit the method.
+var enKeyDocOf = map[string]string{
+	"adamax.beta2": "decay rate of u, the decaying maximum of |g|",
+	"lion.beta1":   "interpolation between momentum and gradient for the update direction",
+	"lion.beta2":   "decay rate of the momentum m",
+}
+
+// keyDoc is the one-line description of a hyperparameter in a language.
+func keyDoc(method string, o optim.Option, lang string) string {
+	m := canonical(method)
+	if lang == "ja" {
+		if s, ok := jaDoc(m, o.Key); ok {
+			return s
+		}
+		return o.Doc
+	}
+	if s, ok := enKeyDocOf[m+"."+o.Key]; ok {
+		return s
+	}
+	return o.Doc
+}
+
+func jaDoc(method, key string) (string, bool) {
+	if s, ok := jaKeyDocOf[canonical(method)+"."+key]; ok {
+		return s, true
+	}
+	s, ok := jaKeyDoc[key]
+	return s, ok
+}
+
+// jaAllowedText translates optim.Option.Allowed, which is one of a few
+// fixed phrases.
+var jaAllowedText = map[string]string{
+	"a finite number ≥ 0": "0 以上の有限の数",
+	"a number in [0, 1)":  "0 以上 1 未満の数",
+	"a number in [0, 1]":  "0 以上 1 以下の数",
+	"a finite number":     "有限の数",
+	"true or false":       "true または false",
+}
+
+func jaAllowed(s string) (string, bool) {
+	if t, ok := jaAllowedText[s]; ok {
+		return t, true
+	}
+	if rest, ok := strings.CutPrefix(s, "one of "); ok {
+		return rest + " のいずれか", true
+	}
+	return s, false
+}
+
+func allowedText(s, lang string) string {
+	if lang == "ja" {
+		t, _ := jaAllowed(s)
+		return t
+	}
+	return s
+}
