@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/descentlab/descent/optim/internal/kernel"
 )
@@ -20,11 +21,18 @@ type Group[T Float] struct {
 // buffers), parameter groups and their hyperparameters. Buffers are
 // allocated on a parameter's first step; later steps allocate nothing.
 //
+// Step runs on several goroutines when the step is large (see SetThreads).
 // An Optimizer is not safe for concurrent use.
 type Optimizer[T Float] struct {
 	method string
 	groups []group[T]
 	byName map[string]*slot[T]
+
+	threads     int        // goroutines per step; see SetThreads
+	calls       []*call[T] // every slot's call, in group order (parallel.go)
+	offs        []int
+	pool        *pool[T]
+	poolCleanup runtime.Cleanup
 }
 
 type group[T Float] struct {
@@ -36,6 +44,7 @@ type group[T Float] struct {
 type slot[T Float] struct {
 	param *Param[T]
 	st    paramState[T]
+	call  call[T] // this step's kernel call, filled by prepareSlot
 }
 
 // paramState is the state torch.optim keeps per parameter.
@@ -57,7 +66,7 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 	if len(groups) == 0 {
 		return nil, errors.New("optim: no parameter groups")
 	}
-	o := &Optimizer[T]{byName: map[string]*slot[T]{}}
+	o := &Optimizer[T]{byName: map[string]*slot[T]{}, threads: runtime.GOMAXPROCS(0)}
 	for gi, g := range groups {
 		if g.Hyper == nil {
 			return nil, fmt.Errorf("optim: group %d has no hyperparameters", gi)
@@ -149,14 +158,16 @@ func (o *Optimizer[T]) ZeroGrad() {
 }
 
 // Step applies one update to every parameter from its current gradient.
-// It allocates only on a parameter's first step (its state buffers).
+// It allocates only on a parameter's first step (its state buffers) and,
+// the first time a step is split across threads, for the helper goroutines.
 func (o *Optimizer[T]) Step() {
 	for gi := range o.groups {
 		g := &o.groups[gi]
 		for _, s := range g.slots {
-			stepSlot(g.hyper, s)
+			prepareSlot(g.hyper, s)
 		}
 	}
+	o.runCalls()
 }
 
 // Buffer-name lists, shared so that bufferNames allocates nothing.
@@ -248,33 +259,41 @@ func ensureBuffers[T Float](h Hyper, s *slot[T]) {
 	s.st.bufs = bufs
 }
 
-func stepSlot[T Float](h Hyper, s *slot[T]) {
+// prepareSlot advances a parameter's step count and fills its call with the
+// kernel, the step's scalars and the buffers; runCalls runs it.
+func prepareSlot[T Float](h Hyper, s *slot[T]) {
 	ensureBuffers(h, s)
-	p, g, b := s.param.Value, s.param.Grad, s.st.bufs
+	b := s.st.bufs
+	c := &s.call
+	c.p, c.g, c.b = s.param.Value, s.param.Grad, [3][]T{}
 	s.st.step++
 	t := float64(s.st.step)
 	switch h := h.(type) {
 	case SGD:
-		c := kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize}
+		cm := kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize}
 		if h.Momentum == 0 {
-			kernel.SGD(p, g, c)
+			c.kind, c.common = kSGD, cm
 			return
 		}
-		kernel.SGDMomentum(p, g, b[0], kernel.SGDMomentumArgs{Common: c, Momentum: h.Momentum,
-			Dampening: h.Dampening, Nesterov: h.Nesterov, First: s.st.step == 1})
+		c.kind, c.b[0] = kSGDMomentum, b[0]
+		c.sgdm = kernel.SGDMomentumArgs{Common: cm, Momentum: h.Momentum,
+			Dampening: h.Dampening, Nesterov: h.Nesterov, First: s.st.step == 1}
 	case Momentum:
-		kernel.Momentum(p, g, b[0], kernel.MomentumArgs{
+		c.kind, c.b[0] = kMomentum, b[0]
+		c.momentum = kernel.MomentumArgs{
 			Common:   kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
-			Momentum: h.Momentum})
+			Momentum: h.Momentum}
 	case Adagrad:
 		clr := h.LR / (1 + (t-1)*h.LRDecay)
-		kernel.Adagrad(p, g, b[0], kernel.AdagradArgs{
-			Common: kernel.Common{LR: clr, WeightDecay: h.WeightDecay, Maximize: h.Maximize}, Eps: h.Eps})
+		c.kind, c.b[0] = kAdagrad, b[0]
+		c.adagrad = kernel.AdagradArgs{
+			Common: kernel.Common{LR: clr, WeightDecay: h.WeightDecay, Maximize: h.Maximize}, Eps: h.Eps}
 	case RMSprop:
 		a := kernel.RMSpropArgs{Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Alpha: h.Alpha, Eps: h.Eps, Momentum: h.Momentum}
+		c.rmsprop = a
 		if !h.Centered && h.Momentum <= 0 {
-			kernel.RMSprop(p, g, b[0], a)
+			c.kind, c.b[0] = kRMSprop, b[0]
 			return
 		}
 		var ga, buf []T
@@ -286,28 +305,30 @@ func stepSlot[T Float](h Hyper, s *slot[T]) {
 		if h.Momentum > 0 {
 			buf = b[k]
 		}
-		kernel.RMSpropFull(p, g, b[0], ga, buf, a)
+		c.kind, c.b = kRMSpropFull, [3][]T{b[0], ga, buf}
 	case Adam:
 		if h.Variant == VariantNote {
-			kernel.AdamNote(p, g, b[0], b[1], kernel.AdamNoteArgs{
+			c.kind, c.b[0], c.b[1] = kAdamNote, b[0], b[1]
+			c.adamNote = kernel.AdamNoteArgs{
 				Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
-				Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps})
+				Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
 			return
 		}
-		adam(p, g, b, t, h.LR, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, 1, h.AMSGrad, h.Maximize)
+		adam(c, b, t, h.LR, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, 1, h.AMSGrad, h.Maximize)
 	case AdamW:
-		adam(p, g, b, t, h.LR, h.Beta1, h.Beta2, h.Eps, 0, 1-h.LR*h.WeightDecay, h.AMSGrad, h.Maximize)
+		adam(c, b, t, h.LR, h.Beta1, h.Beta2, h.Eps, 0, 1-h.LR*h.WeightDecay, h.AMSGrad, h.Maximize)
 	case NAdam:
 		mu := h.Beta1 * (1 - 0.5*math.Pow(0.96, t*h.MomentumDecay))
 		muNext := h.Beta1 * (1 - 0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))
 		s.st.muProduct *= mu
 		prodNext := s.st.muProduct * muNext
-		kernel.NAdam(p, g, b[0], b[1], kernel.NAdamArgs{
+		c.kind, c.b[0], c.b[1] = kNAdam, b[0], b[1]
+		c.nadam = kernel.NAdamArgs{
 			Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps,
 			BC2: 1 - math.Pow(h.Beta2, t),
 			C1:  -h.LR * (1 - mu) / (1 - s.st.muProduct),
-			C2:  -h.LR * muNext / (1 - prodNext)})
+			C2:  -h.LR * muNext / (1 - prodNext)}
 	case RAdam:
 		bc2 := 1 - math.Pow(h.Beta2, t)
 		rhoInf := 2/(1-h.Beta2) - 1
@@ -318,32 +339,36 @@ func stepSlot[T Float](h Hyper, s *slot[T]) {
 			a.Rect = true
 			a.R = math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
 		}
-		kernel.RAdam(p, g, b[0], b[1], a)
+		c.kind, c.b[0], c.b[1], c.radam = kRAdam, b[0], b[1], a
 	case Adamax:
-		kernel.Adamax(p, g, b[0], b[1], kernel.AdamaxArgs{
+		c.kind, c.b[0], c.b[1] = kAdamax, b[0], b[1]
+		c.adamax = kernel.AdamaxArgs{
 			Common: kernel.Common{LR: h.LR / (1 - math.Pow(h.Beta1, t)), WeightDecay: h.WeightDecay, Maximize: h.Maximize},
-			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps})
+			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
 	case Adadelta:
-		kernel.Adadelta(p, g, b[0], b[1], kernel.AdadeltaArgs{
+		c.kind, c.b[0], c.b[1] = kAdadelta, b[0], b[1]
+		c.adadelta = kernel.AdadeltaArgs{
 			Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
-			Rho:    h.Rho, Eps: h.Eps})
+			Rho:    h.Rho, Eps: h.Eps}
 	case Lion:
-		kernel.Lion(p, g, b[0], kernel.LionArgs{Common: kernel.Common{LR: h.LR, Maximize: h.Maximize},
-			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - h.LR*h.WeightDecay})
+		c.kind, c.b[0] = kLion, b[0]
+		c.lion = kernel.LionArgs{Common: kernel.Common{LR: h.LR, Maximize: h.Maximize},
+			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - h.LR*h.WeightDecay}
 	default:
 		panic(fmt.Sprintf("optim: unknown method %T", h)) // unreachable: Hyper is sealed
 	}
 }
 
-func adam[T Float](p, g []T, b [][]T, t, lr, beta1, beta2, eps, wd, decay float64, amsgrad, maximize bool) {
+func adam[T Float](c *call[T], b [][]T, t, lr, beta1, beta2, eps, wd, decay float64, amsgrad, maximize bool) {
 	var vmax []T
 	if amsgrad {
 		vmax = b[2]
 	}
-	kernel.Adam(p, g, b[0], b[1], vmax, kernel.AdamArgs{
+	c.kind, c.b = kAdam, [3][]T{b[0], b[1], vmax}
+	c.adam = kernel.AdamArgs{
 		Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: maximize},
 		Beta1:  beta1, Beta2: beta2, Eps: eps,
 		StepSize: lr / (1 - math.Pow(beta1, t)),
 		BC2Sqrt:  math.Sqrt(1 - math.Pow(beta2, t)),
-		Decay:    decay})
+		Decay:    decay}
 }

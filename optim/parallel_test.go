@@ -1,0 +1,130 @@
+package optim_test
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/optim/internal/kernel"
+)
+
+// parallelSizes mix one parameter large enough to be split across four
+// threads (4·32K elements and an odd remainder) with many small ones of odd
+// lengths, which the split batches together.
+var parallelSizes = []int{3, 1<<17 + 1001, 1, 7, 17, 1023, 64, 5, 40000, 9}
+
+// runSteps makes an optimizer over fresh copies of the same parameters and
+// gradients, runs steps steps and returns the parameters.
+func runSteps[T optim.Float](t *testing.T, spec string, threads, steps int) [][]T {
+	t.Helper()
+	h, err := optim.ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	ps := randomParams[T](r, parallelSizes...)
+	// Two groups, so that the split crosses a group boundary.
+	o, err := optim.NewGroups(optim.Group[T]{Params: ps[:4], Hyper: h}, optim.Group[T]{Params: ps[4:], Hyper: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.SetThreads(threads); err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < steps; k++ {
+		fillGrads(r, ps)
+		o.Step()
+	}
+	out := make([][]T, len(ps))
+	for i, p := range ps {
+		out[i] = p.Value
+	}
+	return out
+}
+
+// TestThreadsAgree: a step gives the same bits on any number of threads,
+// and the vector kernels the same bits as the scalar reference, for every
+// method, float32 and float64.
+func TestThreadsAgree(t *testing.T) {
+	for _, spec := range allSpecs {
+		t.Run(spec, func(t *testing.T) {
+			prev := kernel.UseVector(false)
+			want32, want64 := runSteps[float32](t, spec, 1, 3), runSteps[float64](t, spec, 1, 3)
+			kernel.UseVector(prev)
+			for _, threads := range []int{1, 2, 3, 4} {
+				got32, got64 := runSteps[float32](t, spec, threads, 3), runSteps[float64](t, spec, threads, 3)
+				for i := range want32 {
+					if !slices.Equal(got32[i], want32[i]) || !slices.Equal(got64[i], want64[i]) {
+						t.Fatalf("threads=%d, vector=%v: parameter %d differs from the scalar reference on one thread", threads, kernel.HasVector(), i)
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestParallelStepAllocatesNothing: once the helpers run, a step split
+// across threads allocates nothing.
+func TestParallelStepAllocatesNothing(t *testing.T) {
+	for _, spec := range []string{"sgd", "adam", "rmsprop:centered=true,momentum=0.9", "lion"} {
+		h, _ := optim.ParseSpec(spec)
+		r := rand.New(rand.NewPCG(1, 2))
+		ps := randomParams[float32](r, parallelSizes...)
+		o, err := optim.New(h, ps...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := o.SetThreads(3); err != nil {
+			t.Fatal(err)
+		}
+		fillGrads(r, ps)
+		o.Step()
+		if n := testing.AllocsPerRun(20, o.Step); n != 0 {
+			t.Errorf("%s: %v allocations per parallel step, want 0", spec, n)
+		}
+	}
+}
+
+func TestSetThreads(t *testing.T) {
+	o, _ := optim.New(optim.DefaultAdam(), optim.NewParam("w", make([]float32, 1<<17)))
+	if got, want := o.Threads(), runtime.GOMAXPROCS(0); got != want {
+		t.Errorf("Threads() = %d by default, want GOMAXPROCS = %d", got, want)
+	}
+	for _, n := range []int{0, -1} {
+		if err := o.SetThreads(n); err == nil {
+			t.Errorf("SetThreads(%d): no error", n)
+		}
+	}
+	// Changing the thread count between steps replaces the helpers.
+	for _, n := range []int{4, 2, 1, 3} {
+		if err := o.SetThreads(n); err != nil {
+			t.Fatal(err)
+		}
+		o.Step()
+	}
+}
+
+// TestHelpersExit: the helper goroutines of an optimizer that is no longer
+// reachable exit.
+func TestHelpersExit(t *testing.T) {
+	before := runtime.NumGoroutine()
+	func() {
+		o, _ := optim.New(optim.DefaultSGD(), optim.NewParam("w", make([]float32, 1<<18)))
+		_ = o.SetThreads(4)
+		o.Step()
+		if n := runtime.NumGoroutine(); n < before+3 {
+			panic(fmt.Sprintf("%d goroutines with helpers, want ≥ %d", n, before+3))
+		}
+	}()
+	for i := 0; i < 100 && runtime.NumGoroutine() > before; i++ {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after the optimizer was dropped, want %d", n, before)
+	}
+}
