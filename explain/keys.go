@@ -45,25 +45,13 @@ var jaKeyDocOf = map[string]string{
 	"adadelta.eps":       "平方根の中に加える小さな値 ε（最初の更新量の大きさも決める）",
 }
 
-// enKeyDocOf replaces optim's English description where optim's shared
-// text (written for Adam's β₂) does not fit the method.
-var enKeyDocOf = map[string]string{
-	"adamax.beta2": "decay rate of u, the decaying maximum of |g|",
-	"lion.beta1":   "interpolation between momentum and gradient for the update direction",
-	"lion.beta2":   "decay rate of the momentum m",
-}
-
 // keyDoc is the one-line description of a hyperparameter in a language.
 func keyDoc(method string, o optim.Option, lang string) string {
-	m := canonical(method)
 	if lang == "ja" {
-		if s, ok := jaDoc(m, o.Key); ok {
+		if s, ok := jaDoc(canonical(method), o.Key); ok {
 			return s
 		}
 		return o.Doc
-	}
-	if s, ok := enKeyDocOf[m+"."+o.Key]; ok {
-		return s
 	}
 	return o.Doc
 }

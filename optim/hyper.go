@@ -509,7 +509,7 @@ func (h *Adamax) fields() []field {
 	return []field{
 		lrField(&h.LR),
 		beta1Field(&h.Beta1),
-		beta2Field(&h.Beta2),
+		num("beta2", &h.Beta2, unitOpen, wantUnitOpen, "decay rate of u, the decaying maximum of |g|"),
 		epsField(&h.Eps),
 		wdField(&h.WeightDecay),
 		maxField(&h.Maximize),
@@ -569,8 +569,8 @@ func DefaultLion() Lion { return Lion{LR: 1e-4, Beta1: 0.9, Beta2: 0.99} }
 func (h *Lion) fields() []field {
 	return []field{
 		lrField(&h.LR),
-		beta1Field(&h.Beta1),
-		beta2Field(&h.Beta2),
+		num("beta1", &h.Beta1, unitOpen, wantUnitOpen, "interpolation between momentum and gradient for the update direction"),
+		num("beta2", &h.Beta2, unitOpen, wantUnitOpen, "decay rate of the momentum m"),
 		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "decoupled weight decay: w ← w·(1 − lr·weight_decay)"),
 		maxField(&h.Maximize),
 	}
