@@ -42,6 +42,7 @@ rmsprop, adam and more, exact to torch.optim) on test functions and real data.`,
 	})
 	root.CompletionOptions.DisableDefaultCmd = true
 	root.AddCommand(newTraceCmd(e))
+	root.AddCommand(newBenchCmd(e))
 	root.AddCommand(newExplainCmd(e))
 	root.AddCommand(newGalleryCmd(e))
 	return root
