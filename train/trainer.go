@@ -1,0 +1,329 @@
+package train
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"runtime"
+	"time"
+
+	"github.com/descentlab/descent/clip"
+	"github.com/descentlab/descent/data"
+	"github.com/descentlab/descent/nn"
+	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/schedule"
+)
+
+// MaxCurvePoints bounds the training-loss curve a Trainer keeps: past that
+// many steps each point is the mean loss of a run of consecutive steps.
+const MaxCurvePoints = 2000
+
+// ErrDone is returned by Step once the run has taken all its steps.
+var ErrDone = errors.New("train: the run is complete")
+
+// Trainer is one training run in progress. All of its state lives here:
+//
+//   - the model's weights and its dropout generator (nn.Model),
+//   - the optimizer's state: step counts and buffers (optim.Optimizer),
+//   - the position in the data: epoch, batch and shuffling generator
+//     (data.Sampler),
+//   - the schedule position, which is the step count (a Schedule is a pure
+//     function of it),
+//   - the counters and records: steps taken, the running loss of the
+//     current epoch, the loss curve, the per-epoch metrics and the training
+//     time so far.
+//
+// Everything else is scratch space rebuilt by New. Between two calls of
+// Step the run is at a clean boundary: a checkpoint taken there and
+// restored continues exactly. A Trainer is not safe for concurrent use.
+type Trainer struct {
+	cfg               Config
+	clip              Clipping
+	trainSet, testSet *data.Dataset
+	model             *nn.Model
+	opt               *optim.Optimizer[float32]
+	sched             schedule.Schedule // nil: the optimizer's lr throughout
+	sampler           *data.Sampler
+	total             int // optimizer steps in the whole run
+
+	// Run state besides model, opt and sampler.
+	step       int           // optimizer steps taken
+	examples   int           // training examples in those steps
+	epochsDone int           // epochs whose end has been recorded
+	epochLoss  float64       // Σ loss·examples over the current epoch's steps
+	epochSeen  int           // examples in the current epoch so far
+	curve      Curve         // training loss against step
+	curveSum   float64       // Σ loss over the steps of the pending curve point
+	curveN     int           // steps in the pending curve point
+	metrics    []Metric      // one per finished epoch (and the end of the run)
+	elapsed    time.Duration // training time, evaluation excluded
+	evalTime   time.Duration // evaluation time
+
+	// Scratch, rebuilt by New.
+	stride int // steps per curve point
+	idx    []int
+	batch  data.Batch
+	names  []string    // parameter names, as the optimizer and grads order them
+	grads  [][]float32 // gradient views, for clipping and checks
+}
+
+// Metric is the record of one epoch: the mean training loss over its steps
+// (with the weights as they were at each step), and the test loss and
+// accuracy after it. The last record of a run stopped by MaxSteps covers a
+// partial epoch, and Epoch is then fractional.
+type Metric struct {
+	Epoch        float64 `json:"epoch"`         // epochs done, counted in steps
+	Step         int     `json:"step"`          // optimizer steps done
+	TrainLoss    float64 `json:"train_loss"`    // mean over the epoch's examples
+	TestLoss     float64 `json:"test_loss"`     // mean cross-entropy on the test set
+	TestAccuracy float64 `json:"test_accuracy"` // fraction of the test set, 0–1
+	Seconds      float64 `json:"seconds"`       // training time so far, evaluation excluded
+}
+
+// Curve is the training loss against the optimizer step: Loss[i] is the mean
+// loss of the steps up to and including Step[i] since the previous point.
+type Curve struct {
+	Step []int
+	Loss []float64
+}
+
+// StepResult reports one step.
+type StepResult struct {
+	Step     int     // optimizer steps done, this one included (1 for the first)
+	Epoch    int     // epochs completed
+	Loss     float64 // training loss of this step's batch, before the update
+	LR       float64 // learning rate of this step (group 0)
+	Examples int     // examples in the batch
+	// EpochEnd is true when this step finished an epoch or the run; Metric
+	// is then the epoch's record.
+	EpochEnd bool
+	Metric   Metric
+}
+
+// NonFiniteError reports a NaN or ±Inf in the loss or a gradient. The step
+// was not applied: the weights and optimizer state are as before it.
+type NonFiniteError struct {
+	Step  int     // the step that failed, counted from 1
+	Param string  // the parameter with the first bad gradient; "" for the loss
+	Index int     // the element of Param
+	Value float64 // the bad value
+}
+
+func (e *NonFiniteError) Error() string {
+	if e.Param == "" {
+		return fmt.Sprintf("train: step %d: the training loss is %v (lower the learning rate, or use --clip)", e.Step, e.Value)
+	}
+	return fmt.Sprintf("train: step %d: gradient %s[%d] is %v (lower the learning rate, or use --clip)", e.Step, e.Param, e.Index, e.Value)
+}
+
+// New builds the run cfg describes on the given data: the model from
+// cfg.Seed, an optimizer over its named parameters (one optim.Param per
+// tensor, one group), the schedule and the sampler. cfg.Subset is applied
+// here, and the batch must fit in the (cut) training set.
+func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
+	p, err := cfg.parse()
+	if err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	if trainSet, testSet, err = subset(trainSet, testSet, cfg.Subset); err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	if in := p.model.Sizes[0]; in != trainSet.Dim || in != testSet.Dim {
+		return nil, fmt.Errorf("train: model %s takes %d inputs but the examples have %d", cfg.Model, in, trainSet.Dim)
+	}
+	if out := p.model.Sizes[len(p.model.Sizes)-1]; out < trainSet.Classes || out < testSet.Classes {
+		return nil, fmt.Errorf("train: model %s has %d outputs but the data has %d classes", cfg.Model, out, max(trainSet.Classes, testSet.Classes))
+	}
+	if int(cfg.Batch) > trainSet.N {
+		return nil, fmt.Errorf("train: batch %d is larger than the training set (%d examples)", int(cfg.Batch), trainSet.N)
+	}
+	t := &Trainer{cfg: cfg, clip: p.clip, trainSet: trainSet, testSet: testSet}
+	if t.model, err = nn.New(p.model, cfg.Seed); err != nil {
+		return nil, fmt.Errorf("train: model: %v", err)
+	}
+	views := t.model.Params()
+	params := make([]*optim.Param[float32], len(views))
+	for i, v := range views {
+		params[i] = &optim.Param[float32]{Name: v.Name, Value: v.Value, Grad: v.Grad}
+		t.names = append(t.names, v.Name)
+		t.grads = append(t.grads, v.Grad)
+	}
+	if t.opt, err = optim.New(p.opt, params...); err != nil {
+		return nil, fmt.Errorf("train: opt: %v", err)
+	}
+	if t.sampler, err = data.NewSampler(trainSet.N, cfg.Batch.size(trainSet.N), cfg.Seed); err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	t.total = cfg.Epochs * t.sampler.StepsPerEpoch()
+	if cfg.MaxSteps > 0 {
+		t.total = min(t.total, cfg.MaxSteps)
+	}
+	if cfg.Schedule != "" {
+		if t.sched, err = schedule.Parse(cfg.Schedule, p.opt.LearningRate(), t.total); err != nil {
+			return nil, fmt.Errorf("train: %v", err)
+		}
+	}
+	t.stride = (t.total + MaxCurvePoints - 1) / MaxCurvePoints
+	npts := (t.total+t.stride-1)/t.stride + 1
+	t.curve = Curve{Step: make([]int, 0, npts), Loss: make([]float64, 0, npts)}
+	t.metrics = make([]Metric, 0, cfg.Epochs+1)
+	t.idx = make([]int, 0, t.sampler.BatchSize())
+	return t, nil
+}
+
+// Step takes one optimizer step: draw the next batch, compute the loss and
+// gradients, check them, clip them, update the weights. When the step ends
+// an epoch (or the run) it also evaluates on the test set and records a
+// Metric. After the first step at the largest batch (and the first
+// evaluation) Step allocates nothing.
+//
+// A NaN or ±Inf loss or gradient returns a *NonFiniteError and leaves the
+// weights and optimizer state untouched; the batch has been drawn.
+func (t *Trainer) Step() (StepResult, error) {
+	if t.Done() {
+		return StepResult{}, ErrDone
+	}
+	start := time.Now()
+	t.idx = t.sampler.Next(t.idx)
+	x, y := t.trainSet.X, t.trainSet.Y
+	if n := len(t.idx); n < t.trainSet.N { // GD draws 0…n−1 in order: no copy
+		t.trainSet.Gather(&t.batch, t.idx)
+		x, y = t.batch.X, t.batch.Y
+	}
+	lr := t.opt.LR(0)
+	if t.sched != nil {
+		// SetAllLR boxes a new Hyper value (one small allocation), so it
+		// is called only when the rate changes: a step schedule allocates
+		// nothing, a cosine one 64 bytes a step.
+		if lr = t.sched.LR(t.step); lr != t.opt.LR(0) {
+			if err := t.opt.SetAllLR(lr); err != nil {
+				return StepResult{}, fmt.Errorf("train: step %d: schedule: %v", t.step+1, err)
+			}
+		}
+	}
+	loss := t.model.Loss(x, y)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		return StepResult{}, &NonFiniteError{Step: t.step + 1, Value: loss}
+	}
+	t.model.Backward()
+	if !t.clip.apply(t.grads) {
+		i, j, _ := clip.FirstNonFinite(t.grads)
+		return StepResult{}, &NonFiniteError{Step: t.step + 1, Param: t.names[i], Index: j, Value: float64(t.grads[i][j])}
+	}
+	t.opt.Step()
+	t.step++
+	t.elapsed += time.Since(start)
+
+	n := len(y)
+	t.epochLoss += loss * float64(n)
+	t.epochSeen += n
+	t.examples += n
+	t.curveSum += loss
+	t.curveN++
+	if t.curveN == t.stride || t.Done() {
+		t.curve.Step = append(t.curve.Step, t.step)
+		t.curve.Loss = append(t.curve.Loss, t.curveSum/float64(t.curveN))
+		t.curveSum, t.curveN = 0, 0
+	}
+	r := StepResult{Step: t.step, Loss: loss, LR: lr, Examples: n}
+	if t.sampler.Epoch() > t.epochsDone || t.Done() {
+		r.EpochEnd, r.Metric = true, t.endEpoch()
+	}
+	r.Epoch = t.epochsDone
+	return r, nil
+}
+
+// endEpoch evaluates on the test set and records the epoch's Metric.
+func (t *Trainer) endEpoch() Metric {
+	start := time.Now()
+	testLoss, acc := t.model.Evaluate(t.testSet.X, t.testSet.Y)
+	t.evalTime += time.Since(start)
+	epoch := float64(t.sampler.Steps()) / float64(t.sampler.StepsPerEpoch()) // exact at epoch ends
+	m := Metric{
+		Epoch:        epoch,
+		Step:         t.step,
+		TrainLoss:    t.epochLoss / float64(max(t.epochSeen, 1)),
+		TestLoss:     testLoss,
+		TestAccuracy: acc,
+		Seconds:      t.elapsed.Seconds(),
+	}
+	t.metrics = append(t.metrics, m)
+	t.epochsDone = t.sampler.Epoch()
+	t.epochLoss, t.epochSeen = 0, 0
+	return m
+}
+
+// Done reports whether the run has taken all its steps.
+func (t *Trainer) Done() bool { return t.step >= t.total }
+
+// Run steps until the run is done, calling cb (if not nil) after every
+// step. It stops early, after a complete step, when ctx is cancelled
+// (returning ctx's error) or cb returns an error (returned as is).
+// With cfg.Threads > 0 it sets GOMAXPROCS for its duration.
+func (t *Trainer) Run(ctx context.Context, cb func(*Trainer, StepResult) error) (Summary, error) {
+	if t.cfg.Threads > 0 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(t.cfg.Threads))
+	}
+	for !t.Done() {
+		if err := ctx.Err(); err != nil {
+			return t.Summary(), err
+		}
+		r, err := t.Step()
+		if err != nil {
+			return t.Summary(), err
+		}
+		if cb != nil {
+			if err := cb(t, r); err != nil {
+				return t.Summary(), err
+			}
+		}
+	}
+	return t.Summary(), nil
+}
+
+// Run loads the data cfg names and trains on it: New, then Trainer.Run.
+func Run(ctx context.Context, cfg Config, cb func(*Trainer, StepResult) error) (Summary, *Trainer, error) {
+	if err := cfg.Validate(); err != nil {
+		return Summary{}, nil, fmt.Errorf("train: %v", err)
+	}
+	trainSet, testSet, err := LoadData(cfg)
+	if err != nil {
+		return Summary{}, nil, fmt.Errorf("train: %v", err)
+	}
+	t, err := New(cfg, trainSet, testSet)
+	if err != nil {
+		return Summary{}, nil, err
+	}
+	s, err := t.Run(ctx, cb)
+	return s, t, err
+}
+
+// Config returns the run's configuration.
+func (t *Trainer) Config() Config { return t.cfg }
+
+// Model returns the model being trained.
+func (t *Trainer) Model() *nn.Model { return t.model }
+
+// Optimizer returns the optimizer.
+func (t *Trainer) Optimizer() *optim.Optimizer[float32] { return t.opt }
+
+// Sampler returns the batch sampler.
+func (t *Trainer) Sampler() *data.Sampler { return t.sampler }
+
+// Steps returns the number of optimizer steps taken.
+func (t *Trainer) Steps() int { return t.step }
+
+// TotalSteps returns the number of optimizer steps in the whole run.
+func (t *Trainer) TotalSteps() int { return t.total }
+
+// Metrics returns the per-epoch records so far. The slice is the Trainer's
+// own: do not modify it.
+func (t *Trainer) Metrics() []Metric { return t.metrics }
+
+// Curve returns the training loss against the step so far, at most
+// MaxCurvePoints points. The slices are the Trainer's own.
+func (t *Trainer) Curve() Curve { return t.curve }
+
+// Elapsed returns the training time so far, evaluation excluded.
+func (t *Trainer) Elapsed() time.Duration { return t.elapsed }
