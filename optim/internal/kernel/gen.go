@@ -45,9 +45,14 @@ type gen struct {
 	suf    string // "S" or "D"
 	size   int    // 4 or 8
 	regs   map[string]string
-	next   int // next free temporary register
+	next   int    // next free temporary register
 	labels int
+	copy   string // suffix of this copy's temporaries in an unrolled loop
+	disp   int    // byte displacement of this copy's vector
 }
+
+// errRegs is the panic of r when the temporaries do not fit.
+type errRegs struct{ name string }
 
 func (g *gen) ins(op string, args ...string) {
 	fmt.Fprintf(g.w, "\t%s %s\n", op, strings.Join(args, ", "))
@@ -55,11 +60,17 @@ func (g *gen) ins(op string, args ...string) {
 
 // r returns the register of a name, allocating a temporary on first use.
 func (g *gen) r(name string) string {
+	for i, c := range g.k.consts {
+		if c.reg == name {
+			return fmt.Sprintf("Y%d", 15-i)
+		}
+	}
+	name += g.copy
 	if reg, ok := g.regs[name]; ok {
 		return reg
 	}
 	if g.next >= 16-len(g.k.consts) {
-		log.Fatalf("%s: out of vector registers at %q", g.k.name, name)
+		panic(errRegs{name})
 	}
 	reg := fmt.Sprintf("Y%d", g.next)
 	g.next++
@@ -125,8 +136,14 @@ func (g *gen) zero(x string) { r := g.r(x); g.ins("VXORP"+g.suf, r, r, r) }
 // Buffers: p is DI, g is SI, b0..b2 are R8..R10; AX is the byte offset.
 var ptrReg = map[string]string{"p": "DI", "g": "SI", "b0": "R8", "b1": "R9", "b2": "R10"}
 
-func (g *gen) ld(dst, buf string) { g.ins("VMOVUP"+g.suf, "("+ptrReg[buf]+")(AX*1)", g.r(dst)) }
-func (g *gen) st(buf, src string) { g.ins("VMOVUP"+g.suf, g.r(src), "("+ptrReg[buf]+")(AX*1)") }
+func (g *gen) addr(buf string) string {
+	if g.disp == 0 {
+		return "(" + ptrReg[buf] + ")(AX*1)"
+	}
+	return fmt.Sprintf("%d(%s)(AX*1)", g.disp, ptrReg[buf])
+}
+func (g *gen) ld(dst, buf string) { g.ins("VMOVUP"+g.suf, g.addr(buf), g.r(dst)) }
+func (g *gen) st(buf, src string) { g.ins("VMOVUP"+g.suf, g.r(src), g.addr(buf)) }
 
 // ifFlag runs then where flag bit is set and els (may be nil) elsewhere.
 func (g *gen) ifFlag(bit int, then, els func()) {
@@ -469,11 +486,31 @@ func lowerFirst(s string) string {
 
 func asmName(k *kern, size int) string { return fmt.Sprintf("%s%d", lowerFirst(k.name), size*8) }
 
+// emitAsm writes one kernel for one element size: a loop over two vectors
+// at a time where the temporaries of two copies of the body fit in the
+// registers left by the constants, then one vector at a time.
 func emitAsm(w *bytes.Buffer, k *kern, size int) {
-	g := &gen{w: w, k: k, suf: map[int]string{4: "S", 8: "D"}[size], size: size, regs: map[string]string{}}
+	var body bytes.Buffer
+	g := &gen{w: &body, k: k, suf: map[int]string{4: "S", 8: "D"}[size], size: size, regs: map[string]string{}}
 	name := asmName(k, size)
+	unrolled := func() (ok bool) {
+		defer func() {
+			if e := recover(); e != nil {
+				if _, regs := e.(errRegs); !regs {
+					panic(e)
+				}
+				ok = false
+			}
+		}()
+		g.copy, g.disp = "", 0
+		k.body(g)
+		g.copy, g.disp = "_1", 32
+		k.body(g)
+		return true
+	}
 	fmt.Fprintf(w, "// func %s(n int, c *float%d, flags uint64, p, gr, b0, b1, b2 *float%d)\n", name, size*8, size*8)
 	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-64\n", name)
+	g.w = w
 	g.ins("MOVQ", "n+0(FP)", "BX")
 	g.ins("SHLQ", map[int]string{4: "$2", 8: "$3"}[size], "BX")
 	g.ins("MOVQ", "c+8(FP)", "CX")
@@ -483,14 +520,34 @@ func emitAsm(w *bytes.Buffer, k *kern, size int) {
 	g.ins("MOVQ", "b0+40(FP)", "R8")
 	g.ins("MOVQ", "b1+48(FP)", "R9")
 	g.ins("MOVQ", "b2+56(FP)", "R10")
-	for i, c := range k.consts {
-		reg := fmt.Sprintf("Y%d", 15-i)
-		g.regs[c.reg] = reg
-		g.ins("VBROADCASTS"+g.suf, fmt.Sprintf("%d(CX)", i*size), reg)
+	for i := range k.consts {
+		g.ins("VBROADCASTS"+g.suf, fmt.Sprintf("%d(CX)", i*size), fmt.Sprintf("Y%d", 15-i))
 	}
 	g.ins("XORQ", "AX", "AX")
 	g.ins("TESTQ", "BX", "BX")
 	g.ins("JEQ", name+"_done")
+	g.w = &body
+	if unrolled() {
+		// Two vectors while AX+64 ≤ BX, i.e. AX < BX−32 (both are multiples of 32).
+		g.w = w
+		g.ins("LEAQ", "-32(BX)", "DX")
+		g.ins("JMP", name+"_check2")
+		fmt.Fprintf(w, "%s_loop2:\n", name)
+		g.next, g.copy, g.disp = 0, "", 0
+		clear(g.regs)
+		k.body(g)
+		g.copy, g.disp = "_1", 32
+		k.body(g)
+		g.copy, g.disp = "", 0
+		g.ins("ADDQ", "$64", "AX")
+		fmt.Fprintf(w, "%s_check2:\n", name)
+		g.ins("CMPQ", "AX", "DX")
+		g.ins("JB", name+"_loop2")
+		g.ins("CMPQ", "AX", "BX")
+		g.ins("JAE", name+"_done")
+	}
+	g.w, g.next, g.copy, g.disp = w, 0, "", 0
+	clear(g.regs)
 	fmt.Fprintf(w, "%s_loop:\n", name)
 	k.body(g)
 	g.ins("ADDQ", "$32", "AX")

@@ -24,20 +24,61 @@ TEXT ·sgd32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ sgd32_done
+	LEAQ -32(BX), DX
+	JMP sgd32_check2
+sgd32_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ sgd32_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+sgd32_5_end:
+	TESTQ $2, R11
+	JEQ sgd32_6_end
+	VMULPS Y0, Y14, Y2
+	VADDPS Y2, Y1, Y1
+sgd32_6_end:
+	VMULPS Y1, Y15, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y3
+	VMOVUPS 32(SI)(AX*1), Y4
+	TESTQ $1, R11
+	JEQ sgd32_7_end
+	VPCMPEQD Y5, Y5, Y5
+	VPSLLD $31, Y5, Y5
+	VXORPS Y5, Y4, Y4
+sgd32_7_end:
+	TESTQ $2, R11
+	JEQ sgd32_8_end
+	VMULPS Y3, Y14, Y5
+	VADDPS Y5, Y4, Y4
+sgd32_8_end:
+	VMULPS Y4, Y15, Y5
+	VADDPS Y5, Y3, Y3
+	VMOVUPS Y3, 32(DI)(AX*1)
+	ADDQ $64, AX
+sgd32_check2:
+	CMPQ AX, DX
+	JB sgd32_loop2
+	CMPQ AX, BX
+	JAE sgd32_done
 sgd32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ sgd32_1_end
+	JEQ sgd32_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-sgd32_1_end:
+sgd32_9_end:
 	TESTQ $2, R11
-	JEQ sgd32_2_end
+	JEQ sgd32_10_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-sgd32_2_end:
+sgd32_10_end:
 	VMULPS Y1, Y15, Y2
 	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (DI)(AX*1)
@@ -64,20 +105,61 @@ TEXT ·sgd64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ sgd64_done
+	LEAQ -32(BX), DX
+	JMP sgd64_check2
+sgd64_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ sgd64_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+sgd64_5_end:
+	TESTQ $2, R11
+	JEQ sgd64_6_end
+	VMULPD Y0, Y14, Y2
+	VADDPD Y2, Y1, Y1
+sgd64_6_end:
+	VMULPD Y1, Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y3
+	VMOVUPD 32(SI)(AX*1), Y4
+	TESTQ $1, R11
+	JEQ sgd64_7_end
+	VPCMPEQD Y5, Y5, Y5
+	VPSLLQ $63, Y5, Y5
+	VXORPD Y5, Y4, Y4
+sgd64_7_end:
+	TESTQ $2, R11
+	JEQ sgd64_8_end
+	VMULPD Y3, Y14, Y5
+	VADDPD Y5, Y4, Y4
+sgd64_8_end:
+	VMULPD Y4, Y15, Y5
+	VADDPD Y5, Y3, Y3
+	VMOVUPD Y3, 32(DI)(AX*1)
+	ADDQ $64, AX
+sgd64_check2:
+	CMPQ AX, DX
+	JB sgd64_loop2
+	CMPQ AX, BX
+	JAE sgd64_done
 sgd64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ sgd64_1_end
+	JEQ sgd64_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-sgd64_1_end:
+sgd64_9_end:
 	TESTQ $2, R11
-	JEQ sgd64_2_end
+	JEQ sgd64_10_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-sgd64_2_end:
+sgd64_10_end:
 	VMULPD Y1, Y15, Y2
 	VADDPD Y2, Y0, Y0
 	VMOVUPD Y0, (DI)(AX*1)
@@ -106,39 +188,118 @@ TEXT ·sgdMomentum32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ sgdMomentum32_done
-sgdMomentum32_loop:
+	LEAQ -32(BX), DX
+	JMP sgdMomentum32_check2
+sgdMomentum32_loop2:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ sgdmomentum32_1_end
+	JEQ sgdmomentum32_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-sgdmomentum32_1_end:
+sgdmomentum32_9_end:
 	TESTQ $2, R11
-	JEQ sgdmomentum32_2_end
+	JEQ sgdmomentum32_10_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-sgdmomentum32_2_end:
+sgdmomentum32_10_end:
 	TESTQ $4, R11
-	JNE sgdmomentum32_3_then
+	JNE sgdmomentum32_11_then
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y13, Y3, Y3
 	VMULPS Y1, Y12, Y2
 	VADDPS Y2, Y3, Y3
-	JMP sgdmomentum32_3_end
-sgdmomentum32_3_then:
+	JMP sgdmomentum32_11_end
+sgdmomentum32_11_then:
 	VMOVAPS Y1, Y3
-sgdmomentum32_3_end:
+sgdmomentum32_11_end:
 	VMOVUPS Y3, (R8)(AX*1)
 	TESTQ $8, R11
-	JNE sgdmomentum32_4_then
+	JNE sgdmomentum32_12_then
 	VMOVAPS Y3, Y1
-	JMP sgdmomentum32_4_end
-sgdmomentum32_4_then:
+	JMP sgdmomentum32_12_end
+sgdmomentum32_12_then:
 	VMULPS Y3, Y13, Y2
 	VADDPS Y2, Y1, Y1
-sgdmomentum32_4_end:
+sgdmomentum32_12_end:
+	VMULPS Y1, Y15, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ sgdmomentum32_13_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLD $31, Y6, Y6
+	VXORPS Y6, Y5, Y5
+sgdmomentum32_13_end:
+	TESTQ $2, R11
+	JEQ sgdmomentum32_14_end
+	VMULPS Y4, Y14, Y6
+	VADDPS Y6, Y5, Y5
+sgdmomentum32_14_end:
+	TESTQ $4, R11
+	JNE sgdmomentum32_15_then
+	VMOVUPS 32(R8)(AX*1), Y7
+	VMULPS Y13, Y7, Y7
+	VMULPS Y5, Y12, Y6
+	VADDPS Y6, Y7, Y7
+	JMP sgdmomentum32_15_end
+sgdmomentum32_15_then:
+	VMOVAPS Y5, Y7
+sgdmomentum32_15_end:
+	VMOVUPS Y7, 32(R8)(AX*1)
+	TESTQ $8, R11
+	JNE sgdmomentum32_16_then
+	VMOVAPS Y7, Y5
+	JMP sgdmomentum32_16_end
+sgdmomentum32_16_then:
+	VMULPS Y7, Y13, Y6
+	VADDPS Y6, Y5, Y5
+sgdmomentum32_16_end:
+	VMULPS Y5, Y15, Y6
+	VADDPS Y6, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+sgdMomentum32_check2:
+	CMPQ AX, DX
+	JB sgdMomentum32_loop2
+	CMPQ AX, BX
+	JAE sgdMomentum32_done
+sgdMomentum32_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ sgdmomentum32_17_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+sgdmomentum32_17_end:
+	TESTQ $2, R11
+	JEQ sgdmomentum32_18_end
+	VMULPS Y0, Y14, Y2
+	VADDPS Y2, Y1, Y1
+sgdmomentum32_18_end:
+	TESTQ $4, R11
+	JNE sgdmomentum32_19_then
+	VMOVUPS (R8)(AX*1), Y3
+	VMULPS Y13, Y3, Y3
+	VMULPS Y1, Y12, Y2
+	VADDPS Y2, Y3, Y3
+	JMP sgdmomentum32_19_end
+sgdmomentum32_19_then:
+	VMOVAPS Y1, Y3
+sgdmomentum32_19_end:
+	VMOVUPS Y3, (R8)(AX*1)
+	TESTQ $8, R11
+	JNE sgdmomentum32_20_then
+	VMOVAPS Y3, Y1
+	JMP sgdmomentum32_20_end
+sgdmomentum32_20_then:
+	VMULPS Y3, Y13, Y2
+	VADDPS Y2, Y1, Y1
+sgdmomentum32_20_end:
 	VMULPS Y1, Y15, Y2
 	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (DI)(AX*1)
@@ -167,39 +328,118 @@ TEXT ·sgdMomentum64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ sgdMomentum64_done
-sgdMomentum64_loop:
+	LEAQ -32(BX), DX
+	JMP sgdMomentum64_check2
+sgdMomentum64_loop2:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ sgdmomentum64_1_end
+	JEQ sgdmomentum64_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-sgdmomentum64_1_end:
+sgdmomentum64_9_end:
 	TESTQ $2, R11
-	JEQ sgdmomentum64_2_end
+	JEQ sgdmomentum64_10_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-sgdmomentum64_2_end:
+sgdmomentum64_10_end:
 	TESTQ $4, R11
-	JNE sgdmomentum64_3_then
+	JNE sgdmomentum64_11_then
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y13, Y3, Y3
 	VMULPD Y1, Y12, Y2
 	VADDPD Y2, Y3, Y3
-	JMP sgdmomentum64_3_end
-sgdmomentum64_3_then:
+	JMP sgdmomentum64_11_end
+sgdmomentum64_11_then:
 	VMOVAPD Y1, Y3
-sgdmomentum64_3_end:
+sgdmomentum64_11_end:
 	VMOVUPD Y3, (R8)(AX*1)
 	TESTQ $8, R11
-	JNE sgdmomentum64_4_then
+	JNE sgdmomentum64_12_then
 	VMOVAPD Y3, Y1
-	JMP sgdmomentum64_4_end
-sgdmomentum64_4_then:
+	JMP sgdmomentum64_12_end
+sgdmomentum64_12_then:
 	VMULPD Y3, Y13, Y2
 	VADDPD Y2, Y1, Y1
-sgdmomentum64_4_end:
+sgdmomentum64_12_end:
+	VMULPD Y1, Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ sgdmomentum64_13_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLQ $63, Y6, Y6
+	VXORPD Y6, Y5, Y5
+sgdmomentum64_13_end:
+	TESTQ $2, R11
+	JEQ sgdmomentum64_14_end
+	VMULPD Y4, Y14, Y6
+	VADDPD Y6, Y5, Y5
+sgdmomentum64_14_end:
+	TESTQ $4, R11
+	JNE sgdmomentum64_15_then
+	VMOVUPD 32(R8)(AX*1), Y7
+	VMULPD Y13, Y7, Y7
+	VMULPD Y5, Y12, Y6
+	VADDPD Y6, Y7, Y7
+	JMP sgdmomentum64_15_end
+sgdmomentum64_15_then:
+	VMOVAPD Y5, Y7
+sgdmomentum64_15_end:
+	VMOVUPD Y7, 32(R8)(AX*1)
+	TESTQ $8, R11
+	JNE sgdmomentum64_16_then
+	VMOVAPD Y7, Y5
+	JMP sgdmomentum64_16_end
+sgdmomentum64_16_then:
+	VMULPD Y7, Y13, Y6
+	VADDPD Y6, Y5, Y5
+sgdmomentum64_16_end:
+	VMULPD Y5, Y15, Y6
+	VADDPD Y6, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+sgdMomentum64_check2:
+	CMPQ AX, DX
+	JB sgdMomentum64_loop2
+	CMPQ AX, BX
+	JAE sgdMomentum64_done
+sgdMomentum64_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ sgdmomentum64_17_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+sgdmomentum64_17_end:
+	TESTQ $2, R11
+	JEQ sgdmomentum64_18_end
+	VMULPD Y0, Y14, Y2
+	VADDPD Y2, Y1, Y1
+sgdmomentum64_18_end:
+	TESTQ $4, R11
+	JNE sgdmomentum64_19_then
+	VMOVUPD (R8)(AX*1), Y3
+	VMULPD Y13, Y3, Y3
+	VMULPD Y1, Y12, Y2
+	VADDPD Y2, Y3, Y3
+	JMP sgdmomentum64_19_end
+sgdmomentum64_19_then:
+	VMOVAPD Y1, Y3
+sgdmomentum64_19_end:
+	VMOVUPD Y3, (R8)(AX*1)
+	TESTQ $8, R11
+	JNE sgdmomentum64_20_then
+	VMOVAPD Y3, Y1
+	JMP sgdmomentum64_20_end
+sgdmomentum64_20_then:
+	VMULPD Y3, Y13, Y2
+	VADDPD Y2, Y1, Y1
+sgdmomentum64_20_end:
 	VMULPD Y1, Y15, Y2
 	VADDPD Y2, Y0, Y0
 	VMOVUPD Y0, (DI)(AX*1)
@@ -227,20 +467,69 @@ TEXT ·momentum32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ momentum32_done
+	LEAQ -32(BX), DX
+	JMP momentum32_check2
+momentum32_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ momentum32_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+momentum32_5_end:
+	TESTQ $2, R11
+	JEQ momentum32_6_end
+	VMULPS Y0, Y14, Y2
+	VADDPS Y2, Y1, Y1
+momentum32_6_end:
+	VMOVUPS (R8)(AX*1), Y3
+	VMULPS Y3, Y13, Y3
+	VMULPS Y1, Y15, Y2
+	VSUBPS Y2, Y3, Y3
+	VMOVUPS Y3, (R8)(AX*1)
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ momentum32_7_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLD $31, Y6, Y6
+	VXORPS Y6, Y5, Y5
+momentum32_7_end:
+	TESTQ $2, R11
+	JEQ momentum32_8_end
+	VMULPS Y4, Y14, Y6
+	VADDPS Y6, Y5, Y5
+momentum32_8_end:
+	VMOVUPS 32(R8)(AX*1), Y7
+	VMULPS Y7, Y13, Y7
+	VMULPS Y5, Y15, Y6
+	VSUBPS Y6, Y7, Y7
+	VMOVUPS Y7, 32(R8)(AX*1)
+	VADDPS Y7, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+momentum32_check2:
+	CMPQ AX, DX
+	JB momentum32_loop2
+	CMPQ AX, BX
+	JAE momentum32_done
 momentum32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ momentum32_1_end
+	JEQ momentum32_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-momentum32_1_end:
+momentum32_9_end:
 	TESTQ $2, R11
-	JEQ momentum32_2_end
+	JEQ momentum32_10_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-momentum32_2_end:
+momentum32_10_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y3, Y13, Y3
 	VMULPS Y1, Y15, Y2
@@ -272,20 +561,69 @@ TEXT ·momentum64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ momentum64_done
+	LEAQ -32(BX), DX
+	JMP momentum64_check2
+momentum64_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ momentum64_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+momentum64_5_end:
+	TESTQ $2, R11
+	JEQ momentum64_6_end
+	VMULPD Y0, Y14, Y2
+	VADDPD Y2, Y1, Y1
+momentum64_6_end:
+	VMOVUPD (R8)(AX*1), Y3
+	VMULPD Y3, Y13, Y3
+	VMULPD Y1, Y15, Y2
+	VSUBPD Y2, Y3, Y3
+	VMOVUPD Y3, (R8)(AX*1)
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ momentum64_7_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLQ $63, Y6, Y6
+	VXORPD Y6, Y5, Y5
+momentum64_7_end:
+	TESTQ $2, R11
+	JEQ momentum64_8_end
+	VMULPD Y4, Y14, Y6
+	VADDPD Y6, Y5, Y5
+momentum64_8_end:
+	VMOVUPD 32(R8)(AX*1), Y7
+	VMULPD Y7, Y13, Y7
+	VMULPD Y5, Y15, Y6
+	VSUBPD Y6, Y7, Y7
+	VMOVUPD Y7, 32(R8)(AX*1)
+	VADDPD Y7, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+momentum64_check2:
+	CMPQ AX, DX
+	JB momentum64_loop2
+	CMPQ AX, BX
+	JAE momentum64_done
 momentum64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ momentum64_1_end
+	JEQ momentum64_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-momentum64_1_end:
+momentum64_9_end:
 	TESTQ $2, R11
-	JEQ momentum64_2_end
+	JEQ momentum64_10_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-momentum64_2_end:
+momentum64_10_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y3, Y13, Y3
 	VMULPD Y1, Y15, Y2
@@ -317,20 +655,75 @@ TEXT ·adagrad32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adagrad32_done
+	LEAQ -32(BX), DX
+	JMP adagrad32_check2
+adagrad32_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ adagrad32_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+adagrad32_5_end:
+	TESTQ $2, R11
+	JEQ adagrad32_6_end
+	VMULPS Y0, Y14, Y2
+	VADDPS Y2, Y1, Y1
+adagrad32_6_end:
+	VMOVUPS (R8)(AX*1), Y3
+	VMULPS Y1, Y1, Y2
+	VADDPS Y2, Y3, Y3
+	VMOVUPS Y3, (R8)(AX*1)
+	VSQRTPS Y3, Y3
+	VADDPS Y13, Y3, Y3
+	VDIVPS Y3, Y1, Y2
+	VMULPS Y2, Y15, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ adagrad32_7_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLD $31, Y6, Y6
+	VXORPS Y6, Y5, Y5
+adagrad32_7_end:
+	TESTQ $2, R11
+	JEQ adagrad32_8_end
+	VMULPS Y4, Y14, Y6
+	VADDPS Y6, Y5, Y5
+adagrad32_8_end:
+	VMOVUPS 32(R8)(AX*1), Y7
+	VMULPS Y5, Y5, Y6
+	VADDPS Y6, Y7, Y7
+	VMOVUPS Y7, 32(R8)(AX*1)
+	VSQRTPS Y7, Y7
+	VADDPS Y13, Y7, Y7
+	VDIVPS Y7, Y5, Y6
+	VMULPS Y6, Y15, Y6
+	VADDPS Y6, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+adagrad32_check2:
+	CMPQ AX, DX
+	JB adagrad32_loop2
+	CMPQ AX, BX
+	JAE adagrad32_done
 adagrad32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adagrad32_1_end
+	JEQ adagrad32_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-adagrad32_1_end:
+adagrad32_9_end:
 	TESTQ $2, R11
-	JEQ adagrad32_2_end
+	JEQ adagrad32_10_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-adagrad32_2_end:
+adagrad32_10_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y1, Y1, Y2
 	VADDPS Y2, Y3, Y3
@@ -365,20 +758,75 @@ TEXT ·adagrad64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adagrad64_done
+	LEAQ -32(BX), DX
+	JMP adagrad64_check2
+adagrad64_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ adagrad64_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+adagrad64_5_end:
+	TESTQ $2, R11
+	JEQ adagrad64_6_end
+	VMULPD Y0, Y14, Y2
+	VADDPD Y2, Y1, Y1
+adagrad64_6_end:
+	VMOVUPD (R8)(AX*1), Y3
+	VMULPD Y1, Y1, Y2
+	VADDPD Y2, Y3, Y3
+	VMOVUPD Y3, (R8)(AX*1)
+	VSQRTPD Y3, Y3
+	VADDPD Y13, Y3, Y3
+	VDIVPD Y3, Y1, Y2
+	VMULPD Y2, Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ adagrad64_7_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLQ $63, Y6, Y6
+	VXORPD Y6, Y5, Y5
+adagrad64_7_end:
+	TESTQ $2, R11
+	JEQ adagrad64_8_end
+	VMULPD Y4, Y14, Y6
+	VADDPD Y6, Y5, Y5
+adagrad64_8_end:
+	VMOVUPD 32(R8)(AX*1), Y7
+	VMULPD Y5, Y5, Y6
+	VADDPD Y6, Y7, Y7
+	VMOVUPD Y7, 32(R8)(AX*1)
+	VSQRTPD Y7, Y7
+	VADDPD Y13, Y7, Y7
+	VDIVPD Y7, Y5, Y6
+	VMULPD Y6, Y15, Y6
+	VADDPD Y6, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+adagrad64_check2:
+	CMPQ AX, DX
+	JB adagrad64_loop2
+	CMPQ AX, BX
+	JAE adagrad64_done
 adagrad64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adagrad64_1_end
+	JEQ adagrad64_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-adagrad64_1_end:
+adagrad64_9_end:
 	TESTQ $2, R11
-	JEQ adagrad64_2_end
+	JEQ adagrad64_10_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-adagrad64_2_end:
+adagrad64_10_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y1, Y1, Y2
 	VADDPD Y2, Y3, Y3
@@ -415,20 +863,79 @@ TEXT ·rmsprop32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ rmsprop32_done
+	LEAQ -32(BX), DX
+	JMP rmsprop32_check2
+rmsprop32_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ rmsprop32_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+rmsprop32_5_end:
+	TESTQ $2, R11
+	JEQ rmsprop32_6_end
+	VMULPS Y0, Y14, Y2
+	VADDPS Y2, Y1, Y1
+rmsprop32_6_end:
+	VMOVUPS (R8)(AX*1), Y3
+	VMULPS Y12, Y3, Y3
+	VMULPS Y1, Y11, Y2
+	VMULPS Y1, Y2, Y2
+	VADDPS Y2, Y3, Y3
+	VMOVUPS Y3, (R8)(AX*1)
+	VSQRTPS Y3, Y3
+	VADDPS Y13, Y3, Y3
+	VDIVPS Y3, Y1, Y2
+	VMULPS Y2, Y15, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ rmsprop32_7_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLD $31, Y6, Y6
+	VXORPS Y6, Y5, Y5
+rmsprop32_7_end:
+	TESTQ $2, R11
+	JEQ rmsprop32_8_end
+	VMULPS Y4, Y14, Y6
+	VADDPS Y6, Y5, Y5
+rmsprop32_8_end:
+	VMOVUPS 32(R8)(AX*1), Y7
+	VMULPS Y12, Y7, Y7
+	VMULPS Y5, Y11, Y6
+	VMULPS Y5, Y6, Y6
+	VADDPS Y6, Y7, Y7
+	VMOVUPS Y7, 32(R8)(AX*1)
+	VSQRTPS Y7, Y7
+	VADDPS Y13, Y7, Y7
+	VDIVPS Y7, Y5, Y6
+	VMULPS Y6, Y15, Y6
+	VADDPS Y6, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+rmsprop32_check2:
+	CMPQ AX, DX
+	JB rmsprop32_loop2
+	CMPQ AX, BX
+	JAE rmsprop32_done
 rmsprop32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ rmsprop32_1_end
+	JEQ rmsprop32_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-rmsprop32_1_end:
+rmsprop32_9_end:
 	TESTQ $2, R11
-	JEQ rmsprop32_2_end
+	JEQ rmsprop32_10_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-rmsprop32_2_end:
+rmsprop32_10_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y12, Y3, Y3
 	VMULPS Y1, Y11, Y2
@@ -467,20 +974,79 @@ TEXT ·rmsprop64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ rmsprop64_done
+	LEAQ -32(BX), DX
+	JMP rmsprop64_check2
+rmsprop64_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ rmsprop64_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+rmsprop64_5_end:
+	TESTQ $2, R11
+	JEQ rmsprop64_6_end
+	VMULPD Y0, Y14, Y2
+	VADDPD Y2, Y1, Y1
+rmsprop64_6_end:
+	VMOVUPD (R8)(AX*1), Y3
+	VMULPD Y12, Y3, Y3
+	VMULPD Y1, Y11, Y2
+	VMULPD Y1, Y2, Y2
+	VADDPD Y2, Y3, Y3
+	VMOVUPD Y3, (R8)(AX*1)
+	VSQRTPD Y3, Y3
+	VADDPD Y13, Y3, Y3
+	VDIVPD Y3, Y1, Y2
+	VMULPD Y2, Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ rmsprop64_7_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLQ $63, Y6, Y6
+	VXORPD Y6, Y5, Y5
+rmsprop64_7_end:
+	TESTQ $2, R11
+	JEQ rmsprop64_8_end
+	VMULPD Y4, Y14, Y6
+	VADDPD Y6, Y5, Y5
+rmsprop64_8_end:
+	VMOVUPD 32(R8)(AX*1), Y7
+	VMULPD Y12, Y7, Y7
+	VMULPD Y5, Y11, Y6
+	VMULPD Y5, Y6, Y6
+	VADDPD Y6, Y7, Y7
+	VMOVUPD Y7, 32(R8)(AX*1)
+	VSQRTPD Y7, Y7
+	VADDPD Y13, Y7, Y7
+	VDIVPD Y7, Y5, Y6
+	VMULPD Y6, Y15, Y6
+	VADDPD Y6, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+rmsprop64_check2:
+	CMPQ AX, DX
+	JB rmsprop64_loop2
+	CMPQ AX, BX
+	JAE rmsprop64_done
 rmsprop64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ rmsprop64_1_end
+	JEQ rmsprop64_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-rmsprop64_1_end:
+rmsprop64_9_end:
 	TESTQ $2, R11
-	JEQ rmsprop64_2_end
+	JEQ rmsprop64_10_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-rmsprop64_2_end:
+rmsprop64_10_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y12, Y3, Y3
 	VMULPD Y1, Y11, Y2
@@ -524,16 +1090,16 @@ rmspropFull32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ rmspropfull32_1_end
+	JEQ rmspropfull32_8_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-rmspropfull32_1_end:
+rmspropfull32_8_end:
 	TESTQ $2, R11
-	JEQ rmspropfull32_2_end
+	JEQ rmspropfull32_9_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-rmspropfull32_2_end:
+rmspropfull32_9_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y12, Y3, Y3
 	VMULPS Y1, Y11, Y2
@@ -541,7 +1107,7 @@ rmspropfull32_2_end:
 	VADDPS Y2, Y3, Y3
 	VMOVUPS Y3, (R8)(AX*1)
 	TESTQ $4, R11
-	JEQ rmspropfull32_3_end
+	JEQ rmspropfull32_10_end
 	VMOVUPS (R9)(AX*1), Y4
 	VMULPS Y12, Y4, Y4
 	VMULPS Y1, Y11, Y2
@@ -549,22 +1115,22 @@ rmspropfull32_2_end:
 	VMOVUPS Y4, (R9)(AX*1)
 	VMULPS Y4, Y4, Y2
 	VSUBPS Y2, Y3, Y3
-rmspropfull32_3_end:
+rmspropfull32_10_end:
 	VSQRTPS Y3, Y3
 	VADDPS Y13, Y3, Y3
 	TESTQ $8, R11
-	JNE rmspropfull32_4_then
+	JNE rmspropfull32_11_then
 	VDIVPS Y3, Y1, Y2
 	VMULPS Y2, Y15, Y2
-	JMP rmspropfull32_4_end
-rmspropfull32_4_then:
+	JMP rmspropfull32_11_end
+rmspropfull32_11_then:
 	VMOVUPS (R10)(AX*1), Y5
 	VMULPS Y10, Y5, Y5
 	VDIVPS Y3, Y1, Y2
 	VADDPS Y2, Y5, Y5
 	VMOVUPS Y5, (R10)(AX*1)
 	VMULPS Y5, Y15, Y2
-rmspropfull32_4_end:
+rmspropfull32_11_end:
 	VADDPS Y2, Y0, Y0
 	VMOVUPS Y0, (DI)(AX*1)
 	ADDQ $32, AX
@@ -598,16 +1164,16 @@ rmspropFull64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ rmspropfull64_1_end
+	JEQ rmspropfull64_8_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-rmspropfull64_1_end:
+rmspropfull64_8_end:
 	TESTQ $2, R11
-	JEQ rmspropfull64_2_end
+	JEQ rmspropfull64_9_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-rmspropfull64_2_end:
+rmspropfull64_9_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y12, Y3, Y3
 	VMULPD Y1, Y11, Y2
@@ -615,7 +1181,7 @@ rmspropfull64_2_end:
 	VADDPD Y2, Y3, Y3
 	VMOVUPD Y3, (R8)(AX*1)
 	TESTQ $4, R11
-	JEQ rmspropfull64_3_end
+	JEQ rmspropfull64_10_end
 	VMOVUPD (R9)(AX*1), Y4
 	VMULPD Y12, Y4, Y4
 	VMULPD Y1, Y11, Y2
@@ -623,22 +1189,22 @@ rmspropfull64_2_end:
 	VMOVUPD Y4, (R9)(AX*1)
 	VMULPD Y4, Y4, Y2
 	VSUBPD Y2, Y3, Y3
-rmspropfull64_3_end:
+rmspropfull64_10_end:
 	VSQRTPD Y3, Y3
 	VADDPD Y13, Y3, Y3
 	TESTQ $8, R11
-	JNE rmspropfull64_4_then
+	JNE rmspropfull64_11_then
 	VDIVPD Y3, Y1, Y2
 	VMULPD Y2, Y15, Y2
-	JMP rmspropfull64_4_end
-rmspropfull64_4_then:
+	JMP rmspropfull64_11_end
+rmspropfull64_11_then:
 	VMOVUPD (R10)(AX*1), Y5
 	VMULPD Y10, Y5, Y5
 	VDIVPD Y3, Y1, Y2
 	VADDPD Y2, Y5, Y5
 	VMOVUPD Y5, (R10)(AX*1)
 	VMULPD Y5, Y15, Y2
-rmspropfull64_4_end:
+rmspropfull64_11_end:
 	VADDPD Y2, Y0, Y0
 	VMOVUPD Y0, (DI)(AX*1)
 	ADDQ $32, AX
@@ -674,21 +1240,21 @@ TEXT ·adam32(SB), NOSPLIT, $0-64
 adam32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	TESTQ $4, R11
-	JEQ adam32_1_end
+	JEQ adam32_6_end
 	VMULPS Y7, Y0, Y0
-adam32_1_end:
+adam32_6_end:
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adam32_2_end
+	JEQ adam32_7_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-adam32_2_end:
+adam32_7_end:
 	TESTQ $2, R11
-	JEQ adam32_3_end
+	JEQ adam32_8_end
 	VMULPS Y0, Y15, Y2
 	VADDPS Y2, Y1, Y1
-adam32_3_end:
+adam32_8_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y14, Y3, Y3
 	VMULPS Y1, Y13, Y2
@@ -701,13 +1267,13 @@ adam32_3_end:
 	VADDPS Y2, Y4, Y4
 	VMOVUPS Y4, (R9)(AX*1)
 	TESTQ $8, R11
-	JEQ adam32_4_end
+	JEQ adam32_9_end
 	VMOVUPS (R10)(AX*1), Y5
 	VMAXPS Y4, Y5, Y2
 	VCMPPS $0x03, Y5, Y5, Y1
 	VBLENDVPS Y1, Y5, Y2, Y4
 	VMOVUPS Y4, (R10)(AX*1)
-adam32_4_end:
+adam32_9_end:
 	VSQRTPS Y4, Y2
 	VDIVPS Y9, Y2, Y2
 	VADDPS Y8, Y2, Y2
@@ -748,21 +1314,21 @@ TEXT ·adam64(SB), NOSPLIT, $0-64
 adam64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	TESTQ $4, R11
-	JEQ adam64_1_end
+	JEQ adam64_6_end
 	VMULPD Y7, Y0, Y0
-adam64_1_end:
+adam64_6_end:
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adam64_2_end
+	JEQ adam64_7_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-adam64_2_end:
+adam64_7_end:
 	TESTQ $2, R11
-	JEQ adam64_3_end
+	JEQ adam64_8_end
 	VMULPD Y0, Y15, Y2
 	VADDPD Y2, Y1, Y1
-adam64_3_end:
+adam64_8_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y14, Y3, Y3
 	VMULPD Y1, Y13, Y2
@@ -775,13 +1341,13 @@ adam64_3_end:
 	VADDPD Y2, Y4, Y4
 	VMOVUPD Y4, (R9)(AX*1)
 	TESTQ $8, R11
-	JEQ adam64_4_end
+	JEQ adam64_9_end
 	VMOVUPD (R10)(AX*1), Y5
 	VMAXPD Y4, Y5, Y2
 	VCMPPD $0x03, Y5, Y5, Y1
 	VBLENDVPD Y1, Y5, Y2, Y4
 	VMOVUPD Y4, (R10)(AX*1)
-adam64_4_end:
+adam64_9_end:
 	VSQRTPD Y4, Y2
 	VDIVPD Y9, Y2, Y2
 	VADDPD Y8, Y2, Y2
@@ -821,16 +1387,16 @@ adamNote32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adamnote32_1_end
+	JEQ adamnote32_5_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-adamnote32_1_end:
+adamnote32_5_end:
 	TESTQ $2, R11
-	JEQ adamnote32_2_end
+	JEQ adamnote32_6_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-adamnote32_2_end:
+adamnote32_6_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y12, Y3, Y3
 	VMULPS Y1, Y11, Y2
@@ -882,16 +1448,16 @@ adamNote64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adamnote64_1_end
+	JEQ adamnote64_5_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-adamnote64_1_end:
+adamnote64_5_end:
 	TESTQ $2, R11
-	JEQ adamnote64_2_end
+	JEQ adamnote64_6_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-adamnote64_2_end:
+adamnote64_6_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y12, Y3, Y3
 	VMULPD Y1, Y11, Y2
@@ -938,20 +1504,93 @@ TEXT ·adamax32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adamax32_done
+	LEAQ -32(BX), DX
+	JMP adamax32_check2
+adamax32_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ adamax32_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+adamax32_5_end:
+	TESTQ $2, R11
+	JEQ adamax32_6_end
+	VMULPS Y0, Y14, Y2
+	VADDPS Y2, Y1, Y1
+adamax32_6_end:
+	VMOVUPS (R8)(AX*1), Y3
+	VMULPS Y12, Y3, Y3
+	VMULPS Y1, Y11, Y2
+	VADDPS Y2, Y3, Y3
+	VMOVUPS Y3, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y10, Y4, Y4
+	VPCMPEQD Y2, Y2, Y2
+	VPSRLD $1, Y2, Y2
+	VANDPS Y2, Y1, Y1
+	VADDPS Y13, Y1, Y1
+	VMAXPS Y1, Y4, Y2
+	VCMPPS $0x03, Y4, Y4, Y1
+	VBLENDVPS Y1, Y4, Y2, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VDIVPS Y4, Y3, Y2
+	VMULPS Y2, Y15, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	TESTQ $1, R11
+	JEQ adamax32_7_end
+	VPCMPEQD Y7, Y7, Y7
+	VPSLLD $31, Y7, Y7
+	VXORPS Y7, Y6, Y6
+adamax32_7_end:
+	TESTQ $2, R11
+	JEQ adamax32_8_end
+	VMULPS Y5, Y14, Y7
+	VADDPS Y7, Y6, Y6
+adamax32_8_end:
+	VMOVUPS 32(R8)(AX*1), Y8
+	VMULPS Y12, Y8, Y8
+	VMULPS Y6, Y11, Y7
+	VADDPS Y7, Y8, Y8
+	VMOVUPS Y8, 32(R8)(AX*1)
+	VMOVUPS 32(R9)(AX*1), Y9
+	VMULPS Y10, Y9, Y9
+	VPCMPEQD Y7, Y7, Y7
+	VPSRLD $1, Y7, Y7
+	VANDPS Y7, Y6, Y6
+	VADDPS Y13, Y6, Y6
+	VMAXPS Y6, Y9, Y7
+	VCMPPS $0x03, Y9, Y9, Y6
+	VBLENDVPS Y6, Y9, Y7, Y9
+	VMOVUPS Y9, 32(R9)(AX*1)
+	VDIVPS Y9, Y8, Y7
+	VMULPS Y7, Y15, Y7
+	VADDPS Y7, Y5, Y5
+	VMOVUPS Y5, 32(DI)(AX*1)
+	ADDQ $64, AX
+adamax32_check2:
+	CMPQ AX, DX
+	JB adamax32_loop2
+	CMPQ AX, BX
+	JAE adamax32_done
 adamax32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adamax32_1_end
+	JEQ adamax32_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-adamax32_1_end:
+adamax32_9_end:
 	TESTQ $2, R11
-	JEQ adamax32_2_end
+	JEQ adamax32_10_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-adamax32_2_end:
+adamax32_10_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y12, Y3, Y3
 	VMULPS Y1, Y11, Y2
@@ -998,20 +1637,93 @@ TEXT ·adamax64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adamax64_done
+	LEAQ -32(BX), DX
+	JMP adamax64_check2
+adamax64_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ adamax64_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+adamax64_5_end:
+	TESTQ $2, R11
+	JEQ adamax64_6_end
+	VMULPD Y0, Y14, Y2
+	VADDPD Y2, Y1, Y1
+adamax64_6_end:
+	VMOVUPD (R8)(AX*1), Y3
+	VMULPD Y12, Y3, Y3
+	VMULPD Y1, Y11, Y2
+	VADDPD Y2, Y3, Y3
+	VMOVUPD Y3, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y10, Y4, Y4
+	VPCMPEQD Y2, Y2, Y2
+	VPSRLQ $1, Y2, Y2
+	VANDPD Y2, Y1, Y1
+	VADDPD Y13, Y1, Y1
+	VMAXPD Y1, Y4, Y2
+	VCMPPD $0x03, Y4, Y4, Y1
+	VBLENDVPD Y1, Y4, Y2, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VDIVPD Y4, Y3, Y2
+	VMULPD Y2, Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y5
+	VMOVUPD 32(SI)(AX*1), Y6
+	TESTQ $1, R11
+	JEQ adamax64_7_end
+	VPCMPEQD Y7, Y7, Y7
+	VPSLLQ $63, Y7, Y7
+	VXORPD Y7, Y6, Y6
+adamax64_7_end:
+	TESTQ $2, R11
+	JEQ adamax64_8_end
+	VMULPD Y5, Y14, Y7
+	VADDPD Y7, Y6, Y6
+adamax64_8_end:
+	VMOVUPD 32(R8)(AX*1), Y8
+	VMULPD Y12, Y8, Y8
+	VMULPD Y6, Y11, Y7
+	VADDPD Y7, Y8, Y8
+	VMOVUPD Y8, 32(R8)(AX*1)
+	VMOVUPD 32(R9)(AX*1), Y9
+	VMULPD Y10, Y9, Y9
+	VPCMPEQD Y7, Y7, Y7
+	VPSRLQ $1, Y7, Y7
+	VANDPD Y7, Y6, Y6
+	VADDPD Y13, Y6, Y6
+	VMAXPD Y6, Y9, Y7
+	VCMPPD $0x03, Y9, Y9, Y6
+	VBLENDVPD Y6, Y9, Y7, Y9
+	VMOVUPD Y9, 32(R9)(AX*1)
+	VDIVPD Y9, Y8, Y7
+	VMULPD Y7, Y15, Y7
+	VADDPD Y7, Y5, Y5
+	VMOVUPD Y5, 32(DI)(AX*1)
+	ADDQ $64, AX
+adamax64_check2:
+	CMPQ AX, DX
+	JB adamax64_loop2
+	CMPQ AX, BX
+	JAE adamax64_done
 adamax64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adamax64_1_end
+	JEQ adamax64_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-adamax64_1_end:
+adamax64_9_end:
 	TESTQ $2, R11
-	JEQ adamax64_2_end
+	JEQ adamax64_10_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-adamax64_2_end:
+adamax64_10_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y12, Y3, Y3
 	VMULPD Y1, Y11, Y2
@@ -1057,20 +1769,97 @@ TEXT ·adadelta32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adadelta32_done
+	LEAQ -32(BX), DX
+	JMP adadelta32_check2
+adadelta32_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ adadelta32_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+adadelta32_5_end:
+	TESTQ $2, R11
+	JEQ adadelta32_6_end
+	VMULPS Y0, Y14, Y2
+	VADDPS Y2, Y1, Y1
+adadelta32_6_end:
+	VMOVUPS (R8)(AX*1), Y3
+	VMULPS Y12, Y3, Y3
+	VMULPS Y1, Y11, Y2
+	VMULPS Y1, Y2, Y2
+	VADDPS Y2, Y3, Y3
+	VMOVUPS Y3, (R8)(AX*1)
+	VADDPS Y13, Y3, Y3
+	VSQRTPS Y3, Y3
+	VMOVUPS (R9)(AX*1), Y4
+	VADDPS Y13, Y4, Y2
+	VSQRTPS Y2, Y2
+	VDIVPS Y3, Y2, Y2
+	VMULPS Y1, Y2, Y2
+	VMULPS Y12, Y4, Y4
+	VMULPS Y2, Y11, Y3
+	VMULPS Y2, Y3, Y3
+	VADDPS Y3, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VMULPS Y2, Y15, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	TESTQ $1, R11
+	JEQ adadelta32_7_end
+	VPCMPEQD Y7, Y7, Y7
+	VPSLLD $31, Y7, Y7
+	VXORPS Y7, Y6, Y6
+adadelta32_7_end:
+	TESTQ $2, R11
+	JEQ adadelta32_8_end
+	VMULPS Y5, Y14, Y7
+	VADDPS Y7, Y6, Y6
+adadelta32_8_end:
+	VMOVUPS 32(R8)(AX*1), Y8
+	VMULPS Y12, Y8, Y8
+	VMULPS Y6, Y11, Y7
+	VMULPS Y6, Y7, Y7
+	VADDPS Y7, Y8, Y8
+	VMOVUPS Y8, 32(R8)(AX*1)
+	VADDPS Y13, Y8, Y8
+	VSQRTPS Y8, Y8
+	VMOVUPS 32(R9)(AX*1), Y9
+	VADDPS Y13, Y9, Y7
+	VSQRTPS Y7, Y7
+	VDIVPS Y8, Y7, Y7
+	VMULPS Y6, Y7, Y7
+	VMULPS Y12, Y9, Y9
+	VMULPS Y7, Y11, Y8
+	VMULPS Y7, Y8, Y8
+	VADDPS Y8, Y9, Y9
+	VMOVUPS Y9, 32(R9)(AX*1)
+	VMULPS Y7, Y15, Y7
+	VADDPS Y7, Y5, Y5
+	VMOVUPS Y5, 32(DI)(AX*1)
+	ADDQ $64, AX
+adadelta32_check2:
+	CMPQ AX, DX
+	JB adadelta32_loop2
+	CMPQ AX, BX
+	JAE adadelta32_done
 adadelta32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adadelta32_1_end
+	JEQ adadelta32_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-adadelta32_1_end:
+adadelta32_9_end:
 	TESTQ $2, R11
-	JEQ adadelta32_2_end
+	JEQ adadelta32_10_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-adadelta32_2_end:
+adadelta32_10_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y12, Y3, Y3
 	VMULPS Y1, Y11, Y2
@@ -1118,20 +1907,97 @@ TEXT ·adadelta64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adadelta64_done
+	LEAQ -32(BX), DX
+	JMP adadelta64_check2
+adadelta64_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ adadelta64_5_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+adadelta64_5_end:
+	TESTQ $2, R11
+	JEQ adadelta64_6_end
+	VMULPD Y0, Y14, Y2
+	VADDPD Y2, Y1, Y1
+adadelta64_6_end:
+	VMOVUPD (R8)(AX*1), Y3
+	VMULPD Y12, Y3, Y3
+	VMULPD Y1, Y11, Y2
+	VMULPD Y1, Y2, Y2
+	VADDPD Y2, Y3, Y3
+	VMOVUPD Y3, (R8)(AX*1)
+	VADDPD Y13, Y3, Y3
+	VSQRTPD Y3, Y3
+	VMOVUPD (R9)(AX*1), Y4
+	VADDPD Y13, Y4, Y2
+	VSQRTPD Y2, Y2
+	VDIVPD Y3, Y2, Y2
+	VMULPD Y1, Y2, Y2
+	VMULPD Y12, Y4, Y4
+	VMULPD Y2, Y11, Y3
+	VMULPD Y2, Y3, Y3
+	VADDPD Y3, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VMULPD Y2, Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y5
+	VMOVUPD 32(SI)(AX*1), Y6
+	TESTQ $1, R11
+	JEQ adadelta64_7_end
+	VPCMPEQD Y7, Y7, Y7
+	VPSLLQ $63, Y7, Y7
+	VXORPD Y7, Y6, Y6
+adadelta64_7_end:
+	TESTQ $2, R11
+	JEQ adadelta64_8_end
+	VMULPD Y5, Y14, Y7
+	VADDPD Y7, Y6, Y6
+adadelta64_8_end:
+	VMOVUPD 32(R8)(AX*1), Y8
+	VMULPD Y12, Y8, Y8
+	VMULPD Y6, Y11, Y7
+	VMULPD Y6, Y7, Y7
+	VADDPD Y7, Y8, Y8
+	VMOVUPD Y8, 32(R8)(AX*1)
+	VADDPD Y13, Y8, Y8
+	VSQRTPD Y8, Y8
+	VMOVUPD 32(R9)(AX*1), Y9
+	VADDPD Y13, Y9, Y7
+	VSQRTPD Y7, Y7
+	VDIVPD Y8, Y7, Y7
+	VMULPD Y6, Y7, Y7
+	VMULPD Y12, Y9, Y9
+	VMULPD Y7, Y11, Y8
+	VMULPD Y7, Y8, Y8
+	VADDPD Y8, Y9, Y9
+	VMOVUPD Y9, 32(R9)(AX*1)
+	VMULPD Y7, Y15, Y7
+	VADDPD Y7, Y5, Y5
+	VMOVUPD Y5, 32(DI)(AX*1)
+	ADDQ $64, AX
+adadelta64_check2:
+	CMPQ AX, DX
+	JB adadelta64_loop2
+	CMPQ AX, BX
+	JAE adadelta64_done
 adadelta64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ adadelta64_1_end
+	JEQ adadelta64_9_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-adadelta64_1_end:
+adadelta64_9_end:
 	TESTQ $2, R11
-	JEQ adadelta64_2_end
+	JEQ adadelta64_10_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-adadelta64_2_end:
+adadelta64_10_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y12, Y3, Y3
 	VMULPD Y1, Y11, Y2
@@ -1187,16 +2053,16 @@ nadam32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ nadam32_1_end
+	JEQ nadam32_4_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-nadam32_1_end:
+nadam32_4_end:
 	TESTQ $2, R11
-	JEQ nadam32_2_end
+	JEQ nadam32_5_end
 	VMULPS Y0, Y15, Y2
 	VADDPS Y2, Y1, Y1
-nadam32_2_end:
+nadam32_5_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y13, Y3, Y3
 	VMULPS Y1, Y12, Y2
@@ -1252,16 +2118,16 @@ nadam64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ nadam64_1_end
+	JEQ nadam64_4_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-nadam64_1_end:
+nadam64_4_end:
 	TESTQ $2, R11
-	JEQ nadam64_2_end
+	JEQ nadam64_5_end
 	VMULPD Y0, Y15, Y2
 	VADDPD Y2, Y1, Y1
-nadam64_2_end:
+nadam64_5_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y13, Y3, Y3
 	VMULPD Y1, Y12, Y2
@@ -1318,16 +2184,16 @@ radam32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ radam32_1_end
+	JEQ radam32_4_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-radam32_1_end:
+radam32_4_end:
 	TESTQ $2, R11
-	JEQ radam32_2_end
+	JEQ radam32_5_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-radam32_2_end:
+radam32_5_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y12, Y3, Y3
 	VMULPS Y1, Y11, Y2
@@ -1342,13 +2208,13 @@ radam32_2_end:
 	VDIVPS Y8, Y3, Y3
 	VMULPS Y15, Y3, Y3
 	TESTQ $4, R11
-	JEQ radam32_3_end
+	JEQ radam32_6_end
 	VSQRTPS Y4, Y4
 	VADDPS Y13, Y4, Y4
 	VDIVPS Y4, Y7, Y4
 	VMULPS Y4, Y3, Y3
 	VMULPS Y6, Y3, Y3
-radam32_3_end:
+radam32_6_end:
 	VSUBPS Y3, Y0, Y0
 	VMOVUPS Y0, (DI)(AX*1)
 	ADDQ $32, AX
@@ -1386,16 +2252,16 @@ radam64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ radam64_1_end
+	JEQ radam64_4_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-radam64_1_end:
+radam64_4_end:
 	TESTQ $2, R11
-	JEQ radam64_2_end
+	JEQ radam64_5_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-radam64_2_end:
+radam64_5_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y12, Y3, Y3
 	VMULPD Y1, Y11, Y2
@@ -1410,13 +2276,13 @@ radam64_2_end:
 	VDIVPD Y8, Y3, Y3
 	VMULPD Y15, Y3, Y3
 	TESTQ $4, R11
-	JEQ radam64_3_end
+	JEQ radam64_6_end
 	VSQRTPD Y4, Y4
 	VADDPD Y13, Y4, Y4
 	VDIVPD Y4, Y7, Y4
 	VMULPD Y4, Y3, Y3
 	VMULPD Y6, Y3, Y3
-radam64_3_end:
+radam64_6_end:
 	VSUBPD Y3, Y0, Y0
 	VMOVUPD Y0, (DI)(AX*1)
 	ADDQ $32, AX
@@ -1449,20 +2315,20 @@ TEXT ·lion32(SB), NOSPLIT, $0-64
 lion32_loop:
 	VMOVUPS (SI)(AX*1), Y0
 	TESTQ $1, R11
-	JEQ lion32_1_end
+	JEQ lion32_4_end
 	VPCMPEQD Y1, Y1, Y1
 	VPSLLD $31, Y1, Y1
 	VXORPS Y1, Y0, Y0
-lion32_1_end:
+lion32_4_end:
 	VMOVUPS (R8)(AX*1), Y2
 	VMULPS Y2, Y13, Y3
 	VMULPS Y0, Y12, Y1
 	VADDPS Y1, Y3, Y3
 	VMOVUPS (DI)(AX*1), Y4
 	TESTQ $2, R11
-	JEQ lion32_2_end
+	JEQ lion32_5_end
 	VMULPS Y14, Y4, Y4
-lion32_2_end:
+lion32_5_end:
 	VXORPS Y5, Y5, Y5
 	VCMPPS $0x1e, Y5, Y3, Y6
 	VSUBPS Y15, Y4, Y1
@@ -1505,20 +2371,20 @@ TEXT ·lion64(SB), NOSPLIT, $0-64
 lion64_loop:
 	VMOVUPD (SI)(AX*1), Y0
 	TESTQ $1, R11
-	JEQ lion64_1_end
+	JEQ lion64_4_end
 	VPCMPEQD Y1, Y1, Y1
 	VPSLLQ $63, Y1, Y1
 	VXORPD Y1, Y0, Y0
-lion64_1_end:
+lion64_4_end:
 	VMOVUPD (R8)(AX*1), Y2
 	VMULPD Y2, Y13, Y3
 	VMULPD Y0, Y12, Y1
 	VADDPD Y1, Y3, Y3
 	VMOVUPD (DI)(AX*1), Y4
 	TESTQ $2, R11
-	JEQ lion64_2_end
+	JEQ lion64_5_end
 	VMULPD Y14, Y4, Y4
-lion64_2_end:
+lion64_5_end:
 	VXORPD Y5, Y5, Y5
 	VCMPPD $0x1e, Y5, Y3, Y6
 	VSUBPD Y15, Y4, Y1
