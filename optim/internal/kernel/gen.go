@@ -45,7 +45,7 @@ type gen struct {
 	suf    string // "S" or "D"
 	size   int    // 4 or 8
 	regs   map[string]string
-	next   int    // next free temporary register
+	next   int // next free temporary register
 	labels int
 	copy   string // suffix of this copy's temporaries in an unrolled loop
 	disp   int    // byte displacement of this copy's vector
