@@ -229,3 +229,50 @@ func TestMaxNaN(t *testing.T) {
 		}
 	}
 }
+
+// TestVectorTrajectory runs every kernel for 1000 steps through the vector
+// path and the scalar reference from the same start, with a fresh gradient
+// each step, and asks for the same trajectory to within the parity tests'
+// tolerance (the vector kernels round as the reference does, so in practice
+// the trajectories are identical).
+func TestVectorTrajectory(t *testing.T) {
+	if !HasVector() {
+		t.Skip("no vector kernels in this build")
+	}
+	const n, steps = 37, 1000 // four float32 vectors, a tail of 5
+	refs, vecs := cases[float32](), cases[float32]()
+	for ci := range refs {
+		rng := rand.New(rand.NewPCG(7, uint64(ci)))
+		c := refs[ci]
+		mk := func() ([]float32, [][]float32) {
+			p := make([]float32, n)
+			for i := range p {
+				p[i] = float32(rng.NormFloat64())
+			}
+			b := make([][]float32, c.bufs)
+			for i := range b {
+				b[i] = make([]float32, n)
+			}
+			return p, b
+		}
+		p, b := mk()
+		p2 := append([]float32(nil), p...)
+		b2 := make([][]float32, len(b))
+		for i := range b {
+			b2[i] = make([]float32, n)
+		}
+		g := make([]float32, n)
+		for s := 0; s < steps; s++ {
+			for i := range g {
+				g[i] = float32(rng.NormFloat64())
+			}
+			c.ref(p, g, b)
+			vecs[ci].run(p2, g, b2)
+		}
+		for i := range p {
+			if d := math.Abs(float64(p[i] - p2[i])); d > 1e-5*math.Max(1, math.Abs(float64(p[i]))) {
+				t.Fatalf("%s: after %d steps element %d is %v by the reference, %v by the vector kernel", c.name, steps, i, p[i], p2[i])
+			}
+		}
+	}
+}
