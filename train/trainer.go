@@ -132,8 +132,8 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	if in := p.model.Sizes[0]; in != trainSet.Dim || in != testSet.Dim {
 		return nil, fmt.Errorf("train: model %s takes %d inputs but the examples have %d", cfg.Model, in, trainSet.Dim)
 	}
-	if out := p.model.Sizes[len(p.model.Sizes)-1]; out < trainSet.Classes || out < testSet.Classes {
-		return nil, fmt.Errorf("train: model %s has %d outputs but the data has %d classes", cfg.Model, out, max(trainSet.Classes, testSet.Classes))
+	if out, k := p.model.Sizes[len(p.model.Sizes)-1], max(trainSet.Classes, testSet.Classes); out != k {
+		return nil, fmt.Errorf("train: model %s has %d outputs but the data has %d classes", cfg.Model, out, k)
 	}
 	if int(cfg.Batch) > trainSet.N {
 		return nil, fmt.Errorf("train: batch %d is larger than the training set (%d examples)", int(cfg.Batch), trainSet.N)

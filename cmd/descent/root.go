@@ -45,6 +45,8 @@ rmsprop, adam and more, exact to torch.optim) on test functions and real data.`,
 	root.AddCommand(newBenchCmd(e))
 	root.AddCommand(newExplainCmd(e))
 	root.AddCommand(newGalleryCmd(e))
+	root.AddCommand(newTrainCmd(e))
+	root.AddCommand(newCompareCmd(e))
 	return root
 }
 

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+
+	"github.com/descentlab/descent/internal/atomicfile"
+	"github.com/descentlab/descent/train"
+	"github.com/descentlab/descent/train/report"
+)
+
+func newCompareCmd(e *env) *cobra.Command {
+	var (
+		f    runFlags
+		opts []string
+	)
+	cmd := &cobra.Command{
+		Use:   "compare --opt SPEC [--opt SPEC ...] [--data mnist | --data-dir DIR] [--model SPEC] [--batch N|full] [--epochs N] -o DIR",
+		Short: "Train the same network with several optimizers and report side by side",
+		Long: `compare trains the model once per --opt, each from the same seed, so every
+optimizer starts from the same weights and sees the same batches in the same
+order. It writes into DIR:
+  report.md     one table: final test accuracy, test loss, training loss and
+                time per optimizer, with the charts
+  report.html   the same as one static page (charts embedded, no external assets)
+  loss.png      training loss against the step (test loss dashed), overlaid
+  accuracy.png  test accuracy against the epoch, overlaid
+  metrics.csv   every optimizer's per-epoch rows, with an optimizer column
+  summary.json  every optimizer's summary (as descent train writes it)
+The other flags are those of descent train.`,
+		Example: `  descent compare --data mnist --model mlp:784-100-10 --opt sgd:lr=0.1 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt rmsprop:lr=0.001 --opt adam:lr=0.001 --epochs 5 -o runs/cmp
+  descent compare --subset 10000 --epochs 3 --opt sgd:lr=0.1 --opt adam -o runs/quick`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			if len(opts) == 0 {
+				return errors.New("compare: at least one --opt SPEC is required (e.g. --opt sgd:lr=0.1 --opt adam)")
+			}
+			cfgs := make([]train.Config, len(opts))
+			for i, o := range opts {
+				var err error
+				if cfgs[i], err = f.config(cmd, o); err != nil {
+					return fmt.Errorf("compare: %v", err)
+				}
+			}
+			trainSet, testSet, err := loadData(cfgs[0])
+			if err != nil {
+				return fmt.Errorf("compare: %v", err)
+			}
+			trainers := make([]*train.Trainer, len(opts))
+			for i, cfg := range cfgs {
+				if trainers[i], err = train.New(cfg, trainSet, testSet); err != nil {
+					return fmt.Errorf("compare: --opt %s: %v", cfg.Opt, err)
+				}
+			}
+			if err := os.MkdirAll(f.output, 0o755); err != nil {
+				return fmt.Errorf("compare: -o: %v", err)
+			}
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
+			defer stop()
+			runs := make([]report.Run, 0, len(opts))
+			var failed []string
+			for i, t := range trainers {
+				_, err := runWithProgress(ctx, e, t, opts[i])
+				var nf *train.NonFiniteError
+				switch {
+				case errors.As(err, &nf):
+					// A diverging optimizer is a result, not a failure of the comparison.
+					fmt.Fprintf(e.stderr, "descent: warning: %s: %v\n", opts[i], err)
+					failed = append(failed, opts[i])
+				case err != nil && ctx.Err() != nil:
+					runs = append(runs, report.FromTrainer(opts[i], t))
+					if werr := writeComparison(f.output, runs); werr != nil {
+						return fmt.Errorf("compare: %v", werr)
+					}
+					return &exitError{130, fmt.Errorf("compare: interrupted during %s; partial report in %s", opts[i], f.output)}
+				case err != nil:
+					return fmt.Errorf("compare: --opt %s: %v", opts[i], err)
+				}
+				runs = append(runs, report.FromTrainer(opts[i]+diverged(err), t))
+			}
+			if err := writeComparison(f.output, runs); err != nil {
+				return fmt.Errorf("compare: %v", err)
+			}
+			fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(f.output, "report.html"))
+			return nil
+		},
+	}
+	f.bind(cmd.Flags())
+	cmd.Flags().StringArrayVar(&opts, "opt", nil, "optimizer `SPEC`, NAME[:key=value,...]; repeat to compare")
+	return cmd
+}
+
+// diverged labels a run stopped by a non-finite loss or gradient.
+func diverged(err error) string {
+	var nf *train.NonFiniteError
+	if errors.As(err, &nf) {
+		return fmt.Sprintf(" (diverged at step %d)", nf.Step)
+	}
+	return ""
+}
+
+// writeComparison writes the charts, the reports, metrics.csv and
+// summary.json of runs into dir.
+func writeComparison(dir string, runs []report.Run) error {
+	loss, err := pngBytes(func(w io.Writer) error { return report.LossChart(w, runs) })
+	if err != nil {
+		return err
+	}
+	acc, err := pngBytes(func(w io.Writer) error { return report.AccuracyChart(w, runs) })
+	if err != nil {
+		return err
+	}
+	images := []report.Image{{File: "loss.png", PNG: loss}, {File: "accuracy.png", PNG: acc}}
+	for _, im := range images {
+		if err := atomicfile.Write(filepath.Join(dir, im.File), im.PNG); err != nil {
+			return err
+		}
+	}
+	const title = "descent compare"
+	summaries := make([]train.Summary, len(runs))
+	for i, r := range runs {
+		summaries[i] = r.Summary
+	}
+	for _, w := range []struct {
+		name  string
+		write func(io.Writer) error
+	}{
+		{"metrics.csv", func(w io.Writer) error { return report.WriteMetricsCSV(w, runs) }},
+		{"summary.json", func(w io.Writer) error { return report.WriteSummary(w, summaries) }},
+		{"report.md", func(w io.Writer) error { return report.WriteMarkdown(w, title, runs, images) }},
+		{"report.html", func(w io.Writer) error { return report.WriteHTML(w, title, runs, images) }},
+	} {
+		if err := atomicfile.WriteFunc(filepath.Join(dir, w.name), w.write); err != nil {
+			return err
+		}
+	}
+	return nil
+}
