@@ -72,6 +72,7 @@ type series struct {
 	x, y   []float64
 	dashed bool
 	color  color.RGBA
+	legend bool // listed in the legend
 }
 
 // LossChart draws the training loss against the step of every run (solid),
@@ -81,14 +82,18 @@ func LossChart(w io.Writer, runs []Run) error {
 	for i, r := range runs {
 		c := colors[i%len(colors)]
 		x, y := bin(r.Curve, chartPoints)
-		ss = append(ss, series{label: label(r.Label, "train", len(runs)), x: x, y: y, color: c})
+		ss = append(ss, series{label: label(r.Label, "train", len(runs)), x: x, y: y, color: c, legend: true})
 		tx, ty := make([]float64, len(r.Metrics)), make([]float64, len(r.Metrics))
 		for k, m := range r.Metrics {
 			tx[k], ty[k] = float64(m.Step), m.TestLoss
 		}
-		ss = append(ss, series{label: label(r.Label, "test", len(runs)), x: tx, y: ty, dashed: true, color: c})
+		ss = append(ss, series{label: label(r.Label, "test", len(runs)), x: tx, y: ty, dashed: true, color: c, legend: len(runs) == 1})
 	}
-	return chart(w, "loss", "step", "cross-entropy loss", ss, true)
+	title := "loss"
+	if len(runs) > 1 {
+		title = "training loss (solid) and test loss (dashed, at each epoch's end)"
+	}
+	return chart(w, title, "step", "cross-entropy loss", ss, true, true)
 }
 
 // AccuracyChart draws the test accuracy (in percent) against the epoch of
@@ -100,9 +105,9 @@ func AccuracyChart(w io.Writer, runs []Run) error {
 		for k, m := range r.Metrics {
 			x[k], y[k] = m.Epoch, 100*m.TestAccuracy
 		}
-		ss = append(ss, series{label: r.Label, x: x, y: y, color: colors[i%len(colors)]})
+		ss = append(ss, series{label: r.Label, x: x, y: y, color: colors[i%len(colors)], legend: true})
 	}
-	return chart(w, "test accuracy", "epoch", "accuracy (%)", ss, false)
+	return chart(w, "test accuracy", "epoch", "accuracy (%)", ss, false, false)
 }
 
 // chartPoints is the most points a training-loss curve is drawn with: the
@@ -131,19 +136,25 @@ func label(run, what string, n int) string {
 	if n == 1 || run == "" {
 		return what
 	}
-	return run + " " + what
+	return run
 }
 
 // chart draws the series as lines on an 800×500 PNG; logY puts the y axis
-// on a log scale when every finite value is positive. Non-finite values
+// on a log scale when every finite value is positive, legendTop puts the
+// legend in the top right corner (else the bottom right). Non-finite values
 // end a series.
-func chart(w io.Writer, title, xlabel, ylabel string, ss []series, logY bool) error {
+func chart(w io.Writer, title, xlabel, ylabel string, ss []series, logY, legendTop bool) error {
 	p := plot.New()
 	p.Title.Text = title
+	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
-	p.Legend.Top = true
+	p.Legend.Top = legendTop
+	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), vg.Points(6)
+	if legendTop {
+		p.Legend.YOffs = -vg.Points(6)
+	}
 	p.Add(plotter.NewGrid())
-	lo := math.Inf(1)
+	lo, hi := math.Inf(1), math.Inf(-1)
 	for i := range ss {
 		n := len(ss[i].y)
 		for k, v := range ss[i].y {
@@ -151,11 +162,12 @@ func chart(w io.Writer, title, xlabel, ylabel string, ss []series, logY bool) er
 				n = k
 				break
 			}
-			lo = math.Min(lo, v)
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
 		}
 		ss[i].x, ss[i].y = ss[i].x[:n], ss[i].y[:n]
 	}
-	if logY && lo > 0 && !math.IsInf(lo, 0) {
+	// A log axis only helps (and gets enough labelled ticks) over two decades.
+	if logY && lo > 0 && hi/lo >= 100 && !math.IsInf(hi, 0) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
@@ -182,7 +194,9 @@ func chart(w io.Writer, title, xlabel, ylabel string, ss []series, logY bool) er
 			p.Add(pts)
 		}
 		p.Add(l)
-		p.Legend.Add(s.label, l)
+		if s.legend {
+			p.Legend.Add(s.label, l)
+		}
 	}
 	c := vgimg.New(8*vg.Inch, 5*vg.Inch)
 	p.Draw(draw.New(c))
