@@ -36,7 +36,8 @@ type Optimizer[T Float] struct {
 }
 
 type group[T Float] struct {
-	hyper Hyper
+	hyper Hyper   // the group's hyperparameters; its LR field is not used
+	lr    float64 // the learning rate, kept apart so SetLR allocates nothing
 	slots []*slot[T]
 }
 
@@ -79,7 +80,7 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 		} else if g.Hyper.Method() != o.method {
 			return nil, fmt.Errorf("optim: group %d uses %s but group 0 uses %s: one optimizer runs one method", gi, g.Hyper.Method(), o.method)
 		}
-		gr := group[T]{hyper: g.Hyper}
+		gr := group[T]{hyper: g.Hyper, lr: g.Hyper.LearningRate()}
 		for _, p := range g.Params {
 			if p == nil {
 				return nil, fmt.Errorf("optim: group %d has a nil parameter", gi)
@@ -109,10 +110,16 @@ func (o *Optimizer[T]) Method() string { return o.method }
 func (o *Optimizer[T]) NumGroups() int { return len(o.groups) }
 
 // Hyper returns the hyperparameters of group i.
-func (o *Optimizer[T]) Hyper(i int) Hyper { return o.groups[i].hyper }
+func (o *Optimizer[T]) Hyper(i int) Hyper {
+	g := o.groups[i]
+	if g.hyper.LearningRate() == g.lr {
+		return g.hyper
+	}
+	return g.hyper.withLR(g.lr)
+}
 
 // LR returns the learning rate of group i.
-func (o *Optimizer[T]) LR(i int) float64 { return o.groups[i].hyper.LearningRate() }
+func (o *Optimizer[T]) LR(i int) float64 { return o.groups[i].lr }
 
 // SetLR sets the learning rate of group i, taking effect at the next Step,
 // as assigning param_groups[i]["lr"] does in torch. Schedules use it.
@@ -123,7 +130,7 @@ func (o *Optimizer[T]) SetLR(i int, lr float64) error {
 	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
 		return fmt.Errorf("%s: invalid lr=%s: want %s", o.method, formatNum(lr), wantNonNeg)
 	}
-	o.groups[i].hyper = o.groups[i].hyper.withLR(lr)
+	o.groups[i].lr = lr
 	return nil
 }
 
@@ -164,7 +171,7 @@ func (o *Optimizer[T]) Step() {
 	for gi := range o.groups {
 		g := &o.groups[gi]
 		for _, s := range g.slots {
-			prepareSlot(g.hyper, s)
+			prepareSlot(g.hyper, g.lr, s)
 		}
 	}
 	o.runCalls()
@@ -261,7 +268,7 @@ func ensureBuffers[T Float](h Hyper, s *slot[T]) {
 
 // prepareSlot advances a parameter's step count and fills its call with the
 // kernel, the step's scalars and the buffers; runCalls runs it.
-func prepareSlot[T Float](h Hyper, s *slot[T]) {
+func prepareSlot[T Float](h Hyper, lr float64, s *slot[T]) {
 	ensureBuffers(h, s)
 	b := s.st.bufs
 	c := &s.call
@@ -270,7 +277,7 @@ func prepareSlot[T Float](h Hyper, s *slot[T]) {
 	t := float64(s.st.step)
 	switch h := h.(type) {
 	case SGD:
-		cm := kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize}
+		cm := kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize}
 		if h.Momentum == 0 {
 			c.kind, c.common = kSGD, cm
 			return
@@ -281,15 +288,15 @@ func prepareSlot[T Float](h Hyper, s *slot[T]) {
 	case Momentum:
 		c.kind, c.b[0] = kMomentum, b[0]
 		c.momentum = kernel.MomentumArgs{
-			Common:   kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Common:   kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Momentum: h.Momentum}
 	case Adagrad:
-		clr := h.LR / (1 + (t-1)*h.LRDecay)
+		clr := lr / (1 + (t-1)*h.LRDecay)
 		c.kind, c.b[0] = kAdagrad, b[0]
 		c.adagrad = kernel.AdagradArgs{
 			Common: kernel.Common{LR: clr, WeightDecay: h.WeightDecay, Maximize: h.Maximize}, Eps: h.Eps}
 	case RMSprop:
-		a := kernel.RMSpropArgs{Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+		a := kernel.RMSpropArgs{Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Alpha: h.Alpha, Eps: h.Eps, Momentum: h.Momentum}
 		c.rmsprop = a
 		if !h.Centered && h.Momentum <= 0 {
@@ -310,13 +317,13 @@ func prepareSlot[T Float](h Hyper, s *slot[T]) {
 		if h.Variant == VariantNote {
 			c.kind, c.b[0], c.b[1] = kAdamNote, b[0], b[1]
 			c.adamNote = kernel.AdamNoteArgs{
-				Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+				Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 				Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
 			return
 		}
-		adam(c, b, t, h.LR, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, 1, h.AMSGrad, h.Maximize)
+		adam(c, b, t, lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, 1, h.AMSGrad, h.Maximize)
 	case AdamW:
-		adam(c, b, t, h.LR, h.Beta1, h.Beta2, h.Eps, 0, 1-h.LR*h.WeightDecay, h.AMSGrad, h.Maximize)
+		adam(c, b, t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.AMSGrad, h.Maximize)
 	case NAdam:
 		mu := h.Beta1 * (1 - 0.5*math.Pow(0.96, t*h.MomentumDecay))
 		muNext := h.Beta1 * (1 - 0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))
@@ -324,16 +331,16 @@ func prepareSlot[T Float](h Hyper, s *slot[T]) {
 		prodNext := s.st.muProduct * muNext
 		c.kind, c.b[0], c.b[1] = kNAdam, b[0], b[1]
 		c.nadam = kernel.NAdamArgs{
-			Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps,
 			BC2: 1 - math.Pow(h.Beta2, t),
-			C1:  -h.LR * (1 - mu) / (1 - s.st.muProduct),
-			C2:  -h.LR * muNext / (1 - prodNext)}
+			C1:  -lr * (1 - mu) / (1 - s.st.muProduct),
+			C2:  -lr * muNext / (1 - prodNext)}
 	case RAdam:
 		bc2 := 1 - math.Pow(h.Beta2, t)
 		rhoInf := 2/(1-h.Beta2) - 1
 		rhoT := rhoInf - 2*t*math.Pow(h.Beta2, t)/bc2
-		a := kernel.RAdamArgs{Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+		a := kernel.RAdamArgs{Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps, BC1: 1 - math.Pow(h.Beta1, t), BC2Sqrt: math.Sqrt(bc2)}
 		if rhoT > 5 {
 			a.Rect = true
@@ -343,17 +350,17 @@ func prepareSlot[T Float](h Hyper, s *slot[T]) {
 	case Adamax:
 		c.kind, c.b[0], c.b[1] = kAdamax, b[0], b[1]
 		c.adamax = kernel.AdamaxArgs{
-			Common: kernel.Common{LR: h.LR / (1 - math.Pow(h.Beta1, t)), WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Common: kernel.Common{LR: lr / (1 - math.Pow(h.Beta1, t)), WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
 	case Adadelta:
 		c.kind, c.b[0], c.b[1] = kAdadelta, b[0], b[1]
 		c.adadelta = kernel.AdadeltaArgs{
-			Common: kernel.Common{LR: h.LR, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Rho:    h.Rho, Eps: h.Eps}
 	case Lion:
 		c.kind, c.b[0] = kLion, b[0]
-		c.lion = kernel.LionArgs{Common: kernel.Common{LR: h.LR, Maximize: h.Maximize},
-			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - h.LR*h.WeightDecay}
+		c.lion = kernel.LionArgs{Common: kernel.Common{LR: lr, Maximize: h.Maximize},
+			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - lr*h.WeightDecay}
 	default:
 		panic(fmt.Sprintf("optim: unknown method %T", h)) // unreachable: Hyper is sealed
 	}

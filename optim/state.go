@@ -42,8 +42,8 @@ type ParamState[T Float] struct {
 // State returns a deep copy of the optimizer's state.
 func (o *Optimizer[T]) State() State[T] {
 	s := State[T]{Method: o.method, Params: map[string]ParamState[T]{}}
-	for _, g := range o.groups {
-		gs := GroupState{Hyper: fullSpec(g.hyper)}
+	for gi, g := range o.groups {
+		gs := GroupState{Hyper: fullSpec(o.Hyper(gi))}
 		names := bufferNames(g.hyper)
 		for _, sl := range g.slots {
 			gs.Params = append(gs.Params, sl.param.Name)
@@ -131,6 +131,7 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 	}
 	for gi := range o.groups {
 		o.groups[gi].hyper = hypers[gi]
+		o.groups[gi].lr = hypers[gi].LearningRate()
 		for _, sl := range o.groups[gi].slots {
 			sl.st = states[sl.param.Name]
 		}
