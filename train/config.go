@@ -52,7 +52,26 @@ type Config struct {
 	// Threads, when > 0, sets GOMAXPROCS (the matrix products' parallelism)
 	// for the duration of Run. 0 leaves it as it is.
 	Threads int `json:"threads,omitempty"`
+
+	// OnNonFinite says what a NaN or ±Inf loss or gradient does:
+	// NonFiniteStop (or empty) ends the run with a *NonFiniteError,
+	// NonFiniteSkip skips the step (the batch is used up, the weights and
+	// optimizer state are untouched) and counts it in Metric.Skipped.
+	OnNonFinite string `json:"on_nonfinite,omitempty"`
+	// CheckpointEvery and Keep say how the run is checkpointed: every
+	// CheckpointEvery steps (0: only at the end and when interrupted),
+	// keeping the newest Keep checkpoints (0: all). The Trainer does not
+	// save by itself; they are recorded here so that a resumed run keeps
+	// them. Neither changes the run's numbers.
+	CheckpointEvery int `json:"checkpoint_every,omitempty"`
+	Keep            int `json:"keep,omitempty"`
 }
+
+// The values of Config.OnNonFinite.
+const (
+	NonFiniteStop = "stop"
+	NonFiniteSkip = "skip"
+)
 
 // The data sets Config.Data names.
 const (
@@ -206,8 +225,22 @@ func (c *Config) parse() (parsed, error) {
 	if p.clip, err = ParseClip(c.Clip); err != nil {
 		return p, err
 	}
+	switch c.OnNonFinite {
+	case "", NonFiniteStop, NonFiniteSkip:
+	default:
+		return p, fmt.Errorf("on-nonfinite %q: want %q or %q", c.OnNonFinite, NonFiniteStop, NonFiniteSkip)
+	}
+	if c.CheckpointEvery < 0 {
+		return p, fmt.Errorf("checkpoint-every %d: want an integer ≥ 0 (0: only at the end)", c.CheckpointEvery)
+	}
+	if c.Keep < 0 {
+		return p, fmt.Errorf("keep %d: want an integer ≥ 0 (0: keep every checkpoint)", c.Keep)
+	}
 	if c.Schedule != "" { // checked again with the real step count in New
-		if _, err := schedule.Parse(c.Schedule, p.opt.LearningRate(), 1); err != nil {
+		// The step count is unknown before the data are loaded: check with
+		// a long run, so that length-dependent defaults (warmup_cosine's
+		// t_max = total − warmup) are valid; New checks the real count.
+		if _, err := schedule.Parse(c.Schedule, p.opt.LearningRate(), 1<<30); err != nil {
 			return p, err
 		}
 	}

@@ -2,7 +2,9 @@ package train
 
 import (
 	"encoding/csv"
+	"encoding/json"
 	"io"
+	"math"
 	"runtime"
 	"strconv"
 )
@@ -24,7 +26,31 @@ type Summary struct {
 	TrainExamples     int     `json:"train_examples"`
 	TestExamples      int     `json:"test_examples"`
 	GOMAXPROCS        int     `json:"gomaxprocs"`
+	SkippedSteps      int     `json:"skipped_steps"` // steps skipped for a non-finite value
 	Config            Config  `json:"config"`
+}
+
+// MarshalJSON writes the summary, with null for a loss or accuracy that is
+// not a finite number (JSON has no NaN): a run whose last epoch was all
+// skipped steps, or whose weights overflowed, still gets its summary.
+func (s Summary) MarshalJSON() ([]byte, error) {
+	type plain Summary
+	finite := func(x float64) *float64 {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return nil
+		}
+		return &x
+	}
+	if finite(s.TestAccuracy) != nil && finite(s.TestLoss) != nil && finite(s.TrainLoss) != nil {
+		return json.Marshal(plain(s))
+	}
+	// The outer fields shadow the embedded ones of the same name.
+	return json.Marshal(struct {
+		plain
+		TestAccuracy *float64 `json:"test_accuracy"`
+		TestLoss     *float64 `json:"test_loss"`
+		TrainLoss    *float64 `json:"train_loss"`
+	}{plain(s), finite(s.TestAccuracy), finite(s.TestLoss), finite(s.TrainLoss)})
 }
 
 // Summary returns the summary of the run so far.
@@ -39,6 +65,7 @@ func (t *Trainer) Summary() Summary {
 		TrainExamples: t.trainSet.N,
 		TestExamples:  t.testSet.N,
 		GOMAXPROCS:    runtime.GOMAXPROCS(0),
+		SkippedSteps:  t.skipped,
 		Config:        t.cfg,
 	}
 	if n := len(t.metrics); n > 0 {
@@ -57,12 +84,28 @@ func (t *Trainer) Summary() Summary {
 // WriteCSV writes metrics as CSV with the header
 // epoch,step,train_loss,test_loss,test_accuracy,seconds, numbers in full
 // precision.
-func WriteCSV(w io.Writer, metrics []Metric) error {
+func WriteCSV(w io.Writer, metrics []Metric) error { return writeCSV(w, metrics, false) }
+
+// WriteCSVSkipped is WriteCSV with a seventh column, skipped: the steps
+// skipped so far for a non-finite value. descent train writes it for runs
+// with OnNonFinite skip, so the columns depend on the command, not on
+// what happened.
+func WriteCSVSkipped(w io.Writer, metrics []Metric) error { return writeCSV(w, metrics, true) }
+
+func writeCSV(w io.Writer, metrics []Metric, skipped bool) error {
 	cw := csv.NewWriter(w)
-	cw.Write([]string{"epoch", "step", "train_loss", "test_loss", "test_accuracy", "seconds"})
+	head := []string{"epoch", "step", "train_loss", "test_loss", "test_accuracy", "seconds"}
+	if skipped {
+		head = append(head, "skipped")
+	}
+	cw.Write(head)
 	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
 	for _, m := range metrics {
-		cw.Write([]string{f(m.Epoch), strconv.Itoa(m.Step), f(m.TrainLoss), f(m.TestLoss), f(m.TestAccuracy), f(m.Seconds)})
+		row := []string{f(m.Epoch), strconv.Itoa(m.Step), f(m.TrainLoss), f(m.TestLoss), f(m.TestAccuracy), f(m.Seconds)}
+		if skipped {
+			row = append(row, strconv.Itoa(m.Skipped))
+		}
+		cw.Write(row)
 	}
 	cw.Flush()
 	return cw.Error()

@@ -59,6 +59,8 @@ type Trainer struct {
 	metrics    []Metric      // one per finished epoch (and the end of the run)
 	elapsed    time.Duration // training time, evaluation excluded
 	evalTime   time.Duration // evaluation time
+	skipped    int           // steps skipped for a non-finite value (OnNonFinite skip)
+	fp         *dataPrint    // the data's fingerprint, computed by the first checkpoint
 
 	// Scratch, rebuilt by New.
 	stride int // steps per curve point
@@ -79,6 +81,7 @@ type Metric struct {
 	TestLoss     float64 `json:"test_loss"`     // mean cross-entropy on the test set
 	TestAccuracy float64 `json:"test_accuracy"` // fraction of the test set, 0–1
 	Seconds      float64 `json:"seconds"`       // training time so far, evaluation excluded
+	Skipped      int     `json:"skipped"`       // steps skipped so far for a non-finite value
 }
 
 // Curve is the training loss against the optimizer step: Loss[i] is the mean
@@ -99,6 +102,10 @@ type StepResult struct {
 	// is then the epoch's record.
 	EpochEnd bool
 	Metric   Metric
+	// Skipped is set when the step met a NaN or ±Inf under OnNonFinite
+	// skip: it says where, and nothing was updated (Loss is the bad loss,
+	// or the finite loss of a batch whose gradient was bad).
+	Skipped *NonFiniteError
 }
 
 // NonFiniteError reports a NaN or ±Inf in the loss or a gradient. The step
@@ -178,8 +185,12 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 // Metric. After the first step at the largest batch (and the first
 // evaluation) Step allocates nothing.
 //
-// A NaN or ±Inf loss or gradient returns a *NonFiniteError and leaves the
-// weights and optimizer state untouched; the batch has been drawn.
+// A NaN or ±Inf loss or gradient leaves the weights and optimizer state
+// untouched. With OnNonFinite stop (the default) Step returns a
+// *NonFiniteError, the batch drawn but the step not counted; with skip
+// the step counts as taken (the schedule moves on, the next step draws the
+// next batch), is left out of the epoch's training loss, and
+// StepResult.Skipped says why.
 func (t *Trainer) Step() (StepResult, error) {
 	if t.Done() {
 		return StepResult{}, ErrDone
@@ -203,30 +214,39 @@ func (t *Trainer) Step() (StepResult, error) {
 		}
 	}
 	loss := t.model.Loss(x, y)
+	var bad *NonFiniteError
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		return StepResult{}, &NonFiniteError{Step: t.step + 1, Value: loss}
+		bad = &NonFiniteError{Step: t.step + 1, Value: loss}
+	} else {
+		t.model.Backward()
+		if !t.clip.apply(t.grads) {
+			i, j, _ := clip.FirstNonFinite(t.grads)
+			bad = &NonFiniteError{Step: t.step + 1, Param: t.names[i], Index: j, Value: float64(t.grads[i][j])}
+		}
 	}
-	t.model.Backward()
-	if !t.clip.apply(t.grads) {
-		i, j, _ := clip.FirstNonFinite(t.grads)
-		return StepResult{}, &NonFiniteError{Step: t.step + 1, Param: t.names[i], Index: j, Value: float64(t.grads[i][j])}
+	if bad != nil && t.cfg.OnNonFinite != NonFiniteSkip {
+		return StepResult{}, bad
 	}
-	t.opt.Step()
+	n := len(y)
+	if bad == nil {
+		t.opt.Step()
+		t.epochLoss += loss * float64(n)
+		t.epochSeen += n
+		t.examples += n
+		t.curveSum += loss
+		t.curveN++
+	} else {
+		t.skipped++
+	}
 	t.step++
 	t.elapsed += time.Since(start)
 
-	n := len(y)
-	t.epochLoss += loss * float64(n)
-	t.epochSeen += n
-	t.examples += n
-	t.curveSum += loss
-	t.curveN++
-	if t.curveN == t.stride || t.Done() {
+	if t.curveN > 0 && (t.curveN == t.stride || t.Done()) {
 		t.curve.Step = append(t.curve.Step, t.step)
 		t.curve.Loss = append(t.curve.Loss, t.curveSum/float64(t.curveN))
 		t.curveSum, t.curveN = 0, 0
 	}
-	r := StepResult{Step: t.step, Loss: loss, LR: lr, Examples: n}
+	r := StepResult{Step: t.step, Loss: loss, LR: lr, Examples: n, Skipped: bad}
 	if t.sampler.Epoch() > t.epochsDone || t.Done() {
 		r.EpochEnd, r.Metric = true, t.endEpoch()
 	}
@@ -240,13 +260,18 @@ func (t *Trainer) endEpoch() Metric {
 	testLoss, acc := t.model.Evaluate(t.testSet.X, t.testSet.Y)
 	t.evalTime += time.Since(start)
 	epoch := float64(t.sampler.Steps()) / float64(t.sampler.StepsPerEpoch()) // exact at epoch ends
+	trainLoss := math.NaN()                                                  // every step of the epoch was skipped
+	if t.epochSeen > 0 {
+		trainLoss = t.epochLoss / float64(t.epochSeen)
+	}
 	m := Metric{
 		Epoch:        epoch,
 		Step:         t.step,
-		TrainLoss:    t.epochLoss / float64(max(t.epochSeen, 1)),
+		TrainLoss:    trainLoss,
 		TestLoss:     testLoss,
 		TestAccuracy: acc,
 		Seconds:      t.elapsed.Seconds(),
+		Skipped:      t.skipped,
 	}
 	t.metrics = append(t.metrics, m)
 	t.epochsDone = t.sampler.Epoch()
@@ -327,3 +352,6 @@ func (t *Trainer) Curve() Curve { return t.curve }
 
 // Elapsed returns the training time so far, evaluation excluded.
 func (t *Trainer) Elapsed() time.Duration { return t.elapsed }
+
+// Skipped returns the number of steps skipped for a non-finite value.
+func (t *Trainer) Skipped() int { return t.skipped }

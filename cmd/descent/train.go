@@ -9,7 +9,10 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -17,6 +20,7 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 
+	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
 	"github.com/descentlab/descent/internal/atomicfile"
 	"github.com/descentlab/descent/train"
@@ -80,7 +84,7 @@ func (f *runFlags) config(cmd *cobra.Command, opt string) (train.Config, error) 
 // messages start with the field's name.
 func flagError(err error) error {
 	msg := err.Error()
-	for _, f := range []string{"model", "opt", "epochs", "max-steps", "subset", "threads", "clip", "batch"} {
+	for _, f := range []string{"model", "opt", "epochs", "max-steps", "subset", "threads", "clip", "batch", "on-nonfinite", "checkpoint-every", "keep"} {
 		if strings.HasPrefix(msg, f) {
 			return fmt.Errorf("--%s", msg)
 		}
@@ -105,76 +109,309 @@ func loadData(cfg train.Config) (trainSet, testSet *data.Dataset, err error) {
 
 func newTrainCmd(e *env) *cobra.Command {
 	var (
-		f   runFlags
-		opt string
+		f      runFlags
+		opt    string
+		ck     ckFlags
+		resume string
 	)
 	cmd := &cobra.Command{
-		Use:   "train [--data mnist | --data-dir DIR] [--model SPEC] [--opt SPEC] [--batch N|full] [--epochs N] -o DIR",
+		Use:   "train [--data mnist | --data-dir DIR] [--model SPEC] [--opt SPEC] [--batch N|full] [--epochs N] -o DIR | --resume DIR",
 		Short: "Train a network on MNIST (or other idx data) with one optimizer",
 		Long: `train trains a multilayer perceptron with one optimizer and writes into DIR:
-  metrics.csv   one row per epoch: epoch,step,train_loss,test_loss,test_accuracy,seconds
-  summary.json  test_accuracy (0–1), test_loss, seconds, examples_per_second,
-                parameters, … and config, everything needed to repeat the run
-  loss.png      training loss against the step, test loss at each epoch's end
-Each file is written atomically. --batch full is gradient descent (every
-example every step), --batch 1 is SGD, anything between is mini-batch SGD,
-shuffled per epoch from --seed. The same flags give the same numbers.
+  metrics.csv        one row per epoch: epoch,step,train_loss,test_loss,
+                     test_accuracy,seconds (and skipped with --on-nonfinite skip)
+  summary.json       test_accuracy (0–1), test_loss, seconds, examples_per_second,
+                     parameters, … and config, everything needed to repeat the run
+  loss.png           training loss against the step, test loss at each epoch's end
+  model.safetensors  the final weights (fc1.weight [out in], fc1.bias, …, F32),
+                     readable by Python's safetensors
+  checkpoints/       step-NNNNNNNN/ folders: weights, optimizer state and a
+                     manifest, every --checkpoint-every steps and at the end;
+                     the newest --keep are kept
+Each file is written atomically, and a checkpoint appears whole or not at
+all, so a crash at any moment loses at most the steps since the last one.
+--batch full is gradient descent (every example every step), --batch 1 is
+SGD, anything between is mini-batch SGD, shuffled per epoch from --seed.
+The same flags give the same numbers.
+
+--resume DIR continues the run in DIR from its newest checkpoint, with the
+config recorded there, and gives the same weights and metrics (all but
+seconds) as the run never stopped. With --resume only --epochs and
+--max-steps (to extend the run), --checkpoint-every, --keep and
+--on-nonfinite may be given. A damaged checkpoint is an error (exit 2) and
+nothing is written; remove its folder to resume from the one before.
 
 A progress bar (epoch, step, loss, examples/s) goes to stderr when it is a
 terminal; one line per epoch goes to stdout. A NaN or infinite loss or
-gradient stops the run with an error naming the step and the parameter
-(exit 1). Ctrl-C stops after the current step and writes what was done
-(exit 130).`,
+gradient never reaches the weights: by default it stops the run with an
+error naming the step and the parameter (exit 1), the last checkpoint
+kept; --on-nonfinite skip skips such steps instead and counts them.
+Ctrl-C (SIGINT) or SIGTERM stops after the current step, writes a
+checkpoint and the results so far, and exits 130 or 143; a second one
+stops at once.`,
 		Example: `  descent train --data mnist --model mlp:784-100-10 --opt adam:lr=0.001 --batch 100 --epochs 5 --seed 1 -o runs/adam
   descent train --opt sgd:lr=0.5 --batch full --epochs 50 -o runs/gd
   descent train --opt sgd:lr=0.1,momentum=0.9 --schedule cosine --clip norm=1 -o runs/sgdm
+  descent train --opt adam --checkpoint-every 500 --keep 2 -o runs/long
+  descent train --resume runs/long
+  descent train --resume runs/long --epochs 10
   descent train --data-dir ~/fashion-mnist --opt adam --subset 10000 --max-steps 500 -o runs/fashion`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := f.config(cmd, opt)
-			if err != nil {
-				return fmt.Errorf("train: %v", err)
+			var (
+				t   *train.Trainer
+				out string
+				err error
+			)
+			if cmd.Flags().Changed("resume") {
+				t, out, err = resumeTrainer(cmd, &f, opt, ck, resume)
+			} else {
+				t, out, err = newTrainer(cmd, &f, opt, ck)
 			}
-			trainSet, testSet, err := loadData(cfg)
-			if err != nil {
-				return fmt.Errorf("train: %v", err)
-			}
-			t, err := train.New(cfg, trainSet, testSet)
 			if err != nil {
 				return err
 			}
-			if err := os.MkdirAll(f.output, 0o755); err != nil {
-				return fmt.Errorf("train: -o: %v", err)
-			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
-			_, runErr := runWithProgress(ctx, e, t, "")
-			var nf *train.NonFiniteError
-			if errors.As(runErr, &nf) {
-				return &exitError{1, runErr}
-			}
-			if runErr != nil && !errors.Is(runErr, context.Canceled) {
-				return runErr
-			}
-			if err := writeRun(f.output, report.FromTrainer(cfg.Opt, t)); err != nil {
-				return fmt.Errorf("train: %v", err)
-			}
-			if runErr != nil {
-				return &exitError{130, fmt.Errorf("train: interrupted after step %d of %d; partial results in %s", t.Steps(), t.TotalSteps(), f.output)}
-			}
-			fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join([]string{
-				filepath.Join(f.output, "metrics.csv"), filepath.Join(f.output, "summary.json"), filepath.Join(f.output, "loss.png")}, ", "))
-			return nil
+			return trainAndSave(cmd.Context(), e, t, out)
 		},
 	}
 	f.bind(cmd.Flags())
 	cmd.Flags().StringVar(&opt, "opt", "adam:lr=0.001", "optimizer `SPEC`, NAME[:key=value,...] as in descent trace")
+	cmd.Flags().IntVar(&ck.every, "checkpoint-every", 0, "write a checkpoint every `N` steps (0: only at the end and when interrupted)")
+	cmd.Flags().IntVar(&ck.keep, "keep", 3, "keep the newest `K` checkpoints (0: all)")
+	cmd.Flags().StringVar(&ck.onNonFinite, "on-nonfinite", train.NonFiniteStop, "on a NaN or infinite loss or gradient: stop (the run, exit 1) or skip (the step)")
+	cmd.Flags().StringVar(&resume, "resume", "", "continue the run in `DIR` from its newest checkpoint")
 	return cmd
+}
+
+// ckFlags are train's flags on checkpoints and non-finite values.
+type ckFlags struct {
+	every, keep int
+	onNonFinite string
+}
+
+// testStepHook, when set (by the tests only), runs after every step of
+// descent train, so that a test can slow a run down enough to kill it at
+// chosen points.
+var testStepHook func(step int)
+
+// newTrainer builds a fresh run from the flags.
+func newTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags) (*train.Trainer, string, error) {
+	cfg, err := f.config(cmd, opt)
+	if err != nil {
+		return nil, "", fmt.Errorf("train: %v", err)
+	}
+	cfg.OnNonFinite, cfg.CheckpointEvery, cfg.Keep = ck.onNonFinite, ck.every, ck.keep
+	if err := cfg.Validate(); err != nil {
+		return nil, "", fmt.Errorf("train: %v", flagError(err))
+	}
+	root := filepath.Join(f.output, "checkpoints")
+	if all, err := checkpoint.List(root); err != nil {
+		return nil, "", fmt.Errorf("train: -o: %v", err)
+	} else if len(all) > 0 {
+		return nil, "", fmt.Errorf("train: -o %s holds the checkpoints of a run: continue it with --resume %s, or choose another folder", f.output, f.output)
+	}
+	trainSet, testSet, err := loadData(cfg)
+	if err != nil {
+		return nil, "", fmt.Errorf("train: %v", err)
+	}
+	t, err := train.New(cfg, trainSet, testSet)
+	if err != nil {
+		return nil, "", err
+	}
+	if err := os.MkdirAll(f.output, 0o755); err != nil {
+		return nil, "", fmt.Errorf("train: -o: %v", err)
+	}
+	return t, f.output, nil
+}
+
+// resumeTrainer restores the run in dir from its newest checkpoint. The
+// flags given may only extend the recorded config; everything is checked
+// before anything is written.
+func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir string) (*train.Trainer, string, error) {
+	fail := func(format string, a ...any) (*train.Trainer, string, error) {
+		return nil, "", fmt.Errorf("train: --resume %s: %s", dir, fmt.Sprintf(format, a...))
+	}
+	if dir == "" {
+		return fail("want the folder of a run")
+	}
+	if fl := cmd.Flags(); fl.Changed("output") && filepath.Clean(f.output) != filepath.Clean(dir) {
+		return fail("the run continues in its own folder; leave out -o")
+	}
+	root := filepath.Join(dir, "checkpoints")
+	latest, err := checkpoint.Latest(root)
+	if errors.Is(err, checkpoint.ErrNone) {
+		if _, serr := os.Stat(dir); serr != nil {
+			return fail("%v", unwrapPathErr(serr))
+		}
+		return fail("no checkpoint in %s to resume from", root)
+	}
+	if err != nil {
+		return fail("%v", err)
+	}
+	c, err := checkpoint.Load(latest.Dir)
+	if err != nil {
+		if all, _ := checkpoint.List(root); len(all) > 1 {
+			return fail("%v (remove that folder to resume from %s)", err, all[len(all)-2].Dir)
+		}
+		return fail("%v", err)
+	}
+	rec, err := train.CheckpointConfig(c)
+	if err != nil {
+		return fail("%v", err)
+	}
+	cfg := rec
+	fl := cmd.Flags()
+	set := func(name string, apply func() error) error {
+		if !fl.Changed(name) {
+			return nil
+		}
+		return apply()
+	}
+	for _, step := range []struct {
+		name  string
+		apply func() error
+	}{
+		{"epochs", func() error { cfg.Epochs = f.epochs; return nil }},
+		{"max-steps", func() error { cfg.MaxSteps = f.maxSteps; return nil }},
+		{"checkpoint-every", func() error { cfg.CheckpointEvery = ck.every; return nil }},
+		{"keep", func() error { cfg.Keep = ck.keep; return nil }},
+		{"on-nonfinite", func() error { cfg.OnNonFinite = ck.onNonFinite; return nil }},
+		{"model", func() error { cfg.Model = f.model; return nil }},
+		{"opt", func() error { cfg.Opt = opt; return nil }},
+		{"seed", func() error { cfg.Seed = f.seed; return nil }},
+		{"schedule", func() error { cfg.Schedule = f.schedule; return nil }},
+		{"clip", func() error { cfg.Clip = f.clip; return nil }},
+		{"subset", func() error { cfg.Subset = f.subset; return nil }},
+		{"threads", func() error { cfg.Threads = f.threads; return nil }},
+		{"data", func() error { cfg.Data, cfg.DataDir = f.data, ""; return nil }},
+		{"data-dir", func() error { cfg.Data, cfg.DataDir = train.DataDir, f.dataDir; return nil }},
+		{"batch", func() (err error) {
+			cfg.Batch, err = train.ParseBatch(f.batch)
+			return err
+		}},
+	} {
+		if err := set(step.name, step.apply); err != nil {
+			return fail("--%v", err)
+		}
+	}
+	if err := cfg.Extends(rec); err != nil {
+		return fail("--%v", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fail("%v", flagError(err))
+	}
+	trainSet, testSet, err := loadData(cfg)
+	if err != nil {
+		return fail("%v", err)
+	}
+	t, err := train.Restore(cfg, c, trainSet, testSet)
+	if err != nil {
+		return fail("%s: %v", latest.Dir, err)
+	}
+	return t, dir, nil
+}
+
+func unwrapPathErr(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// trainAndSave runs t to its end in out, writing checkpoints as its config
+// says, and then the results. SIGINT and SIGTERM stop the run after the
+// current step with a checkpoint (exit 130 or 143).
+func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) error {
+	cfg := t.Config()
+	root := filepath.Join(out, "checkpoints")
+	ctx, cancel := context.WithCancel(parent)
+	defer cancel()
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(sigs)
+	var got atomic.Value // the signal that stopped the run
+	go func() {
+		select {
+		case s := <-sigs:
+			got.Store(s)
+			signal.Stop(sigs) // a second signal acts as usual: stop at once
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	save := func() (string, error) {
+		c, err := t.Checkpoint()
+		if err != nil {
+			return "", err
+		}
+		return checkpoint.Save(root, c, cfg.Keep)
+	}
+	warned := false
+	_, runErr := runWithProgress(ctx, e, t, "", func(t *train.Trainer, r train.StepResult) error {
+		if r.Skipped != nil && !warned {
+			fmt.Fprintf(e.stderr, "descent: warning: %v: step skipped (--on-nonfinite skip); later skips are counted in metrics.csv\n", strings.TrimPrefix(r.Skipped.Error(), "train: "))
+			warned = true
+		}
+		if cfg.CheckpointEvery > 0 && r.Step%cfg.CheckpointEvery == 0 && !t.Done() {
+			if _, err := save(); err != nil {
+				return fmt.Errorf("train: %v", err)
+			}
+		}
+		if testStepHook != nil {
+			testStepHook(r.Step)
+		}
+		return nil
+	})
+	var nf *train.NonFiniteError
+	if errors.As(runErr, &nf) {
+		where := "no checkpoint was written yet (--checkpoint-every N writes them)"
+		if last, err := checkpoint.Latest(root); err == nil {
+			where = fmt.Sprintf("the last good checkpoint is %s; descent train --resume %s --on-nonfinite skip skips such steps", last.Dir, out)
+		}
+		return &exitError{1, fmt.Errorf("%v; %s", runErr, where)}
+	}
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return runErr
+	}
+	ckDir, err := save()
+	if err != nil {
+		return fmt.Errorf("train: %v", err)
+	}
+	if err := writeRun(out, report.FromTrainer(cfg.Opt, t)); err != nil {
+		return fmt.Errorf("train: %v", err)
+	}
+	if err := writeModel(filepath.Join(out, "model.safetensors"), t); err != nil {
+		return fmt.Errorf("train: %v", err)
+	}
+	if runErr != nil {
+		code, name := 130, "SIGINT"
+		if s, _ := got.Load().(os.Signal); s == syscall.SIGTERM {
+			code, name = 143, "SIGTERM"
+		}
+		return &exitError{code, fmt.Errorf("train: %s: stopped after step %d of %d; checkpoint %s written; continue with: descent train --resume %s", name, t.Steps(), t.TotalSteps(), ckDir, out)}
+	}
+	fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join([]string{
+		filepath.Join(out, "metrics.csv"), filepath.Join(out, "summary.json"), filepath.Join(out, "loss.png"),
+		filepath.Join(out, "model.safetensors"), ckDir}, ", "))
+	return nil
+}
+
+// writeModel writes the model's weights as safetensors, with the model
+// spec and step in the metadata.
+func writeModel(path string, t *train.Trainer) error {
+	meta := map[string]string{"format": "pt", "descent.model": t.Model().Spec().String(), "descent.step": strconv.Itoa(t.Steps())}
+	return atomicfile.WriteFunc(path, func(w io.Writer) error {
+		return checkpoint.WriteWeights(w, checkpoint.Weights(t.Model()), meta)
+	})
 }
 
 // writeRun writes metrics.csv, summary.json and loss.png into dir.
 func writeRun(dir string, r report.Run) error {
 	if err := atomicfile.WriteFunc(filepath.Join(dir, "metrics.csv"), func(w io.Writer) error {
+		if r.Summary.Config.OnNonFinite == train.NonFiniteSkip {
+			return train.WriteCSVSkipped(w, r.Metrics)
+		}
 		return train.WriteCSV(w, r.Metrics)
 	}); err != nil {
 		return err
@@ -191,8 +428,9 @@ func writeRun(dir string, r report.Run) error {
 
 // runWithProgress runs t to the end, printing a line per epoch to stdout
 // and, when stderr is a terminal, a progress bar there. label prefixes the
-// lines (compare's optimizer).
-func runWithProgress(ctx context.Context, e *env, t *train.Trainer, label string) (train.Summary, error) {
+// lines (compare's optimizer). after, if given, runs after each step, and
+// an error from it stops the run.
+func runWithProgress(ctx context.Context, e *env, t *train.Trainer, label string, after ...func(*train.Trainer, train.StepResult) error) (train.Summary, error) {
 	var bar *progressbar.ProgressBar
 	if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		bar = progressbar.NewOptions(t.TotalSteps(),
@@ -214,6 +452,11 @@ func runWithProgress(ctx context.Context, e *env, t *train.Trainer, label string
 	lastTime := t.Elapsed()
 	rate := 0.0
 	return t.Run(ctx, func(t *train.Trainer, r train.StepResult) error {
+		for _, f := range after {
+			if err := f(t, r); err != nil {
+				return err
+			}
+		}
 		examples += r.Examples
 		if r.EpochEnd {
 			m := r.Metric

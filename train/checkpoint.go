@@ -1,0 +1,305 @@
+package train
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/descentlab/descent/checkpoint"
+	"github.com/descentlab/descent/data"
+)
+
+// state is the Trainer's own state as a checkpoint's manifest records it:
+// everything besides the weights and the optimizer state (which have
+// their files). Floats are written in full precision, and NaN or ±Inf as
+// strings, so that they come back bit for bit.
+type state struct {
+	Step       int           `json:"step"`
+	Examples   int           `json:"examples"`
+	EpochsDone int           `json:"epochs_done"`
+	EpochLoss  jfloat        `json:"epoch_loss"`
+	EpochSeen  int           `json:"epoch_seen"`
+	Skipped    int           `json:"skipped"`
+	CurveStep  []int         `json:"curve_step"`
+	CurveLoss  []jfloat      `json:"curve_loss"`
+	CurveSum   jfloat        `json:"curve_sum"`
+	CurveN     int           `json:"curve_n"`
+	Metrics    []savedMetric `json:"metrics"`
+	ElapsedNS  int64         `json:"elapsed_ns"`
+	EvalNS     int64         `json:"eval_ns"`
+	LR         jfloat        `json:"lr"` // for the reader; the optimizer state holds it too
+	Sampler    savedSampler  `json:"sampler"`
+	Dropout    []byte        `json:"dropout_rng"` // nn.Model.DropoutState
+	Data       dataPrint     `json:"data"`
+}
+
+type savedMetric struct {
+	Epoch        jfloat `json:"epoch"`
+	Step         int    `json:"step"`
+	TrainLoss    jfloat `json:"train_loss"`
+	TestLoss     jfloat `json:"test_loss"`
+	TestAccuracy jfloat `json:"test_accuracy"`
+	Seconds      jfloat `json:"seconds"`
+	Skipped      int    `json:"skipped"`
+}
+
+// savedSampler is data.SamplerState; RNG is the PCG state at the start of
+// the current epoch.
+type savedSampler struct {
+	N     int    `json:"n"`
+	Batch int    `json:"batch"`
+	Epoch int    `json:"epoch"`
+	Pos   int    `json:"pos"`
+	Steps int    `json:"steps"`
+	RNG   []byte `json:"rng"`
+}
+
+// dataPrint identifies the data a run trained on, so that a resume on
+// other data (a replaced --data-dir) is refused rather than silently
+// inexact.
+type dataPrint struct {
+	Train  int    `json:"train_examples"`
+	Test   int    `json:"test_examples"`
+	SHA256 string `json:"sha256"` // of both sets' pixels and labels
+}
+
+// jfloat is a float64 that JSON carries exactly, NaN and ±Inf included.
+type jfloat float64
+
+func (f jfloat) MarshalJSON() ([]byte, error) {
+	x := float64(f)
+	switch {
+	case math.IsNaN(x):
+		return []byte(`"NaN"`), nil
+	case math.IsInf(x, 1):
+		return []byte(`"+Inf"`), nil
+	case math.IsInf(x, -1):
+		return []byte(`"-Inf"`), nil
+	}
+	return strconv.AppendFloat(nil, x, 'g', -1, 64), nil
+}
+
+func (f *jfloat) UnmarshalJSON(b []byte) error {
+	var s string
+	if json.Unmarshal(b, &s) == nil {
+		switch s {
+		case "NaN":
+			*f = jfloat(math.NaN())
+		case "+Inf":
+			*f = jfloat(math.Inf(1))
+		case "-Inf":
+			*f = jfloat(math.Inf(-1))
+		default:
+			return fmt.Errorf("%q is not a number", s)
+		}
+		return nil
+	}
+	var x float64
+	if err := json.Unmarshal(b, &x); err != nil {
+		return err
+	}
+	*f = jfloat(x)
+	return nil
+}
+
+func fingerprint(trainSet, testSet *data.Dataset) dataPrint {
+	h := sha256.New()
+	buf := make([]byte, 0, 1<<16)
+	for _, d := range []*data.Dataset{trainSet, testSet} {
+		buf = binary.LittleEndian.AppendUint64(buf[:0], uint64(d.N))
+		buf = binary.LittleEndian.AppendUint64(buf, uint64(d.Dim))
+		h.Write(buf)
+		buf = buf[:0]
+		for _, x := range d.X {
+			if len(buf) == cap(buf) {
+				h.Write(buf)
+				buf = buf[:0]
+			}
+			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
+		}
+		h.Write(buf)
+		buf = buf[:0]
+		h.Write(d.Y)
+	}
+	return dataPrint{Train: trainSet.N, Test: testSet.N, SHA256: hex.EncodeToString(h.Sum(nil))}
+}
+
+// Checkpoint returns the run's complete state as a checkpoint: the
+// weights, the optimizer state and, in the manifest, the config and the
+// loop's state (sampler and dropout generators, counters, running sums,
+// the loss curve and metrics so far). Save it with checkpoint.Save; Restore
+// continues from it exactly. Call it between Steps.
+func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
+	opt, err := t.opt.MarshalBinary()
+	if err != nil {
+		return nil, fmt.Errorf("train: checkpoint: %v", err)
+	}
+	if t.fp == nil {
+		p := fingerprint(t.trainSet, t.testSet)
+		t.fp = &p
+	}
+	ss := t.sampler.State()
+	st := state{
+		Step: t.step, Examples: t.examples, EpochsDone: t.epochsDone,
+		EpochLoss: jfloat(t.epochLoss), EpochSeen: t.epochSeen, Skipped: t.skipped,
+		CurveStep: t.curve.Step, CurveSum: jfloat(t.curveSum), CurveN: t.curveN,
+		ElapsedNS: int64(t.elapsed), EvalNS: int64(t.evalTime), LR: jfloat(t.opt.LR(0)),
+		Sampler: savedSampler{N: ss.N, Batch: ss.Batch, Epoch: ss.Epoch, Pos: ss.Pos, Steps: ss.Steps, RNG: ss.RNG},
+		Dropout: t.model.DropoutState(), Data: *t.fp,
+		CurveLoss: make([]jfloat, len(t.curve.Loss)), Metrics: make([]savedMetric, len(t.metrics)),
+	}
+	if st.CurveStep == nil {
+		st.CurveStep = []int{}
+	}
+	for i, x := range t.curve.Loss {
+		st.CurveLoss[i] = jfloat(x)
+	}
+	for i, m := range t.metrics {
+		st.Metrics[i] = savedMetric{Epoch: jfloat(m.Epoch), Step: m.Step, TrainLoss: jfloat(m.TrainLoss),
+			TestLoss: jfloat(m.TestLoss), TestAccuracy: jfloat(m.TestAccuracy), Seconds: jfloat(m.Seconds), Skipped: m.Skipped}
+	}
+	stateJSON, err := json.Marshal(st)
+	if err != nil {
+		return nil, fmt.Errorf("train: checkpoint: %v", err)
+	}
+	cfgJSON, err := json.Marshal(t.cfg)
+	if err != nil {
+		return nil, fmt.Errorf("train: checkpoint: %v", err)
+	}
+	return &checkpoint.Checkpoint{Step: t.step, Epoch: t.epochsDone, Config: cfgJSON, State: stateJSON,
+		Model: checkpoint.Weights(t.model), Optimizer: opt}, nil
+}
+
+// CheckpointConfig returns the config recorded in a checkpoint.
+func CheckpointConfig(ck *checkpoint.Checkpoint) (Config, error) {
+	var c Config
+	d := json.NewDecoder(bytes.NewReader(ck.Config))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&c); err != nil {
+		return Config{}, fmt.Errorf("train: checkpoint config: %v", err)
+	}
+	if err := c.Validate(); err != nil {
+		return Config{}, fmt.Errorf("train: checkpoint config: %v", err)
+	}
+	return c, nil
+}
+
+// Extends reports (as a nil error) whether c may continue the run recorded
+// as old: every field as in old except Epochs, which may grow; MaxSteps,
+// which may grow or become 0 (no limit) if old had a limit; and
+// OnNonFinite, CheckpointEvery and Keep, which do not change the numbers
+// of the steps already taken. A schedule whose shape depends on the run's
+// length (cosine, linear, one-cycle) is stretched over the longer run from
+// the resume point on.
+func (c Config) Extends(old Config) error {
+	if c.Epochs < old.Epochs {
+		return fmt.Errorf("epochs %d: the run has %d; a resumed run may only get more", c.Epochs, old.Epochs)
+	}
+	if c.MaxSteps != old.MaxSteps && (old.MaxSteps == 0 || (c.MaxSteps != 0 && c.MaxSteps < old.MaxSteps)) {
+		return fmt.Errorf("max-steps %d: the run has %d; a resumed run may only raise it or lift it (0)", c.MaxSteps, old.MaxSteps)
+	}
+	a, b := c, old
+	a.Epochs, a.MaxSteps, a.OnNonFinite, a.CheckpointEvery, a.Keep = 0, 0, "", 0, 0
+	b.Epochs, b.MaxSteps, b.OnNonFinite, b.CheckpointEvery, b.Keep = 0, 0, "", 0, 0
+	if a != b {
+		ja, _ := json.Marshal(a)
+		jb, _ := json.Marshal(b)
+		var ma, mb map[string]any
+		json.Unmarshal(ja, &ma)
+		json.Unmarshal(jb, &mb)
+		for _, k := range []string{"data", "data_dir", "model", "opt", "batch", "seed", "schedule", "clip", "subset", "threads"} {
+			if fmt.Sprint(ma[k]) != fmt.Sprint(mb[k]) {
+				return fmt.Errorf("%s: the run was recorded with %v, not %v; a resumed run keeps it (only epochs, max-steps, on-nonfinite, checkpoint-every and keep may change)", strings.ReplaceAll(k, "_", "-"), show(mb[k]), show(ma[k]))
+			}
+		}
+		return errors.New("the config differs from the recorded run's")
+	}
+	return nil
+}
+
+func show(v any) string {
+	if v == nil {
+		return "none"
+	}
+	return fmt.Sprintf("%q", fmt.Sprint(v))
+}
+
+// Restore builds the run cfg describes on the given data (as New does) and
+// loads the state of ck into it, so that it continues exactly where ck
+// was taken. cfg is normally CheckpointConfig(ck), or an extension of it
+// (Config.Extends). The data must be the data the checkpoint was trained
+// on, and the model the checkpoint's: anything else is an error, and
+// nothing is returned half restored.
+func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Dataset) (*Trainer, error) {
+	old, err := CheckpointConfig(ck)
+	if err != nil {
+		return nil, err
+	}
+	if err := cfg.Extends(old); err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	var st state
+	d := json.NewDecoder(bytes.NewReader(ck.State))
+	d.DisallowUnknownFields()
+	if err := d.Decode(&st); err != nil {
+		return nil, fmt.Errorf("train: checkpoint state: %v", err)
+	}
+	t, err := New(cfg, trainSet, testSet)
+	if err != nil {
+		return nil, err
+	}
+	if st.Step != ck.Step || st.EpochsDone != ck.Epoch {
+		return nil, fmt.Errorf("train: checkpoint state: step %d, epoch %d; the manifest says step %d, epoch %d", st.Step, st.EpochsDone, ck.Step, ck.Epoch)
+	}
+	if st.Step > t.total {
+		return nil, fmt.Errorf("train: the checkpoint is at step %d, past the run's %d steps", st.Step, t.total)
+	}
+	if st.Examples < 0 || st.EpochSeen < 0 || st.Skipped < 0 || st.Skipped > st.Step || st.CurveN < 0 ||
+		st.ElapsedNS < 0 || st.EvalNS < 0 || len(st.CurveStep) != len(st.CurveLoss) {
+		return nil, errors.New("train: checkpoint state: negative counters or a curve whose steps and losses differ in number")
+	}
+	if st.Sampler.Steps != st.Step || st.Sampler.Epoch != st.EpochsDone {
+		return nil, fmt.Errorf("train: checkpoint state: the sampler has drawn %d batches in %d epochs, the run took %d steps in %d epochs", st.Sampler.Steps, st.Sampler.Epoch, st.Step, st.EpochsDone)
+	}
+	if p := fingerprint(t.trainSet, t.testSet); p != st.Data {
+		return nil, fmt.Errorf("train: the data differ from those the checkpoint was trained on (%d/%d training/test examples then, %d/%d now, or other values)", st.Data.Train, st.Data.Test, p.Train, p.Test)
+	} else {
+		t.fp = &p
+	}
+	if err := t.sampler.SetState(data.SamplerState{N: st.Sampler.N, Batch: st.Sampler.Batch, Epoch: st.Sampler.Epoch,
+		Pos: st.Sampler.Pos, Steps: st.Sampler.Steps, RNG: st.Sampler.RNG}); err != nil {
+		return nil, fmt.Errorf("train: checkpoint state: %v", err)
+	}
+	if err := t.model.SetDropoutState(st.Dropout); err != nil {
+		return nil, fmt.Errorf("train: checkpoint state: %v", err)
+	}
+	if err := checkpoint.LoadWeights(t.model, ck.Model); err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	if err := t.opt.UnmarshalBinary(ck.Optimizer); err != nil {
+		return nil, fmt.Errorf("train: checkpoint optimizer state: %v", err)
+	}
+	t.step, t.examples, t.epochsDone = st.Step, st.Examples, st.EpochsDone
+	t.epochLoss, t.epochSeen, t.skipped = float64(st.EpochLoss), st.EpochSeen, st.Skipped
+	t.curveSum, t.curveN = float64(st.CurveSum), st.CurveN
+	t.elapsed, t.evalTime = time.Duration(st.ElapsedNS), time.Duration(st.EvalNS)
+	t.curve.Step = append(t.curve.Step[:0], st.CurveStep...)
+	t.curve.Loss = t.curve.Loss[:0]
+	for _, x := range st.CurveLoss {
+		t.curve.Loss = append(t.curve.Loss, float64(x))
+	}
+	t.metrics = t.metrics[:0]
+	for _, m := range st.Metrics {
+		t.metrics = append(t.metrics, Metric{Epoch: float64(m.Epoch), Step: m.Step, TrainLoss: float64(m.TrainLoss),
+			TestLoss: float64(m.TestLoss), TestAccuracy: float64(m.TestAccuracy), Seconds: float64(m.Seconds), Skipped: m.Skipped})
+	}
+	return t, nil
+}
