@@ -64,8 +64,8 @@
 //
 // The loop's own state (sampler position and generator, dropout generator,
 // running losses, metrics so far) and its configuration travel in the
-// manifest as JSON that this package stores (under the manifest's own
-// checksum) but does not
-// interpret: train defines and validates them. The dependency runs one way,
-// train → checkpoint → (nn, internal/safetensors, internal/atomicfile).
+// manifest as JSON that this package stores, under the manifest's own
+// checksum, but does not interpret: train defines and validates them. The
+// dependency runs one way, train → checkpoint → (nn, internal/safetensors,
+// internal/atomicfile).
 package checkpoint

@@ -29,7 +29,9 @@
 //     from 0, never reset per epoch),
 //  3. forward pass and mean cross-entropy, backward pass,
 //  4. a NaN or ±Inf loss or gradient stops the run with a *NonFiniteError
-//     naming the step and the parameter, before anything is updated,
+//     naming the step and the parameter, before anything is updated (or,
+//     with OnNonFinite skip, skips the step and counts it); CheckFinite is
+//     the same guard for code that drives an optimizer itself,
 //  5. clipping (global norm or value, with torch's semantics),
 //  6. the optimizer step over the model's named parameters, one optim.Param
 //     per tensor (fc1.weight, fc1.bias, …) in one group.
@@ -48,6 +50,19 @@
 // streams. All of a run's state is in its Trainer (see its documentation),
 // and between two Steps it is at a clean boundary, which is where
 // checkpoints belong.
+//
+// # Checkpoints
+//
+// Trainer.Checkpoint returns the whole state as a checkpoint.Checkpoint
+// (weights, optimizer state, and in the manifest the config, sampler and
+// dropout generators, counters, running sums, curve and metrics, and a
+// fingerprint of the data); checkpoint.Save writes it crash-safely.
+// Restore rebuilds the Trainer from one, on the same data, and the run
+// continues bit for bit as if never stopped:
+//
+//	c, _ := checkpoint.Load(dir)
+//	cfg, _ := train.CheckpointConfig(c) // or an extension: Config.Extends
+//	t, err := train.Restore(cfg, c, trainSet, testSet)
 //
 // # Memory
 //
