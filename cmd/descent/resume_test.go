@@ -383,12 +383,25 @@ func TestResumeFlags(t *testing.T) {
 	if code != 2 || !strings.Contains(errOut, "no checkpoint in") {
 		t.Errorf("resume of an empty folder: exit %d, %q", code, errOut)
 	}
+	// Other data under --data-dir are refused; the same data moved are fine
+	// (checked below by the results).
+	otherData := t.TempDir()
+	writeTinyData(t, otherData, 201, 50)
+	_, errOut, code = runCLI(t, "train", "--resume", out, "--data-dir", otherData)
+	if code != 2 || !strings.Contains(errOut, "data differ from those the checkpoint was trained on") {
+		t.Errorf("resume on other data: exit %d, %q", code, errOut)
+	}
+	moved := filepath.Join(t.TempDir(), "moved")
+	if err := os.Rename(dataDir, moved); err != nil {
+		t.Fatal(err)
+	}
 	// Same values as recorded are fine, and more epochs extend the run to
 	// what a 3-epoch run gives.
-	if _, errOut, code := runCLI(t, "train", "--resume", out, "--epochs", "3", "--seed", "5", "--model", "mlp:784-8-10"); code != 0 {
+	if _, errOut, code := runCLI(t, "train", "--resume", out, "--epochs", "3", "--seed", "5", "--model", "mlp:784-8-10", "--data-dir", moved); code != 0 {
 		t.Fatalf("extension: exit %d: %s", code, errOut)
 	}
 	ref := filepath.Join(t.TempDir(), "ref")
+	common[1] = moved
 	if _, errOut, code := runCLI(t, append(append([]string{"train"}, common...), "--epochs", "3", "-o", ref)...); code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}

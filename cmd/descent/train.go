@@ -137,8 +137,9 @@ The same flags give the same numbers.
 --resume DIR continues the run in DIR from its newest checkpoint, with the
 config recorded there, and gives the same weights and metrics (all but
 seconds) as the run never stopped. With --resume only --epochs and
---max-steps (to extend the run), --checkpoint-every, --keep and
---on-nonfinite may be given. A damaged checkpoint is an error (exit 2) and
+--max-steps (to extend the run), --checkpoint-every, --keep,
+--on-nonfinite and --data-dir (if the data moved; they must be the same
+data) may be given. A damaged checkpoint is an error (exit 2) and
 nothing is written; remove its folder to resume from the one before.
 
 A progress bar (epoch, step, loss, examples/s) goes to stderr when it is a
