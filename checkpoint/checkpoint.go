@@ -191,22 +191,13 @@ func Save(root string, c *Checkpoint, keep int) (string, error) {
 		return "", fmt.Errorf("checkpoint: %v", err)
 	}
 	ok = true
-	syncDir(root)
+	atomicfile.SyncDir(root)
 	if keep >= 1 {
 		if err := Prune(root, keep); err != nil {
 			return final, err
 		}
 	}
 	return final, nil
-}
-
-// syncDir makes the entries of dir durable. Some file systems cannot sync
-// a folder; that is not an error.
-func syncDir(dir string) {
-	if d, err := os.Open(dir); err == nil {
-		d.Sync()
-		d.Close()
-	}
 }
 
 // remove deletes a checkpoint folder by first renaming it to a temporary
@@ -221,7 +212,7 @@ func remove(root, dir string) error {
 		os.Remove(trash)
 		return fmt.Errorf("checkpoint: cannot remove %s: %v", dir, err)
 	}
-	syncDir(root)
+	atomicfile.SyncDir(root)
 	if err := os.RemoveAll(trash); err != nil {
 		return fmt.Errorf("checkpoint: cannot remove %s: %v", dir, err)
 	}

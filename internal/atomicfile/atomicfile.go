@@ -47,11 +47,18 @@ func WriteFunc(path string, write func(io.Writer) error) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("cannot write %s: %v", path, unwrapPath(err))
 	}
-	if d, derr := os.Open(dir); derr == nil {
-		d.Sync() // best effort: some file systems cannot sync a folder
+	SyncDir(dir)
+	return nil
+}
+
+// SyncDir makes the entries of dir (a rename into it, say) durable. It is
+// best effort: some file systems cannot sync a folder, which is not an
+// error.
+func SyncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		d.Sync()
 		d.Close()
 	}
-	return nil
 }
 
 // unwrapPath drops the temp-file path from an *os.PathError so messages
