@@ -142,3 +142,34 @@ func TestHelpersExit(t *testing.T) {
 		t.Errorf("%d goroutines after the optimizer was dropped, want %d", n, before)
 	}
 }
+
+// TestPoolManySteps drives the pool through many back-to-back steps, the
+// pattern in which helpers catch the next step while spinning, at sizes
+// that leave some helpers idle and sizes that make them spin, and checks
+// the result against one thread bit for bit.
+func TestPoolManySteps(t *testing.T) {
+	for _, threads := range []int{2, 3, 4} {
+		for _, n := range []int{70000, 1 << 17, 1<<20 + 5} {
+			run := func(th int) []float32 {
+				p := optim.NewParam("w", make([]float32, n))
+				for i := range p.Grad {
+					p.Grad[i] = float32(i%7) - 3
+				}
+				o, _ := optim.New(optim.SGD{LR: 0.01, Momentum: 0.9}, p)
+				if err := o.SetThreads(th); err != nil {
+					t.Fatal(err)
+				}
+				for k := 0; k < 200; k++ {
+					o.Step()
+				}
+				return p.Value
+			}
+			want, got := run(1), run(threads)
+			for i := range want {
+				if want[i] != got[i] {
+					t.Fatalf("threads=%d n=%d: element %d is %v, one thread gives %v", threads, n, i, got[i], want[i])
+				}
+			}
+		}
+	}
+}
