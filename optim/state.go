@@ -2,8 +2,10 @@ package optim
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"unsafe"
@@ -239,43 +241,34 @@ func (o *Optimizer[T]) UnmarshalBinary(data []byte) error {
 	return o.LoadState(s)
 }
 
+// toBytes encodes v little-endian in the width of T, in one pass.
 func toBytes[T Float](v []T) []byte {
-	switch v := any(v).(type) {
-	case []float32:
-		return safetensors.Float32s(v)
-	case []float64:
-		return safetensors.Float64s(v)
-	}
-	// ~float32/~float64 named types: go through a conversion.
 	if dtypeOf[T]() == "F32" {
-		f := make([]float32, len(v))
+		b := make([]byte, 4*len(v))
 		for i, x := range v {
-			f[i] = float32(x)
+			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(float32(x)))
 		}
-		return safetensors.Float32s(f)
+		return b
 	}
-	f := make([]float64, len(v))
+	b := make([]byte, 8*len(v))
 	for i, x := range v {
-		f[i] = float64(x)
+		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(float64(x)))
 	}
-	return safetensors.Float64s(f)
+	return b
 }
 
+// fromBytes decodes little-endian data of the width of T, in one pass.
 func fromBytes[T Float](data []byte) []T {
 	if dtypeOf[T]() == "F32" {
-		f := make([]float32, len(data)/4)
-		safetensors.ToFloat32s(f, data)
-		out := make([]T, len(f))
-		for i, x := range f {
-			out[i] = T(x)
+		out := make([]T, len(data)/4)
+		for i := range out {
+			out[i] = T(math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:])))
 		}
 		return out
 	}
-	f := make([]float64, len(data)/8)
-	safetensors.ToFloat64s(f, data)
-	out := make([]T, len(f))
-	for i, x := range f {
-		out[i] = T(x)
+	out := make([]T, len(data)/8)
+	for i := range out {
+		out[i] = T(math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:])))
 	}
 	return out
 }
