@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -23,8 +24,7 @@ var SecondOrder = []string{"newton", "lbfgs"}
 // IsSecondOrder reports whether spec names a second-order comparator.
 func IsSecondOrder(spec string) bool {
 	name, _, _ := strings.Cut(strings.TrimSpace(spec), ":")
-	name = strings.TrimSpace(name)
-	return name == "newton" || name == "lbfgs"
+	return slices.Contains(SecondOrder, strings.TrimSpace(name))
 }
 
 // parseSecondOrder returns the gonum method described by spec:
