@@ -31,7 +31,12 @@ type kern struct {
 	opt    []string // those of bufs that may be nil
 	consts []cnst   // broadcast constants, in the order of the constant block
 	flags  []string // Go boolean expressions; flag i is bit i
-	body   func(g *gen)
+	// fast are the flag values the common settings give (torch's defaults;
+	// none given means 0). Each gets a loop of its own in which the flag
+	// tests are resolved when the loop is generated, so the loop the usual
+	// call runs has no branch but its own.
+	fast []uint64
+	body func(g *gen)
 }
 
 // cnst is a constant: a register name used in body and its Go expression
@@ -49,6 +54,8 @@ type gen struct {
 	labels int
 	copy   string // suffix of this copy's temporaries in an unrolled loop
 	disp   int    // byte displacement of this copy's vector
+	fixed  bool   // the flags are known: flags, not R11
+	flags  uint64
 }
 
 // errRegs is the panic of r when the temporaries do not fit.
@@ -145,8 +152,18 @@ func (g *gen) addr(buf string) string {
 func (g *gen) ld(dst, buf string) { g.ins("VMOVUP"+g.suf, g.addr(buf), g.r(dst)) }
 func (g *gen) st(buf, src string) { g.ins("VMOVUP"+g.suf, g.r(src), g.addr(buf)) }
 
-// ifFlag runs then where flag bit is set and els (may be nil) elsewhere.
+// ifFlag runs then where flag bit is set and els (may be nil) elsewhere:
+// a test of R11 in the general loop, the one branch that applies in a
+// loop generated for known flags.
 func (g *gen) ifFlag(bit int, then, els func()) {
+	if g.fixed {
+		if g.flags&(1<<bit) != 0 {
+			then()
+		} else if els != nil {
+			els()
+		}
+		return
+	}
 	g.labels++
 	l := fmt.Sprintf("%s%d_%d", strings.ToLower(g.k.name), g.size*8, g.labels)
 	g.ins("TESTQ", fmt.Sprintf("$%d", 1<<bit), "R11")
@@ -311,6 +328,7 @@ var kernels = []*kern{
 			{"B2", "T(a.Beta2)"}, {"OMB2", "T(1 - a.Beta2)"}, {"NSTEP", "-T(a.StepSize)"},
 			{"BC2", "T(a.BC2Sqrt)"}, {"EPS", "T(a.Eps)"}, {"DECAY", "T(a.Decay)"}},
 		flags: append(gradFlags, "a.Decay != 1", "vmax != nil"),
+		fast:  []uint64{0, 4}, // adam; adamw
 		body: func(g *gen) {
 			g.ld("w", "p")
 			g.ifFlag(2, func() { g.mul("w", "w", "DECAY") }, nil)
@@ -425,6 +443,7 @@ var kernels = []*kern{
 			{"OMB1", "T(1 - a.Beta1)"}, {"B2", "T(a.Beta2)"}, {"OMB2", "T(1 - a.Beta2)"}, {"BC1", "T(a.BC1)"},
 			{"BC2S", "T(a.BC2Sqrt)"}, {"R", "T(a.R)"}},
 		flags: append(gradFlags, "a.Rect"),
+		fast:  []uint64{4, 0}, // rectified, as from step 6 with the default β₂; not yet
 		body: func(g *gen) {
 			g.ld("w", "p")
 			g.grad("d", "w")
@@ -486,14 +505,15 @@ func lowerFirst(s string) string {
 
 func asmName(k *kern, size int) string { return fmt.Sprintf("%s%d", lowerFirst(k.name), size*8) }
 
-// emitAsm writes one kernel for one element size: a loop over two vectors
-// at a time where the temporaries of two copies of the body fit in the
-// registers left by the constants, then one vector at a time.
+// emitAsm writes one kernel for one element size. For each of the kernel's
+// fast flag values, and then for any flags, it emits a loop over two
+// vectors at a time, where the temporaries of two copies of the body fit in
+// the registers left by the constants, then one vector at a time. The
+// call's flags pick the loop.
 func emitAsm(w *bytes.Buffer, k *kern, size int) {
-	var body bytes.Buffer
-	g := &gen{w: &body, k: k, suf: map[int]string{4: "S", 8: "D"}[size], size: size, regs: map[string]string{}}
+	g := &gen{k: k, suf: map[int]string{4: "S", 8: "D"}[size], size: size, regs: map[string]string{}}
 	name := asmName(k, size)
-	unrolled := func() (ok bool) {
+	fits := func() (ok bool) {
 		defer func() {
 			if e := recover(); e != nil {
 				if _, regs := e.(errRegs); !regs {
@@ -502,12 +522,16 @@ func emitAsm(w *bytes.Buffer, k *kern, size int) {
 				ok = false
 			}
 		}()
+		g.w = &bytes.Buffer{}
+		g.next, g.fixed = 0, false
+		clear(g.regs)
 		g.copy, g.disp = "", 0
 		k.body(g)
 		g.copy, g.disp = "_1", 32
 		k.body(g)
 		return true
 	}
+	unrolled := fits()
 	fmt.Fprintf(w, "// func %s(n int, c *float%d, flags uint64, p, gr, b0, b1, b2 *float%d)\n", name, size*8, size*8)
 	fmt.Fprintf(w, "TEXT ·%s(SB), NOSPLIT, $0-64\n", name)
 	g.w = w
@@ -526,33 +550,47 @@ func emitAsm(w *bytes.Buffer, k *kern, size int) {
 	g.ins("XORQ", "AX", "AX")
 	g.ins("TESTQ", "BX", "BX")
 	g.ins("JEQ", name+"_done")
-	g.w = &body
-	if unrolled() {
-		// Two vectors while AX+64 ≤ BX, i.e. AX < BX−32 (both are multiples of 32).
-		g.w = w
-		g.ins("LEAQ", "-32(BX)", "DX")
-		g.ins("JMP", name+"_check2")
-		fmt.Fprintf(w, "%s_loop2:\n", name)
+	// Two vectors while AX+64 ≤ BX, i.e. AX < BX−32 (both are multiples of 32).
+	g.ins("LEAQ", "-32(BX)", "DX")
+	fast := k.fast
+	if fast == nil {
+		fast = []uint64{0}
+	}
+	loops := func(l string) {
+		if unrolled {
+			g.ins("JMP", l+"_check2")
+			fmt.Fprintf(w, "%s_loop2:\n", l)
+			g.next, g.copy, g.disp = 0, "", 0
+			clear(g.regs)
+			k.body(g)
+			g.copy, g.disp = "_1", 32
+			k.body(g)
+			g.ins("ADDQ", "$64", "AX")
+			fmt.Fprintf(w, "%s_check2:\n", l)
+			g.ins("CMPQ", "AX", "DX")
+			g.ins("JB", l+"_loop2")
+			g.ins("CMPQ", "AX", "BX")
+			g.ins("JAE", name+"_done")
+		}
 		g.next, g.copy, g.disp = 0, "", 0
 		clear(g.regs)
+		fmt.Fprintf(w, "%s_loop:\n", l)
 		k.body(g)
-		g.copy, g.disp = "_1", 32
-		k.body(g)
-		g.copy, g.disp = "", 0
-		g.ins("ADDQ", "$64", "AX")
-		fmt.Fprintf(w, "%s_check2:\n", name)
-		g.ins("CMPQ", "AX", "DX")
-		g.ins("JB", name+"_loop2")
+		g.ins("ADDQ", "$32", "AX")
 		g.ins("CMPQ", "AX", "BX")
-		g.ins("JAE", name+"_done")
+		g.ins("JB", l+"_loop")
+		g.ins("JMP", name+"_done")
 	}
-	g.w, g.next, g.copy, g.disp = w, 0, "", 0
-	clear(g.regs)
-	fmt.Fprintf(w, "%s_loop:\n", name)
-	k.body(g)
-	g.ins("ADDQ", "$32", "AX")
-	g.ins("CMPQ", "AX", "BX")
-	g.ins("JB", name+"_loop")
+	for _, f := range fast {
+		l := fmt.Sprintf("%s_f%d", name, f)
+		g.ins("CMPQ", "R11", fmt.Sprintf("$%d", f))
+		g.ins("JNE", l+"_skip")
+		g.fixed, g.flags = true, f
+		loops(l)
+		fmt.Fprintf(w, "%s_skip:\n", l)
+	}
+	g.fixed = false
+	loops(name)
 	fmt.Fprintf(w, "%s_done:\n", name)
 	g.ins("VZEROUPPER")
 	g.ins("RET")

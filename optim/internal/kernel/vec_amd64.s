@@ -25,6 +25,37 @@ TEXT ·sgd32(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ sgd32_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE sgd32_f0_skip
+	JMP sgd32_f0_check2
+sgd32_f0_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMULPS Y1, Y15, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y3
+	VMOVUPS 32(SI)(AX*1), Y4
+	VMULPS Y4, Y15, Y5
+	VADDPS Y5, Y3, Y3
+	VMOVUPS Y3, 32(DI)(AX*1)
+	ADDQ $64, AX
+sgd32_f0_check2:
+	CMPQ AX, DX
+	JB sgd32_f0_loop2
+	CMPQ AX, BX
+	JAE sgd32_done
+sgd32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMULPS Y1, Y15, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB sgd32_f0_loop
+	JMP sgd32_done
+sgd32_f0_skip:
 	JMP sgd32_check2
 sgd32_loop2:
 	VMOVUPS (DI)(AX*1), Y0
@@ -85,6 +116,7 @@ sgd32_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB sgd32_loop
+	JMP sgd32_done
 sgd32_done:
 	VZEROUPPER 
 	RET 
@@ -106,6 +138,37 @@ TEXT ·sgd64(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ sgd64_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE sgd64_f0_skip
+	JMP sgd64_f0_check2
+sgd64_f0_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMULPD Y1, Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y3
+	VMOVUPD 32(SI)(AX*1), Y4
+	VMULPD Y4, Y15, Y5
+	VADDPD Y5, Y3, Y3
+	VMOVUPD Y3, 32(DI)(AX*1)
+	ADDQ $64, AX
+sgd64_f0_check2:
+	CMPQ AX, DX
+	JB sgd64_f0_loop2
+	CMPQ AX, BX
+	JAE sgd64_done
+sgd64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMULPD Y1, Y15, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB sgd64_f0_loop
+	JMP sgd64_done
+sgd64_f0_skip:
 	JMP sgd64_check2
 sgd64_loop2:
 	VMOVUPD (DI)(AX*1), Y0
@@ -166,6 +229,7 @@ sgd64_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB sgd64_loop
+	JMP sgd64_done
 sgd64_done:
 	VZEROUPPER 
 	RET 
@@ -189,6 +253,55 @@ TEXT ·sgdMomentum32(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ sgdMomentum32_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE sgdMomentum32_f0_skip
+	JMP sgdMomentum32_f0_check2
+sgdMomentum32_f0_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y13, Y2, Y2
+	VMULPS Y1, Y12, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVAPS Y2, Y1
+	VMULPS Y1, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMOVUPS 32(R8)(AX*1), Y6
+	VMULPS Y13, Y6, Y6
+	VMULPS Y5, Y12, Y7
+	VADDPS Y7, Y6, Y6
+	VMOVUPS Y6, 32(R8)(AX*1)
+	VMOVAPS Y6, Y5
+	VMULPS Y5, Y15, Y7
+	VADDPS Y7, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+sgdMomentum32_f0_check2:
+	CMPQ AX, DX
+	JB sgdMomentum32_f0_loop2
+	CMPQ AX, BX
+	JAE sgdMomentum32_done
+sgdMomentum32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y13, Y2, Y2
+	VMULPS Y1, Y12, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVAPS Y2, Y1
+	VMULPS Y1, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB sgdMomentum32_f0_loop
+	JMP sgdMomentum32_done
+sgdMomentum32_f0_skip:
 	JMP sgdMomentum32_check2
 sgdMomentum32_loop2:
 	VMOVUPS (DI)(AX*1), Y0
@@ -306,6 +419,7 @@ sgdmomentum32_20_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB sgdMomentum32_loop
+	JMP sgdMomentum32_done
 sgdMomentum32_done:
 	VZEROUPPER 
 	RET 
@@ -329,6 +443,55 @@ TEXT ·sgdMomentum64(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ sgdMomentum64_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE sgdMomentum64_f0_skip
+	JMP sgdMomentum64_f0_check2
+sgdMomentum64_f0_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y13, Y2, Y2
+	VMULPD Y1, Y12, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVAPD Y2, Y1
+	VMULPD Y1, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	VMOVUPD 32(R8)(AX*1), Y6
+	VMULPD Y13, Y6, Y6
+	VMULPD Y5, Y12, Y7
+	VADDPD Y7, Y6, Y6
+	VMOVUPD Y6, 32(R8)(AX*1)
+	VMOVAPD Y6, Y5
+	VMULPD Y5, Y15, Y7
+	VADDPD Y7, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+sgdMomentum64_f0_check2:
+	CMPQ AX, DX
+	JB sgdMomentum64_f0_loop2
+	CMPQ AX, BX
+	JAE sgdMomentum64_done
+sgdMomentum64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y13, Y2, Y2
+	VMULPD Y1, Y12, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVAPD Y2, Y1
+	VMULPD Y1, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB sgdMomentum64_f0_loop
+	JMP sgdMomentum64_done
+sgdMomentum64_f0_skip:
 	JMP sgdMomentum64_check2
 sgdMomentum64_loop2:
 	VMOVUPD (DI)(AX*1), Y0
@@ -446,6 +609,7 @@ sgdmomentum64_20_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB sgdMomentum64_loop
+	JMP sgdMomentum64_done
 sgdMomentum64_done:
 	VZEROUPPER 
 	RET 
@@ -468,6 +632,49 @@ TEXT ·momentum32(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ momentum32_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE momentum32_f0_skip
+	JMP momentum32_f0_check2
+momentum32_f0_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y2, Y13, Y2
+	VMULPS Y1, Y15, Y3
+	VSUBPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMOVUPS 32(R8)(AX*1), Y6
+	VMULPS Y6, Y13, Y6
+	VMULPS Y5, Y15, Y7
+	VSUBPS Y7, Y6, Y6
+	VMOVUPS Y6, 32(R8)(AX*1)
+	VADDPS Y6, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+momentum32_f0_check2:
+	CMPQ AX, DX
+	JB momentum32_f0_loop2
+	CMPQ AX, BX
+	JAE momentum32_done
+momentum32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y2, Y13, Y2
+	VMULPS Y1, Y15, Y3
+	VSUBPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB momentum32_f0_loop
+	JMP momentum32_done
+momentum32_f0_skip:
 	JMP momentum32_check2
 momentum32_loop2:
 	VMOVUPS (DI)(AX*1), Y0
@@ -540,6 +747,7 @@ momentum32_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB momentum32_loop
+	JMP momentum32_done
 momentum32_done:
 	VZEROUPPER 
 	RET 
@@ -562,6 +770,49 @@ TEXT ·momentum64(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ momentum64_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE momentum64_f0_skip
+	JMP momentum64_f0_check2
+momentum64_f0_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y2, Y13, Y2
+	VMULPD Y1, Y15, Y3
+	VSUBPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	VMOVUPD 32(R8)(AX*1), Y6
+	VMULPD Y6, Y13, Y6
+	VMULPD Y5, Y15, Y7
+	VSUBPD Y7, Y6, Y6
+	VMOVUPD Y6, 32(R8)(AX*1)
+	VADDPD Y6, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+momentum64_f0_check2:
+	CMPQ AX, DX
+	JB momentum64_f0_loop2
+	CMPQ AX, BX
+	JAE momentum64_done
+momentum64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y2, Y13, Y2
+	VMULPD Y1, Y15, Y3
+	VSUBPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB momentum64_f0_loop
+	JMP momentum64_done
+momentum64_f0_skip:
 	JMP momentum64_check2
 momentum64_loop2:
 	VMOVUPD (DI)(AX*1), Y0
@@ -634,6 +885,7 @@ momentum64_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB momentum64_loop
+	JMP momentum64_done
 momentum64_done:
 	VZEROUPPER 
 	RET 
@@ -656,6 +908,58 @@ TEXT ·adagrad32(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ adagrad32_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adagrad32_f0_skip
+	JMP adagrad32_f0_check2
+adagrad32_f0_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y1, Y1, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VSQRTPS Y2, Y2
+	VADDPS Y13, Y2, Y2
+	VDIVPS Y2, Y1, Y3
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMOVUPS 32(R8)(AX*1), Y6
+	VMULPS Y5, Y5, Y7
+	VADDPS Y7, Y6, Y6
+	VMOVUPS Y6, 32(R8)(AX*1)
+	VSQRTPS Y6, Y6
+	VADDPS Y13, Y6, Y6
+	VDIVPS Y6, Y5, Y7
+	VMULPS Y7, Y15, Y7
+	VADDPS Y7, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+adagrad32_f0_check2:
+	CMPQ AX, DX
+	JB adagrad32_f0_loop2
+	CMPQ AX, BX
+	JAE adagrad32_done
+adagrad32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y1, Y1, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VSQRTPS Y2, Y2
+	VADDPS Y13, Y2, Y2
+	VDIVPS Y2, Y1, Y3
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adagrad32_f0_loop
+	JMP adagrad32_done
+adagrad32_f0_skip:
 	JMP adagrad32_check2
 adagrad32_loop2:
 	VMOVUPS (DI)(AX*1), Y0
@@ -737,6 +1041,7 @@ adagrad32_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adagrad32_loop
+	JMP adagrad32_done
 adagrad32_done:
 	VZEROUPPER 
 	RET 
@@ -759,6 +1064,58 @@ TEXT ·adagrad64(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ adagrad64_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adagrad64_f0_skip
+	JMP adagrad64_f0_check2
+adagrad64_f0_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y1, Y1, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VSQRTPD Y2, Y2
+	VADDPD Y13, Y2, Y2
+	VDIVPD Y2, Y1, Y3
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	VMOVUPD 32(R8)(AX*1), Y6
+	VMULPD Y5, Y5, Y7
+	VADDPD Y7, Y6, Y6
+	VMOVUPD Y6, 32(R8)(AX*1)
+	VSQRTPD Y6, Y6
+	VADDPD Y13, Y6, Y6
+	VDIVPD Y6, Y5, Y7
+	VMULPD Y7, Y15, Y7
+	VADDPD Y7, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+adagrad64_f0_check2:
+	CMPQ AX, DX
+	JB adagrad64_f0_loop2
+	CMPQ AX, BX
+	JAE adagrad64_done
+adagrad64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y1, Y1, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VSQRTPD Y2, Y2
+	VADDPD Y13, Y2, Y2
+	VDIVPD Y2, Y1, Y3
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adagrad64_f0_loop
+	JMP adagrad64_done
+adagrad64_f0_skip:
 	JMP adagrad64_check2
 adagrad64_loop2:
 	VMOVUPD (DI)(AX*1), Y0
@@ -840,6 +1197,7 @@ adagrad64_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adagrad64_loop
+	JMP adagrad64_done
 adagrad64_done:
 	VZEROUPPER 
 	RET 
@@ -864,6 +1222,64 @@ TEXT ·rmsprop32(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ rmsprop32_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE rmsprop32_f0_skip
+	JMP rmsprop32_f0_check2
+rmsprop32_f0_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VSQRTPS Y2, Y2
+	VADDPS Y13, Y2, Y2
+	VDIVPS Y2, Y1, Y3
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	VMOVUPS 32(R8)(AX*1), Y6
+	VMULPS Y12, Y6, Y6
+	VMULPS Y5, Y11, Y7
+	VMULPS Y5, Y7, Y7
+	VADDPS Y7, Y6, Y6
+	VMOVUPS Y6, 32(R8)(AX*1)
+	VSQRTPS Y6, Y6
+	VADDPS Y13, Y6, Y6
+	VDIVPS Y6, Y5, Y7
+	VMULPS Y7, Y15, Y7
+	VADDPS Y7, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+rmsprop32_f0_check2:
+	CMPQ AX, DX
+	JB rmsprop32_f0_loop2
+	CMPQ AX, BX
+	JAE rmsprop32_done
+rmsprop32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VSQRTPS Y2, Y2
+	VADDPS Y13, Y2, Y2
+	VDIVPS Y2, Y1, Y3
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB rmsprop32_f0_loop
+	JMP rmsprop32_done
+rmsprop32_f0_skip:
 	JMP rmsprop32_check2
 rmsprop32_loop2:
 	VMOVUPS (DI)(AX*1), Y0
@@ -951,6 +1367,7 @@ rmsprop32_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB rmsprop32_loop
+	JMP rmsprop32_done
 rmsprop32_done:
 	VZEROUPPER 
 	RET 
@@ -975,6 +1392,64 @@ TEXT ·rmsprop64(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ rmsprop64_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE rmsprop64_f0_skip
+	JMP rmsprop64_f0_check2
+rmsprop64_f0_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VSQRTPD Y2, Y2
+	VADDPD Y13, Y2, Y2
+	VDIVPD Y2, Y1, Y3
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	VMOVUPD 32(R8)(AX*1), Y6
+	VMULPD Y12, Y6, Y6
+	VMULPD Y5, Y11, Y7
+	VMULPD Y5, Y7, Y7
+	VADDPD Y7, Y6, Y6
+	VMOVUPD Y6, 32(R8)(AX*1)
+	VSQRTPD Y6, Y6
+	VADDPD Y13, Y6, Y6
+	VDIVPD Y6, Y5, Y7
+	VMULPD Y7, Y15, Y7
+	VADDPD Y7, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	ADDQ $64, AX
+rmsprop64_f0_check2:
+	CMPQ AX, DX
+	JB rmsprop64_f0_loop2
+	CMPQ AX, BX
+	JAE rmsprop64_done
+rmsprop64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VSQRTPD Y2, Y2
+	VADDPD Y13, Y2, Y2
+	VDIVPD Y2, Y1, Y3
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB rmsprop64_f0_loop
+	JMP rmsprop64_done
+rmsprop64_f0_skip:
 	JMP rmsprop64_check2
 rmsprop64_loop2:
 	VMOVUPD (DI)(AX*1), Y0
@@ -1062,6 +1537,7 @@ rmsprop64_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB rmsprop64_loop
+	JMP rmsprop64_done
 rmsprop64_done:
 	VZEROUPPER 
 	RET 
@@ -1086,6 +1562,29 @@ TEXT ·rmspropFull32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ rmspropFull32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE rmspropFull32_f0_skip
+rmspropFull32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VSQRTPS Y2, Y2
+	VADDPS Y13, Y2, Y2
+	VDIVPS Y2, Y1, Y3
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB rmspropFull32_f0_loop
+	JMP rmspropFull32_done
+rmspropFull32_f0_skip:
 rmspropFull32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
@@ -1136,6 +1635,7 @@ rmspropfull32_11_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB rmspropFull32_loop
+	JMP rmspropFull32_done
 rmspropFull32_done:
 	VZEROUPPER 
 	RET 
@@ -1160,6 +1660,29 @@ TEXT ·rmspropFull64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ rmspropFull64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE rmspropFull64_f0_skip
+rmspropFull64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VSQRTPD Y2, Y2
+	VADDPD Y13, Y2, Y2
+	VDIVPD Y2, Y1, Y3
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB rmspropFull64_f0_loop
+	JMP rmspropFull64_done
+rmspropFull64_f0_skip:
 rmspropFull64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
@@ -1210,6 +1733,7 @@ rmspropfull64_11_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB rmspropFull64_loop
+	JMP rmspropFull64_done
 rmspropFull64_done:
 	VZEROUPPER 
 	RET 
@@ -1237,6 +1761,64 @@ TEXT ·adam32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adam32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adam32_f0_skip
+adam32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y14, Y2, Y2
+	VMULPS Y1, Y13, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y12, Y4, Y4
+	VMULPS Y1, Y11, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VSQRTPS Y4, Y3
+	VDIVPS Y9, Y3, Y3
+	VADDPS Y8, Y3, Y3
+	VDIVPS Y3, Y2, Y3
+	VMULPS Y3, Y10, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adam32_f0_loop
+	JMP adam32_done
+adam32_f0_skip:
+	CMPQ R11, $4
+	JNE adam32_f4_skip
+adam32_f4_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMULPS Y7, Y0, Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y14, Y2, Y2
+	VMULPS Y1, Y13, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y12, Y4, Y4
+	VMULPS Y1, Y11, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VSQRTPS Y4, Y3
+	VDIVPS Y9, Y3, Y3
+	VADDPS Y8, Y3, Y3
+	VDIVPS Y3, Y2, Y3
+	VMULPS Y3, Y10, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adam32_f4_loop
+	JMP adam32_done
+adam32_f4_skip:
 adam32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	TESTQ $4, R11
@@ -1284,6 +1866,7 @@ adam32_9_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adam32_loop
+	JMP adam32_done
 adam32_done:
 	VZEROUPPER 
 	RET 
@@ -1311,6 +1894,64 @@ TEXT ·adam64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adam64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adam64_f0_skip
+adam64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y14, Y2, Y2
+	VMULPD Y1, Y13, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y12, Y4, Y4
+	VMULPD Y1, Y11, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VSQRTPD Y4, Y3
+	VDIVPD Y9, Y3, Y3
+	VADDPD Y8, Y3, Y3
+	VDIVPD Y3, Y2, Y3
+	VMULPD Y3, Y10, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adam64_f0_loop
+	JMP adam64_done
+adam64_f0_skip:
+	CMPQ R11, $4
+	JNE adam64_f4_skip
+adam64_f4_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMULPD Y7, Y0, Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y14, Y2, Y2
+	VMULPD Y1, Y13, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y12, Y4, Y4
+	VMULPD Y1, Y11, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VSQRTPD Y4, Y3
+	VDIVPD Y9, Y3, Y3
+	VADDPD Y8, Y3, Y3
+	VDIVPD Y3, Y2, Y3
+	VMULPD Y3, Y10, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adam64_f4_loop
+	JMP adam64_done
+adam64_f4_skip:
 adam64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	TESTQ $4, R11
@@ -1358,6 +1999,7 @@ adam64_9_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adam64_loop
+	JMP adam64_done
 adam64_done:
 	VZEROUPPER 
 	RET 
@@ -1383,6 +2025,36 @@ TEXT ·adamNote32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adamNote32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adamNote32_f0_skip
+adamNote32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y10, Y4, Y4
+	VMULPS Y1, Y9, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VDIVPS Y11, Y2, Y2
+	VDIVPS Y9, Y4, Y4
+	VMULPS Y2, Y15, Y2
+	VADDPS Y13, Y4, Y4
+	VSQRTPS Y4, Y4
+	VDIVPS Y4, Y2, Y2
+	VSUBPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adamNote32_f0_loop
+	JMP adamNote32_done
+adamNote32_f0_skip:
 adamNote32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
@@ -1419,6 +2091,7 @@ adamnote32_6_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adamNote32_loop
+	JMP adamNote32_done
 adamNote32_done:
 	VZEROUPPER 
 	RET 
@@ -1444,6 +2117,36 @@ TEXT ·adamNote64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ adamNote64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adamNote64_f0_skip
+adamNote64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y10, Y4, Y4
+	VMULPD Y1, Y9, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VDIVPD Y11, Y2, Y2
+	VDIVPD Y9, Y4, Y4
+	VMULPD Y2, Y15, Y2
+	VADDPD Y13, Y4, Y4
+	VSQRTPD Y4, Y4
+	VDIVPD Y4, Y2, Y2
+	VSUBPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adamNote64_f0_loop
+	JMP adamNote64_done
+adamNote64_f0_skip:
 adamNote64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
@@ -1480,6 +2183,7 @@ adamnote64_6_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adamNote64_loop
+	JMP adamNote64_done
 adamNote64_done:
 	VZEROUPPER 
 	RET 
@@ -1505,6 +2209,85 @@ TEXT ·adamax32(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ adamax32_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adamax32_f0_skip
+	JMP adamax32_f0_check2
+adamax32_f0_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y10, Y4, Y4
+	VPCMPEQD Y3, Y3, Y3
+	VPSRLD $1, Y3, Y3
+	VANDPS Y3, Y1, Y1
+	VADDPS Y13, Y1, Y1
+	VMAXPS Y1, Y4, Y3
+	VCMPPS $0x03, Y4, Y4, Y1
+	VBLENDVPS Y1, Y4, Y3, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VDIVPS Y4, Y2, Y3
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 32(R8)(AX*1), Y7
+	VMULPS Y12, Y7, Y7
+	VMULPS Y6, Y11, Y8
+	VADDPS Y8, Y7, Y7
+	VMOVUPS Y7, 32(R8)(AX*1)
+	VMOVUPS 32(R9)(AX*1), Y9
+	VMULPS Y10, Y9, Y9
+	VPCMPEQD Y8, Y8, Y8
+	VPSRLD $1, Y8, Y8
+	VANDPS Y8, Y6, Y6
+	VADDPS Y13, Y6, Y6
+	VMAXPS Y6, Y9, Y8
+	VCMPPS $0x03, Y9, Y9, Y6
+	VBLENDVPS Y6, Y9, Y8, Y9
+	VMOVUPS Y9, 32(R9)(AX*1)
+	VDIVPS Y9, Y7, Y8
+	VMULPS Y8, Y15, Y8
+	VADDPS Y8, Y5, Y5
+	VMOVUPS Y5, 32(DI)(AX*1)
+	ADDQ $64, AX
+adamax32_f0_check2:
+	CMPQ AX, DX
+	JB adamax32_f0_loop2
+	CMPQ AX, BX
+	JAE adamax32_done
+adamax32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y10, Y4, Y4
+	VPCMPEQD Y3, Y3, Y3
+	VPSRLD $1, Y3, Y3
+	VANDPS Y3, Y1, Y1
+	VADDPS Y13, Y1, Y1
+	VMAXPS Y1, Y4, Y3
+	VCMPPS $0x03, Y4, Y4, Y1
+	VBLENDVPS Y1, Y4, Y3, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VDIVPS Y4, Y2, Y3
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adamax32_f0_loop
+	JMP adamax32_done
+adamax32_f0_skip:
 	JMP adamax32_check2
 adamax32_loop2:
 	VMOVUPS (DI)(AX*1), Y0
@@ -1613,6 +2396,7 @@ adamax32_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adamax32_loop
+	JMP adamax32_done
 adamax32_done:
 	VZEROUPPER 
 	RET 
@@ -1638,6 +2422,85 @@ TEXT ·adamax64(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ adamax64_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adamax64_f0_skip
+	JMP adamax64_f0_check2
+adamax64_f0_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y10, Y4, Y4
+	VPCMPEQD Y3, Y3, Y3
+	VPSRLQ $1, Y3, Y3
+	VANDPD Y3, Y1, Y1
+	VADDPD Y13, Y1, Y1
+	VMAXPD Y1, Y4, Y3
+	VCMPPD $0x03, Y4, Y4, Y1
+	VBLENDVPD Y1, Y4, Y3, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VDIVPD Y4, Y2, Y3
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y5
+	VMOVUPD 32(SI)(AX*1), Y6
+	VMOVUPD 32(R8)(AX*1), Y7
+	VMULPD Y12, Y7, Y7
+	VMULPD Y6, Y11, Y8
+	VADDPD Y8, Y7, Y7
+	VMOVUPD Y7, 32(R8)(AX*1)
+	VMOVUPD 32(R9)(AX*1), Y9
+	VMULPD Y10, Y9, Y9
+	VPCMPEQD Y8, Y8, Y8
+	VPSRLQ $1, Y8, Y8
+	VANDPD Y8, Y6, Y6
+	VADDPD Y13, Y6, Y6
+	VMAXPD Y6, Y9, Y8
+	VCMPPD $0x03, Y9, Y9, Y6
+	VBLENDVPD Y6, Y9, Y8, Y9
+	VMOVUPD Y9, 32(R9)(AX*1)
+	VDIVPD Y9, Y7, Y8
+	VMULPD Y8, Y15, Y8
+	VADDPD Y8, Y5, Y5
+	VMOVUPD Y5, 32(DI)(AX*1)
+	ADDQ $64, AX
+adamax64_f0_check2:
+	CMPQ AX, DX
+	JB adamax64_f0_loop2
+	CMPQ AX, BX
+	JAE adamax64_done
+adamax64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y10, Y4, Y4
+	VPCMPEQD Y3, Y3, Y3
+	VPSRLQ $1, Y3, Y3
+	VANDPD Y3, Y1, Y1
+	VADDPD Y13, Y1, Y1
+	VMAXPD Y1, Y4, Y3
+	VCMPPD $0x03, Y4, Y4, Y1
+	VBLENDVPD Y1, Y4, Y3, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VDIVPD Y4, Y2, Y3
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adamax64_f0_loop
+	JMP adamax64_done
+adamax64_f0_skip:
 	JMP adamax64_check2
 adamax64_loop2:
 	VMOVUPD (DI)(AX*1), Y0
@@ -1746,6 +2609,7 @@ adamax64_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adamax64_loop
+	JMP adamax64_done
 adamax64_done:
 	VZEROUPPER 
 	RET 
@@ -1770,6 +2634,91 @@ TEXT ·adadelta32(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ adadelta32_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adadelta32_f0_skip
+	JMP adadelta32_f0_check2
+adadelta32_f0_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VADDPS Y13, Y2, Y2
+	VSQRTPS Y2, Y2
+	VMOVUPS (R9)(AX*1), Y4
+	VADDPS Y13, Y4, Y3
+	VSQRTPS Y3, Y3
+	VDIVPS Y2, Y3, Y3
+	VMULPS Y1, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	VMULPS Y3, Y11, Y2
+	VMULPS Y3, Y2, Y2
+	VADDPS Y2, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y5
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMOVUPS 32(R8)(AX*1), Y7
+	VMULPS Y12, Y7, Y7
+	VMULPS Y6, Y11, Y8
+	VMULPS Y6, Y8, Y8
+	VADDPS Y8, Y7, Y7
+	VMOVUPS Y7, 32(R8)(AX*1)
+	VADDPS Y13, Y7, Y7
+	VSQRTPS Y7, Y7
+	VMOVUPS 32(R9)(AX*1), Y9
+	VADDPS Y13, Y9, Y8
+	VSQRTPS Y8, Y8
+	VDIVPS Y7, Y8, Y8
+	VMULPS Y6, Y8, Y8
+	VMULPS Y12, Y9, Y9
+	VMULPS Y8, Y11, Y7
+	VMULPS Y8, Y7, Y7
+	VADDPS Y7, Y9, Y9
+	VMOVUPS Y9, 32(R9)(AX*1)
+	VMULPS Y8, Y15, Y8
+	VADDPS Y8, Y5, Y5
+	VMOVUPS Y5, 32(DI)(AX*1)
+	ADDQ $64, AX
+adadelta32_f0_check2:
+	CMPQ AX, DX
+	JB adadelta32_f0_loop2
+	CMPQ AX, BX
+	JAE adadelta32_done
+adadelta32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VADDPS Y13, Y2, Y2
+	VSQRTPS Y2, Y2
+	VMOVUPS (R9)(AX*1), Y4
+	VADDPS Y13, Y4, Y3
+	VSQRTPS Y3, Y3
+	VDIVPS Y2, Y3, Y3
+	VMULPS Y1, Y3, Y3
+	VMULPS Y12, Y4, Y4
+	VMULPS Y3, Y11, Y2
+	VMULPS Y3, Y2, Y2
+	VADDPS Y2, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VMULPS Y3, Y15, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adadelta32_f0_loop
+	JMP adadelta32_done
+adadelta32_f0_skip:
 	JMP adadelta32_check2
 adadelta32_loop2:
 	VMOVUPS (DI)(AX*1), Y0
@@ -1884,6 +2833,7 @@ adadelta32_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adadelta32_loop
+	JMP adadelta32_done
 adadelta32_done:
 	VZEROUPPER 
 	RET 
@@ -1908,6 +2858,91 @@ TEXT ·adadelta64(SB), NOSPLIT, $0-64
 	TESTQ BX, BX
 	JEQ adadelta64_done
 	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adadelta64_f0_skip
+	JMP adadelta64_f0_check2
+adadelta64_f0_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VADDPD Y13, Y2, Y2
+	VSQRTPD Y2, Y2
+	VMOVUPD (R9)(AX*1), Y4
+	VADDPD Y13, Y4, Y3
+	VSQRTPD Y3, Y3
+	VDIVPD Y2, Y3, Y3
+	VMULPD Y1, Y3, Y3
+	VMULPD Y12, Y4, Y4
+	VMULPD Y3, Y11, Y2
+	VMULPD Y3, Y2, Y2
+	VADDPD Y2, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y5
+	VMOVUPD 32(SI)(AX*1), Y6
+	VMOVUPD 32(R8)(AX*1), Y7
+	VMULPD Y12, Y7, Y7
+	VMULPD Y6, Y11, Y8
+	VMULPD Y6, Y8, Y8
+	VADDPD Y8, Y7, Y7
+	VMOVUPD Y7, 32(R8)(AX*1)
+	VADDPD Y13, Y7, Y7
+	VSQRTPD Y7, Y7
+	VMOVUPD 32(R9)(AX*1), Y9
+	VADDPD Y13, Y9, Y8
+	VSQRTPD Y8, Y8
+	VDIVPD Y7, Y8, Y8
+	VMULPD Y6, Y8, Y8
+	VMULPD Y12, Y9, Y9
+	VMULPD Y8, Y11, Y7
+	VMULPD Y8, Y7, Y7
+	VADDPD Y7, Y9, Y9
+	VMOVUPD Y9, 32(R9)(AX*1)
+	VMULPD Y8, Y15, Y8
+	VADDPD Y8, Y5, Y5
+	VMOVUPD Y5, 32(DI)(AX*1)
+	ADDQ $64, AX
+adadelta64_f0_check2:
+	CMPQ AX, DX
+	JB adadelta64_f0_loop2
+	CMPQ AX, BX
+	JAE adadelta64_done
+adadelta64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VADDPD Y13, Y2, Y2
+	VSQRTPD Y2, Y2
+	VMOVUPD (R9)(AX*1), Y4
+	VADDPD Y13, Y4, Y3
+	VSQRTPD Y3, Y3
+	VDIVPD Y2, Y3, Y3
+	VMULPD Y1, Y3, Y3
+	VMULPD Y12, Y4, Y4
+	VMULPD Y3, Y11, Y2
+	VMULPD Y3, Y2, Y2
+	VADDPD Y2, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VMULPD Y3, Y15, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adadelta64_f0_loop
+	JMP adadelta64_done
+adadelta64_f0_skip:
 	JMP adadelta64_check2
 adadelta64_loop2:
 	VMOVUPD (DI)(AX*1), Y0
@@ -2022,6 +3057,7 @@ adadelta64_10_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB adadelta64_loop
+	JMP adadelta64_done
 adadelta64_done:
 	VZEROUPPER 
 	RET 
@@ -2049,6 +3085,38 @@ TEXT ·nadam32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ nadam32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE nadam32_f0_skip
+nadam32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y13, Y2, Y2
+	VMULPS Y1, Y12, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y11, Y4, Y4
+	VMULPS Y1, Y10, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VDIVPS Y9, Y4, Y4
+	VSQRTPS Y4, Y4
+	VADDPS Y14, Y4, Y4
+	VDIVPS Y4, Y1, Y3
+	VMULPS Y3, Y8, Y3
+	VADDPS Y3, Y0, Y0
+	VDIVPS Y4, Y2, Y3
+	VMULPS Y3, Y7, Y3
+	VADDPS Y3, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB nadam32_f0_loop
+	JMP nadam32_done
+nadam32_f0_skip:
 nadam32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
@@ -2087,6 +3155,7 @@ nadam32_5_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB nadam32_loop
+	JMP nadam32_done
 nadam32_done:
 	VZEROUPPER 
 	RET 
@@ -2114,6 +3183,38 @@ TEXT ·nadam64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ nadam64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE nadam64_f0_skip
+nadam64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y13, Y2, Y2
+	VMULPD Y1, Y12, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y11, Y4, Y4
+	VMULPD Y1, Y10, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VDIVPD Y9, Y4, Y4
+	VSQRTPD Y4, Y4
+	VADDPD Y14, Y4, Y4
+	VDIVPD Y4, Y1, Y3
+	VMULPD Y3, Y8, Y3
+	VADDPD Y3, Y0, Y0
+	VDIVPD Y4, Y2, Y3
+	VMULPD Y3, Y7, Y3
+	VADDPD Y3, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB nadam64_f0_loop
+	JMP nadam64_done
+nadam64_f0_skip:
 nadam64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
@@ -2152,6 +3253,7 @@ nadam64_5_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB nadam64_loop
+	JMP nadam64_done
 nadam64_done:
 	VZEROUPPER 
 	RET 
@@ -2180,6 +3282,62 @@ TEXT ·radam32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ radam32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $4
+	JNE radam32_f4_skip
+radam32_f4_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y10, Y4, Y4
+	VMULPS Y1, Y9, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VDIVPS Y8, Y2, Y2
+	VMULPS Y15, Y2, Y2
+	VSQRTPS Y4, Y4
+	VADDPS Y13, Y4, Y4
+	VDIVPS Y4, Y7, Y4
+	VMULPS Y4, Y2, Y2
+	VMULPS Y6, Y2, Y2
+	VSUBPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB radam32_f4_loop
+	JMP radam32_done
+radam32_f4_skip:
+	CMPQ R11, $0
+	JNE radam32_f0_skip
+radam32_f0_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y12, Y2, Y2
+	VMULPS Y1, Y11, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMOVUPS (R9)(AX*1), Y4
+	VMULPS Y10, Y4, Y4
+	VMULPS Y1, Y9, Y3
+	VMULPS Y1, Y3, Y3
+	VADDPS Y3, Y4, Y4
+	VMOVUPS Y4, (R9)(AX*1)
+	VDIVPS Y8, Y2, Y2
+	VMULPS Y15, Y2, Y2
+	VSUBPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB radam32_f0_loop
+	JMP radam32_done
+radam32_f0_skip:
 radam32_loop:
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
@@ -2220,6 +3378,7 @@ radam32_6_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB radam32_loop
+	JMP radam32_done
 radam32_done:
 	VZEROUPPER 
 	RET 
@@ -2248,6 +3407,62 @@ TEXT ·radam64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ radam64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $4
+	JNE radam64_f4_skip
+radam64_f4_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y10, Y4, Y4
+	VMULPD Y1, Y9, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VDIVPD Y8, Y2, Y2
+	VMULPD Y15, Y2, Y2
+	VSQRTPD Y4, Y4
+	VADDPD Y13, Y4, Y4
+	VDIVPD Y4, Y7, Y4
+	VMULPD Y4, Y2, Y2
+	VMULPD Y6, Y2, Y2
+	VSUBPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB radam64_f4_loop
+	JMP radam64_done
+radam64_f4_skip:
+	CMPQ R11, $0
+	JNE radam64_f0_skip
+radam64_f0_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y12, Y2, Y2
+	VMULPD Y1, Y11, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMOVUPD (R9)(AX*1), Y4
+	VMULPD Y10, Y4, Y4
+	VMULPD Y1, Y9, Y3
+	VMULPD Y1, Y3, Y3
+	VADDPD Y3, Y4, Y4
+	VMOVUPD Y4, (R9)(AX*1)
+	VDIVPD Y8, Y2, Y2
+	VMULPD Y15, Y2, Y2
+	VSUBPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB radam64_f0_loop
+	JMP radam64_done
+radam64_f0_skip:
 radam64_loop:
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
@@ -2288,6 +3503,7 @@ radam64_6_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB radam64_loop
+	JMP radam64_done
 radam64_done:
 	VZEROUPPER 
 	RET 
@@ -2312,6 +3528,33 @@ TEXT ·lion32(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ lion32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE lion32_f0_skip
+lion32_f0_loop:
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS (R8)(AX*1), Y1
+	VMULPS Y1, Y13, Y2
+	VMULPS Y0, Y12, Y3
+	VADDPS Y3, Y2, Y2
+	VMOVUPS (DI)(AX*1), Y4
+	VXORPS Y5, Y5, Y5
+	VCMPPS $0x1e, Y5, Y2, Y6
+	VSUBPS Y15, Y4, Y3
+	VBLENDVPS Y6, Y3, Y4, Y4
+	VCMPPS $0x11, Y5, Y2, Y6
+	VADDPS Y15, Y4, Y3
+	VBLENDVPS Y6, Y3, Y4, Y4
+	VMOVUPS Y4, (DI)(AX*1)
+	VMULPS Y1, Y11, Y1
+	VMULPS Y0, Y10, Y3
+	VADDPS Y3, Y1, Y1
+	VMOVUPS Y1, (R8)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB lion32_f0_loop
+	JMP lion32_done
+lion32_f0_skip:
 lion32_loop:
 	VMOVUPS (SI)(AX*1), Y0
 	TESTQ $1, R11
@@ -2344,6 +3587,7 @@ lion32_5_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB lion32_loop
+	JMP lion32_done
 lion32_done:
 	VZEROUPPER 
 	RET 
@@ -2368,6 +3612,33 @@ TEXT ·lion64(SB), NOSPLIT, $0-64
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ lion64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE lion64_f0_skip
+lion64_f0_loop:
+	VMOVUPD (SI)(AX*1), Y0
+	VMOVUPD (R8)(AX*1), Y1
+	VMULPD Y1, Y13, Y2
+	VMULPD Y0, Y12, Y3
+	VADDPD Y3, Y2, Y2
+	VMOVUPD (DI)(AX*1), Y4
+	VXORPD Y5, Y5, Y5
+	VCMPPD $0x1e, Y5, Y2, Y6
+	VSUBPD Y15, Y4, Y3
+	VBLENDVPD Y6, Y3, Y4, Y4
+	VCMPPD $0x11, Y5, Y2, Y6
+	VADDPD Y15, Y4, Y3
+	VBLENDVPD Y6, Y3, Y4, Y4
+	VMOVUPD Y4, (DI)(AX*1)
+	VMULPD Y1, Y11, Y1
+	VMULPD Y0, Y10, Y3
+	VADDPD Y3, Y1, Y1
+	VMOVUPD Y1, (R8)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB lion64_f0_loop
+	JMP lion64_done
+lion64_f0_skip:
 lion64_loop:
 	VMOVUPD (SI)(AX*1), Y0
 	TESTQ $1, R11
@@ -2400,6 +3671,7 @@ lion64_5_end:
 	ADDQ $32, AX
 	CMPQ AX, BX
 	JB lion64_loop
+	JMP lion64_done
 lion64_done:
 	VZEROUPPER 
 	RET 
