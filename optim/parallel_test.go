@@ -173,3 +173,31 @@ func TestPoolManySteps(t *testing.T) {
 		}
 	}
 }
+
+// TestPoolStepsFarApart: steps further apart than the helpers spin find
+// them asleep, and must wake them; the results still match one thread.
+func TestPoolStepsFarApart(t *testing.T) {
+	const n = 1<<17 + 3
+	run := func(threads int, pause time.Duration) []float64 {
+		p := optim.NewParam("w", make([]float64, n))
+		for i := range p.Grad {
+			p.Grad[i] = float64(i%5) - 2
+		}
+		o, _ := optim.New(optim.DefaultAdam(), p)
+		if err := o.SetThreads(threads); err != nil {
+			t.Fatal(err)
+		}
+		for k := 0; k < 12; k++ {
+			o.Step()
+			time.Sleep(pause)
+		}
+		return p.Value
+	}
+	want := run(1, 0)
+	for _, threads := range []int{2, 4} {
+		got := run(threads, 8*time.Millisecond)
+		if !slices.Equal(got, want) {
+			t.Fatalf("threads=%d with pauses between steps: parameters differ from one thread", threads)
+		}
+	}
+}
