@@ -111,12 +111,19 @@ const minPartLen = 1 << 15
 // 64-byte cache lines of an aligned parameter.
 const partAlign = 64
 
+// procs is the number of goroutines that can run at once: a step is split
+// into no more parts, since a part that must wait for a free P only makes
+// the step later (the spinning hand-over of pool assumes each part has a
+// P). Tests replace it to split steps more ways than the machine has cores.
+var procs = func() int { return runtime.GOMAXPROCS(0) }
+
 // Threads is the number of goroutines Step uses for a large step.
 func (o *Optimizer[T]) Threads() int { return o.threads }
 
 // SetThreads sets the number of goroutines Step uses, the calling one
 // included; New starts with runtime.GOMAXPROCS(0). Steps of fewer than
-// about 32K elements per thread use fewer threads. Helper goroutines start
+// about 32K elements per thread use fewer threads, and no step uses more
+// than GOMAXPROCS at the time of the step. Helper goroutines start
 // on the first step that needs them and live as long as the optimizer.
 func (o *Optimizer[T]) SetThreads(n int) error {
 	if n < 1 {
@@ -147,7 +154,7 @@ func (o *Optimizer[T]) runCalls() {
 		total += len(c.p)
 	}
 	o.offs[len(o.calls)] = total
-	parts := min(o.threads, total/minPartLen)
+	parts := min(o.threads, procs(), total/minPartLen)
 	if parts <= 1 {
 		for _, c := range o.calls {
 			c.run(0, len(c.p))

@@ -49,6 +49,7 @@ func runSteps[T optim.Float](t *testing.T, spec string, threads, steps int) [][]
 // and the vector kernels the same bits as the scalar reference, for every
 // method, float32 and float64.
 func TestThreadsAgree(t *testing.T) {
+	defer optim.SetProcs(8)()
 	for _, spec := range allSpecs {
 		t.Run(spec, func(t *testing.T) {
 			prev := kernel.UseVector(false)
@@ -69,6 +70,7 @@ func TestThreadsAgree(t *testing.T) {
 // TestParallelStepAllocatesNothing: once the helpers run, a step split
 // across threads allocates nothing.
 func TestParallelStepAllocatesNothing(t *testing.T) {
+	defer optim.SetProcs(8)()
 	for _, spec := range []string{"sgd", "adam", "rmsprop:centered=true,momentum=0.9", "lion"} {
 		h, _ := optim.ParseSpec(spec)
 		r := rand.New(rand.NewPCG(1, 2))
@@ -148,6 +150,7 @@ func TestHelpersExit(t *testing.T) {
 // that leave some helpers idle and sizes that make them spin, and checks
 // the result against one thread bit for bit.
 func TestPoolManySteps(t *testing.T) {
+	defer optim.SetProcs(8)()
 	for _, threads := range []int{2, 3, 4} {
 		for _, n := range []int{70000, 1 << 17, 1<<20 + 5} {
 			run := func(th int) []float32 {
@@ -177,6 +180,7 @@ func TestPoolManySteps(t *testing.T) {
 // TestPoolStepsFarApart: steps further apart than the helpers spin find
 // them asleep, and must wake them; the results still match one thread.
 func TestPoolStepsFarApart(t *testing.T) {
+	defer optim.SetProcs(8)()
 	const n = 1<<17 + 3
 	run := func(threads int, pause time.Duration) []float64 {
 		p := optim.NewParam("w", make([]float64, n))
@@ -198,6 +202,19 @@ func TestPoolStepsFarApart(t *testing.T) {
 		got := run(threads, 8*time.Millisecond)
 		if !slices.Equal(got, want) {
 			t.Fatalf("threads=%d with pauses between steps: parameters differ from one thread", threads)
+		}
+	}
+}
+
+// TestStepUsesAtMostGOMAXPROCS: with more threads than GOMAXPROCS a step
+// still gives the one-thread result (it is split only GOMAXPROCS ways).
+func TestStepUsesAtMostGOMAXPROCS(t *testing.T) {
+	defer optim.SetProcs(2)()
+	want := runSteps[float32](t, "adam", 1, 3)
+	got := runSteps[float32](t, "adam", 6, 3)
+	for i := range want {
+		if !slices.Equal(got[i], want[i]) {
+			t.Fatalf("threads=6 on 2 procs: parameter %d differs from one thread", i)
 		}
 	}
 }
