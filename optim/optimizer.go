@@ -39,6 +39,10 @@ type group[T Float] struct {
 	hyper Hyper   // the group's hyperparameters; its LR field is not used
 	lr    float64 // the learning rate, kept apart so SetLR allocates nothing
 	slots []*slot[T]
+	// packed is set once every slot has the buffers hyper needs, laid out by
+	// packBuffers, and bi is kernelBuffers(hyper); LoadState clears packed.
+	packed bool
+	bi     [3]int8
 }
 
 // slot is one parameter and its state.
@@ -170,8 +174,23 @@ func (o *Optimizer[T]) ZeroGrad() {
 func (o *Optimizer[T]) Step() {
 	for gi := range o.groups {
 		g := &o.groups[gi]
+		if !g.packed {
+			packBuffers(g.hyper, g.slots)
+			g.bi, g.packed = kernelBuffers(g.hyper), true
+		}
+		// The slots of a group usually share their step count (and NAdam's
+		// running product), and with it every per-step scalar: those are
+		// computed once, for the first slot in each run of equal states.
+		var prev *slot[T]
+		var step int64
+		var mu float64
 		for _, s := range g.slots {
-			prepareSlot(g.hyper, g.lr, s)
+			if prev != nil && s.st.step == step && s.st.muProduct == mu {
+				shareSlot(g.bi, prev, s)
+				continue
+			}
+			prev, step, mu = s, s.st.step, s.st.muProduct
+			prepareSlot(g.hyper, g.lr, g.bi, s)
 		}
 	}
 	o.runCalls()
@@ -241,96 +260,115 @@ func initValue(h Hyper) float64 {
 	return 0
 }
 
-// ensureBuffers allocates the buffers a parameter's state needs under h.
-// It is a no-op after the first step unless h gained a buffer (for example
-// momentum switched on), in which case the new buffer starts fresh.
-func ensureBuffers[T Float](h Hyper, s *slot[T]) {
+// packBuffers gives every slot the buffers its state needs under h, laid
+// end to end: buffer i of every slot is a window of one allocation, each
+// window starting on a multiple of bufAlign elements. Buffers a slot
+// already has (from earlier steps or LoadState) are copied in, new ones
+// start at h's initial value, and buffers h no longer keeps are dropped.
+// A step over many small parameters then streams through their state as
+// through one large parameter's, instead of jumping between scattered
+// allocations too small for the hardware prefetchers to follow.
+func packBuffers[T Float](h Hyper, slots []*slot[T]) {
 	want := len(bufferNames(h))
-	if len(s.st.bufs) == want {
+	if want == 0 {
+		for _, s := range slots {
+			s.st.bufs = nil
+		}
 		return
 	}
-	n := len(s.param.Value)
-	bufs := make([][]T, want)
-	copy(bufs, s.st.bufs)
-	v := T(initValue(h))
-	for i := range bufs {
-		if bufs[i] == nil {
-			bufs[i] = make([]T, n)
-			if v != 0 {
-				for j := range bufs[i] {
-					bufs[i][j] = v
-				}
+	total := 0
+	for _, s := range slots {
+		total += alignUp(len(s.param.Value))
+	}
+	arenas := make([][]T, want)
+	for i := range arenas {
+		arenas[i] = make([]T, total)
+	}
+	if v := T(initValue(h)); v != 0 {
+		for _, a := range arenas {
+			for j := range a {
+				a[j] = v
 			}
 		}
 	}
-	s.st.bufs = bufs
+	off := 0
+	for _, s := range slots {
+		n := len(s.param.Value)
+		bufs := make([][]T, want)
+		for i := range bufs {
+			bufs[i] = arenas[i][off : off+n : off+n]
+			if i < len(s.st.bufs) {
+				copy(bufs[i], s.st.bufs[i])
+			}
+		}
+		s.st.bufs = bufs
+		off += alignUp(n)
+	}
 }
 
+// bufAlign is the element alignment of each parameter's window in the
+// packed buffers: 64 bytes of float32, a whole number of vectors of either.
+const bufAlign = 16
+
+func alignUp(n int) int { return (n + bufAlign - 1) &^ (bufAlign - 1) }
+
 // prepareSlot advances a parameter's step count and fills its call with the
-// kernel, the step's scalars and the buffers; runCalls runs it.
-func prepareSlot[T Float](h Hyper, lr float64, s *slot[T]) {
-	ensureBuffers(h, s)
-	b := s.st.bufs
+// kernel, the step's scalars in its own callArgs, and the buffers in the
+// order bi (from kernelBuffers) gives; runCalls runs it.
+func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 	c := &s.call
-	c.p, c.g, c.b = s.param.Value, s.param.Grad, [3][]T{}
+	bindCall(c, s, bi)
+	x := &c.own
+	c.a = x
 	s.st.step++
 	t := float64(s.st.step)
 	switch h := h.(type) {
 	case SGD:
 		cm := kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize}
 		if h.Momentum == 0 {
-			c.kind, c.common = kSGD, cm
+			c.kind, x.common = kSGD, cm
 			return
 		}
-		c.kind, c.b[0] = kSGDMomentum, b[0]
-		c.sgdm = kernel.SGDMomentumArgs{Common: cm, Momentum: h.Momentum,
+		c.kind = kSGDMomentum
+		x.sgdm = kernel.SGDMomentumArgs{Common: cm, Momentum: h.Momentum,
 			Dampening: h.Dampening, Nesterov: h.Nesterov, First: s.st.step == 1}
 	case Momentum:
-		c.kind, c.b[0] = kMomentum, b[0]
-		c.momentum = kernel.MomentumArgs{
+		c.kind = kMomentum
+		x.momentum = kernel.MomentumArgs{
 			Common:   kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Momentum: h.Momentum}
 	case Adagrad:
 		clr := lr / (1 + (t-1)*h.LRDecay)
-		c.kind, c.b[0] = kAdagrad, b[0]
-		c.adagrad = kernel.AdagradArgs{
+		c.kind = kAdagrad
+		x.adagrad = kernel.AdagradArgs{
 			Common: kernel.Common{LR: clr, WeightDecay: h.WeightDecay, Maximize: h.Maximize}, Eps: h.Eps}
 	case RMSprop:
-		a := kernel.RMSpropArgs{Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+		x.rmsprop = kernel.RMSpropArgs{Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Alpha: h.Alpha, Eps: h.Eps, Momentum: h.Momentum}
-		c.rmsprop = a
-		if !h.Centered && h.Momentum <= 0 {
-			c.kind, c.b[0] = kRMSprop, b[0]
-			return
+		c.kind = kRMSprop
+		if h.Centered || h.Momentum > 0 {
+			c.kind = kRMSpropFull
 		}
-		var ga, buf []T
-		k := 1
-		if h.Centered {
-			ga = b[k]
-			k++
-		}
-		if h.Momentum > 0 {
-			buf = b[k]
-		}
-		c.kind, c.b = kRMSpropFull, [3][]T{b[0], ga, buf}
 	case Adam:
 		if h.Variant == VariantNote {
-			c.kind, c.b[0], c.b[1] = kAdamNote, b[0], b[1]
-			c.adamNote = kernel.AdamNoteArgs{
+			c.kind = kAdamNote
+			x.adamNote = kernel.AdamNoteArgs{
 				Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 				Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
 			return
 		}
-		adam(c, b, t, lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, 1, h.AMSGrad, h.Maximize)
+		c.kind = kAdam
+		x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, 1, h.Maximize)
 	case AdamW:
-		adam(c, b, t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.AMSGrad, h.Maximize)
+		c.kind = kAdam
+		x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.Maximize)
 	case NAdam:
 		mu := h.Beta1 * (1 - 0.5*math.Pow(0.96, t*h.MomentumDecay))
 		muNext := h.Beta1 * (1 - 0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))
 		s.st.muProduct *= mu
 		prodNext := s.st.muProduct * muNext
-		c.kind, c.b[0], c.b[1] = kNAdam, b[0], b[1]
-		c.nadam = kernel.NAdamArgs{
+		c.kind = kNAdam
+		x.nadam = kernel.NAdamArgs{
 			Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps,
 			BC2: 1 - math.Pow(h.Beta2, t),
@@ -346,33 +384,76 @@ func prepareSlot[T Float](h Hyper, lr float64, s *slot[T]) {
 			a.Rect = true
 			a.R = math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
 		}
-		c.kind, c.b[0], c.b[1], c.radam = kRAdam, b[0], b[1], a
+		c.kind, x.radam = kRAdam, a
 	case Adamax:
-		c.kind, c.b[0], c.b[1] = kAdamax, b[0], b[1]
-		c.adamax = kernel.AdamaxArgs{
+		c.kind = kAdamax
+		x.adamax = kernel.AdamaxArgs{
 			Common: kernel.Common{LR: lr / (1 - math.Pow(h.Beta1, t)), WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
 	case Adadelta:
-		c.kind, c.b[0], c.b[1] = kAdadelta, b[0], b[1]
-		c.adadelta = kernel.AdadeltaArgs{
+		c.kind = kAdadelta
+		x.adadelta = kernel.AdadeltaArgs{
 			Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Rho:    h.Rho, Eps: h.Eps}
 	case Lion:
-		c.kind, c.b[0] = kLion, b[0]
-		c.lion = kernel.LionArgs{Common: kernel.Common{LR: lr, Maximize: h.Maximize},
+		c.kind = kLion
+		x.lion = kernel.LionArgs{Common: kernel.Common{LR: lr, Maximize: h.Maximize},
 			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - lr*h.WeightDecay}
 	default:
 		panic(fmt.Sprintf("optim: unknown method %T", h)) // unreachable: Hyper is sealed
 	}
 }
 
-func adam[T Float](c *call[T], b [][]T, t, lr, beta1, beta2, eps, wd, decay float64, amsgrad, maximize bool) {
-	var vmax []T
-	if amsgrad {
-		vmax = b[2]
+// shareSlot advances s, which is in the state prev was in before this
+// step's prepareSlot, and gives it prev's kernel and scalars: they depend
+// only on the group's hyperparameters and that state.
+func shareSlot[T Float](bi [3]int8, prev, s *slot[T]) {
+	c := &s.call
+	bindCall(c, s, bi)
+	c.kind, c.a = prev.call.kind, prev.call.a
+	s.st.step, s.st.muProduct = prev.st.step, prev.st.muProduct
+}
+
+// bindCall points c at the slices of s: its value and gradient and, in
+// the kernel's order bi, its buffers.
+func bindCall[T Float](c *call[T], s *slot[T], bi [3]int8) {
+	c.p, c.g = s.param.Value, s.param.Grad
+	for i, j := range bi {
+		if j < 0 {
+			c.b[i] = nil
+		} else {
+			c.b[i] = s.st.bufs[j]
+		}
 	}
-	c.kind, c.b = kAdam, [3][]T{b[0], b[1], vmax}
-	c.adam = kernel.AdamArgs{
+}
+
+// kernelBuffers maps a method's kernel arguments b0, b1, b2 to its buffers
+// in bufferNames order: entry i is the index of b_i, or -1 where the
+// kernel gets nil. Only RMSProp with centering or momentum reorders: its
+// kernel takes (square_avg, grad_avg or nil, momentum_buffer or nil).
+func kernelBuffers(h Hyper) [3]int8 {
+	bi := [3]int8{-1, -1, -1}
+	if r, ok := h.(RMSprop); ok && (r.Centered || r.Momentum > 0) {
+		bi[0] = 0
+		k := int8(1)
+		if r.Centered {
+			bi[1], k = k, k+1
+		}
+		if r.Momentum > 0 {
+			bi[2] = k
+		}
+		return bi
+	}
+	for i := range bufferNames(h) {
+		bi[i] = int8(i)
+	}
+	return bi
+}
+
+// adamArgs are the scalars of one Adam or AdamW step t; wd is L2 weight
+// decay (Adam), decay the decoupled factor 1 − lr·λ (AdamW).
+func adamArgs(t, lr, beta1, beta2, eps, wd, decay float64, maximize bool) kernel.AdamArgs {
+	return kernel.AdamArgs{
 		Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: maximize},
 		Beta1:  beta1, Beta2: beta2, Eps: eps,
 		StepSize: lr / (1 - math.Pow(beta1, t)),

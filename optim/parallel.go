@@ -37,13 +37,21 @@ const (
 	kLion
 )
 
-// call is one parameter's update in the current step. Only the argument
-// field of its kind is meaningful.
+// call is one parameter's update in the current step: the kernel, the
+// slices it updates and its per-step scalars. Slots of a group in the same
+// state share one set of scalars (Step): a points to own, or to the own of
+// the slot before.
 type call[T Float] struct {
 	kind kind
 	p, g []T
 	b    [3][]T // state buffers in the kernel's order, nil where absent
+	a    *callArgs
+	own  callArgs
+}
 
+// callArgs holds the per-step scalars of a call. Only the field of the
+// call's kind is meaningful.
+type callArgs struct {
 	common   kernel.Common
 	sgdm     kernel.SGDMomentumArgs
 	momentum kernel.MomentumArgs
@@ -72,31 +80,31 @@ func (c *call[T]) run(lo, hi int) {
 	b0, b1, b2 := sub(c.b[0], lo, hi), sub(c.b[1], lo, hi), sub(c.b[2], lo, hi)
 	switch c.kind {
 	case kSGD:
-		kernel.SGD(p, g, c.common)
+		kernel.SGD(p, g, c.a.common)
 	case kSGDMomentum:
-		kernel.SGDMomentum(p, g, b0, c.sgdm)
+		kernel.SGDMomentum(p, g, b0, c.a.sgdm)
 	case kMomentum:
-		kernel.Momentum(p, g, b0, c.momentum)
+		kernel.Momentum(p, g, b0, c.a.momentum)
 	case kAdagrad:
-		kernel.Adagrad(p, g, b0, c.adagrad)
+		kernel.Adagrad(p, g, b0, c.a.adagrad)
 	case kRMSprop:
-		kernel.RMSprop(p, g, b0, c.rmsprop)
+		kernel.RMSprop(p, g, b0, c.a.rmsprop)
 	case kRMSpropFull:
-		kernel.RMSpropFull(p, g, b0, b1, b2, c.rmsprop)
+		kernel.RMSpropFull(p, g, b0, b1, b2, c.a.rmsprop)
 	case kAdam:
-		kernel.Adam(p, g, b0, b1, b2, c.adam)
+		kernel.Adam(p, g, b0, b1, b2, c.a.adam)
 	case kAdamNote:
-		kernel.AdamNote(p, g, b0, b1, c.adamNote)
+		kernel.AdamNote(p, g, b0, b1, c.a.adamNote)
 	case kAdamax:
-		kernel.Adamax(p, g, b0, b1, c.adamax)
+		kernel.Adamax(p, g, b0, b1, c.a.adamax)
 	case kAdadelta:
-		kernel.Adadelta(p, g, b0, b1, c.adadelta)
+		kernel.Adadelta(p, g, b0, b1, c.a.adadelta)
 	case kNAdam:
-		kernel.NAdam(p, g, b0, b1, c.nadam)
+		kernel.NAdam(p, g, b0, b1, c.a.nadam)
 	case kRAdam:
-		kernel.RAdam(p, g, b0, b1, c.radam)
+		kernel.RAdam(p, g, b0, b1, c.a.radam)
 	case kLion:
-		kernel.Lion(p, g, b0, c.lion)
+		kernel.Lion(p, g, b0, c.a.lion)
 	default:
 		panic(fmt.Sprintf("optim: call of unknown kind %d", c.kind)) // unreachable
 	}

@@ -134,6 +134,7 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 	for gi := range o.groups {
 		o.groups[gi].hyper = hypers[gi]
 		o.groups[gi].lr = hypers[gi].LearningRate()
+		o.groups[gi].packed = false
 		for _, sl := range o.groups[gi].slots {
 			sl.st = states[sl.param.Name]
 		}
