@@ -171,7 +171,21 @@ func (o *Optimizer[T]) ZeroGrad() {
 // Step applies one update to every parameter from its current gradient.
 // It allocates only on a parameter's first step (its state buffers) and,
 // the first time a step is split across threads, for the helper goroutines.
+// It panics, changing nothing, if a parameter's Value or Grad no longer has
+// the length it had when the optimizer was made; a panic inside a part of
+// the step run by a helper goroutine is raised again in the caller.
 func (o *Optimizer[T]) Step() {
+	// A value or gradient whose length has changed since New is a
+	// programming error: it panics here, on the goroutine that called
+	// Step, before any state or element changes.
+	for gi := range o.groups {
+		for _, s := range o.groups[gi].slots {
+			n := len(s.param.Value)
+			if len(s.param.Grad) != n || len(s.st.bufs) > 0 && len(s.st.bufs[0]) != n {
+				panic(badLengths(s))
+			}
+		}
+	}
 	for gi := range o.groups {
 		g := &o.groups[gi]
 		if !g.packed {
@@ -425,6 +439,16 @@ func bindCall[T Float](c *call[T], s *slot[T], bi [3]int8) {
 			c.b[i] = s.st.bufs[j]
 		}
 	}
+}
+
+// badLengths describes a parameter whose value, gradient and state no
+// longer have one length.
+func badLengths[T Float](s *slot[T]) string {
+	msg := fmt.Sprintf("optim: parameter %q has %d values and %d gradients", s.param.Name, len(s.param.Value), len(s.param.Grad))
+	if len(s.st.bufs) > 0 {
+		msg += fmt.Sprintf(", and its state %d", len(s.st.bufs[0]))
+	}
+	return msg + ": a parameter's Value and Grad must keep the length they had when the optimizer was made"
 }
 
 // kernelBuffers maps a method's kernel arguments b0, b1, b2 to its buffers

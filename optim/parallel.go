@@ -3,6 +3,7 @@ package optim
 import (
 	"fmt"
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -215,6 +216,7 @@ type pool[T Float] struct {
 	waiting   atomic.Bool  // the caller sleeps on finished
 	_         [52]byte
 	finished  chan struct{}
+	failed    atomic.Pointer[helperPanic] // the first panic of a helper's part
 	helpers   []helper
 	once      sync.Once
 }
@@ -255,7 +257,7 @@ func (p *pool[T]) help(i int) {
 		if parts := int(t & partsMask); i < parts {
 			start := time.Now()
 			idle := start.Sub(ended)
-			p.work(i, parts)
+			p.workSafe(i, parts)
 			ended = time.Now()
 			spin = spinFor(ended.Sub(start), idle)
 			if p.remaining.Add(-1) == 0 && p.waiting.Load() {
@@ -329,7 +331,19 @@ func (p *pool[T]) run(parts int) {
 			}
 		}
 	}
-	p.work(0, parts)
+	func() {
+		// Whatever happens in part 0, the helpers finish theirs before
+		// the step returns or panics.
+		defer p.wait()
+		p.work(0, parts)
+	}()
+	if f := p.failed.Swap(nil); f != nil {
+		panic(fmt.Sprintf("optim: a step's part %d panicked on a helper goroutine: %v\n%s", f.part, f.value, f.stack))
+	}
+}
+
+// wait returns when every helper's part of the current step is done.
+func (p *pool[T]) wait() {
 	if p.remaining.Load() == 0 {
 		return
 	}
@@ -349,6 +363,34 @@ func (p *pool[T]) run(parts int) {
 		p.waiting.Store(false)
 	}
 }
+
+// helperPanic is a panic recovered on a helper goroutine, which the caller
+// raises again once the step's parts are done: a panic on a helper would
+// otherwise end the program, with no chance for the caller to recover.
+type helperPanic struct {
+	part  int
+	value any
+	stack []byte
+}
+
+// workSafe is work, recording a panic in p.failed instead of letting it
+// end the program.
+func (p *pool[T]) workSafe(i, parts int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.failed.CompareAndSwap(nil, &helperPanic{part: i, value: r, stack: debug.Stack()})
+		}
+	}()
+	if testHookPart != nil {
+		testHookPart(i)
+	}
+	p.work(i, parts)
+}
+
+// testHookPart, when set by a test, runs before a helper's part: no input
+// makes a kernel panic once Step has checked the lengths, so the tests of
+// helper panics make one here.
+var testHookPart func(part int)
 
 // work runs part i of a step of the given parts: elements [lo, hi) of the
 // parameters laid end to end.

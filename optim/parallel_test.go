@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -215,6 +216,75 @@ func TestStepUsesAtMostGOMAXPROCS(t *testing.T) {
 	for i := range want {
 		if !slices.Equal(got[i], want[i]) {
 			t.Fatalf("threads=6 on 2 procs: parameter %d differs from one thread", i)
+		}
+	}
+}
+
+// TestPanicOnHelperReachesCaller: a panic on a helper goroutine panics in
+// the goroutine that called Step, where it can be recovered, instead of
+// ending the program; and the optimizer still steps afterwards.
+func TestPanicOnHelperReachesCaller(t *testing.T) {
+	defer optim.SetProcs(8)()
+	p := optim.NewParam("w", make([]float32, 1<<18))
+	o, _ := optim.New(optim.DefaultAdam(), p)
+	if err := o.SetThreads(4); err != nil {
+		t.Fatal(err)
+	}
+	o.Step()
+	restore := optim.SetHelperHook(func(part int) {
+		if part == 2 {
+			panic("part two fails")
+		}
+	})
+	func() {
+		defer func() {
+			r := recover()
+			if msg, _ := r.(string); !strings.Contains(msg, "part two fails") || !strings.Contains(msg, "part 2") {
+				t.Errorf("Step recovered %v, want the helper's panic naming part 2", r)
+			}
+		}()
+		o.Step()
+	}()
+	restore()
+	done := make(chan struct{})
+	go func() { o.Step(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("Step after a recovered panic did not return")
+	}
+}
+
+// TestStepChecksLengths: a gradient or value whose length changed after New
+// panics in Step with a message naming the parameter, before any element
+// is updated, instead of reading past the gradient's end.
+func TestStepChecksLengths(t *testing.T) {
+	defer optim.SetProcs(8)()
+	for _, threads := range []int{1, 4} {
+		for _, change := range []string{"grad", "both"} {
+			p := optim.NewParam("w", make([]float32, 1<<18))
+			o, _ := optim.New(optim.DefaultAdam(), p)
+			_ = o.SetThreads(threads)
+			o.Step()
+			before := slices.Clone(p.Value)
+			switch change {
+			case "grad":
+				p.Grad = p.Grad[:1000]
+			case "both":
+				p.Value, p.Grad = p.Value[:1000], p.Grad[:1000]
+			}
+			func() {
+				defer func() {
+					msg, _ := recover().(string)
+					if !strings.Contains(msg, `parameter "w" has 1000 values`) && !strings.Contains(msg, `parameter "w" has 262144 values and 1000 gradients`) {
+						t.Errorf("threads=%d, %s shortened: Step recovered %q, want the lengths named", threads, change, msg)
+					}
+				}()
+				o.Step()
+			}()
+			if !slices.Equal(p.Value[:cap(p.Value)][:len(before)], before) {
+				t.Errorf("threads=%d, %s shortened: Step changed values before panicking", threads, change)
+			}
 		}
 	}
 }
