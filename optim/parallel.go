@@ -184,10 +184,11 @@ func (o *Optimizer[T]) runCalls() {
 // thread, which takes 0.1–0.4 ms on this project's virtual machine: a
 // fifth of a whole two-thread step of SGD over ten million parameters.
 // So a helper that has finished its part keeps looking for the next step
-// for a while (spinFor), and the caller looks for the helpers' ends for callerSpin before
-// it sleeps. Back-to-back steps then never sleep, and steps far apart
-// cost one wake-up, as with a plain channel. While spinning, each side
-// yields to the Go scheduler, so other goroutines on its P still run.
+// for a while (spinFor), and the caller looks for the helpers' ends for
+// callerSpin before it sleeps. Back-to-back steps then never sleep, and
+// steps far apart cost one wake-up, as with a plain channel. While
+// spinning, each side yields to the Go scheduler, so other goroutines on
+// its P still run.
 const (
 	helperSpin    = 20 * time.Microsecond
 	maxHelperSpin = 5 * time.Millisecond
