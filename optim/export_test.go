@@ -8,10 +8,3 @@ func SetProcs(n int) (restore func()) {
 	procs = func() int { return n }
 	return func() { procs = prev }
 }
-
-// SetHelperHook sets a function that runs before each helper's part of a
-// step, until the returned function removes it.
-func SetHelperHook(f func(part int)) (restore func()) {
-	testHookPart = f
-	return func() { testHookPart = nil }
-}

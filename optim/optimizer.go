@@ -6,6 +6,7 @@ import (
 	"math"
 	"runtime"
 
+	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/optim/internal/kernel"
 )
 
@@ -31,7 +32,7 @@ type Optimizer[T Float] struct {
 	threads     int        // goroutines per step; see SetThreads
 	calls       []*call[T] // every slot's call, in group order (parallel.go)
 	offs        []int
-	pool        *pool[T]
+	pool        *workpool.Pool
 	poolCleanup runtime.Cleanup
 }
 

@@ -3,11 +3,8 @@ package optim
 import (
 	"fmt"
 	"runtime"
-	"runtime/debug"
-	"sync"
-	"sync/atomic"
-	"time"
 
+	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/optim/internal/kernel"
 )
 
@@ -140,7 +137,7 @@ func (o *Optimizer[T]) SetThreads(n int) error {
 	}
 	if n != o.threads && o.pool != nil {
 		o.poolCleanup.Stop()
-		o.pool.close()
+		o.pool.Close()
 		o.pool = nil
 	}
 	o.threads = n
@@ -171,259 +168,44 @@ func (o *Optimizer[T]) runCalls() {
 		return
 	}
 	if o.pool == nil {
-		o.pool = newPool(o.calls, o.offs, o.threads-1)
-		// The helpers hold the pool, not the optimizer: when the optimizer
-		// is collected, the cleanup lets them exit.
-		o.poolCleanup = runtime.AddCleanup(o, (*pool[T]).close, o.pool)
+		l := &layout[T]{calls: o.calls, offs: o.offs}
+		o.pool = workpool.New(o.threads-1, l.work)
+		// The helpers hold the layout, not the optimizer: when the
+		// optimizer is collected, the cleanup lets them exit.
+		o.poolCleanup = runtime.AddCleanup(o, (*workpool.Pool).Close, o.pool)
 	}
-	o.pool.run(parts)
+	o.pool.Run(parts)
 }
 
-// A pool's helpers and its caller meet through atomics and spin briefly
-// before they sleep. Waking a sleeping goroutine means waking an idle
-// thread, which takes 0.1–0.4 ms on this project's virtual machine: a
-// fifth of a whole two-thread step of SGD over ten million parameters.
-// So a helper that has finished its part keeps looking for the next step
-// for a while (spinFor), and the caller looks for the helpers' ends for
-// callerSpin before it sleeps. Back-to-back steps then never sleep, and
-// steps far apart cost one wake-up, as with a plain channel. While
-// spinning, each side yields to the Go scheduler, so other goroutines on
-// its P still run.
-const (
-	helperSpin    = 20 * time.Microsecond
-	maxHelperSpin = 5 * time.Millisecond
-	callerSpin    = 2 * time.Millisecond
-)
-
-// A ticket names one step: its number above ticketShift, its number of
-// parts below. Helpers read the parts from the ticket, never from a field
-// the caller may be rewriting for the next step.
-const (
-	ticketShift = 24
-	maxParts    = 1<<ticketShift - 1
-	partsMask   = maxParts
-	closedBit   = 1 << 63
-)
-
-// pool is a set of helper goroutines that run parts of a step.
-type pool[T Float] struct {
+// layout is where each call's elements lie when a step's parameters are
+// laid end to end; a pool's helpers read it, the caller rewrites offs
+// before each step.
+type layout[T Float] struct {
 	calls []*call[T]
 	offs  []int // offs[i] is the first element of calls[i] in the step
-	step  uint64
-
-	ticket    atomic.Uint64 // the current step's ticket, or closedBit
-	_         [56]byte
-	remaining atomic.Int64 // helpers' parts of the current step not yet done
-	waiting   atomic.Bool  // the caller sleeps on finished
-	_         [52]byte
-	finished  chan struct{}
-	failed    atomic.Pointer[helperPanic] // the first panic of a helper's part
-	helpers   []helper
-	once      sync.Once
 }
-
-// helper is one helper goroutine's sleeping flag and wake-up channel, on a
-// cache line of its own.
-type helper struct {
-	sleeping atomic.Bool
-	wake     chan struct{}
-	_        [48]byte
-}
-
-func newPool[T Float](calls []*call[T], offs []int, helpers int) *pool[T] {
-	helpers = min(helpers, maxParts-1)
-	p := &pool[T]{calls: calls, offs: offs, finished: make(chan struct{}, 1), helpers: make([]helper, helpers)}
-	for i := range p.helpers {
-		p.helpers[i].wake = make(chan struct{}, 1)
-		go p.help(i + 1)
-	}
-	return p
-}
-
-// help is the loop of the helper that runs part i of each step that has
-// more than i parts.
-func (p *pool[T]) help(i int) {
-	h := &p.helpers[i-1]
-	var (
-		last  uint64
-		spin  = helperSpin
-		ended time.Time // when this helper last finished a part
-	)
-	for {
-		t := p.next(h, last, spin)
-		if t&closedBit != 0 {
-			return
-		}
-		last = t
-		if parts := int(t & partsMask); i < parts {
-			start := time.Now()
-			idle := start.Sub(ended)
-			p.workSafe(i, parts)
-			ended = time.Now()
-			spin = spinFor(ended.Sub(start), idle)
-			if p.remaining.Add(-1) == 0 && p.waiting.Load() {
-				select {
-				case p.finished <- struct{}{}:
-				default: // a wake-up is already pending
-				}
-			}
-		}
-	}
-}
-
-// spinFor is how long a helper spins for the next step after a part that
-// took work, when it waited idle for this one. Spinning pays where steps
-// come back to back: the wait is then the caller finishing its own part,
-// shorter than a part. Where the program does something else between
-// steps (the forward and backward passes of training), the wait is longer
-// than a part, and a long spin would only hold a P the other goroutines
-// could use: the helper spins for helperSpin and then sleeps.
-func spinFor(work, idle time.Duration) time.Duration {
-	if idle > work {
-		return helperSpin
-	}
-	return helperSpin + min(work, maxHelperSpin)
-}
-
-// next returns the first ticket other than last: spinning for helperSpin,
-// then sleeping until the caller wakes h.
-func (p *pool[T]) next(h *helper, last uint64, spin time.Duration) uint64 {
-	start := time.Now()
-	for {
-		if t := p.ticket.Load(); t != last {
-			return t
-		}
-		if time.Since(start) > spin {
-			break
-		}
-		runtime.Gosched()
-	}
-	for {
-		// The caller stores the ticket, then reads sleeping; the helper
-		// stores sleeping, then reads the ticket. With sequentially
-		// consistent atomics one of them sees the other's store, so either
-		// the helper finds the new ticket or the caller wakes it. A wake-up
-		// left over from an earlier step only makes it look again.
-		h.sleeping.Store(true)
-		if t := p.ticket.Load(); t != last {
-			h.sleeping.Store(false)
-			return t
-		}
-		<-h.wake
-		h.sleeping.Store(false)
-		if t := p.ticket.Load(); t != last {
-			return t
-		}
-	}
-}
-
-// run splits the step into parts (at most one more than the helpers), runs
-// part 0 and returns when all are done.
-func (p *pool[T]) run(parts int) {
-	parts = min(parts, len(p.helpers)+1)
-	p.step++
-	p.remaining.Store(int64(parts - 1))
-	p.ticket.Store((p.step<<ticketShift)&^closedBit | uint64(parts))
-	for i := 1; i < parts; i++ {
-		if h := &p.helpers[i-1]; h.sleeping.Load() {
-			select {
-			case h.wake <- struct{}{}:
-			default: // a wake-up is already pending
-			}
-		}
-	}
-	func() {
-		// Whatever happens in part 0, the helpers finish theirs before
-		// the step returns or panics.
-		defer p.wait()
-		p.work(0, parts)
-	}()
-	if f := p.failed.Swap(nil); f != nil {
-		panic(fmt.Sprintf("optim: a step's part %d panicked on a helper goroutine: %v\n%s", f.part, f.value, f.stack))
-	}
-}
-
-// wait returns when every helper's part of the current step is done.
-func (p *pool[T]) wait() {
-	if p.remaining.Load() == 0 {
-		return
-	}
-	start := time.Now()
-	for p.remaining.Load() != 0 {
-		if time.Since(start) < callerSpin {
-			runtime.Gosched()
-			continue
-		}
-		// As in next: the helper that finishes last decrements remaining,
-		// then reads waiting; the caller stores waiting, then reads
-		// remaining.
-		p.waiting.Store(true)
-		if p.remaining.Load() != 0 {
-			<-p.finished
-		}
-		p.waiting.Store(false)
-	}
-}
-
-// helperPanic is a panic recovered on a helper goroutine, which the caller
-// raises again once the step's parts are done: a panic on a helper would
-// otherwise end the program, with no chance for the caller to recover.
-type helperPanic struct {
-	part  int
-	value any
-	stack []byte
-}
-
-// workSafe is work, recording a panic in p.failed instead of letting it
-// end the program.
-func (p *pool[T]) workSafe(i, parts int) {
-	defer func() {
-		if r := recover(); r != nil {
-			p.failed.CompareAndSwap(nil, &helperPanic{part: i, value: r, stack: debug.Stack()})
-		}
-	}()
-	if testHookPart != nil {
-		testHookPart(i)
-	}
-	p.work(i, parts)
-}
-
-// testHookPart, when set by a test, runs before a helper's part: no input
-// makes a kernel panic once Step has checked the lengths, so the tests of
-// helper panics make one here.
-var testHookPart func(part int)
 
 // work runs part i of a step of the given parts: elements [lo, hi) of the
 // parameters laid end to end.
-func (p *pool[T]) work(i, parts int) {
-	total := p.offs[len(p.offs)-1]
+func (l *layout[T]) work(i, parts int) {
+	total := l.offs[len(l.offs)-1]
 	size := (total + parts - 1) / parts
 	size = (size + partAlign - 1) &^ (partAlign - 1)
 	lo, hi := min(i*size, total), min((i+1)*size, total)
 	// The first parameter that ends after lo, by bisection of offs.
-	a, b := 0, len(p.calls)
+	a, b := 0, len(l.calls)
 	for a < b {
 		m := int(uint(a+b) >> 1)
-		if p.offs[m+1] <= lo {
+		if l.offs[m+1] <= lo {
 			a = m + 1
 		} else {
 			b = m
 		}
 	}
-	for k := a; k < len(p.calls) && p.offs[k] < hi; k++ {
-		start, end := max(lo-p.offs[k], 0), min(hi-p.offs[k], len(p.calls[k].p))
+	for k := a; k < len(l.calls) && l.offs[k] < hi; k++ {
+		start, end := max(lo-l.offs[k], 0), min(hi-l.offs[k], len(l.calls[k].p))
 		if start < end {
-			p.calls[k].run(start, end)
+			l.calls[k].run(start, end)
 		}
 	}
-}
-
-// close lets the helpers exit; it is safe to call more than once.
-func (p *pool[T]) close() {
-	p.once.Do(func() {
-		p.ticket.Store(closedBit)
-		for i := range p.helpers {
-			close(p.helpers[i].wake)
-		}
-	})
 }

@@ -220,41 +220,6 @@ func TestStepUsesAtMostGOMAXPROCS(t *testing.T) {
 	}
 }
 
-// TestPanicOnHelperReachesCaller: a panic on a helper goroutine panics in
-// the goroutine that called Step, where it can be recovered, instead of
-// ending the program; and the optimizer still steps afterwards.
-func TestPanicOnHelperReachesCaller(t *testing.T) {
-	defer optim.SetProcs(8)()
-	p := optim.NewParam("w", make([]float32, 1<<18))
-	o, _ := optim.New(optim.DefaultAdam(), p)
-	if err := o.SetThreads(4); err != nil {
-		t.Fatal(err)
-	}
-	o.Step()
-	restore := optim.SetHelperHook(func(part int) {
-		if part == 2 {
-			panic("part two fails")
-		}
-	})
-	func() {
-		defer func() {
-			r := recover()
-			if msg, _ := r.(string); !strings.Contains(msg, "part two fails") || !strings.Contains(msg, "part 2") {
-				t.Errorf("Step recovered %v, want the helper's panic naming part 2", r)
-			}
-		}()
-		o.Step()
-	}()
-	restore()
-	done := make(chan struct{})
-	go func() { o.Step(); close(done) }()
-	select {
-	case <-done:
-	case <-time.After(10 * time.Second):
-		t.Fatal("Step after a recovered panic did not return")
-	}
-}
-
 // TestStepChecksLengths: a gradient or value whose length changed after New
 // panics in Step with a message naming the parameter, before any element
 // is updated, instead of reading past the gradient's end.

@@ -1,0 +1,226 @@
+package workpool
+
+import (
+	"fmt"
+	"runtime"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Spin times; see the package comment.
+const (
+	helperSpin    = 20 * time.Microsecond
+	maxHelperSpin = 5 * time.Millisecond
+	callerSpin    = 2 * time.Millisecond
+)
+
+// A ticket names one computation: its number above ticketShift, its number
+// of parts below. Helpers read the parts from the ticket, never from a
+// field the caller may be rewriting for the next computation.
+const (
+	ticketShift = 24
+	maxParts    = 1<<ticketShift - 1
+	partsMask   = maxParts
+	closedBit   = 1 << 63
+)
+
+// Pool is a set of helper goroutines that run parts of a computation.
+type Pool struct {
+	fn   func(part, parts int)
+	step uint64
+
+	ticket    atomic.Uint64 // the current computation's ticket, or closedBit
+	_         [56]byte
+	remaining atomic.Int64 // helpers' parts of the current computation not yet done
+	waiting   atomic.Bool  // the caller sleeps on finished
+	_         [52]byte
+	finished  chan struct{}
+	failed    atomic.Pointer[PartPanic] // the first panic of a helper's part
+	helpers   []helper
+	once      sync.Once
+}
+
+// helper is one helper goroutine's sleeping flag and wake-up channel, on a
+// cache line of its own.
+type helper struct {
+	sleeping atomic.Bool
+	wake     chan struct{}
+	_        [48]byte
+}
+
+// New starts helpers goroutines that run fn(part, parts) for parts 1 to
+// parts−1 of each Run; they live until Close.
+func New(helpers int, fn func(part, parts int)) *Pool {
+	helpers = max(0, min(helpers, maxParts-1))
+	p := &Pool{fn: fn, finished: make(chan struct{}, 1), helpers: make([]helper, helpers)}
+	for i := range p.helpers {
+		p.helpers[i].wake = make(chan struct{}, 1)
+		go p.help(i + 1)
+	}
+	return p
+}
+
+// Helpers is the number of helper goroutines.
+func (p *Pool) Helpers() int { return len(p.helpers) }
+
+// Run runs fn(part, parts) for every part in [0, parts), part 0 on the
+// calling goroutine and the others on the helpers, and returns when all are
+// done; parts is cut to Helpers()+1. If a helper's part panics, Run panics
+// with a *PartPanic after every part has finished.
+func (p *Pool) Run(parts int) {
+	parts = max(1, min(parts, len(p.helpers)+1))
+	p.step++
+	p.remaining.Store(int64(parts - 1))
+	p.ticket.Store((p.step<<ticketShift)&^closedBit | uint64(parts))
+	for i := 1; i < parts; i++ {
+		if h := &p.helpers[i-1]; h.sleeping.Load() {
+			select {
+			case h.wake <- struct{}{}:
+			default: // a wake-up is already pending
+			}
+		}
+	}
+	func() {
+		// Whatever happens in part 0, the helpers finish theirs before Run
+		// returns or panics.
+		defer p.wait()
+		p.fn(0, parts)
+	}()
+	if f := p.failed.Swap(nil); f != nil {
+		panic(f)
+	}
+}
+
+// Close lets the helpers exit once they finish their parts; it is safe to
+// call more than once. Run must not be called after Close.
+func (p *Pool) Close() {
+	p.once.Do(func() {
+		p.ticket.Store(closedBit)
+		for i := range p.helpers {
+			close(p.helpers[i].wake)
+		}
+	})
+}
+
+// PartPanic is a panic recovered in a helper's part, raised again by Run.
+type PartPanic struct {
+	Part  int
+	Value any    // what the part panicked with
+	Stack []byte // the helper's stack when it panicked
+}
+
+func (e *PartPanic) Error() string {
+	return fmt.Sprintf("part %d panicked on a helper goroutine: %v\n%s", e.Part, e.Value, e.Stack)
+}
+
+// help is the loop of the helper that runs part i of each computation that
+// has more than i parts.
+func (p *Pool) help(i int) {
+	h := &p.helpers[i-1]
+	var (
+		last  uint64
+		spin  = helperSpin
+		ended time.Time // when this helper last finished a part
+	)
+	for {
+		t := p.next(h, last, spin)
+		if t&closedBit != 0 {
+			return
+		}
+		last = t
+		if parts := int(t & partsMask); i < parts {
+			start := time.Now()
+			idle := start.Sub(ended)
+			p.runPart(i, parts)
+			ended = time.Now()
+			spin = spinFor(ended.Sub(start), idle)
+			if p.remaining.Add(-1) == 0 && p.waiting.Load() {
+				select {
+				case p.finished <- struct{}{}:
+				default: // a wake-up is already pending
+				}
+			}
+		}
+	}
+}
+
+// runPart is fn(i, parts), recording a panic in p.failed instead of letting
+// it end the program.
+func (p *Pool) runPart(i, parts int) {
+	defer func() {
+		if r := recover(); r != nil {
+			p.failed.CompareAndSwap(nil, &PartPanic{Part: i, Value: r, Stack: debug.Stack()})
+		}
+	}()
+	p.fn(i, parts)
+}
+
+// spinFor is how long a helper spins for the next computation after a part
+// that took work, when it waited idle for this one. Spinning pays where
+// computations come back to back: the wait is then the caller finishing its
+// own part, shorter than a part. Where the program does something else in
+// between (the forward and backward passes between optimizer steps), the
+// wait is longer than a part, and a long spin would only hold a P the other
+// goroutines could use: the helper spins for helperSpin and then sleeps.
+func spinFor(work, idle time.Duration) time.Duration {
+	if idle > work {
+		return helperSpin
+	}
+	return helperSpin + min(work, maxHelperSpin)
+}
+
+// next returns the first ticket other than last: spinning for spin, then
+// sleeping until the caller wakes h.
+func (p *Pool) next(h *helper, last uint64, spin time.Duration) uint64 {
+	start := time.Now()
+	for {
+		if t := p.ticket.Load(); t != last {
+			return t
+		}
+		if time.Since(start) > spin {
+			break
+		}
+		runtime.Gosched()
+	}
+	for {
+		// The caller stores the ticket, then reads sleeping; the helper
+		// stores sleeping, then reads the ticket. With sequentially
+		// consistent atomics one of them sees the other's store, so either
+		// the helper finds the new ticket or the caller wakes it. A wake-up
+		// left over from an earlier computation only makes it look again.
+		h.sleeping.Store(true)
+		if t := p.ticket.Load(); t != last {
+			h.sleeping.Store(false)
+			return t
+		}
+		<-h.wake
+		h.sleeping.Store(false)
+		if t := p.ticket.Load(); t != last {
+			return t
+		}
+	}
+}
+
+// wait returns when every helper's part of the current computation is done.
+func (p *Pool) wait() {
+	if p.remaining.Load() == 0 {
+		return
+	}
+	start := time.Now()
+	for p.remaining.Load() != 0 {
+		if time.Since(start) < callerSpin {
+			runtime.Gosched()
+			continue
+		}
+		// As in next: the helper that finishes last decrements remaining,
+		// then reads waiting; the caller stores waiting, then reads
+		// remaining.
+		p.waiting.Store(true)
+		if p.remaining.Load() != 0 {
+			<-p.finished
+		}
+		p.waiting.Store(false)
+	}
+}

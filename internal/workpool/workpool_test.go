@@ -1,0 +1,150 @@
+package workpool
+
+import (
+	"errors"
+	"runtime"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// TestRunCallsEveryPartOnce: each Run calls fn once for each part, with the
+// part count it was given (cut to the helpers plus one), back to back, with
+// pauses long enough for the helpers to fall asleep, and with fewer parts
+// than helpers (the others must sit the computation out).
+func TestRunCallsEveryPartOnce(t *testing.T) {
+	const helpers = 3
+	var counts [helpers + 1]atomic.Int64
+	var badParts atomic.Int64
+	want := 0
+	p := New(helpers, func(part, parts int) {
+		if parts != want {
+			badParts.Add(1)
+		}
+		counts[part].Add(1)
+	})
+	defer p.Close()
+	runs := [helpers + 2]int{}
+	for k := 0; k < 2000; k++ {
+		n := 1 + k%(helpers+2) // 1..5; 5 is cut to 4
+		want = min(n, helpers+1)
+		if k%500 == 499 {
+			time.Sleep(2 * time.Millisecond) // longer than the helpers spin
+		}
+		p.Run(n)
+		for part := 0; part < want; part++ {
+			runs[part]++
+		}
+	}
+	if n := badParts.Load(); n != 0 {
+		t.Errorf("fn saw a wrong part count %d times", n)
+	}
+	for part := range counts {
+		if got := counts[part].Load(); got != int64(runs[part]) {
+			t.Errorf("part %d ran %d times, want %d", part, got, runs[part])
+		}
+	}
+}
+
+// TestRunWaitsForSlowHelpers: Run returns only after every part, even one
+// far longer than the caller's spin, so the caller goes to sleep and must
+// be woken.
+func TestRunWaitsForSlowHelpers(t *testing.T) {
+	var done atomic.Int64
+	p := New(2, func(part, parts int) {
+		if part == 2 {
+			time.Sleep(5 * time.Millisecond)
+		}
+		done.Add(1)
+	})
+	defer p.Close()
+	for k := 1; k <= 5; k++ {
+		p.Run(3)
+		if got := done.Load(); got != int64(3*k) {
+			t.Fatalf("Run %d returned with %d parts done, want %d", k, got, 3*k)
+		}
+	}
+}
+
+// TestPanicInHelperReachesCaller: a panic in a helper's part panics Run in
+// the caller with a *PartPanic naming the part, after the other parts are
+// done; the pool then keeps working.
+func TestPanicInHelperReachesCaller(t *testing.T) {
+	var fail atomic.Bool
+	var done atomic.Int64
+	p := New(3, func(part, parts int) {
+		if part == 2 && fail.Load() {
+			panic("part two fails")
+		}
+		if part == 3 {
+			time.Sleep(time.Millisecond)
+		}
+		done.Add(1)
+	})
+	defer p.Close()
+	fail.Store(true)
+	func() {
+		defer func() {
+			r := recover()
+			var pp *PartPanic
+			if err, ok := r.(error); !ok || !errors.As(err, &pp) || pp.Part != 2 || pp.Value != "part two fails" {
+				t.Fatalf("Run recovered %v, want a *PartPanic of part 2", r)
+			}
+			if n := done.Load(); n != 3 {
+				t.Errorf("%d other parts done when Run panicked, want 3", n)
+			}
+		}()
+		p.Run(4)
+	}()
+	fail.Store(false)
+	p.Run(4)
+	if n := done.Load(); n != 7 {
+		t.Errorf("%d parts done after a second Run, want 7", n)
+	}
+}
+
+// TestPanicInCallerWaitsForHelpers: a panic in part 0 leaves Run only after
+// the helpers' parts are done, so the next Run cannot overlap them.
+func TestPanicInCallerWaitsForHelpers(t *testing.T) {
+	var done atomic.Int64
+	p := New(1, func(part, parts int) {
+		if part == 0 {
+			panic("caller's part fails")
+		}
+		time.Sleep(3 * time.Millisecond)
+		done.Add(1)
+	})
+	defer p.Close()
+	func() {
+		defer func() { _ = recover() }()
+		p.Run(2)
+	}()
+	if done.Load() != 1 {
+		t.Fatal("Run panicked before the helper's part was done")
+	}
+}
+
+// TestCloseEndsHelpers: after Close the helpers exit, asleep or spinning.
+func TestCloseEndsHelpers(t *testing.T) {
+	before := runtime.NumGoroutine()
+	p := New(4, func(part, parts int) {})
+	p.Run(5)
+	p.Close()
+	p.Close() // twice is fine
+	for i := 0; i < 200 && runtime.NumGoroutine() > before; i++ {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after Close, %d before New", n, before)
+	}
+}
+
+// TestRunAllocatesNothing: a Run allocates nothing.
+func TestRunAllocatesNothing(t *testing.T) {
+	p := New(1, func(part, parts int) {})
+	defer p.Close()
+	p.Run(2)
+	if n := testing.AllocsPerRun(100, func() { p.Run(2) }); n != 0 {
+		t.Errorf("%v allocations per Run, want 0", n)
+	}
+}
