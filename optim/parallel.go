@@ -108,10 +108,13 @@ func (c *call[T]) run(lo, hi int) {
 	}
 }
 
-// minPartLen is the fewest elements worth a thread of their own: about 20µs
-// of Adam on one core from cache, several times what waking a parked
-// goroutine costs. Smaller steps run on the calling goroutine.
+// minPartLen is the fewest elements worth a part of their own: about 20µs
+// of Adam on one core from cache, against a few µs to hand a part over.
+// Steps of fewer than two parts run on the calling goroutine.
 const minPartLen = 1 << 15
+
+// partsPerThread is how many parts a large step is cut into per thread.
+const partsPerThread = 4
 
 // partAlign keeps part boundaries on whole vectors and, for float32, whole
 // 64-byte cache lines of an aligned parameter.
@@ -160,8 +163,8 @@ func (o *Optimizer[T]) runCalls() {
 		total += len(c.p)
 	}
 	o.offs[len(o.calls)] = total
-	parts := min(o.threads, procs(), total/minPartLen)
-	if parts <= 1 {
+	threads := min(o.threads, procs(), total/minPartLen)
+	if threads <= 1 {
 		for _, c := range o.calls {
 			c.run(0, len(c.p))
 		}
@@ -174,7 +177,10 @@ func (o *Optimizer[T]) runCalls() {
 		// optimizer is collected, the cleanup lets them exit.
 		o.poolCleanup = runtime.AddCleanup(o, (*workpool.Pool).Close, o.pool)
 	}
-	o.pool.Run(parts)
+	// More parts than threads, claimed as the threads come: a helper that
+	// wakes late then takes a share of what is left instead of all of its
+	// own part, or nothing.
+	o.pool.Run(min(threads*partsPerThread, total/minPartLen))
 }
 
 // layout is where each call's elements lie when a step's parameters are

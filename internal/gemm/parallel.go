@@ -3,6 +3,8 @@ package gemm
 import (
 	"runtime"
 	"sync"
+
+	"github.com/descentlab/descent/internal/workpool"
 )
 
 // useAsm selects the assembly micro-kernel. Tests turn it off to exercise the
@@ -90,16 +92,51 @@ func run(p problem) {
 	if len(j.ws) < j.parts {
 		j.ws = append(j.ws, make([]workspace, j.parts-len(j.ws))...)
 	}
-	if j.parts > 1 {
+	switch {
+	case j.parts == 1:
+		j.runPart(0)
+	case runShared(j):
+	default:
 		ensureWorkers(j.parts - 1)
 		j.wg.Add(j.parts - 1)
 		for part := 1; part < j.parts; part++ {
 			tasks <- task{j, part}
 		}
+		j.runPart(0)
+		j.wg.Wait()
 	}
-	j.runPart(0)
-	j.wg.Wait()
 	putJob(j)
+}
+
+// The shared pool runs the parts of one product at a time, its helpers
+// spinning between products: the products of a training step come tens of
+// microseconds apart, and waking a parked worker for each took longer than
+// the products themselves (an MNIST epoch was faster on one thread than on
+// two). A product started while another holds the pool uses the channel
+// workers above.
+var (
+	sharedMu  sync.Mutex // held while the shared pool runs sharedJob
+	shared    *workpool.Pool
+	sharedJob *job
+)
+
+// runShared runs j on the shared pool and reports whether it could: false
+// when another product holds the pool.
+func runShared(j *job) bool {
+	if !sharedMu.TryLock() {
+		return false
+	}
+	defer sharedMu.Unlock()
+	if shared == nil || shared.Helpers() < j.parts-1 {
+		if shared != nil {
+			shared.Close()
+		}
+		shared = workpool.New(max(j.parts, procs())-1, func(part, _ int) { sharedJob.runPart(part) })
+	}
+	sharedJob = j
+	defer func() { sharedJob = nil }()
+	shared.Run(j.parts)
+	return true
 }
 
 // plan chooses the number of parts and the dimension to split. Splitting

@@ -1,18 +1,19 @@
-// Package workpool runs the parts of one computation on a fixed set of
-// helper goroutines, the caller running part 0, for work that comes in
+// Package workpool runs the parts of one computation on the calling
+// goroutine and a fixed set of helper goroutines, for work that comes in
 // quick succession: an optimizer step after another, the matrix products of
 // one training step.
 //
-// Its helpers spin for a while between computations instead of going
-// straight to sleep. Waking a sleeping goroutine means waking an idle
-// thread, which takes 0.1–0.4 ms on this project's 2-core virtual machine:
-// a fifth of a two-thread SGD step over ten million parameters, and more
-// than a whole matrix product of a small network. A helper that has
-// finished its part looks for the next computation for a while (long when
-// computations have been coming back to back, 20µs otherwise), and the
-// caller looks for the helpers' ends for up to 2ms, before either sleeps.
-// While spinning each side yields to the Go scheduler, so other goroutines
-// on its P still run.
+// Parts are claimed one at a time, by the caller and by whichever helpers
+// are awake, so a helper that is slow to wake never holds a computation
+// up: the caller runs what nobody has claimed. Waking a sleeping goroutine
+// means waking an idle thread, which takes 0.1–0.4 ms on this project's
+// 2-core virtual machine: a fifth of a two-thread SGD step over ten million
+// parameters, and as much as a matrix product of a small network. So the
+// helpers also spin for a while between computations instead of going
+// straight to sleep: long when computations have been coming back to back,
+// 20µs otherwise; and the caller waits for the helpers' parts in progress
+// spinning for up to 2ms before it sleeps. While spinning, each side yields
+// to the Go scheduler, so other goroutines on its P still run.
 //
 // A Pool runs one computation at a time: Run must not be called from two
 // goroutines at once. A panic in a helper's part is recovered and raised

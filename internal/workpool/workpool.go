@@ -33,7 +33,9 @@ type Pool struct {
 
 	ticket    atomic.Uint64 // the current computation's ticket, or closedBit
 	_         [56]byte
-	remaining atomic.Int64 // helpers' parts of the current computation not yet done
+	cursor    atomic.Uint64 // the ticket's step bits | the next part to claim
+	_         [56]byte
+	remaining atomic.Int64 // parts of the current computation not yet done
 	waiting   atomic.Bool  // the caller sleeps on finished
 	_         [52]byte
 	finished  chan struct{}
@@ -50,8 +52,8 @@ type helper struct {
 	_        [48]byte
 }
 
-// New starts helpers goroutines that run fn(part, parts) for parts 1 to
-// parts−1 of each Run; they live until Close.
+// New starts helpers goroutines that run parts of each Run; they live
+// until Close.
 func New(helpers int, fn func(part, parts int)) *Pool {
 	helpers = max(0, min(helpers, maxParts-1))
 	p := &Pool{fn: fn, finished: make(chan struct{}, 1), helpers: make([]helper, helpers)}
@@ -65,31 +67,76 @@ func New(helpers int, fn func(part, parts int)) *Pool {
 // Helpers is the number of helper goroutines.
 func (p *Pool) Helpers() int { return len(p.helpers) }
 
-// Run runs fn(part, parts) for every part in [0, parts), part 0 on the
-// calling goroutine and the others on the helpers, and returns when all are
-// done; parts is cut to Helpers()+1. If a helper's part panics, Run panics
-// with a *PartPanic after every part has finished.
+// Run runs fn(part, parts) for every part in [0, parts) and returns when
+// all are done. Parts are claimed one at a time by the caller and by the
+// helpers that are awake, so a helper that is slow to wake never holds the
+// computation up: the caller runs the parts nobody has claimed. If a part
+// panics on a helper, Run panics with a *PartPanic after every part has
+// finished; a panic in a part on the caller leaves Run once the helpers'
+// parts in progress have finished, the unclaimed parts skipped.
 func (p *Pool) Run(parts int) {
-	parts = max(1, min(parts, len(p.helpers)+1))
+	parts = max(1, min(parts, maxParts))
 	p.step++
-	p.remaining.Store(int64(parts - 1))
-	p.ticket.Store((p.step<<ticketShift)&^closedBit | uint64(parts))
-	for i := 1; i < parts; i++ {
-		if h := &p.helpers[i-1]; h.sleeping.Load() {
+	base := (p.step << ticketShift) &^ closedBit
+	p.remaining.Store(int64(parts))
+	p.cursor.Store(base)
+	p.ticket.Store(base | uint64(parts))
+	for i := range min(parts-1, len(p.helpers)) {
+		if h := &p.helpers[i]; h.sleeping.Load() {
 			select {
 			case h.wake <- struct{}{}:
 			default: // a wake-up is already pending
 			}
 		}
 	}
-	func() {
-		// Whatever happens in part 0, the helpers finish theirs before Run
-		// returns or panics.
-		defer p.wait()
-		p.fn(0, parts)
-	}()
+	p.runCaller(base, parts)
 	if f := p.failed.Swap(nil); f != nil {
 		panic(f)
+	}
+}
+
+// runCaller runs the parts the caller claims, then waits for the helpers'.
+func (p *Pool) runCaller(base uint64, parts int) {
+	inPart := false
+	defer func() {
+		// Normally nothing is left to claim here; after a panic in a part
+		// the unclaimed ones are counted done unrun, so that wait returns.
+		if inPart {
+			p.remaining.Add(-1)
+		}
+		for {
+			if _, ok := p.claim(base, parts); !ok {
+				break
+			}
+			p.remaining.Add(-1)
+		}
+		p.wait()
+	}()
+	for {
+		i, ok := p.claim(base, parts)
+		if !ok {
+			return
+		}
+		inPart = true
+		p.fn(i, parts)
+		inPart = false
+		p.remaining.Add(-1)
+	}
+}
+
+// claim takes the next unclaimed part of the computation whose ticket has
+// the step bits base; false when none is left or a later computation has
+// begun (a helper that woke late).
+func (p *Pool) claim(base uint64, parts int) (int, bool) {
+	for {
+		c := p.cursor.Load()
+		i := int(c & partsMask)
+		if c&^partsMask != base || i >= parts {
+			return 0, false
+		}
+		if p.cursor.CompareAndSwap(c, c+1) {
+			return i, true
+		}
 	}
 }
 
@@ -115,8 +162,8 @@ func (e *PartPanic) Error() string {
 	return fmt.Sprintf("part %d panicked on a helper goroutine: %v\n%s", e.Part, e.Value, e.Stack)
 }
 
-// help is the loop of the helper that runs part i of each computation that
-// has more than i parts.
+// help is the loop of helper i: it claims parts of each computation until
+// none is left.
 func (p *Pool) help(i int) {
 	h := &p.helpers[i-1]
 	var (
@@ -130,18 +177,29 @@ func (p *Pool) help(i int) {
 			return
 		}
 		last = t
-		if parts := int(t & partsMask); i < parts {
-			start := time.Now()
-			idle := start.Sub(ended)
-			p.runPart(i, parts)
-			ended = time.Now()
-			spin = spinFor(ended.Sub(start), idle)
+		base, parts := t&^partsMask, int(t&partsMask)
+		start := time.Now()
+		idle := start.Sub(ended)
+		ran := false
+		for {
+			k, ok := p.claim(base, parts)
+			if !ok {
+				break
+			}
+			ran = true
+			p.runPart(k, parts)
 			if p.remaining.Add(-1) == 0 && p.waiting.Load() {
 				select {
 				case p.finished <- struct{}{}:
 				default: // a wake-up is already pending
 				}
 			}
+		}
+		if ran {
+			ended = time.Now()
+			spin = spinFor(ended.Sub(start), idle)
+		} else {
+			spin = helperSpin
 		}
 	}
 }
@@ -203,7 +261,7 @@ func (p *Pool) next(h *helper, last uint64, spin time.Duration) uint64 {
 	}
 }
 
-// wait returns when every helper's part of the current computation is done.
+// wait returns when every part of the current computation is done.
 func (p *Pool) wait() {
 	if p.remaining.Load() == 0 {
 		return
@@ -214,7 +272,7 @@ func (p *Pool) wait() {
 			runtime.Gosched()
 			continue
 		}
-		// As in next: the helper that finishes last decrements remaining,
+		// As in next: the helper that finishes the last part decrements remaining,
 		// then reads waiting; the caller stores waiting, then reads
 		// remaining.
 		p.waiting.Store(true)

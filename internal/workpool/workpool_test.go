@@ -9,12 +9,12 @@ import (
 )
 
 // TestRunCallsEveryPartOnce: each Run calls fn once for each part, with the
-// part count it was given (cut to the helpers plus one), back to back, with
-// pauses long enough for the helpers to fall asleep, and with fewer parts
-// than helpers (the others must sit the computation out).
+// part count it was given, back to back, with pauses long enough for the
+// helpers to fall asleep, with fewer parts than helpers (the others must
+// sit the computation out) and with more.
 func TestRunCallsEveryPartOnce(t *testing.T) {
 	const helpers = 3
-	var counts [helpers + 1]atomic.Int64
+	var counts [helpers + 2]atomic.Int64
 	var badParts atomic.Int64
 	want := 0
 	p := New(helpers, func(part, parts int) {
@@ -26,8 +26,8 @@ func TestRunCallsEveryPartOnce(t *testing.T) {
 	defer p.Close()
 	runs := [helpers + 2]int{}
 	for k := 0; k < 2000; k++ {
-		n := 1 + k%(helpers+2) // 1..5; 5 is cut to 4
-		want = min(n, helpers+1)
+		n := 1 + k%(helpers+2) // 1..5
+		want = n
 		if k%500 == 499 {
 			time.Sleep(2 * time.Millisecond) // longer than the helpers spin
 		}
@@ -66,23 +66,43 @@ func TestRunWaitsForSlowHelpers(t *testing.T) {
 	}
 }
 
+// holdPart0 returns an fn for n parts whose part 0 (which the caller claims
+// first) waits until the other n−1 parts have started, so that those run
+// on helpers; then it calls f(part).
+func holdPart0(t *testing.T, n int, f func(part int)) func(part, parts int) {
+	var started atomic.Int64
+	return func(part, parts int) {
+		if part == 0 {
+			deadline := time.Now().Add(10 * time.Second)
+			for started.Load() < int64(n-1) {
+				if time.Now().After(deadline) {
+					t.Error("the helpers did not start their parts in 10s")
+					break
+				}
+				time.Sleep(100 * time.Microsecond)
+			}
+		} else {
+			started.Add(1)
+		}
+		f(part)
+	}
+}
+
 // TestPanicInHelperReachesCaller: a panic in a helper's part panics Run in
 // the caller with a *PartPanic naming the part, after the other parts are
 // done; the pool then keeps working.
 func TestPanicInHelperReachesCaller(t *testing.T) {
-	var fail atomic.Bool
 	var done atomic.Int64
-	p := New(3, func(part, parts int) {
-		if part == 2 && fail.Load() {
+	p := New(3, holdPart0(t, 4, func(part int) {
+		if part == 2 {
 			panic("part two fails")
 		}
 		if part == 3 {
 			time.Sleep(time.Millisecond)
 		}
 		done.Add(1)
-	})
+	}))
 	defer p.Close()
-	fail.Store(true)
 	func() {
 		defer func() {
 			r := recover()
@@ -96,27 +116,33 @@ func TestPanicInHelperReachesCaller(t *testing.T) {
 		}()
 		p.Run(4)
 	}()
-	fail.Store(false)
-	p.Run(4)
+	q := New(3, func(part, parts int) { done.Add(1) })
+	defer q.Close()
+	q.Run(4)
 	if n := done.Load(); n != 7 {
 		t.Errorf("%d parts done after a second Run, want 7", n)
 	}
 }
 
-// TestPanicInCallerWaitsForHelpers: a panic in part 0 leaves Run only after
-// the helpers' parts are done, so the next Run cannot overlap them.
+// TestPanicInCallerWaitsForHelpers: a panic in a part the caller runs leaves
+// Run only after the helpers' parts in progress are done, so that the next
+// Run cannot overlap them.
 func TestPanicInCallerWaitsForHelpers(t *testing.T) {
 	var done atomic.Int64
-	p := New(1, func(part, parts int) {
+	p := New(1, holdPart0(t, 2, func(part int) {
 		if part == 0 {
 			panic("caller's part fails")
 		}
 		time.Sleep(3 * time.Millisecond)
 		done.Add(1)
-	})
+	}))
 	defer p.Close()
 	func() {
-		defer func() { _ = recover() }()
+		defer func() {
+			if r := recover(); r != "caller's part fails" {
+				t.Errorf("Run recovered %v, want the caller's panic", r)
+			}
+		}()
 		p.Run(2)
 	}()
 	if done.Load() != 1 {
