@@ -166,8 +166,7 @@ func chart(w io.Writer, title, xlabel, ylabel string, ss []series, logY, legendT
 		}
 		ss[i].x, ss[i].y = ss[i].x[:n], ss[i].y[:n]
 	}
-	// A log axis only helps (and gets enough labelled ticks) over two decades.
-	if logY && lo > 0 && hi/lo >= 100 && !math.IsInf(hi, 0) {
+	if logY && useLogY(lo, hi) {
 		p.Y.Scale = plot.LogScale{}
 		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
 	}
@@ -202,6 +201,14 @@ func chart(w io.Writer, title, xlabel, ylabel string, ss []series, logY, legendT
 	p.Draw(draw.New(c))
 	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 	return err
+}
+
+// useLogY reports whether values in [lo, hi] read better on a log axis: a
+// decade or more of positive values, such as a training loss falling from
+// 2.3 to 0.1, whose last stretch (where the optimizers differ) a linear axis
+// squeezes into its bottom tenth.
+func useLogY(lo, hi float64) bool {
+	return lo > 0 && !math.IsInf(hi, 0) && hi/lo >= 10
 }
 
 // WriteMarkdown writes the comparison as a Markdown report: the setup, one

@@ -60,3 +60,21 @@ func TestReports(t *testing.T) {
 		t.Errorf("html:\n%s", html.String())
 	}
 }
+
+func TestUseLogY(t *testing.T) {
+	for _, c := range []struct {
+		lo, hi float64
+		want   bool
+	}{
+		{0.07, 2.3, true}, // MNIST training loss over five epochs
+		{0.1, 1, true},
+		{0.5, 2.3, false}, // less than a decade
+		{0, 2.3, false},   // zero has no place on a log axis
+		{-1, 2, false},
+		{0.1, math.Inf(1), false},
+	} {
+		if got := useLogY(c.lo, c.hi); got != c.want {
+			t.Errorf("useLogY(%v, %v) = %v, want %v", c.lo, c.hi, got, c.want)
+		}
+	}
+}
