@@ -148,6 +148,7 @@ func chart(w io.Writer, title, xlabel, ylabel string, ss []series, logY, legendT
 	p.Title.Text = title
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text, p.Y.Label.Text = xlabel, ylabel
+	p.X.Tick.Marker = shortTicks{}
 	p.Legend.Top = legendTop
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), vg.Points(6)
 	if legendTop {
@@ -201,6 +202,20 @@ func chart(w io.Writer, title, xlabel, ylabel string, ss []series, logY, legendT
 	p.Draw(draw.New(c))
 	_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
 	return err
+}
+
+// shortTicks are gonum's default ticks labelled in the fewest digits that
+// give the value ("250", not "250.00").
+type shortTicks struct{}
+
+func (shortTicks) Ticks(min, max float64) []plot.Tick {
+	ts := plot.DefaultTicks{}.Ticks(min, max)
+	for i := range ts {
+		if ts[i].Label != "" {
+			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
+		}
+	}
+	return ts
 }
 
 // useLogY reports whether values in [lo, hi] read better on a log axis: a

@@ -78,3 +78,20 @@ func TestUseLogY(t *testing.T) {
 		}
 	}
 }
+
+func TestShortTicks(t *testing.T) {
+	labels := map[string]bool{}
+	for _, tk := range (shortTicks{}).Ticks(1, 1800) {
+		if tk.Label != "" {
+			labels[tk.Label] = true
+		}
+	}
+	for l := range labels {
+		if strings.Contains(l, ".") {
+			t.Errorf("tick label %q over steps 1–1800 has a fraction", l)
+		}
+	}
+	if len(labels) < 2 {
+		t.Errorf("tick labels %v over steps 1–1800, want at least two", labels)
+	}
+}
