@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"testing"
 )
@@ -271,6 +272,64 @@ func TestSgemmPanics(t *testing.T) {
 				}
 			}()
 			tc.f()
+		})
+	}
+}
+
+// TestSgemmSameBitsAnyThreads: C has the same bits whatever the number of
+// parts a product is split into, for splits along rows and columns, ragged
+// last parts (including a last part of fewer rows than the small-m path
+// takes) and both kernels. Training repeats its numbers on any number of
+// threads because of this.
+func TestSgemmSameBitsAnyThreads(t *testing.T) {
+	saved := procs
+	defer func() { procs = saved }()
+	shapes := []shape{
+		{m: 9, n: 100, k: 784, alpha: 1},             // rows 6+3: the last part has 3 rows
+		{m: 100, n: 100, k: 784, alpha: 1},           // rows
+		{m: 100, n: 784, k: 100, alpha: 1, tB: true}, // columns
+		{m: 2, n: 3000, k: 300, alpha: 0.5, beta: 1}, // few rows, columns split
+		{m: 301, n: 37, k: 129, alpha: 0.5, beta: 2}, // rows, ragged
+		{m: 37, n: 301, k: 1000, alpha: 1, tA: true}, // columns, ragged, several k passes
+	}
+	// And random shapes large enough to be split, every layout.
+	r := rand.New(rand.NewPCG(12, 13))
+	for len(shapes) < 60 {
+		s := shape{m: 1 + r.IntN(40), n: 1 + r.IntN(700), k: 1 + r.IntN(900), alpha: 1, beta: float32(r.IntN(3)),
+			tA: r.IntN(2) == 0, tB: r.IntN(2) == 0}
+		if float64(s.m)*float64(s.n)*float64(2*s.k+16) >= minParallelWork {
+			shapes = append(shapes, s)
+		}
+	}
+	for _, asm := range kernels() {
+		withAsm(asm, func() {
+			for _, s := range shapes {
+				rnd := rand.New(rand.NewPCG(11, uint64(s.m)))
+				a, b := randSlice(rnd, s.m*s.k), randSlice(rnd, s.k*s.n)
+				c0 := randSlice(rnd, s.m*s.n)
+				lda, ldb := s.k, s.n
+				if s.tA {
+					lda = s.m
+				}
+				if s.tB {
+					ldb = s.k
+				}
+				var want []float32
+				for _, n := range []int{1, 2, 3, 4} {
+					procs = func() int { return n }
+					c := slices.Clone(c0)
+					Sgemm(s.tA, s.tB, s.m, s.n, s.k, s.alpha, a, lda, b, ldb, s.beta, c, s.n)
+					if want == nil {
+						want = c
+						continue
+					}
+					for i := range c {
+						if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s %+v on %d threads: C[%d] = %v, one thread gives %v", kernelName(asm), s, n, i, c[i], want[i])
+						}
+					}
+				}
+			}
 		})
 	}
 }

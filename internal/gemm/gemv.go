@@ -6,6 +6,9 @@ package gemm
 // op(B) once per row straight from the caller's storage.
 const maxGemvRows = 3
 
+// gemvStrip is the width of the column strips of rowAxpyAsm.
+const gemvStrip = 32
+
 // masks[r] holds -1 in its first r words: the lane mask for a vector of r < 8
 // valid elements (and masks[8] for a full one).
 var masks = func() (t [9][8]int32) {
@@ -66,7 +69,7 @@ func rowAxpyAsm(p *problem, x, y []float32) {
 	n, k := p.n, p.k
 	_ = p.b[(k-1)*p.ldb+n-1]
 	j := 0
-	for ; j+32 <= n; j += 32 {
+	for ; j+gemvStrip <= n; j += gemvStrip {
 		gemvN32(k, &x[0], &p.b[j], p.ldb, &y[j])
 	}
 	for ; j < n; j += 8 {

@@ -150,11 +150,25 @@ func (j *job) plan(procs int) {
 		return
 	}
 	j.splitM = p.n < 2*p.m
-	tiles := (p.n + nr - 1) / nr
+	dim := p.n
 	if j.splitM {
-		tiles = (p.m + mr - 1) / mr
+		dim = p.m
 	}
-	j.parts = min(procs, tiles)
+	j.parts = min(procs, (dim+j.unit()-1)/j.unit())
+}
+
+// unit is the piece a split is made of: whole mr-row tiles when rows are
+// split, nr-column tiles when columns are, and whole 32-column strips when
+// the product takes the row path (gemmRows), so that every column is
+// computed by the same strip kernel as in the undivided product.
+func (j *job) unit() int {
+	switch {
+	case j.splitM:
+		return mr
+	case j.p.m <= maxGemvRows:
+		return gemvStrip
+	}
+	return nr
 }
 
 // runPart computes part of the job's rows (or columns) of C: a contiguous run
@@ -162,10 +176,7 @@ func (j *job) plan(procs int) {
 func (j *job) runPart(part int) {
 	p := j.p
 	if j.parts > 1 {
-		step := nr
-		if j.splitM {
-			step = mr
-		}
+		step := j.unit()
 		dim := p.n
 		if j.splitM {
 			dim = p.m
@@ -194,7 +205,11 @@ func (j *job) runPart(part int) {
 			p.c = p.c[lo:]
 		}
 	}
-	if p.m <= maxGemvRows {
+	// The whole product's rows choose the algorithm, not the part's: a part
+	// of a few rows must add up its elements in the same order as the
+	// product computed in one piece, so that C has the same bits on any
+	// number of threads.
+	if j.p.m <= maxGemvRows {
 		gemmRows(&j.ws[part], &p, j.asm)
 		return
 	}
