@@ -196,7 +196,8 @@ func CheckpointConfig(ck *checkpoint.Checkpoint) (Config, error) {
 // as old: every field as in old except Epochs, which may grow; MaxSteps,
 // which may grow or become 0 (no limit) if old had a limit; and
 // OnNonFinite, CheckpointEvery and Keep, which do not change the numbers
-// of the steps already taken; and DataDir, since the data may have moved
+// of the steps already taken; Threads, since a run gives the same bits on
+// any number of threads; and DataDir, since the data may have moved
 // (Restore checks that they are the same data). A schedule whose shape depends on the run's
 // length (cosine, linear, one-cycle) is stretched over the longer run from
 // the resume point on.
@@ -208,17 +209,17 @@ func (c Config) Extends(old Config) error {
 		return fmt.Errorf("max-steps %d: the run has %d; a resumed run may only raise it or lift it (0)", c.MaxSteps, old.MaxSteps)
 	}
 	a, b := c, old
-	a.Epochs, a.MaxSteps, a.OnNonFinite, a.CheckpointEvery, a.Keep, a.DataDir = 0, 0, "", 0, 0, ""
-	b.Epochs, b.MaxSteps, b.OnNonFinite, b.CheckpointEvery, b.Keep, b.DataDir = 0, 0, "", 0, 0, ""
+	a.Epochs, a.MaxSteps, a.OnNonFinite, a.CheckpointEvery, a.Keep, a.DataDir, a.Threads = 0, 0, "", 0, 0, "", 0
+	b.Epochs, b.MaxSteps, b.OnNonFinite, b.CheckpointEvery, b.Keep, b.DataDir, b.Threads = 0, 0, "", 0, 0, "", 0
 	if a != b {
 		ja, _ := json.Marshal(a)
 		jb, _ := json.Marshal(b)
 		var ma, mb map[string]any
 		json.Unmarshal(ja, &ma)
 		json.Unmarshal(jb, &mb)
-		for _, k := range []string{"data", "model", "opt", "batch", "seed", "schedule", "clip", "subset", "threads"} {
+		for _, k := range []string{"data", "model", "opt", "batch", "seed", "schedule", "clip", "subset"} {
 			if fmt.Sprint(ma[k]) != fmt.Sprint(mb[k]) {
-				return fmt.Errorf("%s: the run was recorded with %v, not %v; a resumed run keeps it (only epochs, max-steps, on-nonfinite, checkpoint-every, keep and the data's folder may change)", strings.ReplaceAll(k, "_", "-"), show(mb[k]), show(ma[k]))
+				return fmt.Errorf("%s: the run was recorded with %v, not %v; a resumed run keeps it (only epochs, max-steps, threads, on-nonfinite, checkpoint-every, keep and the data's folder may change)", strings.ReplaceAll(k, "_", "-"), show(mb[k]), show(ma[k]))
 			}
 		}
 		return errors.New("the config differs from the recorded run's")

@@ -45,9 +45,10 @@
 // # Determinism and state
 //
 // The same Config on the same data gives the same weights and metrics (all
-// but the seconds), bit for bit, at the same GOMAXPROCS: the initial weights,
-// the batch order and dropout masks all come from Seed through separate PCG
-// streams. All of a run's state is in its Trainer (see its documentation),
+// but the seconds), bit for bit, on any number of threads: the initial
+// weights, the batch order and dropout masks all come from Seed through
+// separate PCG streams, and the matrix products and optimizer steps add up
+// each number in the same order however they are split across threads. All of a run's state is in its Trainer (see its documentation),
 // and between two Steps it is at a clean boundary, which is where
 // checkpoints belong.
 //

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -330,5 +331,45 @@ func TestStepAllocs(t *testing.T) {
 		if allocs != 0 {
 			t.Errorf("batch %v: %v allocations per step", batch, allocs)
 		}
+	}
+}
+
+// TestSameBitsAnyThreads: a run large enough for its matrix products and
+// optimizer steps to be split across threads gives the same weights and
+// metrics, bit for bit, on one thread and on three; this is what lets a run
+// be resumed with another --threads.
+func TestSameBitsAnyThreads(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads MNIST")
+	}
+	cfg := Config{Data: DataMNIST, Model: "mlp:784-100-10", Opt: "adam:lr=0.001", Batch: 100, Epochs: 1, Subset: 1000, Seed: 1}
+	trainSet, testSet, err := LoadData(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	run := func(threads int) ([]float32, []Metric) {
+		c := cfg
+		c.Threads = threads
+		tr, err := New(c, trainSet, testSet)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := tr.Run(context.Background(), nil); err != nil {
+			t.Fatal(err)
+		}
+		w, _ := tr.model.Flat()
+		ms := append([]Metric(nil), tr.Metrics()...)
+		for i := range ms {
+			ms[i].Seconds = 0
+		}
+		return slices.Clone(w), ms
+	}
+	w1, m1 := run(1)
+	w3, m3 := run(3)
+	if !slices.Equal(w1, w3) {
+		t.Error("weights after one epoch differ between one thread and three")
+	}
+	if !reflect.DeepEqual(m1, m3) {
+		t.Errorf("metrics differ between one thread and three:\n%+v\n%+v", m1, m3)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -110,10 +111,10 @@ func tempEntry(root string) bool {
 // TestKillAndResume is the crash test: a training run in a child process
 // is killed with SIGKILL at several points (after its 1st checkpoint,
 // while a later checkpoint is being written, some milliseconds after
-// others), each time resumed with --resume, and its final weights and
-// metrics must equal those of the same run never interrupted, byte for
-// byte (metrics' seconds aside). After every kill the newest checkpoint
-// must load.
+// others), each time resumed with --resume (on 1, 2 or 3 threads in turn),
+// and its final weights and metrics must equal those of the same run never
+// interrupted, byte for byte (metrics' seconds aside). After every kill the
+// newest checkpoint must load.
 func TestKillAndResume(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts child processes")
@@ -175,7 +176,7 @@ func TestKillAndResume(t *testing.T) {
 			t.Fatalf("kill %d: the newest checkpoint is damaged: %v", i, err)
 		}
 		t.Logf("kill %d: killed after checkpoint %d; a checkpoint being written was left: %v", i, e.Step, tempEntry(root))
-		args = []string{"train", "--resume", out}
+		args = []string{"train", "--resume", out, "--threads", strconv.Itoa(1 + i%3)}
 	}
 	cmd, stderr := child(0, args...)
 	if err := cmd.Run(); err != nil {
