@@ -76,6 +76,9 @@ func (p *Pool) Helpers() int { return len(p.helpers) }
 // parts in progress have finished, the unclaimed parts skipped.
 func (p *Pool) Run(parts int) {
 	parts = max(1, min(parts, maxParts))
+	// A helper's panic left from a Run that a panic on the caller ended
+	// belongs to that Run.
+	p.failed.Store(nil)
 	p.step++
 	base := (p.step << ticketShift) &^ closedBit
 	p.remaining.Store(int64(parts))

@@ -174,3 +174,38 @@ func TestRunAllocatesNothing(t *testing.T) {
 		t.Errorf("%v allocations per Run, want 0", n)
 	}
 }
+
+// TestPanicsOnBothSides: when a helper's part and the caller's part both
+// panic, Run raises the caller's panic, and the helper's is not raised
+// again by the next Run.
+func TestPanicsOnBothSides(t *testing.T) {
+	var fail atomic.Bool
+	fail.Store(true)
+	p := New(1, holdPart0(t, 2, func(part int) {
+		if fail.Load() {
+			if part == 1 {
+				panic("helper fails")
+			}
+			time.Sleep(time.Millisecond) // let the helper's panic be recorded first
+			panic("caller fails")
+		}
+	}))
+	defer p.Close()
+	func() {
+		defer func() {
+			if r := recover(); r != "caller fails" {
+				t.Errorf("Run recovered %v, want the caller's panic", r)
+			}
+		}()
+		p.Run(2)
+	}()
+	fail.Store(false)
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Errorf("the next Run panicked with %v", r)
+			}
+		}()
+		p.Run(2)
+	}()
+}
