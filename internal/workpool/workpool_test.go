@@ -3,6 +3,8 @@ package workpool
 import (
 	"errors"
 	"runtime"
+	"runtime/debug"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -66,25 +68,28 @@ func TestRunWaitsForSlowHelpers(t *testing.T) {
 	}
 }
 
-// holdPart0 returns an fn for n parts whose part 0 (which the caller claims
-// first) waits until the other n−1 parts have started, so that those run
-// on helpers; then it calls f(part).
-func holdPart0(t *testing.T, n int, f func(part int)) func(part, parts int) {
+// onHelper reports whether the calling goroutine is one of a pool's
+// helpers (and not the goroutine that called Run).
+func onHelper() bool {
+	return strings.Contains(string(debug.Stack()), "workpool.(*Pool).help(")
+}
+
+// barrier returns an fn for n parts, run by n goroutines, in which every
+// part waits until all n have started, so that each goroutine holds one
+// part; then it calls f with the part and whether a helper runs it.
+func barrier(t *testing.T, n int, f func(part int, helper bool)) func(part, parts int) {
 	var started atomic.Int64
 	return func(part, parts int) {
-		if part == 0 {
-			deadline := time.Now().Add(10 * time.Second)
-			for started.Load() < int64(n-1) {
-				if time.Now().After(deadline) {
-					t.Error("the helpers did not start their parts in 10s")
-					break
-				}
-				time.Sleep(100 * time.Microsecond)
+		started.Add(1)
+		deadline := time.Now().Add(10 * time.Second)
+		for started.Load() < int64(n) {
+			if time.Now().After(deadline) {
+				t.Error("the parts did not all start within 10s")
+				break
 			}
-		} else {
-			started.Add(1)
+			time.Sleep(50 * time.Microsecond)
 		}
-		f(part)
+		f(part, onHelper())
 	}
 }
 
@@ -93,13 +98,13 @@ func holdPart0(t *testing.T, n int, f func(part int)) func(part, parts int) {
 // done; the pool then keeps working.
 func TestPanicInHelperReachesCaller(t *testing.T) {
 	var done atomic.Int64
-	p := New(3, holdPart0(t, 4, func(part int) {
-		if part == 2 {
-			panic("part two fails")
+	var failed atomic.Int64
+	failed.Store(-1)
+	p := New(3, barrier(t, 4, func(part int, helper bool) {
+		if helper && failed.CompareAndSwap(-1, int64(part)) {
+			panic("this part fails")
 		}
-		if part == 3 {
-			time.Sleep(time.Millisecond)
-		}
+		time.Sleep(time.Millisecond)
 		done.Add(1)
 	}))
 	defer p.Close()
@@ -107,8 +112,8 @@ func TestPanicInHelperReachesCaller(t *testing.T) {
 		defer func() {
 			r := recover()
 			var pp *PartPanic
-			if err, ok := r.(error); !ok || !errors.As(err, &pp) || pp.Part != 2 || pp.Value != "part two fails" {
-				t.Fatalf("Run recovered %v, want a *PartPanic of part 2", r)
+			if err, ok := r.(error); !ok || !errors.As(err, &pp) || int64(pp.Part) != failed.Load() || pp.Value != "this part fails" {
+				t.Fatalf("Run recovered %v, want a *PartPanic of part %d", r, failed.Load())
 			}
 			if n := done.Load(); n != 3 {
 				t.Errorf("%d other parts done when Run panicked, want 3", n)
@@ -129,8 +134,8 @@ func TestPanicInHelperReachesCaller(t *testing.T) {
 // Run cannot overlap them.
 func TestPanicInCallerWaitsForHelpers(t *testing.T) {
 	var done atomic.Int64
-	p := New(1, holdPart0(t, 2, func(part int) {
-		if part == 0 {
+	p := New(1, barrier(t, 2, func(part int, helper bool) {
+		if !helper {
 			panic("caller's part fails")
 		}
 		time.Sleep(3 * time.Millisecond)
@@ -148,6 +153,38 @@ func TestPanicInCallerWaitsForHelpers(t *testing.T) {
 	if done.Load() != 1 {
 		t.Fatal("Run panicked before the helper's part was done")
 	}
+}
+
+// TestPanicsOnBothSides: when a helper's part and the caller's part both
+// panic, Run raises the caller's panic, and the helper's is not raised
+// again by the next Run.
+func TestPanicsOnBothSides(t *testing.T) {
+	p := New(1, barrier(t, 2, func(part int, helper bool) {
+		if helper {
+			panic("helper fails")
+		}
+		time.Sleep(time.Millisecond) // let the helper's panic be recorded first
+		panic("caller fails")
+	}))
+	defer p.Close()
+	func() {
+		defer func() {
+			if r := recover(); r != "caller fails" {
+				t.Errorf("Run recovered %v, want the caller's panic", r)
+			}
+		}()
+		p.Run(2)
+	}()
+	q := p // the same pool, now with parts that do not panic
+	q.fn = func(part, parts int) {}
+	func() {
+		defer func() {
+			if r := recover(); r != nil {
+				t.Errorf("the next Run panicked with %v", r)
+			}
+		}()
+		q.Run(2)
+	}()
 }
 
 // TestCloseEndsHelpers: after Close the helpers exit, asleep or spinning.
@@ -173,39 +210,4 @@ func TestRunAllocatesNothing(t *testing.T) {
 	if n := testing.AllocsPerRun(100, func() { p.Run(2) }); n != 0 {
 		t.Errorf("%v allocations per Run, want 0", n)
 	}
-}
-
-// TestPanicsOnBothSides: when a helper's part and the caller's part both
-// panic, Run raises the caller's panic, and the helper's is not raised
-// again by the next Run.
-func TestPanicsOnBothSides(t *testing.T) {
-	var fail atomic.Bool
-	fail.Store(true)
-	p := New(1, holdPart0(t, 2, func(part int) {
-		if fail.Load() {
-			if part == 1 {
-				panic("helper fails")
-			}
-			time.Sleep(time.Millisecond) // let the helper's panic be recorded first
-			panic("caller fails")
-		}
-	}))
-	defer p.Close()
-	func() {
-		defer func() {
-			if r := recover(); r != "caller fails" {
-				t.Errorf("Run recovered %v, want the caller's panic", r)
-			}
-		}()
-		p.Run(2)
-	}()
-	fail.Store(false)
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				t.Errorf("the next Run panicked with %v", r)
-			}
-		}()
-		p.Run(2)
-	}()
 }
