@@ -102,7 +102,7 @@ has read.`,
 	fl := cmd.Flags()
 	fl.StringVar(&spec, "opt", "adam", "optimizer SPEC, NAME[:key=value,...]")
 	fl.IntVar(&n, "n", 10_000_000, "number of float32 parameters")
-	fl.IntVar(&threads, "threads", runtime.GOMAXPROCS(0), "goroutines per step and for the triad")
+	fl.IntVar(&threads, "threads", runtime.GOMAXPROCS(0), "goroutines per step (at most GOMAXPROCS run at once) and for the triad")
 	fl.IntVar(&steps, "steps", 20, "timed steps (and triad repetitions)")
 	fl.BoolVar(&asJSON, "json", false, "print one JSON object")
 	return cmd
