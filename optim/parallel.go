@@ -180,7 +180,7 @@ func (o *Optimizer[T]) runCalls() {
 	// More parts than threads, claimed as the threads come: a helper that
 	// wakes late then takes a share of what is left instead of all of its
 	// own part, or nothing.
-	o.pool.Run(min(threads*partsPerThread, total/minPartLen))
+	o.pool.Run(min(threads*partsPerThread, total/minPartLen), threads)
 }
 
 // layout is where each call's elements lie when a step's parameters are

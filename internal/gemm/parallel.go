@@ -135,7 +135,7 @@ func runShared(j *job) bool {
 	}
 	sharedJob = j
 	defer func() { sharedJob = nil }()
-	shared.Run(j.parts)
+	shared.Run(j.parts, j.parts)
 	return true
 }
 

@@ -34,7 +34,8 @@ type Pool struct {
 	ticket    atomic.Uint64 // the current computation's ticket, or closedBit
 	_         [56]byte
 	cursor    atomic.Uint64 // the ticket's step bits | the next part to claim
-	_         [56]byte
+	threads   atomic.Int64  // helpers 1 to threads−1 take part in the current computation
+	_         [48]byte
 	remaining atomic.Int64 // parts of the current computation not yet done
 	waiting   atomic.Bool  // the caller sleeps on finished
 	_         [52]byte
@@ -67,14 +68,15 @@ func New(helpers int, fn func(part, parts int)) *Pool {
 // Helpers is the number of helper goroutines.
 func (p *Pool) Helpers() int { return len(p.helpers) }
 
-// Run runs fn(part, parts) for every part in [0, parts) and returns when
-// all are done. Parts are claimed one at a time by the caller and by the
+// Run runs fn(part, parts) for every part in [0, parts) on at most threads
+// goroutines (the caller and up to threads−1 helpers) and returns when all
+// are done. Parts are claimed one at a time by the caller and by the
 // helpers that are awake, so a helper that is slow to wake never holds the
 // computation up: the caller runs the parts nobody has claimed. If a part
 // panics on a helper, Run panics with a *PartPanic after every part has
 // finished; a panic in a part on the caller leaves Run once the helpers'
 // parts in progress have finished, the unclaimed parts skipped.
-func (p *Pool) Run(parts int) {
+func (p *Pool) Run(parts, threads int) {
 	parts = max(1, min(parts, maxParts))
 	// A helper's panic left from a Run that a panic on the caller ended
 	// belongs to that Run.
@@ -83,8 +85,9 @@ func (p *Pool) Run(parts int) {
 	base := (p.step << ticketShift) &^ closedBit
 	p.remaining.Store(int64(parts))
 	p.cursor.Store(base)
+	p.threads.Store(int64(threads))
 	p.ticket.Store(base | uint64(parts))
-	for i := range min(parts-1, len(p.helpers)) {
+	for i := range min(parts, threads, len(p.helpers)+1) - 1 {
 		if h := &p.helpers[i]; h.sleeping.Load() {
 			select {
 			case h.wake <- struct{}{}:
@@ -184,7 +187,10 @@ func (p *Pool) help(i int) {
 		start := time.Now()
 		idle := start.Sub(ended)
 		ran := false
-		for {
+		// A helper beyond the computation's threads sits it out. (If the
+		// caller has moved on, threads may be the next computation's; the
+		// claims below then fail, and the helper looks again.)
+		for int64(i) < p.threads.Load() {
 			k, ok := p.claim(base, parts)
 			if !ok {
 				break

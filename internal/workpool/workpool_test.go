@@ -5,6 +5,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -33,7 +34,7 @@ func TestRunCallsEveryPartOnce(t *testing.T) {
 		if k%500 == 499 {
 			time.Sleep(2 * time.Millisecond) // longer than the helpers spin
 		}
-		p.Run(n)
+		p.Run(n, n)
 		for part := 0; part < want; part++ {
 			runs[part]++
 		}
@@ -61,7 +62,7 @@ func TestRunWaitsForSlowHelpers(t *testing.T) {
 	})
 	defer p.Close()
 	for k := 1; k <= 5; k++ {
-		p.Run(3)
+		p.Run(3, 3)
 		if got := done.Load(); got != int64(3*k) {
 			t.Fatalf("Run %d returned with %d parts done, want %d", k, got, 3*k)
 		}
@@ -119,11 +120,11 @@ func TestPanicInHelperReachesCaller(t *testing.T) {
 				t.Errorf("%d other parts done when Run panicked, want 3", n)
 			}
 		}()
-		p.Run(4)
+		p.Run(4, 4)
 	}()
 	q := New(3, func(part, parts int) { done.Add(1) })
 	defer q.Close()
-	q.Run(4)
+	q.Run(4, 4)
 	if n := done.Load(); n != 7 {
 		t.Errorf("%d parts done after a second Run, want 7", n)
 	}
@@ -148,7 +149,7 @@ func TestPanicInCallerWaitsForHelpers(t *testing.T) {
 				t.Errorf("Run recovered %v, want the caller's panic", r)
 			}
 		}()
-		p.Run(2)
+		p.Run(2, 2)
 	}()
 	if done.Load() != 1 {
 		t.Fatal("Run panicked before the helper's part was done")
@@ -173,7 +174,7 @@ func TestPanicsOnBothSides(t *testing.T) {
 				t.Errorf("Run recovered %v, want the caller's panic", r)
 			}
 		}()
-		p.Run(2)
+		p.Run(2, 2)
 	}()
 	q := p // the same pool, now with parts that do not panic
 	q.fn = func(part, parts int) {}
@@ -183,7 +184,7 @@ func TestPanicsOnBothSides(t *testing.T) {
 				t.Errorf("the next Run panicked with %v", r)
 			}
 		}()
-		q.Run(2)
+		q.Run(2, 2)
 	}()
 }
 
@@ -191,7 +192,7 @@ func TestPanicsOnBothSides(t *testing.T) {
 func TestCloseEndsHelpers(t *testing.T) {
 	before := runtime.NumGoroutine()
 	p := New(4, func(part, parts int) {})
-	p.Run(5)
+	p.Run(5, 5)
 	p.Close()
 	p.Close() // twice is fine
 	for i := 0; i < 200 && runtime.NumGoroutine() > before; i++ {
@@ -206,8 +207,31 @@ func TestCloseEndsHelpers(t *testing.T) {
 func TestRunAllocatesNothing(t *testing.T) {
 	p := New(1, func(part, parts int) {})
 	defer p.Close()
-	p.Run(2)
-	if n := testing.AllocsPerRun(100, func() { p.Run(2) }); n != 0 {
+	p.Run(2, 2)
+	if n := testing.AllocsPerRun(100, func() { p.Run(2, 2) }); n != 0 {
 		t.Errorf("%v allocations per Run, want 0", n)
+	}
+}
+
+// TestRunThreads: Run(parts, threads) runs its parts on at most threads
+// goroutines, even with more helpers awake from an earlier Run.
+func TestRunThreads(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	p := New(3, func(part, parts int) {
+		id := strings.Fields(string(debug.Stack()))[1] // "goroutine N [running]:"
+		mu.Lock()
+		seen[id] = true
+		mu.Unlock()
+		time.Sleep(100 * time.Microsecond)
+	})
+	defer p.Close()
+	for k := 0; k < 50; k++ {
+		p.Run(16, 4) // all helpers awake and spinning
+		clear(seen)
+		p.Run(16, 2)
+		if len(seen) > 2 {
+			t.Fatalf("Run(16, 2) ran on %d goroutines, want at most 2", len(seen))
+		}
 	}
 }
