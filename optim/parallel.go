@@ -120,10 +120,10 @@ const partsPerThread = 4
 // 64-byte cache lines of an aligned parameter.
 const partAlign = 64
 
-// procs is the number of goroutines that can run at once: a step is split
-// into no more parts, since a part that must wait for a free P only makes
-// the step later (the spinning hand-over of pool assumes each part has a
-// P). Tests replace it to split steps more ways than the machine has cores.
+// procs is the number of goroutines that can run at once: a step uses no
+// more threads, since a helper that must wait for a free P only takes a P
+// from a goroutine doing useful work (and spins on it). Tests replace it to
+// split steps more ways than the machine has cores.
 var procs = func() int { return runtime.GOMAXPROCS(0) }
 
 // Threads is the number of goroutines Step uses for a large step.
