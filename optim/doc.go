@@ -1,7 +1,8 @@
 // Package optim holds the optimizers of deep learning over flat float32 or
 // float64 parameter slices, numerically faithful to torch.optim (torch
 // 1.13's _single_tensor_* update rules; the papers define the methods). It
-// depends on the standard library only.
+// depends on the standard library and golang.org/x/sys/cpu (which picks the
+// vector kernels) only.
 //
 // # Using it
 //
