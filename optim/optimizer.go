@@ -6,7 +6,6 @@ import (
 	"math"
 	"runtime"
 
-	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/optim/internal/kernel"
 )
 
@@ -29,11 +28,10 @@ type Optimizer[T Float] struct {
 	groups []group[T]
 	byName map[string]*slot[T]
 
-	threads     int        // goroutines per step; see SetThreads
-	calls       []*call[T] // every slot's call, in group order (parallel.go)
-	offs        []int
-	pool        *workpool.Pool
-	poolCleanup runtime.Cleanup
+	threads int        // goroutines per step; see SetThreads
+	calls   []*call[T] // every slot's call, in group order (parallel.go)
+	offs    []int
+	work    func(part, parts int) // runs part of a step over calls and offs; made once
 }
 
 type group[T Float] struct {

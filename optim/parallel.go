@@ -132,16 +132,13 @@ func (o *Optimizer[T]) Threads() int { return o.threads }
 // SetThreads sets the number of goroutines Step uses, the calling one
 // included; New starts with runtime.GOMAXPROCS(0). Steps of fewer than
 // about 32K elements per thread use fewer threads, and no step uses more
-// than GOMAXPROCS at the time of the step. Helper goroutines start
-// on the first step that needs them and live as long as the optimizer.
+// than GOMAXPROCS at the time of the step. The helper goroutines are the
+// process's, shared with the matrix products of package nn (at most
+// GOMAXPROCS−1 of them, started on the first step that needs them); a step
+// that finds them busy with another goroutine's work runs on the caller.
 func (o *Optimizer[T]) SetThreads(n int) error {
 	if n < 1 {
 		return fmt.Errorf("optim: invalid threads=%d: want an integer ≥ 1", n)
-	}
-	if n != o.threads && o.pool != nil {
-		o.poolCleanup.Stop()
-		o.pool.Close()
-		o.pool = nil
 	}
 	o.threads = n
 	return nil
@@ -170,17 +167,19 @@ func (o *Optimizer[T]) runCalls() {
 		}
 		return
 	}
-	if o.pool == nil {
-		l := &layout[T]{calls: o.calls, offs: o.offs}
-		o.pool = workpool.New(o.threads-1, l.work)
-		// The helpers hold the layout, not the optimizer: when the
-		// optimizer is collected, the cleanup lets them exit.
-		o.poolCleanup = runtime.AddCleanup(o, (*workpool.Pool).Close, o.pool)
+	if o.work == nil {
+		o.work = (&layout[T]{calls: o.calls, offs: o.offs}).work
 	}
 	// More parts than threads, claimed as the threads come: a helper that
 	// wakes late then takes a share of what is left instead of all of its
-	// own part, or nothing.
-	o.pool.Run(min(threads*partsPerThread, total/minPartLen), threads)
+	// own part, or nothing. The process's shared pool runs them, so the
+	// optimizer and the matrix products of a training loop keep one set of
+	// helper threads warm; if another computation holds it, the step runs
+	// here alone.
+	parts := min(threads*partsPerThread, total/minPartLen)
+	if !workpool.TryRunShared(parts, threads, o.work) {
+		o.work(0, 1)
+	}
 }
 
 // layout is where each call's elements lie when a step's parameters are

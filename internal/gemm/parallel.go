@@ -32,6 +32,7 @@ type job struct {
 	splitM bool // split rows of C across parts; otherwise columns
 	ws     []workspace
 	wg     sync.WaitGroup
+	run    func(part, parts int) // runPart for the shared pool, made once per job
 }
 
 var jobs = make(chan *job, 16)
@@ -108,35 +109,17 @@ func run(p problem) {
 	putJob(j)
 }
 
-// The shared pool runs the parts of one product at a time, its helpers
-// spinning between products: the products of a training step come tens of
-// microseconds apart, and waking a parked worker for each cost as much as
-// a small product takes (an MNIST epoch at batch 100 went from 0.51 to
-// 0.48 s on two threads). A product started while another holds the pool
-// uses the channel workers above.
-var (
-	sharedMu  sync.Mutex // held while the shared pool runs sharedJob
-	shared    *workpool.Pool
-	sharedJob *job
-)
-
-// runShared runs j on the shared pool and reports whether it could: false
-// when another product holds the pool.
+// runShared runs j's parts on the process's shared pool (internal/workpool),
+// whose helpers spin between computations: the products of a training step
+// come tens of microseconds apart, and waking a parked worker for each cost
+// as much as a small product takes. It reports false, running nothing,
+// when the pool is busy (another goroutine's product, or an optimizer
+// step); the channel workers above then run j.
 func runShared(j *job) bool {
-	if !sharedMu.TryLock() {
-		return false
+	if j.run == nil {
+		j.run = func(part, _ int) { j.runPart(part) }
 	}
-	defer sharedMu.Unlock()
-	if shared == nil || shared.Helpers() < j.parts-1 {
-		if shared != nil {
-			shared.Close()
-		}
-		shared = workpool.New(max(j.parts, procs())-1, func(part, _ int) { sharedJob.runPart(part) })
-	}
-	sharedJob = j
-	defer func() { sharedJob = nil }()
-	shared.Run(j.parts, j.parts)
-	return true
+	return workpool.TryRunShared(j.parts, j.parts, j.run)
 }
 
 // plan chooses the number of parts and the dimension to split. Splitting

@@ -10,8 +10,9 @@
 // 2-core virtual machine: a fifth of a two-thread SGD step over ten million
 // parameters, and as much as a matrix product of a small network. So the
 // helpers also spin for a while between computations instead of going
-// straight to sleep: long when computations have been coming back to back,
-// 20µs otherwise; and the caller waits for the helpers' parts in progress
+// straight to sleep: as long as the last gap or part when computations come
+// less than 0.3 ms apart (the matrix products and optimizer step of a
+// training loop, back-to-back steps), 20µs otherwise; and the caller waits for the helpers' parts in progress
 // spinning for up to 2ms before it sleeps. While spinning, each side yields
 // to the Go scheduler, so other goroutines on its P still run.
 //

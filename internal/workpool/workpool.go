@@ -11,6 +11,7 @@ import (
 
 // Spin times; see the package comment.
 const (
+	wakeCost      = 300 * time.Microsecond
 	helperSpin    = 20 * time.Microsecond
 	maxHelperSpin = 5 * time.Millisecond
 	callerSpin    = 2 * time.Millisecond
@@ -28,7 +29,7 @@ const (
 
 // Pool is a set of helper goroutines that run parts of a computation.
 type Pool struct {
-	fn   func(part, parts int)
+	fn   func(part, parts int) // the current computation's; set by Run before its ticket
 	step uint64
 
 	ticket    atomic.Uint64 // the current computation's ticket, or closedBit
@@ -55,9 +56,9 @@ type helper struct {
 
 // New starts helpers goroutines that run parts of each Run; they live
 // until Close.
-func New(helpers int, fn func(part, parts int)) *Pool {
+func New(helpers int) *Pool {
 	helpers = max(0, min(helpers, maxParts-1))
-	p := &Pool{fn: fn, finished: make(chan struct{}, 1), helpers: make([]helper, helpers)}
+	p := &Pool{finished: make(chan struct{}, 1), helpers: make([]helper, helpers)}
 	for i := range p.helpers {
 		p.helpers[i].wake = make(chan struct{}, 1)
 		go p.help(i + 1)
@@ -76,8 +77,12 @@ func (p *Pool) Helpers() int { return len(p.helpers) }
 // panics on a helper, Run panics with a *PartPanic after every part has
 // finished; a panic in a part on the caller leaves Run once the helpers'
 // parts in progress have finished, the unclaimed parts skipped.
-func (p *Pool) Run(parts, threads int) {
+//
+// fn is stored in the pool for the helpers: pass a func value made once,
+// not a new closure per call, or Run allocates.
+func (p *Pool) Run(parts, threads int, fn func(part, parts int)) {
 	parts = max(1, min(parts, maxParts))
+	p.fn = fn
 	// A helper's panic left from a Run that a panic on the caller ended
 	// belongs to that Run.
 	p.failed.Store(nil)
@@ -225,17 +230,20 @@ func (p *Pool) runPart(i, parts int) {
 }
 
 // spinFor is how long a helper spins for the next computation after a part
-// that took work, when it waited idle for this one. Spinning pays where
-// computations come back to back: the wait is then the caller finishing its
-// own part, shorter than a part. Where the program does something else in
-// between (the forward and backward passes between optimizer steps), the
-// wait is longer than a part, and a long spin would only hold a P the other
-// goroutines could use: the helper spins for helperSpin and then sleeps.
+// that took work, when it waited idle for this one. Waking costs about as
+// much as wakeCost, so a gap up to that long (or up to a part's length, as
+// when steps come back to back and the wait is the caller finishing its own
+// part) is worth bridging by spinning: the helper spins for as long as the
+// last gap or part, whichever is longer, plus helperSpin. Where the program
+// does something else for longer between computations (the forward and
+// backward passes of a large model between optimizer steps), a long spin
+// would only hold a P the other goroutines could use: the helper spins for
+// helperSpin and then sleeps.
 func spinFor(work, idle time.Duration) time.Duration {
-	if idle > work {
+	if idle > work && idle > wakeCost {
 		return helperSpin
 	}
-	return helperSpin + min(work, maxHelperSpin)
+	return helperSpin + min(max(work, idle), maxHelperSpin)
 }
 
 // next returns the first ticket other than last: spinning for spin, then
@@ -290,4 +298,34 @@ func (p *Pool) wait() {
 		}
 		p.waiting.Store(false)
 	}
+}
+
+// The shared pool serves every computation of the process that can use it,
+// one at a time, as a single OpenMP-style thread pool does: the optimizer's
+// steps and the matrix products of training then keep one set of helpers
+// warm between them, instead of two sets waking each other's cores.
+var (
+	sharedMu sync.Mutex // held while the shared pool runs a computation
+	shared   *Pool
+)
+
+// TryRunShared runs fn's parts as Run does, on the process-wide pool, with
+// at most min(threads, GOMAXPROCS) goroutines, and reports true; or, when
+// another computation holds the pool (another goroutine's, or one that fn
+// itself is part of), it runs nothing and reports false.
+func TryRunShared(parts, threads int, fn func(part, parts int)) bool {
+	if !sharedMu.TryLock() {
+		return false
+	}
+	defer sharedMu.Unlock()
+	procs := runtime.GOMAXPROCS(0)
+	threads = max(1, min(threads, procs))
+	if shared == nil || shared.Helpers() < threads-1 {
+		if shared != nil {
+			shared.Close()
+		}
+		shared = New(procs - 1)
+	}
+	shared.Run(parts, threads, fn)
+	return true
 }

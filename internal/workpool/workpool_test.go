@@ -20,7 +20,7 @@ func TestRunCallsEveryPartOnce(t *testing.T) {
 	var counts [helpers + 2]atomic.Int64
 	var badParts atomic.Int64
 	want := 0
-	p := New(helpers, func(part, parts int) {
+	p := newWith(helpers, func(part, parts int) {
 		if parts != want {
 			badParts.Add(1)
 		}
@@ -34,7 +34,7 @@ func TestRunCallsEveryPartOnce(t *testing.T) {
 		if k%500 == 499 {
 			time.Sleep(2 * time.Millisecond) // longer than the helpers spin
 		}
-		p.Run(n, n)
+		p.run(n, n)
 		for part := 0; part < want; part++ {
 			runs[part]++
 		}
@@ -54,7 +54,7 @@ func TestRunCallsEveryPartOnce(t *testing.T) {
 // be woken.
 func TestRunWaitsForSlowHelpers(t *testing.T) {
 	var done atomic.Int64
-	p := New(2, func(part, parts int) {
+	p := newWith(2, func(part, parts int) {
 		if part == 2 {
 			time.Sleep(5 * time.Millisecond)
 		}
@@ -62,7 +62,7 @@ func TestRunWaitsForSlowHelpers(t *testing.T) {
 	})
 	defer p.Close()
 	for k := 1; k <= 5; k++ {
-		p.Run(3, 3)
+		p.run(3, 3)
 		if got := done.Load(); got != int64(3*k) {
 			t.Fatalf("Run %d returned with %d parts done, want %d", k, got, 3*k)
 		}
@@ -101,7 +101,7 @@ func TestPanicInHelperReachesCaller(t *testing.T) {
 	var done atomic.Int64
 	var failed atomic.Int64
 	failed.Store(-1)
-	p := New(3, barrier(t, 4, func(part int, helper bool) {
+	p := newWith(3, barrier(t, 4, func(part int, helper bool) {
 		if helper && failed.CompareAndSwap(-1, int64(part)) {
 			panic("this part fails")
 		}
@@ -120,11 +120,11 @@ func TestPanicInHelperReachesCaller(t *testing.T) {
 				t.Errorf("%d other parts done when Run panicked, want 3", n)
 			}
 		}()
-		p.Run(4, 4)
+		p.run(4, 4)
 	}()
-	q := New(3, func(part, parts int) { done.Add(1) })
+	q := newWith(3, func(part, parts int) { done.Add(1) })
 	defer q.Close()
-	q.Run(4, 4)
+	q.run(4, 4)
 	if n := done.Load(); n != 7 {
 		t.Errorf("%d parts done after a second Run, want 7", n)
 	}
@@ -135,7 +135,7 @@ func TestPanicInHelperReachesCaller(t *testing.T) {
 // Run cannot overlap them.
 func TestPanicInCallerWaitsForHelpers(t *testing.T) {
 	var done atomic.Int64
-	p := New(1, barrier(t, 2, func(part int, helper bool) {
+	p := newWith(1, barrier(t, 2, func(part int, helper bool) {
 		if !helper {
 			panic("caller's part fails")
 		}
@@ -149,7 +149,7 @@ func TestPanicInCallerWaitsForHelpers(t *testing.T) {
 				t.Errorf("Run recovered %v, want the caller's panic", r)
 			}
 		}()
-		p.Run(2, 2)
+		p.run(2, 2)
 	}()
 	if done.Load() != 1 {
 		t.Fatal("Run panicked before the helper's part was done")
@@ -160,7 +160,7 @@ func TestPanicInCallerWaitsForHelpers(t *testing.T) {
 // panic, Run raises the caller's panic, and the helper's is not raised
 // again by the next Run.
 func TestPanicsOnBothSides(t *testing.T) {
-	p := New(1, barrier(t, 2, func(part int, helper bool) {
+	p := newWith(1, barrier(t, 2, func(part int, helper bool) {
 		if helper {
 			panic("helper fails")
 		}
@@ -174,25 +174,25 @@ func TestPanicsOnBothSides(t *testing.T) {
 				t.Errorf("Run recovered %v, want the caller's panic", r)
 			}
 		}()
-		p.Run(2, 2)
+		p.run(2, 2)
 	}()
 	q := p // the same pool, now with parts that do not panic
-	q.fn = func(part, parts int) {}
+	q.f = func(part, parts int) {}
 	func() {
 		defer func() {
 			if r := recover(); r != nil {
 				t.Errorf("the next Run panicked with %v", r)
 			}
 		}()
-		q.Run(2, 2)
+		q.run(2, 2)
 	}()
 }
 
 // TestCloseEndsHelpers: after Close the helpers exit, asleep or spinning.
 func TestCloseEndsHelpers(t *testing.T) {
 	before := runtime.NumGoroutine()
-	p := New(4, func(part, parts int) {})
-	p.Run(5, 5)
+	p := newWith(4, func(part, parts int) {})
+	p.run(5, 5)
 	p.Close()
 	p.Close() // twice is fine
 	for i := 0; i < 200 && runtime.NumGoroutine() > before; i++ {
@@ -205,10 +205,10 @@ func TestCloseEndsHelpers(t *testing.T) {
 
 // TestRunAllocatesNothing: a Run allocates nothing.
 func TestRunAllocatesNothing(t *testing.T) {
-	p := New(1, func(part, parts int) {})
+	p := newWith(1, func(part, parts int) {})
 	defer p.Close()
-	p.Run(2, 2)
-	if n := testing.AllocsPerRun(100, func() { p.Run(2, 2) }); n != 0 {
+	p.run(2, 2)
+	if n := testing.AllocsPerRun(100, func() { p.run(2, 2) }); n != 0 {
 		t.Errorf("%v allocations per Run, want 0", n)
 	}
 }
@@ -218,7 +218,7 @@ func TestRunAllocatesNothing(t *testing.T) {
 func TestRunThreads(t *testing.T) {
 	var mu sync.Mutex
 	seen := map[string]bool{}
-	p := New(3, func(part, parts int) {
+	p := newWith(3, func(part, parts int) {
 		id := strings.Fields(string(debug.Stack()))[1] // "goroutine N [running]:"
 		mu.Lock()
 		seen[id] = true
@@ -227,11 +227,56 @@ func TestRunThreads(t *testing.T) {
 	})
 	defer p.Close()
 	for k := 0; k < 50; k++ {
-		p.Run(16, 4) // all helpers awake and spinning
+		p.run(16, 4) // all helpers awake and spinning
 		clear(seen)
-		p.Run(16, 2)
+		p.run(16, 2)
 		if len(seen) > 2 {
 			t.Fatalf("Run(16, 2) ran on %d goroutines, want at most 2", len(seen))
 		}
+	}
+}
+
+// fnPool is a Pool with one fn for all its Runs, as the tests use it.
+type fnPool struct {
+	*Pool
+	f func(part, parts int)
+}
+
+func newWith(helpers int, f func(part, parts int)) *fnPool { return &fnPool{New(helpers), f} }
+
+func (p *fnPool) run(parts, threads int) { p.Run(parts, threads, p.f) }
+
+// TestTryRunShared: the shared pool runs every part; a computation started
+// from inside one of its parts (or while another goroutine's holds it) is
+// refused rather than deadlocked, and the caller can run it itself.
+func TestTryRunShared(t *testing.T) {
+	var ran atomic.Int64
+	inner := func(part, parts int) { ran.Add(1) }
+	var refused atomic.Int64
+	outer := func(part, parts int) {
+		if !TryRunShared(4, 2, inner) {
+			refused.Add(1)
+		}
+	}
+	if !TryRunShared(6, 4, outer) {
+		t.Fatal("the shared pool was busy with nothing running")
+	}
+	if refused.Load() != 6 || ran.Load() != 0 {
+		t.Errorf("nested runs: %d refused, %d inner parts ran; want 6 and 0", refused.Load(), ran.Load())
+	}
+	var wg sync.WaitGroup
+	var done atomic.Int64
+	for range 4 {
+		wg.Go(func() {
+			for k := 0; k < 200; k++ {
+				if TryRunShared(8, 2, inner) {
+					done.Add(8)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	if ran.Load() != done.Load() || done.Load() == 0 {
+		t.Errorf("%d parts ran for %d claimed by successful runs", ran.Load(), done.Load())
 	}
 }
