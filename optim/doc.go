@@ -91,12 +91,13 @@
 // write each buffer once per step, with no interface call or allocation per
 // element, in AVX2 assembly on CPUs that have it (the scalar Go loop is the
 // reference, the fallback elsewhere, and what -tags noasm forces; the two
-// round identically). Step splits the elements of all parameters evenly
-// across a persistent pool of SetThreads(n) workers (GOMAXPROCS by
-// default), so one large parameter is divided and many small ones are
-// batched; results do not depend on the thread count. Between steps that
-// come back to back the workers spin instead of sleeping (waking a sleeping
-// thread costs about a tenth of a millisecond); between steps far apart,
-// as in training, they spin for 20µs and sleep. BENCHMARKS.md has the
+// round identically). Step splits the elements of all parameters into
+// equal parts that SetThreads(n) goroutines (GOMAXPROCS by default) claim,
+// so one large parameter is divided and many small ones are batched;
+// results do not depend on the thread count. The helper goroutines are the
+// process's, shared with the matrix products of package nn; between
+// computations less than about 0.3 ms apart they spin instead of sleeping
+// (waking a sleeping thread costs a tenth of a millisecond or more), and
+// after longer gaps they spin for 20µs and sleep. BENCHMARKS.md has the
 // measurements.
 package optim
