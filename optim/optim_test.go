@@ -293,3 +293,54 @@ func TestGroupMatchesSeparate(t *testing.T) {
 		})
 	}
 }
+
+// TestFloat32Range: hyperparameters a float32 optimizer cannot hold are
+// refused with a message naming them, in New, SetLR and LoadState, instead
+// of turning into ±Inf or 0 inside the step (an lr of 1e40 is +Inf in
+// float32 and made every weight NaN); float64 takes them.
+func TestFloat32Range(t *testing.T) {
+	w32 := []*optim.Param[float32]{optim.NewParam("w", []float32{1, 2})}
+	for _, c := range []struct {
+		h    optim.Hyper
+		want string
+	}{
+		{optim.SGD{LR: 1e40}, "sgd: invalid lr=1e+40: beyond the range of float32 parameters"},
+		{func() optim.Hyper { h := optim.DefaultAdam(); h.Eps = 1e-50; return h }(), "adam: invalid eps=1e-50: rounds to 0 in float32 parameters"},
+	} {
+		if _, err := optim.New(c.h, w32...); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("New[float32](%v): %v, want %q", c.h, err, c.want)
+		}
+		if _, err := optim.New(c.h, optim.NewParam("w", []float64{1, 2})); err != nil {
+			t.Errorf("New[float64](%v): %v", c.h, err)
+		}
+	}
+	o, err := optim.New(optim.DefaultSGD(), w32...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.SetLR(0, 1e40); err == nil || !strings.Contains(err.Error(), "beyond the range of float32") {
+		t.Errorf("SetLR(1e40) on float32: %v", err)
+	}
+	o64, _ := optim.New(optim.SGD{LR: 1e40}, optim.NewParam("w", []float64{1, 2}))
+	o64.Step()
+	if err := o.LoadState(stateAs[float32](o64.State())); err == nil || !strings.Contains(err.Error(), "beyond the range of float32") {
+		t.Errorf("LoadState of lr=1e40 into float32: %v", err)
+	}
+}
+
+// stateAs converts a state to another element type.
+func stateAs[T, U optim.Float](s optim.State[U]) optim.State[T] {
+	out := optim.State[T]{Method: s.Method, Groups: s.Groups, Params: map[string]optim.ParamState[T]{}}
+	for name, ps := range s.Params {
+		bufs := map[string][]T{}
+		for k, b := range ps.Buffers {
+			c := make([]T, len(b))
+			for i, v := range b {
+				c[i] = T(v)
+			}
+			bufs[k] = c
+		}
+		out.Params[name] = optim.ParamState[T]{Step: ps.Step, Buffers: bufs, Scalars: ps.Scalars}
+	}
+	return out
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"unsafe"
 
 	"github.com/descentlab/descent/optim/internal/kernel"
 )
@@ -78,6 +79,9 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 		if err := g.Hyper.Validate(); err != nil {
 			return nil, err
 		}
+		if err := CheckRange[T](g.Hyper); err != nil {
+			return nil, err
+		}
 		if gi == 0 {
 			o.method = g.Hyper.Method()
 		} else if g.Hyper.Method() != o.method {
@@ -106,6 +110,59 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 	return o, nil
 }
 
+// CheckRange reports the first hyperparameter of h that an optimizer over
+// T parameters cannot hold, naming it and what is allowed: in float32, an
+// lr of 1e40 would be +Inf and turn every weight it touches into NaN, and
+// an eps of 1e-50 would be 0. New, SetLR and LoadState refuse such values;
+// CheckRange lets a program check a spec before it builds anything.
+func CheckRange[T Float](h Hyper) error {
+	for _, f := range h.table() {
+		if f.kind == kindNum {
+			if err := fits[T](h.Method(), f.key, *f.num); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// fits reports whether v, a finite value of method's hyperparameter key,
+// keeps its meaning as a T: not beyond T's range, and not rounded to 0.
+func fits[T Float](method, key string, v float64) error {
+	x := float64(T(v))
+	switch {
+	case math.IsInf(x, 0):
+		return fmt.Errorf("%s: invalid %s=%s: beyond the range of %s parameters (want |%s| ≤ %.2g)", method, key, formatNum(v), typeName[T](), key, maxOf[T]())
+	case x == 0 && v != 0:
+		return fmt.Errorf("%s: invalid %s=%s: rounds to 0 in %s parameters (want 0 or |%s| ≥ %.2g)", method, key, formatNum(v), typeName[T](), key, minOf[T]())
+	}
+	return nil
+}
+
+func typeName[T Float]() string {
+	var x T
+	if unsafe.Sizeof(x) == 4 {
+		return "float32"
+	}
+	return "float64"
+}
+
+func maxOf[T Float]() float64 {
+	var x T
+	if unsafe.Sizeof(x) == 4 {
+		return math.MaxFloat32
+	}
+	return math.MaxFloat64
+}
+
+func minOf[T Float]() float64 {
+	var x T
+	if unsafe.Sizeof(x) == 4 {
+		return math.SmallestNonzeroFloat32
+	}
+	return math.SmallestNonzeroFloat64
+}
+
 // Method is the name of the optimizer's method, e.g. "adam".
 func (o *Optimizer[T]) Method() string { return o.method }
 
@@ -132,6 +189,9 @@ func (o *Optimizer[T]) SetLR(i int, lr float64) error {
 	}
 	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
 		return fmt.Errorf("%s: invalid lr=%s: want %s", o.method, formatNum(lr), wantNonNeg)
+	}
+	if err := fits[T](o.method, "lr", lr); err != nil {
+		return err
 	}
 	o.groups[i].lr = lr
 	return nil

@@ -84,6 +84,9 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 		if h.Method() != o.method {
 			return fmt.Errorf("optim: state group %d runs %q, optimizer runs %q", gi, h.Method(), o.method)
 		}
+		if err := CheckRange[T](h); err != nil {
+			return fmt.Errorf("optim: state group %d: %w", gi, err)
+		}
 		hypers[gi] = h
 		g := o.groups[gi]
 		if len(gs.Params) != len(g.slots) {

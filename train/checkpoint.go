@@ -136,8 +136,12 @@ func fingerprint(trainSet, testSet *data.Dataset) dataPrint {
 // weights, the optimizer state and, in the manifest, the config and the
 // loop's state (sampler and dropout generators, counters, running sums,
 // the loss curve and metrics so far). Save it with checkpoint.Save; Restore
-// continues from it exactly. Call it between Steps.
+// continues from it exactly. Call it between Steps. It refuses (with a
+// *NonFiniteError) weights that are NaN or ±Inf.
 func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
+	if err := t.checkWeights(); err != nil {
+		return nil, err
+	}
 	opt, err := t.opt.MarshalBinary()
 	if err != nil {
 		return nil, fmt.Errorf("train: checkpoint: %v", err)

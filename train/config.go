@@ -207,6 +207,9 @@ func (c *Config) parse() (parsed, error) {
 	if p.opt, err = optim.ParseSpec(c.Opt); err != nil {
 		return p, fmt.Errorf("opt: %v", err)
 	}
+	if err = optim.CheckRange[float32](p.opt); err != nil {
+		return p, fmt.Errorf("opt: %v", err)
+	}
 	if c.Batch < 0 {
 		return p, fmt.Errorf("batch %d: want a positive integer or full", int(c.Batch))
 	}

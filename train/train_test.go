@@ -373,3 +373,34 @@ func TestSameBitsAnyThreads(t *testing.T) {
 		t.Errorf("metrics differ between one thread and three:\n%+v\n%+v", m1, m3)
 	}
 }
+
+// TestNonFiniteWeights: weights that an update made NaN or ±Inf (finite
+// gradients, too large a learning rate) are caught at the next epoch end or
+// checkpoint step, as a *NonFiniteError naming the weight, and Checkpoint
+// refuses them, so that they are never saved. With --on-nonfinite skip the
+// NaN losses they cause are skipped step after step, and before this check
+// the run went on to save them.
+func TestNonFiniteWeights(t *testing.T) {
+	cfg := testConfig()
+	cfg.CheckpointEvery = 3
+	cfg.OnNonFinite = NonFiniteSkip
+	tr := newTrainer(t, cfg)
+	if _, err := tr.Step(); err != nil {
+		t.Fatal(err)
+	}
+	tr.values[1][4] = float32(math.Inf(1)) // as an overflowing update would leave it
+	if _, err := tr.Checkpoint(); err == nil {
+		t.Error("Checkpoint saved an infinite weight")
+	}
+	var err error
+	for k := 0; k < 2 && err == nil; k++ {
+		_, err = tr.Step()
+	}
+	var nf *NonFiniteError
+	if !errors.As(err, &nf) || !nf.Weight || nf.Param != tr.names[1] || nf.Index != 4 || nf.Step != 3 {
+		t.Fatalf("steps 2-3 with an infinite weight: %v, want a NonFiniteError for weight %s[4] at step 3 (a checkpoint step)", err, tr.names[1])
+	}
+	if msg := err.Error(); !strings.Contains(msg, "weight "+tr.names[1]+"[4] is +Inf after the update") {
+		t.Errorf("message %q", msg)
+	}
+}

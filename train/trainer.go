@@ -68,6 +68,7 @@ type Trainer struct {
 	batch  data.Batch
 	names  []string    // parameter names, as the optimizer and grads order them
 	grads  [][]float32 // gradient views, for clipping and checks
+	values [][]float32 // weight views, for the check before anything is saved
 }
 
 // Metric is the record of one epoch: the mean training loss over its steps
@@ -108,16 +109,26 @@ type StepResult struct {
 	Skipped *NonFiniteError
 }
 
-// NonFiniteError reports a NaN or ±Inf in the loss or a gradient. The step
-// was not applied: the weights and optimizer state are as before it.
+// NonFiniteError reports a NaN or ±Inf in the loss, a gradient or a
+// weight. For a loss or gradient the step was not applied: the weights and
+// optimizer state are as before it. A weight (Weight set) turns non-finite
+// only through an update with finite gradients and too large a learning
+// rate; it is looked for at the end of each epoch and before each step
+// that Config.CheckpointEvery saves, so the update that overflowed was this
+// step or one since the last look, the weights are unusable, and nothing
+// with them was saved.
 type NonFiniteError struct {
-	Step  int     // the step that failed, counted from 1
-	Param string  // the parameter with the first bad gradient; "" for the loss
-	Index int     // the element of Param
-	Value float64 // the bad value
+	Step   int     // the step that failed, counted from 1
+	Param  string  // the parameter with the first bad gradient or weight; "" for the loss
+	Index  int     // the element of Param
+	Value  float64 // the bad value
+	Weight bool    // Param[Index] is a weight, not a gradient
 }
 
 func (e *NonFiniteError) Error() string {
+	if e.Weight {
+		return fmt.Sprintf("train: step %d: weight %s[%d] is %v after the update (lower the learning rate)", e.Step, e.Param, e.Index, e.Value)
+	}
 	if e.Param == "" {
 		return fmt.Sprintf("train: step %d: the training loss is %v (lower the learning rate, or use --clip)", e.Step, e.Value)
 	}
@@ -155,6 +166,7 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 		params[i] = &optim.Param[float32]{Name: v.Name, Value: v.Value, Grad: v.Grad}
 		t.names = append(t.names, v.Name)
 		t.grads = append(t.grads, v.Grad)
+		t.values = append(t.values, v.Value)
 	}
 	if t.opt, err = optim.New(p.opt, params...); err != nil {
 		return nil, fmt.Errorf("train: opt: %v", err)
@@ -247,11 +259,27 @@ func (t *Trainer) Step() (StepResult, error) {
 		t.curveSum, t.curveN = 0, 0
 	}
 	r := StepResult{Step: t.step, Loss: loss, LR: lr, Examples: n, Skipped: bad}
-	if t.sampler.Epoch() > t.epochsDone || t.Done() {
+	epochEnd := t.sampler.Epoch() > t.epochsDone || t.Done()
+	if every := t.cfg.CheckpointEvery; epochEnd || every > 0 && t.step%every == 0 {
+		if err := t.checkWeights(); err != nil {
+			return StepResult{}, err
+		}
+	}
+	if epochEnd {
 		r.EpochEnd, r.Metric = true, t.endEpoch()
 	}
 	r.Epoch = t.epochsDone
 	return r, nil
+}
+
+// checkWeights returns a *NonFiniteError naming the first weight that is
+// NaN or ±Inf, or nil.
+func (t *Trainer) checkWeights() error {
+	if clip.AllFinite(t.values) {
+		return nil
+	}
+	i, j, _ := clip.FirstNonFinite(t.values)
+	return &NonFiniteError{Step: t.step, Param: t.names[i], Index: j, Value: float64(t.values[i][j]), Weight: true}
 }
 
 // endEpoch evaluates on the test set and records the epoch's Metric.

@@ -369,6 +369,13 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 		where := "no checkpoint was written yet (--checkpoint-every N writes them)"
 		if last, err := checkpoint.Latest(root); err == nil {
 			where = fmt.Sprintf("the last good checkpoint is %s; descent train --resume %s --on-nonfinite skip skips such steps", last.Dir, out)
+			if nf.Weight {
+				// Skipping steps cannot mend weights an update has already
+				// broken, and a resumed run keeps its learning rate.
+				where = fmt.Sprintf("nothing with it was saved; the last good checkpoint is %s, but only a new run with a lower learning rate avoids this", last.Dir)
+			}
+		} else if nf.Weight {
+			where = "nothing with it was saved"
 		}
 		return &exitError{1, fmt.Errorf("%v; %s", runErr, where)}
 	}
@@ -461,7 +468,7 @@ func runWithProgress(ctx context.Context, e *env, t *train.Trainer, label string
 		examples += r.Examples
 		if r.EpochEnd {
 			m := r.Metric
-			line := fmt.Sprintf("%sepoch %-5g step %-7d train_loss %.4f  test_loss %.4f  test_accuracy %.4f  %.1fs\n",
+			line := fmt.Sprintf("%sepoch %-5.4g step %-7d train_loss %.4f  test_loss %.4f  test_accuracy %.4f  %.1fs\n",
 				prefix, m.Epoch, m.Step, m.TrainLoss, m.TestLoss, m.TestAccuracy, m.Seconds)
 			if bar != nil {
 				bar.Clear()
