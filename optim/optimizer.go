@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"runtime"
-	"unsafe"
 
 	"github.com/descentlab/descent/optim/internal/kernel"
 )
@@ -129,38 +128,18 @@ func CheckRange[T Float](h Hyper) error {
 // fits reports whether v, a finite value of method's hyperparameter key,
 // keeps its meaning as a T: not beyond T's range, and not rounded to 0.
 func fits[T Float](method, key string, v float64) error {
+	name, largest, smallest := "float64", math.MaxFloat64, math.SmallestNonzeroFloat64
+	if dtypeOf[T]() == "F32" {
+		name, largest, smallest = "float32", math.MaxFloat32, math.SmallestNonzeroFloat32
+	}
 	x := float64(T(v))
 	switch {
 	case math.IsInf(x, 0):
-		return fmt.Errorf("%s: invalid %s=%s: beyond the range of %s parameters (want |%s| ≤ %.2g)", method, key, formatNum(v), typeName[T](), key, maxOf[T]())
+		return fmt.Errorf("%s: invalid %s=%s: beyond the range of %s parameters (want |%s| ≤ %.2g)", method, key, formatNum(v), name, key, largest)
 	case x == 0 && v != 0:
-		return fmt.Errorf("%s: invalid %s=%s: rounds to 0 in %s parameters (want 0 or |%s| ≥ %.2g)", method, key, formatNum(v), typeName[T](), key, minOf[T]())
+		return fmt.Errorf("%s: invalid %s=%s: rounds to 0 in %s parameters (want 0 or |%s| ≥ %.2g)", method, key, formatNum(v), name, key, smallest)
 	}
 	return nil
-}
-
-func typeName[T Float]() string {
-	var x T
-	if unsafe.Sizeof(x) == 4 {
-		return "float32"
-	}
-	return "float64"
-}
-
-func maxOf[T Float]() float64 {
-	var x T
-	if unsafe.Sizeof(x) == 4 {
-		return math.MaxFloat32
-	}
-	return math.MaxFloat64
-}
-
-func minOf[T Float]() float64 {
-	var x T
-	if unsafe.Sizeof(x) == 4 {
-		return math.SmallestNonzeroFloat32
-	}
-	return math.SmallestNonzeroFloat64
 }
 
 // Method is the name of the optimizer's method, e.g. "adam".
