@@ -6,12 +6,11 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 	"time"
 
 	"github.com/spf13/cobra"
 
+	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/optim"
 )
 
@@ -148,8 +147,8 @@ func timeSteps(h optim.Hyper, n, threads, steps int) (float64, error) {
 
 // triadGBps measures a[i] = b[i] + s·c[i] on n float32 with the elements
 // split evenly across threads goroutines: the median of reps repetitions,
-// counting 12 bytes per element as STREAM does. Like STREAM's OpenMP
-// threads (and the optimizer's helpers), the goroutines start once and
+// counting 12 bytes per element as STREAM does. The goroutines are a
+// workpool, as the optimizer's are: like STREAM's OpenMP threads they
 // spin between repetitions, so the figure does not include waking a
 // sleeping thread.
 func triadGBps(n, threads, reps int) float64 {
@@ -157,36 +156,19 @@ func triadGBps(n, threads, reps int) float64 {
 	for i := range b {
 		b[i], c[i] = 1, 2
 	}
-	part := func(k int) (lo, hi int) { return k * n / threads, (k + 1) * n / threads }
-	var started, finished atomic.Int64 // repetitions started; parts finished
-	var wg sync.WaitGroup
-	for k := 1; k < threads; k++ {
-		lo, hi := part(k)
-		wg.Go(func() {
-			for r := int64(1); r <= int64(reps)+1; r++ {
-				for started.Load() < r {
-					runtime.Gosched()
-				}
-				triad(a[lo:hi], b[lo:hi], c[lo:hi], 3)
-				finished.Add(1)
-			}
-		})
-	}
-	lo, hi := part(0)
-	ms := make([]float64, reps)
-	// Repetition 0 is untimed: it faults the pages of a in.
-	for r := 0; r <= reps; r++ {
-		t0 := time.Now()
-		started.Store(int64(r + 1))
+	pool := workpool.New(threads - 1)
+	defer pool.Close()
+	part := func(k, parts int) {
+		lo, hi := k*n/parts, (k+1)*n/parts
 		triad(a[lo:hi], b[lo:hi], c[lo:hi], 3)
-		for finished.Load() < int64((r+1)*(threads-1)) {
-			runtime.Gosched()
-		}
-		if r > 0 {
-			ms[r-1] = float64(time.Since(t0).Nanoseconds()) / 1e6
-		}
 	}
-	wg.Wait()
+	pool.Run(threads, threads, part) // untimed: faults the pages of a in
+	ms := make([]float64, reps)
+	for r := range ms {
+		t0 := time.Now()
+		pool.Run(threads, threads, part)
+		ms[r] = float64(time.Since(t0).Nanoseconds()) / 1e6
+	}
 	return float64(12*n) / (median(ms) * 1e6)
 }
 
