@@ -122,6 +122,9 @@ func (p *Pool) runCaller(base uint64, parts int) {
 			p.remaining.Add(-1)
 		}
 		p.wait()
+		// Drop the computation's fn: in the shared pool it would keep the
+		// last optimizer (its parameters and state) or product reachable.
+		p.fn = nil
 	}()
 	for {
 		i, ok := p.claim(base, parts)
@@ -289,9 +292,9 @@ func (p *Pool) wait() {
 			runtime.Gosched()
 			continue
 		}
-		// As in next: the helper that finishes the last part decrements remaining,
-		// then reads waiting; the caller stores waiting, then reads
-		// remaining.
+		// As in next: the helper that finishes the last part decrements
+		// remaining, then reads waiting; the caller stores waiting, then
+		// reads remaining.
 		p.waiting.Store(true)
 		if p.remaining.Load() != 0 {
 			<-p.finished
