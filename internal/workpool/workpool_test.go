@@ -109,19 +109,14 @@ func TestPanicInHelperReachesCaller(t *testing.T) {
 		done.Add(1)
 	}))
 	defer p.Close()
-	func() {
-		defer func() {
-			r := recover()
-			var pp *PartPanic
-			if err, ok := r.(error); !ok || !errors.As(err, &pp) || int64(pp.Part) != failed.Load() || pp.Value != "this part fails" {
-				t.Fatalf("Run recovered %v, want a *PartPanic of part %d", r, failed.Load())
-			}
-			if n := done.Load(); n != 3 {
-				t.Errorf("%d other parts done when Run panicked, want 3", n)
-			}
-		}()
-		p.run(4, 4)
-	}()
+	r := panicOf(func() { p.run(4, 4) })
+	var pp *PartPanic
+	if err, ok := r.(error); !ok || !errors.As(err, &pp) || int64(pp.Part) != failed.Load() || pp.Value != "this part fails" {
+		t.Fatalf("Run recovered %v, want a *PartPanic of part %d", r, failed.Load())
+	}
+	if n := done.Load(); n != 3 {
+		t.Errorf("%d other parts done when Run panicked, want 3", n)
+	}
 	q := newWith(3, func(part, parts int) { done.Add(1) })
 	defer q.Close()
 	q.run(4, 4)
@@ -143,14 +138,9 @@ func TestPanicInCallerWaitsForHelpers(t *testing.T) {
 		done.Add(1)
 	}))
 	defer p.Close()
-	func() {
-		defer func() {
-			if r := recover(); r != "caller's part fails" {
-				t.Errorf("Run recovered %v, want the caller's panic", r)
-			}
-		}()
-		p.run(2, 2)
-	}()
+	if r := panicOf(func() { p.run(2, 2) }); r != "caller's part fails" {
+		t.Errorf("Run recovered %v, want the caller's panic", r)
+	}
 	if done.Load() != 1 {
 		t.Fatal("Run panicked before the helper's part was done")
 	}
@@ -168,24 +158,14 @@ func TestPanicsOnBothSides(t *testing.T) {
 		panic("caller fails")
 	}))
 	defer p.Close()
-	func() {
-		defer func() {
-			if r := recover(); r != "caller fails" {
-				t.Errorf("Run recovered %v, want the caller's panic", r)
-			}
-		}()
-		p.run(2, 2)
-	}()
+	if r := panicOf(func() { p.run(2, 2) }); r != "caller fails" {
+		t.Errorf("Run recovered %v, want the caller's panic", r)
+	}
 	q := p // the same pool, now with parts that do not panic
 	q.f = func(part, parts int) {}
-	func() {
-		defer func() {
-			if r := recover(); r != nil {
-				t.Errorf("the next Run panicked with %v", r)
-			}
-		}()
-		q.run(2, 2)
-	}()
+	if r := panicOf(func() { q.run(2, 2) }); r != nil {
+		t.Errorf("the next Run panicked with %v", r)
+	}
 }
 
 // TestCloseEndsHelpers: after Close the helpers exit, asleep or spinning.
@@ -279,4 +259,11 @@ func TestTryRunShared(t *testing.T) {
 	if ran.Load() != done.Load() || done.Load() == 0 {
 		t.Errorf("%d parts ran for %d claimed by successful runs", ran.Load(), done.Load())
 	}
+}
+
+// panicOf runs f and returns what it panicked with, or nil.
+func panicOf(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
 }
