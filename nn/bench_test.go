@@ -26,3 +26,38 @@ func BenchmarkStep(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkNets times Loss+Backward on the three nets of issue 10 at their
+// batch sizes; GFLOP/s counts the products actually run (the first layer's
+// input gradient is not computed).
+func BenchmarkNets(b *testing.B) {
+	for _, c := range []struct {
+		spec  string
+		batch int
+	}{
+		{"mlp:784-100-10", 100},
+		{"mlp:784-100-100-100-100-10", 128},
+		{"mlp:784-1024-1024-10", 256},
+	} {
+		b.Run(c.spec+"/batch="+strconv.Itoa(c.batch), func(b *testing.B) {
+			m := MustParse(c.spec, 1)
+			x, y := randBatch(rand.New(rand.NewPCG(1, 1)), c.batch, 784, 10)
+			m.Loss(x, y)
+			m.Backward()
+			b.ReportAllocs()
+			for b.Loop() {
+				m.Loss(x, y)
+				m.Backward()
+			}
+			var flops float64
+			for i, l := range m.layers {
+				f := 2 * float64(c.batch) * float64(l.in*l.out)
+				flops += 2 * f
+				if i > 0 {
+					flops += f
+				}
+			}
+			b.ReportMetric(flops*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}

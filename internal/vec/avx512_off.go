@@ -1,0 +1,5 @@
+//go:build noavx512
+
+package vec
+
+const noAVX512 = true

@@ -1,0 +1,45 @@
+//go:build !noasm
+
+package vec
+
+import "golang.org/x/sys/cpu"
+
+var best = func() Path {
+	switch {
+	case cpu.X86.HasAVX512F && !noAVX512:
+		return AVX512
+	case cpu.X86.HasAVX2:
+		return AVX2
+	}
+	return Portable
+}()
+
+//go:noescape
+func bytesToF32AVX512(dst *float32, src *byte, n int, div float32)
+
+//go:noescape
+func bytesToF32AVX2(dst *float32, src *byte, n int, div float32)
+
+//go:noescape
+func finiteAVX512(x *float32, n int) bool
+
+//go:noescape
+func finiteAVX2(x *float32, n int) bool
+
+//go:noescape
+func addBiasAVX512(z, b *float32, rows, c int, relu bool)
+
+//go:noescape
+func addBiasAVX2(z, b *float32, rows, c, full int, relu bool)
+
+//go:noescape
+func reluGradAVX512(grad, y *float32, n int)
+
+//go:noescape
+func reluGradAVX2(grad, y *float32, n int)
+
+//go:noescape
+func colSumsAVX512(dst, x *float32, rows, c int)
+
+//go:noescape
+func colSumsAVX2(dst, x *float32, rows, c, full int)
