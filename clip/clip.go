@@ -3,6 +3,8 @@ package clip
 import (
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/internal/vec"
 )
 
 // Float is the element type of a gradient.
@@ -125,6 +127,9 @@ func Value[T Float](grads [][]T, clipValue float64) error {
 // finite x and NaN otherwise, so the sum is NaN exactly when one is there.
 // The loop has no branch, so it runs at memory speed.
 func anyNonFinite[T Float](g []T) bool {
+	if g32, ok := any(g).([]float32); ok {
+		return !vec.AllFinite(g32)
+	}
 	var s0, s1, s2, s3 T
 	i := 0
 	for ; i+4 <= len(g); i += 4 {

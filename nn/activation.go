@@ -5,9 +5,11 @@ import "math"
 // activate applies a to every element of z in place.
 func activate(a Activation, z []float32) {
 	switch a {
-	case ReLU:
+	case ReLU: // as vec.AddBias applies it: NaN and −0 pass through
 		for i, v := range z {
-			z[i] = max(v, 0)
+			if v < 0 {
+				z[i] = 0
+			}
 		}
 	case Sigmoid:
 		for i, v := range z {

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/descentlab/descent/internal/gemm"
+	"github.com/descentlab/descent/internal/vec"
 )
 
 // EvalChunk is the number of examples that Evaluate, Accuracy and Predict
@@ -21,7 +22,6 @@ type workspace struct {
 	h    [][]float32 // per hidden layer with dropout: z·mask, the next layer's input
 	dz   [][]float32 // per layer: gradient of the loss with respect to z
 	prob []float32   // rows×classes softmax of the logits
-	acc  []float64   // bias-gradient sums
 }
 
 func (ws *workspace) ensure(m *Model, n int, train bool) {
@@ -35,12 +35,9 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 	}
 	if train {
 		ws.dz = make([][]float32, L)
-		widest := 0
 		for i, l := range m.layers {
 			ws.dz[i] = make([]float32, n*l.out)
-			widest = max(widest, l.out)
 		}
-		ws.acc = make([]float64, widest)
 		ws.prob = make([]float32, n*m.Classes())
 		if m.spec.Dropout > 0 {
 			ws.mask = make([][]float32, L-1)
@@ -62,15 +59,17 @@ func (m *Model) forward(ws *workspace, x []float32, n int, dropout bool) []float
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][:n*l.out]
-		for r := range n {
-			copy(z[r*l.out:(r+1)*l.out], l.b)
-		}
-		// z = x·Wᵀ + z, with x n×in and W out×in.
-		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 1, z, l.out)
+		// z = act(x·Wᵀ + b), with x n×in and W out×in; ReLU is applied
+		// in the same pass as the bias.
+		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		relu := li != last && m.spec.Act == ReLU
+		vec.AddBias(z, l.b, relu)
 		if li == last {
 			return z
 		}
-		activate(m.spec.Act, z)
+		if !relu {
+			activate(m.spec.Act, z)
+		}
 		in = z
 		if dropout && m.spec.Dropout > 0 {
 			keep := 1 - m.spec.Dropout
@@ -183,16 +182,7 @@ func (m *Model) Backward() {
 		}
 		// ∂W = dzᵀ·x (out×in), ∂b = Σ over the batch of dz.
 		gemm.Sgemm(true, false, l.out, l.in, n, 1, dz, l.out, in, l.in, 0, l.gw, l.in)
-		acc := ws.acc[:l.out]
-		clear(acc)
-		for r := range n {
-			for j, v := range dz[r*l.out : (r+1)*l.out] {
-				acc[j] += float64(v)
-			}
-		}
-		for j, v := range acc {
-			l.gb[j] = float32(v)
-		}
+		vec.ColSums(l.gb, dz)
 		if li == 0 {
 			break
 		}
@@ -204,7 +194,11 @@ func (m *Model) Backward() {
 				prev[i] *= k
 			}
 		}
-		activateGrad(m.spec.Act, prev, ws.z[li-1])
+		if m.spec.Act == ReLU {
+			vec.ReLUGrad(prev, ws.z[li-1])
+		} else {
+			activateGrad(m.spec.Act, prev, ws.z[li-1])
+		}
 	}
 }
 

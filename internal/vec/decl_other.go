@@ -10,7 +10,7 @@ func finiteAVX512(x *float32, n int) bool                          { panic("vec:
 func finiteAVX2(x *float32, n int) bool                            { panic("vec: no assembly") }
 func addBiasAVX512(z, b *float32, rows, c int, relu bool)          { panic("vec: no assembly") }
 func addBiasAVX2(z, b *float32, rows, c, full int, relu bool)      { panic("vec: no assembly") }
-func reluGradAVX512(grad, y *float32, n int)                          { panic("vec: no assembly") }
-func reluGradAVX2(grad, y *float32, n int)                            { panic("vec: no assembly") }
+func reluGradAVX512(grad, y *float32, n int)                       { panic("vec: no assembly") }
+func reluGradAVX2(grad, y *float32, n int)                         { panic("vec: no assembly") }
 func colSumsAVX512(dst, x *float32, rows, c int)                   { panic("vec: no assembly") }
 func colSumsAVX2(dst, x *float32, rows, c, full int)               { panic("vec: no assembly") }
