@@ -21,7 +21,6 @@ type workspace struct {
 	mask [][]float32 // per hidden layer with dropout: 0 or 1/(1−p)
 	h    [][]float32 // per hidden layer with dropout: z·mask, the next layer's input
 	dz   [][]float32 // per layer: gradient of the loss with respect to z
-	prob []float32   // rows×classes softmax of the logits
 }
 
 func (ws *workspace) ensure(m *Model, n int, train bool) {
@@ -38,7 +37,6 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 		for i, l := range m.layers {
 			ws.dz[i] = make([]float32, n*l.out)
 		}
-		ws.prob = make([]float32, n*m.Classes())
 		if m.spec.Dropout > 0 {
 			ws.mask = make([][]float32, L-1)
 			ws.h = make([][]float32, L-1)
@@ -86,6 +84,19 @@ func (m *Model) forward(ws *workspace, x []float32, n int, dropout bool) []float
 		}
 	}
 	panic("unreachable")
+}
+
+// rowLossGrad returns rowLoss(logits, y) and writes the gradient of
+// loss·scale with respect to the logits into dz: scale·(softmax(logits) −
+// onehot(y)). It fuses the loss and the first step of Backward into one
+// pass over the logits.
+func rowLossGrad(logits []float32, y uint8, dz []float32, scale float32) float64 {
+	loss, _ := rowLoss(logits, y, dz)
+	for j, v := range dz {
+		dz[j] = v * scale
+	}
+	dz[y] -= scale
+	return loss
 }
 
 // rowLoss returns the cross-entropy −log softmax(logits)[y] of one example,
@@ -140,11 +151,12 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 	ws.ensure(m, n, true)
 	c := m.Classes()
 	logits := m.forward(ws, x, n, true)
-	prob := ws.prob[:n*c]
+	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
+	dz := ws.dz[len(m.layers)-1][:n*c]
+	inv := float32(1 / float64(n))
 	var total float64
 	for i, yi := range y {
-		l, _ := rowLoss(logits[i*c:(i+1)*c], yi, prob[i*c:(i+1)*c])
-		total += l
+		total += rowLossGrad(logits[i*c:(i+1)*c], yi, dz[i*c:(i+1)*c], inv)
 	}
 	m.x, m.y, m.ready = x, y, true
 	return total / float64(n)
@@ -161,18 +173,7 @@ func (m *Model) Backward() {
 	ws := &m.train
 	n := len(m.y)
 	last := len(m.layers) - 1
-	c := m.Classes()
-
-	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n.
-	dz := ws.dz[last][:n*c]
-	inv := float32(1 / float64(n))
-	for i, v := range ws.prob[:n*c] {
-		dz[i] = v * inv
-	}
-	for i, yi := range m.y {
-		dz[i*c+int(yi)] -= inv
-	}
-
+	// Loss left ∂(mean CE)/∂logits in ws.dz[last].
 	for li := last; li >= 0; li-- {
 		l := &m.layers[li]
 		dz := ws.dz[li][:n*l.out]
