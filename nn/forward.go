@@ -21,6 +21,10 @@ type workspace struct {
 	mask [][]float32 // per hidden layer with dropout: 0 or 1/(1−p)
 	h    [][]float32 // per hidden layer with dropout: z·mask, the next layer's input
 	dz   [][]float32 // per layer: gradient of the loss with respect to z
+	// Per row: the largest logit and the sum of exponentials
+	// (crossEntropy), and for evaluation the softmax it writes.
+	tops, sums []float32
+	soft       []float32
 }
 
 func (ws *workspace) ensure(m *Model, n int, train bool) {
@@ -29,8 +33,12 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 	}
 	L := len(m.layers)
 	ws.z = make([][]float32, L)
+	ws.tops, ws.sums = make([]float32, n), make([]float32, n)
 	for i, l := range m.layers {
 		ws.z[i] = make([]float32, n*l.out)
+	}
+	if !train {
+		ws.soft = make([]float32, n*m.Classes())
 	}
 	if train {
 		ws.dz = make([][]float32, L)
@@ -86,47 +94,28 @@ func (m *Model) forward(ws *workspace, x []float32, n int, dropout bool) []float
 	panic("unreachable")
 }
 
-// rowLossGrad returns rowLoss(logits, y) and writes the gradient of
-// loss·scale with respect to the logits into dz: scale·(softmax(logits) −
-// onehot(y)). It fuses the loss and the first step of Backward into one
-// pass over the logits.
-func rowLossGrad(logits []float32, y uint8, dz []float32, scale float32) float64 {
-	loss, _ := rowLoss(logits, y, dz)
-	for j, v := range dz {
-		dz[j] = v * scale
-	}
-	dz[y] -= scale
-	return loss
-}
-
-// rowLoss returns the cross-entropy −log softmax(logits)[y] of one example,
-// computed stably as log Σ exp(z−max) − (z_y − max), and the argmax of the
-// logits. If prob is not nil it receives softmax(logits).
-func rowLoss(logits []float32, y uint8, prob []float32) (loss float64, argmax int) {
-	if int(y) >= len(logits) {
-		panic(fmt.Sprintf("nn: label %d out of range for %d classes", y, len(logits)))
-	}
-	top := logits[0]
-	for j, v := range logits {
-		if v > top {
-			top, argmax = v, j
+// crossEntropy returns the summed softmax cross-entropy of the n rows of
+// logits with labels y, and writes into dz the gradient of scale times that
+// sum with respect to the logits: scale·(softmax(row) − onehot(y)). Each
+// row's loss is computed stably as log Σ exp(z−max) − (z_y − max), with the
+// exponentials of vec.SoftmaxRows (float32, in one vector pass over the
+// row). A label ≥ the number of classes panics.
+func crossEntropy(ws *workspace, logits []float32, y []uint8, c int, dz []float32, scale float32) float64 {
+	n := len(y)
+	for _, yi := range y {
+		if int(yi) >= c {
+			panic(fmt.Sprintf("nn: label %d out of range for %d classes", yi, c))
 		}
 	}
-	var sum float64
-	for j, v := range logits {
-		e := math.Exp(float64(v - top))
-		sum += e
-		if prob != nil {
-			prob[j] = float32(e)
-		}
+	tops, sums := ws.tops[:n], ws.sums[:n]
+	vec.SoftmaxRows(dz, tops, sums, logits[:n*c], c, scale)
+	var total float64
+	for i, yi := range y {
+		k := i*c + int(yi)
+		total += math.Log(float64(sums[i])) - float64(logits[k]-tops[i])
+		dz[k] -= scale
 	}
-	if prob != nil {
-		inv := 1 / sum
-		for j := range prob {
-			prob[j] = float32(float64(prob[j]) * inv)
-		}
-	}
-	return math.Log(sum) - float64(logits[y]-top), argmax
+	return total
 }
 
 func (m *Model) checkBatch(x []float32, y []uint8) int {
@@ -153,11 +142,7 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 	logits := m.forward(ws, x, n, true)
 	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
 	dz := ws.dz[len(m.layers)-1][:n*c]
-	inv := float32(1 / float64(n))
-	var total float64
-	for i, yi := range y {
-		total += rowLossGrad(logits[i*c:(i+1)*c], yi, dz[i*c:(i+1)*c], inv)
-	}
+	total := crossEntropy(ws, logits, y, c, dz, float32(1/float64(n)))
 	m.x, m.y, m.ready = x, y, true
 	return total / float64(n)
 }
@@ -226,10 +211,9 @@ func (m *Model) Evaluate(x []float32, y []uint8) (loss, accuracy float64) {
 	for lo := 0; lo < n; lo += EvalChunk {
 		hi := min(lo+EvalChunk, n)
 		logits := m.forward(ws, x[lo*d:hi*d], hi-lo, false)
+		total += crossEntropy(ws, logits, y[lo:hi], c, ws.soft[:(hi-lo)*c], 1)
 		for i, yi := range y[lo:hi] {
-			l, k := rowLoss(logits[i*c:(i+1)*c], yi, nil)
-			total += l
-			if k == int(yi) {
+			if argmax(logits[i*c:(i+1)*c]) == int(yi) {
 				correct++
 			}
 		}
@@ -259,15 +243,19 @@ func (m *Model) Predict(dst []uint8, x []float32) []uint8 {
 		hi := min(lo+EvalChunk, n)
 		logits := m.forward(ws, x[lo*d:hi*d], hi-lo, false)
 		for i := range hi - lo {
-			row := logits[i*c : (i+1)*c]
-			k := 0
-			for j, v := range row {
-				if v > row[k] {
-					k = j
-				}
-			}
-			dst = append(dst, uint8(k))
+			dst = append(dst, uint8(argmax(logits[i*c:(i+1)*c])))
 		}
 	}
 	return dst
+}
+
+// argmax returns the index of the largest value of row, the first on ties.
+func argmax(row []float32) int {
+	k := 0
+	for j, v := range row {
+		if v > row[k] {
+			k = j
+		}
+	}
+	return k
 }

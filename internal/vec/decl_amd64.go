@@ -43,3 +43,6 @@ func colSumsAVX512(dst, x *float32, rows, c int)
 
 //go:noescape
 func colSumsAVX2(dst, x *float32, rows, c, full int)
+
+//go:noescape
+func softmaxAVX512(dz, tops, sums, logits *float32, rows, c int, scale float32)

@@ -14,3 +14,7 @@ func reluGradAVX512(grad, y *float32, n int)                       { panic("vec:
 func reluGradAVX2(grad, y *float32, n int)                         { panic("vec: no assembly") }
 func colSumsAVX512(dst, x *float32, rows, c int)                   { panic("vec: no assembly") }
 func colSumsAVX2(dst, x *float32, rows, c, full int)               { panic("vec: no assembly") }
+
+func softmaxAVX512(dz, tops, sums, logits *float32, rows, c int, scale float32) {
+	panic("vec: no assembly")
+}

@@ -470,3 +470,105 @@ cs256r8:
 cs256done:
 	VZEROUPPER
 	RET
+
+// func softmaxAVX512(dz, tops, sums, logits *float32, rows, c int, scale float32)
+// 1 ≤ c ≤ 16: one row per ZMM register, lanes ≥ c masked off. See
+// softmaxRows and Exp32 for the operations, which are the same.
+TEXT ·softmaxAVX512(SB), NOSPLIT, $0-52
+	MOVQ         dz+0(FP), DI
+	MOVQ         tops+8(FP), R11
+	MOVQ         sums+16(FP), R12
+	MOVQ         logits+24(FP), SI
+	MOVQ         rows+32(FP), DX
+	MOVQ         c+40(FP), CX
+	VBROADCASTSS scale+48(FP), Z18
+	MOVL         $1, AX
+	SHLL         CX, AX
+	DECL         AX
+	KMOVW        AX, K1
+	SHLQ         $2, CX                  // row stride in bytes
+	MOVL         $0xff800000, AX         // −Inf
+	VPBROADCASTD AX, Z19
+	MOVL         $0x3fb8aa3b, AX         // log2(e)
+	VPBROADCASTD AX, Z20
+	MOVL         $0x3f000000, AX         // 0.5
+	VPBROADCASTD AX, Z21
+	MOVL         $0x3f318000, AX         // C1
+	VPBROADCASTD AX, Z22
+	MOVL         $0xb95e8083, AX         // C2
+	VPBROADCASTD AX, Z23
+	MOVL         $0x39506967, AX         // P0
+	VPBROADCASTD AX, Z24
+	MOVL         $0x3ab743ce, AX         // P1
+	VPBROADCASTD AX, Z25
+	MOVL         $0x3c088908, AX         // P2
+	VPBROADCASTD AX, Z26
+	MOVL         $0x3d2aa9c1, AX         // P3
+	VPBROADCASTD AX, Z27
+	MOVL         $0x3e2aaaaa, AX         // P4
+	VPBROADCASTD AX, Z28
+	MOVL         $0x3f000000, AX         // P5
+	VPBROADCASTD AX, Z29
+	MOVL         $0x3f800000, AX         // 1
+	VPBROADCASTD AX, Z30
+	MOVL         $0xc2d00000, AX         // ExpMin = −104
+	VPBROADCASTD AX, Z31
+
+smrow:
+	VMOVUPS.Z (SI), K1, Z0
+	VMOVAPS   Z19, Z1
+	VMOVAPS   Z0, K1, Z1                 // the row, −Inf in the unused lanes
+	VSHUFF32X4 $0x4e, Z1, Z1, Z2
+	VMAXPS    Z2, Z1, Z1
+	VSHUFF32X4 $0xb1, Z1, Z1, Z2
+	VMAXPS    Z2, Z1, Z1
+	VPERMILPS $0x4e, Z1, Z2
+	VMAXPS    Z2, Z1, Z1
+	VPERMILPS $0xb1, Z1, Z2
+	VMAXPS    Z2, Z1, Z1                 // top in every lane
+	VSUBPS    Z1, Z0, Z3                 // x = v − top
+	VMAXPS    Z3, Z31, Z3                // x < ExpMin ? ExpMin : x (NaN kept)
+	VMULPS    Z20, Z3, Z4
+	VADDPS    Z21, Z4, Z4
+	VRNDSCALEPS $0x09, Z4, Z4            // n = ⌊x·log2e + ½⌋
+	VMULPS    Z22, Z4, Z5
+	VSUBPS    Z5, Z3, Z3
+	VMULPS    Z23, Z4, Z5
+	VSUBPS    Z5, Z3, Z3                 // r = x − n·C1 − n·C2
+	VMULPS    Z3, Z3, Z6                 // r²
+	VMULPS    Z24, Z3, Z7
+	VADDPS    Z25, Z7, Z7
+	VMULPS    Z3, Z7, Z7
+	VADDPS    Z26, Z7, Z7
+	VMULPS    Z3, Z7, Z7
+	VADDPS    Z27, Z7, Z7
+	VMULPS    Z3, Z7, Z7
+	VADDPS    Z28, Z7, Z7
+	VMULPS    Z3, Z7, Z7
+	VADDPS    Z29, Z7, Z7
+	VMULPS    Z6, Z7, Z7
+	VADDPS    Z3, Z7, Z7
+	VADDPS    Z30, Z7, Z7                // 1 + r + r²·P(r)
+	VSCALEFPS Z4, Z7, Z7                 // ·2ⁿ
+	VMOVAPS.Z Z7, K1, Z7                 // e, 0 in the unused lanes
+	VSHUFF32X4 $0x4e, Z7, Z7, Z8
+	VADDPS    Z8, Z7, Z8
+	VSHUFF32X4 $0xb1, Z8, Z8, Z9
+	VADDPS    Z9, Z8, Z9
+	VPERMILPS $0x4e, Z9, Z10
+	VADDPS    Z10, Z9, Z10
+	VPERMILPS $0xb1, Z10, Z11
+	VADDPS    Z11, Z10, Z11              // the sum in every lane
+	VDIVPS    Z11, Z7, Z12
+	VMULPS    Z18, Z12, Z12
+	VMOVUPS   Z12, K1, (DI)
+	VMOVSS    X1, (R11)
+	VMOVSS    X11, (R12)
+	ADDQ      CX, SI
+	ADDQ      CX, DI
+	ADDQ      $4, R11
+	ADDQ      $4, R12
+	DECQ      DX
+	JNZ       smrow
+	VZEROUPPER
+	RET
