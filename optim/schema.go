@@ -25,6 +25,7 @@ type HyperParam struct {
 	Default string   `json:"default"`            // the default, as written in a spec
 	Values  []string `json:"values,omitempty"`   // KindEnum: the allowed values
 	Min     *float64 `json:"min,omitempty"`      // KindNumber: the smallest allowed value; nil means unbounded
+	MinOpen bool     `json:"min_open,omitempty"` // KindNumber: Min itself is not allowed
 	Max     *float64 `json:"max,omitempty"`      // KindNumber: the largest allowed value; nil means unbounded
 	MaxOpen bool     `json:"max_open,omitempty"` // KindNumber: Max itself is not allowed
 	// Log says the value is best chosen on a logarithmic scale (the
