@@ -362,7 +362,8 @@ func (s *Server) trainEvents(w http.ResponseWriter, r *http.Request) {
 		if len(evs) > 0 {
 			fl.Flush()
 		}
-		if done && len(evs) == 0 {
+		if done {
+			// Every event was written above (none comes after the end).
 			fmt.Fprintf(w, "event: end\ndata: {}\n\n")
 			fl.Flush()
 			return
