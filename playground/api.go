@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/descentlab/descent/explain"
 	"github.com/descentlab/descent/lab"
@@ -218,9 +219,26 @@ func (s *Server) trace(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
+	n := 0
+	for _, tr := range trs {
+		n += len(tr.Points)
+	}
+	bp := tracePool.Get().(*[]byte)
+	if need := 80*n + 1024; cap(*bp) < need { // a point takes at most 3×24+4 bytes
+		*bp = make([]byte, 0, need)
+	}
+	b := appendTrace((*bp)[:0], t, trs)
 	w.Header().Set("Content-Type", "application/json")
-	w.Write(appendTrace(nil, t, trs))
+	w.Write(b)
+	if cap(b) <= 1<<24 { // keep buffers of up to 8 × 10,000 steps
+		*bp = b
+		tracePool.Put(bp)
+	}
 }
+
+// tracePool holds answer buffers, so that a slider dragged over the map
+// does not allocate and clear a megabyte per request.
+var tracePool = sync.Pool{New: func() any { b := []byte(nil); return &b }}
 
 // appendTrace writes the answer of /api/trace. Numbers are written as
 // strconv writes them with precision -1, which parses back to the same
