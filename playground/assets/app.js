@@ -214,11 +214,12 @@ function renderRows() {
 }
 
 // ----- fetching and drawing -----
-let timer = 0;
+// changed re-runs the engine at once; answers that arrive after a newer
+// one has been drawn are dropped (see update), so a dragged slider never
+// waits for a frame.
 function changed() {
   saveURL();
-  if (timer) return;
-  timer = requestAnimationFrame(() => { timer = 0; update(); });
+  update();
 }
 
 async function update() {
@@ -229,6 +230,7 @@ async function update() {
   let res, body;
   try {
     res = await fetch("/api/trace?" + q.toString());
+    var tf = performance.now();
     body = await res.json();
   } catch (e) { showError(String(e)); return; }
   if (my < shown) return;
@@ -250,7 +252,7 @@ async function update() {
   drawAll();
   renderTable();
   const t1 = performance.now();
-  window.__redraw = { ms: t1 - t0, seq: my };
+  window.__redraw = { ms: t1 - t0, seq: my, fetch: tf - t0, draw: t1 - tf };
   window.__ready = true;
 }
 
