@@ -321,9 +321,9 @@ func screenshots(t *testing.T, base, dir string) {
 		ctx, cancel := newBrowser(t, v.width, v.height)
 		shot := chromedp.CaptureScreenshot()
 		if v.full {
-			shot = chromedp.FullScreenshot(90)
+			shot = chromedp.FullScreenshot(100)
 		}
-		err := chromedp.Do(ctx, chromedp.Navigate(page+"&lang="+v.lang), chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained`),
+		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(page+"&lang="+v.lang), chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained`),
 			chromedp.Sleep(300*time.Millisecond))
 		var buf []byte
 		if err == nil {
@@ -342,7 +342,7 @@ func screenshots(t *testing.T, base, dir string) {
 		width, height int
 	}{{"mnist.png", 1280, 860}, {"mnist-phone.png", 390, 844}} {
 		ctx, cancel := newBrowser(t, v.width, v.height)
-		err := chromedp.Do(ctx, chromedp.Navigate(base+"/mnist"),
+		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(base+"/mnist"),
 			chromedp.SetValue(chromedp.CSS(`#subset`), "1000"),
 			chromedp.SetValue(chromedp.CSS(`#epochs`), "3"),
 			chromedp.Click(chromedp.CSS(`#start`)),
@@ -350,7 +350,7 @@ func screenshots(t *testing.T, base, dir string) {
 			chromedp.Sleep(300*time.Millisecond))
 		var buf []byte
 		if err == nil {
-			buf, err = chromedp.Run(ctx, chromedp.FullScreenshot(90))
+			buf, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
 		}
 		cancel()
 		if err != nil {
@@ -370,4 +370,13 @@ func loadPerCPU() (float64, int) {
 	var l float64
 	fmt.Sscanf(string(b), "%g", &l)
 	return l / float64(cpus), cpus
+}
+
+// viewport emulates a phone for narrow sizes (a headless window is at
+// least 500 px wide) and does nothing otherwise.
+func viewport(width, height int) chromedp.Action[chromedp.Void] {
+	if width >= 500 {
+		return chromedp.Sleep(0)
+	}
+	return chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile)
 }

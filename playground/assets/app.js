@@ -295,6 +295,7 @@ function decorate(g, W, H, w) {
   for (const [lo, hi, horiz] of [[w.xmin, w.xmax, true], [w.ymin, w.ymax, false]]) {
     for (const v of ticks(lo, hi, horiz ? Math.max(3, W / 90) : Math.max(3, H / 70))) {
       const [px, py] = horiz ? toPx(v, w.ymin, W, H, w) : toPx(w.xmin, v, W, H, w);
+      if (horiz ? px < 24 || px > W - 30 : py < 14 || py > H - 24) continue; // keep the corners clear
       g.beginPath();
       if (horiz) { g.moveTo(px, H); g.lineTo(px, H - 5); g.stroke(); g.fillText(fmtTick(v), px + 2, H - 6); }
       else { g.moveTo(0, py); g.lineTo(5, py); g.stroke(); g.fillText(fmtTick(v), 7, py - 2); }
