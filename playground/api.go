@@ -444,11 +444,7 @@ func (s *Server) download(w http.ResponseWriter, r *http.Request) {
 	}
 	paths := make([]viz.Path, len(trs))
 	for i, tr := range trs {
-		label := tr.Spec
-		if tr.Diverged > 0 {
-			label += fmt.Sprintf(" (diverged at step %d)", tr.Diverged)
-		}
-		paths[i] = viz.Path{Label: label, Points: tr.Points, Loss: tr.Loss}
+		paths[i] = viz.Path{Label: tr.Label(), Points: tr.Points, Loss: tr.Loss}
 	}
 	o := viz.Options{XLim: t.xlim, YLim: t.ylim}
 	var buf bytes.Buffer
