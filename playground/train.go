@@ -198,7 +198,7 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 	defer j.end()
 	write := func(kind string, runs []report.Run) {
 		if err := report.WriteDir(dir, "descent serve comparison", runs); err != nil {
-			j.emit("error", map[string]string{"error": err.Error()})
+			j.emit("failed", map[string]string{"error": err.Error()})
 			return
 		}
 		fmt.Fprintf(t.log, "descent serve: comparison %s %s\n", dir, kind)
@@ -207,14 +207,14 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 	j.emit("begin", map[string]any{"dir": dir, "opts": j.req.Opts, "epochs": j.req.Epochs, "batch": j.req.Batch, "subset": j.req.Subset, "model": j.req.Model})
 	t.loadOnce.Do(func() { t.trainSet, t.testSet, t.loadErr = data.MNIST() })
 	if t.loadErr != nil {
-		j.emit("error", map[string]string{"error": t.loadErr.Error()})
+		j.emit("failed", map[string]string{"error": t.loadErr.Error()})
 		return
 	}
 	var runs []report.Run
 	for i, cfg := range cfgs {
 		tr, err := train.New(cfg, t.trainSet, t.testSet)
 		if err != nil {
-			j.emit("error", map[string]string{"error": fmt.Sprintf("%s: %v", cfg.Opt, err)})
+			j.emit("failed", map[string]string{"error": fmt.Sprintf("%s: %v", cfg.Opt, err)})
 			return
 		}
 		total := tr.TotalSteps()
@@ -242,7 +242,7 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 			write("cancelled", runs)
 			return
 		case err != nil:
-			j.emit("error", map[string]string{"error": fmt.Sprintf("%s: %v", cfg.Opt, err)})
+			j.emit("failed", map[string]string{"error": fmt.Sprintf("%s: %v", cfg.Opt, err)})
 			return
 		}
 		runs = append(runs, report.FromTrainer(label, tr))

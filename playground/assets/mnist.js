@@ -78,7 +78,7 @@ function listen() {
   };
   on("done", ended("done"));
   on("cancelled", ended("cancelled (partial report written)"));
-  on("error", (d) => { showError(d.error); $("#status").textContent = "failed"; });
+  on("failed", (d) => { showError(d.error); $("#status").textContent = "failed"; });
   source.addEventListener("end", () => { source.close(); source = null; $("#start").disabled = false; $("#cancel").disabled = true; });
 }
 
