@@ -346,7 +346,7 @@ func screenshots(t *testing.T, base, dir string) {
 			chromedp.SetValue(chromedp.CSS(`#subset`), "1000"),
 			chromedp.SetValue(chromedp.CSS(`#epochs`), "3"),
 			chromedp.Click(chromedp.CSS(`#start`)),
-			chromedp.Poll[chromedp.Void](`document.querySelector('#status').textContent === 'done' || document.querySelector('#error').textContent !== ''`, chromedp.WithPollingTimeout(60*time.Second)),
+			chromedp.Poll[chromedp.Void](`document.body.dataset.run && document.querySelector('#status').textContent === 'done' || document.querySelector('#error').textContent !== ''`, chromedp.WithPollingTimeout(60*time.Second)),
 			chromedp.Sleep(300*time.Millisecond))
 		var buf []byte
 		if err == nil {

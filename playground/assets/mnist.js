@@ -93,6 +93,7 @@ $("#form").onsubmit = async (e) => {
   const d = await r.json();
   if (!r.ok) { showError(d.error); return; }
   $("#start").disabled = true; $("#cancel").disabled = false;
+  document.body.dataset.run = d.id;
   listen();
 };
 $("#cancel").onclick = async () => { await fetch("/api/train/cancel", { method: "POST" }); };
