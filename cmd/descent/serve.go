@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"os/signal"
@@ -35,6 +36,9 @@ writes what it has first).`,
 			s, err := playground.New(playground.Config{RunDir: runDir, Log: e.stderr})
 			if err != nil {
 				return fmt.Errorf("serve: %v", err)
+			}
+			if _, _, err := net.SplitHostPort(addr); err != nil {
+				return fmt.Errorf("serve: --addr %s: want HOST:PORT, e.g. 127.0.0.1:8080", addr)
 			}
 			if !playground.IsLoopback(addr) {
 				fmt.Fprintf(e.stderr, "descent: warning: --addr %s is not a loopback address: other machines can reach the playground\n", addr)
