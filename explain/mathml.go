@@ -244,6 +244,7 @@ func (p *mathParser) peek() (token, bool) {
 // closes the group (consumed, not written).
 func (p *mathParser) seq(b *strings.Builder, inGroup bool) {
 	var prev string // the last element written, for ^ to raise
+	lastName := false
 	var out []string
 	flush := func() {
 		if prev != "" {
@@ -294,7 +295,12 @@ func (p *mathParser) seq(b *strings.Builder, inGroup bool) {
 			el = mo("(")
 		default:
 			el = p.atom(t)
+			if lastName && t.kind == tkIdent {
+				// A key name and a symbol ("weight_decay λ") would touch.
+				el = `<mspace width="0.3em"/>` + el
+			}
 		}
+		lastName = t.kind == tkName
 		flush()
 		prev = el
 	}

@@ -23,6 +23,7 @@ func TestFormulaHTMLExamples(t *testing.T) {
 		{"x  first moment", `<math><mrow><mi>x</mi></mrow></math><span class="gap"> </span>first moment`},
 		{"a < b & c", `<math><mrow><mi>a</mi><mo>&lt;</mo><mi>b</mi></mrow></math> &amp; <math><mrow><mi>c</mi></mrow></math>`},
 		{"only words", `only words`},
+		{"weight_decay λ", `<math><mrow><mi>weight_decay</mi><mspace width="0.3em"/><mi>λ</mi></mrow></math>`},
 	} {
 		if got := FormulaHTML(c.in); got != c.want {
 			t.Errorf("FormulaHTML(%q) =\n  %s\nwant\n  %s", c.in, got, c.want)
