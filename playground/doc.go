@@ -26,7 +26,9 @@
 //	GET  /api/download?format=csv|png|gif&(trace's parameters)[&xlim=A,B&ylim=C,D]
 //	POST /api/train                     start a comparison on MNIST (JSON body)
 //	GET  /api/train                     the state of the current or last comparison
-//	GET  /api/train/events              its events as Server-Sent Events, from the first
+//	GET  /api/train/events              its events as Server-Sent Events, from the first:
+//	                                    begin, start, step, epoch, diverged, finish,
+//	                                    done | cancelled | failed, end
 //	POST /api/train/cancel              stop it; the partial comparison is written
 //	GET  /runs/...                      the files of the run folder
 //

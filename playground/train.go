@@ -180,7 +180,7 @@ func (t *trainer) start(req trainReq, cfgs []train.Config) (*job, error) {
 	j := &job{id: t.next, name: name, started: now, req: req, cancel: cancel,
 		finished: make(chan struct{}), wake: make(chan struct{})}
 	t.cur = j
-	fmt.Fprintf(t.log, "descent serve: comparison %s started: %d optimizers\n", dir, len(cfgs))
+	fmt.Fprintf(t.log, "descent serve: comparison %s started (%d runs)\n", dir, len(cfgs))
 	go t.run(ctx, j, dir, cfgs)
 	return j, nil
 }
