@@ -88,3 +88,12 @@ func TestRunStepsAndDivergence(t *testing.T) {
 		t.Fatalf("0 steps: %+v", tr.Points)
 	}
 }
+
+func TestLabel(t *testing.T) {
+	if got := (Trajectory{Spec: "adam"}).Label(); got != "adam" {
+		t.Errorf("Label = %q", got)
+	}
+	if got := (Trajectory{Spec: "sgd:lr=1", Diverged: 7}).Label(); got != "sgd:lr=1 (diverged at step 7)" {
+		t.Errorf("Label = %q", got)
+	}
+}

@@ -3,14 +3,12 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/signal"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
 
-	"github.com/descentlab/descent/internal/atomicfile"
 	"github.com/descentlab/descent/train"
 	"github.com/descentlab/descent/train/report"
 )
@@ -108,37 +106,5 @@ func diverged(err error) string {
 // writeComparison writes the charts, the reports, metrics.csv and
 // summary.json of runs into dir.
 func writeComparison(dir string, runs []report.Run) error {
-	loss, err := pngBytes(func(w io.Writer) error { return report.LossChart(w, runs) })
-	if err != nil {
-		return err
-	}
-	acc, err := pngBytes(func(w io.Writer) error { return report.AccuracyChart(w, runs) })
-	if err != nil {
-		return err
-	}
-	images := []report.Image{{File: "loss.png", PNG: loss}, {File: "accuracy.png", PNG: acc}}
-	for _, im := range images {
-		if err := atomicfile.Write(filepath.Join(dir, im.File), im.PNG); err != nil {
-			return err
-		}
-	}
-	const title = "descent compare"
-	summaries := make([]train.Summary, len(runs))
-	for i, r := range runs {
-		summaries[i] = r.Summary
-	}
-	for _, w := range []struct {
-		name  string
-		write func(io.Writer) error
-	}{
-		{"metrics.csv", func(w io.Writer) error { return report.WriteMetricsCSV(w, runs) }},
-		{"summary.json", func(w io.Writer) error { return report.WriteSummary(w, summaries) }},
-		{"report.md", func(w io.Writer) error { return report.WriteMarkdown(w, title, runs, images) }},
-		{"report.html", func(w io.Writer) error { return report.WriteHTML(w, title, runs, images) }},
-	} {
-		if err := atomicfile.WriteFunc(filepath.Join(dir, w.name), w.write); err != nil {
-			return err
-		}
-	}
-	return nil
+	return report.WriteDir(dir, "descent compare", runs)
 }

@@ -47,6 +47,7 @@ rmsprop, adam and more, exact to torch.optim) on test functions and real data.`,
 	root.AddCommand(newGalleryCmd(e))
 	root.AddCommand(newTrainCmd(e))
 	root.AddCommand(newCompareCmd(e))
+	root.AddCommand(newServeCmd(e))
 	return root
 }
 

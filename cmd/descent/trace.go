@@ -144,11 +144,7 @@ func (tf *traceFlags) check() (viz.Options, error) {
 func (tf *traceFlags) write(e *env, f testfunc.Function, trs []lab.Trajectory, o viz.Options) error {
 	paths := make([]viz.Path, len(trs))
 	for i, tr := range trs {
-		label := tr.Spec
-		if tr.Diverged > 0 {
-			label += fmt.Sprintf(" (diverged at step %d)", tr.Diverged)
-		}
-		paths[i] = viz.Path{Label: label, Points: tr.Points, Loss: tr.Loss}
+		paths[i] = viz.Path{Label: tr.Label(), Points: tr.Points, Loss: tr.Loss}
 	}
 	if tf.output == "" {
 		var buf bytes.Buffer

@@ -1,0 +1,466 @@
+package playground
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"image/png"
+	"io"
+	"math"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/descentlab/descent/explain"
+	"github.com/descentlab/descent/lab"
+	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/testfunc"
+	"github.com/descentlab/descent/viz"
+)
+
+// function is one entry of /api/functions.
+type function struct {
+	Name    string             `json:"name"`
+	Formula string             `json:"formula"`
+	Window  [4]float64         `json:"window"` // xmin, xmax, ymin, ymax
+	Start   [2]float64         `json:"start"`
+	Minima  [][2]float64       `json:"minima"`
+	Options []optim.HyperParam `json:"options,omitempty"` // quadratic: cond
+}
+
+func (s *Server) functions(w http.ResponseWriter, r *http.Request) {
+	var out []function
+	for _, name := range testfunc.Names() {
+		f, err := testfunc.Lookup(name)
+		if err != nil {
+			writeError(w, http.StatusInternalServerError, err.Error())
+			return
+		}
+		win, st := f.Window(), f.Start()
+		fn := function{Name: name, Formula: f.Formula(), Window: [4]float64{win.XMin, win.XMax, win.YMin, win.YMax},
+			Start: [2]float64{st.X, st.Y}, Minima: [][2]float64{}}
+		for _, m := range f.Minima() {
+			fn.Minima = append(fn.Minima, [2]float64{m.X, m.Y})
+		}
+		if name == "quadratic" {
+			lo, hi := 1.0, float64(testfunc.MaxCond)
+			fn.Options = []optim.HyperParam{{Key: "cond", Kind: optim.KindNumber, Default: strconv.Itoa(testfunc.DefaultCond),
+				Min: &lo, Max: &hi, Log: true, Allowed: "a finite number from 1 to 1e15", Doc: "condition number: the ratio of the largest to the smallest curvature"}}
+		}
+		out = append(out, fn)
+	}
+	writeJSON(w, http.StatusOK, out)
+}
+
+// secondOrder describes lab's second-order comparators as optim.Schema
+// describes the methods (a test checks the defaults and bounds against lab).
+func secondOrder() []optim.MethodSchema {
+	one, thousand := 1.0, 1000.0
+	return []optim.MethodSchema{
+		{Method: "newton", Params: []optim.HyperParam{{Key: "increase", Kind: optim.KindNumber, Default: "5", Min: &one, MinOpen: true,
+			Allowed: "a finite number > 1", Doc: "factor τ grows by until H+τI is positive definite"}}},
+		{Method: "lbfgs", Params: []optim.HyperParam{{Key: "history", Kind: optim.KindNumber, Default: "10", Min: &one, Max: &thousand,
+			Allowed: "an integer in [1, 1000]", Doc: "number of past gradients kept"}}},
+	}
+}
+
+func (s *Server) optimizers(w http.ResponseWriter, r *http.Request) {
+	colors := make([]string, 10)
+	for i := range colors {
+		c := viz.PathColor(i)
+		colors[i] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{
+		"methods":        optim.Schema(),
+		"second_order":   secondOrder(),
+		"colors":         colors,
+		"max_optimizers": MaxOptimizers,
+		"max_steps":      MaxSteps,
+	})
+}
+
+// traceReq is a parsed /api/trace (or /api/download) request.
+type traceReq struct {
+	funcSpec string
+	f        testfunc.Function
+	start    testfunc.Point
+	steps    int
+	opts     []string
+	xlim     *[2]float64
+	ylim     *[2]float64
+}
+
+// known lists the query parameters each endpoint accepts.
+var known = map[string][]string{
+	"trace":    {"func", "start", "steps", "opt"},
+	"download": {"func", "start", "steps", "opt", "format", "xlim", "ylim"},
+	"field":    {"func", "xlim", "ylim", "w", "h"},
+	"explain":  {"method", "lang"},
+}
+
+// checkQuery refuses unknown parameters and repeated single ones.
+func checkQuery(q url.Values, endpoint string) error {
+	allowed := known[endpoint]
+	for k, v := range q {
+		ok := false
+		for _, a := range allowed {
+			ok = ok || a == k
+		}
+		if !ok {
+			return fmt.Errorf("unknown parameter %q (want %s)", k, strings.Join(allowed, ", "))
+		}
+		if k != "opt" && len(v) > 1 {
+			return fmt.Errorf("parameter %s given %d times (want once)", k, len(v))
+		}
+	}
+	return nil
+}
+
+func parseTrace(q url.Values, endpoint string) (traceReq, error) {
+	var t traceReq
+	if err := checkQuery(q, endpoint); err != nil {
+		return t, err
+	}
+	t.funcSpec = q.Get("func")
+	if t.funcSpec == "" {
+		return t, fmt.Errorf("func is required (one of: %s)", strings.Join(testfunc.Names(), ", "))
+	}
+	f, err := testfunc.Lookup(t.funcSpec)
+	if err != nil {
+		return t, fmt.Errorf("func: %v", err)
+	}
+	t.f, t.start = f, f.Start()
+	if v := q.Get("start"); v != "" {
+		if t.start, err = parsePair(v); err != nil {
+			return t, fmt.Errorf("start: %v", err)
+		}
+	}
+	t.steps = 100
+	if v := q.Get("steps"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 0 || n > MaxSteps {
+			return t, fmt.Errorf("steps=%s: want an integer in [0, %d]", oneLine(v), MaxSteps)
+		}
+		t.steps = n
+	}
+	t.opts = q["opt"]
+	if len(t.opts) == 0 {
+		return t, fmt.Errorf("at least one opt=SPEC is required (e.g. opt=adam:lr=0.01)")
+	}
+	if len(t.opts) > MaxOptimizers {
+		return t, fmt.Errorf("%d optimizers: want at most %d", len(t.opts), MaxOptimizers)
+	}
+	for _, o := range t.opts {
+		if err := lab.Check(o); err != nil {
+			return t, fmt.Errorf("opt %s: %v", oneLine(o), err)
+		}
+	}
+	for _, l := range []struct {
+		key string
+		dst **[2]float64
+	}{{"xlim", &t.xlim}, {"ylim", &t.ylim}} {
+		if v := q.Get(l.key); v != "" {
+			p, err := parsePair(v)
+			if err != nil || !(p.X < p.Y) {
+				return t, fmt.Errorf("%s=%s: want A,B with finite A < B", l.key, oneLine(v))
+			}
+			*l.dst = &[2]float64{p.X, p.Y}
+		}
+	}
+	return t, nil
+}
+
+// run runs every optimizer of t, as descent trace does.
+func (t traceReq) run() ([]lab.Trajectory, error) {
+	trs := make([]lab.Trajectory, len(t.opts))
+	for i, o := range t.opts {
+		var err error
+		if trs[i], err = lab.Run(t.f, t.start, t.steps, o); err != nil {
+			return nil, fmt.Errorf("opt %s: %v", oneLine(o), err)
+		}
+	}
+	return trs, nil
+}
+
+// parsePair reads "X,Y" with two finite numbers.
+func parsePair(s string) (testfunc.Point, error) {
+	xs, ys, ok := strings.Cut(s, ",")
+	x, err1 := strconv.ParseFloat(strings.TrimSpace(xs), 64)
+	y, err2 := strconv.ParseFloat(strings.TrimSpace(ys), 64)
+	if !ok || err1 != nil || err2 != nil || math.IsInf(x, 0) || math.IsInf(y, 0) || x != x || y != y {
+		return testfunc.Point{}, fmt.Errorf("%s: want X,Y with two finite numbers", strconv.Quote(s))
+	}
+	return testfunc.Point{X: x, Y: y}, nil
+}
+
+// oneLine quotes s when it holds anything that would break an error line.
+func oneLine(s string) string {
+	if len(s) > 80 {
+		s = s[:80] + "…"
+	}
+	for _, r := range s {
+		if r < ' ' || r == '"' || r == 0x7f {
+			return strconv.Quote(s)
+		}
+	}
+	return s
+}
+
+func (s *Server) trace(w http.ResponseWriter, r *http.Request) {
+	t, err := parseTrace(r.URL.Query(), "trace")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	trs, err := t.run()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	n := 0
+	for _, tr := range trs {
+		n += len(tr.Points)
+	}
+	bp := tracePool.Get().(*[]byte)
+	if need := 80*n + 1024; cap(*bp) < need { // a point takes at most 3×24+4 bytes
+		*bp = make([]byte, 0, need)
+	}
+	b := appendTrace((*bp)[:0], t, trs)
+	w.Header().Set("Content-Type", "application/json")
+	w.Write(b)
+	if cap(b) <= 1<<24 { // keep buffers of up to 8 × 10,000 steps
+		*bp = b
+		tracePool.Put(bp)
+	}
+}
+
+// tracePool holds answer buffers, so that a slider dragged over the map
+// does not allocate and clear a megabyte per request.
+var tracePool = sync.Pool{New: func() any { b := []byte(nil); return &b }}
+
+// appendTrace writes the answer of /api/trace. Numbers are written as
+// strconv writes them with precision -1, which parses back to the same
+// float64: exactly the numbers descent trace's CSV holds.
+func appendTrace(b []byte, t traceReq, trs []lab.Trajectory) []byte {
+	b = append(b, `{"func":`...)
+	b = appendString(b, t.funcSpec)
+	b = append(b, `,"start":[`...)
+	b = appendFloat(b, t.start.X)
+	b = append(b, ',')
+	b = appendFloat(b, t.start.Y)
+	b = append(b, `],"steps":`...)
+	b = strconv.AppendInt(b, int64(t.steps), 10)
+	b = append(b, `,"paths":[`...)
+	minima := t.f.Minima()
+	for i, tr := range trs {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, `{"opt":`...)
+		b = appendString(b, tr.Spec)
+		b = append(b, `,"points":[`...)
+		for k, p := range tr.Points {
+			if k > 0 {
+				b = append(b, ',')
+			}
+			b = append(b, '[')
+			b = appendFloat(b, p.X)
+			b = append(b, ',')
+			b = appendFloat(b, p.Y)
+			b = append(b, ',')
+			b = appendFloat(b, tr.Loss[k])
+			b = append(b, ']')
+		}
+		b = append(b, `],"diverged":`...)
+		b = strconv.AppendInt(b, int64(tr.Diverged), 10)
+		last := tr.Points[len(tr.Points)-1]
+		b = append(b, `,"final_loss":`...)
+		b = appendFloat(b, tr.Loss[len(tr.Loss)-1])
+		b = append(b, `,"distance":`...)
+		if len(minima) == 0 {
+			b = append(b, "null"...)
+		} else {
+			d := math.Inf(1)
+			for _, m := range minima {
+				d = math.Min(d, math.Hypot(last.X-m.X, last.Y-m.Y))
+			}
+			b = appendFloat(b, d)
+		}
+		b = append(b, '}')
+	}
+	b = append(b, `],"command":`...)
+	b = appendString(b, command(t))
+	return append(b, '}')
+}
+
+// appendFloat writes v as JSON; the engine's trajectories hold finite
+// numbers only, but a distance can overflow to +Inf, written as null.
+func appendFloat(b []byte, v float64) []byte {
+	if math.IsInf(v, 0) || math.IsNaN(v) {
+		return append(b, "null"...)
+	}
+	return strconv.AppendFloat(b, v, 'g', -1, 64)
+}
+
+func appendString(b []byte, s string) []byte {
+	q, _ := json.Marshal(s)
+	return append(b, q...)
+}
+
+// command is the descent trace command that prints the same numbers.
+func command(t traceReq) string {
+	parts := []string{"descent", "trace", "--func", shellQuote(t.funcSpec),
+		"--start", shellQuote(strconv.FormatFloat(t.start.X, 'g', -1, 64) + "," + strconv.FormatFloat(t.start.Y, 'g', -1, 64)),
+		"--steps", strconv.Itoa(t.steps)}
+	for _, o := range t.opts {
+		parts = append(parts, "--opt", shellQuote(o))
+	}
+	return strings.Join(parts, " ")
+}
+
+// shellQuote quotes s for a POSIX shell when it holds anything but
+// characters that are safe unquoted.
+func shellQuote(s string) string {
+	safe := s != ""
+	for _, r := range s {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("_-.,:=+/", r)) {
+			safe = false
+		}
+	}
+	if safe {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
+func (s *Server) field(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	err := checkQuery(q, "field")
+	var f testfunc.Function
+	if err == nil {
+		if f, err = testfunc.Lookup(q.Get("func")); err != nil {
+			err = fmt.Errorf("func: %v", err)
+		}
+	}
+	var win testfunc.Window
+	if err == nil {
+		win, err = windowOf(q, f)
+	}
+	size := [2]int{}
+	for i, key := range []string{"w", "h"} {
+		if err != nil {
+			break
+		}
+		n, e := strconv.Atoi(q.Get(key))
+		if e != nil || n < 1 || n > maxFieldSide {
+			err = fmt.Errorf("%s=%s: want an integer in [1, %d]", key, oneLine(q.Get(key)), maxFieldSide)
+		}
+		size[i] = n
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	img, err := viz.Field(f, win, size[0], size[1])
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	var buf bytes.Buffer
+	enc := png.Encoder{CompressionLevel: png.BestSpeed}
+	if err := enc.Encode(&buf, img); err != nil {
+		writeError(w, http.StatusInternalServerError, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", "image/png")
+	w.Header().Set("Cache-Control", "max-age=3600")
+	w.Write(buf.Bytes())
+}
+
+// windowOf reads xlim and ylim, each defaulting to f's window.
+func windowOf(q url.Values, f testfunc.Function) (testfunc.Window, error) {
+	win := f.Window()
+	for _, l := range []struct {
+		key    string
+		lo, hi *float64
+	}{{"xlim", &win.XMin, &win.XMax}, {"ylim", &win.YMin, &win.YMax}} {
+		v := q.Get(l.key)
+		if v == "" {
+			continue
+		}
+		p, err := parsePair(v)
+		if err != nil || !(p.X < p.Y) || p.Y-p.X < 1e-9*math.Max(math.Abs(p.X), math.Abs(p.Y)) || math.IsInf(p.Y-p.X, 0) {
+			return win, fmt.Errorf("%s=%s: want A,B with finite A < B", l.key, oneLine(v))
+		}
+		*l.lo, *l.hi = p.X, p.Y
+	}
+	return win, nil
+}
+
+func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	if err := checkQuery(q, "explain"); err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	lang := q.Get("lang")
+	if lang == "" {
+		lang = "en"
+	}
+	e, err := explain.Explain(q.Get("method"), lang)
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	writeJSON(w, http.StatusOK, e)
+}
+
+func (s *Server) download(w http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	t, err := parseTrace(q, "download")
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	format := q.Get("format")
+	var ctype string
+	switch format {
+	case "csv":
+		ctype = "text/csv; charset=utf-8"
+	case "png":
+		ctype = "image/png"
+	case "gif":
+		ctype = "image/gif"
+	default:
+		writeError(w, http.StatusBadRequest, fmt.Sprintf("format=%s: want csv, png or gif", oneLine(format)))
+		return
+	}
+	trs, err := t.run()
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	paths := make([]viz.Path, len(trs))
+	for i, tr := range trs {
+		paths[i] = viz.Path{Label: tr.Label(), Points: tr.Points, Loss: tr.Loss}
+	}
+	o := viz.Options{XLim: t.xlim, YLim: t.ylim}
+	var buf bytes.Buffer
+	switch format {
+	case "csv":
+		err = lab.WriteCSV(&buf, trs)
+	case "png":
+		err = viz.Contour(&buf, "png", t.f, paths, o)
+	case "gif":
+		err = viz.Animate(&buf, t.f, paths, o)
+	}
+	if err != nil {
+		writeError(w, http.StatusBadRequest, err.Error())
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", `attachment; filename="descent-trace.`+format+`"`)
+	io.Copy(w, &buf)
+}

@@ -1,0 +1,102 @@
+// The MNIST page: starts a comparison through the API and draws the
+// metrics the server streams (Server-Sent Events).
+"use strict";
+const $ = (s) => document.querySelector(s);
+const COLORS = ["#e6194b", "#0030c0", "#ff8c00", "#d020d0", "#101010", "#8b4513", "#00a0e0", "#707070"];
+let runs = [];   // per optimizer: {opt, total, steps: [[step, loss]], epochs: [metric]}
+let source = null;
+
+function showError(msg) { $("#error").hidden = !msg; $("#error").textContent = msg || ""; }
+
+function fmt(v) { return v === null || v === undefined ? "—" : (Math.abs(v) < 1e-3 || Math.abs(v) >= 1e4 ? v.toExponential(3) : String(+v.toPrecision(4))); }
+
+function size(c) {
+  const w = Math.max(200, Math.floor(c.clientWidth));
+  const h = Math.round(Math.max(170, Math.min(280, w * 0.42)));
+  if (c.width !== w || c.height !== h) { c.width = w; c.height = h; }
+}
+
+function chart(c, title, series, xmax, logY, yfmt) {
+  size(c);
+  const g = c.getContext("2d"), W = c.width, H = c.height, L = 50, R = 10, T = 22, B = 22;
+  g.clearRect(0, 0, W, H);
+  g.font = "12px system-ui, sans-serif"; g.fillStyle = "#1d2430"; g.fillText(title, L, 15);
+  let lo = Infinity, hi = -Infinity;
+  for (const s of series) for (const [, y] of s.pts) if (y !== null && (!logY || y > 0)) { lo = Math.min(lo, y); hi = Math.max(hi, y); }
+  if (!isFinite(lo)) return;
+  const f = logY ? Math.log10 : (v) => v;
+  let a = f(lo), b = f(hi); if (!(b > a)) { a -= 0.5; b += 0.5; }
+  const X = (x) => L + (W - L - R) * x / Math.max(1e-9, xmax), Y = (y) => T + (H - T - B) * (1 - (f(y) - a) / (b - a));
+  g.strokeStyle = "#e1e5ea"; g.fillStyle = "#4a5567"; g.font = "11px system-ui, sans-serif";
+  for (let k = 0; k <= 4; k++) { const v = a + (b - a) * k / 4, y = T + (H - T - B) * (1 - k / 4); g.beginPath(); g.moveTo(L, y); g.lineTo(W - R, y); g.stroke(); g.fillText(yfmt(logY ? Math.pow(10, v) : v), 2, y + 4); }
+  g.fillText("0", L, H - 6); g.fillText(String(+xmax.toPrecision(4)), W - R - 30, H - 6);
+  series.forEach((s) => {
+    g.strokeStyle = s.color; g.lineWidth = 1.8; g.beginPath();
+    let first = true;
+    for (const [x, y] of s.pts) { if (y === null || (logY && !(y > 0))) continue; if (first) g.moveTo(X(x), Y(y)); else g.lineTo(X(x), Y(y)); first = false; }
+    g.stroke();
+    if (s.dots) for (const [x, y] of s.pts) { g.beginPath(); g.arc(X(x), Y(y), 3, 0, 7); g.fillStyle = s.color; g.fill(); }
+  });
+}
+
+function draw() {
+  const maxSteps = Math.max(1, ...runs.map((r) => r.total || 1));
+  chart($("#losschart"), "training loss (per step, log scale)", runs.map((r, i) => ({ color: COLORS[i], pts: r.steps })), maxSteps, true, (v) => fmt(v));
+  const maxEp = Math.max(1, ...runs.map((r) => r.epochs.length ? r.epochs[r.epochs.length - 1].epoch : 1));
+  chart($("#accchart"), "test accuracy (per epoch)", runs.map((r, i) => ({ color: COLORS[i], dots: true, pts: [[0, null]].concat(r.epochs.map((m) => [m.epoch, m.test_accuracy])) })), maxEp, false, (v) => (100 * v).toFixed(1) + "%");
+  const tb = $("#table tbody"); tb.innerHTML = "";
+  runs.forEach((r, i) => {
+    const m = r.epochs[r.epochs.length - 1] || {};
+    const last = r.steps[r.steps.length - 1];
+    const row = document.createElement("tr");
+    row.innerHTML = "<td><span class=swatch style=\"background:" + COLORS[i] + "\"></span> </td><td class=num></td><td class=num></td><td class=num></td><td class=num></td>";
+    row.cells[0].append(r.opt + (r.diverged ? " (diverged)" : ""));
+    row.cells[1].textContent = last ? last[0] + " / " + r.total : "—";
+    row.cells[2].textContent = fmt(m.train_loss ?? (last ? last[1] : null));
+    row.cells[3].textContent = fmt(m.test_loss);
+    row.cells[4].textContent = m.test_accuracy !== undefined ? (100 * m.test_accuracy).toFixed(2) + "%" : "—";
+    tb.appendChild(row);
+  });
+}
+
+function listen() {
+  if (source) source.close();
+  runs = [];
+  source = new EventSource("/api/train/events");
+  const on = (name, fn) => source.addEventListener(name, (e) => { fn(JSON.parse(e.data)); draw(); });
+  on("begin", (d) => { $("#status").textContent = "loading MNIST…"; $("#report").textContent = ""; });
+  on("start", (d) => { runs[d.index] = { opt: d.opt, total: d.total_steps, steps: [], epochs: [] }; $("#status").textContent = "training " + d.opt; });
+  on("step", (d) => { runs[d.index].steps.push([d.step, d.loss]); });
+  on("epoch", (d) => { runs[d.index].epochs.push(d); });
+  on("diverged", (d) => { runs[d.index].diverged = true; });
+  on("finish", () => {});
+  const ended = (label) => (d) => {
+    $("#status").textContent = label;
+    const a = document.createElement("a"); a.href = d.report; a.textContent = "report: " + d.dir; a.target = "_blank";
+    $("#report").replaceChildren(a);
+    $("#start").disabled = false; $("#cancel").disabled = true;
+  };
+  on("done", ended("done"));
+  on("cancelled", ended("cancelled (partial report written)"));
+  on("failed", (d) => { showError(d.error); $("#status").textContent = "failed"; });
+  source.addEventListener("end", () => { source.close(); source = null; $("#start").disabled = false; $("#cancel").disabled = true; });
+}
+
+$("#batch").onchange = () => { $("#batchn").hidden = $("#batch").value !== "custom"; };
+$("#form").onsubmit = async (e) => {
+  e.preventDefault();
+  showError("");
+  const opts = [...document.querySelectorAll("#opts input")].map((i) => i.value.trim()).filter(Boolean);
+  const batch = $("#batch").value === "custom" ? $("#batchn").value : $("#batch").value;
+  const body = { opts, epochs: +$("#epochs").value, batch, subset: +$("#subset").value };
+  const r = await fetch("/api/train", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) });
+  const d = await r.json();
+  if (!r.ok) { showError(d.error); return; }
+  $("#start").disabled = true; $("#cancel").disabled = false;
+  document.body.dataset.run = d.id;
+  listen();
+};
+$("#cancel").onclick = async () => { await fetch("/api/train/cancel", { method: "POST" }); };
+window.addEventListener("resize", draw);
+fetch("/api/train").then((r) => r.json()).then((s) => { if (s.running) { $("#start").disabled = true; $("#cancel").disabled = false; } if (s.id) listen(); });
+draw();

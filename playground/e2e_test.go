@@ -1,0 +1,382 @@
+package playground
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+	"math"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browserPath finds a Chromium or Chrome. The test is skipped when there is
+// none, unless DESCENT_E2E=require (set by .ci/run, which installs Debian's
+// chromium), so it cannot be skipped silently in CI.
+func browserPath(t *testing.T) string {
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "headless-shell"} {
+		if p, err := exec.LookPath(name); err == nil {
+			return p
+		}
+	}
+	if os.Getenv("DESCENT_E2E") == "require" {
+		t.Fatal("DESCENT_E2E=require but no chromium on PATH (apt-get install chromium)")
+	}
+	t.Skip("no chromium on PATH: the browser test needs it (apt-get install chromium); .ci/run installs it")
+	return ""
+}
+
+func newBrowser(t *testing.T, width, height int) (context.Context, context.CancelFunc) {
+	opts := append(slices.Clone(chromedp.DefaultExecAllocatorOptions[:]),
+		chromedp.ExecPath(browserPath(t)),
+		chromedp.NoSandbox, // CI runs as root
+		chromedp.DisableGPU,
+		chromedp.WindowSize(width, height),
+		chromedp.Flag("force-device-scale-factor", "1"),
+	)
+	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancel := chromedp.NewContext(actx)
+	ctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
+	return ctx, func() { tcancel(); cancel(); acancel() }
+}
+
+type redraw struct {
+	MS    float64 `json:"ms"`
+	Seq   int     `json:"seq"`
+	Fetch float64 `json:"fetch"` // from the input to the answer's arrival
+	Draw  float64 `json:"draw"`  // from the answer's arrival to the finished redraw
+}
+
+// pageState is what the test reads back from the page after a click.
+type pageState struct {
+	Query  string     `json:"query"`
+	Data   string     `json:"data"`
+	Win    [4]float64 `json:"win"`
+	Colors []string   `json:"colors"`
+	T      int        `json:"t"`
+	PNG    string     `json:"png"`
+}
+
+// redrawSeq is the number of the last drawn answer.
+const redrawSeq = `window.__redraw ? window.__redraw.seq : 0`
+
+// waitRedraw waits until an answer newer than seq is drawn and returns the
+// page's own measure of the time from the input to the finished redraw.
+func waitRedraw(ctx context.Context, seq int) (ms float64, err error) {
+	var r redraw
+	if err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf("window.__redraw && window.__redraw.seq > %d", seq), chromedp.WithPollingInterval(2*time.Millisecond))); err != nil {
+		return 0, err
+	}
+	r, err = chromedp.Run(ctx, chromedp.Evaluate[redraw](`window.__redraw`))
+	if testing.Verbose() {
+		fmt.Printf("redraw %.1f ms: fetch %.1f ms, parse and draw %.1f ms\n", r.MS, r.Fetch, r.Draw)
+	}
+	return r.MS, err
+}
+
+// TestBrowser opens the page in a real browser, changes a learning rate,
+// clicks the map, checks that the drawn path is the API's trajectory and
+// that the Japanese toggle shows Japanese, and measures the redraw time
+// (the issue's target: a slider change to a finished redraw within 50 ms,
+// 5 optimizers × 500 steps). With PLAYGROUND_SCREENSHOTS=DIR it also
+// writes the README's screenshot and phone-size ones to DIR.
+func TestBrowser(t *testing.T) {
+	ctx, cancel := newBrowser(t, 1280, 1000)
+	defer cancel()
+	s, err := New(Config{RunDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+
+	// Distinct colours, so that each path's pixels can be told apart.
+	page := ts.URL + "/?func=rosenbrock&steps=500&opt=sgd:lr=0.001&opt=momentum:lr=0.001&opt=adagrad:lr=0.1&opt=rmsprop:lr=0.01&opt=adam:lr=0.05" +
+		"&color=e6194b&color=0030c0&color=ff8c00&color=d020d0&color=101010&lang=en"
+	if err := chromedp.Do(ctx, chromedp.Navigate(page), chromedp.Poll[chromedp.Void](`window.__ready === true`)); err != nil {
+		t.Fatal(err)
+	}
+
+	// Change the first row's learning rate with its slider, ten times.
+	var times []float64
+	for k := range 10 {
+		set := fmt.Sprintf(`(() => { const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
+			r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })()`, 380+15*k)
+		seq, err := chromedp.Run(ctx, chromedp.Evaluate[int](redrawSeq))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](set)); err != nil {
+			t.Fatal(err)
+		}
+		ms, err := waitRedraw(ctx, seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		times = append(times, ms)
+	}
+	slices.Sort(times)
+	median := times[len(times)/2]
+	t.Logf("slider change to finished redraw, 5 optimizers × 500 steps: median %.1f ms, max %.1f ms (%v)", median, times[len(times)-1], times)
+	if load, cpus := loadPerCPU(); load > 1 {
+		// Timing is meaningless when other processes hold every core
+		// (the machine this was written on ran seven builds at once).
+		t.Logf("redraw time not checked: load average %.1f per CPU on %d CPUs", load, cpus)
+	} else if median > 50 {
+		t.Errorf("redraw takes %.1f ms (median of 10), want ≤ 50 ms", median)
+	}
+	spec, err := chromedp.Run(ctx, chromedp.Evaluate[string](`specOf(S.rows[0])`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(spec, "sgd:lr=") || spec == "sgd:lr=0.001" {
+		t.Errorf("after the slider the first row is %q", spec)
+	}
+
+	// Click the map: the start moves there.
+	rect, err := chromedp.Run(ctx, chromedp.Evaluate[struct{ X, Y, W, H float64 }](
+		`(() => { const r = document.querySelector('#paths').getBoundingClientRect(); return {X: r.left, Y: r.top, W: r.width, H: r.height}; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seq, err := chromedp.Run(ctx, chromedp.Evaluate[int](redrawSeq))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cx, cy := math.Round(rect.W*0.3), math.Round(rect.H*0.55)
+	if err := chromedp.Do(ctx, chromedp.MouseClickXY(rect.X+cx, rect.Y+cy)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := waitRedraw(ctx, seq); err != nil {
+		t.Fatal(err)
+	}
+	st, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](`(() => { const w = win(); return {query: window.__lastQuery, data: JSON.stringify(data),
+		win: [w.xmin, w.xmax, w.ymin, w.ymax], colors: S.rows.map((r) => r.color), t: S.t,
+		png: document.querySelector('#paths').toDataURL('image/png')}; })()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var drawn traceAnswer
+	if err := json.Unmarshal([]byte(st.Data), &drawn); err != nil {
+		t.Fatal(err)
+	}
+	w := st.Win
+	wantX := w[0] + cx/rect.W*(w[1]-w[0])
+	wantY := w[3] - cy/rect.H*(w[3]-w[2])
+	if math.Abs(drawn.Start[0]-wantX) > (w[1]-w[0])/rect.W || math.Abs(drawn.Start[1]-wantY) > (w[3]-w[2])/rect.H {
+		t.Errorf("clicked at (%g, %g), the start is %v", wantX, wantY, drawn.Start)
+	}
+
+	// The page drew the API's answer for its state...
+	code, body, _ := get(t, ts, "/api/trace?"+st.Query)
+	var api traceAnswer
+	if err := json.Unmarshal(body, &api); code != 200 || err != nil {
+		t.Fatalf("API: %d %v", code, err)
+	}
+	if !reflect.DeepEqual(api, drawn) {
+		t.Fatal("the page's trajectories differ from the API's")
+	}
+	// ...and the pixels of the paths lie on it: every point of the path
+	// drawn last (on top) has its colour within 2 px, and every pixel of
+	// that colour is within 3 px of its polyline.
+	raw, err := base64.StdEncoding.DecodeString(strings.TrimPrefix(st.PNG, "data:image/png;base64,"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkDrawnPath(t, img, api, w, st.Colors, st.T)
+
+	// The Japanese toggle.
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#lang-ja`)), chromedp.Poll[chromedp.Void](`window.__explained === 'ja'`)); err != nil {
+		t.Fatal(err)
+	}
+	text, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#explain').innerText`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	add, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector('#add').textContent`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"更新式", "学習ノートとの違い", "ハイパーパラメータ"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("Japanese explanation lacks %q", want)
+		}
+	}
+	if add != "+ オプティマイザを追加" {
+		t.Errorf("the add button reads %q in Japanese", add)
+	}
+	mathCount, err := chromedp.Run(ctx, chromedp.Evaluate[int](`document.querySelectorAll('#explain math').length`))
+	if err != nil || mathCount < 10 {
+		t.Errorf("%d formulas rendered as MathML (%v)", mathCount, err)
+	}
+
+	if dir := os.Getenv("PLAYGROUND_SCREENSHOTS"); dir != "" {
+		screenshots(t, ts.URL, dir)
+	}
+}
+
+func checkDrawnPath(t *testing.T, img image.Image, a traceAnswer, w [4]float64, colors []string, upto int) {
+	t.Helper()
+	b := img.Bounds()
+	W, H := float64(b.Dx()), float64(b.Dy())
+	top := len(a.Paths) - 1
+	var c color.RGBA
+	fmt.Sscanf(colors[top], "#%02x%02x%02x", &c.R, &c.G, &c.B)
+	c.A = 255
+	toPx := func(p [3]float64) (float64, float64) {
+		return (p[0] - w[0]) / (w[1] - w[0]) * W, (w[3] - p[1]) / (w[3] - w[2]) * H
+	}
+	pts := a.Paths[top].Points[:min(len(a.Paths[top].Points), upto+1)]
+	is := func(x, y int) bool {
+		r, g, bb, al := img.At(x, y).RGBA()
+		return uint8(r>>8) == c.R && uint8(g>>8) == c.G && uint8(bb>>8) == c.B && uint8(al>>8) == 255
+	}
+	checked := 0
+	for _, p := range pts {
+		px, py := toPx(p)
+		if px < 3 || py < 3 || px > W-3 || py > H-3 {
+			continue
+		}
+		found := false
+		for dy := -2; dy <= 2 && !found; dy++ {
+			for dx := -2; dx <= 2 && !found; dx++ {
+				found = is(int(px)+dx, int(py)+dy)
+			}
+		}
+		if !found {
+			t.Errorf("path %s: no pixel of its colour near step point (%g, %g) at pixel (%.0f, %.0f)", a.Paths[top].Opt, p[0], p[1], px, py)
+			return
+		}
+		checked++
+	}
+	far := 0
+	for y := b.Min.Y; y < b.Max.Y; y++ {
+		for x := b.Min.X; x < b.Max.X; x++ {
+			if !is(x, y) {
+				continue
+			}
+			d := math.Inf(1)
+			for k := range pts {
+				ax, ay := toPx(pts[k])
+				bx, by := ax, ay
+				if k+1 < len(pts) {
+					bx, by = toPx(pts[k+1])
+				}
+				d = math.Min(d, segDist(float64(x)+0.5, float64(y)+0.5, ax, ay, bx, by))
+			}
+			if d > 6 { // the start ring has radius 5
+				far++
+			}
+		}
+	}
+	if checked < 10 || far > 0 {
+		t.Errorf("path %s: %d points checked, %d pixels of its colour off its trajectory", a.Paths[top].Opt, checked, far)
+	}
+}
+
+func segDist(px, py, ax, ay, bx, by float64) float64 {
+	dx, dy := bx-ax, by-ay
+	l := dx*dx + dy*dy
+	u := 0.0
+	if l > 0 {
+		u = math.Max(0, math.Min(1, ((px-ax)*dx+(py-ay)*dy)/l))
+	}
+	return math.Hypot(px-ax-u*dx, py-ay-u*dy)
+}
+
+// screenshots writes the README's picture of the page and how it reads on
+// a phone, in both languages, and the MNIST page after a small comparison.
+func screenshots(t *testing.T, base, dir string) {
+	os.MkdirAll(dir, 0o755)
+	page := base + "/?func=rosenbrock&steps=300&opt=sgd:lr=0.001&opt=momentum:lr=0.001&opt=adam:lr=0.05&opt=adam:lr=0.05,variant=note"
+	for _, v := range []struct {
+		name          string
+		width, height int
+		lang          string
+		full          bool
+	}{
+		{"playground.png", 1280, 860, "en", false},
+		{"laptop-full-ja.png", 1366, 900, "ja", true},
+		{"phone-en.png", 390, 844, "en", true},
+		{"phone-ja.png", 390, 844, "ja", true},
+	} {
+		ctx, cancel := newBrowser(t, v.width, v.height)
+		shot := chromedp.CaptureScreenshot()
+		if v.full {
+			shot = chromedp.FullScreenshot(100)
+		}
+		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(page+"&lang="+v.lang), chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained`),
+			chromedp.Sleep(300*time.Millisecond))
+		var buf []byte
+		if err == nil {
+			buf, err = chromedp.Run(ctx, shot)
+		}
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, v.name), buf, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, v := range []struct {
+		name          string
+		width, height int
+	}{{"mnist.png", 1280, 860}, {"mnist-phone.png", 390, 844}} {
+		ctx, cancel := newBrowser(t, v.width, v.height)
+		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(base+"/mnist"),
+			chromedp.SetValue(chromedp.CSS(`#subset`), "1000"),
+			chromedp.SetValue(chromedp.CSS(`#epochs`), "3"),
+			chromedp.Click(chromedp.CSS(`#start`)),
+			chromedp.Poll[chromedp.Void](`document.body.dataset.run && document.querySelector('#status').textContent === 'done' || document.querySelector('#error').textContent !== ''`, chromedp.WithPollingTimeout(60*time.Second)),
+			chromedp.Sleep(300*time.Millisecond))
+		var buf []byte
+		if err == nil {
+			buf, err = chromedp.Run(ctx, chromedp.FullScreenshot(100))
+		}
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, v.name), buf, 0o644)
+	}
+}
+
+// loadPerCPU is the one-minute load average per CPU (0 where unknown).
+func loadPerCPU() (float64, int) {
+	cpus := runtime.NumCPU()
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return 0, cpus
+	}
+	var l float64
+	fmt.Sscanf(string(b), "%g", &l)
+	return l / float64(cpus), cpus
+}
+
+// viewport emulates a phone for narrow sizes (a headless window is at
+// least 500 px wide) and does nothing otherwise.
+func viewport(width, height int) chromedp.Action[chromedp.Void] {
+	if width >= 500 {
+		return chromedp.Sleep(0)
+	}
+	return chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile)
+}
