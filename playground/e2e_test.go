@@ -132,10 +132,12 @@ func TestBrowser(t *testing.T) {
 	slices.Sort(times)
 	median := times[len(times)/2]
 	t.Logf("slider change to finished redraw, 5 optimizers × 500 steps: median %.1f ms, max %.1f ms (%v)", median, times[len(times)-1], times)
-	if load, cpus := loadPerCPU(); load > 1 {
-		// Timing is meaningless when other processes hold every core
-		// (the machine this was written on ran seven builds at once).
-		t.Logf("redraw time not checked: load average %.1f per CPU on %d CPUs", load, cpus)
+	if os.Getenv("DESCENT_E2E_TIMING") == "" {
+		// Timing is meaningless while other tests hold the cores (go test
+		// ./... runs packages in parallel); .ci/run checks it in a run of
+		// its own with DESCENT_E2E_TIMING=1.
+		load, cpus := loadPerCPU()
+		t.Logf("redraw time not checked (DESCENT_E2E_TIMING unset; load average %.1f per CPU on %d CPUs)", load, cpus)
 	} else if median > 50 {
 		t.Errorf("redraw takes %.1f ms (median of 10), want ≤ 50 ms", median)
 	}
