@@ -69,7 +69,7 @@ func BenchmarkSgemm(b *testing.B) {
 
 // BenchmarkSgemmGeneric is BenchmarkSgemm with the portable kernel.
 func BenchmarkSgemmGeneric(b *testing.B) {
-	withAsm(false, func() { BenchmarkSgemm(b) })
+	withPath(pathGeneric, func() { BenchmarkSgemm(b) })
 }
 
 // BenchmarkGonum runs the same shapes through gonum's blas32 (pure Go with

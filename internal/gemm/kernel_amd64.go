@@ -7,6 +7,10 @@ import "golang.org/x/sys/cpu"
 // hasAsm reports whether the CPU can run the AVX2+FMA kernels.
 var hasAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// hasAVX512 reports whether the CPU can run the AVX-512 micro-kernel (it uses
+// AVX512F only: ZMM FMAs with embedded broadcast and opmask registers).
+var hasAVX512 = allowAVX512 && hasAsm && cpu.X86.HasAVX512F
+
 // kernel6x16 is the AVX2+FMA micro-kernel; see kernelGeneric for the contract.
 // ldc is in elements; a holds k·6 floats and b k·16. With mask nil the whole
 // 6×16 tile at c is written; otherwise only its first rows rows and the
@@ -14,6 +18,14 @@ var hasAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //
 //go:noescape
 func kernel6x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, mask *int32)
+
+// kernel26x16 is the AVX-512 micro-kernel; see kernelGeneric for the
+// contract. a holds k·26 floats and b k·16. Only the first rows rows of the
+// 26×16 tile at c, and in each the columns j with bit j of cmask set, are
+// read or written.
+//
+//go:noescape
+func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64)
 
 // gemvN32 sets y[0:32] = Σ_q x[q]·b[q·ldb : q·ldb+32].
 //

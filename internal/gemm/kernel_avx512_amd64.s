@@ -1,0 +1,474 @@
+//go:build !noasm
+
+#include "textflag.h"
+
+// kernel26x16 is the AVX-512 micro-kernel: a 26×16 tile of C lives in
+// Z4..Z29, one ZMM register per row. Each step of k loads 16 floats of packed
+// B and issues 26 FMAs whose A operand is broadcast from memory (embedded
+// broadcast), so a step costs one vector load and 26 FMAs.
+
+#define STEP(zb, ao, bo) \
+	VMOVUPS bo(DI), zb; \
+	VFMADD231PS.BCST ao+0(SI), zb, Z4; \
+	VFMADD231PS.BCST ao+4(SI), zb, Z5; \
+	VFMADD231PS.BCST ao+8(SI), zb, Z6; \
+	VFMADD231PS.BCST ao+12(SI), zb, Z7; \
+	VFMADD231PS.BCST ao+16(SI), zb, Z8; \
+	VFMADD231PS.BCST ao+20(SI), zb, Z9; \
+	VFMADD231PS.BCST ao+24(SI), zb, Z10; \
+	VFMADD231PS.BCST ao+28(SI), zb, Z11; \
+	VFMADD231PS.BCST ao+32(SI), zb, Z12; \
+	VFMADD231PS.BCST ao+36(SI), zb, Z13; \
+	VFMADD231PS.BCST ao+40(SI), zb, Z14; \
+	VFMADD231PS.BCST ao+44(SI), zb, Z15; \
+	VFMADD231PS.BCST ao+48(SI), zb, Z16; \
+	VFMADD231PS.BCST ao+52(SI), zb, Z17; \
+	VFMADD231PS.BCST ao+56(SI), zb, Z18; \
+	VFMADD231PS.BCST ao+60(SI), zb, Z19; \
+	VFMADD231PS.BCST ao+64(SI), zb, Z20; \
+	VFMADD231PS.BCST ao+68(SI), zb, Z21; \
+	VFMADD231PS.BCST ao+72(SI), zb, Z22; \
+	VFMADD231PS.BCST ao+76(SI), zb, Z23; \
+	VFMADD231PS.BCST ao+80(SI), zb, Z24; \
+	VFMADD231PS.BCST ao+84(SI), zb, Z25; \
+	VFMADD231PS.BCST ao+88(SI), zb, Z26; \
+	VFMADD231PS.BCST ao+92(SI), zb, Z27; \
+	VFMADD231PS.BCST ao+96(SI), zb, Z28; \
+	VFMADD231PS.BCST ao+100(SI), zb, Z29
+
+// func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64)
+TEXT ·kernel26x16(SB), NOSPLIT, $0-72
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ c+24(FP), DX
+	MOVQ ldc+32(FP), R8
+	SHLQ $2, R8
+
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+
+	CMPQ CX, $2
+	JLT  tail
+
+loop2:
+	STEP(Z0, 0, 0)
+	STEP(Z1, 104, 64)
+	ADDQ $208, SI
+	ADDQ $128, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  loop2
+
+tail:
+	TESTQ CX, CX
+	JZ    done
+	STEP(Z0, 0, 0)
+
+done:
+	// Only the first rows rows, and in each the columns set in cmask, are
+	// read or written; masked-off lanes of a memory operand do not fault.
+	MOVQ  cmask+64(FP), AX
+	KMOVW AX, K1
+	MOVQ  rows+56(FP), CX
+	MOVQ  mode+48(FP), AX
+	CMPQ  AX, $1
+	JEQ   add
+	JGT   scale
+
+	// C = T
+store:
+	VMOVUPS Z4, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z5, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z6, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z7, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z8, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z9, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z10, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z11, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z12, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z13, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z14, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z15, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z16, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z17, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z18, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z19, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z20, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z21, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z22, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z23, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z24, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z25, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z26, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z27, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z28, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VMOVUPS Z29, K1, (DX)
+	JMP  ret
+
+	// C = T + C
+add:
+	VADDPS (DX), Z4, K1, Z4
+	VMOVUPS Z4, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z5, K1, Z5
+	VMOVUPS Z5, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z6, K1, Z6
+	VMOVUPS Z6, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z7, K1, Z7
+	VMOVUPS Z7, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z8, K1, Z8
+	VMOVUPS Z8, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z9, K1, Z9
+	VMOVUPS Z9, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z10, K1, Z10
+	VMOVUPS Z10, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z11, K1, Z11
+	VMOVUPS Z11, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z12, K1, Z12
+	VMOVUPS Z12, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z13, K1, Z13
+	VMOVUPS Z13, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z14, K1, Z14
+	VMOVUPS Z14, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z15, K1, Z15
+	VMOVUPS Z15, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z16, K1, Z16
+	VMOVUPS Z16, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z17, K1, Z17
+	VMOVUPS Z17, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z18, K1, Z18
+	VMOVUPS Z18, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z19, K1, Z19
+	VMOVUPS Z19, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z20, K1, Z20
+	VMOVUPS Z20, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z21, K1, Z21
+	VMOVUPS Z21, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z22, K1, Z22
+	VMOVUPS Z22, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z23, K1, Z23
+	VMOVUPS Z23, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z24, K1, Z24
+	VMOVUPS Z24, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z25, K1, Z25
+	VMOVUPS Z25, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z26, K1, Z26
+	VMOVUPS Z26, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z27, K1, Z27
+	VMOVUPS Z27, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z28, K1, Z28
+	VMOVUPS Z28, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VADDPS (DX), Z29, K1, Z29
+	VMOVUPS Z29, K1, (DX)
+	JMP  ret
+
+	// C = T + beta·C
+scale:
+	VBROADCASTSS beta+40(FP), Z31
+scalerows:
+	VFMADD231PS (DX), Z31, K1, Z4
+	VMOVUPS Z4, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z5
+	VMOVUPS Z5, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z6
+	VMOVUPS Z6, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z7
+	VMOVUPS Z7, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z8
+	VMOVUPS Z8, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z9
+	VMOVUPS Z9, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z10
+	VMOVUPS Z10, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z11
+	VMOVUPS Z11, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z12
+	VMOVUPS Z12, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z13
+	VMOVUPS Z13, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z14
+	VMOVUPS Z14, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z15
+	VMOVUPS Z15, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z16
+	VMOVUPS Z16, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z17
+	VMOVUPS Z17, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z18
+	VMOVUPS Z18, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z19
+	VMOVUPS Z19, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z20
+	VMOVUPS Z20, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z21
+	VMOVUPS Z21, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z22
+	VMOVUPS Z22, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z23
+	VMOVUPS Z23, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z24
+	VMOVUPS Z24, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z25
+	VMOVUPS Z25, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z26
+	VMOVUPS Z26, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z27
+	VMOVUPS Z27, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z28
+	VMOVUPS Z28, K1, (DX)
+	DECQ CX
+	JZ   ret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z29
+	VMOVUPS Z29, K1, (DX)
+	JMP  ret
+
+ret:
+	VZEROUPPER
+	RET
