@@ -59,6 +59,10 @@ func grow(buf []float32, n int) []float32 {
 // gemmBlocked computes p serially with packing and the micro-kernel of path
 // pa.
 func gemmBlocked(ws *workspace, p *problem, pa path) {
+	if pa == pathAVX512 {
+		gemmBlocked512(ws, p)
+		return
+	}
 	m, n, k := p.m, p.n, p.k
 	mr := pa.mr()
 	// Split k into equal passes no deeper than kcMax, so that a k of 400 runs
@@ -126,7 +130,7 @@ func kernel(pa path, kc int, ap, bp, c []float32, ldc int, beta float32, mode, r
 		_ = ap[kc*mrAVX512-1]
 		_ = bp[kc*nr-1]
 		_ = c[(rows-1)*ldc+cols-1]
-		kernel26x16(kc, &ap[0], &bp[0], &c[0], ldc, beta, mode, rows, 1<<cols-1)
+		kernel26x16(kc, &ap[0], &bp[0], &c[0], ldc, beta, mode, rows, 1<<cols-1, mrAVX512)
 		return
 	}
 	_ = ap[kc*mr-1]

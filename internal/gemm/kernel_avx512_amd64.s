@@ -2,48 +2,52 @@
 
 #include "textflag.h"
 
-// kernel26x16 is the AVX-512 micro-kernel: a 26×16 tile of C lives in
-// Z4..Z29, one ZMM register per row. Each step of k loads 16 floats of packed
-// B and issues 26 FMAs whose A operand is broadcast from memory (embedded
-// broadcast), so a step costs one vector load and 26 FMAs.
+// The AVX-512 micro-kernels keep a 26×16 tile of C in Z4..Z29, one ZMM
+// register per row. Each step of k loads 16 floats of packed B and issues
+// 26 FMAs whose A operand is broadcast from memory (embedded broadcast).
+// They differ only in where the 26 values of A for one k are:
+// kernel26x16 reads them adjacent (a packed panel, or a column of A stored
+// transposed), kernel26x16RowA reads them a row stride apart (A stored as
+// is), so that A need not be packed.
 
-#define STEP(zb, ao, bo) \
+// STEPROW: A value of row r at base r/8 (SI, R13, R14, BX) + (r mod 8)·lda.
+#define STEPROW(zb, d, bo) \
 	VMOVUPS bo(DI), zb; \
-	VFMADD231PS.BCST ao+0(SI), zb, Z4; \
-	VFMADD231PS.BCST ao+4(SI), zb, Z5; \
-	VFMADD231PS.BCST ao+8(SI), zb, Z6; \
-	VFMADD231PS.BCST ao+12(SI), zb, Z7; \
-	VFMADD231PS.BCST ao+16(SI), zb, Z8; \
-	VFMADD231PS.BCST ao+20(SI), zb, Z9; \
-	VFMADD231PS.BCST ao+24(SI), zb, Z10; \
-	VFMADD231PS.BCST ao+28(SI), zb, Z11; \
-	VFMADD231PS.BCST ao+32(SI), zb, Z12; \
-	VFMADD231PS.BCST ao+36(SI), zb, Z13; \
-	VFMADD231PS.BCST ao+40(SI), zb, Z14; \
-	VFMADD231PS.BCST ao+44(SI), zb, Z15; \
-	VFMADD231PS.BCST ao+48(SI), zb, Z16; \
-	VFMADD231PS.BCST ao+52(SI), zb, Z17; \
-	VFMADD231PS.BCST ao+56(SI), zb, Z18; \
-	VFMADD231PS.BCST ao+60(SI), zb, Z19; \
-	VFMADD231PS.BCST ao+64(SI), zb, Z20; \
-	VFMADD231PS.BCST ao+68(SI), zb, Z21; \
-	VFMADD231PS.BCST ao+72(SI), zb, Z22; \
-	VFMADD231PS.BCST ao+76(SI), zb, Z23; \
-	VFMADD231PS.BCST ao+80(SI), zb, Z24; \
-	VFMADD231PS.BCST ao+84(SI), zb, Z25; \
-	VFMADD231PS.BCST ao+88(SI), zb, Z26; \
-	VFMADD231PS.BCST ao+92(SI), zb, Z27; \
-	VFMADD231PS.BCST ao+96(SI), zb, Z28; \
-	VFMADD231PS.BCST ao+100(SI), zb, Z29
+	VFMADD231PS.BCST d(SI), zb, Z4; \
+	VFMADD231PS.BCST d(SI)(R9*1), zb, Z5; \
+	VFMADD231PS.BCST d(SI)(R9*2), zb, Z6; \
+	VFMADD231PS.BCST d(SI)(R10*1), zb, Z7; \
+	VFMADD231PS.BCST d(SI)(R9*4), zb, Z8; \
+	VFMADD231PS.BCST d(SI)(R11*1), zb, Z9; \
+	VFMADD231PS.BCST d(SI)(R10*2), zb, Z10; \
+	VFMADD231PS.BCST d(SI)(R12*1), zb, Z11; \
+	VFMADD231PS.BCST d(R13), zb, Z12; \
+	VFMADD231PS.BCST d(R13)(R9*1), zb, Z13; \
+	VFMADD231PS.BCST d(R13)(R9*2), zb, Z14; \
+	VFMADD231PS.BCST d(R13)(R10*1), zb, Z15; \
+	VFMADD231PS.BCST d(R13)(R9*4), zb, Z16; \
+	VFMADD231PS.BCST d(R13)(R11*1), zb, Z17; \
+	VFMADD231PS.BCST d(R13)(R10*2), zb, Z18; \
+	VFMADD231PS.BCST d(R13)(R12*1), zb, Z19; \
+	VFMADD231PS.BCST d(R14), zb, Z20; \
+	VFMADD231PS.BCST d(R14)(R9*1), zb, Z21; \
+	VFMADD231PS.BCST d(R14)(R9*2), zb, Z22; \
+	VFMADD231PS.BCST d(R14)(R10*1), zb, Z23; \
+	VFMADD231PS.BCST d(R14)(R9*4), zb, Z24; \
+	VFMADD231PS.BCST d(R14)(R11*1), zb, Z25; \
+	VFMADD231PS.BCST d(R14)(R10*2), zb, Z26; \
+	VFMADD231PS.BCST d(R14)(R12*1), zb, Z27; \
+	VFMADD231PS.BCST d(BX), zb, Z28; \
+	VFMADD231PS.BCST d(BX)(R9*1), zb, Z29
 
-// func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64)
-TEXT ·kernel26x16(SB), NOSPLIT, $0-72
+// func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int)
+TEXT ·kernel26x16(SB), NOSPLIT, $0-80
 	MOVQ k+0(FP), CX
 	MOVQ a+8(FP), SI
 	MOVQ b+16(FP), DI
-	MOVQ c+24(FP), DX
-	MOVQ ldc+32(FP), R8
-	SHLQ $2, R8
+	MOVQ astep+72(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*1), R10
 
 	VPXORD Z4, Z4, Z4
 	VPXORD Z5, Z5, Z5
@@ -73,402 +77,932 @@ TEXT ·kernel26x16(SB), NOSPLIT, $0-72
 	VPXORD Z29, Z29, Z29
 
 	CMPQ CX, $2
-	JLT  tail
+	JLT  ctail
 
-loop2:
-	STEP(Z0, 0, 0)
-	STEP(Z1, 104, 64)
-	ADDQ $208, SI
+cloop2:
+	VMOVUPS 0(DI), Z0
+	VFMADD231PS.BCST 0(SI), Z0, Z4
+	VFMADD231PS.BCST 4(SI), Z0, Z5
+	VFMADD231PS.BCST 8(SI), Z0, Z6
+	VFMADD231PS.BCST 12(SI), Z0, Z7
+	VFMADD231PS.BCST 16(SI), Z0, Z8
+	VFMADD231PS.BCST 20(SI), Z0, Z9
+	VFMADD231PS.BCST 24(SI), Z0, Z10
+	VFMADD231PS.BCST 28(SI), Z0, Z11
+	VFMADD231PS.BCST 32(SI), Z0, Z12
+	VFMADD231PS.BCST 36(SI), Z0, Z13
+	VFMADD231PS.BCST 40(SI), Z0, Z14
+	VFMADD231PS.BCST 44(SI), Z0, Z15
+	VFMADD231PS.BCST 48(SI), Z0, Z16
+	VFMADD231PS.BCST 52(SI), Z0, Z17
+	VFMADD231PS.BCST 56(SI), Z0, Z18
+	VFMADD231PS.BCST 60(SI), Z0, Z19
+	VFMADD231PS.BCST 64(SI), Z0, Z20
+	VFMADD231PS.BCST 68(SI), Z0, Z21
+	VFMADD231PS.BCST 72(SI), Z0, Z22
+	VFMADD231PS.BCST 76(SI), Z0, Z23
+	VFMADD231PS.BCST 80(SI), Z0, Z24
+	VFMADD231PS.BCST 84(SI), Z0, Z25
+	VFMADD231PS.BCST 88(SI), Z0, Z26
+	VFMADD231PS.BCST 92(SI), Z0, Z27
+	VFMADD231PS.BCST 96(SI), Z0, Z28
+	VFMADD231PS.BCST 100(SI), Z0, Z29
+	VMOVUPS 64(DI), Z1
+	VFMADD231PS.BCST 0(SI)(R9*1), Z1, Z4
+	VFMADD231PS.BCST 4(SI)(R9*1), Z1, Z5
+	VFMADD231PS.BCST 8(SI)(R9*1), Z1, Z6
+	VFMADD231PS.BCST 12(SI)(R9*1), Z1, Z7
+	VFMADD231PS.BCST 16(SI)(R9*1), Z1, Z8
+	VFMADD231PS.BCST 20(SI)(R9*1), Z1, Z9
+	VFMADD231PS.BCST 24(SI)(R9*1), Z1, Z10
+	VFMADD231PS.BCST 28(SI)(R9*1), Z1, Z11
+	VFMADD231PS.BCST 32(SI)(R9*1), Z1, Z12
+	VFMADD231PS.BCST 36(SI)(R9*1), Z1, Z13
+	VFMADD231PS.BCST 40(SI)(R9*1), Z1, Z14
+	VFMADD231PS.BCST 44(SI)(R9*1), Z1, Z15
+	VFMADD231PS.BCST 48(SI)(R9*1), Z1, Z16
+	VFMADD231PS.BCST 52(SI)(R9*1), Z1, Z17
+	VFMADD231PS.BCST 56(SI)(R9*1), Z1, Z18
+	VFMADD231PS.BCST 60(SI)(R9*1), Z1, Z19
+	VFMADD231PS.BCST 64(SI)(R9*1), Z1, Z20
+	VFMADD231PS.BCST 68(SI)(R9*1), Z1, Z21
+	VFMADD231PS.BCST 72(SI)(R9*1), Z1, Z22
+	VFMADD231PS.BCST 76(SI)(R9*1), Z1, Z23
+	VFMADD231PS.BCST 80(SI)(R9*1), Z1, Z24
+	VFMADD231PS.BCST 84(SI)(R9*1), Z1, Z25
+	VFMADD231PS.BCST 88(SI)(R9*1), Z1, Z26
+	VFMADD231PS.BCST 92(SI)(R9*1), Z1, Z27
+	VFMADD231PS.BCST 96(SI)(R9*1), Z1, Z28
+	VFMADD231PS.BCST 100(SI)(R9*1), Z1, Z29
+	ADDQ R10, SI
 	ADDQ $128, DI
 	SUBQ $2, CX
 	CMPQ CX, $2
-	JGE  loop2
+	JGE  cloop2
 
-tail:
+ctail:
 	TESTQ CX, CX
-	JZ    done
-	STEP(Z0, 0, 0)
+	JZ    cdone
+	VMOVUPS 0(DI), Z0
+	VFMADD231PS.BCST 0(SI), Z0, Z4
+	VFMADD231PS.BCST 4(SI), Z0, Z5
+	VFMADD231PS.BCST 8(SI), Z0, Z6
+	VFMADD231PS.BCST 12(SI), Z0, Z7
+	VFMADD231PS.BCST 16(SI), Z0, Z8
+	VFMADD231PS.BCST 20(SI), Z0, Z9
+	VFMADD231PS.BCST 24(SI), Z0, Z10
+	VFMADD231PS.BCST 28(SI), Z0, Z11
+	VFMADD231PS.BCST 32(SI), Z0, Z12
+	VFMADD231PS.BCST 36(SI), Z0, Z13
+	VFMADD231PS.BCST 40(SI), Z0, Z14
+	VFMADD231PS.BCST 44(SI), Z0, Z15
+	VFMADD231PS.BCST 48(SI), Z0, Z16
+	VFMADD231PS.BCST 52(SI), Z0, Z17
+	VFMADD231PS.BCST 56(SI), Z0, Z18
+	VFMADD231PS.BCST 60(SI), Z0, Z19
+	VFMADD231PS.BCST 64(SI), Z0, Z20
+	VFMADD231PS.BCST 68(SI), Z0, Z21
+	VFMADD231PS.BCST 72(SI), Z0, Z22
+	VFMADD231PS.BCST 76(SI), Z0, Z23
+	VFMADD231PS.BCST 80(SI), Z0, Z24
+	VFMADD231PS.BCST 84(SI), Z0, Z25
+	VFMADD231PS.BCST 88(SI), Z0, Z26
+	VFMADD231PS.BCST 92(SI), Z0, Z27
+	VFMADD231PS.BCST 96(SI), Z0, Z28
+	VFMADD231PS.BCST 100(SI), Z0, Z29
 
-done:
+cdone:
 	// Only the first rows rows, and in each the columns set in cmask, are
 	// read or written; masked-off lanes of a memory operand do not fault.
+	MOVQ  c+24(FP), DX
+	MOVQ  ldc+32(FP), R8
+	SHLQ  $2, R8
 	MOVQ  cmask+64(FP), AX
 	KMOVW AX, K1
 	MOVQ  rows+56(FP), CX
 	MOVQ  mode+48(FP), AX
 	CMPQ  AX, $1
-	JEQ   add
-	JGT   scale
+	JEQ   cadd
+	JGT   cscale
 
 	// C = T
-store:
+cstore:
 	VMOVUPS Z4, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z5, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z6, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z7, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z8, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z9, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z10, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z11, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z12, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z13, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z14, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z15, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z16, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z17, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z18, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z19, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z20, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z21, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z22, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z23, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z24, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z25, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z26, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z27, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z28, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VMOVUPS Z29, K1, (DX)
-	JMP  ret
+	JMP  cret
 
 	// C = T + C
-add:
+cadd:
 	VADDPS (DX), Z4, K1, Z4
 	VMOVUPS Z4, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z5, K1, Z5
 	VMOVUPS Z5, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z6, K1, Z6
 	VMOVUPS Z6, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z7, K1, Z7
 	VMOVUPS Z7, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z8, K1, Z8
 	VMOVUPS Z8, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z9, K1, Z9
 	VMOVUPS Z9, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z10, K1, Z10
 	VMOVUPS Z10, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z11, K1, Z11
 	VMOVUPS Z11, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z12, K1, Z12
 	VMOVUPS Z12, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z13, K1, Z13
 	VMOVUPS Z13, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z14, K1, Z14
 	VMOVUPS Z14, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z15, K1, Z15
 	VMOVUPS Z15, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z16, K1, Z16
 	VMOVUPS Z16, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z17, K1, Z17
 	VMOVUPS Z17, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z18, K1, Z18
 	VMOVUPS Z18, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z19, K1, Z19
 	VMOVUPS Z19, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z20, K1, Z20
 	VMOVUPS Z20, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z21, K1, Z21
 	VMOVUPS Z21, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z22, K1, Z22
 	VMOVUPS Z22, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z23, K1, Z23
 	VMOVUPS Z23, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z24, K1, Z24
 	VMOVUPS Z24, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z25, K1, Z25
 	VMOVUPS Z25, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z26, K1, Z26
 	VMOVUPS Z26, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z27, K1, Z27
 	VMOVUPS Z27, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z28, K1, Z28
 	VMOVUPS Z28, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VADDPS (DX), Z29, K1, Z29
 	VMOVUPS Z29, K1, (DX)
-	JMP  ret
+	JMP  cret
 
 	// C = T + beta·C
-scale:
+cscale:
 	VBROADCASTSS beta+40(FP), Z31
-scalerows:
+cscalerows:
 	VFMADD231PS (DX), Z31, K1, Z4
 	VMOVUPS Z4, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z5
 	VMOVUPS Z5, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z6
 	VMOVUPS Z6, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z7
 	VMOVUPS Z7, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z8
 	VMOVUPS Z8, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z9
 	VMOVUPS Z9, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z10
 	VMOVUPS Z10, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z11
 	VMOVUPS Z11, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z12
 	VMOVUPS Z12, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z13
 	VMOVUPS Z13, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z14
 	VMOVUPS Z14, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z15
 	VMOVUPS Z15, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z16
 	VMOVUPS Z16, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z17
 	VMOVUPS Z17, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z18
 	VMOVUPS Z18, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z19
 	VMOVUPS Z19, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z20
 	VMOVUPS Z20, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z21
 	VMOVUPS Z21, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z22
 	VMOVUPS Z22, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z23
 	VMOVUPS Z23, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z24
 	VMOVUPS Z24, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z25
 	VMOVUPS Z25, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z26
 	VMOVUPS Z26, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z27
 	VMOVUPS Z27, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z28
 	VMOVUPS Z28, K1, (DX)
 	DECQ CX
-	JZ   ret
+	JZ   cret
 	ADDQ R8, DX
 	VFMADD231PS (DX), Z31, K1, Z29
 	VMOVUPS Z29, K1, (DX)
-	JMP  ret
+	JMP  cret
 
-ret:
+cret:
 	VZEROUPPER
 	RET
+
+// func kernel26x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int)
+TEXT ·kernel26x16RowA(SB), NOSPLIT, $0-80
+	MOVQ k+0(FP), CX
+	MOVQ a+8(FP), SI
+	MOVQ b+16(FP), DI
+	MOVQ lda+72(FP), R9
+	SHLQ $2, R9
+	LEAQ (R9)(R9*2), R10
+	LEAQ (R9)(R9*4), R11
+	LEAQ (R10)(R9*4), R12
+	LEAQ (SI)(R9*8), R13
+	LEAQ (R13)(R9*8), R14
+	LEAQ (R14)(R9*8), BX
+
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
+	VPXORD Z26, Z26, Z26
+	VPXORD Z27, Z27, Z27
+	VPXORD Z28, Z28, Z28
+	VPXORD Z29, Z29, Z29
+
+	CMPQ CX, $2
+	JLT  rtail
+
+rloop2:
+	STEPROW(Z0, 0, 0)
+	STEPROW(Z1, 4, 64)
+	ADDQ $8, SI
+	ADDQ $8, R13
+	ADDQ $8, R14
+	ADDQ $8, BX
+	ADDQ $128, DI
+	SUBQ $2, CX
+	CMPQ CX, $2
+	JGE  rloop2
+
+rtail:
+	TESTQ CX, CX
+	JZ    rdone
+	STEPROW(Z0, 0, 0)
+
+rdone:
+	// Only the first rows rows, and in each the columns set in cmask, are
+	// read or written; masked-off lanes of a memory operand do not fault.
+	MOVQ  c+24(FP), DX
+	MOVQ  ldc+32(FP), R8
+	SHLQ  $2, R8
+	MOVQ  cmask+64(FP), AX
+	KMOVW AX, K1
+	MOVQ  rows+56(FP), CX
+	MOVQ  mode+48(FP), AX
+	CMPQ  AX, $1
+	JEQ   radd
+	JGT   rscale
+
+	// C = T
+rstore:
+	VMOVUPS Z4, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z5, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z6, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z7, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z8, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z9, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z10, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z11, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z12, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z13, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z14, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z15, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z16, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z17, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z18, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z19, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z20, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z21, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z22, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z23, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z24, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z25, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z26, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z27, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z28, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VMOVUPS Z29, K1, (DX)
+	JMP  rret
+
+	// C = T + C
+radd:
+	VADDPS (DX), Z4, K1, Z4
+	VMOVUPS Z4, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z5, K1, Z5
+	VMOVUPS Z5, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z6, K1, Z6
+	VMOVUPS Z6, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z7, K1, Z7
+	VMOVUPS Z7, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z8, K1, Z8
+	VMOVUPS Z8, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z9, K1, Z9
+	VMOVUPS Z9, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z10, K1, Z10
+	VMOVUPS Z10, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z11, K1, Z11
+	VMOVUPS Z11, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z12, K1, Z12
+	VMOVUPS Z12, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z13, K1, Z13
+	VMOVUPS Z13, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z14, K1, Z14
+	VMOVUPS Z14, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z15, K1, Z15
+	VMOVUPS Z15, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z16, K1, Z16
+	VMOVUPS Z16, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z17, K1, Z17
+	VMOVUPS Z17, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z18, K1, Z18
+	VMOVUPS Z18, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z19, K1, Z19
+	VMOVUPS Z19, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z20, K1, Z20
+	VMOVUPS Z20, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z21, K1, Z21
+	VMOVUPS Z21, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z22, K1, Z22
+	VMOVUPS Z22, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z23, K1, Z23
+	VMOVUPS Z23, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z24, K1, Z24
+	VMOVUPS Z24, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z25, K1, Z25
+	VMOVUPS Z25, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z26, K1, Z26
+	VMOVUPS Z26, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z27, K1, Z27
+	VMOVUPS Z27, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z28, K1, Z28
+	VMOVUPS Z28, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VADDPS (DX), Z29, K1, Z29
+	VMOVUPS Z29, K1, (DX)
+	JMP  rret
+
+	// C = T + beta·C
+rscale:
+	VBROADCASTSS beta+40(FP), Z31
+rscalerows:
+	VFMADD231PS (DX), Z31, K1, Z4
+	VMOVUPS Z4, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z5
+	VMOVUPS Z5, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z6
+	VMOVUPS Z6, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z7
+	VMOVUPS Z7, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z8
+	VMOVUPS Z8, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z9
+	VMOVUPS Z9, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z10
+	VMOVUPS Z10, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z11
+	VMOVUPS Z11, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z12
+	VMOVUPS Z12, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z13
+	VMOVUPS Z13, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z14
+	VMOVUPS Z14, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z15
+	VMOVUPS Z15, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z16
+	VMOVUPS Z16, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z17
+	VMOVUPS Z17, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z18
+	VMOVUPS Z18, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z19
+	VMOVUPS Z19, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z20
+	VMOVUPS Z20, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z21
+	VMOVUPS Z21, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z22
+	VMOVUPS Z22, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z23
+	VMOVUPS Z23, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z24
+	VMOVUPS Z24, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z25
+	VMOVUPS Z25, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z26
+	VMOVUPS Z26, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z27
+	VMOVUPS Z27, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z28
+	VMOVUPS Z28, K1, (DX)
+	DECQ CX
+	JZ   rret
+	ADDQ R8, DX
+	VFMADD231PS (DX), Z31, K1, Z29
+	VMOVUPS Z29, K1, (DX)
+	JMP  rret
+
+rret:
+	VZEROUPPER
+	RET
+
