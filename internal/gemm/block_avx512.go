@@ -100,6 +100,6 @@ func packB512(dst []float32, p *problem, pc, kc, jc, nc int) {
 		}
 		src := p.b[(jc+jr)*p.ldb+pc:]
 		_ = src[(cols-1)*p.ldb+kc-1]
-		packBTAVX512(kc, &src[0], &idx[0], &panel[0], cmask)
+		packBTAVX512(kc, &src[0], p.ldb, &idx[0], &panel[0], cmask)
 	}
 }

@@ -44,7 +44,7 @@ func packBNAVX512(kc int, b *float32, ldb int, dst *float32, cmask uint64)
 // and 0 for the others, for q < kc; masked-off rows of b are not read.
 //
 //go:noescape
-func packBTAVX512(kc int, b *float32, idx *int32, dst *float32, cmask uint64)
+func packBTAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64)
 
 // gemvN32 sets y[0:32] = Σ_q x[q]·b[q·ldb : q·ldb+32].
 //

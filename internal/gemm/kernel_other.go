@@ -20,7 +20,7 @@ func packBNAVX512(kc int, b *float32, ldb int, dst *float32, cmask uint64) {
 	panic("gemm: assembly kernel called in a build without it")
 }
 
-func packBTAVX512(kc int, b *float32, idx *int32, dst *float32, cmask uint64) {
+func packBTAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64) {
 	panic("gemm: assembly kernel called in a build without it")
 }
 
