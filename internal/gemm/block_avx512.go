@@ -36,7 +36,18 @@ func gemmBlocked512(ws *workspace, p *problem) {
 					full = 0
 					packA(ws.apack, p, ic, mc, pc, kc, mr)
 				} else if full = mc / mr * mr; full < mc {
-					packA(ws.apack[full*kc:], p, ic+full, mc-full, pc, kc, mr)
+					if p.transA {
+						packA(ws.apack[full*kc:], p, ic+full, mc-full, pc, kc, mr)
+					} else {
+						// The ragged last panel is copied row by row and
+						// read in place from the copy, with row stride kc.
+						rest := ws.apack[full*kc : (full+mr)*kc]
+						for i := range mc - full {
+							src := p.a[(ic+full+i)*p.lda+pc:]
+							copy(rest[i*kc:(i+1)*kc], src[:kc])
+						}
+						clear(rest[(mc-full)*kc:])
+					}
 				}
 				tile := func(ir, jr int) {
 					bp := ws.bpack[jr*kc : (jr+nr)*kc]
@@ -45,6 +56,9 @@ func gemmBlocked512(ws *workspace, p *problem) {
 					c := p.c[off : off+(rows-1)*p.ldc+cols]
 					cmask := uint64(1)<<cols - 1
 					switch {
+					case ir >= full && direct && !p.transA:
+						ap := ws.apack[ir*kc : (ir+mr)*kc]
+						kernel26x16RowA(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, kc)
 					case ir >= full:
 						ap := ws.apack[ir*kc : (ir+mr)*kc]
 						kernel26x16(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, mr)
