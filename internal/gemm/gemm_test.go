@@ -237,13 +237,23 @@ func TestSgemmNoAllocs(t *testing.T) {
 		b := randSlice(rnd, k*n)
 		c := make([]float32, m*n)
 		for _, pa := range kernels() {
-			withPath(pa, func() {
-				f := func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) }
-				f() // warm up: grow the buffers, start the workers
-				if got := testing.AllocsPerRun(20, f); got != 0 {
-					t.Errorf("%s %v: %v allocations per call, want 0", pa, sh, got)
+			for tAB := range 4 {
+				tA, tB := tAB&1 != 0, tAB&2 != 0
+				lda, ldb := k, n
+				if tA {
+					lda = m
 				}
-			})
+				if tB {
+					ldb = k
+				}
+				withPath(pa, func() {
+					f := func() { Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, 0, c, n) }
+					f() // warm up: grow the buffers, start the workers
+					if got := testing.AllocsPerRun(20, f); got != 0 {
+						t.Errorf("%s tA=%v tB=%v %v: %v allocations per call, want 0", pa, tA, tB, sh, got)
+					}
+				})
+			}
 		}
 	}
 }

@@ -18,7 +18,11 @@ func TestAsmPathsSameBits(t *testing.T) {
 		t.Skip("needs both the AVX2 and the AVX-512 kernel")
 	}
 	r := rand.New(rand.NewPCG(21, 22))
-	dims := [][3]int{{4, 4, 1}, {26, 16, 7}, {27, 17, 385}, {100, 100, 784}, {128, 100, 100}, {53, 33, 1000}, {131, 10, 100}}
+	// The list index i picks the layout below: {30, 20, 512} sits at i = 6
+	// (A as stored, alpha 1, lda 512) so that A is packed because of its
+	// stride; {100, 100, 784} at i = 3 and {128, 100, 100} at i = 0, 4 have
+	// alpha 1 and A read in place.
+	dims := [][3]int{{128, 100, 100}, {26, 16, 7}, {27, 17, 385}, {100, 100, 784}, {128, 100, 100}, {53, 33, 1000}, {30, 20, 512}, {131, 10, 100}}
 	for len(dims) < 60 {
 		dims = append(dims, [3]int{4 + r.IntN(140), 1 + r.IntN(140), 1 + r.IntN(900)})
 	}
