@@ -1,3 +1,5 @@
+//go:generate sh -c "python3 gen_kernel_avx512.py > kernel_avx512_amd64.s"
+
 // Package gemm multiplies float32 matrices, C = alpha·op(A)·op(B) + beta·C,
 // row-major with BLAS sgemm semantics, for the neural-network package. Its
 // one entry point is [Sgemm].
@@ -12,16 +14,39 @@
 //	    for ic in steps of mcMax over rows of C        pack alpha·op(A)[ic:,pc:] → mr-row panels
 //	      for jr, ir over nr×mr tiles                  micro-kernel: tile += A panel · B panel
 //
-// The micro-kernel (kernel_amd64.s) keeps a 6×16 tile of C in twelve YMM
-// registers; each step of k loads 16 floats of B, broadcasts 6 of A and
-// issues 12 FMAs, so it runs near the two-FMA-per-cycle peak. Packing puts
-// both operands in the order the kernel reads them, which is also where the
-// four transpose combinations are absorbed: the kernel never sees a stride
-// other than ldc, and no whole matrix is ever copied. Alpha is applied while
-// packing A. Beta is applied by the kernel on the first pass over k (store,
-// add or scale mode), so beta = 0 writes C without reading it, as BLAS
-// requires. Tiles cut by the edge of C use masked loads and stores
-// (VMASKMOVPS) rather than a scratch tile, and packed panels are zero padded.
+// Three paths share this blocking and differ in the micro-kernel and in how
+// much they pack (path.go):
+//
+//   - avx512 (kernel_avx512_amd64.s, block_avx512.go) keeps a 26×16 tile of
+//     C in 26 ZMM registers; each step of k loads 16 floats of B and issues
+//     26 FMAs whose A operand is broadcast from memory (VFMADD231PS.BCST), so
+//     a step is one vector load and 26 FMAs, near the two-FMA-per-cycle peak.
+//     When alpha is 1 the kernel reads whole 26-row panels of A where the
+//     caller stored them (rows adjacent when A is transposed; a row stride
+//     apart otherwise, through scaled-index addressing), so A is not packed;
+//     only a ragged last panel is copied, and A whose row stride is a
+//     multiple of 512 floats (26 rows would share an L1 set) is packed.
+//     op(B) is packed by masked vector copies or, when transposed, 16×16
+//     blocks transposed in registers. Tile edges use opmask registers: a
+//     masked-off lane is neither read nor written.
+//   - avx2 (kernel_amd64.s) keeps a 6×16 tile in twelve YMM registers and
+//     packs both operands in Go; edges use VMASKMOVPS.
+//   - generic (kernel_generic.go) is the portable Go loop on 6×16 tiles, the
+//     reference for the others.
+//
+// Packing puts the operands in the order the kernel reads them, which is
+// also where the four transpose combinations are absorbed: no whole matrix
+// is ever copied. Alpha is applied while packing A. Beta is applied by the
+// kernel on the first pass over k (store, add or scale mode), so beta = 0
+// writes C without reading it, as BLAS requires; packed panels are zero
+// padded.
+//
+// Every path computes each element of C the same way: a sum over k in
+// order, one multiply-add per k, in the same passes over k, then the beta
+// step. The tiles differ but the order per element does not, so the two
+// assembly paths (both fused multiply-adds) give the same bits, which the
+// tests check; the generic path rounds each product separately and is held
+// to a bound against a float64 reference instead.
 //
 // When m ≤ 3 (batch-1 training) packing op(B) would cost as much memory
 // traffic as the product itself, so gemv.go streams op(B) straight from the
@@ -41,16 +66,35 @@
 //
 // # Kernels and fallback
 //
-// The assembly kernels need AVX2 and FMA, detected at start-up with
-// golang.org/x/sys/cpu. Without them, on other architectures, or with the
-// build tag noasm, the same blocking and packing run with the portable
-// kernelGeneric, which is also the reference the tests compare against.
-// Tests switch between the two paths in one run through the useAsm variable.
+// The path is chosen once at start-up with golang.org/x/sys/cpu: avx512
+// where the CPU has AVX512F (the kernels use nothing beyond it), avx2 where
+// it has AVX2 and FMA, generic otherwise, on other architectures, or with
+// the build tag noasm. The build tag noavx512 forces the avx2 path on an
+// AVX-512 machine, so that CI can test it: `go test -tags noavx512`. Tests
+// run every path the machine has in one process through the usePath
+// variable.
 //
 // # Tuning
 //
-// mr×nr = 6×16 fills 12 of the 16 YMM registers. kcMax = 384 keeps a B
-// micro-panel (kc·16 floats) within a 48 KiB L1; mcMax = 120 rows of packed A
-// (up to 180 KiB) sit in L2 beside the packed B block. Passes over k are
-// equalised (k = 784 runs as three passes of 262) to avoid a thin last pass.
+// avx512: mr×nr = 26×16 uses 26 of the 32 ZMM registers (two hold B, one
+// beta); 26 divides the batch sizes of training with little waste (100 rows
+// run as 4 tiles, 128 as 5, 256 as 10). mcMax = 130 rows (5 tiles). avx2:
+// 6×16 fills 12 of the 16 YMM registers; mcMax = 120. Both: kcMax = 384
+// keeps a B micro-panel (kc·16 floats, 24 KiB) within the 48 KiB L1 while
+// panels of A stream from L2 (1 MiB per core on Zen 5); passes over k are
+// equalised (k = 784 runs as three passes of 262) to avoid a thin last
+// pass, and must stay equal on every path for the bits to agree.
+//
+// # Benchmarks
+//
+// BenchmarkShapes runs the products of issue 10 (the three training nets,
+// an evaluation chunk and 2048³) on the path the machine selects, one
+// sub-benchmark per shape named MxNxK_AB, where A and B are N (used as
+// stored) or T (transposed): e.g. BenchmarkShapes/100x100x784_NT is the
+// forward product X·Wᵀ of a 784→100 layer at batch 100. Threads are set by
+// -cpu:
+//
+//	go test -run XXX -bench 'Shapes/' -cpu 1,2 ./internal/gemm
+//
+// BenchmarkKernel measures each micro-kernel alone on panels in L1.
 package gemm
