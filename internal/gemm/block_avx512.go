@@ -4,10 +4,14 @@ import "math"
 
 // gemmBlocked512 is gemmBlocked for the AVX-512 path. It has the same loops
 // and passes over k (so every element of C gets the same bits as on the
-// AVX2 path) but packs less: when alpha is 1 the kernel reads full row
+// AVX2 path) but packs less. When alpha is 1 the kernel reads whole row
 // panels of A where they are stored (kernel26x16 for A stored transposed,
-// kernel26x16RowA otherwise) and only a ragged last panel is packed; op(B)
-// is packed by vector copies or gathers.
+// kernel26x16RowA otherwise); A as stored whose rows a multiple of 512
+// floats apart would share L1 sets (26 rows evicting each other) is instead
+// copied row by row, a plain memory copy, into a buffer of row stride kc,
+// and so is a ragged last panel. Only A transposed with a ragged last panel,
+// or alpha ≠ 1, takes the interleaving packA. op(B) is packed by vector
+// copies and register transposes.
 func gemmBlocked512(ws *workspace, p *problem) {
 	const mr = mrAVX512
 	m, n, k := p.m, p.n, p.k
@@ -15,9 +19,8 @@ func gemmBlocked512(ws *workspace, p *problem) {
 	kcb := (k + passes - 1) / passes
 	mcb := min(mcMaxAVX512, roundUp(m, mr))
 	ncb := min(ncMax, roundUp(n, nr))
-	// Rows of A a multiple of 512 floats apart fall into the same few sets of
-	// the L1 cache: 26 of them evict each other, so such A is packed.
-	direct := p.alpha == 1 && (p.transA || p.lda%512 != 0)
+	inPlace := p.alpha == 1 && (p.transA || p.lda%512 != 0)
+	rowCopy := p.alpha == 1 && !p.transA // A as stored: copies keep its layout
 	ws.apack = grow(ws.apack, mcb*kcb)
 	ws.bpack = grow(ws.bpack, ncb*kcb)
 	for jc := 0; jc < n; jc += ncb {
@@ -31,23 +34,24 @@ func gemmBlocked512(ws *workspace, p *problem) {
 			packB512(ws.bpack, p, pc, kc, jc, nc)
 			for ic := 0; ic < m; ic += mcb {
 				mc := min(mcb, m-ic)
-				full := mc // rows [ic, ic+full) are read in place
-				if !direct {
-					full = 0
-					packA(ws.apack, p, ic, mc, pc, kc, mr)
-				} else if full = mc / mr * mr; full < mc {
-					if p.transA {
-						packA(ws.apack[full*kc:], p, ic+full, mc-full, pc, kc, mr)
-					} else {
-						// The ragged last panel is copied row by row and
-						// read in place from the copy, with row stride kc.
-						rest := ws.apack[full*kc : (full+mr)*kc]
-						for i := range mc - full {
-							src := p.a[(ic+full+i)*p.lda+pc:]
-							copy(rest[i*kc:(i+1)*kc], src[:kc])
-						}
-						clear(rest[(mc-full)*kc:])
+				// Rows [ic, ic+full) are read in place, the others from
+				// ws.apack, where row ic+i sits at offset i·kc (copies) or
+				// in the packed panel starting there (packA).
+				full := 0
+				if inPlace {
+					full = mc / mr * mr
+				}
+				switch {
+				case full == mc:
+				case rowCopy:
+					end := roundUp(mc, mr) * kc
+					for i := full; i < mc; i++ {
+						src := p.a[(ic+i)*p.lda+pc:]
+						copy(ws.apack[i*kc:(i+1)*kc], src[:kc])
 					}
+					clear(ws.apack[mc*kc : end])
+				default:
+					packA(ws.apack[full*kc:], p, ic+full, mc-full, pc, kc, mr)
 				}
 				tile := func(ir, jr int) {
 					bp := ws.bpack[jr*kc : (jr+nr)*kc]
@@ -56,7 +60,7 @@ func gemmBlocked512(ws *workspace, p *problem) {
 					c := p.c[off : off+(rows-1)*p.ldc+cols]
 					cmask := uint64(1)<<cols - 1
 					switch {
-					case ir >= full && direct && !p.transA:
+					case ir >= full && rowCopy:
 						ap := ws.apack[ir*kc : (ir+mr)*kc]
 						kernel26x16RowA(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, kc)
 					case ir >= full:
