@@ -51,6 +51,10 @@ def zero():
             w("\tADDQ DX, AX")
     for r in range(MR):
         w(f"\tVPXORD Z{4+r}, Z{4+r}, Z{4+r}")
+    # R8 = the bytes of this B panel: the loop asks for the next panel
+    # (packed right after it) to be brought into L2 while this one is used.
+    w("\tMOVQ CX, R8")
+    w("\tSHLQ $6, R8")
 
 def epilogue(p):
     w(f"""{p}done:
@@ -109,6 +113,8 @@ w(f"""
 cloop2:
 {C0}
 {C1}
+\tPREFETCHT1 (DI)(R8*1)
+\tPREFETCHT1 64(DI)(R8*1)
 \tADDQ R10, SI
 \tADDQ $128, DI
 \tSUBQ $2, CX
@@ -144,6 +150,8 @@ w(f"""
 rloop2:
 \tSTEPROW(Z0, 0, 0)
 \tSTEPROW(Z1, 4, 64)
+\tPREFETCHT1 (DI)(R8*1)
+\tPREFETCHT1 64(DI)(R8*1)
 \tADDQ $8, SI
 \tADDQ $8, R13
 \tADDQ $8, R14
