@@ -130,7 +130,7 @@ func kernel(pa path, kc int, ap, bp, c []float32, ldc int, beta float32, mode, r
 		_ = ap[kc*mrAVX512-1]
 		_ = bp[kc*nr-1]
 		_ = c[(rows-1)*ldc+cols-1]
-		kernel26x16(kc, &ap[0], &bp[0], &c[0], ldc, beta, mode, rows, 1<<cols-1, mrAVX512)
+		kernel26x16(kc, &ap[0], &bp[0], &c[0], ldc, beta, mode, rows, 1<<cols-1, mrAVX512, nil)
 		return
 	}
 	_ = ap[kc*mr-1]

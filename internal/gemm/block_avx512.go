@@ -13,6 +13,10 @@ import "math"
 // or alpha ≠ 1, takes the interleaving packA. op(B) is packed by vector
 // copies and register transposes.
 func gemmBlocked512(ws *workspace, p *problem) {
+	if useSmallM(p) {
+		gemmSmallM512(ws, p)
+		return
+	}
 	const mr = mrAVX512
 	m, n, k := p.m, p.n, p.k
 	passes := (k + kcMax - 1) / kcMax
@@ -62,18 +66,18 @@ func gemmBlocked512(ws *workspace, p *problem) {
 					switch {
 					case ir >= full && rowCopy:
 						ap := ws.apack[ir*kc : (ir+mr)*kc]
-						kernel26x16RowA(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, kc)
+						kernel26x16RowA(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, kc, nil)
 					case ir >= full:
 						ap := ws.apack[ir*kc : (ir+mr)*kc]
-						kernel26x16(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, mr)
+						kernel26x16(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, mr, nil)
 					case p.transA:
 						at := p.a[pc*p.lda+ic+ir:]
 						_ = at[(kc-1)*p.lda+mr-1]
-						kernel26x16(kc, &at[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, p.lda)
+						kernel26x16(kc, &at[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, p.lda, nil)
 					default:
 						at := p.a[(ic+ir)*p.lda+pc:]
 						_ = at[(mr-1)*p.lda+kc-1]
-						kernel26x16RowA(kc, &at[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, p.lda)
+						kernel26x16RowA(kc, &at[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, p.lda, nil)
 					}
 				}
 				if kc < smallK {

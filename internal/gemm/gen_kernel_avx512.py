@@ -67,6 +67,9 @@ def epilogue(p):
 \tKMOVW AX, K1
 \tMOVQ  rows+56(FP), CX
 \tMOVQ  mode+48(FP), AX
+\tMOVQ  tidx+80(FP), BX
+\tTESTQ BX, BX
+\tJNZ   {p}trans
 \tCMPQ  AX, $1
 \tJEQ   {p}add
 \tJGT   {p}scale
@@ -90,14 +93,42 @@ def epilogue(p):
     w(f"{p}scale:")
     w("\tVBROADCASTSS beta+40(FP), Z31")
     rows(p+"scalerows", lambda z: [f"VFMADD231PS (DX), Z31, K1, {z}", f"VMOVUPS {z}, K1, (DX)"])
+    # Transposed (tidx not nil): row r of the tile is column r of C, its
+    # lane i at c[tidx[i] + r] (tidx[i] = i·ldc); scatters write it and
+    # gathers read C; cmask then masks lanes (rows of C).
+    def trows(label, ops):
+        w(f"{label}:")
+        for r in range(MR):
+            z = f"Z{4+r}"
+            for o in ops(z):
+                w("\t" + o)
+            if r < MR - 1:
+                w("\tDECQ CX")
+                w(f"\tJZ   {p}ret")
+                w("\tADDQ $4, DX")
+        w(f"\tJMP  {p}ret\n")
+    w(f"{p}trans:")
+    w("\tVMOVDQU32 (BX), Z30")
+    w("\tMOVQ cmask+64(FP), BX")
+    w("\tVBROADCASTSS beta+40(FP), Z31")
+    w("\tCMPQ AX, $1")
+    w(f"\tJEQ  {p}tadd")
+    w(f"\tJGT  {p}tscale")
+    w("\t// C = T")
+    trows(p+"tstore", lambda z: ["KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"])
+    gat = ["KMOVW BX, K2", "VPXORD Z2, Z2, Z2", "VGATHERDPS (DX)(Z30*4), K2, Z2"]
+    w("\t// C = T + C")
+    trows(p+"tadd", lambda z: gat + [f"VADDPS Z2, {z}, {z}", "KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"])
+    w("\t// C = T + beta·C")
+    trows(p+"tscale", lambda z: gat + [f"VFMADD231PS Z2, Z31, {z}", "KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"])
     w(f"{p}ret:")
     w("\tVZEROUPPER")
     w("\tRET\n")
 
 C0 = step_col("Z0", "", 0, "(SI)").replace("; \\", "")
 C1 = step_col("Z1", "", 64, "(SI)(R9*1)").replace("; \\", "")
-w(f"// func kernel{MR}x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int)")
-w(f"TEXT ·kernel{MR}x16(SB), NOSPLIT, $0-80")
+w(f"// func kernel{MR}x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int, tidx *int32)")
+w(f"TEXT ·kernel{MR}x16(SB), NOSPLIT, $0-88")
 w("""\tMOVQ k+0(FP), CX
 \tMOVQ a+8(FP), SI
 \tMOVQ b+16(FP), DI
@@ -128,8 +159,8 @@ ctail:
 """)
 epilogue("c")
 
-w(f"// func kernel{MR}x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int)")
-w(f"TEXT ·kernel{MR}x16RowA(SB), NOSPLIT, $0-80")
+w(f"// func kernel{MR}x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int, tidx *int32)")
+w(f"TEXT ·kernel{MR}x16RowA(SB), NOSPLIT, $0-88")
 w("""\tMOVQ k+0(FP), CX
 \tMOVQ a+8(FP), SI
 \tMOVQ b+16(FP), DI

@@ -26,13 +26,13 @@ func kernel6x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, 
 // the columns j with bit j of cmask set, are read or written.
 //
 //go:noescape
-func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int)
+func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int, tidx *int32)
 
 // kernel26x16RowA is kernel26x16 with A read where it is stored, row-major
 // with row stride lda: the value of row i for step q is a[i·lda+q].
 //
 //go:noescape
-func kernel26x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int)
+func kernel26x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int, tidx *int32)
 
 // packBNAVX512 sets dst[q·16+j] = b[q·ldb+j] for the columns j set in cmask and 0
 // for the others, for q < kc; masked-off columns of b are not read.

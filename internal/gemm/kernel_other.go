@@ -8,11 +8,11 @@ const hasAsm = false
 // hasAVX512 is false: this build has no assembly kernels.
 const hasAVX512 = false
 
-func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int) {
+func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int, tidx *int32) {
 	panic("gemm: assembly kernel called in a build without it")
 }
 
-func kernel26x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int) {
+func kernel26x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int, tidx *int32) {
 	panic("gemm: assembly kernel called in a build without it")
 }
 

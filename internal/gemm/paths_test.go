@@ -39,26 +39,66 @@ func TestAsmPathsSameBits(t *testing.T) {
 		if tB {
 			ldb = k + i%2
 		}
-		a := randSlice(r, off+max(m, k)*lda)[off:]
-		b := randSlice(r, off+max(n, k)*ldb)[off:]
-		c0 := randSlice(r, off+m*ldc)[off:]
-		var want []float32
-		for _, pa := range []path{pathAVX2, pathAVX512} {
-			withPath(pa, func() {
-				c := slices.Clone(c0)
-				Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-				if want == nil {
-					want = c
-					return
-				}
-				for j := range c {
-					if math.Float32bits(c[j]) != math.Float32bits(want[j]) {
-						t.Fatalf("tA=%v tB=%v %dx%dx%d alpha=%g beta=%g: C[%d] = %v on %s, %v on avx2",
-							tA, tB, m, n, k, alpha, beta, j, c[j], pa, want[j])
+		asmPathsAgree(t, r, tA, tB, m, n, k, alpha, beta, lda, ldb, ldc, off)
+	}
+}
+
+// TestSmallMSameBits covers the AVX-512 path for m ≤ 16 (Cᵀ tiles written
+// by scatters) against the AVX2 path: every layout and beta mode, alpha 1
+// (B read in place) and not, ragged blocks of 26 columns, and a B whose row
+// stride (512) makes the path copy it.
+func TestSmallMSameBits(t *testing.T) {
+	if !hasAsm || !hasAVX512 {
+		t.Skip("needs both the AVX2 and the AVX-512 kernel")
+	}
+	r := rand.New(rand.NewPCG(24, 25))
+	for _, d := range [][3]int{{4, 100, 100}, {10, 100, 100}, {16, 26, 30}, {13, 53, 1000}, {7, 27, 9}, {5, 1, 3}} {
+		m, n, k := d[0], d[1], d[2]
+		for tAB := range 4 {
+			tA, tB := tAB&1 != 0, tAB&2 != 0
+			for _, ab := range [][2]float32{{1, 0}, {1, 1}, {0.5, -2}} {
+				for _, pad := range []int{0, 3} {
+					lda, ldb, ldc := k+pad, n+pad, n+pad
+					if tA {
+						lda = m + pad
 					}
+					if tB {
+						ldb = k + pad
+						if pad > 0 {
+							ldb = 512 * (k/512 + 1)
+						}
+					}
+					asmPathsAgree(t, r, tA, tB, m, n, k, ab[0], ab[1], lda, ldb, ldc, pad)
 				}
-			})
+			}
 		}
+	}
+}
+
+// asmPathsAgree runs one product on the AVX2 and the AVX-512 path, operands
+// starting off floats into their slices, and fails unless C has the same
+// bits.
+func asmPathsAgree(t *testing.T, r *rand.Rand, tA, tB bool, m, n, k int, alpha, beta float32, lda, ldb, ldc, off int) {
+	t.Helper()
+	a := randSlice(r, off+max(m, k)*lda)[off:]
+	b := randSlice(r, off+max(n, k)*ldb)[off:]
+	c0 := randSlice(r, off+m*ldc)[off:]
+	var want []float32
+	for _, pa := range []path{pathAVX2, pathAVX512} {
+		withPath(pa, func() {
+			c := slices.Clone(c0)
+			Sgemm(tA, tB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+			if want == nil {
+				want = c
+				return
+			}
+			for j := range c {
+				if math.Float32bits(c[j]) != math.Float32bits(want[j]) {
+					t.Fatalf("tA=%v tB=%v %dx%dx%d alpha=%g beta=%g lda=%d ldb=%d ldc=%d: C[%d] = %v on %s, %v on avx2",
+						tA, tB, m, n, k, alpha, beta, lda, ldb, ldc, j, c[j], pa, want[j])
+				}
+			}
+		})
 	}
 }
 
