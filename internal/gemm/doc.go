@@ -28,7 +28,11 @@
 //     multiple of 512 floats (26 rows would share an L1 set) is packed.
 //     op(B) is packed by masked vector copies or, when transposed, 16×16
 //     blocks transposed in registers. Tile edges use opmask registers: a
-//     masked-off lane is neither read nor written.
+//     masked-off lane is neither read nor written. Products of at most 16
+//     rows (small_avx512.go) run transposed, Cᵀ = op(B)ᵀ·op(A)ᵀ, with the
+//     same kernels: op(A)ᵀ is the 16-wide panel, op(B)ᵀ is read in place 26
+//     columns of C at a time, and the kernel's epilogue scatters each tile
+//     row into a column of C, so 10 rows no longer fill a 26-row tile.
 //   - avx2 (kernel_amd64.s) keeps a 6×16 tile in twelve YMM registers and
 //     packs both operands in Go; edges use VMASKMOVPS.
 //   - generic (kernel_generic.go) is the portable Go loop on 6×16 tiles, the
