@@ -104,43 +104,45 @@
 //
 // # Measured
 //
-// On the 2-core AMD EPYC (Zen 5, AVX-512) of issue 10, 2 December 2026,
-// alternating in one sitting with OpenBLAS 0.3.21 through numpy (np.matmul
-// on C-contiguous float32 arrays, transposes as .T views, OPENBLAS_CORETYPE
-// and OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS = threads), best of six
-// runs each, GFLOP/s = 2mnk/t. The machine was shared with other jobs
-// throughout (load average 9 to 15), which costs the second thread most:
-// both libraries got about 1.4 CPUs with two threads, so the two-thread
-// columns mostly measure the scheduler.
+// On the 2-core AMD EPYC (Zen 5, AVX-512) of issue 10, 2 December 2026
+// 05:35 to 05:38 UTC, alternating in one sitting with OpenBLAS 0.3.21
+// through numpy (np.matmul on C-contiguous float32 arrays, transposes as .T
+// views, OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset, OPENBLAS_NUM_THREADS
+// = threads), best of six alternating rounds, GFLOP/s = 2mnk/t. The machine was
+// shared with other jobs throughout (load average 9 to 14): repeated runs
+// of one shape vary by ±10%, and the second thread is the most affected
+// (with two threads both libraries got about 1.4 CPUs), so the two-thread
+// columns partly measure the scheduler.
 //
 //	shape (MxNxK_AB)     1 thread: descent OpenBLAS ratio   2 threads: descent OpenBLAS ratio
-//	100x100x784_NT                   134     145   0.93                116      87   1.34
-//	100x784x100_TN                   160     167   0.96                139      93   1.50
-//	784x100x100_TN                   150     160   0.93                137      55   2.51
-//	100x10x100_NT                     80      66   1.22                 74      52   1.43
-//	100x10x100_NN                     91      62   1.47                 86      54   1.58
-//	10x100x100_TN                     44      89   0.50                 43      71   0.61
-//	128x100x784_NT                   144     142   1.02                116      82   1.42
-//	128x100x100_NT                   142     138   1.03                114      46   2.48
-//	100x100x128_TN                   133     142   0.94                101      44   2.27
-//	100x784x128_TN                   157     163   0.96                120     100   1.20
-//	128x100x100_NN                   145     148   0.98                101      42   2.44
-//	256x1024x784_NT                  154     176   0.88                166     202   0.82
-//	256x1024x1024_NT                 157     174   0.90                152     173   0.88
-//	1024x1024x256_TN                 152     185   0.82                156     200   0.78
-//	1024x784x256_TN                  152     188   0.81                157     193   0.81
-//	256x1024x1024_NN                 147     174   0.84                159     216   0.74
-//	1024x100x784_NT                  150     170   0.88                146     116   1.26
-//	2048x2048x2048_NN                140     184   0.76                168     248   0.68
+//	100x100x784_NT                134     144   0.93                162      82   1.97
+//	100x784x100_TN                147     166   0.88                189      97   1.95
+//	784x100x100_TN                141     163   0.86                193      49   3.94
+//	100x10x100_NT                  76      67   1.14                 75      54   1.40
+//	100x10x100_NN                  86      60   1.43                 89      60   1.47
+//	10x100x100_TN                  61      88   0.69                 60      88   0.68
+//	128x100x784_NT                138     146   0.95                126      76   1.67
+//	128x100x100_NT                139     137   1.01                115      40   2.92
+//	100x100x128_TN                128     144   0.89                120      42   2.86
+//	100x784x128_TN                152     166   0.91                170      95   1.79
+//	128x100x100_NN                146     146   1.00                124      38   3.29
+//	256x1024x784_NT               154     175   0.88                173     148   1.17
+//	256x1024x1024_NT              158     170   0.93                188     149   1.26
+//	1024x1024x256_TN              160     173   0.92                179     189   0.95
+//	1024x784x256_TN               164     183   0.90                189     232   0.81
+//	256x1024x1024_NN              159     166   0.96                175     207   0.84
+//	1024x100x784_NT               151     166   0.91                153     112   1.37
+//	2048x2048x2048_NN             147     180   0.82                194     217   0.89
 //
 // descent's side is
 //
 //	go test -run XXX -bench 'Shapes/' -cpu 1,2 -benchtime 0.4s ./internal/gemm
 //
 // Where descent falls short: a ragged last column panel (n = 100 is 7 panels
-// of 16, the last with 4 columns, so 12% of the FMAs are padding), a ragged
-// row tile for very small m (m = 10 fills 10 of 26 rows), and the largest
-// products, where the gap is in the kernel's memory behaviour, not yet
-// understood. BenchmarkKernel gives the avx512 kernel 150 to 178 GFLOP/s in
-// L1 on this machine (the avx2 one 93 to 100), depending on the load.
+// of 16, the last with 4 columns, so 12% of the FMAs are padding); products
+// of few rows (m = 10 runs transposed, filling 10 of 16 lanes, and pays a
+// scatter per column of C); and 2048³, where the gap is in memory behaviour
+// not yet understood. BenchmarkKernel gives the avx512 kernel 150 to 178
+// GFLOP/s in L1 on this machine (the avx2 one 93 to 100), depending on the
+// load.
 package gemm
