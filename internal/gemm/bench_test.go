@@ -69,7 +69,7 @@ func BenchmarkSgemm(b *testing.B) {
 
 // BenchmarkSgemmGeneric is BenchmarkSgemm with the portable kernel.
 func BenchmarkSgemmGeneric(b *testing.B) {
-	withAsm(false, func() { BenchmarkSgemm(b) })
+	withPath(pathGeneric, func() { BenchmarkSgemm(b) })
 }
 
 // BenchmarkGonum runs the same shapes through gonum's blas32 (pure Go with
@@ -98,6 +98,47 @@ func BenchmarkGonum(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				blas32.Gemm(tr(s.tA), tr(s.tB), 1, A, B, 0, C)
+			}
+			reportGFLOPS(b, s)
+		})
+	}
+}
+
+// shapesOfIssue10 are the products of training the three nets of issue 10
+// (784-100-10 at batch 100, 784-100-100-100-100-10 at batch 128,
+// 784-1024-1024-10 at batch 256), an evaluation chunk of 1024 rows, and
+// 2048³. Names are MxNxK_AB with A, B each N (as stored) or T (transposed).
+var shapesOfIssue10 = []benchShape{
+	{"100x100x784_NT", false, true, 100, 100, 784},
+	{"100x784x100_TN", true, false, 100, 784, 100},
+	{"784x100x100_TN", true, false, 784, 100, 100},
+	{"100x10x100_NT", false, true, 100, 10, 100},
+	{"100x10x100_NN", false, false, 100, 10, 100},
+	{"10x100x100_TN", true, false, 10, 100, 100},
+	{"128x100x784_NT", false, true, 128, 100, 784},
+	{"128x100x100_NT", false, true, 128, 100, 100},
+	{"100x100x128_TN", true, false, 100, 100, 128},
+	{"100x784x128_TN", true, false, 100, 784, 128},
+	{"128x100x100_NN", false, false, 128, 100, 100},
+	{"256x1024x784_NT", false, true, 256, 1024, 784},
+	{"256x1024x1024_NT", false, true, 256, 1024, 1024},
+	{"1024x1024x256_TN", true, false, 1024, 1024, 256},
+	{"1024x784x256_TN", true, false, 1024, 784, 256},
+	{"256x1024x1024_NN", false, false, 256, 1024, 1024},
+	{"1024x100x784_NT", false, true, 1024, 100, 784},
+	{"2048x2048x2048_NN", false, false, 2048, 2048, 2048},
+}
+
+// BenchmarkShapes measures Sgemm (alpha 1, beta 0, dense strides) on
+// shapesOfIssue10 with the path this machine selects; GOMAXPROCS (-cpu 1,2)
+// sets the threads. Compare with OpenBLAS on the same shapes.
+func BenchmarkShapes(b *testing.B) {
+	for _, s := range shapesOfIssue10 {
+		b.Run(s.name, func(b *testing.B) {
+			a, bb, c, lda, ldb, ldc := benchOperands(s)
+			b.ReportAllocs()
+			for b.Loop() {
+				Sgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, ldc)
 			}
 			reportGFLOPS(b, s)
 		})

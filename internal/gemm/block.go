@@ -12,6 +12,13 @@ const (
 	mcMax = 120
 	ncMax = 2048
 
+	// The AVX-512 path's tile height and row block; see path.mr.
+	mrAVX512    = 26
+	mcMaxAVX512 = 5 * mrAVX512
+
+	// maxMR is the tallest tile of any path.
+	maxMR = mrAVX512
+
 	// smallK is the depth below which a pass is ordered for the locality
 	// of C rather than of B.
 	smallK = 32
@@ -49,15 +56,20 @@ func grow(buf []float32, n int) []float32 {
 	return buf[:n]
 }
 
-// gemmBlocked computes p serially with packing and the micro-kernel selected
-// by useAsm.
-func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
+// gemmBlocked computes p serially with packing and the micro-kernel of path
+// pa.
+func gemmBlocked(ws *workspace, p *problem, pa path) {
+	if pa == pathAVX512 {
+		gemmBlocked512(ws, p)
+		return
+	}
 	m, n, k := p.m, p.n, p.k
+	mr := pa.mr()
 	// Split k into equal passes no deeper than kcMax, so that a k of 400 runs
 	// as 2×200 rather than 384+16.
 	passes := (k + kcMax - 1) / kcMax
 	kcb := (k + passes - 1) / passes
-	mcb := min(mcMax, roundUp(m, mr))
+	mcb := min(pa.mcMax(), roundUp(m, mr))
 	ncb := min(ncMax, roundUp(n, nr))
 	ws.apack = grow(ws.apack, mcb*kcb)
 	ws.bpack = grow(ws.bpack, ncb*kcb)
@@ -72,7 +84,7 @@ func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
 			packB(ws.bpack, p, pc, kc, jc, nc)
 			for ic := 0; ic < m; ic += mcb {
 				mc := min(mcb, m-ic)
-				packA(ws.apack, p, ic, mc, pc, kc)
+				packA(ws.apack, p, ic, mc, pc, kc, mr)
 				if kc < smallK {
 					// C traffic dominates: sweep each row of tiles left to
 					// right so that lines of C shared by neighbouring tiles
@@ -84,7 +96,7 @@ func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
 							bp := ws.bpack[jr*kc : (jr+nr)*kc]
 							off := (ic+ir)*p.ldc + jc + jr
 							cols := min(nr, nc-jr)
-							kernel(useAsm, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
+							kernel(pa, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
 						}
 					}
 					continue
@@ -98,7 +110,7 @@ func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
 						ap := ws.apack[ir*kc : (ir+mr)*kc]
 						rows := min(mr, mc-ir)
 						off := (ic+ir)*p.ldc + jc + jr
-						kernel(useAsm, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
+						kernel(pa, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
 					}
 				}
 			}
@@ -106,12 +118,19 @@ func gemmBlocked(ws *workspace, p *problem, useAsm bool) {
 	}
 }
 
-// kernel runs one micro-kernel call: the top-left rows×cols of the mr×nr
-// tile at c (row stride ldc) meets the product of the packed panels ap (kc·mr)
-// and bp (kc·nr) as mode says.
-func kernel(useAsm bool, kc int, ap, bp, c []float32, ldc int, beta float32, mode, rows, cols int) {
-	if !useAsm {
-		kernelGeneric(kc, ap, bp, c, ldc, beta, mode, rows, cols)
+// kernel runs one micro-kernel call of path pa: the top-left rows×cols of
+// the pa.mr()×nr tile at c (row stride ldc) meets the product of the packed
+// panels ap (kc·mr) and bp (kc·nr) as mode says.
+func kernel(pa path, kc int, ap, bp, c []float32, ldc int, beta float32, mode, rows, cols int) {
+	switch pa {
+	case pathGeneric:
+		kernelGeneric(kc, mr, ap, bp, c, ldc, beta, mode, rows, cols)
+		return
+	case pathAVX512:
+		_ = ap[kc*mrAVX512-1]
+		_ = bp[kc*nr-1]
+		_ = c[(rows-1)*ldc+cols-1]
+		kernel26x16(kc, &ap[0], &bp[0], &c[0], ldc, beta, mode, rows, 1<<cols-1, mrAVX512, nil)
 		return
 	}
 	_ = ap[kc*mr-1]

@@ -9,27 +9,24 @@ import (
 	"testing"
 )
 
-// withAsm runs f with the assembly kernel on or off and restores the choice.
-func withAsm(on bool, f func()) {
-	saved := useAsm
-	useAsm = on
-	defer func() { useAsm = saved }()
+// withPath runs f with Sgemm taking path pa and restores the choice.
+func withPath(pa path, f func()) {
+	saved := usePath
+	usePath = pa
+	defer func() { usePath = saved }()
 	f()
 }
 
-// kernels lists the dispatch paths this machine can run.
-func kernels() []bool {
+// kernels lists the dispatch paths this machine and build can run.
+func kernels() []path {
+	ps := []path{pathGeneric}
 	if hasAsm {
-		return []bool{false, true}
+		ps = append(ps, pathAVX2)
 	}
-	return []bool{false}
-}
-
-func kernelName(asm bool) string {
-	if asm {
-		return "avx2"
+	if hasAVX512 {
+		ps = append(ps, pathAVX512)
 	}
-	return "generic"
+	return ps
 }
 
 // naive is the reference: a triple loop with float64 accumulation that reads
@@ -133,9 +130,9 @@ func TestSgemmSizes(t *testing.T) {
 	if testing.Short() || raceEnabled {
 		sizes = []int{0, 1, 3, 7, 16, 17, 33, 100}
 	}
-	for _, asm := range kernels() {
-		t.Run(kernelName(asm), func(t *testing.T) {
-			withAsm(asm, func() {
+	for _, pa := range kernels() {
+		t.Run(pa.String(), func(t *testing.T) {
+			withPath(pa, func() {
 				rnd := rand.New(rand.NewPCG(1, 2))
 				for _, tA := range []bool{false, true} {
 					for _, tB := range []bool{false, true} {
@@ -156,9 +153,9 @@ func TestSgemmSizes(t *testing.T) {
 func TestSgemmAlphaBetaStrides(t *testing.T) {
 	// Sizes straddle the tile (6×16) and block (kcMax, mcMax) edges.
 	dims := [][3]int{{1, 1, 1}, {5, 17, 9}, {13, 31, 400}, {100, 100, 784}, {129, 33, 385}, {7, 200, 2}, {250, 20, 50}}
-	for _, asm := range kernels() {
-		t.Run(kernelName(asm), func(t *testing.T) {
-			withAsm(asm, func() {
+	for _, pa := range kernels() {
+		t.Run(pa.String(), func(t *testing.T) {
+			withPath(pa, func() {
 				rnd := rand.New(rand.NewPCG(3, 4))
 				for _, d := range dims {
 					for _, ab := range [][2]float32{{1, 0}, {1, 1}, {-0.5, 0}, {2, 0.5}, {0, 0}, {0, 1}, {0, -2}, {1.5, -1}} {
@@ -183,8 +180,8 @@ func TestSgemmAlphaBetaStrides(t *testing.T) {
 // TestSgemmBetaZeroOverwritesNaN checks the BLAS rule that beta = 0 means C
 // is not read, including when alpha or k is zero.
 func TestSgemmBetaZeroOverwritesNaN(t *testing.T) {
-	for _, asm := range kernels() {
-		withAsm(asm, func() {
+	for _, pa := range kernels() {
+		withPath(pa, func() {
 			rnd := rand.New(rand.NewPCG(5, 6))
 			for _, k := range []int{0, 1, 50} {
 				for _, alpha := range []float32{0, 1} {
@@ -211,8 +208,8 @@ func TestSgemmParallel(t *testing.T) {
 		{m: 37, n: 301, k: 129, alpha: 0.5, beta: 2}, // columns, ragged
 		{m: 301, n: 37, k: 129, alpha: 0.5, beta: 1}, // rows, ragged
 	}
-	for _, asm := range kernels() {
-		withAsm(asm, func() {
+	for _, pa := range kernels() {
+		withPath(pa, func() {
 			var wg sync.WaitGroup
 			for g := range 3 {
 				wg.Add(1)
@@ -234,19 +231,29 @@ func TestSgemmNoAllocs(t *testing.T) {
 		t.Skip("allocation counts are not meaningful under the race detector")
 	}
 	rnd := rand.New(rand.NewPCG(8, 9))
-	for _, sh := range [][3]int{{1, 100, 784}, {100, 100, 784}, {784, 100, 100}, {100, 784, 100}, {100, 10, 100}} {
+	for _, sh := range [][3]int{{1, 100, 784}, {100, 100, 784}, {784, 100, 100}, {100, 784, 100}, {100, 10, 100}, {10, 100, 100}} {
 		m, n, k := sh[0], sh[1], sh[2]
 		a := randSlice(rnd, m*k)
 		b := randSlice(rnd, k*n)
 		c := make([]float32, m*n)
-		for _, asm := range kernels() {
-			withAsm(asm, func() {
-				f := func() { Sgemm(false, false, m, n, k, 1, a, k, b, n, 0, c, n) }
-				f() // warm up: grow the buffers, start the workers
-				if got := testing.AllocsPerRun(20, f); got != 0 {
-					t.Errorf("%s %v: %v allocations per call, want 0", kernelName(asm), sh, got)
+		for _, pa := range kernels() {
+			for tAB := range 4 {
+				tA, tB := tAB&1 != 0, tAB&2 != 0
+				lda, ldb := k, n
+				if tA {
+					lda = m
 				}
-			})
+				if tB {
+					ldb = k
+				}
+				withPath(pa, func() {
+					f := func() { Sgemm(tA, tB, m, n, k, 1, a, lda, b, ldb, 0, c, n) }
+					f() // warm up: grow the buffers, start the workers
+					if got := testing.AllocsPerRun(20, f); got != 0 {
+						t.Errorf("%s tA=%v tB=%v %v: %v allocations per call, want 0", pa, tA, tB, sh, got)
+					}
+				})
+			}
 		}
 	}
 }
@@ -301,8 +308,8 @@ func TestSgemmSameBitsAnyThreads(t *testing.T) {
 			shapes = append(shapes, s)
 		}
 	}
-	for _, asm := range kernels() {
-		withAsm(asm, func() {
+	for _, pa := range kernels() {
+		withPath(pa, func() {
 			for _, s := range shapes {
 				rnd := rand.New(rand.NewPCG(11, uint64(s.m)))
 				a, b := randSlice(rnd, s.m*s.k), randSlice(rnd, s.k*s.n)
@@ -325,7 +332,7 @@ func TestSgemmSameBitsAnyThreads(t *testing.T) {
 					}
 					for i := range c {
 						if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
-							t.Fatalf("%s %+v on %d threads: C[%d] = %v, one thread gives %v", kernelName(asm), s, n, i, c[i], want[i])
+							t.Fatalf("%s %+v on %d threads: C[%d] = %v, one thread gives %v", pa, s, n, i, c[i], want[i])
 						}
 					}
 				}

@@ -7,6 +7,10 @@ import "golang.org/x/sys/cpu"
 // hasAsm reports whether the CPU can run the AVX2+FMA kernels.
 var hasAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 
+// hasAVX512 reports whether the CPU can run the AVX-512 micro-kernel (it uses
+// AVX512F only: ZMM FMAs with embedded broadcast and opmask registers).
+var hasAVX512 = allowAVX512 && hasAsm && cpu.X86.HasAVX512F
+
 // kernel6x16 is the AVX2+FMA micro-kernel; see kernelGeneric for the contract.
 // ldc is in elements; a holds k·6 floats and b k·16. With mask nil the whole
 // 6×16 tile at c is written; otherwise only its first rows rows and the
@@ -14,6 +18,33 @@ var hasAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
 //
 //go:noescape
 func kernel6x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, mask *int32)
+
+// kernel26x16 is the AVX-512 micro-kernel; see kernelGeneric for the
+// contract. The 26 values of A for step q are a[q·astep : q·astep+26] (a
+// packed panel has astep 26; A stored transposed, its row stride); b holds
+// k·16 floats. Only the first rows rows of the 26×16 tile at c, and in each
+// the columns j with bit j of cmask set, are read or written.
+//
+//go:noescape
+func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int, tidx *int32)
+
+// kernel26x16RowA is kernel26x16 with A read where it is stored, row-major
+// with row stride lda: the value of row i for step q is a[i·lda+q].
+//
+//go:noescape
+func kernel26x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int, tidx *int32)
+
+// packBNAVX512 sets dst[q·16+j] = b[q·ldb+j] for the columns j set in cmask and 0
+// for the others, for q < kc; masked-off columns of b are not read.
+//
+//go:noescape
+func packBNAVX512(kc int, b *float32, ldb int, dst *float32, cmask uint64)
+
+// packBTAVX512 sets dst[q·16+j] = b[idx[j]+q] for the columns j set in cmask
+// and 0 for the others, for q < kc; masked-off rows of b are not read.
+//
+//go:noescape
+func packBTAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64)
 
 // gemvN32 sets y[0:32] = Σ_q x[q]·b[q·ldb : q·ldb+32].
 //

@@ -1,15 +1,16 @@
 package gemm
 
 // kernelGeneric is the portable micro-kernel and the reference for the
-// assembly one: the top-left rows×cols of the mr×nr tile ap·bp meets C at c
-// as mode says; nothing else of c is read or written.
-func kernelGeneric(kc int, ap, bp, c []float32, ldc int, beta float32, mode, rows, cols int) {
-	var acc [mr * nr]float32
+// assembly ones: the top-left rows×cols of the mr×nr tile ap·bp meets C at c
+// as mode says; nothing else of c is read or written. mr ≤ maxMR.
+func kernelGeneric(kc, mr int, ap, bp, c []float32, ldc int, beta float32, mode, rows, cols int) {
+	var buf [maxMR * nr]float32
+	acc := buf[:mr*nr]
 	ap = ap[:kc*mr]
 	bp = bp[:kc*nr]
 	for q := range kc {
 		b := (*[nr]float32)(bp[q*nr:])
-		a := (*[mr]float32)(ap[q*mr:])
+		a := ap[q*mr : q*mr+mr]
 		for i, ai := range a {
 			row := (*[nr]float32)(acc[i*nr:])
 			for j, bj := range b {

@@ -4,7 +4,7 @@ package gemm
 // alpha, into dst as consecutive mr-row panels. Within a panel the mr values
 // of one column are adjacent, which is the order the micro-kernel reads them.
 // Rows past mc are zero so that edge tiles need no special kernel.
-func packA(dst []float32, p *problem, ic, mc, pc, kc int) {
+func packA(dst []float32, p *problem, ic, mc, pc, kc, mr int) {
 	alpha := p.alpha
 	for ir := 0; ir < mc; ir += mr {
 		panel := dst[ir*kc : (ir+mr)*kc]
@@ -12,32 +12,18 @@ func packA(dst []float32, p *problem, ic, mc, pc, kc int) {
 		if p.transA {
 			// op(A)[i][q] = a[q*lda+i]: the mr values of column q are
 			// contiguous in a.
-			if rows == mr {
-				for q := range kc {
-					src := (*[mr]float32)(p.a[(pc+q)*p.lda+ic+ir:])
-					d := (*[mr]float32)(panel[q*mr:])
-					d[0] = alpha * src[0]
-					d[1] = alpha * src[1]
-					d[2] = alpha * src[2]
-					d[3] = alpha * src[3]
-					d[4] = alpha * src[4]
-					d[5] = alpha * src[5]
-				}
-				continue
-			}
 			for q := range kc {
 				src := p.a[(pc+q)*p.lda+ic+ir:]
+				src = src[:rows]
 				d := panel[q*mr : q*mr+mr]
-				for i := range rows {
-					d[i] = alpha * src[i]
+				for i, v := range src {
+					d[i] = alpha * v
 				}
-				for i := rows; i < mr; i++ {
-					d[i] = 0
-				}
+				clear(d[rows:])
 			}
 			continue
 		}
-		if rows == mr {
+		if rows == mr && mr == 6 {
 			packA6(panel, p.a[(ic+ir)*p.lda+pc:], p.lda, kc, alpha)
 			continue
 		}
@@ -66,9 +52,9 @@ func packA6(dst, a []float32, lda, kc int, alpha float32) {
 	r3 := a[3*lda : 3*lda+kc]
 	r4 := a[4*lda : 4*lda+kc]
 	r5 := a[5*lda : 5*lda+kc]
-	dst = dst[:kc*mr]
+	dst = dst[:kc*6]
 	for q := range r0 {
-		d := (*[mr]float32)(dst[q*mr:])
+		d := (*[6]float32)(dst[q*6:])
 		d[0] = alpha * r0[q]
 		d[1] = alpha * r1[q]
 		d[2] = alpha * r2[q]

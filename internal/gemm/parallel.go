@@ -7,10 +7,6 @@ import (
 	"github.com/descentlab/descent/internal/workpool"
 )
 
-// useAsm selects the assembly micro-kernel. Tests turn it off to exercise the
-// portable kernel in the same run; it is read once per call.
-var useAsm = hasAsm
-
 // procs reports how many goroutines a call may use. Tests replace it to force
 // the parallel split on any machine.
 var procs = func() int { return runtime.GOMAXPROCS(0) }
@@ -27,7 +23,7 @@ const minParallelWork = 1 << 20
 // allocates nothing once the buffers have grown.
 type job struct {
 	p      problem
-	asm    bool
+	path   path
 	parts  int
 	splitM bool // split rows of C across parts; otherwise columns
 	ws     []workspace
@@ -88,7 +84,7 @@ func worker() {
 func run(p problem) {
 	j := getJob()
 	j.p = p
-	j.asm = useAsm
+	j.path = usePath
 	j.plan(procs())
 	if len(j.ws) < j.parts {
 		j.ws = append(j.ws, make([]workspace, j.parts-len(j.ws))...)
@@ -147,7 +143,7 @@ func (j *job) plan(procs int) {
 func (j *job) unit() int {
 	switch {
 	case j.splitM:
-		return mr
+		return j.path.mr()
 	case j.p.m <= maxGemvRows:
 		return gemvStrip
 	}
@@ -193,8 +189,8 @@ func (j *job) runPart(part int) {
 	// product computed in one piece, so that C has the same bits on any
 	// number of threads.
 	if j.p.m <= maxGemvRows {
-		gemmRows(&j.ws[part], &p, j.asm)
+		gemmRows(&j.ws[part], &p, j.path != pathGeneric)
 		return
 	}
-	gemmBlocked(&j.ws[part], &p, j.asm)
+	gemmBlocked(&j.ws[part], &p, j.path)
 }
