@@ -48,18 +48,25 @@ The other flags are those of descent train.`,
 					return fmt.Errorf("compare: %v", err)
 				}
 			}
+			rf, err := claim("compare", f.output, f.overwrite)
+			if err != nil {
+				return err
+			}
 			trainSet, testSet, err := loadData(cfgs[0])
 			if err != nil {
+				rf.abandon()
 				return fmt.Errorf("compare: %v", err)
 			}
 			trainers := make([]*train.Trainer, len(opts))
 			for i, cfg := range cfgs {
 				if trainers[i], err = train.New(cfg, trainSet, testSet); err != nil {
+					rf.abandon()
 					return fmt.Errorf("compare: --opt %s: %v", cfg.Opt, err)
 				}
 			}
-			if err := os.MkdirAll(f.output, 0o755); err != nil {
-				return fmt.Errorf("compare: -o: %v", err)
+			defer rf.done()
+			if err := rf.clear(); err != nil {
+				return fmt.Errorf("compare: %v", err)
 			}
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
 			defer stop()
@@ -93,6 +100,7 @@ The other flags are those of descent train.`,
 	}
 	f.bind(cmd.Flags())
 	cmd.Flags().StringArrayVar(&opts, "opt", nil, "optimizer `SPEC`, NAME[:key=value,...]; repeat to compare")
+	cmd.Flags().BoolVar(&f.overwrite, "overwrite", false, "replace the results (and checkpoints) a run left in -o DIR")
 	return cmd
 }
 

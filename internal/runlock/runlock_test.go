@@ -96,3 +96,32 @@ func TestReleaseAndUnwritable(t *testing.T) {
 		t.Fatal("Acquire created a folder in a read-only one")
 	}
 }
+
+// Release leaves no lock file; Abandon also removes the folders Acquire
+// made, and only those.
+func TestAbandon(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "a", "b")
+	l, err := Acquire(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Abandon()
+	if _, err := os.Stat(filepath.Join(base, "a")); !os.IsNotExist(err) {
+		t.Errorf("Abandon left %s: %v", filepath.Join(base, "a"), err)
+	}
+	os.MkdirAll(dir, 0o755)
+	l, err = Acquire(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l.Abandon()
+	if _, err := os.Stat(dir); err != nil {
+		t.Errorf("Abandon removed a folder it did not create: %v", err)
+	}
+	l, _ = Acquire(dir)
+	l.Release()
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("Release left %v", ents)
+	}
+}
