@@ -135,6 +135,9 @@ func (tf *traceFlags) check() (viz.Options, error) {
 		if err != nil || !(p.X < p.Y) {
 			return o, fmt.Errorf("%s %q: want A,B with finite A < B", lim.name, lim.val)
 		}
+		if err := viz.CheckRange(p.X, p.Y); err != nil {
+			return o, fmt.Errorf("%s %q: the range is %v", lim.name, lim.val, err)
+		}
 		*lim.dst = &[2]float64{p.X, p.Y}
 	}
 	return o, nil
