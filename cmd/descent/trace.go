@@ -93,6 +93,9 @@ a warning on stderr. newton and lbfgs stop once the gradient vanishes.`,
 				if d := trs[i].Diverged; d > 0 {
 					fmt.Fprintf(e.stderr, "descent: warning: %s diverged at step %d on %s; its path stops at step %d\n", s, d, f.Name(), d-1)
 				}
+				if k := trs[i].Stopped; trs[i].StopReason != "" {
+					fmt.Fprintf(e.stderr, "descent: warning: %s stopped early on %s: %s; its path stops at step %d of %d\n", s, f.Name(), trs[i].StopReason, k, steps)
+				}
 			}
 			return tf.write(e, f, trs, vo)
 		},
