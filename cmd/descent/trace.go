@@ -85,8 +85,13 @@ a warning on stderr. newton and lbfgs stop once the gradient vanishes.`,
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 			}
+			in := catchInterrupt(cmd.Context())
+			defer in.stop()
 			trs := make([]lab.Trajectory, len(opts))
 			for i, s := range opts {
+				if in.interrupted() {
+					return in.stopped("trace: stopped before writing; nothing written")
+				}
 				if trs[i], err = lab.Run(f, p, steps, s); err != nil {
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
@@ -97,7 +102,16 @@ a warning on stderr. newton and lbfgs stop once the gradient vanishes.`,
 					fmt.Fprintf(e.stderr, "descent: warning: %s stopped early on %s: %s; its path stops at step %d of %d\n", s, f.Name(), trs[i].StopReason, k, steps)
 				}
 			}
-			return tf.write(e, f, trs, vo)
+			if in.interrupted() {
+				return in.stopped("trace: stopped before writing; nothing written")
+			}
+			if err := tf.write(e, f, trs, vo); err != nil {
+				return err
+			}
+			if in.interrupted() { // the files being written were finished
+				return in.stopped("trace: stopped after writing its output whole")
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
