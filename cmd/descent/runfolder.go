@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/internal/runlock"
 )
 
@@ -32,6 +33,17 @@ func claim(cmd, dir string, overwrite bool) (*runFolder, error) {
 		return nil, fmt.Errorf("%s: -o %v", cmd, err)
 	}
 	rf := &runFolder{dir: dir, lock: l}
+	sweepTemps(dir)
+	// A checkpoints folder without a checkpoint is what a run killed
+	// inside its first checkpoint leaves (temporary folders, its run
+	// identity): nothing to keep, and it would refuse the new run's.
+	root := filepath.Join(dir, "checkpoints")
+	if all, err := checkpoint.List(root); err == nil && len(all) == 0 {
+		if err := os.RemoveAll(root); err != nil {
+			l.Abandon()
+			return nil, fmt.Errorf("%s: -o %s: %v", cmd, dir, err)
+		}
+	}
 	for _, n := range resultNames {
 		if _, err := os.Lstat(filepath.Join(dir, n)); err == nil {
 			rf.stale = append(rf.stale, n)
@@ -71,5 +83,19 @@ func (rf *runFolder) done() {
 func (rf *runFolder) abandon() {
 	if rf != nil {
 		rf.lock.Abandon()
+	}
+}
+
+// sweepTemps removes the temporary files an atomic write of a result left
+// when its process was killed: the folder's owner may, and no other
+// process writes there.
+func sweepTemps(dir string) {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		for _, n := range resultNames {
+			if strings.HasPrefix(e.Name(), "."+n+".tmp-") {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
 	}
 }

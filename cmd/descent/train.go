@@ -260,6 +260,7 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 		}
 	}()
 	rf = &runFolder{dir: dir, lock: l}
+	sweepTemps(dir)
 	root := filepath.Join(dir, "checkpoints")
 	latest, err := checkpoint.Latest(root)
 	if errors.Is(err, checkpoint.ErrNone) {
