@@ -2,6 +2,7 @@ package viz
 
 import (
 	"bytes"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -81,4 +82,39 @@ func TestTicksBounded(t *testing.T) {
 			t.Errorf("logTicks %v: %d ticks", r, n)
 		}
 	}
+}
+
+// FuzzTicks: for any pair of numbers the tick makers return at most
+// maxTicks ticks, at once; a range CheckRange accepts gets at least two
+// labelled ticks, all within the range.
+func FuzzTicks(f *testing.F) {
+	for _, r := range [][2]float64{{1, 1.000000000000001}, {-1e308, 1e308}, {0, 1e-300}, {-1, 1}, {1e15, 1e15 + 1e6}, {-1e307, 1e307}, {0, 5e-324}} {
+		f.Add(r[0], r[1])
+	}
+	f.Fuzz(func(t *testing.T, lo, hi float64) {
+		ts := niceTicks{}.Ticks(lo, hi)
+		if len(ts) > maxTicks {
+			t.Fatalf("[%g, %g]: %d ticks", lo, hi, len(ts))
+		}
+		if n := len(logTicks{}.Ticks(lo, hi)); n > 800 {
+			t.Fatalf("[%g, %g]: %d log ticks", lo, hi, n)
+		}
+		if !(lo < hi) || CheckRange(lo, hi) != nil {
+			return
+		}
+		labels := 0
+		for _, tk := range ts {
+			if tk.Label != "" {
+				labels++
+			}
+			// The tick loop allows hi·(1+1e-12) for rounding.
+			slack := (hi-lo)*1e-9 + 2e-12*math.Max(math.Abs(lo), math.Abs(hi))
+			if tk.Value < lo-slack || tk.Value > hi+slack {
+				t.Fatalf("[%g, %g]: tick %g outside", lo, hi, tk.Value)
+			}
+		}
+		if labels < 2 {
+			t.Fatalf("[%g, %g]: %d labelled ticks", lo, hi, labels)
+		}
+	})
 }
