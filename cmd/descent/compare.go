@@ -33,6 +33,8 @@ order. It writes into DIR:
   accuracy.png  test accuracy against the epoch, overlaid
   metrics.csv   every optimizer's per-epoch rows, with an optimizer column
   summary.json  every optimizer's summary (as descent train writes it)
+A DIR that holds results (of compare or train) is refused; --overwrite
+replaces them. While it runs, compare owns DIR as train does.
 The other flags are those of descent train.`,
 		Example: `  descent compare --data mnist --model mlp:784-100-10 --opt sgd:lr=0.1 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt rmsprop:lr=0.001 --opt adam:lr=0.001 --epochs 5 -o runs/cmp
   descent compare --subset 10000 --epochs 3 --opt sgd:lr=0.1 --opt adam -o runs/quick`,

@@ -132,6 +132,9 @@ func newTrainCmd(e *env) *cobra.Command {
                      the newest --keep are kept
 Each file is written atomically, and a checkpoint appears whole or not at
 all, so a crash at any moment loses at most the steps since the last one.
+DIR has one owner: while a run writes there (fresh or resumed) another
+train or compare into it exits 2 naming its PID; the lock dies with the
+process. A DIR that holds results is refused; --overwrite replaces them.
 --batch full is gradient descent (every example every step), --batch 1 is
 SGD, anything between is mini-batch SGD, shuffled per epoch from --seed.
 The same flags give the same numbers.
