@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"os/signal"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -70,8 +68,9 @@ The other flags are those of descent train.`,
 			if err := rf.clear(); err != nil {
 				return fmt.Errorf("compare: %v", err)
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
+			in := catchInterrupt(cmd.Context())
+			defer in.stop()
+			ctx := in.ctx
 			runs := make([]report.Run, 0, len(opts))
 			var failed []string
 			for i, t := range trainers {
@@ -87,7 +86,7 @@ The other flags are those of descent train.`,
 					if werr := writeComparison(f.output, runs); werr != nil {
 						return fmt.Errorf("compare: %v", werr)
 					}
-					return &exitError{130, fmt.Errorf("compare: interrupted during %s; partial report in %s", opts[i], f.output)}
+					return in.stopped("compare: interrupted during %s; partial report in %s", opts[i], f.output)
 				case err != nil:
 					return fmt.Errorf("compare: --opt %s: %v", opts[i], err)
 				}

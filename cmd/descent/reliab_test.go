@@ -405,3 +405,37 @@ func TestGallerySIGINT(t *testing.T) {
 	}
 	noTemps(t, dir)
 }
+
+// SIGTERM during compare stops it like SIGINT does train: the partial
+// report is written, one line, exit 143, no temporary file.
+func TestCompareSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts child processes")
+	}
+	dataDir := t.TempDir()
+	writeTinyData(t, dataDir, 500, 100)
+	out := filepath.Join(t.TempDir(), "cmp")
+	cmd, stderr := child(0, "compare", "--data-dir", dataDir, "--model", "mlp:784-8-10", "--batch", "50", "--epochs", "100000",
+		"--opt", "sgd:lr=0.1", "--opt", "adam", "-o", out)
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+	waitLocked(t, out, done)
+	time.Sleep(500 * time.Millisecond) // past loading the data, into training
+	cmd.Process.Signal(syscall.SIGTERM)
+	err := <-done
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 143 {
+		t.Fatalf("compare after SIGTERM: %v, want exit 143: %s", err, stderr)
+	}
+	if s := stderr.String(); strings.Count(s, "\n") != 1 || !strings.Contains(s, "SIGTERM") || !strings.Contains(s, "partial report") {
+		t.Errorf("stderr %q: want one line naming SIGTERM and the partial report", s)
+	}
+	if _, err := os.Stat(filepath.Join(out, "report.html")); err != nil {
+		t.Errorf("no partial report: %v", err)
+	}
+	noTemps(t, out)
+}
