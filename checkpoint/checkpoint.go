@@ -30,7 +30,25 @@ const (
 	ManifestFile  = "manifest.json"
 	ModelFile     = "model.safetensors"
 	OptimizerFile = "optimizer.safetensors"
+	// RunFile, in the root beside the step folders, holds the identity of
+	// the run the checkpoints belong to (Checkpoint.Run).
+	RunFile = "run-id"
 )
+
+// prevPrefix names the folder a same-step Save moves the old checkpoint
+// to while the new one is renamed in: ".prev-step-N". Until the new one
+// is in place List reads the old one from there.
+const prevPrefix = ".prev-"
+
+// testHook, when set (by the tests only), is called at each stage of Save
+// so that a test can kill the process there.
+var testHook func(stage string)
+
+func hook(stage string) {
+	if testHook != nil {
+		testHook(stage)
+	}
+}
 
 // MaxManifest is the largest manifest Load reads; a real one is a few
 // kilobytes (the loss curve it may carry is bounded by the trainer).
@@ -40,6 +58,11 @@ const MaxManifest = 16 << 20
 type Checkpoint struct {
 	Step  int // optimizer steps done
 	Epoch int // epochs completed
+	// Run identifies the run the checkpoint belongs to (any short string
+	// of letters, digits and '-'; empty in checkpoints of older descents).
+	// Save records it in the root's RunFile and refuses a checkpoint of
+	// another run; CheckRun refuses to load one.
+	Run string
 	// Config is the run's configuration and State the loop's own state
 	// (sampler, generators, running sums, metrics), both as JSON that this
 	// package keeps but does not interpret. Each must be a JSON value.
@@ -59,6 +82,7 @@ type Manifest struct {
 	Version int             `json:"version"` // Version when written
 	Step    int             `json:"step"`
 	Epoch   int             `json:"epoch"`
+	Run     string          `json:"run,omitempty"`
 	Config  json.RawMessage `json:"config"`
 	State   json.RawMessage `json:"state"`
 	// Files maps each other file of the folder to its size and SHA-256.
@@ -114,6 +138,9 @@ func Encode(c *Checkpoint) (map[string][]byte, error) {
 	if c.Step < 0 || c.Epoch < 0 {
 		return nil, fmt.Errorf("checkpoint: step %d, epoch %d: want counts ≥ 0", c.Step, c.Epoch)
 	}
+	if !validRun(c.Run) {
+		return nil, fmt.Errorf("checkpoint: run identity %q: want up to 64 letters, digits and '-'", c.Run)
+	}
 	for _, f := range []struct {
 		name string
 		v    json.RawMessage
@@ -127,7 +154,7 @@ func Encode(c *Checkpoint) (map[string][]byte, error) {
 		return nil, err
 	}
 	files := map[string][]byte{ModelFile: model.Bytes(), OptimizerFile: c.Optimizer}
-	m := Manifest{Format: Format, Version: Version, Step: c.Step, Epoch: c.Epoch,
+	m := Manifest{Format: Format, Version: Version, Step: c.Step, Epoch: c.Epoch, Run: c.Run,
 		Config: c.Config, State: c.State, Files: map[string]FileSum{}}
 	for name, b := range files {
 		m.Files[name] = sum(b)
@@ -151,7 +178,9 @@ func Encode(c *Checkpoint) (map[string][]byte, error) {
 // The checkpoint is written in a temporary folder and renamed into place,
 // so a crash leaves the previous checkpoints as they were and either no
 // new one or a complete one (see the package documentation). A checkpoint
-// already at that step is replaced.
+// already at that step is replaced, and kept until its replacement is in
+// place. A checkpoint of another run than the root's (Checkpoint.Run
+// against RunFile) is refused.
 func Save(root string, c *Checkpoint, keep int) (string, error) {
 	files, err := Encode(c)
 	if err != nil {
@@ -159,6 +188,9 @@ func Save(root string, c *Checkpoint, keep int) (string, error) {
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
 		return "", fmt.Errorf("checkpoint: %v", err)
+	}
+	if err := claimRun(root, c.Run); err != nil {
+		return "", err
 	}
 	sweep(root)
 	name := StepName(c.Step)
@@ -182,22 +214,119 @@ func Save(root string, c *Checkpoint, keep int) (string, error) {
 			return "", fmt.Errorf("checkpoint: %v", err)
 		}
 	}
+	hook("written")
+	// A checkpoint at the same step is moved aside, not deleted, until the
+	// new one is in place: List reads it from its .prev- name meanwhile,
+	// and the next Save puts it back if a crash came first.
+	prev := filepath.Join(root, prevPrefix+name)
 	if _, err := os.Lstat(final); err == nil {
-		if err := remove(root, final); err != nil {
-			return "", err
+		if err := os.Rename(final, prev); err != nil {
+			return "", fmt.Errorf("checkpoint: %v", err)
 		}
+		atomicfile.SyncDir(root)
+		hook("moved-aside")
 	}
 	if err := os.Rename(tmp, final); err != nil {
+		if _, perr := os.Lstat(prev); perr == nil {
+			os.Rename(prev, final) // put the old one back
+		}
 		return "", fmt.Errorf("checkpoint: %v", err)
 	}
 	ok = true
 	atomicfile.SyncDir(root)
+	hook("renamed")
+	if err := removePrev(root, prev); err != nil {
+		return final, err
+	}
+	hook("replaced")
 	if keep >= 1 {
 		if err := Prune(root, keep); err != nil {
 			return final, err
 		}
 	}
 	return final, nil
+}
+
+// removePrev deletes the old copy of a re-saved checkpoint, if there is
+// one, renaming it away first like remove.
+func removePrev(root, prev string) error {
+	if _, err := os.Lstat(prev); err != nil {
+		return nil
+	}
+	return remove(root, prev)
+}
+
+// validRun reports whether id can be a run identity.
+func validRun(id string) bool {
+	if len(id) > 64 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
+// RunOf returns the run identity recorded in root's RunFile, or "" if
+// there is none.
+func RunOf(root string) (string, error) {
+	b, err := readFile(os.DirFS(root), RunFile, 64)
+	if errors.Is(err, fs.ErrNotExist) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("checkpoint: %s: %v", filepath.Join(root, RunFile), err)
+	}
+	id := strings.TrimSpace(string(b))
+	if !validRun(id) {
+		return "", fmt.Errorf("checkpoint: %s is damaged: %q is not a run identity", filepath.Join(root, RunFile), id)
+	}
+	return id, nil
+}
+
+// claimRun records run as root's run, or checks that it is root's run.
+func claimRun(root, run string) error {
+	have, err := RunOf(root)
+	if err != nil {
+		return err
+	}
+	switch {
+	case have == run:
+		return nil
+	case have != "":
+		return fmt.Errorf("checkpoint: %s holds the checkpoints of run %s, not of run %s", root, have, showRun(run))
+	}
+	if run == "" {
+		return nil
+	}
+	if err := atomicfile.Write(filepath.Join(root, RunFile), []byte(run+"\n")); err != nil {
+		return fmt.Errorf("checkpoint: %v", err)
+	}
+	return nil
+}
+
+func showRun(id string) string {
+	if id == "" {
+		return "(none recorded)"
+	}
+	return id
+}
+
+// CheckRun returns an error unless c belongs to the run whose checkpoints
+// root holds: c.Run must equal the identity in root's RunFile (both empty
+// for checkpoints of older descents). It catches a checkpoint folder of
+// another run copied in among a run's own.
+func CheckRun(root string, c *Checkpoint, dir string) error {
+	have, err := RunOf(root)
+	if err != nil {
+		return err
+	}
+	if have != c.Run {
+		return fmt.Errorf("checkpoint %s belongs to another run (run %s; the checkpoints of %s are of run %s): remove it", dir, showRun(c.Run), root, showRun(have))
+	}
+	return nil
 }
 
 // remove deletes a checkpoint folder by first renaming it to a temporary
@@ -220,12 +349,28 @@ func remove(root, dir string) error {
 }
 
 // sweep removes the temporary folders that an interrupted Save or Prune
-// left in root.
+// left in root, and puts back the old copy of a re-saved checkpoint whose
+// replacement never arrived.
 func sweep(root string) {
 	ents, _ := os.ReadDir(root)
 	for _, e := range ents {
 		n := e.Name()
-		if e.IsDir() && (strings.HasPrefix(n, ".trash-") || (strings.HasPrefix(n, ".step-") && strings.Contains(n, ".tmp-"))) {
+		if !e.IsDir() {
+			continue
+		}
+		if name, ok := strings.CutPrefix(n, prevPrefix); ok {
+			if _, isStep := parseStepName(name); isStep {
+				final := filepath.Join(root, name)
+				if _, err := os.Lstat(final); errors.Is(err, fs.ErrNotExist) {
+					os.Rename(filepath.Join(root, n), final)
+				} else {
+					remove(root, filepath.Join(root, n))
+				}
+				atomicfile.SyncDir(root)
+			}
+			continue
+		}
+		if strings.HasPrefix(n, ".trash-") || (strings.HasPrefix(n, ".step-") && strings.Contains(n, ".tmp-")) {
 			os.RemoveAll(filepath.Join(root, n))
 		}
 	}
@@ -248,8 +393,18 @@ func List(root string) ([]Entry, error) {
 		return nil, fmt.Errorf("checkpoint: %v", err)
 	}
 	var out []Entry
+	have := map[int]bool{}
 	for _, e := range ents {
 		if step, ok := parseStepName(e.Name()); ok && e.IsDir() {
+			out = append(out, Entry{Step: step, Dir: filepath.Join(root, e.Name())})
+			have[step] = true
+		}
+	}
+	// The old copy of a checkpoint whose re-save a crash interrupted
+	// before its replacement was renamed in stands for it.
+	for _, e := range ents {
+		name, ok := strings.CutPrefix(e.Name(), prevPrefix)
+		if step, isStep := parseStepName(name); ok && isStep && e.IsDir() && !have[step] {
 			out = append(out, Entry{Step: step, Dir: filepath.Join(root, e.Name())})
 		}
 	}
@@ -303,7 +458,14 @@ func Load(dir string) (*Checkpoint, error) {
 }
 
 // readFile reads name from fsys, refusing more than limit bytes.
+// Only a regular file is opened: a FIFO or device in its place would
+// block or never end, so it is refused from its Stat before the open.
 func readFile(fsys fs.FS, name string, limit int64) ([]byte, error) {
+	if fi, err := fs.Stat(fsys, name); err != nil {
+		return nil, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s is not a regular file (%v)", name, fi.Mode().Type())
+	}
 	f, err := fsys.Open(name)
 	if err != nil {
 		return nil, err
@@ -361,6 +523,9 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	if m.Step < 0 || m.Epoch < 0 {
 		return nil, fmt.Errorf("%s: step %d, epoch %d: want counts ≥ 0", ManifestFile, m.Step, m.Epoch)
 	}
+	if !validRun(m.Run) {
+		return nil, fmt.Errorf("%s: run identity %q: want up to 64 letters, digits and '-'", ManifestFile, m.Run)
+	}
 	if len(m.Config) == 0 || len(m.State) == 0 {
 		return nil, fmt.Errorf("%s has no config or no state", ManifestFile)
 	}
@@ -414,6 +579,6 @@ func load(fsys fs.FS) (*Checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %v", ModelFile, err)
 	}
-	return &Checkpoint{Step: m.Step, Epoch: m.Epoch, Config: m.Config, State: m.State,
+	return &Checkpoint{Step: m.Step, Epoch: m.Epoch, Run: m.Run, Config: m.Config, State: m.State,
 		Model: model, Optimizer: files[OptimizerFile]}, nil
 }

@@ -34,8 +34,20 @@
 // or a complete one, and never touches the checkpoints before it. Old
 // checkpoints are removed only after the new one is in place, keeping the
 // newest K (Prune), and a removal renames the folder away first so that a
-// crash mid-removal leaves no half-deleted step-N behind. Temporary folders
-// a crash left are swept by the next Save.
+// crash mid-removal leaves no half-deleted step-N behind. A re-save of the
+// same step moves the old step-N aside to ".prev-step-N" and deletes it
+// only once the new one is in place; List reads the old copy meanwhile and
+// the next Save puts it back if the new one never arrived, so a SIGKILL at
+// any stage leaves a loadable step-N (tested by killing a child process
+// inside Save through a test hook). Temporary folders a crash left are
+// swept by the next Save. Only regular files are read: a FIFO in place of
+// a checkpoint file is refused from its Stat, never opened.
+//
+// # Run identity
+//
+// Checkpoint.Run names the run a checkpoint belongs to. The first Save into
+// a root records it in RunFile; Save refuses a checkpoint of another run,
+// and CheckRun lets a loader refuse one copied in by hand.
 //
 // # Loading
 //

@@ -68,6 +68,7 @@ func jaDoc(method, key string) (string, bool) {
 // fixed phrases.
 var jaAllowedText = map[string]string{
 	"a finite number ≥ 0": "0 以上の有限の数",
+	"a finite number > 0": "0 より大きい有限の数",
 	"a number in [0, 1)":  "0 以上 1 未満の数",
 	"a number in [0, 1]":  "0 以上 1 以下の数",
 	"a finite number":     "有限の数",

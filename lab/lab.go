@@ -16,6 +16,12 @@ type Trajectory struct {
 	// Diverged is the step at which the iterate or its loss stopped being
 	// finite (the trajectory ends just before it), or 0 if it never did.
 	Diverged int
+	// Stopped, for a second-order comparator (newton, lbfgs) that ended
+	// before its steps were done without diverging, is the last step of
+	// its path, and StopReason says why (the gradient vanished, the line
+	// search failed); 0 and "" otherwise.
+	Stopped    int
+	StopReason string
 }
 
 // MaxSteps bounds the steps of one run (a trajectory of 10⁷ points is

@@ -97,3 +97,23 @@ func TestLabel(t *testing.T) {
 		t.Errorf("Label = %q", got)
 	}
 }
+
+// Newton and L-BFGS that end before their steps (here: the gradient
+// vanishes at the minimum) say so, as a first-order method that diverges
+// does; a run that takes all its steps says nothing.
+func TestSecondOrderEarlyStop(t *testing.T) {
+	f, _ := testfunc.Lookup("rosenbrock")
+	for _, spec := range []string{"newton", "lbfgs"} {
+		tr, err := Run(f, testfunc.Point{X: -1.2, Y: 1}, 500, spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Stopped != len(tr.Points)-1 || tr.Stopped >= 500 || !strings.Contains(tr.StopReason, "gradient vanished") {
+			t.Errorf("%s: stopped %d with %d points, reason %q", spec, tr.Stopped, len(tr.Points), tr.StopReason)
+		}
+		tr, _ = Run(f, testfunc.Point{X: -1.2, Y: 1}, 3, spec)
+		if tr.Stopped != 0 || tr.StopReason != "" || len(tr.Points) != 4 {
+			t.Errorf("%s, 3 steps: stopped %d (%q), %d points", spec, tr.Stopped, tr.StopReason, len(tr.Points))
+		}
+	}
+}

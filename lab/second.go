@@ -141,9 +141,25 @@ func runSecondOrder(f testfunc.Function, start testfunc.Point, steps int, spec s
 	}
 	// Minimize's own error (a failed line search near the optimum, a limit)
 	// ends the path where it is; the points so far are the answer.
-	_, _ = optimize.Minimize(prob, []float64{start.X, start.Y}, settings, method)
+	res, err := optimize.Minimize(prob, []float64{start.X, start.Y}, settings, method)
 	if len(tr.Points) > steps+1 {
 		tr.Points, tr.Loss = tr.Points[:steps+1], tr.Loss[:steps+1]
 	}
+	if n := len(tr.Points) - 1; n < steps && tr.Diverged == 0 {
+		tr.Stopped, tr.StopReason = n, stopReason(res, err)
+	}
 	return tr, nil
+}
+
+// stopReason says in words why Minimize ended a run early.
+func stopReason(res *optimize.Result, err error) string {
+	switch {
+	case err != nil && !errors.Is(err, errStop):
+		return strings.TrimPrefix(err.Error(), "optimize: ")
+	case res != nil && res.Status == optimize.GradientThreshold:
+		return "the gradient vanished (‖∇f‖∞ < 1e-12)"
+	case res != nil:
+		return "gonum/optimize ended it: " + res.Status.String()
+	}
+	return "gonum/optimize ended it"
 }

@@ -98,8 +98,16 @@ func maxField(p *bool) field {
 	return boolean("maximize", p, "maximize the objective instead of minimizing it (negates the gradient)")
 }
 func epsField(p *float64) field {
-	return num("eps", p, nonNeg, wantNonNeg, "term added for numerical stability")
+	return num("eps", p, positive, wantEps, "term added for numerical stability")
 }
+
+// positive is eps's check: with eps = 0 every method that divides by a
+// root of its accumulated squares gives 0/0 = NaN for a weight whose
+// gradient has always been 0 (a never-lit pixel of MNIST).
+func positive(v float64) bool { return v > 0 }
+
+const wantEps = "a finite number > 0"
+
 func beta1Field(p *float64) field {
 	return num("beta1", p, unitOpen, wantUnitOpen, "decay rate of the first-moment (mean) estimate")
 }

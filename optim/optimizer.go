@@ -117,7 +117,7 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 func CheckRange[T Float](h Hyper) error {
 	for _, f := range h.table() {
 		if f.kind == kindNum {
-			if err := fits[T](h.Method(), f.key, *f.num); err != nil {
+			if err := fits[T](h.Method(), f.key, *f.num, f.check == nil || f.check(0)); err != nil {
 				return err
 			}
 		}
@@ -127,7 +127,8 @@ func CheckRange[T Float](h Hyper) error {
 
 // fits reports whether v, a finite value of method's hyperparameter key,
 // keeps its meaning as a T: not beyond T's range, and not rounded to 0.
-func fits[T Float](method, key string, v float64) error {
+// zeroOK says whether 0 is an allowed value of key, for the message.
+func fits[T Float](method, key string, v float64, zeroOK bool) error {
 	name, largest, smallest := "float64", math.MaxFloat64, math.SmallestNonzeroFloat64
 	if dtypeOf[T]() == "F32" {
 		name, largest, smallest = "float32", math.MaxFloat32, math.SmallestNonzeroFloat32
@@ -136,8 +137,10 @@ func fits[T Float](method, key string, v float64) error {
 	switch {
 	case math.IsInf(x, 0):
 		return fmt.Errorf("%s: invalid %s=%s: beyond the range of %s parameters (want |%s| ≤ %.2g)", method, key, formatNum(v), name, key, largest)
-	case x == 0 && v != 0:
+	case x == 0 && v != 0 && zeroOK:
 		return fmt.Errorf("%s: invalid %s=%s: rounds to 0 in %s parameters (want 0 or |%s| ≥ %.2g)", method, key, formatNum(v), name, key, smallest)
+	case x == 0 && v != 0:
+		return fmt.Errorf("%s: invalid %s=%s: rounds to 0 in %s parameters, and %s=0 is not allowed (want |%s| ≥ %.2g)", method, key, formatNum(v), name, key, key, smallest)
 	}
 	return nil
 }
@@ -149,16 +152,27 @@ func (o *Optimizer[T]) Method() string { return o.method }
 func (o *Optimizer[T]) NumGroups() int { return len(o.groups) }
 
 // Hyper returns the hyperparameters of group i.
+// It panics with a message naming the group and the range if i is not a
+// group's index (as a slice index would, but saying which).
 func (o *Optimizer[T]) Hyper(i int) Hyper {
-	g := o.groups[i]
+	g := o.group(i)
 	if g.hyper.LearningRate() == g.lr {
 		return g.hyper
 	}
 	return g.hyper.withLR(g.lr)
 }
 
-// LR returns the learning rate of group i.
-func (o *Optimizer[T]) LR(i int) float64 { return o.groups[i].lr }
+// LR returns the learning rate of group i. Like Hyper it panics, with a
+// message naming the range, if i is not a group's index.
+func (o *Optimizer[T]) LR(i int) float64 { return o.group(i).lr }
+
+// group returns group i, or panics with a message saying what is allowed.
+func (o *Optimizer[T]) group(i int) *group[T] {
+	if i < 0 || i >= len(o.groups) {
+		panic(fmt.Sprintf("optim: group %d out of range [0, %d)", i, len(o.groups)))
+	}
+	return &o.groups[i]
+}
 
 // SetLR sets the learning rate of group i, taking effect at the next Step,
 // as assigning param_groups[i]["lr"] does in torch. Schedules use it.
@@ -169,7 +183,7 @@ func (o *Optimizer[T]) SetLR(i int, lr float64) error {
 	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
 		return fmt.Errorf("%s: invalid lr=%s: want %s", o.method, formatNum(lr), wantNonNeg)
 	}
-	if err := fits[T](o.method, "lr", lr); err != nil {
+	if err := fits[T](o.method, "lr", lr, true); err != nil {
 		return err
 	}
 	o.groups[i].lr = lr

@@ -14,7 +14,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"adam:lr", `malformed option "lr" (want key=value)`},
 		{"adam:lr=fast", `adam: invalid lr="fast": want a number`},
 		{"adam:lr=-0.1", "adam: invalid lr=-0.1: want a finite number ≥ 0"},
-		{"adam:eps=-1", "adam: invalid eps=-1: want a finite number ≥ 0"},
+		{"adam:eps=-1", "adam: invalid eps=-1: want a finite number > 0"},
 		{"adam:beta1=1", "adam: invalid beta1=1: want a number in [0, 1)"},
 		{"adam:beta2=-0.5", "adam: invalid beta2=-0.5: want a number in [0, 1)"},
 		{"adam:lr=NaN", "adam: invalid lr=NaN"},

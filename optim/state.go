@@ -102,8 +102,8 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 			if !ok {
 				return fmt.Errorf("optim: state has no entry for parameter %q", name)
 			}
-			if ps.Step < 0 {
-				return fmt.Errorf("optim: parameter %q: negative step %d", name, ps.Step)
+			if ps.Step < 0 || ps.Step > MaxStateStep {
+				return fmt.Errorf("optim: parameter %q: step %d: want 0 ≤ step ≤ %d", name, ps.Step, int64(MaxStateStep))
 			}
 			st := paramState[T]{step: ps.Step, muProduct: 1}
 			if ps.Step > 0 || len(ps.Buffers) > 0 {
@@ -115,6 +115,9 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 					if len(b) != len(sl.param.Value) {
 						return fmt.Errorf("optim: parameter %q: %q buffer has %d values, parameter has %d", name, bn, len(b), len(sl.param.Value))
 					}
+					if err := checkBuffer(bn, b); err != nil {
+						return fmt.Errorf("optim: parameter %q: %w", name, err)
+					}
 					st.bufs = append(st.bufs, slices.Clone(b))
 				}
 				if len(ps.Buffers) != len(names) {
@@ -122,6 +125,11 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 				}
 			}
 			if v, ok := ps.Scalars["mu_product"]; ok {
+				// A product of momentum factors in (0, 1): in [0, 1]
+				// (it underflows to 0 in long runs).
+				if !(v >= 0 && v <= 1) {
+					return fmt.Errorf("optim: parameter %q: mu_product %v: want a number in [0, 1]", name, v)
+				}
 				st.muProduct = v
 			}
 			states[name] = st
@@ -140,6 +148,34 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 		o.groups[gi].packed = false
 		for _, sl := range o.groups[gi].slots {
 			sl.st = states[sl.param.Name]
+		}
+	}
+	return nil
+}
+
+// MaxStateStep is the largest step count LoadState accepts: 2⁵³, past
+// which float64 no longer counts every step (bias corrections use it), and
+// far from the int64 wrap that would make the next Step's bias correction
+// NaN.
+const MaxStateStep = 1 << 53
+
+// nonNegBuffers are the buffers that hold sums, averages or maxima of
+// squares or magnitudes: negative values there are damage (a square root
+// of them is NaN).
+var nonNegBuffers = map[string]bool{"exp_avg_sq": true, "max_exp_avg_sq": true, "square_avg": true, "sum": true, "exp_inf": true, "acc_delta": true}
+
+// checkBuffer refuses a loaded buffer that no run can have produced: a NaN
+// or ±Inf anywhere (the next Step would spread it to the weights), or a
+// negative value in a buffer of squares.
+func checkBuffer[T Float](name string, b []T) error {
+	nonNeg := nonNegBuffers[name]
+	for i, x := range b {
+		v := float64(x)
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return fmt.Errorf("%q buffer [%d] is %v: want finite values", name, i, v)
+		}
+		if nonNeg && v < 0 {
+			return fmt.Errorf("%q buffer [%d] is %v: a buffer of squares or magnitudes is never negative", name, i, v)
 		}
 	}
 	return nil

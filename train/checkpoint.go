@@ -178,7 +178,7 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("train: checkpoint: %v", err)
 	}
-	return &checkpoint.Checkpoint{Step: t.step, Epoch: t.epochsDone, Config: cfgJSON, State: stateJSON,
+	return &checkpoint.Checkpoint{Step: t.step, Epoch: t.epochsDone, Run: t.run, Config: cfgJSON, State: stateJSON,
 		Model: checkpoint.Weights(t.model), Optimizer: opt}, nil
 }
 
@@ -293,6 +293,7 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	if err := t.opt.UnmarshalBinary(ck.Optimizer); err != nil {
 		return nil, fmt.Errorf("train: checkpoint optimizer state: %v", err)
 	}
+	t.run = ck.Run
 	t.step, t.examples, t.epochsDone = st.Step, st.Examples, st.EpochsDone
 	t.epochLoss, t.epochSeen, t.skipped = float64(st.EpochLoss), st.EpochSeen, st.Skipped
 	t.curveSum, t.curveN = float64(st.CurveSum), st.CurveN

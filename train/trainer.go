@@ -2,6 +2,8 @@ package train
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"math"
@@ -61,6 +63,7 @@ type Trainer struct {
 	evalTime   time.Duration // evaluation time
 	skipped    int           // steps skipped for a non-finite value (OnNonFinite skip)
 	fp         *dataPrint    // the data's fingerprint, computed by the first checkpoint
+	run        string        // the run's identity in its checkpoints
 
 	// Scratch, rebuilt by New.
 	stride int // steps per curve point
@@ -147,7 +150,10 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	if trainSet, testSet, err = subset(trainSet, testSet, cfg.Subset); err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
-	if in := p.model.Sizes[0]; in != trainSet.Dim || in != testSet.Dim {
+	if trainSet.Dim != testSet.Dim {
+		return nil, fmt.Errorf("train: the training examples have %d values each but the test examples %d", trainSet.Dim, testSet.Dim)
+	}
+	if in := p.model.Sizes[0]; in != trainSet.Dim {
 		return nil, fmt.Errorf("train: model %s takes %d inputs but the examples have %d", cfg.Model, in, trainSet.Dim)
 	}
 	if out, k := p.model.Sizes[len(p.model.Sizes)-1], max(trainSet.Classes, testSet.Classes); out != k {
@@ -174,21 +180,47 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	if t.sampler, err = data.NewSampler(trainSet.N, cfg.Batch.size(trainSet.N), cfg.Seed); err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
-	t.total = cfg.Epochs * t.sampler.StepsPerEpoch()
-	if cfg.MaxSteps > 0 {
-		t.total = min(t.total, cfg.MaxSteps)
+	if t.total, err = totalSteps(cfg, t.sampler.StepsPerEpoch()); err != nil {
+		return nil, err
 	}
 	if cfg.Schedule != "" {
 		if t.sched, err = schedule.Parse(cfg.Schedule, p.opt.LearningRate(), t.total); err != nil {
 			return nil, fmt.Errorf("train: %v", err)
 		}
 	}
-	t.stride = (t.total + MaxCurvePoints - 1) / MaxCurvePoints
-	npts := (t.total+t.stride-1)/t.stride + 1
+	t.stride = (t.total-1)/MaxCurvePoints + 1 // total ≥ 1; no overflow near MaxInt
+	npts := (t.total-1)/t.stride + 2
 	t.curve = Curve{Step: make([]int, 0, npts), Loss: make([]float64, 0, npts)}
-	t.metrics = make([]Metric, 0, cfg.Epochs+1)
+	// One metric per epoch end the run reaches, and one for a run that
+	// stops mid-epoch; the capacity is bounded, append grows past it.
+	t.metrics = make([]Metric, 0, min((t.total-1)/t.sampler.StepsPerEpoch()+2, 1024))
+	t.run = newRunID()
 	t.idx = make([]int, 0, t.sampler.BatchSize())
 	return t, nil
+}
+
+// totalSteps is the run's number of optimizer steps: cfg.Epochs epochs of
+// perEpoch steps, or cfg.MaxSteps if fewer. Epochs whose steps an int
+// cannot count are refused unless MaxSteps bounds the run.
+func totalSteps(cfg Config, perEpoch int) (int, error) {
+	if cfg.Epochs > math.MaxInt/perEpoch {
+		if cfg.MaxSteps > 0 {
+			return cfg.MaxSteps, nil
+		}
+		return 0, fmt.Errorf("train: epochs %d: %d epochs of %d steps are more steps than can be counted; want at most %d epochs, or a --max-steps limit", cfg.Epochs, cfg.Epochs, perEpoch, math.MaxInt/perEpoch)
+	}
+	total := cfg.Epochs * perEpoch
+	if cfg.MaxSteps > 0 {
+		total = min(total, cfg.MaxSteps)
+	}
+	return total, nil
+}
+
+// newRunID returns a fresh run identity: 16 random hex digits.
+func newRunID() string {
+	var b [8]byte
+	rand.Read(b[:])
+	return hex.EncodeToString(b[:])
 }
 
 // Step takes one optimizer step: draw the next batch, compute the loss and
@@ -283,8 +315,13 @@ func (t *Trainer) checkWeights() error {
 }
 
 // endEpoch evaluates on the test set and records the epoch's Metric.
+//
+// A run that stops mid-epoch (MaxSteps) records the epoch so far but
+// keeps its running sums, so that if the run is extended (a resume with a
+// higher MaxSteps) the epoch's TrainLoss still averages all its steps.
 func (t *Trainer) endEpoch() Metric {
 	start := time.Now()
+	whole := t.sampler.Epoch() > t.epochsDone
 	testLoss, acc := t.model.Evaluate(t.testSet.X, t.testSet.Y)
 	t.evalTime += time.Since(start)
 	epoch := float64(t.sampler.Steps()) / float64(t.sampler.StepsPerEpoch()) // exact at epoch ends
@@ -303,7 +340,9 @@ func (t *Trainer) endEpoch() Metric {
 	}
 	t.metrics = append(t.metrics, m)
 	t.epochsDone = t.sampler.Epoch()
-	t.epochLoss, t.epochSeen = 0, 0
+	if whole {
+		t.epochLoss, t.epochSeen = 0, 0
+	}
 	return m
 }
 

@@ -110,6 +110,33 @@ func checkLim(name string, l *[2]float64) error {
 	if l[0] >= l[1] {
 		return fmt.Errorf("viz: %s [%g, %g]: min must be below max", name, l[0], l[1])
 	}
+	if err := CheckRange(l[0], l[1]); err != nil {
+		return fmt.Errorf("viz: %s [%g, %g]: %v", name, l[0], l[1], err)
+	}
+	return nil
+}
+
+// MinRelSpan is the narrowest range an axis may show, relative to the
+// largest magnitude on it: 2⁻⁴⁰ ≈ 9.1e-13, some 4000 float64 steps, so a
+// picture of a thousand pixels still has distinct coordinates and ticks.
+const MinRelSpan = 0x1p-40
+
+// MinSpan is the narrowest range near zero: tick steps a few orders of
+// magnitude smaller stay normal float64 numbers.
+const MinSpan = 1e-290
+
+// CheckRange reports whether [lo, hi] (finite, lo < hi) can be an axis of a
+// picture: hi − lo must be finite (not wider than float64's range) and at
+// least max(MinRelSpan·max(|lo|, |hi|), MinSpan), else the coordinates and
+// ticks of the axis cannot be told apart.
+func CheckRange(lo, hi float64) error {
+	span := hi - lo
+	if math.IsInf(span, 0) || math.IsNaN(span) {
+		return fmt.Errorf("wider than float64's finite range (max − min overflows); want max − min ≤ %.3g", math.MaxFloat64)
+	}
+	if need := math.Max(MinRelSpan*math.Max(math.Abs(lo), math.Abs(hi)), MinSpan); !(span >= need) {
+		return fmt.Errorf("narrower than float64 resolves at this magnitude; want max − min ≥ %.3g", need)
+	}
 	return nil
 }
 

@@ -12,9 +12,17 @@ import (
 // ticker often labels only two or three values on a map.
 type niceTicks struct{}
 
+// maxTicks bounds the ticks of one axis, whatever the range: the loop
+// below stops there even where rounding makes k·minor stand still.
+const maxTicks = 200
+
 func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
-	if !(hi > lo) || math.IsInf(hi-lo, 0) {
-		return plot.DefaultTicks{}.Ticks(lo, hi)
+	if !(hi > lo) || CheckRange(lo, hi) != nil {
+		// A range no picture shows well: two ticks at its ends.
+		if math.IsNaN(lo) || math.IsNaN(hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
+			return nil
+		}
+		return []plot.Tick{{Value: lo, Label: strconv.FormatFloat(lo, 'g', 4, 64)}, {Value: hi, Label: strconv.FormatFloat(hi, 'g', 4, 64)}}
 	}
 	raw := (hi - lo) / 6
 	mag := math.Pow(10, math.Floor(math.Log10(raw)))
@@ -35,7 +43,7 @@ func (niceTicks) Ticks(lo, hi float64) []plot.Tick {
 	}
 	var ts []plot.Tick
 	minor := step / float64(minors)
-	for k := math.Ceil(lo / minor); k*minor <= hi*(1+1e-12)+1e-300; k++ {
+	for k := math.Ceil(lo / minor); k*minor <= hi*(1+1e-12)+1e-300 && len(ts) < maxTicks; k++ {
 		v := k * minor
 		if int(math.Mod(math.Abs(k), float64(minors))) == 0 {
 			ts = append(ts, plot.Tick{Value: v, Label: formatTick(v, step, decimals)})
@@ -65,7 +73,10 @@ func (logTicks) Ticks(lo, hi float64) []plot.Tick {
 	if !(lo > 0) || !(hi > lo) {
 		return nil
 	}
-	e0, e1 := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi)))
+	if math.IsInf(hi, 0) {
+		return nil
+	}
+	e0, e1 := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi))) // within ±324: bounded
 	stride := max(1, (e1-e0+7)/8)
 	var ts []plot.Tick
 	for e := e0; e <= e1; e++ {

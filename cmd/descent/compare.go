@@ -3,8 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/signal"
 	"path/filepath"
 
 	"github.com/spf13/cobra"
@@ -31,6 +29,8 @@ order. It writes into DIR:
   accuracy.png  test accuracy against the epoch, overlaid
   metrics.csv   every optimizer's per-epoch rows, with an optimizer column
   summary.json  every optimizer's summary (as descent train writes it)
+A DIR that holds results (of compare or train) is refused; --overwrite
+replaces them. While it runs, compare owns DIR as train does.
 The other flags are those of descent train.`,
 		Example: `  descent compare --data mnist --model mlp:784-100-10 --opt sgd:lr=0.1 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt rmsprop:lr=0.001 --opt adam:lr=0.001 --epochs 5 -o runs/cmp
   descent compare --subset 10000 --epochs 3 --opt sgd:lr=0.1 --opt adam -o runs/quick`,
@@ -46,21 +46,29 @@ The other flags are those of descent train.`,
 					return fmt.Errorf("compare: %v", err)
 				}
 			}
+			rf, err := claim("compare", f.output, f.overwrite)
+			if err != nil {
+				return err
+			}
 			trainSet, testSet, err := loadData(cfgs[0])
 			if err != nil {
+				rf.abandon()
 				return fmt.Errorf("compare: %v", err)
 			}
 			trainers := make([]*train.Trainer, len(opts))
 			for i, cfg := range cfgs {
 				if trainers[i], err = train.New(cfg, trainSet, testSet); err != nil {
+					rf.abandon()
 					return fmt.Errorf("compare: --opt %s: %v", cfg.Opt, err)
 				}
 			}
-			if err := os.MkdirAll(f.output, 0o755); err != nil {
-				return fmt.Errorf("compare: -o: %v", err)
+			defer rf.done()
+			if err := rf.clear(); err != nil {
+				return fmt.Errorf("compare: %v", err)
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt)
-			defer stop()
+			in := catchInterrupt(cmd.Context())
+			defer in.stop()
+			ctx := in.ctx
 			runs := make([]report.Run, 0, len(opts))
 			var failed []string
 			for i, t := range trainers {
@@ -76,7 +84,7 @@ The other flags are those of descent train.`,
 					if werr := writeComparison(f.output, runs); werr != nil {
 						return fmt.Errorf("compare: %v", werr)
 					}
-					return &exitError{130, fmt.Errorf("compare: interrupted during %s; partial report in %s", opts[i], f.output)}
+					return in.stopped("compare: interrupted during %s; partial report in %s", opts[i], f.output)
 				case err != nil:
 					return fmt.Errorf("compare: --opt %s: %v", opts[i], err)
 				}
@@ -91,6 +99,7 @@ The other flags are those of descent train.`,
 	}
 	f.bind(cmd.Flags())
 	cmd.Flags().StringArrayVar(&opts, "opt", nil, "optimizer `SPEC`, NAME[:key=value,...]; repeat to compare")
+	cmd.Flags().BoolVar(&f.overwrite, "overwrite", false, "replace the results (and checkpoints) a run left in -o DIR")
 	return cmd
 }
 

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"math/rand/v2"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -55,7 +56,8 @@ func writeTinyData(t testing.TB, dir string, nTrain, nTest int) {
 // fresh temporary working folder, arguments holding a path separator are
 // dropped, train and compare get tiny data and at most 3 steps (flags
 // appended last, so they win), trace is kept to 2-D paths without GIFs,
-// and models over a million parameters are skipped. bench and gallery,
+// and models over a million parameters are skipped. --epochs and the
+// trace windows (--xlim, --ylim) are fuzzed as given. bench and gallery,
 // which only time or draw fixed things, are left out.
 func FuzzCLI(f *testing.F) {
 	dataDir := f.TempDir()
@@ -79,6 +81,13 @@ func FuzzCLI(f *testing.F) {
 		{2, "--func rosenbrock --opt adam:lr=0.1 --steps 20"},
 		{2, "--func himmelblau --opt sgd:lr=10 --start 1e300,1 --steps 5"},
 		{2, "--func rosenbrock --opt newton --opt lbfgs:history=3 --steps 5 -o a.svg --loss b.png"},
+		{2, "--func rosenbrock --opt adam --xlim 1,1.000000000000001 -o n.png"},
+		{2, "--func rosenbrock --opt adam --xlim=-1e308,1e308 -o n.svg"},
+		{2, "--func rosenbrock --opt adam --ylim 1e15,1.00000000001e15 --xlim=-1e307,1e307 -o n.png"},
+		{2, "--func booth --opt sgd --ylim 0,1e-300 -o n.png"},
+		{0, "--epochs 4611686018427387904 --model mlp:784-4-10 -o out"},
+		{0, "--epochs 184467440737095517 --model mlp:784-4-10 -o out"},
+		{3, "--epochs 1000000000 --opt sgd --model mlp:784-4-10 -o cmp"},
 		{3, "--model mlp:784-4-10 --opt sgd:lr=0.1 --opt adam -o cmp --epochs 1"},
 		{4, "train"},
 		{5, "--help"},
@@ -109,7 +118,13 @@ func FuzzCLI(f *testing.F) {
 		}
 		switch cmd {
 		case "train", "compare":
-			args = append(args, "--data-dir", dataDir, "--max-steps", "3", "--epochs", "1")
+			// --max-steps bounds the run whatever --epochs says, so a
+			// fuzzed --epochs is kept (it must not overflow or reserve
+			// memory for its count).
+			args = append(args, "--data-dir", dataDir, "--max-steps", "3")
+			if !slices.ContainsFunc(args, func(a string) bool { return strings.HasPrefix(a, "--epochs") }) {
+				args = append(args, "--epochs", "1")
+			}
 		case "trace":
 			args = append(args, "--steps", "30")
 		}

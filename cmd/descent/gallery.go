@@ -47,19 +47,29 @@ picture lists the specs used.`,
 					progressbar.OptionSetDescription("gallery"), progressbar.OptionShowCount(),
 					progressbar.OptionClearOnFinish())
 			}
+			in := catchInterrupt(cmd.Context())
+			defer in.stop()
 			var items []galleryItem
 			for _, entry := range lab.Gallery {
+				if in.interrupted() {
+					break
+				}
 				if bar != nil {
 					bar.Describe(entry.Func)
 				}
-				item, err := drawEntry(dir, entry)
+				item, done, err := drawEntry(in, dir, entry)
 				if err != nil {
 					return fmt.Errorf("gallery: %s: %v", entry.Func, err)
 				}
-				items = append(items, item)
+				if done {
+					items = append(items, item)
+				}
 				if bar != nil {
 					bar.Add(1)
 				}
+			}
+			if bar != nil {
+				bar.Clear()
 			}
 			var page bytes.Buffer
 			if err := galleryPage.Execute(&page, items); err != nil {
@@ -67,6 +77,9 @@ picture lists the specs used.`,
 			}
 			if err := atomicfile.Write(dir+"/index.html", page.Bytes()); err != nil {
 				return fmt.Errorf("gallery: %v", err)
+			}
+			if in.interrupted() {
+				return in.stopped("gallery: stopped after %d of %d functions; %s/index.html shows those", len(items), len(lab.Gallery), dir)
 			}
 			fmt.Fprintf(e.stdout, "wrote %d pictures and animations and %s/index.html\n", len(items), dir)
 			return nil
@@ -81,27 +94,33 @@ type galleryItem struct {
 	Specs                          []string
 }
 
-// drawEntry writes one entry's picture and animation.
-func drawEntry(dir string, entry lab.GalleryEntry) (galleryItem, error) {
+// drawEntry writes one entry's picture and animation; done is false if a
+// signal came before both were written (a picture written alone is
+// removed, so the folder holds only what index.html shows).
+func drawEntry(in *interrupt, dir string, entry lab.GalleryEntry) (item galleryItem, done bool, err error) {
 	f, trs, err := lab.RunEntry(entry)
-	if err != nil {
-		return galleryItem{}, err
+	if err != nil || in.interrupted() {
+		return galleryItem{}, false, err
 	}
 	name := strings.NewReplacer(":", "-", "=", "", ",", "-").Replace(entry.Func)
 	paths := make([]viz.Path, len(trs))
-	item := galleryItem{Name: name, Title: f.Name() + ": " + f.Formula(), PNG: name + ".png", GIF: name + ".gif", Caption: entry.Caption}
+	item = galleryItem{Name: name, Title: f.Name() + ": " + f.Formula(), PNG: name + ".png", GIF: name + ".gif", Caption: entry.Caption}
 	for i, tr := range trs {
 		paths[i] = viz.Path{Label: tr.Spec, Points: tr.Points, Loss: tr.Loss}
 		item.Specs = append(item.Specs, tr.Spec)
 	}
 	o := viz.Options{}
 	if err := atomicfile.WriteFunc(dir+"/"+item.PNG, func(w io.Writer) error { return viz.Contour(w, "png", f, paths, o) }); err != nil {
-		return item, err
+		return item, false, err
+	}
+	if in.interrupted() {
+		os.Remove(dir + "/" + item.PNG)
+		return item, false, nil
 	}
 	if err := atomicfile.WriteFunc(dir+"/"+item.GIF, func(w io.Writer) error { return viz.Animate(w, f, paths, o) }); err != nil {
-		return item, err
+		return item, false, err
 	}
-	return item, nil
+	return item, true, nil
 }
 
 var galleryPage = template.Must(template.New("gallery").Parse(`<!doctype html>

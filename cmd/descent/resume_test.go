@@ -27,6 +27,11 @@ import (
 // training step so that a test can stop a run at a chosen point.
 func TestMain(m *testing.M) {
 	if os.Getenv("DESCENT_TEST_CLI") == "1" {
+		// DESCENT_TEST_MEM_LIMIT (bytes) caps the child's address space,
+		// so that an input that reserves unbounded memory fails fast.
+		if n, err := strconv.ParseUint(os.Getenv("DESCENT_TEST_MEM_LIMIT"), 10, 64); err == nil {
+			syscall.Setrlimit(syscall.RLIMIT_AS, &syscall.Rlimit{Cur: n, Max: n})
+		}
 		if d, err := time.ParseDuration(os.Getenv("DESCENT_TEST_STEP_DELAY")); err == nil {
 			testStepHook = func(int) { time.Sleep(d) }
 		}

@@ -85,16 +85,33 @@ a warning on stderr. newton and lbfgs stop once the gradient vanishes.`,
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 			}
+			in := catchInterrupt(cmd.Context())
+			defer in.stop()
 			trs := make([]lab.Trajectory, len(opts))
 			for i, s := range opts {
+				if in.interrupted() {
+					return in.stopped("trace: stopped before writing; nothing written")
+				}
 				if trs[i], err = lab.Run(f, p, steps, s); err != nil {
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 				if d := trs[i].Diverged; d > 0 {
 					fmt.Fprintf(e.stderr, "descent: warning: %s diverged at step %d on %s; its path stops at step %d\n", s, d, f.Name(), d-1)
 				}
+				if k := trs[i].Stopped; trs[i].StopReason != "" {
+					fmt.Fprintf(e.stderr, "descent: warning: %s stopped early on %s: %s; its path stops at step %d of %d\n", s, f.Name(), trs[i].StopReason, k, steps)
+				}
 			}
-			return tf.write(e, f, trs, vo)
+			if in.interrupted() {
+				return in.stopped("trace: stopped before writing; nothing written")
+			}
+			if err := tf.write(e, f, trs, vo); err != nil {
+				return err
+			}
+			if in.interrupted() { // the files being written were finished
+				return in.stopped("trace: stopped after writing its output whole")
+			}
+			return nil
 		},
 	}
 	fl := cmd.Flags()
@@ -134,6 +151,9 @@ func (tf *traceFlags) check() (viz.Options, error) {
 		p, err := parsePoint(lim.val)
 		if err != nil || !(p.X < p.Y) {
 			return o, fmt.Errorf("%s %q: want A,B with finite A < B", lim.name, lim.val)
+		}
+		if err := viz.CheckRange(p.X, p.Y); err != nil {
+			return o, fmt.Errorf("%s %q: the range is %v", lim.name, lim.val, err)
 		}
 		*lim.dst = &[2]float64{p.X, p.Y}
 	}

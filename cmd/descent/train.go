@@ -23,6 +23,7 @@ import (
 	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
 	"github.com/descentlab/descent/internal/atomicfile"
+	"github.com/descentlab/descent/internal/runlock"
 	"github.com/descentlab/descent/train"
 	"github.com/descentlab/descent/train/report"
 )
@@ -35,6 +36,7 @@ type runFlags struct {
 	epochs, maxSteps, subset    int
 	threads                     int
 	seed                        uint64
+	overwrite                   bool
 }
 
 func (f *runFlags) bind(fl *pflag.FlagSet) {
@@ -130,6 +132,9 @@ func newTrainCmd(e *env) *cobra.Command {
                      the newest --keep are kept
 Each file is written atomically, and a checkpoint appears whole or not at
 all, so a crash at any moment loses at most the steps since the last one.
+DIR has one owner: while a run writes there (fresh or resumed) another
+train or compare into it exits 2 naming its PID; the lock dies with the
+process. A DIR that holds results is refused; --overwrite replaces them.
 --batch full is gradient descent (every example every step), --batch 1 is
 SGD, anything between is mini-batch SGD, shuffled per epoch from --seed.
 The same flags give the same numbers.
@@ -161,18 +166,19 @@ stops at once.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			var (
 				t   *train.Trainer
-				out string
+				rf  *runFolder
 				err error
 			)
 			if cmd.Flags().Changed("resume") {
-				t, out, err = resumeTrainer(cmd, &f, opt, ck, resume)
+				t, rf, err = resumeTrainer(cmd, &f, opt, ck, resume)
 			} else {
-				t, out, err = newTrainer(cmd, &f, opt, ck)
+				t, rf, err = newTrainer(cmd, &f, opt, ck)
 			}
 			if err != nil {
 				return err
 			}
-			return trainAndSave(cmd.Context(), e, t, out)
+			defer rf.done()
+			return trainAndSave(cmd.Context(), e, t, rf.dir)
 		},
 	}
 	f.bind(cmd.Flags())
@@ -181,6 +187,7 @@ stops at once.`,
 	cmd.Flags().IntVar(&ck.keep, "keep", 3, "keep the newest `K` checkpoints (0: all)")
 	cmd.Flags().StringVar(&ck.onNonFinite, "on-nonfinite", train.NonFiniteStop, "on a NaN or infinite loss or gradient: stop (the run, exit 1) or skip (the step)")
 	cmd.Flags().StringVar(&resume, "resume", "", "continue the run in `DIR` from its newest checkpoint")
+	cmd.Flags().BoolVar(&f.overwrite, "overwrite", false, "replace the results (and checkpoints) a run left in -o DIR")
 	return cmd
 }
 
@@ -195,42 +202,44 @@ type ckFlags struct {
 // chosen points.
 var testStepHook func(step int)
 
-// newTrainer builds a fresh run from the flags.
-func newTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags) (*train.Trainer, string, error) {
+// newTrainer builds a fresh run from the flags. It owns -o (see claim)
+// before it loads any data.
+func newTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags) (*train.Trainer, *runFolder, error) {
 	cfg, err := f.config(cmd, opt)
 	if err != nil {
-		return nil, "", fmt.Errorf("train: %v", err)
+		return nil, nil, fmt.Errorf("train: %v", err)
 	}
 	cfg.OnNonFinite, cfg.CheckpointEvery, cfg.Keep = ck.onNonFinite, ck.every, ck.keep
 	if err := cfg.Validate(); err != nil {
-		return nil, "", fmt.Errorf("train: %v", flagError(err))
+		return nil, nil, fmt.Errorf("train: %v", flagError(err))
 	}
-	root := filepath.Join(f.output, "checkpoints")
-	if all, err := checkpoint.List(root); err != nil {
-		return nil, "", fmt.Errorf("train: -o: %v", err)
-	} else if len(all) > 0 {
-		return nil, "", fmt.Errorf("train: -o %s holds the checkpoints of a run: continue it with --resume %s, or choose another folder", f.output, f.output)
+	rf, err := claim("train", f.output, f.overwrite)
+	if err != nil {
+		return nil, nil, err
 	}
 	trainSet, testSet, err := loadData(cfg)
 	if err != nil {
-		return nil, "", fmt.Errorf("train: %v", err)
+		rf.abandon()
+		return nil, nil, fmt.Errorf("train: %v", err)
 	}
 	t, err := train.New(cfg, trainSet, testSet)
 	if err != nil {
-		return nil, "", err
+		rf.abandon()
+		return nil, nil, err
 	}
-	if err := os.MkdirAll(f.output, 0o755); err != nil {
-		return nil, "", fmt.Errorf("train: -o: %v", err)
+	if err := rf.clear(); err != nil {
+		rf.done()
+		return nil, nil, fmt.Errorf("train: %v", err)
 	}
-	return t, f.output, nil
+	return t, rf, nil
 }
 
 // resumeTrainer restores the run in dir from its newest checkpoint. The
 // flags given may only extend the recorded config; everything is checked
-// before anything is written.
-func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir string) (*train.Trainer, string, error) {
-	fail := func(format string, a ...any) (*train.Trainer, string, error) {
-		return nil, "", fmt.Errorf("train: --resume %s: %s", dir, fmt.Sprintf(format, a...))
+// before anything is written, and the folder is locked first.
+func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir string) (t *train.Trainer, rf *runFolder, err error) {
+	fail := func(format string, a ...any) (*train.Trainer, *runFolder, error) {
+		return nil, nil, fmt.Errorf("train: --resume %s: %s", dir, fmt.Sprintf(format, a...))
 	}
 	if dir == "" {
 		return fail("want the folder of a run")
@@ -238,18 +247,35 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	if fl := cmd.Flags(); fl.Changed("output") && filepath.Clean(f.output) != filepath.Clean(dir) {
 		return fail("the run continues in its own folder; leave out -o")
 	}
+	if cmd.Flags().Changed("overwrite") {
+		return fail("--overwrite starts a new run; a resumed run continues its own")
+	}
+	if _, serr := os.Stat(dir); serr != nil {
+		return fail("%v", unwrapPathErr(serr))
+	}
+	l, err := runlock.Acquire(dir)
+	if err != nil {
+		return fail("%v", err)
+	}
+	defer func() {
+		if err != nil {
+			l.Release()
+		}
+	}()
+	rf = &runFolder{dir: dir, lock: l}
+	sweepTemps(dir)
 	root := filepath.Join(dir, "checkpoints")
 	latest, err := checkpoint.Latest(root)
 	if errors.Is(err, checkpoint.ErrNone) {
-		if _, serr := os.Stat(dir); serr != nil {
-			return fail("%v", unwrapPathErr(serr))
-		}
 		return fail("no checkpoint in %s to resume from", root)
 	}
 	if err != nil {
 		return fail("%v", err)
 	}
 	c, err := checkpoint.Load(latest.Dir)
+	if err == nil {
+		err = checkpoint.CheckRun(root, c, latest.Dir)
+	}
 	if err != nil {
 		if all, _ := checkpoint.List(root); len(all) > 1 {
 			return fail("%v (remove that folder to resume from %s)", err, all[len(all)-2].Dir)
@@ -305,11 +331,11 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	if err != nil {
 		return fail("%v", err)
 	}
-	t, err := train.Restore(cfg, c, trainSet, testSet)
+	t, err = train.Restore(cfg, c, trainSet, testSet)
 	if err != nil {
 		return fail("%s: %v", latest.Dir, err)
 	}
-	return t, dir, nil
+	return t, rf, nil
 }
 
 func unwrapPathErr(err error) error {
