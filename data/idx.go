@@ -2,11 +2,13 @@ package data
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // ErrFormat is wrapped by every error that reports a malformed idx file, so
@@ -17,6 +19,12 @@ var ErrFormat = errors.New("data: malformed idx file")
 // A header that describes more is rejected as absurd before anything is read.
 // (The largest file in MNIST holds 47 040 000 bytes.)
 const MaxIDXSize = 1 << 31
+
+// MaxExpansion bounds how many bytes one byte of a gzip file can decode to.
+// DEFLATE's densest code is a 258-byte match in about 2 bits, so no stream
+// expands more than 1032-fold (zlib's technical notes); a file whose header
+// claims more data than this allows is refused before anything is decoded.
+const MaxExpansion = 1032
 
 // maxIDXDims bounds the number of dimensions in a header; the idx format
 // stores it in one byte, and no real file uses more than a handful.
@@ -44,57 +52,74 @@ type IDX struct {
 // more is "trailing data". Such errors wrap ErrFormat. The header is never
 // trusted for allocation: the buffer grows with the bytes actually read,
 // so a short file that claims a huge size costs at most about twice its
-// real length.
+// real length. (LoadDir and LoadMNIST know each file's size, and check the
+// header against it before decoding instead.)
 func ReadIDX(r io.Reader) (*IDX, error) {
-	br := bufio.NewReader(r)
-	var src io.Reader = br
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%w: bad gzip header: %v", ErrFormat, err)
-		}
-		defer zr.Close()
-		src = zr
+	src, closeGzip, _, err := decompress(bufio.NewReader(r))
+	if err != nil {
+		return nil, err
 	}
-
-	var magic [4]byte
-	if _, err := io.ReadFull(src, magic[:]); err != nil {
-		return nil, headerErr("magic number", err)
+	defer closeGzip()
+	dims, total, _, err := readHeader(src)
+	if err != nil {
+		return nil, err
 	}
-	if magic[0] != 0 || magic[1] != 0 {
-		return nil, fmt.Errorf("%w: bad magic number 0x%08x: want 0x000008NN (NN = number of dimensions)", ErrFormat, binary.BigEndian.Uint32(magic[:]))
-	}
-	if magic[2] != idxUbyte {
-		return nil, fmt.Errorf("%w: unsupported element type 0x%02x in magic 0x%08x: only unsigned byte (0x08) is supported", ErrFormat, magic[2], binary.BigEndian.Uint32(magic[:]))
-	}
-	ndim := int(magic[3])
-	if ndim < 1 || ndim > maxIDXDims {
-		return nil, fmt.Errorf("%w: %d dimensions in magic 0x%08x: want 1 to %d", ErrFormat, ndim, binary.BigEndian.Uint32(magic[:]), maxIDXDims)
-	}
-
-	var raw [4 * maxIDXDims]byte
-	if _, err := io.ReadFull(src, raw[:4*ndim]); err != nil {
-		return nil, headerErr(fmt.Sprintf("%d dimension sizes", ndim), err)
-	}
-	dims := make([]int, ndim)
-	total := 1
-	for i := range dims {
-		d := binary.BigEndian.Uint32(raw[4*i:])
-		if d == 0 {
-			return nil, fmt.Errorf("%w: dimension %d is zero", ErrFormat, i)
-		}
-		if uint64(total)*uint64(d) > MaxIDXSize {
-			return nil, fmt.Errorf("%w: header dimensions %v… describe more than %d bytes", ErrFormat, append(dims[:i:i], int(d)), MaxIDXSize)
-		}
-		dims[i] = int(d)
-		total *= int(d)
-	}
-
 	body, err := readExactly(src, total)
 	if err != nil {
 		return nil, fmt.Errorf("reading idx data for dimensions %v: %w", dims, err)
 	}
 	return &IDX{Dims: dims, Data: body}, nil
+}
+
+// decompress returns br itself, or a gzip reader over it when br starts with
+// the gzip magic bytes, and a function that releases the gzip reader.
+func decompress(br *bufio.Reader) (src io.Reader, closeGzip func(), gzipped bool, err error) {
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("%w: bad gzip header: %v", ErrFormat, err)
+		}
+		return zr, func() { zr.Close() }, true, nil
+	}
+	return br, func() {}, false, nil
+}
+
+// readHeader reads and checks an idx header: the dimensions, the number of
+// data bytes they describe (at most MaxIDXSize) and the header's length.
+func readHeader(src io.Reader) (dims []int, total, length int, err error) {
+	var magic [4]byte
+	if _, err := io.ReadFull(src, magic[:]); err != nil {
+		return nil, 0, 0, headerErr("magic number", err)
+	}
+	if magic[0] != 0 || magic[1] != 0 {
+		return nil, 0, 0, fmt.Errorf("%w: bad magic number 0x%08x: want 0x000008NN (NN = number of dimensions)", ErrFormat, binary.BigEndian.Uint32(magic[:]))
+	}
+	if magic[2] != idxUbyte {
+		return nil, 0, 0, fmt.Errorf("%w: unsupported element type 0x%02x in magic 0x%08x: only unsigned byte (0x08) is supported", ErrFormat, magic[2], binary.BigEndian.Uint32(magic[:]))
+	}
+	ndim := int(magic[3])
+	if ndim < 1 || ndim > maxIDXDims {
+		return nil, 0, 0, fmt.Errorf("%w: %d dimensions in magic 0x%08x: want 1 to %d", ErrFormat, ndim, binary.BigEndian.Uint32(magic[:]), maxIDXDims)
+	}
+
+	var raw [4 * maxIDXDims]byte
+	if _, err := io.ReadFull(src, raw[:4*ndim]); err != nil {
+		return nil, 0, 0, headerErr(fmt.Sprintf("%d dimension sizes", ndim), err)
+	}
+	dims = make([]int, ndim)
+	total = 1
+	for i := range dims {
+		d := binary.BigEndian.Uint32(raw[4*i:])
+		if d == 0 {
+			return nil, 0, 0, fmt.Errorf("%w: dimension %d is zero", ErrFormat, i)
+		}
+		if uint64(total)*uint64(d) > MaxIDXSize {
+			return nil, 0, 0, fmt.Errorf("%w: header dimensions %v… describe more than %d bytes", ErrFormat, append(dims[:i:i], int(d)), MaxIDXSize)
+		}
+		dims[i] = int(d)
+		total *= int(d)
+	}
+	return dims, total, 4 + 4*ndim, nil
 }
 
 func headerErr(what string, err error) error {
@@ -105,10 +130,23 @@ func headerErr(what string, err error) error {
 }
 
 // readExactly reads exactly n bytes from r and checks that r then ends.
-// It grows its buffer by doubling, capped at n, so memory follows the data
-// actually present rather than the n promised by a header.
 func readExactly(r io.Reader, n int) ([]byte, error) {
-	buf := make([]byte, 0, min(n, 64<<10))
+	buf, err := readN(r, n, 64<<10)
+	if err != nil {
+		return nil, err
+	}
+	if err := atEnd(r, n); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// readN reads exactly n bytes from r into a buffer that starts with room
+// for min(n, start) and doubles, capped at n, as the bytes arrive; so
+// memory follows the data actually present rather than the n promised by
+// a header.
+func readN(r io.Reader, n, start int) ([]byte, error) {
+	buf := make([]byte, 0, min(n, start))
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
 			bigger := make([]byte, len(buf), min(2*cap(buf), n))
@@ -117,9 +155,9 @@ func readExactly(r io.Reader, n int) ([]byte, error) {
 		}
 		m, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+m]
-		if err == io.EOF {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			if len(buf) < n {
-				return nil, fmt.Errorf("%w: truncated: the header promises %d data bytes, the file has %d", ErrFormat, n, len(buf))
+				return nil, truncated(n, len(buf))
 			}
 			break
 		}
@@ -127,20 +165,115 @@ func readExactly(r io.Reader, n int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	// One more read must report a clean end (for gzip this also verifies
-	// the checksum and length in the trailer).
+	return buf, nil
+}
+
+func truncated(want, got int) error {
+	return fmt.Errorf("%w: truncated: the header promises %d data bytes, the file has %d", ErrFormat, want, got)
+}
+
+// atEnd checks that r, after the n data bytes, ends cleanly; for gzip the
+// final read also verifies the checksum and length in the trailer.
+func atEnd(r io.Reader, n int) error {
 	var one [1]byte
 	m, err := io.ReadFull(r, one[:])
 	switch {
 	case m > 0:
-		return nil, fmt.Errorf("%w: trailing data after the %d bytes that the header describes", ErrFormat, n)
+		return fmt.Errorf("%w: trailing data after the %d bytes that the header describes", ErrFormat, n)
 	case err == io.EOF:
-		return buf, nil
+		return nil
 	default:
-		return nil, err
+		return err
 	}
 }
 
+// idxFile is an idx file opened for streaming: its header has been read and
+// checked against the file's size, and its data come next.
+type idxFile struct {
+	name      string
+	f         fs.File
+	src       io.Reader
+	closeGzip func()
+	dims      []int
+	total     int // data bytes the header describes
+}
+
+// openIDX opens name in fsys, which must be a regular file, reads its
+// header and checks it against the file's size before anything else is
+// read: a raw file must hold exactly the header and its data, and a gzip
+// file of s bytes can hold at most MaxExpansion·s data bytes. So a small
+// file that claims a huge count is refused at once, having cost nothing.
+func openIDX(fsys fs.FS, name string) (*idxFile, error) {
+	st, err := fs.Stat(fsys, name)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("not a regular file (mode %v)", st.Mode())
+	}
+	f, err := fsys.Open(name)
+	if err != nil {
+		return nil, err
+	}
+	x := &idxFile{name: name, f: f}
+	if err := x.start(st.Size()); err != nil {
+		x.close()
+		return nil, err
+	}
+	return x, nil
+}
+
+func (x *idxFile) start(size int64) error {
+	src, closeGzip, gzipped, err := decompress(bufio.NewReaderSize(x.f, 64<<10))
+	if err != nil {
+		return err
+	}
+	x.src, x.closeGzip = src, closeGzip
+	dims, total, length, err := readHeader(src)
+	if err != nil {
+		return err
+	}
+	x.dims, x.total = dims, total
+	switch {
+	case gzipped && int64(total) > MaxExpansion*size:
+		return fmt.Errorf("%w: the header's dimensions %v describe %d data bytes, more than a gzip file of %d bytes can hold (at most %d× as much)",
+			ErrFormat, dims, total, size, MaxExpansion)
+	case !gzipped && int64(length+total) > size:
+		return truncated(total, int(size)-length)
+	case !gzipped && int64(length+total) < size:
+		return fmt.Errorf("%w: trailing data: the header describes %d data bytes, the file has %d", ErrFormat, total, int(size)-length)
+	}
+	return nil
+}
+
+// read returns the first n data bytes (n ≤ x.total), in a buffer that
+// grows from at most firstRead bytes as they arrive, and when n is all
+// of them checks that the file ends there.
+func (x *idxFile) read(n int) ([]byte, error) {
+	buf, err := readN(x.src, n, firstRead)
+	if err != nil {
+		return nil, err
+	}
+	if n == x.total {
+		if err := atEnd(x.src, n); err != nil {
+			return nil, err
+		}
+	}
+	return buf, nil
+}
+
+// firstRead is the largest buffer that loading allocates before the data
+// arrive. It holds all of MNIST's training images (47 MB) at once; larger
+// sets grow by doubling. A file that claims more than it holds (up to
+// MaxExpansion times its size) costs at most this much.
+const firstRead = 64 << 20
+
+func (x *idxFile) close() {
+	if x.closeGzip != nil {
+		x.closeGzip()
+	}
+	x.f.Close()
+}
 // WriteIDX writes x to w as a raw (uncompressed) idx file of unsigned bytes.
 // It is the inverse of ReadIDX, useful for tests and for saving subsets.
 func WriteIDX(w io.Writer, x *IDX) error {
