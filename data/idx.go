@@ -274,6 +274,7 @@ func (x *idxFile) close() {
 	}
 	x.f.Close()
 }
+
 // WriteIDX writes x to w as a raw (uncompressed) idx file of unsigned bytes.
 // It is the inverse of ReadIDX, useful for tests and for saving subsets.
 func WriteIDX(w io.Writer, x *IDX) error {
