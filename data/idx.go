@@ -192,10 +192,21 @@ func atEnd(r io.Reader, n int) error {
 type idxFile struct {
 	name      string
 	f         fs.File
-	src       io.Reader
+	src       io.Reader // the content: raw, decoded, or a decoded copy
+	gzipped   bool      // f is a gzip file
 	closeGzip func()
+	cached    io.Closer // the decoded copy that src reads, if any
+	storeIn   string    // the cache folder to store the decoded content in, if any
+	id        gzipID    // f's identity, when storeIn is set
 	dims      []int
 	total     int // data bytes the header describes
+}
+
+// cache says where loading keeps decoded copies of gzip files: in dir
+// ("" for nowhere), using those already there if reuse.
+type cache struct {
+	dir   string
+	reuse bool
 }
 
 // openIDX opens name in fsys, which must be a regular file, reads its
@@ -203,7 +214,11 @@ type idxFile struct {
 // read: a raw file must hold exactly the header and its data, and a gzip
 // file of s bytes can hold at most MaxExpansion·s data bytes. So a small
 // file that claims a huge count is refused at once, having cost nothing.
-func openIDX(fsys fs.FS, name string) (*idxFile, error) {
+//
+// With a cache folder, a gzip file is read from its decoded copy there
+// when it has one (checked against the gzip trailer as it is read), and
+// otherwise decoded and, once read whole, copied there.
+func openIDX(fsys fs.FS, name string, c cache) (*idxFile, error) {
 	st, err := fs.Stat(fsys, name)
 	if err != nil {
 		return nil, err
@@ -216,31 +231,52 @@ func openIDX(fsys fs.FS, name string) (*idxFile, error) {
 		return nil, err
 	}
 	x := &idxFile{name: name, f: f}
-	if err := x.start(st.Size()); err != nil {
+	if err := x.start(fsys, c, st.Size()); err != nil {
 		x.close()
 		return nil, err
 	}
 	return x, nil
 }
 
-func (x *idxFile) start(size int64) error {
-	src, closeGzip, gzipped, err := decompress(bufio.NewReaderSize(x.f, 64<<10))
+func (x *idxFile) start(fsys fs.FS, c cache, size int64) error {
+	br := bufio.NewReaderSize(x.f, 64<<10)
+	if head, _ := br.Peek(2); c.dir != "" && len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		id, err := identify(fsys, x.name)
+		if err != nil {
+			return err
+		}
+		x.storeIn, x.id = c.dir, id
+		if r := openCached(c.dir, id, c.reuse); r != nil {
+			x.src, x.gzipped = bufio.NewReaderSize(r, 64<<10), true
+			if x.header(size) == nil {
+				x.cached, x.storeIn = r, ""
+				return nil
+			}
+			r.Close() // a damaged copy: decode, and replace it
+		}
+	}
+	src, closeGzip, gzipped, err := decompress(br)
 	if err != nil {
 		return err
 	}
-	x.src, x.closeGzip = src, closeGzip
-	dims, total, length, err := readHeader(src)
+	x.src, x.closeGzip, x.gzipped = src, closeGzip, gzipped
+	return x.header(size)
+}
+
+// header reads the header and checks it against the file's size.
+func (x *idxFile) header(size int64) error {
+	dims, total, length, err := readHeader(x.src)
 	if err != nil {
 		return err
 	}
 	x.dims, x.total = dims, total
 	switch {
-	case gzipped && int64(total) > MaxExpansion*size:
+	case x.gzipped && int64(total) > MaxExpansion*size:
 		return fmt.Errorf("%w: the header's dimensions %v describe %d data bytes, more than a gzip file of %d bytes can hold (at most %d× as much)",
 			ErrFormat, dims, total, size, MaxExpansion)
-	case !gzipped && int64(length+total) > size:
+	case !x.gzipped && int64(length+total) > size:
 		return truncated(total, int(size)-length)
-	case !gzipped && int64(length+total) < size:
+	case !x.gzipped && int64(length+total) < size:
 		return fmt.Errorf("%w: trailing data: the header describes %d data bytes, the file has %d", ErrFormat, total, int(size)-length)
 	}
 	return nil
@@ -258,6 +294,9 @@ func (x *idxFile) read(n int) ([]byte, error) {
 		if err := atEnd(x.src, n); err != nil {
 			return nil, err
 		}
+		if x.storeIn != "" {
+			store(x.storeIn, x.id, x.dims, buf)
+		}
 	}
 	return buf, nil
 }
@@ -271,6 +310,9 @@ const firstRead = 64 << 20
 func (x *idxFile) close() {
 	if x.closeGzip != nil {
 		x.closeGzip()
+	}
+	if x.cached != nil {
+		x.cached.Close()
 	}
 	x.f.Close()
 }
@@ -291,14 +333,19 @@ func WriteIDX(w io.Writer, x *IDX) error {
 	if total != len(x.Data) {
 		return fmt.Errorf("data: WriteIDX: dimensions %v describe %d bytes, Data has %d", x.Dims, total, len(x.Data))
 	}
-	head := make([]byte, 4+4*len(x.Dims))
-	head[2], head[3] = idxUbyte, byte(len(x.Dims))
-	for i, d := range x.Dims {
-		binary.BigEndian.PutUint32(head[4+4*i:], uint32(d))
-	}
-	if _, err := w.Write(head); err != nil {
+	if _, err := w.Write(idxHeader(x.Dims)); err != nil {
 		return err
 	}
 	_, err := w.Write(x.Data)
 	return err
+}
+
+// idxHeader is the header of an idx file of unsigned bytes with dims.
+func idxHeader(dims []int) []byte {
+	head := make([]byte, 4+4*len(dims))
+	head[2], head[3] = idxUbyte, byte(len(dims))
+	for i, d := range dims {
+		binary.BigEndian.PutUint32(head[4+4*i:], uint32(d))
+	}
+	return head
 }

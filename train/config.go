@@ -258,7 +258,7 @@ func (c *Config) parse() (parsed, error) {
 // whole matrix and sums the per-example losses in one pass, which
 // evaluating converted chunks could not repeat bit for bit.
 func LoadData(c Config) (trainSet, testSet *data.Dataset, err error) {
-	opt := data.Options{Subset: c.Subset}
+	opt := data.Options{Subset: c.Subset, CacheDir: data.CacheDir()}
 	switch c.Data {
 	case DataMNIST:
 		trainSet, testSet, err = data.LoadMNIST(opt)
