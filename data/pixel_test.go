@@ -88,21 +88,6 @@ func TestGatherPixels(t *testing.T) {
 	}
 }
 
-func TestGatherPixelsNoAlloc(t *testing.T) {
-	d := randomPixels(50, 3, 2)
-	s, _ := NewSampler(50, 8, 1)
-	idx := make([]int, 0, 8)
-	var b Batch
-	d.Gather(&b, s.Next(idx))
-	allocs := testing.AllocsPerRun(70, func() {
-		idx = s.Next(idx)
-		d.Gather(&b, idx)
-	})
-	if allocs != 0 {
-		t.Errorf("Next+Gather: %v allocations per step", allocs)
-	}
-}
-
 // BenchmarkGather gathers MNIST-sized batches of 100 from bytes and from
 // floats: converting costs about what copying floats did.
 func BenchmarkGather(b *testing.B) {
