@@ -91,7 +91,7 @@ func (d *Dataset) Float32() *Dataset {
 		return d
 	}
 	f := *d
-	f.Pixels, f.X = nil, pixelsToFloat32(make([]float32, len(d.Pixels)), d.Pixels)
+	f.Pixels, f.X = nil, pixelsToFloat32(makeFloats(len(d.Pixels)), d.Pixels)
 	return &f
 }
 
@@ -130,7 +130,7 @@ type Batch struct {
 func (d *Dataset) Gather(dst *Batch, idx []int) {
 	n, dim := len(idx), d.Dim
 	if cap(dst.X) < n*dim {
-		dst.X = make([]float32, n*dim)
+		dst.X = makeFloats(n * dim)
 	}
 	if cap(dst.Y) < n {
 		dst.Y = make([]uint8, n)

@@ -146,10 +146,10 @@ func readExactly(r io.Reader, n int) ([]byte, error) {
 // memory follows the data actually present rather than the n promised by
 // a header.
 func readN(r io.Reader, n, start int) ([]byte, error) {
-	buf := make([]byte, 0, min(n, start))
+	buf := makeBytes(min(n, start))[:0]
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
-			bigger := make([]byte, len(buf), min(2*cap(buf), n))
+			bigger := makeBytes(min(2*cap(buf), n))[:len(buf)]
 			copy(bigger, buf)
 			buf = bigger
 		}
