@@ -225,11 +225,24 @@ func equalFloats(a, b []float32) bool {
 	return true
 }
 
+// BenchmarkLoadMNIST loads MNIST decoding its gzip files, and from decoded
+// copies in a cache (filled before the timing).
 func BenchmarkLoadMNIST(b *testing.B) {
-	b.ReportAllocs()
-	for b.Loop() {
-		if _, _, err := LoadMNIST(Options{}); err != nil {
-			b.Fatal(err)
-		}
+	dir := b.TempDir()
+	if _, _, err := LoadMNIST(Options{CacheDir: dir}); err != nil {
+		b.Fatal(err)
+	}
+	for _, c := range []struct {
+		name string
+		opt  Options
+	}{{"decode", Options{}}, {"cached", Options{CacheDir: dir}}} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, _, err := LoadMNIST(c.opt); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
