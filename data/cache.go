@@ -24,6 +24,13 @@ func CacheDir() string {
 	return filepath.Join(dir, "descent")
 }
 
+// cache says where loading keeps decoded copies of gzip files: in dir
+// ("" for nowhere), using those already there if reuse.
+type cache struct {
+	dir   string
+	reuse bool
+}
+
 // errStaleCache reports a cached copy whose content does not match the
 // CRC-32 and length in its gzip file's trailer; the file is then decoded
 // afresh and the copy replaced.
