@@ -9,8 +9,6 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/descentlab/descent/internal/atomicfile"
 )
 
 // CacheDir is the folder where descent keeps decoded copies of gzip idx
@@ -123,10 +121,13 @@ func (c *checkedReader) Read(p []byte) (int, error) {
 func (c *checkedReader) Close() error { return c.f.Close() }
 
 // store writes the decoded content of the gzip file id, its header dims
-// and data, into dir as a raw idx file, atomically, if it matches the
-// trailer (the content of a gzip file of several members does not, and is
-// never cached). It is best effort: a cache that cannot be written is no
-// error, the next run decodes again.
+// and data, into dir as a raw idx file, if it matches the trailer (the
+// content of a gzip file of several members does not, and is never
+// cached). The copy goes to a temporary file renamed into place, so no
+// reader sees it half written; it is not synced to the disk, because a
+// copy that a crash left damaged fails its check and is replaced. It is
+// best effort: a cache that cannot be written is no error, the next run
+// decodes again.
 func store(dir string, id gzipID, dims []int, data []byte) {
 	head := idxHeader(dims)
 	if crc32.Update(crc32.ChecksumIEEE(head), crc32.IEEETable, data) != id.crc || uint32(len(head)+len(data)) != id.size {
@@ -135,11 +136,24 @@ func store(dir string, id gzipID, dims []int, data []byte) {
 	if os.MkdirAll(dir, 0o755) != nil {
 		return
 	}
-	atomicfile.WriteFunc(id.path(dir), func(w io.Writer) error {
-		if _, err := w.Write(head); err != nil {
-			return err
-		}
-		_, err := w.Write(data)
-		return err
-	})
+	tmp, err := os.CreateTemp(dir, ".tmp-*.idx")
+	if err != nil {
+		return
+	}
+	_, err = tmp.Write(head)
+	if err == nil {
+		_, err = tmp.Write(data)
+	}
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Chmod(tmp.Name(), 0o644)
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), id.path(dir))
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
 }

@@ -66,6 +66,9 @@ func TestCache(t *testing.T) {
 	if cached || !reflect.DeepEqual(got, want) {
 		t.Fatalf("first load: cached %v, equal %v", cached, reflect.DeepEqual(got, want))
 	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 2 {
+		t.Errorf("the cache holds %d files, want the 2 copies and nothing else", len(ents))
+	}
 	for _, name := range []string{"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz"} {
 		b, err := os.ReadFile(copyPath(dir, fsys[name]))
 		if err != nil || !bytes.Equal(b, decoded(t, fsys[name])) {
