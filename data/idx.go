@@ -2,11 +2,12 @@ package data
 
 import (
 	"bufio"
-	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // ErrFormat is wrapped by every error that reports a malformed idx file, so
@@ -44,57 +45,74 @@ type IDX struct {
 // more is "trailing data". Such errors wrap ErrFormat. The header is never
 // trusted for allocation: the buffer grows with the bytes actually read,
 // so a short file that claims a huge size costs at most about twice its
-// real length.
+// real length. (LoadDir and LoadMNIST know each file's size, and check the
+// header against it before decoding instead.)
 func ReadIDX(r io.Reader) (*IDX, error) {
-	br := bufio.NewReader(r)
-	var src io.Reader = br
-	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("%w: bad gzip header: %v", ErrFormat, err)
-		}
-		defer zr.Close()
-		src = zr
+	src, closeGzip, _, err := decompress(bufio.NewReader(r))
+	if err != nil {
+		return nil, err
 	}
-
-	var magic [4]byte
-	if _, err := io.ReadFull(src, magic[:]); err != nil {
-		return nil, headerErr("magic number", err)
+	defer closeGzip()
+	dims, total, _, err := readHeader(src)
+	if err != nil {
+		return nil, err
 	}
-	if magic[0] != 0 || magic[1] != 0 {
-		return nil, fmt.Errorf("%w: bad magic number 0x%08x: want 0x000008NN (NN = number of dimensions)", ErrFormat, binary.BigEndian.Uint32(magic[:]))
-	}
-	if magic[2] != idxUbyte {
-		return nil, fmt.Errorf("%w: unsupported element type 0x%02x in magic 0x%08x: only unsigned byte (0x08) is supported", ErrFormat, magic[2], binary.BigEndian.Uint32(magic[:]))
-	}
-	ndim := int(magic[3])
-	if ndim < 1 || ndim > maxIDXDims {
-		return nil, fmt.Errorf("%w: %d dimensions in magic 0x%08x: want 1 to %d", ErrFormat, ndim, binary.BigEndian.Uint32(magic[:]), maxIDXDims)
-	}
-
-	var raw [4 * maxIDXDims]byte
-	if _, err := io.ReadFull(src, raw[:4*ndim]); err != nil {
-		return nil, headerErr(fmt.Sprintf("%d dimension sizes", ndim), err)
-	}
-	dims := make([]int, ndim)
-	total := 1
-	for i := range dims {
-		d := binary.BigEndian.Uint32(raw[4*i:])
-		if d == 0 {
-			return nil, fmt.Errorf("%w: dimension %d is zero", ErrFormat, i)
-		}
-		if uint64(total)*uint64(d) > MaxIDXSize {
-			return nil, fmt.Errorf("%w: header dimensions %v… describe more than %d bytes", ErrFormat, append(dims[:i:i], int(d)), MaxIDXSize)
-		}
-		dims[i] = int(d)
-		total *= int(d)
-	}
-
 	body, err := readExactly(src, total)
 	if err != nil {
 		return nil, fmt.Errorf("reading idx data for dimensions %v: %w", dims, err)
 	}
 	return &IDX{Dims: dims, Data: body}, nil
+}
+
+// decompress returns br itself, or a gzip reader over it when br starts with
+// the gzip magic bytes, and a function that releases the gzip reader.
+func decompress(br *bufio.Reader) (src io.Reader, closeGzip func(), gzipped bool, err error) {
+	if head, _ := br.Peek(2); len(head) == 2 && head[0] == 0x1f && head[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("%w: bad gzip header: %v", ErrFormat, err)
+		}
+		return zr, func() { zr.Close() }, true, nil
+	}
+	return br, func() {}, false, nil
+}
+
+// readHeader reads and checks an idx header: the dimensions, the number of
+// data bytes they describe (at most MaxIDXSize) and the header's length.
+func readHeader(src io.Reader) (dims []int, total, length int, err error) {
+	var magic [4]byte
+	if _, err := io.ReadFull(src, magic[:]); err != nil {
+		return nil, 0, 0, headerErr("magic number", err)
+	}
+	if magic[0] != 0 || magic[1] != 0 {
+		return nil, 0, 0, fmt.Errorf("%w: bad magic number 0x%08x: want 0x000008NN (NN = number of dimensions)", ErrFormat, binary.BigEndian.Uint32(magic[:]))
+	}
+	if magic[2] != idxUbyte {
+		return nil, 0, 0, fmt.Errorf("%w: unsupported element type 0x%02x in magic 0x%08x: only unsigned byte (0x08) is supported", ErrFormat, magic[2], binary.BigEndian.Uint32(magic[:]))
+	}
+	ndim := int(magic[3])
+	if ndim < 1 || ndim > maxIDXDims {
+		return nil, 0, 0, fmt.Errorf("%w: %d dimensions in magic 0x%08x: want 1 to %d", ErrFormat, ndim, binary.BigEndian.Uint32(magic[:]), maxIDXDims)
+	}
+
+	var raw [4 * maxIDXDims]byte
+	if _, err := io.ReadFull(src, raw[:4*ndim]); err != nil {
+		return nil, 0, 0, headerErr(fmt.Sprintf("%d dimension sizes", ndim), err)
+	}
+	dims = make([]int, ndim)
+	total = 1
+	for i := range dims {
+		d := binary.BigEndian.Uint32(raw[4*i:])
+		if d == 0 {
+			return nil, 0, 0, fmt.Errorf("%w: dimension %d is zero", ErrFormat, i)
+		}
+		if uint64(total)*uint64(d) > MaxIDXSize {
+			return nil, 0, 0, fmt.Errorf("%w: header dimensions %v… describe more than %d bytes", ErrFormat, append(dims[:i:i], int(d)), MaxIDXSize)
+		}
+		dims[i] = int(d)
+		total *= int(d)
+	}
+	return dims, total, 4 + 4*ndim, nil
 }
 
 func headerErr(what string, err error) error {
@@ -105,21 +123,34 @@ func headerErr(what string, err error) error {
 }
 
 // readExactly reads exactly n bytes from r and checks that r then ends.
-// It grows its buffer by doubling, capped at n, so memory follows the data
-// actually present rather than the n promised by a header.
 func readExactly(r io.Reader, n int) ([]byte, error) {
-	buf := make([]byte, 0, min(n, 64<<10))
+	buf, err := readN(r, n, 64<<10)
+	if err != nil {
+		return nil, err
+	}
+	if err := atEnd(r, n); err != nil {
+		return nil, err
+	}
+	return buf, nil
+}
+
+// readN reads exactly n bytes from r into a buffer that starts with room
+// for min(n, start) and doubles, capped at n, as the bytes arrive; so
+// memory follows the data actually present rather than the n promised by
+// a header.
+func readN(r io.Reader, n, start int) ([]byte, error) {
+	buf := makeBytes(min(n, start))[:0]
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
-			bigger := make([]byte, len(buf), min(2*cap(buf), n))
+			bigger := makeBytes(min(2*cap(buf), n))[:len(buf)]
 			copy(bigger, buf)
 			buf = bigger
 		}
 		m, err := r.Read(buf[len(buf):cap(buf)])
 		buf = buf[:len(buf)+m]
-		if err == io.EOF {
+		if err == io.EOF || err == io.ErrUnexpectedEOF {
 			if len(buf) < n {
-				return nil, fmt.Errorf("%w: truncated: the header promises %d data bytes, the file has %d", ErrFormat, n, len(buf))
+				return nil, truncated(n, len(buf))
 			}
 			break
 		}
@@ -127,17 +158,25 @@ func readExactly(r io.Reader, n int) ([]byte, error) {
 			return nil, err
 		}
 	}
-	// One more read must report a clean end (for gzip this also verifies
-	// the checksum and length in the trailer).
+	return buf, nil
+}
+
+func truncated(want, got int) error {
+	return fmt.Errorf("%w: truncated: the header promises %d data bytes, the file has %d", ErrFormat, want, got)
+}
+
+// atEnd checks that r, after the n data bytes, ends cleanly; for gzip the
+// final read also verifies the checksum and length in the trailer.
+func atEnd(r io.Reader, n int) error {
 	var one [1]byte
 	m, err := io.ReadFull(r, one[:])
 	switch {
 	case m > 0:
-		return nil, fmt.Errorf("%w: trailing data after the %d bytes that the header describes", ErrFormat, n)
+		return fmt.Errorf("%w: trailing data after the %d bytes that the header describes", ErrFormat, n)
 	case err == io.EOF:
-		return buf, nil
+		return nil
 	default:
-		return nil, err
+		return err
 	}
 }
 
@@ -157,14 +196,19 @@ func WriteIDX(w io.Writer, x *IDX) error {
 	if total != len(x.Data) {
 		return fmt.Errorf("data: WriteIDX: dimensions %v describe %d bytes, Data has %d", x.Dims, total, len(x.Data))
 	}
-	head := make([]byte, 4+4*len(x.Dims))
-	head[2], head[3] = idxUbyte, byte(len(x.Dims))
-	for i, d := range x.Dims {
-		binary.BigEndian.PutUint32(head[4+4*i:], uint32(d))
-	}
-	if _, err := w.Write(head); err != nil {
+	if _, err := w.Write(idxHeader(x.Dims)); err != nil {
 		return err
 	}
 	_, err := w.Write(x.Data)
 	return err
+}
+
+// idxHeader is the header of an idx file of unsigned bytes with dims.
+func idxHeader(dims []int) []byte {
+	head := make([]byte, 4+4*len(dims))
+	head[2], head[3] = idxUbyte, byte(len(dims))
+	for i, d := range dims {
+		binary.BigEndian.PutUint32(head[4+4*i:], uint32(d))
+	}
+	return head
 }

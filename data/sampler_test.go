@@ -137,18 +137,22 @@ func TestNewSamplerErrors(t *testing.T) {
 }
 
 func TestSamplerGatherAllocs(t *testing.T) {
-	d := &Dataset{X: make([]float32, 50*3), Y: make([]uint8, 50), N: 50, Dim: 3, Classes: 1}
-	s, _ := NewSampler(50, 8, 1)
-	idx := make([]int, 0, 8)
-	var b Batch
-	d.Gather(&b, s.Next(idx))
-	// 7 steps per epoch: 70 runs cross epoch boundaries and their reshuffle.
-	allocs := testing.AllocsPerRun(70, func() {
-		idx = s.Next(idx)
-		d.Gather(&b, idx)
-	})
-	if allocs != 0 {
-		t.Errorf("Next+Gather: %v allocations per step", allocs)
+	for _, d := range []*Dataset{
+		{X: make([]float32, 50*3), Y: make([]uint8, 50), N: 50, Dim: 3, Classes: 1},
+		{Pixels: make([]uint8, 50*3), Y: make([]uint8, 50), N: 50, Dim: 3, Classes: 1},
+	} {
+		s, _ := NewSampler(50, 8, 1)
+		idx := make([]int, 0, 8)
+		var b Batch
+		d.Gather(&b, s.Next(idx))
+		// 7 steps per epoch: 70 runs cross epoch boundaries and their reshuffle.
+		allocs := testing.AllocsPerRun(70, func() {
+			idx = s.Next(idx)
+			d.Gather(&b, idx)
+		})
+		if allocs != 0 {
+			t.Errorf("Next+Gather (pixels %v): %v allocations per step", d.Pixels != nil, allocs)
+		}
 	}
 }
 

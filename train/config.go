@@ -75,7 +75,7 @@ const (
 
 // The data sets Config.Data names.
 const (
-	DataMNIST = "mnist" // the embedded MNIST (data.MNIST)
+	DataMNIST = "mnist" // the embedded MNIST (data.LoadMNIST)
 	DataDir   = "dir"   // idx files in Config.DataDir (data.LoadDir)
 )
 
@@ -250,16 +250,27 @@ func (c *Config) parse() (parsed, error) {
 	return p, nil
 }
 
-// LoadData loads the training and test sets c names (whole: New applies
-// c.Subset).
+// LoadData loads the training and test sets c names, cut to c.Subset
+// examples before anything is decoded (New applies the same cut, which then
+// changes nothing). The training set keeps its pixels as bytes and Step
+// converts each batch as it gathers it; the test set is converted to
+// float32 once here, because its evaluation (nn.Model.Evaluate) takes the
+// whole matrix and sums the per-example losses in one pass, which
+// evaluating converted chunks could not repeat bit for bit.
 func LoadData(c Config) (trainSet, testSet *data.Dataset, err error) {
+	opt := data.Options{Subset: c.Subset, CacheDir: data.CacheDir()}
 	switch c.Data {
 	case DataMNIST:
-		return data.MNIST()
+		trainSet, testSet, err = data.LoadMNIST(opt)
 	case DataDir:
-		return data.LoadDir(c.DataDir)
+		trainSet, testSet, err = data.LoadDir(c.DataDir, opt)
+	default:
+		return nil, nil, fmt.Errorf("data %q: want %q or %q", c.Data, DataMNIST, DataDir)
 	}
-	return nil, nil, fmt.Errorf("data %q: want %q or %q", c.Data, DataMNIST, DataDir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return trainSet, testSet.Float32(), nil
 }
 
 func subset(trainSet, testSet *data.Dataset, n int) (*data.Dataset, *data.Dataset, error) {

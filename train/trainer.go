@@ -242,8 +242,12 @@ func (t *Trainer) Step() (StepResult, error) {
 	start := time.Now()
 	t.idx = t.sampler.Next(t.idx)
 	x, y := t.trainSet.X, t.trainSet.Y
-	if n := len(t.idx); n < t.trainSet.N { // GD draws 0…n−1 in order: no copy
-		t.trainSet.Gather(&t.batch, t.idx)
+	// GD draws 0…n−1 in order every step: a float32 set is used as it is,
+	// and a set of pixel bytes is converted once, at the first step.
+	if n := len(t.idx); n < t.trainSet.N || x == nil {
+		if n < t.trainSet.N || t.batch.N != n {
+			t.trainSet.Gather(&t.batch, t.idx)
+		}
 		x, y = t.batch.X, t.batch.Y
 	}
 	lr := t.opt.LR(0)
