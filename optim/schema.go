@@ -74,11 +74,11 @@ func SchemaOf(method string) (MethodSchema, error) {
 			p.Allowed = "one of " + strings.Join(f.allowed, ", ")
 		default:
 			p.Kind = KindNumber
-			lo, hi, open, err := rangeOf(f)
+			lo, hi, minOpen, open, err := rangeOf(f)
 			if err != nil {
 				return MethodSchema{}, fmt.Errorf("%s: %v", method, err)
 			}
-			p.MaxOpen = open
+			p.MinOpen, p.MaxOpen = minOpen, open
 			if !math.IsInf(lo, -1) {
 				p.Min = &lo
 			}
@@ -96,16 +96,18 @@ func SchemaOf(method string) (MethodSchema, error) {
 // is documented by; a field with words this does not know is an error, so
 // a new kind of range cannot be published wrongly (a test runs every
 // method through here).
-func rangeOf(f field) (lo, hi float64, maxOpen bool, err error) {
+func rangeOf(f field) (lo, hi float64, minOpen, maxOpen bool, err error) {
 	switch f.want {
 	case wantNonNeg:
-		return 0, math.Inf(1), false, nil
+		return 0, math.Inf(1), false, false, nil
+	case wantEps:
+		return 0, math.Inf(1), true, false, nil
 	case wantUnitOpen:
-		return 0, 1, true, nil
+		return 0, 1, false, true, nil
 	case wantUnitClosed:
-		return 0, 1, false, nil
+		return 0, 1, false, false, nil
 	case "", wantFinite:
-		return math.Inf(-1), math.Inf(1), false, nil
+		return math.Inf(-1), math.Inf(1), false, false, nil
 	}
-	return 0, 0, false, fmt.Errorf("option %s: no range known for %s", f.key, strconv.Quote(f.want))
+	return 0, 0, false, false, fmt.Errorf("option %s: no range known for %s", f.key, strconv.Quote(f.want))
 }

@@ -69,8 +69,8 @@ func TestSchemaRangesMatchValidation(t *testing.T) {
 				continue
 			}
 			if p.Min != nil {
-				if err := accept(s.Method, p.Key, *p.Min); err != nil {
-					t.Errorf("%s: %s=min %g refused: %v", s.Method, p.Key, *p.Min, err)
+				if err := accept(s.Method, p.Key, *p.Min); p.MinOpen != (err != nil) {
+					t.Errorf("%s: %s=min %g: open=%v but validation says %v", s.Method, p.Key, *p.Min, p.MinOpen, err)
 				}
 				below := math.Nextafter(*p.Min, math.Inf(-1))
 				if accept(s.Method, p.Key, below) == nil {
