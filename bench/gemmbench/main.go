@@ -101,7 +101,7 @@ func measure(sh shape, threads, reps int, minDur time.Duration) result {
 	if sh.transB {
 		ldb = sh.k
 	}
-	call := func() { gemm.Sgemm(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, b, ldb, 0, c, ldc(sh)) }
+	call := func() { gemm.Sgemm(sh.transA, sh.transB, sh.m, sh.n, sh.k, 1, a, lda, b, ldb, 0, c, sh.n) }
 	// Warm up (packing buffers grow, workers start), then find how many
 	// calls last minDur.
 	calls := 1
@@ -129,8 +129,6 @@ func measure(sh shape, threads, reps int, minDur time.Duration) result {
 	return result{Impl: "descent", Shape: sh.spec, Threads: threads, BestMs: sec * 1e3,
 		GFLOPS: 2 * float64(sh.m) * float64(sh.n) * float64(sh.k) / sec / 1e9, Calls: calls, Reps: reps}
 }
-
-func ldc(sh shape) int { return sh.n }
 
 func run(args []string) error {
 	fs := flag.NewFlagSet("gemmbench", flag.ContinueOnError)
