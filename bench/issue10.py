@@ -347,6 +347,9 @@ def main():
     if args.rounds < 1 or only - {"gemm", "mnist", "book", "wide", "start", "optim"} or args.n < 1:
         sys.exit("issue10: want --rounds ≥ 1, --n ≥ 1 and --only from gemm,mnist,book,wide,start,optim")
     t0 = time.time()
+    # The commit measured is the one built now, whatever is committed later.
+    dirty = sh("git", "status", "--porcelain", "--untracked-files=no")
+    commit = sh("git", "rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if dirty else "")
     tmp = tempfile.mkdtemp(prefix="issue10-")
     try:
         b = Bench(args, tmp)
@@ -365,8 +368,6 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
-    dirty = sh("git", "status", "--porcelain", "--untracked-files=no")
-    commit = sh("git", "rev-parse", "--short", "HEAD") + (" (with uncommitted changes)" if dirty else "")
     torch_v = sh(PY, "-c", "import torch; print(torch.__version__)")
     machine = f"{cpu.group(1) if cpu else '?'}, {os.cpu_count()} CPUs"
     date = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
