@@ -2,7 +2,12 @@ package data
 
 import (
 	"fmt"
+
+	"github.com/descentlab/descent/internal/vec"
 )
+
+// gatherAhead is how many rows ahead Gather prefetches.
+const gatherAhead = 4
 
 // Dataset is a labelled classification set held in memory.
 //
@@ -137,7 +142,16 @@ func (d *Dataset) Gather(dst *Batch, idx []int) {
 	}
 	dst.X, dst.Y, dst.N = dst.X[:n*dim], dst.Y[:n], n
 	if d.Pixels != nil {
+		// The rows are scattered over the set (47 MB for MNIST, more than
+		// the caches): ask for a few rows ahead while converting this one,
+		// so that their cache misses overlap (BenchmarkGather).
+		for j := range min(gatherAhead, n) {
+			vec.Prefetch(d.Pixels[idx[j]*dim : (idx[j]+1)*dim])
+		}
 		for j, i := range idx {
+			if k := j + gatherAhead; k < n {
+				vec.Prefetch(d.Pixels[idx[k]*dim : (idx[k]+1)*dim])
+			}
 			pixelsToFloat32(dst.X[j*dim:(j+1)*dim], d.Pixels[i*dim:(i+1)*dim])
 			dst.Y[j] = d.Y[i]
 		}

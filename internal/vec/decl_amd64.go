@@ -46,3 +46,6 @@ func colSumsAVX2(dst, x *float32, rows, c, full int)
 
 //go:noescape
 func softmaxAVX512(dz, tops, sums, logits *float32, rows, c int, scale float32)
+
+//go:noescape
+func prefetchAsm(p *byte, n int)

@@ -572,3 +572,20 @@ smrow:
 	JNZ       smrow
 	VZEROUPPER
 	RET
+
+// func prefetchAsm(p *byte, n int)
+// PREFETCHT0 of every 64-byte line of p[0:n].
+TEXT ·prefetchAsm(SB), NOSPLIT, $0-16
+	MOVQ p+0(FP), SI
+	MOVQ n+8(FP), CX
+	ADDQ SI, CX
+
+pfloop:
+	CMPQ       SI, CX
+	JAE        pfdone
+	PREFETCHT0 (SI)
+	ADDQ       $64, SI
+	JMP        pfloop
+
+pfdone:
+	RET

@@ -239,3 +239,23 @@ func TestNoAllocs(t *testing.T) {
 
 // sameFloat reports whether a and b have the same bits (untouched memory).
 func sameFloat(a, b float32) bool { return math.Float32bits(a) == math.Float32bits(b) }
+
+func TestPrefetchChangesNothing(t *testing.T) {
+	b := make([]byte, 1000)
+	for i := range b {
+		b[i] = byte(i)
+	}
+	for _, n := range []int{0, 1, 63, 64, 65, 999} {
+		for off := range 3 {
+			if off+n <= len(b) {
+				Prefetch(b[off : off+n])
+			}
+		}
+	}
+	for i := range b {
+		if b[i] != byte(i) {
+			t.Fatalf("byte %d changed", i)
+		}
+	}
+	Prefetch(nil)
+}
