@@ -3,9 +3,11 @@ package nn
 import (
 	"fmt"
 	"math"
+	"runtime"
 
 	"github.com/descentlab/descent/internal/gemm"
 	"github.com/descentlab/descent/internal/vec"
+	"github.com/descentlab/descent/internal/workpool"
 )
 
 // EvalChunk is the number of examples that Evaluate, Accuracy and Predict
@@ -155,36 +157,79 @@ func (m *Model) Backward() {
 	if !m.ready {
 		panic("nn: Backward called before Loss")
 	}
-	ws := &m.train
 	n := len(m.y)
-	last := len(m.layers) - 1
-	// Loss left ∂(mean CE)/∂logits in ws.dz[last].
-	for li := last; li >= 0; li-- {
+	// Loss left ∂(mean CE)/∂logits in m.train.dz[last].
+	for li := len(m.layers) - 1; li >= 0; li-- {
 		l := &m.layers[li]
-		dz := ws.dz[li][:n*l.out]
-		in := m.x
-		if li > 0 {
-			in = m.layerInput(ws, li, n)
-		}
-		// ∂W = dzᵀ·x (out×in), ∂b = Σ over the batch of dz.
-		gemm.Sgemm(true, false, l.out, l.in, n, 1, dz, l.out, in, l.in, 0, l.gw, l.in)
-		vec.ColSums(l.gb, dz)
-		if li == 0 {
-			break
-		}
-		// ∂x = dz·W (n×in), then back through dropout and the activation.
-		prev := ws.dz[li-1][:n*l.in]
-		gemm.Sgemm(false, false, n, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
-		if m.spec.Dropout > 0 {
-			for i, k := range ws.mask[li-1][:len(prev)] {
-				prev[i] *= k
+		// Above the first layer the weight gradient and the input gradient
+		// are independent products of the same size: run them side by
+		// side, one per thread, rather than each split over the threads
+		// (one hand-over instead of two, and no tile cut in half).
+		if li > 0 && 2*float64(n)*float64(l.in)*float64(l.out) >= minPairWork && runtime.GOMAXPROCS(0) > 1 {
+			m.pairLayer, m.pairN = li, n
+			if workpool.TryRunShared(2, 2, m.pair) {
+				continue
 			}
 		}
-		if m.spec.Act == ReLU {
-			vec.ReLUGrad(prev, ws.z[li-1])
-		} else {
-			activateGrad(m.spec.Act, prev, ws.z[li-1])
+		m.weightGrad(li, n, false)
+		if li > 0 {
+			m.inputGrad(li, n, false)
 		}
+	}
+}
+
+// minPairWork is the flop count of a layer's gradient product from which
+// Backward runs the layer's two products on two threads: below it the
+// hand-over costs about as much as the product.
+const minPairWork = 1 << 19
+
+// pairPart is Backward's work on two threads: part 0 the weight gradient of
+// layer m.pairLayer, part 1 its input gradient, each on its own goroutine.
+func (m *Model) pairPart(part, _ int) {
+	if part == 0 {
+		m.weightGrad(m.pairLayer, m.pairN, true)
+	} else {
+		m.inputGrad(m.pairLayer, m.pairN, true)
+	}
+}
+
+// weightGrad computes layer li's ∂W = dzᵀ·x (out×in) and ∂b = Σ over the
+// batch of dz, for a batch of n; serial keeps the product on this goroutine.
+func (m *Model) weightGrad(li, n int, serial bool) {
+	ws, l := &m.train, &m.layers[li]
+	dz := ws.dz[li][:n*l.out]
+	in := m.x
+	if li > 0 {
+		in = m.layerInput(ws, li, n)
+	}
+	sgemm := gemm.Sgemm
+	if serial {
+		sgemm = gemm.SgemmSerial
+	}
+	sgemm(true, false, l.out, l.in, n, 1, dz, l.out, in, l.in, 0, l.gw, l.in)
+	vec.ColSums(l.gb, dz)
+}
+
+// inputGrad computes ∂x = dz·W (n×in) for layer li ≥ 1 and takes it back
+// through dropout and the activation of layer li−1, into dz[li−1].
+func (m *Model) inputGrad(li, n int, serial bool) {
+	ws, l := &m.train, &m.layers[li]
+	dz := ws.dz[li][:n*l.out]
+	prev := ws.dz[li-1][:n*l.in]
+	sgemm := gemm.Sgemm
+	if serial {
+		sgemm = gemm.SgemmSerial
+	}
+	sgemm(false, false, n, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
+	if m.spec.Dropout > 0 {
+		for i, k := range ws.mask[li-1][:len(prev)] {
+			prev[i] *= k
+		}
+	}
+	if m.spec.Act == ReLU {
+		vec.ReLUGrad(prev, ws.z[li-1])
+	} else {
+		activateGrad(m.spec.Act, prev, ws.z[li-1])
 	}
 }
 

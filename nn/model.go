@@ -52,6 +52,11 @@ type Model struct {
 	x     []float32
 	y     []uint8
 	ready bool
+
+	// Backward's two-thread work (pairPart), made once so that Backward
+	// allocates nothing, and the layer and batch size it is for.
+	pair             func(part, parts int)
+	pairLayer, pairN int
 }
 
 // Streams of the PCG generators that New seeds: one seed, two independent
@@ -71,6 +76,7 @@ func New(spec Spec, seed uint64) (*Model, error) {
 	}
 	spec.Sizes = append([]int(nil), spec.Sizes...)
 	m := &Model{spec: spec}
+	m.pair = m.pairPart
 	total := 0
 	for i := 1; i < len(spec.Sizes); i++ {
 		total += spec.Sizes[i-1]*spec.Sizes[i] + spec.Sizes[i]

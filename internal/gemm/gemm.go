@@ -23,6 +23,18 @@ const (
 // Sgemm is safe for concurrent use on disjoint C. After warm-up it does not
 // allocate. Large products run on up to GOMAXPROCS goroutines.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(false, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+// SgemmSerial is Sgemm on the calling goroutine alone, with the same
+// result bit for bit (the result of Sgemm does not depend on how many
+// goroutines compute it). It is for callers that run independent products
+// side by side on threads of their own.
+func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	sgemm(true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+}
+
+func sgemm(serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	if m < 0 {
 		panic(errMLT0)
 	}
@@ -75,6 +87,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 		return
 	}
 	run(problem{
+		serial: serial,
 		transA: transA, transB: transB,
 		m: m, n: n, k: k,
 		alpha: alpha, a: a, lda: lda,
@@ -86,6 +99,7 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // problem holds the arguments of one Sgemm call, or of the part of it that one
 // goroutine computes.
 type problem struct {
+	serial         bool // computed on the calling goroutine alone
 	transA, transB bool
 	m, n, k        int
 	alpha          float32

@@ -336,6 +336,14 @@ func TestSgemmSameBitsAnyThreads(t *testing.T) {
 						}
 					}
 				}
+				// SgemmSerial, on any number of threads, gives them too.
+				c := slices.Clone(c0)
+				SgemmSerial(s.tA, s.tB, s.m, s.n, s.k, s.alpha, a, lda, b, ldb, s.beta, c, s.n)
+				for i := range c {
+					if math.Float32bits(c[i]) != math.Float32bits(want[i]) {
+						t.Fatalf("%s %+v: SgemmSerial C[%d] = %v, Sgemm gives %v", pa, s, i, c[i], want[i])
+					}
+				}
 			}
 		})
 	}

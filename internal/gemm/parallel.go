@@ -85,7 +85,11 @@ func run(p problem) {
 	j := getJob()
 	j.p = p
 	j.path = usePath
-	j.plan(procs())
+	if p.serial {
+		j.plan(1)
+	} else {
+		j.plan(procs())
+	}
 	if len(j.ws) < j.parts {
 		j.ws = append(j.ws, make([]workspace, j.parts-len(j.ws))...)
 	}
