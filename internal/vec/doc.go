@@ -1,8 +1,10 @@
 // Package vec holds the element-wise float32 loops of a training step that
 // run between matrix products: converting pixel bytes to float32, adding a
 // bias row (and applying ReLU), masking a gradient by ReLU's derivative,
-// summing the columns of a matrix (bias gradients) and checking that a
-// vector is finite.
+// summing the columns of a matrix (bias gradients), the softmax of each row
+// with its cross-entropy terms (SoftmaxRows, with the float32 exponential
+// Exp32), and checking that a vector is finite. Prefetch asks for memory
+// ahead of its use.
 //
 // Each function has a portable Go loop, which is the definition and the
 // reference, and on amd64 an AVX-512F version chosen at run time where the
