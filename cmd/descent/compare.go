@@ -70,7 +70,6 @@ The other flags are those of descent train.`,
 			defer in.stop()
 			ctx := in.ctx
 			runs := make([]report.Run, 0, len(opts))
-			var failed []string
 			for i, t := range trainers {
 				_, err := runWithProgress(ctx, e, t, opts[i])
 				var nf *train.NonFiniteError
@@ -78,7 +77,6 @@ The other flags are those of descent train.`,
 				case errors.As(err, &nf):
 					// A diverging optimizer is a result, not a failure of the comparison.
 					fmt.Fprintf(e.stderr, "descent: warning: %s: %v\n", opts[i], err)
-					failed = append(failed, opts[i])
 				case err != nil && ctx.Err() != nil:
 					runs = append(runs, report.FromTrainer(opts[i], t))
 					if werr := writeComparison(f.output, runs); werr != nil {

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -514,11 +513,4 @@ func runWithProgress(ctx context.Context, e *env, t *train.Trainer, label string
 		}
 		return nil
 	})
-}
-
-// pngBytes renders a chart into memory.
-func pngBytes(draw func(io.Writer) error) ([]byte, error) {
-	var b bytes.Buffer
-	err := draw(&b)
-	return b.Bytes(), err
 }
