@@ -97,6 +97,9 @@ func wdField(p *float64) field {
 func maxField(p *bool) field {
 	return boolean("maximize", p, "maximize the objective instead of minimizing it (negates the gradient)")
 }
+func decoupledField(p *bool) field {
+	return boolean("decoupled_weight_decay", p, "apply weight_decay as AdamW does, w ← w·(1 − lr·weight_decay), instead of adding weight_decay·w to the gradient")
+}
 func epsField(p *float64) field {
 	return num("eps", p, nonNeg, wantNonNeg, "term added for numerical stability")
 }
@@ -345,6 +348,9 @@ type Adam struct {
 	WeightDecay float64
 	AMSGrad     bool
 	Maximize    bool
+	// DecoupledWeightDecay (torch ≥ 2.x's decoupled_weight_decay) applies
+	// WeightDecay as AdamW does, w ← w·(1 − lr·λ), instead of as an L2 term.
+	DecoupledWeightDecay bool
 	// Variant VariantNote runs the study note's code instead:
 	// m̂ = m/(1−β₁), v̂ = v/(1−β₂) (no power of t), w ← w − lr·m̂/√(v̂+ε).
 	Variant string
@@ -364,6 +370,7 @@ func (h *Adam) fields() []field {
 		wdField(&h.WeightDecay),
 		boolean("amsgrad", &h.AMSGrad, "use the maximum of past second moments (AMSGrad)"),
 		maxField(&h.Maximize),
+		decoupledField(&h.DecoupledWeightDecay),
 		enum("variant", &h.Variant, variants, "torch (bias correction 1−βᵗ, ε outside the root) or note (the study note's 1−β and √(v̂+ε))"),
 	}
 }
@@ -381,6 +388,9 @@ func (h Adam) Validate() error {
 	}
 	if h.Variant == VariantNote && h.AMSGrad {
 		return fmt.Errorf("adam: invalid amsgrad=true with variant=note: the study note's Adam has no AMSGrad")
+	}
+	if h.Variant == VariantNote && h.DecoupledWeightDecay {
+		return fmt.Errorf("adam: invalid decoupled_weight_decay=true with variant=note: the study note's Adam has no decoupled weight decay")
 	}
 	return nil
 }
@@ -432,6 +442,8 @@ type NAdam struct {
 	WeightDecay   float64
 	MomentumDecay float64
 	Maximize      bool
+	// DecoupledWeightDecay (torch ≥ 2.x) applies WeightDecay as AdamW does.
+	DecoupledWeightDecay bool
 }
 
 // DefaultNAdam returns torch's defaults: lr 0.002, betas (0.9, 0.999), eps 1e-8, momentum_decay 0.004.
@@ -448,6 +460,7 @@ func (h *NAdam) fields() []field {
 		wdField(&h.WeightDecay),
 		num("momentum_decay", &h.MomentumDecay, nonNeg, wantNonNeg, "momentum decay ψ of the schedule μ_t = β₁(1 − ½·0.96^(tψ))"),
 		maxField(&h.Maximize),
+		decoupledField(&h.DecoupledWeightDecay),
 	}
 }
 
@@ -468,6 +481,8 @@ type RAdam struct {
 	Eps         float64
 	WeightDecay float64
 	Maximize    bool
+	// DecoupledWeightDecay (torch ≥ 2.x) applies WeightDecay as AdamW does.
+	DecoupledWeightDecay bool
 }
 
 // DefaultRAdam returns torch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8.
@@ -481,6 +496,7 @@ func (h *RAdam) fields() []field {
 		epsField(&h.Eps),
 		wdField(&h.WeightDecay),
 		maxField(&h.Maximize),
+		decoupledField(&h.DecoupledWeightDecay),
 	}
 }
 

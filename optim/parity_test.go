@@ -12,7 +12,10 @@ import (
 
 // reference is testdata/torch/optim_trajectories.json, written by
 // testdata/torch/gen_optim.py with Debian's python3-torch 1.13.1 (and numpy
-// for the methods torch 1.13 lacks: see each case's "reference").
+// for the methods torch 1.13 lacks: see each case's "reference"), or
+// optim_more_trajectories.json, written by gen_optim_more.py (rprop, asgd
+// and torch 2.x's decoupled_weight_decay; ASGD cases also hold "ax", the
+// running average after each step).
 type reference struct {
 	TorchVersion string `json:"torch_version"`
 	Cases        []struct {
@@ -25,12 +28,16 @@ type reference struct {
 		LRs       []float64    `json:"lrs"`
 		Reference string       `json:"reference"`
 		Points    [][2]float64 `json:"points"`
+		AX        [][2]float64 `json:"ax"`
 	} `json:"cases"`
 }
 
-func loadReference(t *testing.T) reference {
+// referenceFiles are the trajectory files TestTorchParity checks.
+var referenceFiles = []string{"optim_trajectories.json", "optim_more_trajectories.json"}
+
+func loadReference(t *testing.T, file string) reference {
 	t.Helper()
-	b, err := os.ReadFile("../testdata/torch/optim_trajectories.json")
+	b, err := os.ReadFile("../testdata/torch/" + file)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -48,6 +55,13 @@ func loadReference(t *testing.T) reference {
 // computing the gradient as the generator does: the analytic gradient in
 // float64 at the current point, rounded to T.
 func runPoint[T optim.Float](t *testing.T, spec string, f testfunc.Function, start [2]float64, steps int, lrs []float64) [][2]float64 {
+	pts, _ := runPointBuffer[T](t, spec, f, start, steps, lrs, "")
+	return pts
+}
+
+// runPointBuffer is runPoint that also records the state buffer named buf
+// after each step (zeros before the first), when buf is not empty.
+func runPointBuffer[T optim.Float](t *testing.T, spec string, f testfunc.Function, start [2]float64, steps int, lrs []float64, buf string) (pts, bufs [][2]float64) {
 	t.Helper()
 	h, err := optim.ParseSpec(spec)
 	if err != nil {
@@ -59,6 +73,7 @@ func runPoint[T optim.Float](t *testing.T, spec string, f testfunc.Function, sta
 		t.Fatal(err)
 	}
 	out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
+	bufs = [][2]float64{{0, 0}}
 	for k := 0; k < steps; k++ {
 		if lrs != nil {
 			if err := o.SetLR(0, lrs[k]); err != nil {
@@ -69,8 +84,12 @@ func runPoint[T optim.Float](t *testing.T, spec string, f testfunc.Function, sta
 		p.Grad[0], p.Grad[1] = T(gx), T(gy)
 		o.Step()
 		out = append(out, [2]float64{float64(p.Value[0]), float64(p.Value[1])})
+		if buf != "" {
+			b := o.State().Params["xy"].Buffers[buf]
+			bufs = append(bufs, [2]float64{float64(b[0]), float64(b[1])})
+		}
 	}
-	return out
+	return out, bufs
 }
 
 // TestTorchParity compares every step of every reference trajectory.
@@ -78,8 +97,22 @@ func runPoint[T optim.Float](t *testing.T, spec string, f testfunc.Function, sta
 // 1e-5, relative to max(|want|, 1) so that coordinates converging to zero
 // are compared absolutely rather than by a meaningless relative error.
 func TestTorchParity(t *testing.T) {
-	ref := loadReference(t)
 	methods := map[string]bool{}
+	for _, file := range referenceFiles {
+		checkParity(t, loadReference(t, file), methods)
+	}
+	for _, m := range optim.Methods() {
+		if m == "gd" {
+			m = "sgd"
+		}
+		if !methods[m] {
+			t.Errorf("method %s has no reference trajectory", m)
+		}
+	}
+}
+
+// checkParity compares every case of ref and records its method in methods.
+func checkParity(t *testing.T, ref reference, methods map[string]bool) {
 	for _, c := range ref.Cases {
 		t.Run(c.Name, func(t *testing.T) {
 			f, err := testfunc.Lookup(c.Func)
@@ -91,37 +124,43 @@ func TestTorchParity(t *testing.T) {
 				t.Fatal(err)
 			}
 			methods[h.Method()] = true
-			var got [][2]float64
+			var got, ax [][2]float64
 			tol := 1e-9
+			buf := ""
+			if c.AX != nil {
+				buf = "ax"
+			}
 			switch c.DType {
 			case "float64":
-				got = runPoint[float64](t, c.Spec, f, c.Start, c.Steps, c.LRs)
+				got, ax = runPointBuffer[float64](t, c.Spec, f, c.Start, c.Steps, c.LRs, buf)
 			case "float32":
-				got = runPoint[float32](t, c.Spec, f, c.Start, c.Steps, c.LRs)
+				got, ax = runPointBuffer[float32](t, c.Spec, f, c.Start, c.Steps, c.LRs, buf)
 				tol = 1e-5
 			default:
 				t.Fatalf("unknown dtype %q", c.DType)
 			}
-			if len(got) != len(c.Points) {
-				t.Fatalf("got %d points, reference has %d", len(got), len(c.Points))
-			}
-			for k := range got {
-				for j := 0; j < 2; j++ {
-					w, g := c.Points[k][j], got[k][j]
-					if math.Abs(g-w) > tol*math.Max(math.Abs(w), 1) {
-						t.Fatalf("step %d coordinate %d: got %.17g, %s gives %.17g (rel err %.3g > %g)",
-							k, j, g, c.Reference, w, math.Abs(g-w)/math.Max(math.Abs(w), 1), tol)
-					}
-				}
+			comparePoints(t, "", got, c.Points, tol, c.Reference)
+			if c.AX != nil {
+				comparePoints(t, "ax ", ax, c.AX, tol, c.Reference)
 			}
 		})
 	}
-	for _, m := range optim.Methods() {
-		if m == "gd" {
-			m = "sgd"
-		}
-		if !methods[m] {
-			t.Errorf("method %s has no reference trajectory", m)
+}
+
+// comparePoints fails at the first coordinate of got that is not within
+// tol of want, relative to max(|want|, 1).
+func comparePoints(t *testing.T, what string, got, want [][2]float64, tol float64, source string) {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("got %d %spoints, reference has %d", len(got), what, len(want))
+	}
+	for k := range got {
+		for j := 0; j < 2; j++ {
+			w, g := want[k][j], got[k][j]
+			if math.Abs(g-w) > tol*math.Max(math.Abs(w), 1) {
+				t.Fatalf("%sstep %d coordinate %d: got %.17g, %s gives %.17g (rel err %.3g > %g)",
+					what, k, j, g, source, w, math.Abs(g-w)/math.Max(math.Abs(w), 1), tol)
+			}
 		}
 	}
 }

@@ -44,6 +44,12 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 	case "lion":
 		h := DefaultLion()
 		return h.fields(), func() Hyper { return h }, true
+	case "rprop":
+		h := DefaultRprop()
+		return h.fields(), func() Hyper { return h }, true
+	case "asgd":
+		h := DefaultASGD()
+		return h.fields(), func() Hyper { return h }, true
 	}
 	return nil, nil, false
 }
@@ -52,7 +58,7 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 // "sgd"), in the order of the documentation: the study note's methods
 // first.
 func Methods() []string {
-	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion"}
+	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd"}
 }
 
 // Default returns the default hyperparameters of the named method, as
@@ -95,7 +101,8 @@ func unknownMethod(name string) error {
 // hyperparameters. NAME is one of Methods(); keys are named as torch.optim
 // names them (lr, momentum, dampening, nesterov, weight_decay, maximize,
 // lr_decay, initial_accumulator_value, eps, alpha, centered, amsgrad, rho,
-// momentum_decay), with beta1 and beta2 for betas and variant for the study
+// momentum_decay, decoupled_weight_decay, etaminus, etaplus, step_size_min,
+// step_size_max, lambd, t0), with beta1 and beta2 for betas and variant for the study
 // note's variants; booleans are true or false; omitted keys take the
 // defaults. The result is validated. Errors name the bad part and what is
 // allowed; ParseSpec never panics.

@@ -53,8 +53,11 @@ func (o *Optimizer[T]) State() State[T] {
 			for i, b := range sl.st.bufs {
 				ps.Buffers[names[i]] = slices.Clone(b)
 			}
-			if g.hyper.Method() == "nadam" {
+			switch g.hyper.Method() {
+			case "nadam":
 				ps.Scalars = map[string]float64{"mu_product": sl.st.muProduct}
+			case "asgd":
+				ps.Scalars = map[string]float64{"eta": sl.st.eta, "mu": sl.st.avgMu}
 			}
 			s.Params[sl.param.Name] = ps
 		}
@@ -123,6 +126,9 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 			}
 			if v, ok := ps.Scalars["mu_product"]; ok {
 				st.muProduct = v
+			}
+			if err := loadASGDScalars(h, name, ps, &st); err != nil {
+				return err
 			}
 			states[name] = st
 		}

@@ -1,0 +1,407 @@
+#!/usr/bin/python3
+"""Generate testdata/torch/optim_more_trajectories.json: trajectories of the
+methods and switches added after the first reference file (issue 12), with
+the protocol of gen_optim.py (same test functions, gradients, screening and
+JSON layout; see its docstring and README.md).
+
+Regenerate (from the repository root):
+
+    /usr/bin/python3 testdata/torch/gen_optim_more.py
+
+Which torch each case stands for is in its "reference" string:
+  * rprop, asgd: recorded from Debian's torch 1.13.1 (torch.optim.Rprop and
+    torch.optim.ASGD, foreach=False). torch 2.x's _single_tensor_rprop and
+    _single_tensor_asgd run the same operations.
+  * adam/nadam/radam with decoupled_weight_decay=true: torch >= 2.x only
+    (the switch came after 1.13). Written here from torch 2.x's
+    _single_tensor_adam/_nadam/_radam in torch 1.13 tensor operations, step
+    for step (Adam2x, NAdam2x, RAdam2x below). One difference from 2.x is
+    kept on purpose: 2.x updates the first moment with exp_avg.lerp_(grad,
+    1-beta1), 1.13 (and descent) with exp_avg.mul_(beta1).add_(grad,
+    alpha=1-beta1); the two differ by rounding only.
+ASGD cases also record "ax", the running average of the parameters (state
+buffer "ax") after every step.
+"""
+
+import json
+import math
+import os
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+sys.dont_write_bytecode = True  # no __pycache__ in testdata
+import gen_optim as G  # noqa: E402  (the shared protocol)
+
+torch.set_num_threads(1)
+
+OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "optim_more_trajectories.json")
+GENERATOR = "testdata/torch/gen_optim_more.py"
+
+DEFAULTS = {
+    "rprop": dict(lr=0.01, etaminus=0.5, etaplus=1.2, step_size_min=1e-6, step_size_max=50.0,
+                  maximize=False),
+    "asgd": dict(lr=0.01, lambd=1e-4, alpha=0.75, t0=1e6, weight_decay=0.0, maximize=False),
+    "adam": dict(G.DEFAULTS["adam"], decoupled_weight_decay=False),
+    "nadam": dict(G.DEFAULTS["nadam"], decoupled_weight_decay=False),
+    "radam": dict(G.DEFAULTS["radam"], decoupled_weight_decay=False),
+}
+G.BOOL_KEYS.add("decoupled_weight_decay")
+
+
+class Adam2x(torch.optim.Optimizer):
+    """torch 2.x _single_tensor_adam (no amsgrad capturable paths) in torch
+    1.13 operations, with decoupled_weight_decay."""
+
+    def __init__(self, params, lr, betas, eps, weight_decay, amsgrad, maximize, decoupled):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                      amsgrad=amsgrad, maximize=maximize, decoupled=decoupled))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+            for param in group["params"]:
+                grad = param.grad if not group["maximize"] else -param.grad
+                st = self.state[param]
+                if not st:
+                    st["step"] = 0.0
+                    st["exp_avg"] = torch.zeros_like(param)
+                    st["exp_avg_sq"] = torch.zeros_like(param)
+                    st["max_exp_avg_sq"] = torch.zeros_like(param)
+                st["step"] += 1
+                step = st["step"]
+                if wd != 0:
+                    if group["decoupled"]:
+                        param.mul_(1 - lr * wd)
+                    else:
+                        grad = grad.add(param, alpha=wd)
+                exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
+                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2 = 1 - beta2 ** step
+                step_size = lr / bias_correction1
+                bias_correction2_sqrt = math.sqrt(bias_correction2)
+                if group["amsgrad"]:
+                    torch.maximum(st["max_exp_avg_sq"], exp_avg_sq, out=st["max_exp_avg_sq"])
+                    denom = (st["max_exp_avg_sq"].sqrt() / bias_correction2_sqrt).add_(eps)
+                else:
+                    denom = (exp_avg_sq.sqrt() / bias_correction2_sqrt).add_(eps)
+                param.addcdiv_(exp_avg, denom, value=-step_size)
+
+
+class NAdam2x(torch.optim.Optimizer):
+    """torch 2.x _single_tensor_nadam in torch 1.13 operations (the
+    documented algorithm, mu_product in float64), with
+    decoupled_weight_decay and maximize."""
+
+    def __init__(self, params, lr, betas, eps, weight_decay, momentum_decay, maximize, decoupled):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                      momentum_decay=momentum_decay, maximize=maximize,
+                                      decoupled=decoupled))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            lr, eps, wd, md = group["lr"], group["eps"], group["weight_decay"], group["momentum_decay"]
+            for param in group["params"]:
+                grad = param.grad if not group["maximize"] else -param.grad
+                st = self.state[param]
+                if not st:
+                    st["step"] = 0.0
+                    st["mu_product"] = 1.0
+                    st["exp_avg"] = torch.zeros_like(param)
+                    st["exp_avg_sq"] = torch.zeros_like(param)
+                exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
+                st["step"] += 1
+                step = st["step"]
+                bias_correction2 = 1 - beta2 ** step
+                if wd != 0:
+                    if group["decoupled"]:
+                        param.mul_(1 - lr * wd)
+                    else:
+                        grad = grad.add(param, alpha=wd)
+                mu = beta1 * (1. - 0.5 * (0.96 ** (step * md)))
+                mu_next = beta1 * (1. - 0.5 * (0.96 ** ((step + 1) * md)))
+                st["mu_product"] *= mu
+                mu_product = st["mu_product"]
+                mu_product_next = mu_product * mu_next
+                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                denom = exp_avg_sq.div(bias_correction2).sqrt().add_(eps)
+                param.addcdiv_(grad, denom, value=-lr * (1. - mu) / (1. - mu_product))
+                param.addcdiv_(exp_avg, denom, value=-lr * mu_next / (1. - mu_product_next))
+
+
+class RAdam2x(torch.optim.Optimizer):
+    """torch 2.x _single_tensor_radam in torch 1.13 operations (those of
+    1.13's _single_tensor_radam), with decoupled_weight_decay and maximize."""
+
+    def __init__(self, params, lr, betas, eps, weight_decay, maximize, decoupled):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
+                                      maximize=maximize, decoupled=decoupled))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            beta1, beta2 = group["betas"]
+            lr, eps, wd = group["lr"], group["eps"], group["weight_decay"]
+            for param in group["params"]:
+                grad = param.grad if not group["maximize"] else -param.grad
+                st = self.state[param]
+                if not st:
+                    st["step"] = 0.0
+                    st["exp_avg"] = torch.zeros_like(param)
+                    st["exp_avg_sq"] = torch.zeros_like(param)
+                exp_avg, exp_avg_sq = st["exp_avg"], st["exp_avg_sq"]
+                st["step"] += 1
+                step = st["step"]
+                if wd != 0:
+                    if group["decoupled"]:
+                        param.mul_(1 - lr * wd)
+                    else:
+                        grad = grad.add(param, alpha=wd)
+                exp_avg.mul_(beta1).add_(grad, alpha=1 - beta1)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                bias_correction1 = 1 - beta1 ** step
+                bias_correction2 = 1 - beta2 ** step
+                bias_corrected_exp_avg = exp_avg / bias_correction1
+                rho_inf = 2 / (1 - beta2) - 1
+                rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
+                if rho_t > 5.:
+                    rect = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+                    adaptive_lr = math.sqrt(bias_correction2) / exp_avg_sq.sqrt().add_(eps)
+                    param.add_(bias_corrected_exp_avg * lr * adaptive_lr * rect, alpha=-1.0)
+                else:
+                    param.add_(bias_corrected_exp_avg * lr, alpha=-1.0)
+
+
+def build(method, h, params):
+    betas = (h.get("beta1"), h.get("beta2"))
+    if method == "rprop":
+        return torch.optim.Rprop(params, lr=h["lr"], etas=(h["etaminus"], h["etaplus"]),
+                                 step_sizes=(h["step_size_min"], h["step_size_max"]),
+                                 foreach=False, maximize=h["maximize"])
+    if method == "asgd":
+        return torch.optim.ASGD(params, lr=h["lr"], lambd=h["lambd"], alpha=h["alpha"], t0=h["t0"],
+                                weight_decay=h["weight_decay"], foreach=False, maximize=h["maximize"])
+    if method == "adam":
+        return Adam2x(params, h["lr"], betas, h["eps"], h["weight_decay"], h["amsgrad"],
+                      h["maximize"], h["decoupled_weight_decay"])
+    if method == "nadam":
+        return NAdam2x(params, h["lr"], betas, h["eps"], h["weight_decay"], h["momentum_decay"],
+                       h["maximize"], h["decoupled_weight_decay"])
+    if method == "radam":
+        return RAdam2x(params, h["lr"], betas, h["eps"], h["weight_decay"], h["maximize"],
+                       h["decoupled_weight_decay"])
+    raise ValueError(method)
+
+
+REFERENCE = {
+    "rprop": "torch.optim.Rprop (torch 1.13.1, foreach=False; torch 2.x runs the same operations)",
+    "asgd": "torch.optim.ASGD (torch 1.13.1, foreach=False; torch 2.x single-tensor runs the same "
+            "operations; eta and mu are float32 tensors in both)",
+    "adam": "torch >= 2.0 Adam(decoupled_weight_decay=True) written in torch 1.13 ops (Adam2x)",
+    "nadam": "torch >= 2.0 NAdam(decoupled_weight_decay=True) written in torch 1.13 ops (NAdam2x)",
+    "radam": "torch >= 2.0 RAdam(decoupled_weight_decay=True) written in torch 1.13 ops (RAdam2x)",
+}
+
+
+class Case:
+    def __init__(self, method, opts, func, dtype, lrs=None, label=""):
+        self.method, self.opts, self.func, self.dtype = method, list(opts), func, dtype
+        self.steps = G.STEPS[dtype]
+        if func == "saddle":
+            self.steps //= 2
+        self.lrs = None if lrs is None else [float(v) for v in lrs[: self.steps]]
+        self.label = label
+        self.start = G.START[func]
+        if func == "saddle" and ("maximize", True) in self.opts:
+            self.start = G.SADDLE_MAXIMIZE_START
+
+    @property
+    def spec(self):
+        return G.make_spec(self.method, self.opts)
+
+    @property
+    def name(self):
+        words = []
+        for k, v in self.opts:
+            words.append((k if v else "no" + k) if isinstance(v, bool) else "%s=%s" % (k, G.fmt_value(v)))
+        parts = [self.method, "+".join(words) if words else "defaults"]
+        if self.lrs is not None:
+            parts.append("lrs-" + self.label)
+        return "/".join(parts + [self.func, self.dtype])
+
+    def hyper(self):
+        h = dict(DEFAULTS[self.method])
+        for k, v in self.opts:
+            assert k in h, (self.method, k)
+            h[k] = v
+        return h
+
+    def run(self, dtype=None, start=None, with_ax=False):
+        dtype = dtype or self.dtype
+        start = start or self.start
+        grad = G.GRADS[self.func]
+        p = torch.tensor(list(start), dtype=G.DTYPES[dtype], requires_grad=True)
+        opt = build(self.method, self.hyper(), [p])
+        pts = [p.detach().tolist()]
+        ax = [[0.0, 0.0]]
+        for k in range(self.steps):
+            if self.lrs is not None:
+                opt.param_groups[0]["lr"] = self.lrs[k]
+            x, y = p.detach().tolist()
+            gx, gy = grad(x, y)
+            p.grad = torch.tensor([gx, gy], dtype=G.DTYPES[dtype])
+            opt.step()
+            pts.append(p.detach().tolist())
+            if self.method == "asgd":
+                ax.append(opt.state[p]["ax"].tolist())
+        return (pts, ax) if with_ax else pts
+
+
+def self_check():
+    """The 2.x classes without decoupling must be the recorded 1.13 rules."""
+    for func in ("himmelblau", "booth"):
+        for dtype in ("float64", "float32"):
+            for method, cls in (("radam", "RAdam"), ("adam", "Adam")):
+                h = dict(DEFAULTS[method], lr=0.05, weight_decay=0.1)
+                ps = []
+                for make in (lambda p: build(method, h, p),
+                             lambda p: getattr(torch.optim, cls)(p, lr=0.05, weight_decay=0.1, foreach=False)):
+                    p = torch.tensor(list(G.START[func]), dtype=G.DTYPES[dtype], requires_grad=True)
+                    o = make([p])
+                    for _ in range(50):
+                        x, y = p.detach().tolist()
+                        p.grad = torch.tensor(G.GRADS[func](x, y), dtype=G.DTYPES[dtype])
+                        o.step()
+                    ps.append(p.detach().tolist())
+                assert ps[0] == ps[1], (method, func, dtype, ps)
+            # NAdam2x is gen_optim's NAdamDocumented when not decoupled
+            ps = []
+            for make in (lambda p: build("nadam", dict(DEFAULTS["nadam"], lr=0.05, weight_decay=0.1), p),
+                         lambda p: G.NAdamDocumented(p, 0.05, (0.9, 0.999), 1e-8, 0.1, 0.004)):
+                p = torch.tensor(list(G.START[func]), dtype=G.DTYPES[dtype], requires_grad=True)
+                o = make([p])
+                for _ in range(50):
+                    x, y = p.detach().tolist()
+                    p.grad = torch.tensor(G.GRADS[func](x, y), dtype=G.DTYPES[dtype])
+                    o.step()
+                ps.append(p.detach().tolist())
+            assert ps[0] == ps[1], ("nadam", func, dtype, ps)
+
+
+RPROP_OPTS = [[], [("lr", 0.001)], [("etaminus", 0.3), ("etaplus", 1.5)],
+              [("step_size_min", 0.001), ("step_size_max", 0.05)], [("lr", 0.1), ("maximize", True)]]
+ASGD_OPTS = [[("lambd", 0.01)], [("alpha", 0.5), ("lambd", 0.05)], [("t0", 20.0)],
+             [("t0", 0.0), ("lambd", 0.001)], [("weight_decay", 0.1), ("t0", 50.0)], [("maximize", True)]]
+DECOUPLED = {
+    "adam": [[("lr", 0.05), ("weight_decay", 0.1), ("decoupled_weight_decay", True)],
+             [("lr", 0.05), ("weight_decay", 0.5), ("amsgrad", True), ("decoupled_weight_decay", True)],
+             [("lr", 0.05), ("weight_decay", 0.1), ("maximize", True), ("decoupled_weight_decay", True)]],
+    "nadam": [[("lr", 0.05), ("weight_decay", 0.1), ("decoupled_weight_decay", True)],
+              [("weight_decay", 1.0), ("decoupled_weight_decay", True)],
+              [("lr", 0.05), ("weight_decay", 0.1), ("maximize", True), ("decoupled_weight_decay", True)]],
+    "radam": [[("lr", 0.05), ("weight_decay", 0.1), ("decoupled_weight_decay", True)],
+              [("weight_decay", 1.0), ("decoupled_weight_decay", True)],
+              [("lr", 0.05), ("weight_decay", 0.1), ("maximize", True), ("decoupled_weight_decay", True)]],
+}
+
+
+def build_cases():
+    """Candidates per option set, in order of preference: each option set
+    keeps its first two usable float64 cases and first usable float32 case."""
+    groups = []
+    funcs = G.FUNCS
+    for i, opts in enumerate(RPROP_OPTS):
+        groups.append(("rprop", opts, None))
+    for i, opts in enumerate(ASGD_OPTS):
+        groups.append(("asgd", opts, "gd"))
+    for m, sets in DECOUPLED.items():
+        for opts in sets:
+            groups.append((m, opts, None))
+    out = []
+    for gi, (method, opts, lrkind) in enumerate(groups):
+        order = funcs[gi % len(funcs):] + funcs[:gi % len(funcs)]
+        if ("maximize", True) in opts:
+            order = ["saddle"] + [f for f in order if f != "saddle"]
+        for dtype, keep in (("float64", 2), ("float32", 1)):
+            cands = []
+            for func in order:
+                o = list(opts)
+                if lrkind == "gd" and not any(k == "lr" for k, _ in o):
+                    o = [("lr", G.GD_LR[func])] + o
+                cands.append(Case(method, o, func, dtype))
+            out.append((keep, cands))
+    # changing lrs: torch re-reads the group lr (rprop only at its first step)
+    for dtype in ("float64", "float32"):
+        n = G.STEPS[dtype]
+        for func in ("rosenbrock", "booth", "himmelblau"):
+            lr = G.GD_LR[func]
+            out.append((1, [Case("asgd", [("lr", lr), ("lambd", 0.01)], func, dtype,
+                                 G.step_decay(lr, n // 4, 0.5, n), "stepdecay")]))
+            out.append((1, [Case("rprop", [], func, dtype, G.warmup_cosine(0.01, n // 10, n), "warmupcos")]))
+            out.append((1, [Case("radam", [("lr", 0.05), ("weight_decay", 0.1), ("decoupled_weight_decay", True)],
+                                 func, dtype, G.step_decay(0.05, n // 4, 0.5, n), "stepdecay")]))
+            out.append((1, [Case("nadam", [("lr", 0.05), ("weight_decay", 0.1), ("decoupled_weight_decay", True)],
+                                 func, dtype, G.warmup_cosine(0.05, n // 10, n), "warmupcos")]))
+    return out
+
+
+def main():
+    self_check()
+    out, skipped = [], []
+    for keep, cands in build_cases():
+        kept = 0
+        for c in cands:
+            if kept == keep:
+                break
+            pts, ax = c.run(with_ax=True)
+            why = G.screen(c, pts)
+            if why is not None:
+                skipped.append((c.name, why))
+                continue
+            rec = {"name": c.name, "spec": c.spec, "func": c.func, "dtype": c.dtype,
+                   "start": [float(v) for v in pts[0]], "steps": c.steps, "lrs": c.lrs,
+                   "reference": REFERENCE[c.method], "points": pts}
+            if c.method == "asgd":
+                rec["ax"] = ax
+            out.append(rec)
+            kept += 1
+        if kept < keep:
+            print("WARNING: %s kept %d of %d cases" % (cands[0].name, kept, keep), file=sys.stderr)
+    for name, why in skipped:
+        print("skip %-70s %s" % (name, why), file=sys.stderr)
+    print("kept %d cases, skipped %d" % (len(out), len(skipped)), file=sys.stderr)
+    text = G.dump({"torch_version": "1.13.1", "generator": GENERATOR, "cases": out})
+    # dump() writes the shared fields; add each ASGD case's "ax" after its points.
+    doc = json.loads(text)
+    for c, rec in zip(doc["cases"], out):
+        if "ax" in rec:
+            c["ax"] = rec["ax"]
+    lines = text.split("\n")
+    i = 0
+    res = []
+    for line in lines:
+        if line.startswith("     \"points\": ") and "ax" in out[i]:
+            end = "," if line.endswith(",") else ""
+            body = line[: len(line) - len(end)]
+            assert body.endswith("}")
+            ax = ", ".join("[%r, %r]" % (float(a), float(b)) for a, b in out[i]["ax"])
+            line = body[:-1] + ',\n     "ax": [%s]}' % ax + end
+        if line.startswith("     \"points\": "):
+            i += 1
+        res.append(line)
+    text = "\n".join(res)
+    assert json.loads(text)["cases"] == doc["cases"]
+    with open(OUT, "w") as f:
+        f.write(text)
+
+
+if __name__ == "__main__":
+    main()
