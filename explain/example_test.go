@@ -26,6 +26,8 @@ func ExampleList() {
 	// adamax    Adamax: Adam dividing by a decaying maximum of |g| (infinity norm)
 	// adadelta  Adadelta: RMSProp with a running RMS of past updates in place of lr
 	// lion      Lion: the sign of an interpolated momentum, η for every parameter
+	// rprop     Rprop: per-element step sizes driven by the sign of the gradient
+	// asgd      ASGD: SGD with a decaying step and a running average of the weights
 }
 
 // Render writes the whole explanation; here, only its update rule is shown.
@@ -49,5 +51,5 @@ func ExampleRender() {
 	//   v ← μ·v − η·g          (v₀ = 0)
 	//   w ← w + v
 	//   weight_decay λ adds an L2 penalty first: g ← g + λ·w
-	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion)
+	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion, rprop, asgd)
 }

@@ -28,6 +28,13 @@ var jaKeyDoc = map[string]string{
 	"amsgrad":                   "過去の二次モーメントの最大値を使う（AMSGrad）",
 	"momentum_decay":            "モーメンタムのスケジュール μₜ = β₁(1 − ½·0.96^(tψ)) の減衰 ψ",
 	"rho":                       "勾配の二乗と更新量の二乗、二つの指数移動平均の減衰率 ρ",
+	"decoupled_weight_decay":    "weight_decay を AdamW と同じ分離型にする：勾配に足さず、w ← w·(1 − lr·weight_decay) で重みを直接縮める",
+	"etaminus":                  "勾配の符号が反転したとき、その要素の歩幅を縮める係数 η₋",
+	"etaplus":                   "勾配の符号が変わらないあいだ、その要素の歩幅を伸ばす係数 η₊",
+	"step_size_min":             "歩幅の下限",
+	"step_size_max":             "歩幅の上限",
+	"lambd":                     "減衰項 λ：w ← w·(1 − λη) と ηₜ = lr/(1 + λ·lr·t)^α",
+	"t0":                        "重みの平均 ax を取り始めるステップ（μₜ = 1/max(1, t − t0)）",
 }
 
 // jaKeyDocOf holds the Japanese descriptions that differ by method.
@@ -43,6 +50,8 @@ var jaKeyDocOf = map[string]string{
 	"lion.beta1":         "更新方向を決める補間係数 β₁（モーメンタムと今の勾配の混ぜ具合）",
 	"lion.beta2":         "モーメンタム m の指数移動平均の減衰率 β₂",
 	"adadelta.eps":       "平方根の中に加える小さな値 ε（最初の更新量の大きさも決める）",
+	"rprop.lr":           "歩幅 s の初期値（そのあとは要素ごとに学習される）",
+	"asgd.alpha":         "歩幅の減衰 ηₜ = lr/(1 + λ·lr·t)^α の指数 α",
 }
 
 // keyDoc is the one-line description of a hyperparameter in a language.
@@ -71,6 +80,8 @@ var jaAllowedText = map[string]string{
 	"a number in [0, 1)":  "0 以上 1 未満の数",
 	"a number in [0, 1]":  "0 以上 1 以下の数",
 	"a finite number":     "有限の数",
+	"a number in (0, 1)":  "0 より大きく 1 未満の数",
+	"a finite number > 1": "1 より大きい有限の数",
 	"true or false":       "true または false",
 }
 

@@ -26,7 +26,7 @@ func DefaultRprop() Rprop {
 
 func (h *Rprop) fields() []field {
 	return []field{
-		lrField(&h.LR),
+		num("lr", &h.LR, nonNeg, wantNonNeg, "starting step size of every element (then adapted per element)"),
 		num("etaminus", &h.EtaMinus, func(v float64) bool { return v > 0 && v < 1 }, "a number in (0, 1)",
 			"factor η₋ that shrinks an element's step size when its gradient changes sign"),
 		num("etaplus", &h.EtaPlus, func(v float64) bool { return v > 1 }, "a finite number > 1",
