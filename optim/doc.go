@@ -48,6 +48,14 @@
 //	adamax    u ← max(β₂u, |g| + ε);  w ← w − η/(1−β₁ᵗ) · m/u
 //	adadelta  s ← ρs + (1−ρ)g²;  Δ = √(a+ε)/√(s+ε)·g;  a ← ρa + (1−ρ)Δ²;  w ← w − ηΔ
 //	lion      c = β₁m + (1−β₁)g;  w ← w(1−ηλ) − η·sign(c);  m ← β₂m + (1−β₂)g
+//	rprop     f = η₊ if g·g_prev > 0, η₋ (and g ← 0) if < 0, else 1;  s ← clamp(s·f, s_min, s_max);
+//	          w ← w − sign(g)·s;  g_prev ← g                 s₀ = lr
+//	asgd      w ← w(1 − λη) − ηg;  ax ← ax + μ(w − ax) (ax ← w while μ = 1);
+//	          η ← lr/(1 + λ·lr·t)^α,  μ ← 1/max(1, t − t0)   η₁ = lr; η, μ kept in float32 as torch does
+//
+// decoupled_weight_decay=true (torch ≥ 2.0) on adam, nadam and radam
+// applies weight_decay as adamw does, w ← w(1 − ηλ) before the step, in
+// place of the L2 term; adam with it is adamw.
 //
 // momentum is the study note's form. Under a constant η it equals sgd with
 // momentum μ and no dampening (v = −η·b); when η changes between steps they

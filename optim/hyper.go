@@ -8,7 +8,7 @@ import (
 )
 
 // Hyper is the hyperparameters of one method: SGD, Momentum, Adagrad,
-// RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta or Lion. Each is a
+// RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta, Lion, Rprop or ASGD. Each is a
 // plain value; its DefaultX constructor gives torch.optim's defaults, and
 // the zero value of a field means zero (never "use the default").
 //
@@ -338,8 +338,8 @@ func (h RMSprop) Validate() error         { return validate(h.Method(), h.fields
 func (h RMSprop) String() string          { return stringOf(h) }
 
 // Adam is torch.optim.Adam (Kingma & Ba 2015; AMSGrad from Reddi, Kale &
-// Kumar 2018). WeightDecay is an L2 penalty added to the gradient; for
-// decoupled weight decay use AdamW.
+// Kumar 2018). WeightDecay is an L2 penalty added to the gradient, or with
+// DecoupledWeightDecay AdamW's decoupled decay.
 type Adam struct {
 	LR          float64
 	Beta1       float64

@@ -46,8 +46,10 @@ SPEC is NAME[:key=value,...] with NAME one of
 or a second-order comparator, newton[:increase=F] or lbfgs[:history=M], and
 keys named as torch.optim names them (lr, momentum, dampening, nesterov,
 weight_decay, maximize, lr_decay, initial_accumulator_value, eps, alpha,
-centered, amsgrad, rho, momentum_decay, beta1, beta2, and variant=note for
-the study note's version); omitted keys take torch's defaults.
+centered, amsgrad, rho, momentum_decay, decoupled_weight_decay, etaminus,
+etaplus, step_size_min, step_size_max, lambd, t0, beta1, beta2, and
+variant=note for the study note's version); omitted keys take torch's
+defaults.
 Functions: ` + strings.Join(testfunc.Names(), ", ") + `.
 
 A path that leaves the finite numbers stops at its last finite point, with
