@@ -28,6 +28,7 @@ func ExampleList() {
 	// lion      Lion: the sign of an interpolated momentum, η for every parameter
 	// rprop     Rprop: per-element step sizes driven by the sign of the gradient
 	// asgd      ASGD: SGD with a decaying step and a running average of the weights
+	// lbfgs     L-BFGS: a quasi-Newton method that builds curvature from recent steps
 }
 
 // Render writes the whole explanation; here, only its update rule is shown.
@@ -51,5 +52,5 @@ func ExampleRender() {
 	//   v ← μ·v − η·g          (v₀ = 0)
 	//   w ← w + v
 	//   weight_decay λ adds an L2 penalty first: g ← g + λ·w
-	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion, rprop, asgd)
+	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion, rprop, asgd, lbfgs)
 }

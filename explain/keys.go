@@ -35,6 +35,12 @@ var jaKeyDoc = map[string]string{
 	"step_size_max":             "歩幅の上限",
 	"lambd":                     "減衰項 λ：w ← w·(1 − λη) と ηₜ = lr/(1 + λ·lr·t)^α",
 	"t0":                        "重みの平均 ax を取り始めるステップ（μₜ = 1/max(1, t − t0)）",
+	"max_iter":                  "1 回の Step で行う反復の最大回数",
+	"max_eval":                  "1 回の Step で損失を計算する回数の上限（デフォルトは max_iter·5/4）",
+	"tolerance_grad":            "勾配の成分の絶対値の最大がこれ以下になったら止める",
+	"tolerance_change":          "ステップや損失の変化がこれより小さくなったら止める",
+	"history_size":              "保持する過去の組（ステップ、勾配の変化）の数",
+	"line_search_fn":            "none（歩幅は lr のまま）か strong_wolfe（強 Wolfe 条件の直線探索）",
 }
 
 // jaKeyDocOf holds the Japanese descriptions that differ by method.
@@ -52,6 +58,7 @@ var jaKeyDocOf = map[string]string{
 	"adadelta.eps":       "平方根の中に加える小さな値 ε（最初の更新量の大きさも決める）",
 	"rprop.lr":           "歩幅 s の初期値（そのあとは要素ごとに学習される）",
 	"asgd.alpha":         "歩幅の減衰 ηₜ = lr/(1 + λ·lr·t)^α の指数 α",
+	"lbfgs.lr":           "歩幅（直線探索では最初に試す歩幅）",
 }
 
 // keyDoc is the one-line description of a hyperparameter in a language.
@@ -82,6 +89,7 @@ var jaAllowedText = map[string]string{
 	"a finite number":     "有限の数",
 	"a number in (0, 1)":  "0 より大きく 1 未満の数",
 	"a finite number > 1": "1 より大きい有限の数",
+	"an integer ≥ 1":      "1 以上の整数",
 	"true or false":       "true または false",
 }
 

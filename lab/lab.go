@@ -45,7 +45,7 @@ func Run(f testfunc.Function, start testfunc.Point, steps int, spec string) (Tra
 // RunHyper is Run with parsed hyperparameters; spec labels the trajectory.
 func RunHyper(f testfunc.Function, start testfunc.Point, steps int, spec string, h optim.Hyper) (Trajectory, error) {
 	p := optim.NewParam("xy", []float64{start.X, start.Y})
-	o, err := optim.New(h, p)
+	step, err := stepper(h, f, p)
 	if err != nil {
 		return Trajectory{}, err
 	}
@@ -53,8 +53,7 @@ func RunHyper(f testfunc.Function, start testfunc.Point, steps int, spec string,
 	tr.Points[0] = start
 	tr.Loss[0] = f.Value(start.X, start.Y)
 	for k := 1; k <= steps; k++ {
-		p.Grad[0], p.Grad[1] = f.Grad(p.Value[0], p.Value[1])
-		o.Step()
+		step()
 		x, y := p.Value[0], p.Value[1]
 		loss := f.Value(x, y)
 		if !finite(x) || !finite(y) || !finite(loss) {
@@ -65,6 +64,31 @@ func RunHyper(f testfunc.Function, start testfunc.Point, steps int, spec string,
 		tr.Loss = append(tr.Loss, loss)
 	}
 	return tr, nil
+}
+
+// stepper returns the function that makes one step of h on f: Step after
+// setting the gradient or, for lbfgs, one Step(closure), which evaluates f
+// and its gradient as often as it needs (as torch.optim.LBFGS.step does).
+func stepper(h optim.Hyper, f testfunc.Function, p *optim.Param[float64]) (func(), error) {
+	if lb, ok := h.(optim.LBFGS); ok {
+		o, err := optim.NewLBFGS(lb, p)
+		if err != nil {
+			return nil, err
+		}
+		closure := func() float64 {
+			p.Grad[0], p.Grad[1] = f.Grad(p.Value[0], p.Value[1])
+			return f.Value(p.Value[0], p.Value[1])
+		}
+		return func() { o.Step(closure) }, nil
+	}
+	o, err := optim.New(h, p)
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		p.Grad[0], p.Grad[1] = f.Grad(p.Value[0], p.Value[1])
+		o.Step()
+	}, nil
 }
 
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }

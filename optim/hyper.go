@@ -37,6 +37,7 @@ const (
 	kindNum fieldKind = iota
 	kindBool
 	kindEnum
+	kindInt
 )
 
 // field is one hyperparameter: its spec key, where it lives, and what values
@@ -48,9 +49,10 @@ type field struct {
 	num     *float64
 	flag    *bool
 	enum    *string
+	integer *int
 	allowed []string           // kindEnum: the allowed values
-	check   func(float64) bool // kindNum: nil means any finite number
-	want    string             // kindNum: what check allows, in words
+	check   func(float64) bool // kindNum, kindInt: nil means any finite number
+	want    string             // kindNum, kindInt: what check allows, in words
 	doc     string             // one line for explain and docs
 }
 
@@ -60,6 +62,10 @@ func num(key string, p *float64, check func(float64) bool, want, doc string) fie
 
 func boolean(key string, p *bool, doc string) field {
 	return field{key: key, kind: kindBool, flag: p, doc: doc}
+}
+
+func integer(key string, p *int, check func(float64) bool, want, doc string) field {
+	return field{key: key, kind: kindInt, integer: p, check: check, want: want, doc: doc}
 }
 
 func enum(key string, p *string, allowed []string, doc string) field {
@@ -128,6 +134,10 @@ func validate(method string, tab []field) error {
 				}
 				return fmt.Errorf("%s: invalid %s=%s: want %s", method, f.key, formatNum(v), want)
 			}
+		case kindInt:
+			if f.check != nil && !f.check(float64(*f.integer)) {
+				return fmt.Errorf("%s: invalid %s=%d: want %s", method, f.key, *f.integer, f.want)
+			}
 		case kindEnum:
 			if !contains(f.allowed, *f.enum) {
 				return fmt.Errorf("%s: invalid %s=%q: want one of %s", method, f.key, *f.enum, strings.Join(f.allowed, ", "))
@@ -156,6 +166,8 @@ func fieldValue(f field) string {
 		return formatNum(*f.num)
 	case kindBool:
 		return strconv.FormatBool(*f.flag)
+	case kindInt:
+		return strconv.Itoa(*f.integer)
 	default:
 		return *f.enum
 	}

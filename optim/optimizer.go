@@ -76,6 +76,9 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 		if g.Hyper == nil {
 			return nil, fmt.Errorf("optim: group %d has no hyperparameters", gi)
 		}
+		if _, ok := g.Hyper.(LBFGS); ok {
+			return nil, errClosure
+		}
 		if err := g.Hyper.Validate(); err != nil {
 			return nil, err
 		}

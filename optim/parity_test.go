@@ -68,6 +68,9 @@ func runPointBuffer[T optim.Float](t *testing.T, spec string, f testfunc.Functio
 		t.Fatalf("ParseSpec(%q): %v", spec, err)
 	}
 	p := optim.NewParam("xy", []T{T(start[0]), T(start[1])})
+	if lb, ok := h.(optim.LBFGS); ok {
+		return runLBFGS(t, lb, p, f, steps), nil
+	}
 	o, err := optim.New(h, p)
 	if err != nil {
 		t.Fatal(err)
@@ -163,4 +166,27 @@ func comparePoints(t *testing.T, what string, got, want [][2]float64, tol float6
 			}
 		}
 	}
+}
+
+// runLBFGS runs steps Step(closure) calls of L-BFGS; the closure computes
+// the loss and the gradient as the generator's does (float64 at the
+// current point, the gradient rounded to T).
+func runLBFGS[T optim.Float](t *testing.T, h optim.LBFGS, p *optim.Param[T], f testfunc.Function, steps int) [][2]float64 {
+	t.Helper()
+	o, err := optim.NewLBFGS(h, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	closure := func() float64 {
+		x, y := float64(p.Value[0]), float64(p.Value[1])
+		gx, gy := f.Grad(x, y)
+		p.Grad[0], p.Grad[1] = T(gx), T(gy)
+		return f.Value(x, y)
+	}
+	out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
+	for k := 0; k < steps; k++ {
+		o.Step(closure)
+		out = append(out, [2]float64{float64(p.Value[0]), float64(p.Value[1])})
+	}
+	return out
 }

@@ -50,6 +50,9 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 	case "asgd":
 		h := DefaultASGD()
 		return h.fields(), func() Hyper { return h }, true
+	case "lbfgs":
+		h := DefaultLBFGS()
+		return h.fields(), func() Hyper { return h }, true
 	}
 	return nil, nil, false
 }
@@ -58,7 +61,7 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 // "sgd"), in the order of the documentation: the study note's methods
 // first.
 func Methods() []string {
-	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd"}
+	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs"}
 }
 
 // Default returns the default hyperparameters of the named method, as
@@ -116,8 +119,8 @@ func ParseSpec(spec string) (Hyper, error) {
 	if !ok {
 		return nil, unknownMethod(name)
 	}
+	seen := map[string]bool{}
 	if hasOpts {
-		seen := map[string]bool{}
 		for _, kv := range strings.Split(rest, ",") {
 			key, val, ok := strings.Cut(kv, "=")
 			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
@@ -138,6 +141,10 @@ func ParseSpec(spec string) (Hyper, error) {
 		}
 	}
 	h := result()
+	if l, ok := h.(LBFGS); ok && !seen["max_eval"] {
+		l.MaxEval = l.MaxIter * 5 / 4 // torch's max_eval=None
+		h = l
+	}
 	if err := h.Validate(); err != nil {
 		return nil, err
 	}
@@ -170,6 +177,12 @@ func setField(method string, f field, val string) error {
 			return fmt.Errorf("%s: invalid %s=%q: want a number", method, f.key, val)
 		}
 		*f.num = v
+	case kindInt:
+		v, err := strconv.Atoi(val)
+		if err != nil {
+			return fmt.Errorf("%s: invalid %s=%q: want an integer", method, f.key, val)
+		}
+		*f.integer = v
 	case kindBool:
 		switch val {
 		case "true":

@@ -78,7 +78,7 @@ func FuzzCLI(f *testing.F) {
 		{1, "nope"},
 		{2, "--func rosenbrock --opt adam:lr=0.1 --steps 20"},
 		{2, "--func himmelblau --opt sgd:lr=10 --start 1e300,1 --steps 5"},
-		{2, "--func rosenbrock --opt newton --opt lbfgs:history=3 --steps 5 -o a.svg --loss b.png"},
+		{2, "--func rosenbrock --opt newton --opt gonum_lbfgs:history=3 --opt lbfgs:line_search_fn=strong_wolfe --steps 5 -o a.svg --loss b.png"},
 		{3, "--model mlp:784-4-10 --opt sgd:lr=0.1 --opt adam -o cmp --epochs 1"},
 		{4, "train"},
 		{5, "--help"},

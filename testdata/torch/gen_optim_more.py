@@ -19,6 +19,10 @@ Which torch each case stands for is in its "reference" string:
     kept on purpose: 2.x updates the first moment with exp_avg.lerp_(grad,
     1-beta1), 1.13 (and descent) with exp_avg.mul_(beta1).add_(grad,
     alpha=1-beta1); the two differ by rounding only.
+  * lbfgs: recorded from torch 1.13.1's torch.optim.LBFGS; one step is one
+    opt.step(closure), the closure setting p.grad to the analytic gradient
+    (cast to the dtype) and returning the loss, in Python float64, at the
+    current point. torch 2.x's lbfgs.py runs the same algorithm.
 ASGD cases also record "ax", the running average of the parameters (state
 buffer "ax") after every step.
 """
@@ -46,6 +50,21 @@ DEFAULTS = {
     "adam": dict(G.DEFAULTS["adam"], decoupled_weight_decay=False),
     "nadam": dict(G.DEFAULTS["nadam"], decoupled_weight_decay=False),
     "radam": dict(G.DEFAULTS["radam"], decoupled_weight_decay=False),
+    "lbfgs": dict(lr=1.0, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
+                  history_size=100, line_search_fn="none"),
+}
+
+# Loss values, in the expression order of package testfunc.
+VALUES = {
+    "rosenbrock": lambda x, y: (1 - x) * (1 - x) + 100 * (y - x * x) * (y - x * x),
+    "beale": lambda x, y: ((1.5 - x + x * y) * (1.5 - x + x * y)
+                           + (2.25 - x + x * y * y) * (2.25 - x + x * y * y)
+                           + (2.625 - x + x * y * y * y) * (2.625 - x + x * y * y * y)),
+    "himmelblau": lambda x, y: (x * x + y - 11) * (x * x + y - 11) + (x + y * y - 7) * (x + y * y - 7),
+    "booth": lambda x, y: (x + 2 * y - 7) * (x + 2 * y - 7) + (2 * x + y - 5) * (2 * x + y - 5),
+    "elliptic": lambda x, y: x * x / 20 + y * y,
+    "rastrigin": lambda x, y: (20 + x * x - 10 * math.cos(2 * math.pi * x) + y * y
+                               - 10 * math.cos(2 * math.pi * y)),
 }
 G.BOOL_KEYS.add("decoupled_weight_decay")
 
@@ -195,6 +214,14 @@ def build(method, h, params):
     if method == "nadam":
         return NAdam2x(params, h["lr"], betas, h["eps"], h["weight_decay"], h["momentum_decay"],
                        h["maximize"], h["decoupled_weight_decay"])
+    if method == "lbfgs":
+        me = h["max_eval"]
+        return torch.optim.LBFGS(params, lr=h["lr"], max_iter=int(h["max_iter"]),
+                                 max_eval=None if me is None else int(me),
+                                 tolerance_grad=h["tolerance_grad"],
+                                 tolerance_change=h["tolerance_change"],
+                                 history_size=int(h["history_size"]),
+                                 line_search_fn=None if h["line_search_fn"] == "none" else h["line_search_fn"])
     if method == "radam":
         return RAdam2x(params, h["lr"], betas, h["eps"], h["weight_decay"], h["maximize"],
                        h["decoupled_weight_decay"])
@@ -208,13 +235,29 @@ REFERENCE = {
     "adam": "torch >= 2.0 Adam(decoupled_weight_decay=True) written in torch 1.13 ops (Adam2x)",
     "nadam": "torch >= 2.0 NAdam(decoupled_weight_decay=True) written in torch 1.13 ops (NAdam2x)",
     "radam": "torch >= 2.0 RAdam(decoupled_weight_decay=True) written in torch 1.13 ops (RAdam2x)",
+    "lbfgs": "torch.optim.LBFGS (torch 1.13.1; one point per step(closure); torch 2.x runs the same algorithm)",
 }
+
+
+def fmt_value(v):
+    """gen_optim's fmt_value, with integers (lbfgs's max_iter, ...) written as integers."""
+    if isinstance(v, int) and not isinstance(v, bool):
+        return str(v)
+    return G.fmt_value(v)
+
+
+def make_spec(method, opts):
+    if not opts:
+        return method
+    return method + ":" + ",".join("%s=%s" % (k, fmt_value(v)) for k, v in opts)
 
 
 class Case:
     def __init__(self, method, opts, func, dtype, lrs=None, label=""):
         self.method, self.opts, self.func, self.dtype = method, list(opts), func, dtype
         self.steps = G.STEPS[dtype]
+        if method == "lbfgs":
+            self.steps = 12
         if func == "saddle":
             self.steps //= 2
         self.lrs = None if lrs is None else [float(v) for v in lrs[: self.steps]]
@@ -225,13 +268,13 @@ class Case:
 
     @property
     def spec(self):
-        return G.make_spec(self.method, self.opts)
+        return make_spec(self.method, self.opts)
 
     @property
     def name(self):
         words = []
         for k, v in self.opts:
-            words.append((k if v else "no" + k) if isinstance(v, bool) else "%s=%s" % (k, G.fmt_value(v)))
+            words.append((k if v else "no" + k) if isinstance(v, bool) else "%s=%s" % (k, fmt_value(v)))
         parts = [self.method, "+".join(words) if words else "defaults"]
         if self.lrs is not None:
             parts.append("lrs-" + self.label)
@@ -258,7 +301,14 @@ class Case:
             x, y = p.detach().tolist()
             gx, gy = grad(x, y)
             p.grad = torch.tensor([gx, gy], dtype=G.DTYPES[dtype])
-            opt.step()
+            if self.method == "lbfgs":
+                def closure():
+                    x, y = p.detach().tolist()
+                    p.grad = torch.tensor(grad(x, y), dtype=G.DTYPES[dtype])
+                    return VALUES[self.func](x, y)
+                opt.step(closure)
+            else:
+                opt.step()
             pts.append(p.detach().tolist())
             if self.method == "asgd":
                 ax.append(opt.state[p]["ax"].tolist())
@@ -313,6 +363,14 @@ DECOUPLED = {
 }
 
 
+LBFGS_OPTS = [[], [("line_search_fn", "strong_wolfe")],
+              [("history_size", 3), ("line_search_fn", "strong_wolfe")],
+              [("lr", 0.5), ("max_iter", 5)], [("lr", 0.1), ("history_size", 2)],
+              [("max_iter", 10), ("max_eval", 12), ("line_search_fn", "strong_wolfe")],
+              [("tolerance_grad", 1e-3), ("tolerance_change", 1e-6), ("line_search_fn", "strong_wolfe")],
+              [("lr", 0.3), ("max_iter", 4), ("history_size", 5), ("line_search_fn", "strong_wolfe")]]
+
+
 def build_cases():
     """Candidates per option set, in order of preference: each option set
     keeps its first two usable float64 cases and first usable float32 case."""
@@ -325,6 +383,8 @@ def build_cases():
     for m, sets in DECOUPLED.items():
         for opts in sets:
             groups.append((m, opts, None))
+    for opts in LBFGS_OPTS:
+        groups.append(("lbfgs", opts, None))
     out = []
     for gi, (method, opts, lrkind) in enumerate(groups):
         order = funcs[gi % len(funcs):] + funcs[:gi % len(funcs)]
@@ -333,6 +393,8 @@ def build_cases():
         for dtype, keep in (("float64", 2), ("float32", 1)):
             cands = []
             for func in order:
+                if method == "lbfgs" and func not in VALUES:
+                    continue
                 o = list(opts)
                 if lrkind == "gd" and not any(k == "lr" for k, _ in o):
                     o = [("lr", G.GD_LR[func])] + o
