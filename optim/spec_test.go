@@ -63,6 +63,7 @@ func TestDefaults(t *testing.T) {
 		{"lion", optim.Lion{LR: 1e-4, Beta1: 0.9, Beta2: 0.99}},
 		{"rprop", optim.Rprop{LR: 0.01, EtaMinus: 0.5, EtaPlus: 1.2, StepSizeMin: 1e-6, StepSizeMax: 50}},
 		{"asgd", optim.ASGD{LR: 0.01, Lambd: 1e-4, Alpha: 0.75, T0: 1e6}},
+		{"lbfgs", optim.LBFGS{LR: 1, MaxIter: 20, MaxEval: 25, ToleranceGrad: 1e-7, ToleranceChange: 1e-9, HistorySize: 100, LineSearchFn: "none"}},
 	}
 	for _, c := range cases {
 		h, err := optim.ParseSpec(c.spec)
