@@ -142,7 +142,7 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 	if err := t.checkWeights(); err != nil {
 		return nil, err
 	}
-	opt, err := t.opt.MarshalBinary()
+	opt, err := t.optState()
 	if err != nil {
 		return nil, fmt.Errorf("train: checkpoint: %v", err)
 	}
@@ -155,7 +155,7 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 		Step: t.step, Examples: t.examples, EpochsDone: t.epochsDone,
 		EpochLoss: jfloat(t.epochLoss), EpochSeen: t.epochSeen, Skipped: t.skipped,
 		CurveStep: t.curve.Step, CurveSum: jfloat(t.curveSum), CurveN: t.curveN,
-		ElapsedNS: int64(t.elapsed), EvalNS: int64(t.evalTime), LR: jfloat(t.opt.LR(0)),
+		ElapsedNS: int64(t.elapsed), EvalNS: int64(t.evalTime), LR: jfloat(t.optLR()),
 		Sampler: savedSampler{N: ss.N, Batch: ss.Batch, Epoch: ss.Epoch, Pos: ss.Pos, Steps: ss.Steps, RNG: ss.RNG},
 		Dropout: t.model.DropoutState(), Data: *t.fp,
 		CurveLoss: make([]jfloat, len(t.curve.Loss)), Metrics: make([]savedMetric, len(t.metrics)),
@@ -290,7 +290,7 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	if err := checkpoint.LoadWeights(t.model, ck.Model); err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
-	if err := t.opt.UnmarshalBinary(ck.Optimizer); err != nil {
+	if err := t.loadOptState(ck.Optimizer); err != nil {
 		return nil, fmt.Errorf("train: checkpoint optimizer state: %v", err)
 	}
 	t.step, t.examples, t.epochsDone = st.Step, st.Examples, st.EpochsDone

@@ -60,7 +60,7 @@ func (t *Trainer) Summary() Summary {
 		EvalSeconds:   t.evalTime.Seconds(),
 		Parameters:    t.model.NumParams(),
 		Steps:         t.step,
-		Optimizer:     t.opt.Hyper(0).String(),
+		Optimizer:     t.optSpec(),
 		Model:         t.model.Spec().String(),
 		TrainExamples: t.trainSet.N,
 		TestExamples:  t.testSet.N,

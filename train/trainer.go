@@ -43,7 +43,8 @@ type Trainer struct {
 	trainSet, testSet *data.Dataset
 	model             *nn.Model
 	opt               *optim.Optimizer[float32]
-	sched             schedule.Schedule // nil: the optimizer's lr throughout
+	lbfgs             *optim.LBFGSOptimizer[float32] // in place of opt for --opt lbfgs (lbfgs.go)
+	sched             schedule.Schedule              // nil: the optimizer's lr throughout
 	sampler           *data.Sampler
 	total             int // optimizer steps in the whole run
 
@@ -168,7 +169,12 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 		t.grads = append(t.grads, v.Grad)
 		t.values = append(t.values, v.Value)
 	}
-	if t.opt, err = optim.New(p.opt, params...); err != nil {
+	if lb, ok := p.opt.(optim.LBFGS); ok {
+		err = t.newLBFGS(lb, params)
+	} else {
+		t.opt, err = optim.New(p.opt, params...)
+	}
+	if err != nil {
 		return nil, fmt.Errorf("train: opt: %v", err)
 	}
 	if t.sampler, err = data.NewSampler(trainSet.N, cfg.Batch.size(trainSet.N), cfg.Seed); err != nil {
@@ -214,13 +220,13 @@ func (t *Trainer) Step() (StepResult, error) {
 		t.trainSet.Gather(&t.batch, t.idx)
 		x, y = t.batch.X, t.batch.Y
 	}
-	lr := t.opt.LR(0)
+	lr := t.optLR()
 	if t.sched != nil {
 		// SetAllLR boxes a new Hyper value (one small allocation), so it
 		// is called only when the rate changes: a step schedule allocates
 		// nothing, a cosine one 64 bytes a step.
-		if lr = t.sched.LR(t.step); lr != t.opt.LR(0) {
-			if err := t.opt.SetAllLR(lr); err != nil {
+		if lr = t.sched.LR(t.step); lr != t.optLR() {
+			if err := t.setOptLR(lr); err != nil {
 				return StepResult{}, fmt.Errorf("train: step %d: schedule: %v", t.step+1, err)
 			}
 		}
@@ -240,8 +246,12 @@ func (t *Trainer) Step() (StepResult, error) {
 		return StepResult{}, bad
 	}
 	n := len(y)
-	if bad == nil {
+	if bad == nil && t.lbfgs != nil {
+		t.lbfgsStep(loss, x, y)
+	} else if bad == nil {
 		t.opt.Step()
+	}
+	if bad == nil {
 		t.epochLoss += loss * float64(n)
 		t.epochSeen += n
 		t.examples += n
@@ -359,6 +369,7 @@ func (t *Trainer) Config() Config { return t.cfg }
 func (t *Trainer) Model() *nn.Model { return t.model }
 
 // Optimizer returns the optimizer.
+// It is nil when the run uses lbfgs, which has its own optimizer type.
 func (t *Trainer) Optimizer() *optim.Optimizer[float32] { return t.opt }
 
 // Sampler returns the batch sampler.
