@@ -53,6 +53,14 @@
 //	asgd      w ← w(1 − λη) − ηg;  ax ← ax + μ(w − ax) (ax ← w while μ = 1);
 //	          η ← lr/(1 + λ·lr·t)^α,  μ ← 1/max(1, t − t0)   η₁ = lr; η, μ kept in float32 as torch does
 //
+// lbfgs is torch.optim.LBFGS, which is not element-wise and re-evaluates
+// the loss within a step: build it with NewLBFGS and call
+// Step(closure), closure setting the gradients and returning the loss; one
+// Step is up to max_iter iterations of
+//
+//	d = −H·g (two-loop recursion over the last history_size pairs s = Δw, y = Δg with s·y > 1e-10);
+//	w ← w + t·d,  t = lr (min(1, 1/Σ|g|)·lr at the first), or a strong-Wolfe line search from it
+//
 // decoupled_weight_decay=true (torch ≥ 2.0) on adam, nadam and radam
 // applies weight_decay as adamw does, w ← w(1 − ηλ) before the step, in
 // place of the L2 term; adam with it is adamw.
