@@ -41,24 +41,31 @@ var jaKeyDoc = map[string]string{
 	"tolerance_change":          "ステップや損失の変化がこれより小さくなったら止める",
 	"history_size":              "保持する過去の組（ステップ、勾配の変化）の数",
 	"line_search_fn":            "none（歩幅は lr のまま）か strong_wolfe（強 Wolfe 条件の直線探索）",
+	"beta2_decay":               "β₂ の減衰 τ：二次モーメントを重み t^τ で平均する",
+	"eps1":                      "ε₁：分散の推定値の平方根の下限（eps1_dtype=false のとき使う）",
+	"eps1_dtype":                "ε₁ に要素の型の計算機イプシロンを使う（torch の eps=(None, …)）",
+	"eps2":                      "ε₂：ステップの大きさを決める重みのスケールの下限",
+	"d":                         "切り詰めのしきい値：更新量の RMS を d 以下にする",
 }
 
 // jaKeyDocOf holds the Japanese descriptions that differ by method.
 var jaKeyDocOf = map[string]string{
-	"rmsprop.momentum":   "モーメンタム係数 μ（0 ならモーメンタムなし）",
-	"adamw.weight_decay": "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
-	"lion.weight_decay":  "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
-	"momentum.variant":   "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
-	"adagrad.variant":    "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
-	"rmsprop.variant":    "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
-	"adam.variant":       "torch（バイアス補正 1−βᵗ、ε は平方根の外）か note（ノートの 1−β と √(v̂+ε)）",
-	"adamax.beta2":       "勾配の絶対値の減衰付き最大値 u の減衰率 β₂",
-	"lion.beta1":         "更新方向を決める補間係数 β₁（モーメンタムと今の勾配の混ぜ具合）",
-	"lion.beta2":         "モーメンタム m の指数移動平均の減衰率 β₂",
-	"adadelta.eps":       "平方根の中に加える小さな値 ε（最初の更新量の大きさも決める）",
-	"rprop.lr":           "歩幅 s の初期値（そのあとは要素ごとに学習される）",
-	"asgd.alpha":         "歩幅の減衰 ηₜ = lr/(1 + λ·lr·t)^α の指数 α",
-	"lbfgs.lr":           "歩幅（直線探索では最初に試す歩幅）",
+	"rmsprop.momentum":       "モーメンタム係数 μ（0 ならモーメンタムなし）",
+	"adamw.weight_decay":     "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
+	"lion.weight_decay":      "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
+	"momentum.variant":       "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
+	"adagrad.variant":        "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
+	"rmsprop.variant":        "torch か note（学習ノートのコード）。この手法ではどちらも同じ",
+	"adam.variant":           "torch（バイアス補正 1−βᵗ、ε は平方根の外）か note（ノートの 1−β と √(v̂+ε)）",
+	"adamax.beta2":           "勾配の絶対値の減衰付き最大値 u の減衰率 β₂",
+	"lion.beta1":             "更新方向を決める補間係数 β₁（モーメンタムと今の勾配の混ぜ具合）",
+	"lion.beta2":             "モーメンタム m の指数移動平均の減衰率 β₂",
+	"adadelta.eps":           "平方根の中に加える小さな値 ε（最初の更新量の大きさも決める）",
+	"rprop.lr":               "歩幅 s の初期値（そのあとは要素ごとに学習される）",
+	"asgd.alpha":             "歩幅の減衰 ηₜ = lr/(1 + λ·lr·t)^α の指数 α",
+	"lbfgs.lr":               "歩幅（直線探索では最初に試す歩幅）",
+	"adafactor.lr":           "相対的な歩幅 ρₜ = min(lr, 1/√t) の上限（重み減衰の係数にも使う）",
+	"adafactor.weight_decay": "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
 }
 
 // keyDoc is the one-line description of a hyperparameter in a language.
@@ -90,6 +97,8 @@ var jaAllowedText = map[string]string{
 	"a number in (0, 1)":  "0 より大きく 1 未満の数",
 	"a finite number > 1": "1 より大きい有限の数",
 	"an integer ≥ 1":      "1 以上の整数",
+	"a number ≤ 0":        "0 以下の数",
+	"a finite number ≥ 1": "1 以上の有限の数",
 	"true or false":       "true または false",
 }
 

@@ -67,8 +67,9 @@ func RunHyper(f testfunc.Function, start testfunc.Point, steps int, spec string,
 }
 
 // stepper returns the function that makes one step of h on f: Step after
-// setting the gradient or, for lbfgs, one Step(closure), which evaluates f
-// and its gradient as often as it needs (as torch.optim.LBFGS.step does).
+// setting the gradient (adafactor's own optimizer, the vector (x, y) not
+// factored) or, for lbfgs, one Step(closure), which evaluates f and its
+// gradient as often as it needs (as torch.optim.LBFGS.step does).
 func stepper(h optim.Hyper, f testfunc.Function, p *optim.Param[float64]) (func(), error) {
 	if lb, ok := h.(optim.LBFGS); ok {
 		o, err := optim.NewLBFGS(lb, p)
@@ -80,6 +81,16 @@ func stepper(h optim.Hyper, f testfunc.Function, p *optim.Param[float64]) (func(
 			return f.Value(p.Value[0], p.Value[1])
 		}
 		return func() { o.Step(closure) }, nil
+	}
+	if af, ok := h.(optim.Adafactor); ok {
+		o, err := optim.NewAdafactor(af, p)
+		if err != nil {
+			return nil, err
+		}
+		return func() {
+			p.Grad[0], p.Grad[1] = f.Grad(p.Value[0], p.Value[1])
+			o.Step()
+		}, nil
 	}
 	o, err := optim.New(h, p)
 	if err != nil {

@@ -76,8 +76,11 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 		if g.Hyper == nil {
 			return nil, fmt.Errorf("optim: group %d has no hyperparameters", gi)
 		}
-		if _, ok := g.Hyper.(LBFGS); ok {
+		switch g.Hyper.(type) {
+		case LBFGS:
 			return nil, errClosure
+		case Adafactor:
+			return nil, errAdafactor
 		}
 		if err := g.Hyper.Validate(); err != nil {
 			return nil, err

@@ -71,6 +71,25 @@ func runPointBuffer[T optim.Float](t *testing.T, spec string, f testfunc.Functio
 	if lb, ok := h.(optim.LBFGS); ok {
 		return runLBFGS(t, lb, p, f, steps), nil
 	}
+	if af, ok := h.(optim.Adafactor); ok {
+		o, err := optim.NewAdafactor(af, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
+		for k := 0; k < steps; k++ {
+			if lrs != nil {
+				if err := o.SetLR(lrs[k]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			gx, gy := f.Grad(float64(p.Value[0]), float64(p.Value[1]))
+			p.Grad[0], p.Grad[1] = T(gx), T(gy)
+			o.Step()
+			out = append(out, [2]float64{float64(p.Value[0]), float64(p.Value[1])})
+		}
+		return out, nil
+	}
 	o, err := optim.New(h, p)
 	if err != nil {
 		t.Fatal(err)

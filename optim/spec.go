@@ -53,6 +53,9 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 	case "lbfgs":
 		h := DefaultLBFGS()
 		return h.fields(), func() Hyper { return h }, true
+	case "adafactor":
+		h := DefaultAdafactor()
+		return h.fields(), func() Hyper { return h }, true
 	}
 	return nil, nil, false
 }
@@ -61,7 +64,7 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 // "sgd"), in the order of the documentation: the study note's methods
 // first.
 func Methods() []string {
-	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs"}
+	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor"}
 }
 
 // Default returns the default hyperparameters of the named method, as
@@ -144,6 +147,10 @@ func ParseSpec(spec string) (Hyper, error) {
 	if l, ok := h.(LBFGS); ok && !seen["max_eval"] {
 		l.MaxEval = l.MaxIter * 5 / 4 // torch's max_eval=None
 		h = l
+	}
+	if a, ok := h.(Adafactor); ok && seen["eps1"] && !seen["eps1_dtype"] {
+		a.Eps1DType = false // an eps1 given is the eps1 used
+		h = a
 	}
 	if err := h.Validate(); err != nil {
 		return nil, err

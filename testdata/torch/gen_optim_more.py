@@ -19,6 +19,11 @@ Which torch each case stands for is in its "reference" string:
     kept on purpose: 2.x updates the first moment with exp_avg.lerp_(grad,
     1-beta1), 1.13 (and descent) with exp_avg.mul_(beta1).add_(grad,
     alpha=1-beta1); the two differ by rounding only.
+  * adafactor: torch >= 2.5 only. Adafactor25 below is 2.5's
+    _single_tensor_adafactor written in torch 1.13 operations (vector_norm,
+    lerp_, rsqrt_, the same order). It also writes
+    adafactor_matrix_reference.json: matrix parameters, where the second
+    moment is factored (see matrix_cases()).
   * lbfgs: recorded from torch 1.13.1's torch.optim.LBFGS; one step is one
     opt.step(closure), the closure setting p.grad to the analytic gradient
     (cast to the dtype) and returning the loss, in Python float64, at the
@@ -50,6 +55,8 @@ DEFAULTS = {
     "adam": dict(G.DEFAULTS["adam"], decoupled_weight_decay=False),
     "nadam": dict(G.DEFAULTS["nadam"], decoupled_weight_decay=False),
     "radam": dict(G.DEFAULTS["radam"], decoupled_weight_decay=False),
+    "adafactor": dict(lr=0.01, beta2_decay=-0.8, eps1=0.0, eps1_dtype=True, eps2=1e-3, d=1.0,
+                      weight_decay=0.0, maximize=False),
     "lbfgs": dict(lr=1.0, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
                   history_size=100, line_search_fn="none"),
 }
@@ -67,6 +74,63 @@ VALUES = {
                                - 10 * math.cos(2 * math.pi * y)),
 }
 G.BOOL_KEYS.add("decoupled_weight_decay")
+G.BOOL_KEYS.add("eps1_dtype")
+
+
+class Adafactor25(torch.optim.Optimizer):
+    """torch 2.5's Adafactor (_single_tensor_adafactor) in torch 1.13
+    operations, line for line."""
+
+    def __init__(self, params, lr, beta2_decay, eps1, eps2, d, weight_decay, maximize):
+        super().__init__(params, dict(lr=lr, beta2_decay=beta2_decay, eps=(eps1, eps2), d=d,
+                                      weight_decay=weight_decay, maximize=maximize))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            lr, beta2_decay, d, weight_decay = group["lr"], group["beta2_decay"], group["d"], group["weight_decay"]
+            eps1, eps2 = group["eps"]
+            for param in group["params"]:
+                grad = param.grad if not group["maximize"] else -param.grad
+                state = self.state[param]
+                if len(state) == 0:
+                    state["step"] = torch.tensor(0.0)
+                    if grad.dim() > 1:
+                        row_shape = list(grad.shape)
+                        row_shape[-1] = 1
+                        state["row_var"] = grad.new_zeros(row_shape)
+                        col_shape = list(grad.shape)
+                        col_shape[-2] = 1
+                        state["col_var"] = grad.new_zeros(col_shape)
+                    else:
+                        state["variance"] = torch.zeros_like(grad)
+                if eps1 is None:
+                    eps1 = torch.finfo(param.dtype).eps
+                step_t = state["step"]
+                step_t += 1
+                step_float = step_t.item()
+                one_minus_beta2_t = step_float ** beta2_decay
+                rho_t = min(lr, 1 / (step_float ** 0.5))
+                alpha = max(eps2, param.norm(2).item() / (param.numel() ** 0.5)) * rho_t
+                if weight_decay != 0:
+                    param.mul_(1 - lr * weight_decay)
+                if grad.dim() > 1:
+                    row_var, col_var = state["row_var"], state["col_var"]
+                    row_mean = torch.linalg.vector_norm(grad, dim=-1, keepdim=True).square_().div_(grad.size(-1))
+                    row_var.lerp_(row_mean, one_minus_beta2_t)
+                    col_mean = torch.linalg.vector_norm(grad, dim=-2, keepdim=True).square_().div_(grad.size(-2))
+                    col_var.lerp_(col_mean, one_minus_beta2_t)
+                    var_estimate = row_var @ col_var
+                    var_estimate.div_(row_var.mean(dim=-2, keepdim=True).clamp_(min=eps1))
+                else:
+                    variance = state["variance"]
+                    grad_squared = grad * grad
+                    variance.lerp_(grad_squared, one_minus_beta2_t)
+                    var_estimate = variance.clone()
+                update = var_estimate.clamp_(min=eps1 * eps1).rsqrt_()
+                update.mul_(grad)
+                denom = max(1.0, update.norm(2).item() / ((update.numel() ** 0.5) * d))
+                param.add_(update, alpha=-alpha / denom)
 
 
 class Adam2x(torch.optim.Optimizer):
@@ -214,6 +278,9 @@ def build(method, h, params):
     if method == "nadam":
         return NAdam2x(params, h["lr"], betas, h["eps"], h["weight_decay"], h["momentum_decay"],
                        h["maximize"], h["decoupled_weight_decay"])
+    if method == "adafactor":
+        return Adafactor25(params, h["lr"], h["beta2_decay"], None if h["eps1_dtype"] else h["eps1"],
+                           h["eps2"], h["d"], h["weight_decay"], h["maximize"])
     if method == "lbfgs":
         me = h["max_eval"]
         return torch.optim.LBFGS(params, lr=h["lr"], max_iter=int(h["max_iter"]),
@@ -235,6 +302,7 @@ REFERENCE = {
     "adam": "torch >= 2.0 Adam(decoupled_weight_decay=True) written in torch 1.13 ops (Adam2x)",
     "nadam": "torch >= 2.0 NAdam(decoupled_weight_decay=True) written in torch 1.13 ops (NAdam2x)",
     "radam": "torch >= 2.0 RAdam(decoupled_weight_decay=True) written in torch 1.13 ops (RAdam2x)",
+    "adafactor": "torch >= 2.5 Adafactor written in torch 1.13 ops (Adafactor25)",
     "lbfgs": "torch.optim.LBFGS (torch 1.13.1; one point per step(closure); torch 2.x runs the same algorithm)",
 }
 
@@ -371,6 +439,11 @@ LBFGS_OPTS = [[], [("line_search_fn", "strong_wolfe")],
               [("lr", 0.3), ("max_iter", 4), ("history_size", 5), ("line_search_fn", "strong_wolfe")]]
 
 
+ADAFACTOR_OPTS = [[], [("lr", 0.1)], [("lr", 0.5), ("beta2_decay", -0.5)], [("lr", 0.1), ("d", 2.0)],
+                  [("lr", 0.1), ("eps1", 1e-3), ("eps2", 0.01)], [("lr", 0.1), ("weight_decay", 0.1)],
+                  [("lr", 0.1), ("maximize", True)]]
+
+
 def build_cases():
     """Candidates per option set, in order of preference: each option set
     keeps its first two usable float64 cases and first usable float32 case."""
@@ -385,6 +458,8 @@ def build_cases():
             groups.append((m, opts, None))
     for opts in LBFGS_OPTS:
         groups.append(("lbfgs", opts, None))
+    for opts in ADAFACTOR_OPTS:
+        groups.append(("adafactor", opts, None))
     out = []
     for gi, (method, opts, lrkind) in enumerate(groups):
         order = funcs[gi % len(funcs):] + funcs[:gi % len(funcs)]
@@ -415,8 +490,57 @@ def build_cases():
     return out
 
 
+MATRIX_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "adafactor_matrix_reference.json")
+
+
+def matrix_grad(w, rows, cols, k):
+    """The gradient of the matrix cases at step k, in float64 from the
+    current values (then cast to the dtype): (w - t) * s with targets
+    t = sin(i + 2j + k/10) and scales s = 1 + (i*cols + j) % 3."""
+    g = []
+    for i in range(rows):
+        for j in range(cols):
+            t = math.sin(i + 2 * j + k / 10)
+            g.append((w[i * cols + j] - t) * (1 + (i * cols + j) % 3))
+    return g
+
+
+def matrix_cases():
+    out = []
+    for rows, cols, opts, dtype in [(3, 4, [], "float64"), (3, 4, [("lr", 0.1)], "float32"),
+                                    (5, 2, [("lr", 0.1), ("weight_decay", 0.1), ("d", 2.0)], "float64"),
+                                    (1, 6, [("lr", 0.1), ("beta2_decay", -0.5)], "float64"),
+                                    (4, 3, [("lr", 0.1), ("eps1", 1e-3), ("maximize", True)], "float64"),
+                                    (4, 3, [("lr", 0.1), ("eps1", 1e-3), ("maximize", True)], "float32")]:
+        h = dict(DEFAULTS["adafactor"])
+        h.update(opts)
+        if any(k == "eps1" for k, _ in opts):
+            h["eps1_dtype"] = False
+        start = [math.cos(0.7 * i) for i in range(rows * cols)]
+        p = torch.tensor(start, dtype=G.DTYPES[dtype]).reshape(rows, cols).requires_grad_(True)
+        opt = build("adafactor", h, [p])
+        pts = [p.detach().reshape(-1).tolist()]
+        for k in range(30):
+            w = p.detach().reshape(-1).tolist()
+            g = matrix_grad(w, rows, cols, k)
+            if h["maximize"]:
+                g = [-v for v in g]  # maximize the negated objective: the same descent
+            p.grad = torch.tensor(g, dtype=G.DTYPES[dtype]).reshape(rows, cols)
+            opt.step()
+            pts.append(p.detach().reshape(-1).tolist())
+        out.append({"spec": make_spec("adafactor", opts), "dtype": dtype, "rows": rows, "cols": cols,
+                    "steps": 30, "points": pts})
+    doc = {"torch_version": "1.13.1 ops, torch 2.5 algorithm", "generator": GENERATOR,
+           "gradient": "(w - sin(i + 2j + k/10)) * (1 + (i*cols + j) % 3), negated when maximize",
+           "cases": out}
+    with open(MATRIX_OUT, "w") as f:
+        json.dump(doc, f, indent=1)
+        f.write("\n")
+
+
 def main():
     self_check()
+    matrix_cases()
     out, skipped = [], []
     for keep, cands in build_cases():
         kept = 0
