@@ -43,8 +43,9 @@ type Trainer struct {
 	trainSet, testSet *data.Dataset
 	model             *nn.Model
 	opt               *optim.Optimizer[float32]
-	lbfgs             *optim.LBFGSOptimizer[float32] // in place of opt for --opt lbfgs (lbfgs.go)
-	sched             schedule.Schedule              // nil: the optimizer's lr throughout
+	lbfgs             *optim.LBFGSOptimizer[float32]     // in place of opt for --opt lbfgs (ownopt.go)
+	adafactor         *optim.AdafactorOptimizer[float32] // in place of opt for --opt adafactor
+	sched             schedule.Schedule                  // nil: the optimizer's lr throughout
 	sampler           *data.Sampler
 	total             int // optimizer steps in the whole run
 
@@ -163,18 +164,15 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	}
 	views := t.model.Params()
 	params := make([]*optim.Param[float32], len(views))
+	shapes := make([][]int, len(views))
 	for i, v := range views {
+		shapes[i] = v.Shape
 		params[i] = &optim.Param[float32]{Name: v.Name, Value: v.Value, Grad: v.Grad}
 		t.names = append(t.names, v.Name)
 		t.grads = append(t.grads, v.Grad)
 		t.values = append(t.values, v.Value)
 	}
-	if lb, ok := p.opt.(optim.LBFGS); ok {
-		err = t.newLBFGS(lb, params)
-	} else {
-		t.opt, err = optim.New(p.opt, params...)
-	}
-	if err != nil {
+	if err = t.newOptimizer(p.opt, params, shapes); err != nil {
 		return nil, fmt.Errorf("train: opt: %v", err)
 	}
 	if t.sampler, err = data.NewSampler(trainSet.N, cfg.Batch.size(trainSet.N), cfg.Seed); err != nil {
@@ -246,12 +244,8 @@ func (t *Trainer) Step() (StepResult, error) {
 		return StepResult{}, bad
 	}
 	n := len(y)
-	if bad == nil && t.lbfgs != nil {
-		t.lbfgsStep(loss, x, y)
-	} else if bad == nil {
-		t.opt.Step()
-	}
 	if bad == nil {
+		t.optStep(loss, x, y)
 		t.epochLoss += loss * float64(n)
 		t.epochSeen += n
 		t.examples += n
@@ -369,7 +363,8 @@ func (t *Trainer) Config() Config { return t.cfg }
 func (t *Trainer) Model() *nn.Model { return t.model }
 
 // Optimizer returns the optimizer.
-// It is nil when the run uses lbfgs, which has its own optimizer type.
+// It is nil when the run uses lbfgs or adafactor, which have optimizer
+// types of their own.
 func (t *Trainer) Optimizer() *optim.Optimizer[float32] { return t.opt }
 
 // Sampler returns the batch sampler.

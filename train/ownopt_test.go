@@ -6,6 +6,26 @@ import (
 	"testing"
 )
 
+// TestAdafactorTrains: --opt adafactor trains, factoring the weight
+// matrices (their shape comes from nn).
+func TestAdafactorTrains(t *testing.T) {
+	cfg := testConfig()
+	cfg.Opt = "adafactor:lr=0.05"
+	tr := newTrainer(t, cfg)
+	loss0, _ := tr.model.Evaluate(tr.testSet.X, tr.testSet.Y)
+	s, err := tr.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(s.TestLoss < loss0/2) || s.Optimizer != "adafactor:lr=0.05" {
+		t.Errorf("adafactor: test loss %v → %v (%s)", loss0, s.TestLoss, s.Optimizer)
+	}
+	blob, _ := tr.optState()
+	if !strings.Contains(string(blob), "fc1.weight/row_var") || !strings.Contains(string(blob), "fc1.bias/variance") {
+		t.Error("fc1.weight is not factored, or fc1.bias is")
+	}
+}
+
 // TestLBFGSFullBatch: --batch full --opt lbfgs trains (the loss falls far
 // below where one gradient step per epoch leaves it) and mini-batches are
 // refused.

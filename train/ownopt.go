@@ -10,6 +10,10 @@ import (
 // loss several times per step, which must be one fixed function.
 var errLBFGSBatch = errors.New("lbfgs needs --batch full: L-BFGS re-evaluates the loss within a step, which must be the same function each time")
 
+// The methods with an optimizer type of their own (optim.NewLBFGS,
+// optim.NewAdafactor) run in place of t.opt; these helpers pick the one
+// that runs.
+
 // newLBFGS builds the L-BFGS optimizer of a full-batch run.
 func (t *Trainer) newLBFGS(h optim.LBFGS, params []*optim.Param[float32]) error {
 	if t.cfg.Batch != FullBatch {
@@ -20,41 +24,90 @@ func (t *Trainer) newLBFGS(h optim.LBFGS, params []*optim.Param[float32]) error 
 	return err
 }
 
+// newOptimizer builds the optimizer of h over params: lbfgs and adafactor
+// their own, every other method optim.New's. Weight matrices carry their
+// shape (nn's Shape) for adafactor's factored second moments.
+func (t *Trainer) newOptimizer(h optim.Hyper, params []*optim.Param[float32], shapes [][]int) error {
+	for i, s := range shapes {
+		if len(s) == 2 {
+			params[i].Rows, params[i].Cols = s[0], s[1]
+		}
+	}
+	var err error
+	switch h := h.(type) {
+	case optim.LBFGS:
+		return t.newLBFGS(h, params)
+	case optim.Adafactor:
+		t.adafactor, err = optim.NewAdafactor(h, params...)
+	default:
+		t.opt, err = optim.New(h, params...)
+	}
+	return err
+}
+
 // The optimizer's learning rate, spec and state, whichever optimizer runs.
 
 func (t *Trainer) optLR() float64 {
-	if t.lbfgs != nil {
+	switch {
+	case t.lbfgs != nil:
 		return t.lbfgs.Hyper().LR
+	case t.adafactor != nil:
+		return t.adafactor.Hyper().LR
 	}
 	return t.opt.LR(0)
 }
 
 func (t *Trainer) setOptLR(lr float64) error {
-	if t.lbfgs != nil {
+	switch {
+	case t.lbfgs != nil:
 		return t.lbfgs.SetLR(lr)
+	case t.adafactor != nil:
+		return t.adafactor.SetLR(lr)
 	}
 	return t.opt.SetAllLR(lr)
 }
 
 func (t *Trainer) optSpec() string {
-	if t.lbfgs != nil {
+	switch {
+	case t.lbfgs != nil:
 		return t.lbfgs.Hyper().String()
+	case t.adafactor != nil:
+		return t.adafactor.Hyper().String()
 	}
 	return t.opt.Hyper(0).String()
 }
 
 func (t *Trainer) optState() ([]byte, error) {
-	if t.lbfgs != nil {
+	switch {
+	case t.lbfgs != nil:
 		return t.lbfgs.MarshalBinary()
+	case t.adafactor != nil:
+		return t.adafactor.MarshalBinary()
 	}
 	return t.opt.MarshalBinary()
 }
 
 func (t *Trainer) loadOptState(b []byte) error {
-	if t.lbfgs != nil {
+	switch {
+	case t.lbfgs != nil:
 		return t.lbfgs.UnmarshalBinary(b)
+	case t.adafactor != nil:
+		return t.adafactor.UnmarshalBinary(b)
 	}
 	return t.opt.UnmarshalBinary(b)
+}
+
+// optStep takes the optimizer step of a batch whose loss and gradients are
+// computed and checked.
+func (t *Trainer) optStep(loss float64, x []float32, y []uint8) {
+	switch {
+	case t.lbfgs != nil:
+		t.lbfgsStep(loss, x, y)
+	case t.adafactor != nil:
+		t.adafactor.Step()
+	default:
+		t.opt.Step()
+	}
 }
 
 // lbfgsStep runs one L-BFGS step(closure) on the batch (x, y), whose loss
