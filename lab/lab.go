@@ -3,6 +3,7 @@ package lab
 import (
 	"fmt"
 	"math"
+	"strings"
 
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/testfunc"
@@ -35,11 +36,43 @@ func Run(f testfunc.Function, start testfunc.Point, steps int, spec string) (Tra
 	if IsSecondOrder(spec) {
 		return runSecondOrder(f, start, steps, spec)
 	}
+	if isLookahead(spec) {
+		return runLookahead(f, start, steps, spec)
+	}
 	h, err := optim.ParseSpec(spec)
 	if err != nil {
 		return Trajectory{}, err
 	}
 	return RunHyper(f, start, steps, spec, h)
+}
+
+// isLookahead reports whether spec is a Lookahead wrapper,
+// lookahead[:k=K,alpha=A]/INNER.
+func isLookahead(spec string) bool {
+	name, _, _ := strings.Cut(strings.TrimSpace(spec), "/")
+	name, _, _ = strings.Cut(name, ":")
+	return strings.TrimSpace(name) == "lookahead"
+}
+
+// runLookahead runs a Lookahead wrapper around an element-wise method.
+func runLookahead(f testfunc.Function, start testfunc.Point, steps int, spec string) (Trajectory, error) {
+	lo, h, err := optim.ParseLookahead(spec)
+	if err != nil {
+		return Trajectory{}, err
+	}
+	p := optim.NewParam("xy", []float64{start.X, start.Y})
+	inner, err := optim.New(h, p)
+	if err != nil {
+		return Trajectory{}, err
+	}
+	l, err := optim.NewLookahead(lo, inner)
+	if err != nil {
+		return Trajectory{}, err
+	}
+	return record(f, start, steps, spec, p, func() {
+		p.Grad[0], p.Grad[1] = f.Grad(p.Value[0], p.Value[1])
+		l.Step()
+	}), nil
 }
 
 // RunHyper is Run with parsed hyperparameters; spec labels the trajectory.
@@ -49,6 +82,11 @@ func RunHyper(f testfunc.Function, start testfunc.Point, steps int, spec string,
 	if err != nil {
 		return Trajectory{}, err
 	}
+	return record(f, start, steps, spec, p, step), nil
+}
+
+// record runs step steps times from start and records the path.
+func record(f testfunc.Function, start testfunc.Point, steps int, spec string, p *optim.Param[float64], step func()) Trajectory {
 	tr := Trajectory{Spec: spec, Points: make([]testfunc.Point, 1, steps+1), Loss: make([]float64, 1, steps+1)}
 	tr.Points[0] = start
 	tr.Loss[0] = f.Value(start.X, start.Y)
@@ -63,7 +101,7 @@ func RunHyper(f testfunc.Function, start testfunc.Point, steps int, spec string,
 		tr.Points = append(tr.Points, testfunc.Point{X: x, Y: y})
 		tr.Loss = append(tr.Loss, loss)
 	}
-	return tr, nil
+	return tr
 }
 
 // stepper returns the function that makes one step of h on f: Step after
@@ -108,6 +146,10 @@ func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 func Check(spec string) error {
 	if IsSecondOrder(spec) {
 		_, err := parseSecondOrder(spec)
+		return err
+	}
+	if isLookahead(spec) {
+		_, _, err := optim.ParseLookahead(spec)
 		return err
 	}
 	_, err := optim.ParseSpec(spec)

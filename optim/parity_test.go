@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"math"
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/descentlab/descent/optim"
@@ -63,11 +64,14 @@ func runPoint[T optim.Float](t *testing.T, spec string, f testfunc.Function, sta
 // after each step (zeros before the first), when buf is not empty.
 func runPointBuffer[T optim.Float](t *testing.T, spec string, f testfunc.Function, start [2]float64, steps int, lrs []float64, buf string) (pts, bufs [][2]float64) {
 	t.Helper()
+	p := optim.NewParam("xy", []T{T(start[0]), T(start[1])})
+	if strings.HasPrefix(spec, "lookahead") {
+		return runLookahead(t, spec, p, f, steps), nil
+	}
 	h, err := optim.ParseSpec(spec)
 	if err != nil {
 		t.Fatalf("ParseSpec(%q): %v", spec, err)
 	}
-	p := optim.NewParam("xy", []T{T(start[0]), T(start[1])})
 	if lb, ok := h.(optim.LBFGS); ok {
 		return runLBFGS(t, lb, p, f, steps), nil
 	}
@@ -123,7 +127,7 @@ func TestTorchParity(t *testing.T) {
 	for _, file := range referenceFiles {
 		checkParity(t, loadReference(t, file), methods)
 	}
-	for _, m := range optim.Methods() {
+	for _, m := range append(optim.Methods(), "lookahead") {
 		if m == "gd" {
 			m = "sgd"
 		}
@@ -141,7 +145,12 @@ func checkParity(t *testing.T, ref reference, methods map[string]bool) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			h, err := optim.ParseSpec(c.Spec)
+			spec := c.Spec
+			if outer, inner, ok := strings.Cut(spec, "/"); ok && strings.HasPrefix(outer, "lookahead") {
+				methods["lookahead"] = true
+				spec = inner
+			}
+			h, err := optim.ParseSpec(spec)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -205,6 +214,31 @@ func runLBFGS[T optim.Float](t *testing.T, h optim.LBFGS, p *optim.Param[T], f t
 	out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
 	for k := 0; k < steps; k++ {
 		o.Step(closure)
+		out = append(out, [2]float64{float64(p.Value[0]), float64(p.Value[1])})
+	}
+	return out
+}
+
+// runLookahead runs steps steps of a lookahead:…/INNER spec.
+func runLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T], f testfunc.Function, steps int) [][2]float64 {
+	t.Helper()
+	lo, h, err := optim.ParseLookahead(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner, err := optim.New(h, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := optim.NewLookahead(lo, inner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
+	for k := 0; k < steps; k++ {
+		gx, gy := f.Grad(float64(p.Value[0]), float64(p.Value[1]))
+		p.Grad[0], p.Grad[1] = T(gx), T(gy)
+		l.Step()
 		out = append(out, [2]float64{float64(p.Value[0]), float64(p.Value[1])})
 	}
 	return out

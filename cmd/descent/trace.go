@@ -45,7 +45,8 @@ SPEC is NAME[:key=value,...] with NAME one of
   ` + strings.Join(optim.Methods(), ", ") + `
 or a second-order comparator from gonum, newton[:increase=F] or
 gonum_lbfgs[:history=M] (lbfgs is torch's L-BFGS; one of its steps is one
-step(closure), up to max_iter iterations), and
+step(closure), up to max_iter iterations), or the Lookahead wrapper
+lookahead[:k=K,alpha=A]/SPEC around a method, and
 keys named as torch.optim names them (lr, momentum, dampening, nesterov,
 weight_decay, maximize, lr_decay, initial_accumulator_value, eps, alpha,
 centered, amsgrad, rho, momentum_decay, decoupled_weight_decay, etaminus,

@@ -24,6 +24,9 @@ Which torch each case stands for is in its "reference" string:
     lerp_, rsqrt_, the same order). It also writes
     adafactor_matrix_reference.json: matrix parameters, where the second
     moment is factored (see matrix_cases()).
+  * lookahead:k=K,alpha=A/INNER: the authors' lookahead_pytorch.py
+    (michaelrzhang/lookahead, pullback_momentum="none") around torch 1.13.1's
+    INNER optimizer: every K steps p = p*alpha + (1-alpha)*cached, cached = p.
   * lbfgs: recorded from torch 1.13.1's torch.optim.LBFGS; one step is one
     opt.step(closure), the closure setting p.grad to the analytic gradient
     (cast to the dtype) and returning the loss, in Python float64, at the
@@ -303,6 +306,7 @@ REFERENCE = {
     "nadam": "torch >= 2.0 NAdam(decoupled_weight_decay=True) written in torch 1.13 ops (NAdam2x)",
     "radam": "torch >= 2.0 RAdam(decoupled_weight_decay=True) written in torch 1.13 ops (RAdam2x)",
     "adafactor": "torch >= 2.5 Adafactor written in torch 1.13 ops (Adafactor25)",
+    "lookahead": "michaelrzhang/lookahead lookahead_pytorch.py around torch 1.13.1's inner optimizer",
     "lbfgs": "torch.optim.LBFGS (torch 1.13.1; one point per step(closure); torch 2.x runs the same algorithm)",
 }
 
@@ -318,6 +322,47 @@ def make_spec(method, opts):
     if not opts:
         return method
     return method + ":" + ",".join("%s=%s" % (k, fmt_value(v)) for k, v in opts)
+
+
+class LookaheadCase:
+    """lookahead:k=K,alpha=A/INNER around a gen_optim method."""
+
+    def __init__(self, k, alpha, inner, inner_opts, func, dtype):
+        self.k, self.alpha, self.inner, self.inner_opts = k, alpha, inner, list(inner_opts)
+        self.method, self.func, self.dtype = "lookahead", func, dtype
+        self.steps = G.STEPS[dtype] // 2
+        self.lrs = None
+        self.start = G.START[func]
+
+    @property
+    def spec(self):
+        return "lookahead:k=%d,alpha=%s/%s" % (self.k, G.fmt_value(self.alpha), G.make_spec(self.inner, self.inner_opts))
+
+    @property
+    def name(self):
+        return "/".join([self.spec, self.func, self.dtype])
+
+    def run(self, dtype=None, start=None, with_ax=False):
+        dtype = dtype or self.dtype
+        start = start or self.start
+        grad = G.GRADS[self.func]
+        p = torch.tensor(list(start), dtype=G.DTYPES[dtype], requires_grad=True)
+        opt = G.build_torch(self.inner, G.resolved(self.inner, self.inner_opts), [p])
+        cached = p.detach().clone()
+        la_step = 0
+        pts = [p.detach().tolist()]
+        for _ in range(self.steps):
+            x, y = p.detach().tolist()
+            p.grad = torch.tensor(grad(x, y), dtype=G.DTYPES[dtype])
+            opt.step()
+            la_step += 1
+            if la_step >= self.k:
+                la_step = 0
+                with torch.no_grad():
+                    p.mul_(self.alpha).add_(cached, alpha=1.0 - self.alpha)
+                cached.copy_(p.detach())
+            pts.append(p.detach().tolist())
+        return (pts, [[0.0, 0.0]] * len(pts)) if with_ax else pts
 
 
 class Case:
@@ -475,6 +520,14 @@ def build_cases():
                     o = [("lr", G.GD_LR[func])] + o
                 cands.append(Case(method, o, func, dtype))
             out.append((keep, cands))
+    for k, alpha, inner, iopts in [(5, 0.5, "adam", [("lr", 0.05)]), (5, 0.8, "sgd", [("lr", 0.002), ("momentum", 0.9)]),
+                                   (3, 0.5, "rmsprop", [("lr", 0.01)]), (10, 0.3, "adam", [("lr", 0.1), ("amsgrad", True)]),
+                                   (2, 1.0, "adagrad", [("lr", 0.3)])]:
+        for dtype, keep in (("float64", 2), ("float32", 1)):
+            fs = ["rosenbrock", "booth", "himmelblau", "beale", "elliptic", "rastrigin"]
+            if inner == "sgd":
+                fs = ["booth", "himmelblau", "elliptic"]
+            out.append((keep, [LookaheadCase(k, alpha, inner, iopts if inner != "sgd" else [("lr", G.GD_LR[f]), ("momentum", 0.9)], f, dtype) for f in fs]))
     # changing lrs: torch re-reads the group lr (rprop only at its first step)
     for dtype in ("float64", "float32"):
         n = G.STEPS[dtype]
