@@ -120,17 +120,13 @@ func stepper(h optim.Hyper, f testfunc.Function, p *optim.Param[float64]) (func(
 		}
 		return func() { o.Step(closure) }, nil
 	}
+	var o interface{ Step() }
+	var err error
 	if af, ok := h.(optim.Adafactor); ok {
-		o, err := optim.NewAdafactor(af, p)
-		if err != nil {
-			return nil, err
-		}
-		return func() {
-			p.Grad[0], p.Grad[1] = f.Grad(p.Value[0], p.Value[1])
-			o.Step()
-		}, nil
+		o, err = optim.NewAdafactor(af, p)
+	} else {
+		o, err = optim.New(h, p)
 	}
-	o, err := optim.New(h, p)
 	if err != nil {
 		return nil, err
 	}

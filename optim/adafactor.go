@@ -86,22 +86,11 @@ func NewAdafactor[T Float](h Adafactor, params ...*Param[T]) (*AdafactorOptimize
 	if err := CheckRange[T](h); err != nil {
 		return nil, err
 	}
+	if err := checkParams("adafactor", params); err != nil {
+		return nil, err
+	}
 	o := &AdafactorOptimizer[T]{h: h}
-	seen := map[string]bool{}
 	for _, p := range params {
-		switch {
-		case p == nil:
-			return nil, errors.New("optim: adafactor: a nil parameter")
-		case p.Name == "":
-			return nil, errors.New("optim: adafactor: a parameter with no name")
-		case seen[p.Name]:
-			return nil, fmt.Errorf("optim: parameter name %q appears twice", p.Name)
-		case len(p.Grad) != len(p.Value):
-			return nil, fmt.Errorf("optim: parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
-		case (p.Rows != 0 || p.Cols != 0) && !p.Matrix():
-			return nil, fmt.Errorf("optim: parameter %q: shape %d×%d does not hold its %d values", p.Name, p.Rows, p.Cols, len(p.Value))
-		}
-		seen[p.Name] = true
 		s := adafactorSlot[T]{p: p, update: make([]T, len(p.Value))}
 		if p.Matrix() {
 			s.rowVar, s.colVar = make([]T, p.Rows), make([]T, p.Cols)

@@ -1,8 +1,6 @@
 package optim
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 
 	"github.com/descentlab/descent/internal/safetensors"
@@ -42,13 +40,7 @@ func (o *AdafactorOptimizer[T]) MarshalBinary() ([]byte, error) {
 			add(s.p.Name+"/variance", s.varVec)
 		}
 	}
-	meta, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	err = safetensors.Encode(&b, tensors, map[string]string{adafactorMetaKey: string(meta)})
-	return b.Bytes(), err
+	return encodeState(tensors, adafactorMetaKey, h)
 }
 
 // UnmarshalBinary loads a state written by MarshalBinary into an optimizer
@@ -56,17 +48,10 @@ func (o *AdafactorOptimizer[T]) MarshalBinary() ([]byte, error) {
 // continues exactly. The saved hyperparameters replace the optimizer's. On
 // error the optimizer is unchanged.
 func (o *AdafactorOptimizer[T]) UnmarshalBinary(data []byte) error {
-	tensors, meta, err := safetensors.Decode(data)
-	if err != nil {
-		return fmt.Errorf("optim: adafactor state: %w", err)
-	}
-	raw, ok := meta[adafactorMetaKey]
-	if !ok {
-		return fmt.Errorf("optim: adafactor state: not an Adafactor state (no %s metadata)", adafactorMetaKey)
-	}
 	var h adafactorHeader
-	if err := json.Unmarshal([]byte(raw), &h); err != nil {
-		return fmt.Errorf("optim: adafactor state: bad metadata: %v", err)
+	tensors, err := decodeState(data, "adafactor", adafactorMetaKey, &h)
+	if err != nil {
+		return err
 	}
 	if h.Version != stateVersion {
 		return fmt.Errorf("optim: adafactor state: version %d, this build reads version %d", h.Version, stateVersion)

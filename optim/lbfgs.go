@@ -98,26 +98,12 @@ func NewLBFGS[T Float](h LBFGS, params ...*Param[T]) (*LBFGSOptimizer[T], error)
 	if err := CheckRange[T](h); err != nil {
 		return nil, err
 	}
-	seen := map[string]bool{}
+	if err := checkParams("lbfgs", params); err != nil {
+		return nil, err
+	}
 	n := 0
 	for _, p := range params {
-		if p == nil {
-			return nil, errors.New("optim: lbfgs: a nil parameter")
-		}
-		if p.Name == "" {
-			return nil, errors.New("optim: lbfgs: a parameter with no name")
-		}
-		if seen[p.Name] {
-			return nil, fmt.Errorf("optim: parameter name %q appears twice", p.Name)
-		}
-		seen[p.Name] = true
-		if len(p.Grad) != len(p.Value) {
-			return nil, fmt.Errorf("optim: parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
-		}
 		n += len(p.Value)
-	}
-	if len(params) == 0 {
-		return nil, errors.New("optim: lbfgs: no parameters")
 	}
 	o := &LBFGSOptimizer[T]{h: h, params: append([]*Param[T](nil), params...), n: n}
 	for _, b := range []*[]T{&o.g, &o.prevG, &o.d, &o.x0, &o.gNew, &o.gPrev, &o.gB0, &o.gB1} {
@@ -128,6 +114,33 @@ func NewLBFGS[T Float](h LBFGS, params ...*Param[T]) (*LBFGSOptimizer[T], error)
 	o.ro = make([]float64, h.HistorySize)
 	o.al = make([]float64, h.HistorySize)
 	return o, nil
+}
+
+// checkParams checks the parameters of an optimizer with a type of its own
+// (NewLBFGS, NewAdafactor), as NewGroups does: at least one, none nil,
+// names non-empty and unique, Grad as long as Value, a shape that holds
+// the values.
+func checkParams[T Float](method string, params []*Param[T]) error {
+	if len(params) == 0 {
+		return fmt.Errorf("optim: %s: no parameters", method)
+	}
+	seen := map[string]bool{}
+	for _, p := range params {
+		switch {
+		case p == nil:
+			return fmt.Errorf("optim: %s: a nil parameter", method)
+		case p.Name == "":
+			return fmt.Errorf("optim: %s: a parameter with no name", method)
+		case seen[p.Name]:
+			return fmt.Errorf("optim: parameter name %q appears twice", p.Name)
+		case len(p.Grad) != len(p.Value):
+			return fmt.Errorf("optim: parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
+		case (p.Rows != 0 || p.Cols != 0) && !p.Matrix():
+			return fmt.Errorf("optim: parameter %q: shape %d×%d does not hold its %d values", p.Name, p.Rows, p.Cols, len(p.Value))
+		}
+		seen[p.Name] = true
+	}
+	return nil
 }
 
 // Hyper returns the hyperparameters.

@@ -31,6 +31,36 @@ type lbfgsHeader struct {
 
 const lbfgsMetaKey = "descent.optim.lbfgs"
 
+// encodeState writes tensors and the JSON of h under the metadata key key,
+// in the safetensors format: the saved state of the optimizers with a type
+// of their own.
+func encodeState(tensors []safetensors.Tensor, key string, h any) ([]byte, error) {
+	meta, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	err = safetensors.Encode(&b, tensors, map[string]string{key: string(meta)})
+	return b.Bytes(), err
+}
+
+// decodeState reads what encodeState wrote: the tensors, and the metadata
+// under key into h. what names the state in errors.
+func decodeState(data []byte, what, key string, h any) ([]safetensors.Tensor, error) {
+	tensors, meta, err := safetensors.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("optim: %s state: %w", what, err)
+	}
+	raw, ok := meta[key]
+	if !ok {
+		return nil, fmt.Errorf("optim: %s state: not a %s state (no %s metadata)", what, what, key)
+	}
+	if err := json.Unmarshal([]byte(raw), h); err != nil {
+		return nil, fmt.Errorf("optim: %s state: bad metadata: %v", what, err)
+	}
+	return tensors, nil
+}
+
 // MarshalBinary encodes the state (torch's state_dict of LBFGS) in the
 // safetensors format: tensors "d", "prev_flat_grad", "old_dirs/i" and
 // "old_stps/i" (i from the oldest pair), the rest as JSON metadata.
@@ -50,13 +80,7 @@ func (o *LBFGSOptimizer[T]) MarshalBinary() ([]byte, error) {
 		h.Ro = append(h.Ro, ro)
 		tensors = append(tensors, vec("old_dirs/"+strconv.Itoa(i), y), vec("old_stps/"+strconv.Itoa(i), s))
 	}
-	meta, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	err = safetensors.Encode(&b, tensors, map[string]string{lbfgsMetaKey: string(meta)})
-	return b.Bytes(), err
+	return encodeState(tensors, lbfgsMetaKey, h)
 }
 
 // UnmarshalBinary loads a state written by MarshalBinary into an optimizer
@@ -64,17 +88,10 @@ func (o *LBFGSOptimizer[T]) MarshalBinary() ([]byte, error) {
 // exactly. The saved hyperparameters replace the optimizer's. On error the
 // optimizer is unchanged.
 func (o *LBFGSOptimizer[T]) UnmarshalBinary(data []byte) error {
-	tensors, meta, err := safetensors.Decode(data)
-	if err != nil {
-		return fmt.Errorf("optim: lbfgs state: %w", err)
-	}
-	raw, ok := meta[lbfgsMetaKey]
-	if !ok {
-		return fmt.Errorf("optim: lbfgs state: not an L-BFGS state (no %s metadata)", lbfgsMetaKey)
-	}
 	var h lbfgsHeader
-	if err := json.Unmarshal([]byte(raw), &h); err != nil {
-		return fmt.Errorf("optim: lbfgs state: bad metadata: %v", err)
+	tensors, err := decodeState(data, "lbfgs", lbfgsMetaKey, &h)
+	if err != nil {
+		return err
 	}
 	if h.Version != stateVersion {
 		return fmt.Errorf("optim: lbfgs state: version %d, this build reads version %d", h.Version, stateVersion)

@@ -22,13 +22,7 @@ func lbfgsOn[T optim.Float](t *testing.T, spec string, f testfunc.Function) (*op
 	if err != nil {
 		t.Fatal(err)
 	}
-	closure := func() float64 {
-		x, y := float64(p.Value[0]), float64(p.Value[1])
-		gx, gy := f.Grad(x, y)
-		p.Grad[0], p.Grad[1] = T(gx), T(gy)
-		return f.Value(x, y)
-	}
-	return o, p, closure
+	return o, p, closureOf(f, p)
 }
 
 // TestLBFGSAllocatesNothing: once the history is full, a Step(closure)

@@ -1,8 +1,6 @@
 package optim
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -159,29 +157,23 @@ func (l *Lookahead[T]) MarshalBinary() ([]byte, error) {
 	for i, p := range l.params {
 		tensors = append(tensors, safetensors.Tensor{Name: "slow/" + p.Name, DType: dt, Shape: []int{len(l.slow[i])}, Data: toBytes(l.slow[i])})
 	}
-	meta, err := json.Marshal(map[string]any{"spec": l.opts.String(), "count": l.count, "dtype": dt})
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	err = safetensors.Encode(&b, tensors, map[string]string{lookaheadMetaKey: string(meta)})
-	return b.Bytes(), err
+	return encodeState(tensors, lookaheadMetaKey, lookaheadHeader{Spec: l.opts.String(), Count: l.count, DType: dt})
+}
+
+// lookaheadHeader is the JSON kept in the metadata of a saved Lookahead.
+type lookaheadHeader struct {
+	Spec  string `json:"spec"`
+	Count int    `json:"count"`
+	DType string `json:"dtype"`
 }
 
 // UnmarshalBinary loads a state written by MarshalBinary, with the checks
 // of the inner optimizer's UnmarshalBinary; on error nothing changes.
 func (l *Lookahead[T]) UnmarshalBinary(data []byte) error {
-	tensors, meta, err := safetensors.Decode(data)
+	var h lookaheadHeader
+	tensors, err := decodeState(data, "lookahead", lookaheadMetaKey, &h)
 	if err != nil {
-		return fmt.Errorf("optim: lookahead state: %w", err)
-	}
-	var h struct {
-		Spec  string `json:"spec"`
-		Count int    `json:"count"`
-		DType string `json:"dtype"`
-	}
-	if err := json.Unmarshal([]byte(meta[lookaheadMetaKey]), &h); err != nil {
-		return fmt.Errorf("optim: lookahead state: bad metadata: %v", err)
+		return err
 	}
 	o, _, err := ParseLookahead(h.Spec + "/sgd")
 	if err != nil {

@@ -205,18 +205,24 @@ func runLBFGS[T optim.Float](t *testing.T, h optim.LBFGS, p *optim.Param[T], f t
 	if err != nil {
 		t.Fatal(err)
 	}
-	closure := func() float64 {
-		x, y := float64(p.Value[0]), float64(p.Value[1])
-		gx, gy := f.Grad(x, y)
-		p.Grad[0], p.Grad[1] = T(gx), T(gy)
-		return f.Value(x, y)
-	}
+	closure := closureOf(f, p)
 	out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
 	for k := 0; k < steps; k++ {
 		o.Step(closure)
 		out = append(out, [2]float64{float64(p.Value[0]), float64(p.Value[1])})
 	}
 	return out
+}
+
+// closureOf is L-BFGS's closure on f for the parameter (x, y): the loss and
+// gradient in float64 at the current point, the gradient rounded to T.
+func closureOf[T optim.Float](f testfunc.Function, p *optim.Param[T]) func() float64 {
+	return func() float64 {
+		x, y := float64(p.Value[0]), float64(p.Value[1])
+		gx, gy := f.Grad(x, y)
+		p.Grad[0], p.Grad[1] = T(gx), T(gy)
+		return f.Value(x, y)
+	}
 }
 
 // runLookahead runs steps steps of a lookahead:…/INNER spec.
