@@ -28,6 +28,7 @@
 //	Chained(lr, schedules...)                      ChainedScheduler: lr·Π sᵢ(t)/lr
 //	Lambda(lr, f)                                  LambdaLR: lr·f(t)
 //	Multiplicative(lr, f)                          MultiplicativeLR: lr·f(1)·…·f(t)
+//	SWALR(lr, swaLR, annealEpochs, anneal)         swa_utils.SWALR: anneal to swaLR
 //
 // LinearWarmup is LinearLR with torch's factors (start_factor, end_factor).
 // Lambda and Multiplicative take Go functions, as torch's take Python ones;
@@ -86,6 +87,7 @@
 //	                 step_size_down=step_size_up, mode=triangular
 //	                 (or triangular2, exp_range), gamma=1; the base lr is
 //	                 the cycle's bottom, base_lr
+//	swalr:           swa_lr (required), anneal_epochs=10, anneal_strategy=cos
 //
 // Examples: "cosine:t_max=1000,eta_min=1e-5", "multistep:milestones=30/80",
 // "warmup_cosine:warmup=500,start_factor=0.01", "onecycle:max_lr=0.1".

@@ -119,6 +119,15 @@ var kinds = map[string]kind{
 		}
 		return Cyclic(a.baseLR, maxLR, up, down, mode, g)
 	}},
+	"swalr": {[]string{"swa_lr", "anneal_epochs", "anneal_strategy"}, nil, func(a *args) (Schedule, error) {
+		swa := a.floatReq("swa_lr")
+		n := a.int("anneal_epochs", 10)
+		an := a.anneal("anneal_strategy")
+		if a.err != nil {
+			return nil, a.err
+		}
+		return SWALR(a.baseLR, swa, n, an)
+	}},
 	"onecycle": {[]string{"max_lr", "total_steps", "pct_start", "anneal_strategy", "div_factor", "final_div_factor", "three_phase"}, nil,
 		func(a *args) (Schedule, error) {
 			maxLR := a.float("max_lr", a.baseLR)

@@ -33,6 +33,8 @@ func TestParse(t *testing.T) {
 		{"warmup_cosine:warmup=100,t_max=50,eta_min=0.001,start_factor=0.5",
 			must(Sequential([]Schedule{must(LinearWarmup(lr, 0.5, 1, 100)), must(Cosine(lr, 50, 0.001))}, []int{100}))},
 		{"polynomial", must(Polynomial(lr, 5, 1))},
+		{"swalr:swa_lr=0.05", must(SWALR(lr, 0.05, 10, AnnealCos))},
+		{"swalr:swa_lr=0.05,anneal_epochs=0,anneal_strategy=linear", must(SWALR(lr, 0.05, 0, AnnealLinear))},
 		{"polynomial:total_iters=900,power=2", must(Polynomial(lr, 900, 2))},
 		{"constant_factor", must(ConstantFactor(lr, 1.0/3, 5))},
 		{"constant_factor:factor=0.5,total_iters=100", must(ConstantFactor(lr, 0.5, 100))},
@@ -107,6 +109,8 @@ func TestParseErrors(t *testing.T) {
 		{"cyclic:max_lr=1,step_size_down=-1", 100, "step_size_down=-1, want an integer ≥ 0"},
 		{"cyclic:max_lr=1,mode=exp_range,gamma=0", 100, "gamma=0, want a finite number > 0"},
 		{"cyclic:max_lr=-1", 100, "max_lr=-1"},
+		{"swalr", 100, "swa_lr: required"},
+		{"swalr:swa_lr=0.1,anneal_epochs=-1", 100, "anneal_epochs=-1, want an integer ≥ 0"},
 	}
 	for _, tt := range tests {
 		s, err := Parse(tt.spec, 0.1, tt.total)

@@ -591,9 +591,48 @@ def matrix_cases():
         f.write("\n")
 
 
+AVERAGE_OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "average_reference.json")
+
+
+def average_cases():
+    """torch 1.13.1's swa_utils.AveragedModel over an SGD-with-momentum run:
+    SWA (its default avg_fn) and EMA (torch 2.x's get_ema_avg_fn(decay),
+    decay*ema + (1 - decay)*current, passed as avg_fn), updated after every
+    step from step `start` on. Records the parameter after every step and
+    the average after every update."""
+    from torch.optim.swa_utils import AveragedModel
+    out = []
+    for func, fn, decay, start, dtype in [("booth", "swa", 0.0, 10, "float64"), ("himmelblau", "swa", 0.0, 0, "float64"),
+                                          ("booth", "ema", 0.9, 5, "float64"), ("himmelblau", "ema", 0.99, 0, "float32"),
+                                          ("booth", "swa", 0.0, 20, "float32")]:
+        m = torch.nn.Module()
+        m.w = torch.nn.Parameter(torch.tensor(list(G.START[func]), dtype=G.DTYPES[dtype]))
+        avg_fn = None
+        if fn == "ema":
+            def avg_fn(ema_param, current_param, num_averaged, decay=decay):
+                return decay * ema_param + (1 - decay) * current_param
+        am = AveragedModel(m, avg_fn=avg_fn)
+        opt = torch.optim.SGD(m.parameters(), lr=G.GD_LR[func], momentum=0.9, foreach=False)
+        pts, avgs = [], []
+        for k in range(60):
+            x, y = m.w.detach().tolist()
+            m.w.grad = torch.tensor(G.GRADS[func](x, y), dtype=G.DTYPES[dtype])
+            opt.step()
+            pts.append(m.w.detach().tolist())
+            if k >= start:
+                am.update_parameters(m)
+                avgs.append(am.module.w.detach().tolist())
+        out.append({"func": func, "fn": fn, "decay": decay, "start": start, "dtype": dtype,
+                    "points": pts, "averages": avgs})
+    with open(AVERAGE_OUT, "w") as f:
+        json.dump({"generator": GENERATOR, "torch_version": "1.13.1", "cases": out}, f, indent=1)
+        f.write("\n")
+
+
 def main():
     self_check()
     matrix_cases()
+    average_cases()
     out, skipped = [], []
     for keep, cands in build_cases():
         kept = 0

@@ -128,6 +128,14 @@ for lr, fn in [(0.1, "const099"), (0.05, "sawtooth"), (0.3, "exp095")]:
     o = opt(lr)
     add("multiplicative", {"lr": lr, "fn": fn}, record(o, S.MultiplicativeLR(o, FNS[fn])))
 
+from torch.optim.swa_utils import SWALR  # noqa: E402
+
+for lr, swa_lr, epochs, strategy in [(0.1, 0.05, 10, "cos"), (0.1, 0.01, 100, "linear"), (0.05, 0.2, 30, "cos"),
+                                     (0.1, 0.02, 0, "cos"), (0.3, 0.0, 299, "cos")]:
+    o = opt(lr)
+    add("swalr", {"lr": lr, "swa_lr": swa_lr, "anneal_epochs": epochs, "anneal": strategy},
+        record(o, SWALR(o, swa_lr, anneal_epochs=epochs, anneal_strategy=strategy)))
+
 out = {
     "generator": "testdata/torch/gen_schedule_more.py",
     "torch": torch.__version__,
