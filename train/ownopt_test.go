@@ -52,3 +52,49 @@ func TestLBFGSFullBatch(t *testing.T) {
 		t.Errorf("lbfgs with batch 16: %v", err)
 	}
 }
+
+// TestEMA: --ema keeps the average of the weights, evaluates it, and a
+// resumed run has the same average, bit for bit.
+func TestEMA(t *testing.T) {
+	cfg := testConfig()
+	cfg.EMA = 0.9
+	ref := newTrainer(t, cfg)
+	s, err := ref.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.EMATestLoss == nil || !(*s.EMATestAccuracy > 0.9) {
+		t.Fatalf("summary without a good EMA evaluation: %+v", s)
+	}
+	var emaFirst float32
+	if !ref.WithEMAWeights(func() { emaFirst = ref.values[0][0] }) || emaFirst == ref.values[0][0] {
+		t.Error("WithEMAWeights did not put the average in, or took it out")
+	}
+	a := newTrainer(t, cfg)
+	for range 17 {
+		if _, err := a.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ck, err := a.Checkpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Restore(cfg, ck, blobs(200, 8, 3, 1), blobs(100, 8, 3, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s2, err := b.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n1, e1 := ref.emaState()
+	n2, e2 := b.emaState()
+	if n1 != n2 || string(e1) != string(e2) || *s2.EMATestLoss != *s.EMATestLoss {
+		t.Errorf("resumed average differs: %d vs %d updates", n2, n1)
+	}
+	cfg.EMA = 1
+	if _, err := New(cfg, blobs(200, 8, 3, 1), blobs(100, 8, 3, 2)); err == nil || !strings.Contains(err.Error(), "ema 1") {
+		t.Errorf("ema 1: %v", err)
+	}
+}

@@ -45,6 +45,9 @@ type Trainer struct {
 	opt               *optim.Optimizer[float32]
 	lbfgs             *optim.LBFGSOptimizer[float32]     // in place of opt for --opt lbfgs (ownopt.go)
 	adafactor         *optim.AdafactorOptimizer[float32] // in place of opt for --opt adafactor
+	ema               *optim.Average[float32]            // Config.EMA's average, or nil (ema.go)
+	emaLoss, emaAcc   float64                            // its last evaluation
+	emaSwap           []float32                          // the raw weights while the average is in the model
 	sched             schedule.Schedule                  // nil: the optimizer's lr throughout
 	sampler           *data.Sampler
 	total             int // optimizer steps in the whole run
@@ -175,6 +178,9 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	if err = t.newOptimizer(p.opt, params, shapes); err != nil {
 		return nil, fmt.Errorf("train: opt: %v", err)
 	}
+	if err = t.setupEMA(params); err != nil {
+		return nil, fmt.Errorf("train: ema: %v", err)
+	}
 	if t.sampler, err = data.NewSampler(trainSet.N, cfg.Batch.size(trainSet.N), cfg.Seed); err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
@@ -246,6 +252,9 @@ func (t *Trainer) Step() (StepResult, error) {
 	n := len(y)
 	if bad == nil {
 		t.optStep(loss, x, y)
+		if t.ema != nil {
+			t.ema.Update()
+		}
 		t.epochLoss += loss * float64(n)
 		t.epochSeen += n
 		t.examples += n
@@ -290,6 +299,7 @@ func (t *Trainer) checkWeights() error {
 func (t *Trainer) endEpoch() Metric {
 	start := time.Now()
 	testLoss, acc := t.model.Evaluate(t.testSet.X, t.testSet.Y)
+	t.evalEMA()
 	t.evalTime += time.Since(start)
 	epoch := float64(t.sampler.Steps()) / float64(t.sampler.StepsPerEpoch()) // exact at epoch ends
 	trainLoss := math.NaN()                                                  // every step of the epoch was skipped
