@@ -61,6 +61,20 @@
 //	d = −H·g (two-loop recursion over the last history_size pairs s = Δw, y = Δg with s·y > 1e-10);
 //	w ← w + t·d,  t = lr (min(1, 1/Σ|g|)·lr at the first), or a strong-Wolfe line search from it
 //
+// adafactor is torch ≥ 2.5's Adafactor, which needs whole-parameter norms:
+// build it with NewAdafactor. A parameter with Rows and Cols set (nn sets
+// them for weight matrices) keeps row and column factors R, C of its second
+// moment, any other a full V:
+//
+//	ρ = min(η, 1/√t);  α = max(ε₂, RMS(w))·ρ;  w ← w(1 − ηλ)
+//	R ← lerp(R, mean_row(g²), t^τ), C ← lerp(C, mean_col(g²), t^τ), V̂ = R·C/max(mean(R), ε₁)   (or V ← lerp(V, g², t^τ))
+//	u = g/max(√V̂, ε₁);  w ← w − α·u/max(1, RMS(u)/d)
+//
+// Lookahead (NewLookahead, spec lookahead:k=K,alpha=A/SPEC) wraps an
+// optimizer: every k steps w ← α·w + (1−α)·slow, slow ← w (Zhang et al.
+// 2019, the authors' code). Average is swa_utils.AveragedModel: SWA's
+// running mean a ← a + (w − a)/(n+1), or EMA's a ← β·a + (1−β)·w.
+//
 // decoupled_weight_decay=true (torch ≥ 2.0) on adam, nadam and radam
 // applies weight_decay as adamw does, w ← w(1 − ηλ) before the step, in
 // place of the L2 term; adam with it is adamw.
@@ -116,4 +130,10 @@
 // (waking a sleeping thread costs a tenth of a millisecond or more), and
 // after longer gaps they spin for 20µs and sleep. BENCHMARKS.md has the
 // measurements.
+//
+// Fused vector kernels run every element-wise method, rprop and asgd
+// included. lbfgs (dot products, a line search), adafactor (row, column
+// and whole-parameter norms), and the Lookahead synchronisation and
+// Average update (plain loops, once every k steps or once a step) run as
+// scalar Go.
 package optim
