@@ -183,6 +183,7 @@ func (c Clipping) apply(grads [][]float32) (ok bool) {
 type parsed struct {
 	model nn.Spec
 	opt   optim.Hyper
+	look  *optim.LookaheadOptions // Opt is lookahead:…/SPEC: the wrapper; opt is SPEC
 	clip  Clipping
 }
 
@@ -208,7 +209,13 @@ func (c *Config) parse() (parsed, error) {
 	if p.model, err = nn.ParseModel(c.Model); err != nil {
 		return p, fmt.Errorf("model: %v", err)
 	}
-	if p.opt, err = optim.ParseSpec(c.Opt); err != nil {
+	if strings.HasPrefix(strings.TrimSpace(c.Opt), "lookahead") {
+		var lo optim.LookaheadOptions
+		if lo, p.opt, err = optim.ParseLookahead(c.Opt); err != nil {
+			return p, fmt.Errorf("opt: %v", err)
+		}
+		p.look = &lo
+	} else if p.opt, err = optim.ParseSpec(c.Opt); err != nil {
 		return p, fmt.Errorf("opt: %v", err)
 	}
 	if err = optim.CheckRange[float32](p.opt); err != nil {

@@ -73,6 +73,8 @@ func (t *Trainer) optSpec() string {
 		return t.lbfgs.Hyper().String()
 	case t.adafactor != nil:
 		return t.adafactor.Hyper().String()
+	case t.look != nil:
+		return t.look.Options().String() + "/" + t.opt.Hyper(0).String()
 	}
 	return t.opt.Hyper(0).String()
 }
@@ -83,6 +85,8 @@ func (t *Trainer) optState() ([]byte, error) {
 		return t.lbfgs.MarshalBinary()
 	case t.adafactor != nil:
 		return t.adafactor.MarshalBinary()
+	case t.look != nil:
+		return t.look.MarshalBinary()
 	}
 	return t.opt.MarshalBinary()
 }
@@ -93,6 +97,8 @@ func (t *Trainer) loadOptState(b []byte) error {
 		return t.lbfgs.UnmarshalBinary(b)
 	case t.adafactor != nil:
 		return t.adafactor.UnmarshalBinary(b)
+	case t.look != nil:
+		return t.look.UnmarshalBinary(b)
 	}
 	return t.opt.UnmarshalBinary(b)
 }
@@ -105,6 +111,8 @@ func (t *Trainer) optStep(loss float64, x []float32, y []uint8) {
 		t.lbfgsStep(loss, x, y)
 	case t.adafactor != nil:
 		t.adafactor.Step()
+	case t.look != nil:
+		t.look.Step()
 	default:
 		t.opt.Step()
 	}

@@ -98,3 +98,22 @@ func TestEMA(t *testing.T) {
 		t.Errorf("ema 1: %v", err)
 	}
 }
+
+// TestLookaheadTrains: --opt lookahead:…/SPEC trains and names itself in
+// the summary; around lbfgs it is refused.
+func TestLookaheadTrains(t *testing.T) {
+	cfg := testConfig()
+	cfg.Opt = "lookahead:k=5,alpha=0.5/adam:lr=0.02"
+	tr := newTrainer(t, cfg)
+	s, err := tr.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(s.TestAccuracy > 0.9) || s.Optimizer != "lookahead:k=5,alpha=0.5/adam:lr=0.02" {
+		t.Errorf("lookahead: accuracy %v, optimizer %q", s.TestAccuracy, s.Optimizer)
+	}
+	cfg.Opt, cfg.Batch = "lookahead/lbfgs", FullBatch
+	if _, err := New(cfg, blobs(200, 8, 3, 1), blobs(100, 8, 3, 2)); err == nil || !strings.Contains(err.Error(), "element-wise") {
+		t.Errorf("lookahead around lbfgs: %v", err)
+	}
+}

@@ -45,6 +45,7 @@ type Trainer struct {
 	opt               *optim.Optimizer[float32]
 	lbfgs             *optim.LBFGSOptimizer[float32]     // in place of opt for --opt lbfgs (ownopt.go)
 	adafactor         *optim.AdafactorOptimizer[float32] // in place of opt for --opt adafactor
+	look              *optim.Lookahead[float32]          // wraps opt for --opt lookahead:…/SPEC
 	ema               *optim.Average[float32]            // Config.EMA's average, or nil (ema.go)
 	emaLoss, emaAcc   float64                            // its last evaluation
 	emaSwap           []float32                          // the raw weights while the average is in the model
@@ -177,6 +178,14 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	}
 	if err = t.newOptimizer(p.opt, params, shapes); err != nil {
 		return nil, fmt.Errorf("train: opt: %v", err)
+	}
+	if p.look != nil {
+		if t.opt == nil {
+			return nil, fmt.Errorf("train: opt: lookahead wraps an element-wise method, not %s", p.opt.Method())
+		}
+		if t.look, err = optim.NewLookahead(*p.look, t.opt); err != nil {
+			return nil, fmt.Errorf("train: opt: %v", err)
+		}
 	}
 	if err = t.setupEMA(params); err != nil {
 		return nil, fmt.Errorf("train: ema: %v", err)
