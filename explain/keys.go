@@ -46,6 +46,7 @@ var jaKeyDoc = map[string]string{
 	"eps1_dtype":                "ε₁ に要素の型の計算機イプシロンを使う（torch の eps=(None, …)）",
 	"eps2":                      "ε₂：ステップの大きさを決める重みのスケールの下限",
 	"d":                         "切り詰めのしきい値：更新量の RMS を d 以下にする",
+	"k":                         "遅い重みと同期するまでに内側のオプティマイザが進むステップ数",
 }
 
 // jaKeyDocOf holds the Japanese descriptions that differ by method.
@@ -64,6 +65,7 @@ var jaKeyDocOf = map[string]string{
 	"rprop.lr":               "歩幅 s の初期値（そのあとは要素ごとに学習される）",
 	"asgd.alpha":             "歩幅の減衰 ηₜ = lr/(1 + λ·lr·t)^α の指数 α",
 	"lbfgs.lr":               "歩幅（直線探索では最初に試す歩幅）",
+	"lookahead.alpha":        "同期のときの速い重みの割合 α：w ← α·w + (1−α)·slow",
 	"adafactor.lr":           "相対的な歩幅 ρₜ = min(lr, 1/√t) の上限（重み減衰の係数にも使う）",
 	"adafactor.weight_decay": "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
 }

@@ -79,8 +79,20 @@ type Option struct {
 	Doc     string // one line saying what it does
 }
 
-// Options lists the hyperparameters of the named method with their defaults.
+// Wrappers lists the wrappers around a method that specs name, as
+// lookahead:k=K,alpha=A/SPEC (ParseLookahead).
+func Wrappers() []string { return []string{"lookahead"} }
+
+// Options lists the hyperparameters of the named method (or wrapper) with
+// their defaults.
 func Options(method string) ([]Option, error) {
+	if method == "lookahead" {
+		d := DefaultLookahead()
+		return []Option{
+			{Key: "k", Default: strconv.Itoa(d.K), Allowed: "an integer ≥ 1", Doc: "inner steps between two synchronisations with the slow weights"},
+			{Key: "alpha", Default: formatNum(d.Alpha), Allowed: wantUnitClosed, Doc: "weight of the fast weights when synchronising: w ← α·w + (1−α)·slow"},
+		}, nil
+	}
 	tab, _, ok := newMethod(method)
 	if !ok {
 		return nil, unknownMethod(method)
