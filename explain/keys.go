@@ -47,6 +47,10 @@ var jaKeyDoc = map[string]string{
 	"eps2":                      "ε₂：ステップの大きさを決める重みのスケールの下限",
 	"d":                         "切り詰めのしきい値：更新量の RMS を d 以下にする",
 	"k":                         "遅い重みと同期するまでに内側のオプティマイザが進むステップ数",
+	"warmup_steps":              "学習率を線形に増やすウォームアップのステップ数",
+	"r":                         "平均の多項式の重み (k+1)^r の指数 r",
+	"weight_lr_power":           "平均でステップごとに lr_max^weight_lr_power の重みを付ける",
+	"decay_at_z":                "重み減衰を y ではなく z で計算する",
 }
 
 // jaKeyDocOf holds the Japanese descriptions that differ by method.
@@ -66,6 +70,8 @@ var jaKeyDocOf = map[string]string{
 	"asgd.alpha":             "歩幅の減衰 ηₜ = lr/(1 + λ·lr·t)^α の指数 α",
 	"lbfgs.lr":               "歩幅（直線探索では最初に試す歩幅）",
 	"lookahead.alpha":        "同期のときの速い重みの割合 α：w ← α·w + (1−α)·slow",
+	"sf_adamw.beta1":         "平均 x と反復 z の補間係数：y = β₁·x + (1 − β₁)·z",
+	"sf_adamw.weight_decay":  "分離型の重み減衰：z ← z − lr·weight_decay·y",
 	"adafactor.lr":           "相対的な歩幅 ρₜ = min(lr, 1/√t) の上限（重み減衰の係数にも使う）",
 	"adafactor.weight_decay": "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
 }

@@ -122,9 +122,12 @@ func stepper(h optim.Hyper, f testfunc.Function, p *optim.Param[float64]) (func(
 	}
 	var o interface{ Step() }
 	var err error
-	if af, ok := h.(optim.Adafactor); ok {
-		o, err = optim.NewAdafactor(af, p)
-	} else {
+	switch h := h.(type) {
+	case optim.Adafactor:
+		o, err = optim.NewAdafactor(h, p)
+	case optim.AdamWScheduleFree:
+		o, err = optim.NewScheduleFree(h, p) // the path is y, where gradients are taken
+	default:
 		o, err = optim.New(h, p)
 	}
 	if err != nil {

@@ -70,6 +70,12 @@
 //	R ← lerp(R, mean_row(g²), t^τ), C ← lerp(C, mean_col(g²), t^τ), V̂ = R·C/max(mean(R), ε₁)   (or V ← lerp(V, g², t^τ))
 //	u = g/max(√V̂, ε₁);  w ← w − α·u/max(1, RMS(u)/d)
 //
+// sf_adamw is Schedule-Free AdamW (Defazio et al. 2024; the authors'
+// reference code), built with NewScheduleFree: gradients at y, evaluation
+// at x (Train, Eval):
+//
+//	ηₜ = η·warmup·√(1−β₂ᵗ);  z ← z − ηₜλ·y − ηₜ·g/(√v + ε);  x ← (1−cₜ)x + cₜz, cₜ = wₜ/Σw;  y = β₁x + (1−β₁)z
+//
 // Lookahead (NewLookahead, spec lookahead:k=K,alpha=A/SPEC) wraps an
 // optimizer: every k steps w ← α·w + (1−α)·slow, slow ← w (Zhang et al.
 // 2019, the authors' code). Average is swa_utils.AveragedModel: SWA's
@@ -132,7 +138,8 @@
 // measurements.
 //
 // Fused vector kernels run every element-wise method, rprop and asgd
-// included. lbfgs (dot products, a line search), adafactor (row, column
+// included. sf_adamw (element-wise, but not yet in the kernel generator),
+// lbfgs (dot products, a line search), adafactor (row, column
 // and whole-parameter norms), and the Lookahead synchronisation and
 // Average update (plain loops, once every k steps or once a step) run as
 // scalar Go.

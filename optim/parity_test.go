@@ -75,6 +75,23 @@ func runPointBuffer[T optim.Float](t *testing.T, spec string, f testfunc.Functio
 	if lb, ok := h.(optim.LBFGS); ok {
 		return runLBFGS(t, lb, p, f, steps), nil
 	}
+	if sf, ok := h.(optim.AdamWScheduleFree); ok {
+		o, err := optim.NewScheduleFree(sf, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
+		xs := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
+		for k := 0; k < steps; k++ {
+			gx, gy := f.Grad(float64(p.Value[0]), float64(p.Value[1]))
+			p.Grad[0], p.Grad[1] = T(gx), T(gy)
+			o.Step()
+			out = append(out, [2]float64{float64(p.Value[0]), float64(p.Value[1])})
+			x := o.X(0)
+			xs = append(xs, [2]float64{float64(x[0]), float64(x[1])})
+		}
+		return out, xs
+	}
 	if af, ok := h.(optim.Adafactor); ok {
 		o, err := optim.NewAdafactor(af, p)
 		if err != nil {

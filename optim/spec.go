@@ -56,6 +56,9 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 	case "adafactor":
 		h := DefaultAdafactor()
 		return h.fields(), func() Hyper { return h }, true
+	case "sf_adamw":
+		h := DefaultAdamWScheduleFree()
+		return h.fields(), func() Hyper { return h }, true
 	}
 	return nil, nil, false
 }
@@ -64,7 +67,7 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 // "sgd"), in the order of the documentation: the study note's methods
 // first.
 func Methods() []string {
-	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor"}
+	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor", "sf_adamw"}
 }
 
 // Default returns the default hyperparameters of the named method, as

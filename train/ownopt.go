@@ -39,6 +39,8 @@ func (t *Trainer) newOptimizer(h optim.Hyper, params []*optim.Param[float32], sh
 		return t.newLBFGS(h, params)
 	case optim.Adafactor:
 		t.adafactor, err = optim.NewAdafactor(h, params...)
+	case optim.AdamWScheduleFree:
+		t.sf, err = optim.NewScheduleFree(h, params...)
 	default:
 		t.opt, err = optim.New(h, params...)
 	}
@@ -53,6 +55,8 @@ func (t *Trainer) optLR() float64 {
 		return t.lbfgs.Hyper().LR
 	case t.adafactor != nil:
 		return t.adafactor.Hyper().LR
+	case t.sf != nil:
+		return t.sf.Hyper().LR
 	}
 	return t.opt.LR(0)
 }
@@ -63,6 +67,8 @@ func (t *Trainer) setOptLR(lr float64) error {
 		return t.lbfgs.SetLR(lr)
 	case t.adafactor != nil:
 		return t.adafactor.SetLR(lr)
+	case t.sf != nil:
+		return t.sf.SetLR(lr)
 	}
 	return t.opt.SetAllLR(lr)
 }
@@ -73,6 +79,8 @@ func (t *Trainer) optSpec() string {
 		return t.lbfgs.Hyper().String()
 	case t.adafactor != nil:
 		return t.adafactor.Hyper().String()
+	case t.sf != nil:
+		return t.sf.Hyper().String()
 	case t.look != nil:
 		return t.look.Options().String() + "/" + t.opt.Hyper(0).String()
 	}
@@ -85,6 +93,8 @@ func (t *Trainer) optState() ([]byte, error) {
 		return t.lbfgs.MarshalBinary()
 	case t.adafactor != nil:
 		return t.adafactor.MarshalBinary()
+	case t.sf != nil:
+		return t.sf.MarshalBinary()
 	case t.look != nil:
 		return t.look.MarshalBinary()
 	}
@@ -97,6 +107,8 @@ func (t *Trainer) loadOptState(b []byte) error {
 		return t.lbfgs.UnmarshalBinary(b)
 	case t.adafactor != nil:
 		return t.adafactor.UnmarshalBinary(b)
+	case t.sf != nil:
+		return t.sf.UnmarshalBinary(b)
 	case t.look != nil:
 		return t.look.UnmarshalBinary(b)
 	}
@@ -111,6 +123,8 @@ func (t *Trainer) optStep(loss float64, x []float32, y []uint8) {
 		t.lbfgsStep(loss, x, y)
 	case t.adafactor != nil:
 		t.adafactor.Step()
+	case t.sf != nil:
+		t.sf.Step()
 	case t.look != nil:
 		t.look.Step()
 	default:
@@ -135,4 +149,18 @@ func (t *Trainer) lbfgsStep(loss float64, x []float32, y []uint8) {
 		t.clip.apply(t.grads)
 		return l
 	})
+}
+
+// WithEvalPoint runs fn with the model's weights at the point to evaluate
+// and save: for sf_adamw its average x (the reference's optimizer.eval()),
+// then the training point y is put back; for every other method the
+// weights as they are.
+func (t *Trainer) WithEvalPoint(fn func()) {
+	if t.sf == nil {
+		fn()
+		return
+	}
+	t.sf.Eval()
+	defer t.sf.Train()
+	fn()
 }

@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -115,5 +116,31 @@ func TestLookaheadTrains(t *testing.T) {
 	cfg.Opt, cfg.Batch = "lookahead/lbfgs", FullBatch
 	if _, err := New(cfg, blobs(200, 8, 3, 1), blobs(100, 8, 3, 2)); err == nil || !strings.Contains(err.Error(), "element-wise") {
 		t.Errorf("lookahead around lbfgs: %v", err)
+	}
+}
+
+// TestScheduleFreeTrains: --opt sf_adamw trains; the test evaluation uses
+// x, the evaluation point, and the training point y is back afterwards.
+func TestScheduleFreeTrains(t *testing.T) {
+	cfg := testConfig()
+	cfg.Opt = "sf_adamw:lr=0.01"
+	tr := newTrainer(t, cfg)
+	s, err := tr.Run(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(s.TestAccuracy > 0.9) {
+		t.Errorf("sf_adamw: accuracy %v", s.TestAccuracy)
+	}
+	y := append([]float32(nil), tr.values[0]...)
+	var x []float32
+	tr.WithEvalPoint(func() { x = append(x, tr.values[0]...) })
+	if slices.Equal(x, y) || !slices.Equal(x, tr.sf.X(0)) || !slices.Equal(tr.values[0], y) {
+		t.Error("WithEvalPoint did not evaluate at x, or did not put y back")
+	}
+	var atX float64
+	tr.WithEvalPoint(func() { atX, _ = tr.model.Evaluate(tr.testSet.X, tr.testSet.Y) })
+	if atY, _ := tr.model.Evaluate(tr.testSet.X, tr.testSet.Y); atX != s.TestLoss || atY == s.TestLoss {
+		t.Errorf("summary test loss %v; at x %v, at y %v: want the one at x", s.TestLoss, atX, atY)
 	}
 }

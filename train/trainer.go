@@ -45,6 +45,7 @@ type Trainer struct {
 	opt               *optim.Optimizer[float32]
 	lbfgs             *optim.LBFGSOptimizer[float32]     // in place of opt for --opt lbfgs (ownopt.go)
 	adafactor         *optim.AdafactorOptimizer[float32] // in place of opt for --opt adafactor
+	sf                *optim.ScheduleFree[float32]       // in place of opt for --opt sf_adamw
 	look              *optim.Lookahead[float32]          // wraps opt for --opt lookahead:…/SPEC
 	ema               *optim.Average[float32]            // Config.EMA's average, or nil (ema.go)
 	emaLoss, emaAcc   float64                            // its last evaluation
@@ -307,7 +308,8 @@ func (t *Trainer) checkWeights() error {
 // endEpoch evaluates on the test set and records the epoch's Metric.
 func (t *Trainer) endEpoch() Metric {
 	start := time.Now()
-	testLoss, acc := t.model.Evaluate(t.testSet.X, t.testSet.Y)
+	var testLoss, acc float64
+	t.WithEvalPoint(func() { testLoss, acc = t.model.Evaluate(t.testSet.X, t.testSet.Y) })
 	t.evalEMA()
 	t.evalTime += time.Since(start)
 	epoch := float64(t.sampler.Steps()) / float64(t.sampler.StepsPerEpoch()) // exact at epoch ends
@@ -382,8 +384,8 @@ func (t *Trainer) Config() Config { return t.cfg }
 func (t *Trainer) Model() *nn.Model { return t.model }
 
 // Optimizer returns the optimizer.
-// It is nil when the run uses lbfgs or adafactor, which have optimizer
-// types of their own.
+// It is nil when the run uses lbfgs, adafactor or sf_adamw, which have
+// optimizer types of their own.
 func (t *Trainer) Optimizer() *optim.Optimizer[float32] { return t.opt }
 
 // Sampler returns the batch sampler.

@@ -393,8 +393,10 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 	if err := writeRun(out, report.FromTrainer(cfg.Opt, t)); err != nil {
 		return fmt.Errorf("train: %v", err)
 	}
-	if err := writeModel(filepath.Join(out, "model.safetensors"), t); err != nil {
-		return fmt.Errorf("train: %v", err)
+	var modelErr error
+	t.WithEvalPoint(func() { modelErr = writeModel(filepath.Join(out, "model.safetensors"), t) })
+	if modelErr != nil {
+		return fmt.Errorf("train: %v", modelErr)
 	}
 	var emaErr error
 	if t.WithEMAWeights(func() { emaErr = writeModel(filepath.Join(out, "model_ema.safetensors"), t) }); emaErr != nil {

@@ -27,6 +27,11 @@ Which torch each case stands for is in its "reference" string:
   * lookahead:k=K,alpha=A/INNER: the authors' lookahead_pytorch.py
     (michaelrzhang/lookahead, pullback_momentum="none") around torch 1.13.1's
     INNER optimizer: every K steps p = p*alpha + (1-alpha)*cached, cached = p.
+  * sf_adamw: facebookresearch/schedule_free's
+    adamw_schedulefree_reference.py (AdamWScheduleFreeReference), its step
+    copied op for op below (SFAdamWReference; torch 1.13 operations); the
+    points are y (the parameter in train mode), "ax" holds x, the
+    evaluation point, after every step.
   * lbfgs: recorded from torch 1.13.1's torch.optim.LBFGS; one step is one
     opt.step(closure), the closure setting p.grad to the analytic gradient
     (cast to the dtype) and returning the loss, in Python float64, at the
@@ -60,6 +65,8 @@ DEFAULTS = {
     "radam": dict(G.DEFAULTS["radam"], decoupled_weight_decay=False),
     "adafactor": dict(lr=0.01, beta2_decay=-0.8, eps1=0.0, eps1_dtype=True, eps2=1e-3, d=1.0,
                       weight_decay=0.0, maximize=False),
+    "sf_adamw": dict(lr=0.0025, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, warmup_steps=0,
+                               r=0.0, weight_lr_power=2.0, decay_at_z=False),
     "lbfgs": dict(lr=1.0, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
                   history_size=100, line_search_fn="none"),
 }
@@ -78,6 +85,61 @@ VALUES = {
 }
 G.BOOL_KEYS.add("decoupled_weight_decay")
 G.BOOL_KEYS.add("eps1_dtype")
+G.BOOL_KEYS.add("decay_at_z")
+
+
+class SFAdamWReference(torch.optim.Optimizer):
+    """adamw_schedulefree_reference.py's AdamWScheduleFreeReference.step,
+    op for op (train mode only; x is state["x"])."""
+
+    def __init__(self, params, lr, betas, eps, weight_decay, warmup_steps, r, weight_lr_power, decay_at_z):
+        super().__init__(params, dict(lr=lr, betas=betas, eps=eps, r=r, k=0, warmup_steps=warmup_steps,
+                                      weight_sum=0.0, lr_max=-1.0, weight_lr_power=weight_lr_power,
+                                      decay_at_z=decay_at_z, weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            eps = group['eps']
+            decay = group['weight_decay']
+            beta1, beta2 = group['betas']
+            k = group['k']
+            r = group['r']
+            warmup_steps = group['warmup_steps']
+            weight_lr_power = group['weight_lr_power']
+            decay_at_z = group['decay_at_z']
+            if k < warmup_steps:
+                sched = (k + 1) / warmup_steps
+            else:
+                sched = 1.0
+            bias_correction2 = 1 - beta2 ** (k + 1)
+            lr = group['lr'] * sched * math.sqrt(bias_correction2)
+            lr_max = group['lr_max'] = max(lr, group['lr_max'])
+            weight = ((k + 1) ** r) * (lr_max ** weight_lr_power)
+            weight_sum = group['weight_sum'] = group['weight_sum'] + weight
+            try:
+                ckp1 = weight / weight_sum
+            except ZeroDivisionError:
+                ckp1 = 0
+            for p in group['params']:
+                grad = p.grad.data
+                state = self.state[p]
+                if 'z' not in state:
+                    state['z'] = torch.clone(p.data)
+                    state['exp_avg_sq'] = torch.zeros_like(p.data)
+                    state['x'] = torch.clone(p.data)
+                    state['y'] = torch.clone(p.data)
+                exp_avg_sq, z, x, y = state['exp_avg_sq'], state['z'], state['x'], state['y']
+                if decay != 0:
+                    decay_point = z if decay_at_z else y
+                    z.data.sub_(decay_point, alpha=lr * decay)
+                exp_avg_sq.mul_(beta2).addcmul_(grad, grad, value=1 - beta2)
+                denom = exp_avg_sq.sqrt().add_(eps)
+                z.data.addcdiv_(grad, denom, value=-lr)
+                x.mul_(1 - ckp1).add_(z, alpha=ckp1)
+                y.copy_(x.mul(beta1).add_(z, alpha=1 - beta1))
+                p.data.copy_(y)
+            group['k'] = k + 1
 
 
 class Adafactor25(torch.optim.Optimizer):
@@ -284,6 +346,9 @@ def build(method, h, params):
     if method == "adafactor":
         return Adafactor25(params, h["lr"], h["beta2_decay"], None if h["eps1_dtype"] else h["eps1"],
                            h["eps2"], h["d"], h["weight_decay"], h["maximize"])
+    if method == "sf_adamw":
+        return SFAdamWReference(params, h["lr"], (h["beta1"], h["beta2"]), h["eps"], h["weight_decay"],
+                                int(h["warmup_steps"]), h["r"], h["weight_lr_power"], h["decay_at_z"])
     if method == "lbfgs":
         me = h["max_eval"]
         return torch.optim.LBFGS(params, lr=h["lr"], max_iter=int(h["max_iter"]),
@@ -307,6 +372,8 @@ REFERENCE = {
     "radam": "torch >= 2.0 RAdam(decoupled_weight_decay=True) written in torch 1.13 ops (RAdam2x)",
     "adafactor": "torch >= 2.5 Adafactor written in torch 1.13 ops (Adafactor25)",
     "lookahead": "michaelrzhang/lookahead lookahead_pytorch.py around torch 1.13.1's inner optimizer",
+    "sf_adamw": ("facebookresearch/schedule_free adamw_schedulefree_reference.py (SFAdamWReference) "
+                           "in torch 1.13.1; points are y, ax is x"),
     "lbfgs": "torch.optim.LBFGS (torch 1.13.1; one point per step(closure); torch 2.x runs the same algorithm)",
 }
 
@@ -407,7 +474,7 @@ class Case:
         p = torch.tensor(list(start), dtype=G.DTYPES[dtype], requires_grad=True)
         opt = build(self.method, self.hyper(), [p])
         pts = [p.detach().tolist()]
-        ax = [[0.0, 0.0]]
+        ax = [[0.0, 0.0]] if self.method != "sf_adamw" else [p.detach().tolist()]
         for k in range(self.steps):
             if self.lrs is not None:
                 opt.param_groups[0]["lr"] = self.lrs[k]
@@ -425,6 +492,8 @@ class Case:
             pts.append(p.detach().tolist())
             if self.method == "asgd":
                 ax.append(opt.state[p]["ax"].tolist())
+            if self.method == "sf_adamw":
+                ax.append(opt.state[p]["x"].tolist())
         return (pts, ax) if with_ax else pts
 
 
@@ -489,6 +558,11 @@ ADAFACTOR_OPTS = [[], [("lr", 0.1)], [("lr", 0.5), ("beta2_decay", -0.5)], [("lr
                   [("lr", 0.1), ("maximize", True)]]
 
 
+SF_OPTS = [[("lr", 0.05)], [("lr", 0.1), ("beta1", 0.95)], [("lr", 0.05), ("warmup_steps", 20)],
+           [("lr", 0.05), ("weight_decay", 0.1)], [("lr", 0.05), ("weight_decay", 0.1), ("decay_at_z", True)],
+           [("lr", 0.05), ("r", 1.0), ("weight_lr_power", 0.0)]]
+
+
 def build_cases():
     """Candidates per option set, in order of preference: each option set
     keeps its first two usable float64 cases and first usable float32 case."""
@@ -505,6 +579,8 @@ def build_cases():
         groups.append(("lbfgs", opts, None))
     for opts in ADAFACTOR_OPTS:
         groups.append(("adafactor", opts, None))
+    for opts in SF_OPTS:
+        groups.append(("sf_adamw", opts, None))
     out = []
     for gi, (method, opts, lrkind) in enumerate(groups):
         order = funcs[gi % len(funcs):] + funcs[:gi % len(funcs)]
@@ -647,7 +723,7 @@ def main():
             rec = {"name": c.name, "spec": c.spec, "func": c.func, "dtype": c.dtype,
                    "start": [float(v) for v in pts[0]], "steps": c.steps, "lrs": c.lrs,
                    "reference": REFERENCE[c.method], "points": pts}
-            if c.method == "asgd":
+            if c.method in ("asgd", "sf_adamw"):
                 rec["ax"] = ax
             out.append(rec)
             kept += 1
