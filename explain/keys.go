@@ -72,6 +72,8 @@ var jaKeyDocOf = map[string]string{
 	"lookahead.alpha":        "同期のときの速い重みの割合 α：w ← α·w + (1−α)·slow",
 	"sf_adamw.beta1":         "平均 x と反復 z の補間係数：y = β₁·x + (1 − β₁)·z",
 	"sf_adamw.weight_decay":  "分離型の重み減衰：z ← z − lr·weight_decay·y",
+	"sf_sgd.momentum":        "平均 x と反復 z の補間係数 μ：y = μ·x + (1 − μ)·z",
+	"sf_sgd.weight_decay":    "L2 正則化：y での勾配に weight_decay·y を加える",
 	"adafactor.lr":           "相対的な歩幅 ρₜ = min(lr, 1/√t) の上限（重み減衰の係数にも使う）",
 	"adafactor.weight_decay": "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
 }

@@ -125,7 +125,7 @@ func stepper(h optim.Hyper, f testfunc.Function, p *optim.Param[float64]) (func(
 	switch h := h.(type) {
 	case optim.Adafactor:
 		o, err = optim.NewAdafactor(h, p)
-	case optim.AdamWScheduleFree:
+	case optim.AdamWScheduleFree, optim.SGDScheduleFree:
 		o, err = optim.NewScheduleFree(h, p) // the path is y, where gradients are taken
 	default:
 		o, err = optim.New(h, p)

@@ -76,6 +76,8 @@
 //
 //	ηₜ = η·warmup·√(1−β₂ᵗ);  z ← z − ηₜλ·y − ηₜ·g/(√v + ε);  x ← (1−cₜ)x + cₜz, cₜ = wₜ/Σw;  y = β₁x + (1−β₁)z
 //
+// and sf_sgd its SGD form: ηₜ = η·warmup, z ← z − ηₜ(g + λy), y = μx + (1−μ)z.
+//
 // Lookahead (NewLookahead, spec lookahead:k=K,alpha=A/SPEC) wraps an
 // optimizer: every k steps w ← α·w + (1−α)·slow, slow ← w (Zhang et al.
 // 2019, the authors' code). Average is swa_utils.AveragedModel: SWA's
@@ -138,7 +140,8 @@
 // measurements.
 //
 // Fused vector kernels run every element-wise method, rprop and asgd
-// included. sf_adamw (element-wise, but not yet in the kernel generator),
+// included. sf_adamw and sf_sgd (element-wise, but not yet in the kernel
+// generator),
 // lbfgs (dot products, a line search), adafactor (row, column
 // and whole-parameter norms), and the Lookahead synchronisation and
 // Average update (plain loops, once every k steps or once a step) run as

@@ -81,8 +81,8 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 			return nil, errClosure
 		case Adafactor:
 			return nil, errAdafactor
-		case AdamWScheduleFree:
-			return nil, fmt.Errorf("optim: sf_adamw keeps a training and an evaluation point: build it with NewScheduleFree")
+		case AdamWScheduleFree, SGDScheduleFree:
+			return nil, fmt.Errorf("optim: %s keeps a training and an evaluation point: build it with NewScheduleFree", g.Hyper.Method())
 		}
 		if err := g.Hyper.Validate(); err != nil {
 			return nil, err

@@ -75,8 +75,8 @@ func runPointBuffer[T optim.Float](t *testing.T, spec string, f testfunc.Functio
 	if lb, ok := h.(optim.LBFGS); ok {
 		return runLBFGS(t, lb, p, f, steps), nil
 	}
-	if sf, ok := h.(optim.AdamWScheduleFree); ok {
-		o, err := optim.NewScheduleFree(sf, p)
+	if m := h.Method(); m == "sf_adamw" || m == "sf_sgd" {
+		o, err := optim.NewScheduleFree(h, p)
 		if err != nil {
 			t.Fatal(err)
 		}

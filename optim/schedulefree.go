@@ -53,13 +53,73 @@ func (h AdamWScheduleFree) String() string          { return stringOf(h) }
 
 var _ Hyper = AdamWScheduleFree{}
 
-// ScheduleFree runs Schedule-Free AdamW. Its parameters are in one of two
+// SGDScheduleFree is the hyperparameters of Schedule-Free SGD (Defazio et
+// al. 2024; facebookresearch/schedule_free's sgd_schedulefree_reference.py
+// is the definition followed): z ← z − η·(g + λ·y), then x and y as in
+// AdamWScheduleFree with Momentum for β₁. Build it with NewScheduleFree.
+type SGDScheduleFree struct {
+	LR            float64
+	Momentum      float64 // in (0, 1): y = μ·x + (1 − μ)·z
+	WeightDecay   float64 // L2: g ← g + weight_decay·y
+	WarmupSteps   int
+	R             float64
+	WeightLRPower float64
+}
+
+// DefaultSGDScheduleFree returns the reference's defaults: lr 1, momentum
+// 0.9, no weight decay or warm-up, r 0, weight_lr_power 2.
+func DefaultSGDScheduleFree() SGDScheduleFree {
+	return SGDScheduleFree{LR: 1, Momentum: 0.9, WeightLRPower: 2}
+}
+
+func (h *SGDScheduleFree) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		num("momentum", &h.Momentum, func(v float64) bool { return v > 0 && v < 1 }, "a number in (0, 1)",
+			"interpolation between the average x and the iterate z: y = μ·x + (1 − μ)·z"),
+		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "L2 penalty at y: g ← g + weight_decay·y"),
+		integer("warmup_steps", &h.WarmupSteps, nonNeg, wantNonNeg, "steps of linear learning-rate warm-up"),
+		num("r", &h.R, nonNeg, wantNonNeg, "power r of the polynomial weighting (k+1)^r of the average"),
+		num("weight_lr_power", &h.WeightLRPower, nonNeg, wantNonNeg, "the average weights each step by lr_max^weight_lr_power"),
+	}
+}
+
+func (h SGDScheduleFree) Method() string          { return "sf_sgd" }
+func (h SGDScheduleFree) LearningRate() float64   { return h.LR }
+func (h SGDScheduleFree) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h SGDScheduleFree) table() []field          { return h.fields() }
+func (h SGDScheduleFree) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h SGDScheduleFree) String() string          { return stringOf(h) }
+
+var _ Hyper = SGDScheduleFree{}
+
+// sfConfig is what a step reads of either schedule-free method.
+type sfConfig struct {
+	adam                      bool
+	lr, beta1, beta2, eps, wd float64
+	warmup                    int
+	r, wlp                    float64
+	decayAtZ                  bool
+}
+
+func sfConfigOf(h Hyper) (sfConfig, bool) {
+	switch h := h.(type) {
+	case AdamWScheduleFree:
+		return sfConfig{true, h.LR, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, h.WarmupSteps, h.R, h.WeightLRPower, h.DecayAtZ}, true
+	case SGDScheduleFree:
+		return sfConfig{false, h.LR, h.Momentum, 0, 0, h.WeightDecay, h.WarmupSteps, h.R, h.WeightLRPower, false}, true
+	}
+	return sfConfig{}, false
+}
+
+// ScheduleFree runs Schedule-Free AdamW or SGD. Its parameters are in one of two
 // modes, as the reference's optimizer.train() and .eval(): Train (the
 // default) holds y, where gradients must be taken and Step may be called;
 // Eval holds x, the point to evaluate, test and save. Step allocates
 // nothing after the first; it is not safe for concurrent use.
 type ScheduleFree[T Float] struct {
-	h         AdamWScheduleFree
+	h         Hyper // AdamWScheduleFree or SGDScheduleFree
+	c         sfConfig
 	params    []*Param[T]
 	z, v, x   [][]T
 	y         [][]T // y while in Eval mode (the parameters hold x)
@@ -70,18 +130,23 @@ type ScheduleFree[T Float] struct {
 	started   bool
 }
 
-// NewScheduleFree returns a Schedule-Free AdamW optimizer over params.
-func NewScheduleFree[T Float](h AdamWScheduleFree, params ...*Param[T]) (*ScheduleFree[T], error) {
+// NewScheduleFree returns a Schedule-Free optimizer over params; h is
+// AdamWScheduleFree or SGDScheduleFree.
+func NewScheduleFree[T Float](h Hyper, params ...*Param[T]) (*ScheduleFree[T], error) {
+	c, ok := sfConfigOf(h)
+	if !ok {
+		return nil, fmt.Errorf("optim: NewScheduleFree runs sf_adamw or sf_sgd, not %T", h)
+	}
 	if err := h.Validate(); err != nil {
 		return nil, err
 	}
 	if err := CheckRange[T](h); err != nil {
 		return nil, err
 	}
-	if err := checkParams("sf_adamw", params); err != nil {
+	if err := checkParams(h.Method(), params); err != nil {
 		return nil, err
 	}
-	o := &ScheduleFree[T]{h: h, params: append([]*Param[T](nil), params...), lrMax: -1}
+	o := &ScheduleFree[T]{h: h, c: c, params: append([]*Param[T](nil), params...), lrMax: -1}
 	for _, p := range params {
 		n := len(p.Value)
 		o.z, o.v, o.x, o.y = append(o.z, make([]T, n)), append(o.v, make([]T, n)), append(o.x, make([]T, n)), append(o.y, make([]T, n))
@@ -90,17 +155,18 @@ func NewScheduleFree[T Float](h AdamWScheduleFree, params ...*Param[T]) (*Schedu
 }
 
 // Hyper returns the hyperparameters.
-func (o *ScheduleFree[T]) Hyper() AdamWScheduleFree { return o.h }
+func (o *ScheduleFree[T]) Hyper() Hyper { return o.h }
 
 // SetLR sets lr (the warm-up and the bias correction scale it).
 func (o *ScheduleFree[T]) SetLR(lr float64) error {
+	m := o.h.Method()
 	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("sf_adamw: invalid lr=%s: want %s", formatNum(lr), wantNonNeg)
+		return fmt.Errorf("%s: invalid lr=%s: want %s", m, formatNum(lr), wantNonNeg)
 	}
-	if err := fits[T]("sf_adamw", "lr", lr); err != nil {
+	if err := fits[T](m, "lr", lr); err != nil {
 		return err
 	}
-	o.h.LR = lr
+	o.h, o.c.lr = o.h.withLR(lr), lr
 	return nil
 }
 
@@ -134,28 +200,34 @@ func (o *ScheduleFree[T]) Train() {
 // Eval mode, as the reference raises "Not in train mode!".
 func (o *ScheduleFree[T]) Step() {
 	if o.eval {
-		panic("optim: sf_adamw: Step in Eval mode: call Train first")
+		panic("optim: " + o.h.Method() + ": Step in Eval mode: call Train first")
 	}
-	h := o.h
+	h := o.c
 	k := float64(o.k)
 	sched := 1.0
-	if o.k < int64(h.WarmupSteps) {
-		sched = (k + 1) / float64(h.WarmupSteps)
+	if o.k < int64(h.warmup) {
+		sched = (k + 1) / float64(h.warmup)
 	}
-	lr := h.LR * sched * math.Sqrt(1-math.Pow(h.Beta2, k+1))
+	lr := h.lr * sched
+	if h.adam {
+		lr *= math.Sqrt(1 - math.Pow(h.beta2, k+1))
+	}
 	if !(o.lrMax > lr) {
 		o.lrMax = lr
 	}
-	weight := math.Pow(k+1, h.R) * math.Pow(o.lrMax, h.WeightLRPower)
+	weight := math.Pow(k+1, h.r) * math.Pow(o.lrMax, h.wlp)
 	o.weightSum += weight
 	ckp1 := 0.0
 	if o.weightSum != 0 {
 		ckp1 = weight / o.weightSum
 	}
-	wd := T(lr * h.WeightDecay)
-	b2, omb2, eps := T(h.Beta2), T(1-h.Beta2), T(h.Eps)
+	wd := T(lr * h.wd)
+	if !h.adam {
+		wd = T(h.wd) // L2 on the gradient
+	}
+	b2, omb2, eps := T(h.beta2), T(1-h.beta2), T(h.eps)
 	nlr, omc, c := T(-lr), T(1-ckp1), T(ckp1)
-	b1, omb1 := T(h.Beta1), T(1-h.Beta1)
+	b1, omb1 := T(h.beta1), T(1-h.beta1)
 	for i, p := range o.params {
 		y, g := p.Value, p.Grad[:len(p.Value)]
 		z, v, x := o.z[i][:len(y)], o.v[i][:len(y)], o.x[i][:len(y)]
@@ -165,16 +237,25 @@ func (o *ScheduleFree[T]) Step() {
 		}
 		for j := range y {
 			zj := z[j]
-			if h.WeightDecay != 0 {
-				pt := y[j]
-				if h.DecayAtZ {
-					pt = zj
+			if !h.adam {
+				// sgd_schedulefree_reference: grad.add_(y, alpha=wd); z.sub_(grad, alpha=lr)
+				gj := g[j]
+				if h.wd != 0 {
+					gj = gj + wd*y[j]
 				}
-				zj = zj - wd*pt
+				zj = zj - T(lr)*gj
+			} else {
+				if h.wd != 0 {
+					pt := y[j]
+					if h.decayAtZ {
+						pt = zj
+					}
+					zj = zj - wd*pt
+				}
+				vj := v[j]*b2 + omb2*g[j]*g[j]
+				v[j] = vj
+				zj = zj + nlr*(g[j]/(sqrt(vj)+eps))
 			}
-			vj := v[j]*b2 + omb2*g[j]*g[j]
-			v[j] = vj
-			zj = zj + nlr*(g[j]/(sqrt(vj)+eps))
 			z[j] = zj
 			xj := x[j]*omc + c*zj
 			x[j] = xj

@@ -51,7 +51,7 @@ func (o *ScheduleFree[T]) MarshalBinary() ([]byte, error) {
 // error nothing changes.
 func (o *ScheduleFree[T]) UnmarshalBinary(data []byte) error {
 	var h sfHeader
-	tensors, err := decodeState(data, "sf_adamw", sfMetaKey, &h)
+	tensors, err := decodeState(data, "schedule-free", sfMetaKey, &h)
 	if err != nil {
 		return err
 	}
@@ -62,9 +62,12 @@ func (o *ScheduleFree[T]) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return fmt.Errorf("optim: sf_adamw state: %w", err)
 	}
-	sh, ok := hy.(AdamWScheduleFree)
-	if !ok {
-		return fmt.Errorf("optim: sf_adamw state: hyperparameters are for %q", hy.Method())
+	c, ok := sfConfigOf(hy)
+	if !ok || hy.Method() != o.h.Method() {
+		return fmt.Errorf("optim: %s state: hyperparameters are for %q", o.h.Method(), hy.Method())
+	}
+	if err := CheckRange[T](hy); err != nil {
+		return fmt.Errorf("optim: %s state: %w", o.h.Method(), err)
 	}
 	if h.K < 0 || math.IsNaN(h.WeightSum) || math.IsInf(h.WeightSum, 0) || math.IsNaN(h.LRMax) || math.IsInf(h.LRMax, 0) {
 		return fmt.Errorf("optim: sf_adamw state: k %d, weight_sum %v, lr_max %v", h.K, h.WeightSum, h.LRMax)
@@ -92,7 +95,7 @@ func (o *ScheduleFree[T]) UnmarshalBinary(data []byte) error {
 			}
 		}
 	}
-	o.h, o.k, o.weightSum, o.lrMax, o.eval, o.started = sh, h.K, h.WeightSum, h.LRMax, h.Eval, h.Started
+	o.h, o.c, o.k, o.weightSum, o.lrMax, o.eval, o.started = hy, c, h.K, h.WeightSum, h.LRMax, h.Eval, h.Started
 	for i, p := range o.params {
 		copy(o.z[i], byName[p.Name+"/z"])
 		copy(o.v[i], byName[p.Name+"/exp_avg_sq"])

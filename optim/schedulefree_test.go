@@ -12,9 +12,15 @@ import (
 // back exactly; Step refuses Eval mode; no allocation per step; the state
 // saved in Eval mode loads and continues bit for bit.
 func TestScheduleFreeModes(t *testing.T) {
-	h, _ := optim.ParseSpec("sf_adamw:lr=0.05,weight_decay=0.01,warmup_steps=3")
+	for _, spec := range []string{"sf_adamw:lr=0.05,weight_decay=0.01,warmup_steps=3", "sf_sgd:lr=0.1,weight_decay=0.01,warmup_steps=3"} {
+		t.Run(spec, func(t *testing.T) { testScheduleFreeModes(t, spec) })
+	}
+}
+
+func testScheduleFreeModes(t *testing.T, spec string) {
+	h, _ := optim.ParseSpec(spec)
 	p := optim.NewParam("w", []float32{1, -2, 3, 0.5})
-	o, err := optim.NewScheduleFree(h.(optim.AdamWScheduleFree), p)
+	o, err := optim.NewScheduleFree(h, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -52,7 +58,8 @@ func TestScheduleFreeModes(t *testing.T) {
 		t.Fatalf("Train: %v, want y %v", p.Value, y)
 	}
 	p2 := optim.NewParam("w", make([]float32, 4))
-	o2, _ := optim.NewScheduleFree(optim.DefaultAdamWScheduleFree(), p2)
+	def, _ := optim.Default(h.Method())
+	o2, _ := optim.NewScheduleFree(def, p2)
 	if err := o2.UnmarshalBinary(blob); err != nil {
 		t.Fatal(err)
 	}
@@ -66,7 +73,7 @@ func TestScheduleFreeModes(t *testing.T) {
 			t.Fatalf("step %d after load: %v, never saved %v", k, p2.Value, p.Value)
 		}
 	}
-	if _, err := optim.New(optim.DefaultAdamWScheduleFree(), p); err == nil || !strings.Contains(err.Error(), "NewScheduleFree") {
-		t.Errorf("New(sf_adamw): %v", err)
+	if _, err := optim.New(h, p); err == nil || !strings.Contains(err.Error(), "NewScheduleFree") {
+		t.Errorf("New(%s): %v", spec, err)
 	}
 }

@@ -39,7 +39,7 @@ func (t *Trainer) newOptimizer(h optim.Hyper, params []*optim.Param[float32], sh
 		return t.newLBFGS(h, params)
 	case optim.Adafactor:
 		t.adafactor, err = optim.NewAdafactor(h, params...)
-	case optim.AdamWScheduleFree:
+	case optim.AdamWScheduleFree, optim.SGDScheduleFree:
 		t.sf, err = optim.NewScheduleFree(h, params...)
 	default:
 		t.opt, err = optim.New(h, params...)
@@ -56,7 +56,7 @@ func (t *Trainer) optLR() float64 {
 	case t.adafactor != nil:
 		return t.adafactor.Hyper().LR
 	case t.sf != nil:
-		return t.sf.Hyper().LR
+		return t.sf.Hyper().LearningRate()
 	}
 	return t.opt.LR(0)
 }

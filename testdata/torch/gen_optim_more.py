@@ -31,7 +31,8 @@ Which torch each case stands for is in its "reference" string:
     adamw_schedulefree_reference.py (AdamWScheduleFreeReference), its step
     copied op for op below (SFAdamWReference; torch 1.13 operations); the
     points are y (the parameter in train mode), "ax" holds x, the
-    evaluation point, after every step.
+    evaluation point, after every step. sf_sgd: sgd_schedulefree_reference.py
+    likewise (SFSGDReference).
   * lbfgs: recorded from torch 1.13.1's torch.optim.LBFGS; one step is one
     opt.step(closure), the closure setting p.grad to the analytic gradient
     (cast to the dtype) and returning the loss, in Python float64, at the
@@ -67,6 +68,7 @@ DEFAULTS = {
                       weight_decay=0.0, maximize=False),
     "sf_adamw": dict(lr=0.0025, beta1=0.9, beta2=0.999, eps=1e-8, weight_decay=0.0, warmup_steps=0,
                                r=0.0, weight_lr_power=2.0, decay_at_z=False),
+    "sf_sgd": dict(lr=1.0, momentum=0.9, weight_decay=0.0, warmup_steps=0, r=0.0, weight_lr_power=2.0),
     "lbfgs": dict(lr=1.0, max_iter=20, max_eval=None, tolerance_grad=1e-7, tolerance_change=1e-9,
                   history_size=100, line_search_fn="none"),
 }
@@ -328,6 +330,53 @@ class RAdam2x(torch.optim.Optimizer):
                     param.add_(bias_corrected_exp_avg * lr, alpha=-1.0)
 
 
+class SFSGDReference(torch.optim.Optimizer):
+    """sgd_schedulefree_reference.py's SGDScheduleFreeReference.step, op
+    for op (train mode only)."""
+
+    def __init__(self, params, lr, momentum, weight_decay, warmup_steps, r, weight_lr_power):
+        super().__init__(params, dict(lr=lr, momentum=momentum, r=r, k=0, warmup_steps=warmup_steps,
+                                      weight_sum=0.0, lr_max=-1.0, weight_lr_power=weight_lr_power,
+                                      weight_decay=weight_decay))
+
+    @torch.no_grad()
+    def step(self):
+        for group in self.param_groups:
+            momentum = group['momentum']
+            weight_decay = group['weight_decay']
+            k = group['k']
+            warmup_steps = group['warmup_steps']
+            if k < warmup_steps:
+                sched = (k + 1) / warmup_steps
+            else:
+                sched = 1.0
+            lr = group['lr'] * sched
+            weight_lr_power = group['weight_lr_power']
+            r = group['r']
+            lr_max = group['lr_max'] = max(lr, group['lr_max'])
+            weight = ((k + 1) ** r) * (lr_max ** weight_lr_power)
+            weight_sum = group['weight_sum'] = group['weight_sum'] + weight
+            try:
+                ckp1 = weight / weight_sum
+            except ZeroDivisionError:
+                ckp1 = 0
+            for p in group['params']:
+                grad = p.grad
+                state = self.state[p]
+                if 'z' not in state:
+                    state['z'] = torch.clone(p)
+                    state['x'] = torch.clone(p)
+                    state['y'] = torch.clone(p)
+                z, x, y = state['z'], state['x'], state['y']
+                if weight_decay != 0:
+                    grad.add_(y, alpha=weight_decay)
+                z.sub_(grad, alpha=lr)
+                x.mul_(1 - ckp1).add_(z, alpha=ckp1)
+                y.copy_(x.mul(momentum).add_(z, alpha=1 - momentum))
+                p.copy_(y)
+            group['k'] = k + 1
+
+
 def build(method, h, params):
     betas = (h.get("beta1"), h.get("beta2"))
     if method == "rprop":
@@ -349,6 +398,9 @@ def build(method, h, params):
     if method == "sf_adamw":
         return SFAdamWReference(params, h["lr"], (h["beta1"], h["beta2"]), h["eps"], h["weight_decay"],
                                 int(h["warmup_steps"]), h["r"], h["weight_lr_power"], h["decay_at_z"])
+    if method == "sf_sgd":
+        return SFSGDReference(params, h["lr"], h["momentum"], h["weight_decay"], int(h["warmup_steps"]),
+                              h["r"], h["weight_lr_power"])
     if method == "lbfgs":
         me = h["max_eval"]
         return torch.optim.LBFGS(params, lr=h["lr"], max_iter=int(h["max_iter"]),
@@ -374,6 +426,8 @@ REFERENCE = {
     "lookahead": "michaelrzhang/lookahead lookahead_pytorch.py around torch 1.13.1's inner optimizer",
     "sf_adamw": ("facebookresearch/schedule_free adamw_schedulefree_reference.py (SFAdamWReference) "
                            "in torch 1.13.1; points are y, ax is x"),
+    "sf_sgd": ("facebookresearch/schedule_free sgd_schedulefree_reference.py (SFSGDReference) "
+               "in torch 1.13.1; points are y, ax is x"),
     "lbfgs": "torch.optim.LBFGS (torch 1.13.1; one point per step(closure); torch 2.x runs the same algorithm)",
 }
 
@@ -474,7 +528,7 @@ class Case:
         p = torch.tensor(list(start), dtype=G.DTYPES[dtype], requires_grad=True)
         opt = build(self.method, self.hyper(), [p])
         pts = [p.detach().tolist()]
-        ax = [[0.0, 0.0]] if self.method != "sf_adamw" else [p.detach().tolist()]
+        ax = [[0.0, 0.0]] if self.method not in ("sf_adamw", "sf_sgd") else [p.detach().tolist()]
         for k in range(self.steps):
             if self.lrs is not None:
                 opt.param_groups[0]["lr"] = self.lrs[k]
@@ -492,7 +546,7 @@ class Case:
             pts.append(p.detach().tolist())
             if self.method == "asgd":
                 ax.append(opt.state[p]["ax"].tolist())
-            if self.method == "sf_adamw":
+            if self.method in ("sf_adamw", "sf_sgd"):
                 ax.append(opt.state[p]["x"].tolist())
         return (pts, ax) if with_ax else pts
 
@@ -581,6 +635,9 @@ def build_cases():
         groups.append(("adafactor", opts, None))
     for opts in SF_OPTS:
         groups.append(("sf_adamw", opts, None))
+    for opts in [[], [("momentum", 0.5)], [("warmup_steps", 10)], [("weight_decay", 0.1)],
+                 [("r", 1.0), ("weight_lr_power", 1.0)]]:
+        groups.append(("sf_sgd", opts, "gd"))
     out = []
     for gi, (method, opts, lrkind) in enumerate(groups):
         order = funcs[gi % len(funcs):] + funcs[:gi % len(funcs)]
@@ -723,7 +780,7 @@ def main():
             rec = {"name": c.name, "spec": c.spec, "func": c.func, "dtype": c.dtype,
                    "start": [float(v) for v in pts[0]], "steps": c.steps, "lrs": c.lrs,
                    "reference": REFERENCE[c.method], "points": pts}
-            if c.method in ("asgd", "sf_adamw"):
+            if c.method in ("asgd", "sf_adamw", "sf_sgd"):
                 rec["ax"] = ax
             out.append(rec)
             kept += 1
