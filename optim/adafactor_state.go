@@ -53,23 +53,11 @@ func (o *AdafactorOptimizer[T]) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
-	if h.Version != stateVersion {
-		return fmt.Errorf("optim: adafactor state: version %d, this build reads version %d", h.Version, stateVersion)
-	}
-	if want := dtypeOf[T](); h.DType != want {
-		return fmt.Errorf("optim: adafactor state holds %s buffers, optimizer uses %s", h.DType, want)
-	}
-	hy, err := ParseSpec(h.Hyper)
+	hy, err := savedHyper[T]("adafactor", h.Version, h.DType, h.Hyper)
 	if err != nil {
-		return fmt.Errorf("optim: adafactor state: %w", err)
+		return err
 	}
-	ah, ok := hy.(Adafactor)
-	if !ok {
-		return fmt.Errorf("optim: adafactor state: hyperparameters are for %q", hy.Method())
-	}
-	if err := CheckRange[T](ah); err != nil {
-		return fmt.Errorf("optim: adafactor state: %w", err)
-	}
+	ah := hy.(Adafactor)
 	if len(h.Params) != len(o.slots) || len(h.Lengths) != len(o.slots) || len(h.Steps) != len(o.slots) {
 		return fmt.Errorf("optim: adafactor state has %d parameters, optimizer has %d", len(h.Params), len(o.slots))
 	}

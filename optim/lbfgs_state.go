@@ -44,6 +44,28 @@ func encodeState(tensors []safetensors.Tensor, key string, h any) ([]byte, error
 	return b.Bytes(), err
 }
 
+// savedHyper checks a saved state's version and element type and parses
+// its hyperparameters, which must be method's and fit in T.
+func savedHyper[T Float](method string, version int, dtype, spec string) (Hyper, error) {
+	if version != stateVersion {
+		return nil, fmt.Errorf("optim: %s state: version %d, this build reads version %d", method, version, stateVersion)
+	}
+	if want := dtypeOf[T](); dtype != want {
+		return nil, fmt.Errorf("optim: %s state holds %s buffers, optimizer uses %s", method, dtype, want)
+	}
+	hy, err := ParseSpec(spec)
+	if err != nil {
+		return nil, fmt.Errorf("optim: %s state: %w", method, err)
+	}
+	if hy.Method() != method {
+		return nil, fmt.Errorf("optim: %s state: hyperparameters are for %q", method, hy.Method())
+	}
+	if err := CheckRange[T](hy); err != nil {
+		return nil, fmt.Errorf("optim: %s state: %w", method, err)
+	}
+	return hy, nil
+}
+
 // decodeState reads what encodeState wrote: the tensors, and the metadata
 // under key into h. what names the state in errors.
 func decodeState(data []byte, what, key string, h any) ([]safetensors.Tensor, error) {
@@ -93,23 +115,11 @@ func (o *LBFGSOptimizer[T]) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
-	if h.Version != stateVersion {
-		return fmt.Errorf("optim: lbfgs state: version %d, this build reads version %d", h.Version, stateVersion)
-	}
-	if want := dtypeOf[T](); h.DType != want {
-		return fmt.Errorf("optim: lbfgs state holds %s buffers, optimizer uses %s", h.DType, want)
-	}
-	hy, err := ParseSpec(h.Hyper)
+	hy, err := savedHyper[T]("lbfgs", h.Version, h.DType, h.Hyper)
 	if err != nil {
-		return fmt.Errorf("optim: lbfgs state: %w", err)
+		return err
 	}
-	lh, ok := hy.(LBFGS)
-	if !ok {
-		return fmt.Errorf("optim: lbfgs state: hyperparameters are for %q", hy.Method())
-	}
-	if err := CheckRange[T](lh); err != nil {
-		return fmt.Errorf("optim: lbfgs state: %w", err)
-	}
+	lh := hy.(LBFGS)
 	if len(h.Params) != len(o.params) || len(h.Lengths) != len(o.params) {
 		return fmt.Errorf("optim: lbfgs state has %d parameters, optimizer has %d", len(h.Params), len(o.params))
 	}

@@ -55,43 +55,34 @@ func (o *ScheduleFree[T]) UnmarshalBinary(data []byte) error {
 	if err != nil {
 		return err
 	}
-	if h.Version != stateVersion || h.DType != dtypeOf[T]() {
-		return fmt.Errorf("optim: sf_adamw state: version %d of %s, this build reads version %d of %s", h.Version, h.DType, stateVersion, dtypeOf[T]())
-	}
-	hy, err := ParseSpec(h.Hyper)
+	hy, err := savedHyper[T](o.h.Method(), h.Version, h.DType, h.Hyper)
 	if err != nil {
-		return fmt.Errorf("optim: sf_adamw state: %w", err)
+		return err
 	}
-	c, ok := sfConfigOf(hy)
-	if !ok || hy.Method() != o.h.Method() {
-		return fmt.Errorf("optim: %s state: hyperparameters are for %q", o.h.Method(), hy.Method())
-	}
-	if err := CheckRange[T](hy); err != nil {
-		return fmt.Errorf("optim: %s state: %w", o.h.Method(), err)
-	}
+	c, _ := sfConfigOf(hy)
 	if h.K < 0 || math.IsNaN(h.WeightSum) || math.IsInf(h.WeightSum, 0) || math.IsNaN(h.LRMax) || math.IsInf(h.LRMax, 0) {
-		return fmt.Errorf("optim: sf_adamw state: k %d, weight_sum %v, lr_max %v", h.K, h.WeightSum, h.LRMax)
+		return fmt.Errorf("optim: schedule-free state: k %d, weight_sum %v, lr_max %v", h.K, h.WeightSum, h.LRMax)
 	}
 	if len(h.Params) != len(o.params) {
-		return fmt.Errorf("optim: sf_adamw state has %d parameters, optimizer has %d", len(h.Params), len(o.params))
+		return fmt.Errorf("optim: schedule-free state has %d parameters, optimizer has %d", len(h.Params), len(o.params))
 	}
 	byName := map[string][]T{}
 	for _, t := range tensors {
 		if t.DType != h.DType {
-			return fmt.Errorf("optim: sf_adamw state: tensor %q is %s", t.Name, t.DType)
+			return fmt.Errorf("optim: schedule-free state: tensor %q is %s", t.Name, t.DType)
 		}
 		byName[t.Name] = fromBytes[T](t.Data)
 	}
 	if len(byName) != 4*len(o.params) {
-		return fmt.Errorf("optim: sf_adamw state: %d tensors, want %d", len(byName), 4*len(o.params))
+		return fmt.Errorf("optim: schedule-free state: %d tensors, want %d", len(byName), 4*len(o.params))
 	}
 	for i, p := range o.params {
 		if h.Params[i] != p.Name {
-			return fmt.Errorf("optim: sf_adamw state parameter %d is %q, optimizer has %q", i, h.Params[i], p.Name)
+			return fmt.Errorf("optim: schedule-free state parameter %d is %q, optimizer has %q", i, h.Params[i], p.Name)
 		}
 		for _, b := range []string{"z", "exp_avg_sq", "x", "y"} {
 			if v := byName[p.Name+"/"+b]; len(v) != len(p.Value) {
-				return fmt.Errorf("optim: sf_adamw state: parameter %q needs a %q buffer of %d values", p.Name, b, len(p.Value))
+				return fmt.Errorf("optim: schedule-free state: parameter %q needs a %q buffer of %d values", p.Name, b, len(p.Value))
 			}
 		}
 	}
