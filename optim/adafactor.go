@@ -51,8 +51,18 @@ func (h Adafactor) Method() string          { return "adafactor" }
 func (h Adafactor) LearningRate() float64   { return h.LR }
 func (h Adafactor) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h Adafactor) table() []field          { return h.fields() }
-func (h Adafactor) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Adafactor) String() string          { return stringOf(h) }
+
+// Validate implements Hyper.
+func (h Adafactor) Validate() error {
+	if err := validate(h.Method(), h.fields()); err != nil {
+		return err
+	}
+	if h.Eps1DType && h.Eps1 != 0 {
+		return fmt.Errorf("adafactor: invalid eps1=%s with eps1_dtype=true: eps1 is used only with eps1_dtype=false", formatNum(h.Eps1))
+	}
+	return nil
+}
+func (h Adafactor) String() string { return stringOf(h) }
 
 var _ Hyper = Adafactor{}
 

@@ -54,7 +54,14 @@ func (h LBFGS) LearningRate() float64   { return h.LR }
 func (h LBFGS) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h LBFGS) table() []field          { return h.fields() }
 func (h LBFGS) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h LBFGS) String() string          { return stringOf(h) }
+
+// String lists the keys that differ from the defaults, max_eval's being
+// max_iter·5/4 as in ParseSpec, so that the spec reads back the same.
+func (h LBFGS) String() string {
+	d := DefaultLBFGS()
+	d.MaxEval = h.MaxIter * 5 / 4
+	return specString(h.Method(), h.table(), d.table())
+}
 
 var _ Hyper = LBFGS{}
 

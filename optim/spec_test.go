@@ -96,7 +96,8 @@ func FuzzParseSpec(f *testing.F) {
 	for _, s := range allSpecs {
 		f.Add(s)
 	}
-	for _, s := range []string{"", ":", "adam:", "adam:,", "adam:=", "sgd:lr=1e309", "adam:lr=0x1p-3", "adam : lr = 0.1", "lion:beta1=-0"} {
+	for _, s := range []string{"", ":", "adam:", "adam:,", "adam:=", "sgd:lr=1e309", "adam:lr=0x1p-3", "adam : lr = 0.1", "lion:beta1=-0",
+		"lbfgs:max_eval=25,max_iter=40", "adafactor:eps1=0.001,eps1_dtype=true", "adafactor:eps1=0", "sf_sgd:momentum=1", "rprop:etaplus=1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {

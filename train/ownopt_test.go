@@ -42,7 +42,7 @@ func TestLBFGSFullBatch(t *testing.T) {
 	if !(s.TestLoss < loss0/4) || !(s.TestAccuracy > 0.95) {
 		t.Errorf("lbfgs: test loss %v → %v, accuracy %v", loss0, s.TestLoss, s.TestAccuracy)
 	}
-	if s.Optimizer != "lbfgs:max_iter=10,max_eval=12,line_search_fn=strong_wolfe" || tr.Optimizer() != nil {
+	if s.Optimizer != "lbfgs:max_iter=10,line_search_fn=strong_wolfe" || tr.Optimizer() != nil {
 		t.Errorf("summary optimizer %q", s.Optimizer)
 	}
 	if tr.lbfgs.Evals() <= int64(s.Steps) {
