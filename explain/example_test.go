@@ -14,18 +14,25 @@ func ExampleList() {
 		fmt.Println(err)
 	}
 	// Output:
-	// gd        alias of sgd
-	// sgd       gradient descent: GD, SGD, mini-batch; optional (Nesterov) momentum
-	// momentum  the study note's momentum: v ← μv − ηg, then w ← w + v
-	// adagrad   AdaGrad: per-parameter rate η/√h, h the sum of squared gradients
-	// rmsprop   RMSProp: divide by the root of a moving average of squared gradients
-	// adam      Adam: momentum and RMSProp combined, with bias correction
-	// adamw     AdamW: Adam with weight decay decoupled from the gradient
-	// nadam     NAdam: Adam with Nesterov momentum and a momentum warm-up schedule
-	// radam     RAdam: Adam with a built-in warm-up (a rectified adaptive step)
-	// adamax    Adamax: Adam dividing by a decaying maximum of |g| (infinity norm)
-	// adadelta  Adadelta: RMSProp with a running RMS of past updates in place of lr
-	// lion      Lion: the sign of an interpolated momentum, η for every parameter
+	// gd         alias of sgd
+	// sgd        gradient descent: GD, SGD, mini-batch; optional (Nesterov) momentum
+	// momentum   the study note's momentum: v ← μv − ηg, then w ← w + v
+	// adagrad    AdaGrad: per-parameter rate η/√h, h the sum of squared gradients
+	// rmsprop    RMSProp: divide by the root of a moving average of squared gradients
+	// adam       Adam: momentum and RMSProp combined, with bias correction
+	// adamw      AdamW: Adam with weight decay decoupled from the gradient
+	// nadam      NAdam: Adam with Nesterov momentum and a momentum warm-up schedule
+	// radam      RAdam: Adam with a built-in warm-up (a rectified adaptive step)
+	// adamax     Adamax: Adam dividing by a decaying maximum of |g| (infinity norm)
+	// adadelta   Adadelta: RMSProp with a running RMS of past updates in place of lr
+	// lion       Lion: the sign of an interpolated momentum, η for every parameter
+	// rprop      Rprop: per-element step sizes driven by the sign of the gradient
+	// asgd       ASGD: SGD with a decaying step and a running average of the weights
+	// lbfgs      L-BFGS: a quasi-Newton method that builds curvature from recent steps
+	// adafactor  Adafactor: Adam's second moment factored into rows and columns
+	// sf_adamw   Schedule-Free AdamW: train at y, evaluate at the average x
+	// sf_sgd     Schedule-Free SGD: train at y, evaluate at the average x
+	// lookahead  Lookahead: k steps of any method, then part way back
 }
 
 // Render writes the whole explanation; here, only its update rule is shown.
@@ -49,5 +56,5 @@ func ExampleRender() {
 	//   v ← μ·v − η·g          (v₀ = 0)
 	//   w ← w + v
 	//   weight_decay λ adds an L2 penalty first: g ← g + λ·w
-	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion)
+	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion, rprop, asgd, lbfgs, adafactor, sf_adamw, sf_sgd, lookahead)
 }

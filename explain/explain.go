@@ -88,13 +88,16 @@ func checkLang(lang string) error {
 }
 
 func checkMethod(method string) error {
-	for _, m := range optim.Methods() {
+	for _, m := range names() {
 		if m == method {
 			return nil
 		}
 	}
-	return fmt.Errorf("unknown method %q (want one of: %s)", method, strings.Join(optim.Methods(), ", "))
+	return fmt.Errorf("unknown method %q (want one of: %s)", method, strings.Join(names(), ", "))
 }
+
+// names are the methods and the wrappers explained, in List's order.
+func names() []string { return append(optim.Methods(), optim.Wrappers()...) }
 
 // text returns the sections of a method's text in a language.
 func text(method, lang string) (map[string]string, error) {
@@ -216,7 +219,7 @@ func List(w io.Writer, lang string) error {
 	if err := checkLang(lang); err != nil {
 		return err
 	}
-	names := optim.Methods()
+	names := names()
 	nameW := 0
 	for _, m := range names {
 		nameW = max(nameW, len(m))

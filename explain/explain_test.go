@@ -24,7 +24,7 @@ func TestRenderSections(t *testing.T) {
 	for _, lang := range Languages() {
 		l := labelsOf[lang]
 		headings := []string{l.formula, l.hyper, l.pseudocode, l.behaviour, l.note, l.variant}
-		for _, m := range optim.Methods() {
+		for _, m := range names() {
 			out := render(t, m, lang)
 			if !strings.HasPrefix(out, m+" — ") {
 				t.Errorf("%s/%s: does not start with %q", m, lang, m+" — ")
@@ -73,7 +73,7 @@ func TestGDIsSGD(t *testing.T) {
 // exactly the default and allowed values optim.Options gives.
 func TestDefaultsFromOptions(t *testing.T) {
 	for _, lang := range Languages() {
-		for _, m := range optim.Methods() {
+		for _, m := range names() {
 			out := render(t, m, lang)
 			opts, err := optim.Options(m)
 			if err != nil {
@@ -110,7 +110,7 @@ func hasRow(out string, fields []string) bool {
 // every method, has a Japanese description and a translated allowed range.
 func TestJapaneseKeyDocs(t *testing.T) {
 	used := map[string]bool{}
-	for _, m := range optim.Methods() {
+	for _, m := range names() {
 		opts, err := optim.Options(m)
 		if err != nil {
 			t.Fatal(err)
@@ -143,7 +143,7 @@ func TestJapaneseKeyDocs(t *testing.T) {
 // no text for a method that does not exist.
 func TestTextFiles(t *testing.T) {
 	want := map[string]bool{}
-	for _, m := range optim.Methods() {
+	for _, m := range names() {
 		want[canonical(m)+".txt"] = true
 	}
 	for _, lang := range Languages() {
@@ -169,7 +169,7 @@ func TestTextFiles(t *testing.T) {
 // TestProseWidth checks that wrapped prose fits 80 columns.
 func TestProseWidth(t *testing.T) {
 	for _, lang := range Languages() {
-		for _, m := range optim.Methods() {
+		for _, m := range names() {
 			out := render(t, m, lang)
 			inBlock := false
 			l := labelsOf[lang]
@@ -211,7 +211,7 @@ func TestList(t *testing.T) {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
-		methods := optim.Methods()
+		methods := names()
 		if len(lines) != len(methods) {
 			t.Fatalf("%s: %d lines, want %d", lang, len(lines), len(methods))
 		}

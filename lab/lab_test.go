@@ -37,14 +37,14 @@ func TestNewtonRosenbrock(t *testing.T) {
 func TestLBFGSConverges(t *testing.T) {
 	for _, name := range []string{"rosenbrock", "beale", "booth", "himmelblau"} {
 		f, _ := testfunc.Lookup(name)
-		tr, err := Run(f, f.Start(), 200, "lbfgs:history=5")
+		tr, err := Run(f, f.Start(), 200, "gonum_lbfgs:history=5")
 		if err != nil {
 			t.Fatal(err)
 		}
 		end := tr.Points[len(tr.Points)-1]
 		gx, gy := f.Grad(end.X, end.Y)
 		if math.Hypot(gx, gy) > 1e-6 {
-			t.Errorf("%s: lbfgs ended at %+v with gradient (%g, %g)", name, end, gx, gy)
+			t.Errorf("%s: gonum_lbfgs ended at %+v with gradient (%g, %g)", name, end, gx, gy)
 		}
 	}
 }
@@ -53,7 +53,8 @@ func TestRunErrors(t *testing.T) {
 	f, _ := testfunc.Lookup("booth")
 	for _, c := range []struct{ spec, want string }{
 		{"newton:history=3", `newton: unknown option "history" (want increase)`},
-		{"lbfgs:history=0", `lbfgs: invalid history="0"`},
+		{"gonum_lbfgs:history=0", `gonum_lbfgs: invalid history="0"`},
+		{"lbfgs:history_size=0", `lbfgs: invalid history_size=0`},
 		{"newton:increase=1", `newton: invalid increase="1"`},
 		{"adam:lr=-1", "adam: invalid lr=-1"},
 	} {
@@ -103,7 +104,7 @@ func TestLabel(t *testing.T) {
 // does; a run that takes all its steps says nothing.
 func TestSecondOrderEarlyStop(t *testing.T) {
 	f, _ := testfunc.Lookup("rosenbrock")
-	for _, spec := range []string{"newton", "lbfgs"} {
+	for _, spec := range []string{"newton", "gonum_lbfgs"} {
 		tr, err := Run(f, testfunc.Point{X: -1.2, Y: 1}, 500, spec)
 		if err != nil {
 			t.Fatal(err)

@@ -16,10 +16,11 @@ import (
 
 // SecondOrder lists the second-order comparators Run accepts besides the
 // optim methods: Newton's method with a Hessian modification and L-BFGS,
-// both from gonum/optimize. Each of their major iterations (a line search
+// both from gonum/optimize. gonum's L-BFGS is gonum_lbfgs; lbfgs is
+// optim's, torch.optim.LBFGS. Each of their major iterations (a line search
 // along the Newton or quasi-Newton direction) is one step of the
 // trajectory; they stop early once the gradient vanishes (‖∇f‖∞ < 1e-12).
-var SecondOrder = []string{"newton", "lbfgs"}
+var SecondOrder = []string{"newton", "gonum_lbfgs"}
 
 // IsSecondOrder reports whether spec names a second-order comparator.
 func IsSecondOrder(spec string) bool {
@@ -29,7 +30,7 @@ func IsSecondOrder(spec string) bool {
 
 // parseSecondOrder returns the gonum method described by spec:
 // newton[:increase=F] (the factor τ grows by until H+τI is positive
-// definite, default 5) or lbfgs[:history=M] (default 10).
+// definite, default 5) or gonum_lbfgs[:history=M] (default 10).
 func parseSecondOrder(spec string) (optimize.Method, error) {
 	name, rest, hasOpts := strings.Cut(strings.TrimSpace(spec), ":")
 	name = strings.TrimSpace(name)
@@ -39,10 +40,10 @@ func parseSecondOrder(spec string) (optimize.Method, error) {
 	switch name {
 	case "newton":
 		allowed = "increase"
-	case "lbfgs":
+	case "gonum_lbfgs":
 		allowed = "history"
 	default:
-		return nil, fmt.Errorf("unknown second-order method %q (want newton or lbfgs)", name)
+		return nil, fmt.Errorf("unknown second-order method %q (want newton or gonum_lbfgs)", name)
 	}
 	if hasOpts {
 		for _, kv := range strings.Split(rest, ",") {
@@ -64,7 +65,7 @@ func parseSecondOrder(spec string) (optimize.Method, error) {
 			case "history":
 				v, err := strconv.Atoi(val)
 				if err != nil || v < 1 || v > 1000 {
-					return nil, fmt.Errorf("lbfgs: invalid history=%q: want an integer in [1, 1000]", val)
+					return nil, fmt.Errorf("gonum_lbfgs: invalid history=%q: want an integer in [1, 1000]", val)
 				}
 				lbfgs.Store = v
 			}

@@ -48,6 +48,44 @@
 //	adamax    u ← max(β₂u, |g| + ε);  w ← w − η/(1−β₁ᵗ) · m/u
 //	adadelta  s ← ρs + (1−ρ)g²;  Δ = √(a+ε)/√(s+ε)·g;  a ← ρa + (1−ρ)Δ²;  w ← w − ηΔ
 //	lion      c = β₁m + (1−β₁)g;  w ← w(1−ηλ) − η·sign(c);  m ← β₂m + (1−β₂)g
+//	rprop     f = η₊ if g·g_prev > 0, η₋ (and g ← 0) if < 0, else 1;  s ← clamp(s·f, s_min, s_max);
+//	          w ← w − sign(g)·s;  g_prev ← g                 s₀ = lr
+//	asgd      w ← w(1 − λη) − ηg;  ax ← ax + μ(w − ax) (ax ← w while μ = 1);
+//	          η ← lr/(1 + λ·lr·t)^α,  μ ← 1/max(1, t − t0)   η₁ = lr; η, μ kept in float32 as torch does
+//
+// lbfgs is torch.optim.LBFGS, which is not element-wise and re-evaluates
+// the loss within a step: build it with NewLBFGS and call
+// Step(closure), closure setting the gradients and returning the loss; one
+// Step is up to max_iter iterations of
+//
+//	d = −H·g (two-loop recursion over the last history_size pairs s = Δw, y = Δg with s·y > 1e-10);
+//	w ← w + t·d,  t = lr (min(1, 1/Σ|g|)·lr at the first), or a strong-Wolfe line search from it
+//
+// adafactor is torch ≥ 2.5's Adafactor, which needs whole-parameter norms:
+// build it with NewAdafactor. A parameter with Rows and Cols set (nn sets
+// them for weight matrices) keeps row and column factors R, C of its second
+// moment, any other a full V:
+//
+//	ρ = min(η, 1/√t);  α = max(ε₂, RMS(w))·ρ;  w ← w(1 − ηλ)
+//	R ← lerp(R, mean_row(g²), t^τ), C ← lerp(C, mean_col(g²), t^τ), V̂ = R·C/max(mean(R), ε₁)   (or V ← lerp(V, g², t^τ))
+//	u = g/max(√V̂, ε₁);  w ← w − α·u/max(1, RMS(u)/d)
+//
+// sf_adamw is Schedule-Free AdamW (Defazio et al. 2024; the authors'
+// reference code), built with NewScheduleFree: gradients at y, evaluation
+// at x (Train, Eval):
+//
+//	ηₜ = η·warmup·√(1−β₂ᵗ);  z ← z − ηₜλ·y − ηₜ·g/(√v + ε);  x ← (1−cₜ)x + cₜz, cₜ = wₜ/Σw;  y = β₁x + (1−β₁)z
+//
+// and sf_sgd its SGD form: ηₜ = η·warmup, z ← z − ηₜ(g + λy), y = μx + (1−μ)z.
+//
+// Lookahead (NewLookahead, spec lookahead:k=K,alpha=A/SPEC) wraps an
+// optimizer: every k steps w ← α·w + (1−α)·slow, slow ← w (Zhang et al.
+// 2019, the authors' code). Average is swa_utils.AveragedModel: SWA's
+// running mean a ← a + (w − a)/(n+1), or EMA's a ← β·a + (1−β)·w.
+//
+// decoupled_weight_decay=true (torch ≥ 2.0) on adam, nadam and radam
+// applies weight_decay as adamw does, w ← w(1 − ηλ) before the step, in
+// place of the L2 term; adam with it is adamw.
 //
 // momentum is the study note's form. Under a constant η it equals sgd with
 // momentum μ and no dampening (v = −η·b); when η changes between steps they
@@ -100,4 +138,12 @@
 // (waking a sleeping thread costs a tenth of a millisecond or more), and
 // after longer gaps they spin for 20µs and sleep. BENCHMARKS.md has the
 // measurements.
+//
+// Fused vector kernels run every element-wise method, rprop and asgd
+// included. sf_adamw and sf_sgd (element-wise, but not yet in the kernel
+// generator),
+// lbfgs (dot products, a line search), adafactor (row, column
+// and whole-parameter norms), and the Lookahead synchronisation and
+// Average update (plain loops, once every k steps or once a step) run as
+// scalar Go.
 package optim

@@ -8,7 +8,7 @@ import (
 )
 
 // Hyper is the hyperparameters of one method: SGD, Momentum, Adagrad,
-// RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta or Lion. Each is a
+// RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta, Lion, Rprop or ASGD. Each is a
 // plain value; its DefaultX constructor gives torch.optim's defaults, and
 // the zero value of a field means zero (never "use the default").
 //
@@ -37,6 +37,7 @@ const (
 	kindNum fieldKind = iota
 	kindBool
 	kindEnum
+	kindInt
 )
 
 // field is one hyperparameter: its spec key, where it lives, and what values
@@ -48,9 +49,10 @@ type field struct {
 	num     *float64
 	flag    *bool
 	enum    *string
+	integer *int
 	allowed []string           // kindEnum: the allowed values
-	check   func(float64) bool // kindNum: nil means any finite number
-	want    string             // kindNum: what check allows, in words
+	check   func(float64) bool // kindNum, kindInt: nil means any finite number
+	want    string             // kindNum, kindInt: what check allows, in words
 	doc     string             // one line for explain and docs
 }
 
@@ -60,6 +62,10 @@ func num(key string, p *float64, check func(float64) bool, want, doc string) fie
 
 func boolean(key string, p *bool, doc string) field {
 	return field{key: key, kind: kindBool, flag: p, doc: doc}
+}
+
+func integer(key string, p *int, check func(float64) bool, want, doc string) field {
+	return field{key: key, kind: kindInt, integer: p, check: check, want: want, doc: doc}
 }
 
 func enum(key string, p *string, allowed []string, doc string) field {
@@ -97,6 +103,9 @@ func wdField(p *float64) field {
 func maxField(p *bool) field {
 	return boolean("maximize", p, "maximize the objective instead of minimizing it (negates the gradient)")
 }
+func decoupledField(p *bool) field {
+	return boolean("decoupled_weight_decay", p, "apply weight_decay as AdamW does, w ← w·(1 − lr·weight_decay), instead of adding weight_decay·w to the gradient")
+}
 func epsField(p *float64) field {
 	return num("eps", p, positive, wantEps, "term added for numerical stability")
 }
@@ -133,6 +142,10 @@ func validate(method string, tab []field) error {
 				}
 				return fmt.Errorf("%s: invalid %s=%s: want %s", method, f.key, formatNum(v), want)
 			}
+		case kindInt:
+			if f.check != nil && !f.check(float64(*f.integer)) {
+				return fmt.Errorf("%s: invalid %s=%d: want %s", method, f.key, *f.integer, f.want)
+			}
 		case kindEnum:
 			if !contains(f.allowed, *f.enum) {
 				return fmt.Errorf("%s: invalid %s=%q: want one of %s", method, f.key, *f.enum, strings.Join(f.allowed, ", "))
@@ -161,6 +174,8 @@ func fieldValue(f field) string {
 		return formatNum(*f.num)
 	case kindBool:
 		return strconv.FormatBool(*f.flag)
+	case kindInt:
+		return strconv.Itoa(*f.integer)
 	default:
 		return *f.enum
 	}
@@ -343,8 +358,8 @@ func (h RMSprop) Validate() error         { return validate(h.Method(), h.fields
 func (h RMSprop) String() string          { return stringOf(h) }
 
 // Adam is torch.optim.Adam (Kingma & Ba 2015; AMSGrad from Reddi, Kale &
-// Kumar 2018). WeightDecay is an L2 penalty added to the gradient; for
-// decoupled weight decay use AdamW.
+// Kumar 2018). WeightDecay is an L2 penalty added to the gradient, or with
+// DecoupledWeightDecay AdamW's decoupled decay.
 type Adam struct {
 	LR          float64
 	Beta1       float64
@@ -353,6 +368,9 @@ type Adam struct {
 	WeightDecay float64
 	AMSGrad     bool
 	Maximize    bool
+	// DecoupledWeightDecay (torch ≥ 2.x's decoupled_weight_decay) applies
+	// WeightDecay as AdamW does, w ← w·(1 − lr·λ), instead of as an L2 term.
+	DecoupledWeightDecay bool
 	// Variant VariantNote runs the study note's code instead:
 	// m̂ = m/(1−β₁), v̂ = v/(1−β₂) (no power of t), w ← w − lr·m̂/√(v̂+ε).
 	Variant string
@@ -372,6 +390,7 @@ func (h *Adam) fields() []field {
 		wdField(&h.WeightDecay),
 		boolean("amsgrad", &h.AMSGrad, "use the maximum of past second moments (AMSGrad)"),
 		maxField(&h.Maximize),
+		decoupledField(&h.DecoupledWeightDecay),
 		enum("variant", &h.Variant, variants, "torch (bias correction 1−βᵗ, ε outside the root) or note (the study note's 1−β and √(v̂+ε))"),
 	}
 }
@@ -389,6 +408,9 @@ func (h Adam) Validate() error {
 	}
 	if h.Variant == VariantNote && h.AMSGrad {
 		return fmt.Errorf("adam: invalid amsgrad=true with variant=note: the study note's Adam has no AMSGrad")
+	}
+	if h.Variant == VariantNote && h.DecoupledWeightDecay {
+		return fmt.Errorf("adam: invalid decoupled_weight_decay=true with variant=note: the study note's Adam has no decoupled weight decay")
 	}
 	return nil
 }
@@ -440,6 +462,8 @@ type NAdam struct {
 	WeightDecay   float64
 	MomentumDecay float64
 	Maximize      bool
+	// DecoupledWeightDecay (torch ≥ 2.x) applies WeightDecay as AdamW does.
+	DecoupledWeightDecay bool
 }
 
 // DefaultNAdam returns torch's defaults: lr 0.002, betas (0.9, 0.999), eps 1e-8, momentum_decay 0.004.
@@ -456,6 +480,7 @@ func (h *NAdam) fields() []field {
 		wdField(&h.WeightDecay),
 		num("momentum_decay", &h.MomentumDecay, nonNeg, wantNonNeg, "momentum decay ψ of the schedule μ_t = β₁(1 − ½·0.96^(tψ))"),
 		maxField(&h.Maximize),
+		decoupledField(&h.DecoupledWeightDecay),
 	}
 }
 
@@ -476,6 +501,8 @@ type RAdam struct {
 	Eps         float64
 	WeightDecay float64
 	Maximize    bool
+	// DecoupledWeightDecay (torch ≥ 2.x) applies WeightDecay as AdamW does.
+	DecoupledWeightDecay bool
 }
 
 // DefaultRAdam returns torch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8.
@@ -489,6 +516,7 @@ func (h *RAdam) fields() []field {
 		epsField(&h.Eps),
 		wdField(&h.WeightDecay),
 		maxField(&h.Maximize),
+		decoupledField(&h.DecoupledWeightDecay),
 	}
 }
 

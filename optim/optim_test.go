@@ -18,6 +18,10 @@ var allSpecs = []string{
 	"rmsprop", "rmsprop:centered=true,momentum=0.9", "rmsprop:momentum=0.5",
 	"adam", "adam:amsgrad=true,weight_decay=0.1", "adam:variant=note", "adamw", "adamw:amsgrad=true",
 	"nadam", "radam", "adamax", "adadelta", "lion:weight_decay=0.1",
+	"rprop", "rprop:etaminus=0.3,etaplus=1.5,step_size_max=0.2,maximize=true",
+	"asgd", "asgd:lambd=0.01,t0=2,weight_decay=0.1,maximize=true",
+	"adam:decoupled_weight_decay=true,weight_decay=0.1", "adam:decoupled_weight_decay=true,weight_decay=0.1,amsgrad=true",
+	"nadam:decoupled_weight_decay=true,weight_decay=0.1", "radam:decoupled_weight_decay=true,weight_decay=0.1",
 }
 
 func randomParams[T optim.Float](r *rand.Rand, sizes ...int) []*optim.Param[T] {
@@ -62,10 +66,19 @@ func TestStepAllocatesNothing(t *testing.T) {
 }
 
 // TestZeroLRChangesNothing: with lr = 0 no method moves a parameter (Adadelta
-// and Lion scale their whole step by lr too).
+// and Lion scale their whole step by lr too). Rprop's lr is only its
+// starting step size, which the clamp raises to step_size_min: it stays
+// put with lr = 0 only when step_size_min is 0 too.
 func TestZeroLRChangesNothing(t *testing.T) {
 	for _, spec := range allSpecs {
-		h, _ := optim.ParseSpec(spec)
+		if strings.HasPrefix(spec, "rprop") {
+			spec = strings.Replace(spec+":", "rprop:", "rprop:step_size_min=0,", 1)
+			spec = strings.TrimRight(spec, ",:")
+		}
+		h, err := optim.ParseSpec(spec)
+		if err != nil {
+			t.Fatal(err)
+		}
 		r := rand.New(rand.NewPCG(3, 4))
 		ps := randomParams[float64](r, 50)
 		before := slices.Clone(ps[0].Value)

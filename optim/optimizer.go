@@ -53,9 +53,10 @@ type slot[T Float] struct {
 
 // paramState is the state torch.optim keeps per parameter.
 type paramState[T Float] struct {
-	step      int64
-	bufs      [][]T   // in the order of bufferNames
-	muProduct float64 // NAdam's running product of μ_t (starts at 1)
+	step       int64
+	bufs       [][]T   // in the order of bufferNames
+	muProduct  float64 // NAdam's running product of μ_t (starts at 1)
+	eta, avgMu float64 // ASGD's step size η and averaging weight μ, as float32 values
 }
 
 // New returns an optimizer with one group holding params.
@@ -74,6 +75,14 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 	for gi, g := range groups {
 		if g.Hyper == nil {
 			return nil, fmt.Errorf("optim: group %d has no hyperparameters", gi)
+		}
+		switch g.Hyper.(type) {
+		case LBFGS:
+			return nil, errClosure
+		case Adafactor:
+			return nil, errAdafactor
+		case AdamWScheduleFree, SGDScheduleFree:
+			return nil, fmt.Errorf("optim: %s keeps a training and an evaluation point: build it with NewScheduleFree", g.Hyper.Method())
 		}
 		if err := g.Hyper.Validate(); err != nil {
 			return nil, err
@@ -241,21 +250,23 @@ func (o *Optimizer[T]) Step() {
 	for gi := range o.groups {
 		g := &o.groups[gi]
 		if !g.packed {
-			packBuffers(g.hyper, g.slots)
+			// Buffers that start at lr (Rprop's step sizes) take the
+			// group's current lr, as torch's state initialisation does.
+			packBuffers(g.hyper.withLR(g.lr), g.slots)
 			g.bi, g.packed = kernelBuffers(g.hyper), true
 		}
 		// The slots of a group usually share their step count (and NAdam's
 		// running product), and with it every per-step scalar: those are
 		// computed once, for the first slot in each run of equal states.
 		var prev *slot[T]
-		var step int64
-		var mu float64
+		var st paramState[T]
 		for _, s := range g.slots {
-			if prev != nil && s.st.step == step && s.st.muProduct == mu {
+			if prev != nil && s.st.step == st.step && s.st.muProduct == st.muProduct &&
+				s.st.eta == st.eta && s.st.avgMu == st.avgMu {
 				shareSlot(g.bi, prev, s)
 				continue
 			}
-			prev, step, mu = s, s.st.step, s.st.muProduct
+			prev, st = s, s.st
 			prepareSlot(g.hyper, g.lr, g.bi, s)
 		}
 	}
@@ -273,6 +284,8 @@ var (
 	namesAdamax         = []string{"exp_avg", "exp_inf"}
 	namesAdadelta       = []string{"square_avg", "acc_delta"}
 	namesLion           = []string{"exp_avg"}
+	namesRprop          = []string{"prev", "step_size"}
+	namesASGD           = []string{"ax"}
 )
 
 // bufferNames lists the state buffers a method keeps per parameter, named
@@ -314,14 +327,23 @@ func bufferNames(h Hyper) []string {
 		return namesAdadelta
 	case Lion:
 		return namesLion
+	case Rprop:
+		return namesRprop
+	case ASGD:
+		return namesASGD
 	}
 	return nil
 }
 
-// initValue is the starting value of a method's buffers.
-func initValue(h Hyper) float64 {
-	if a, ok := h.(Adagrad); ok {
-		return a.InitialAccumulatorValue
+// initValue is the starting value of buffer i of a method.
+func initValue(h Hyper, i int) float64 {
+	switch h := h.(type) {
+	case Adagrad:
+		return h.InitialAccumulatorValue
+	case Rprop:
+		if i == 1 { // step_size starts at lr
+			return h.LR
+		}
 	}
 	return 0
 }
@@ -350,8 +372,8 @@ func packBuffers[T Float](h Hyper, slots []*slot[T]) {
 	for i := range arenas {
 		arenas[i] = make([]T, total)
 	}
-	if v := T(initValue(h)); v != 0 {
-		for _, a := range arenas {
+	for i, a := range arenas {
+		if v := T(initValue(h, i)); v != 0 {
 			for j := range a {
 				a[j] = v
 			}
@@ -416,6 +438,11 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 			c.kind = kRMSpropFull
 		}
 	case Adam:
+		if h.DecoupledWeightDecay {
+			c.kind = kAdam
+			x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.Maximize)
+			return
+		}
 		if h.Variant == VariantNote {
 			c.kind = kAdamNote
 			x.adamNote = kernel.AdamNoteArgs{
@@ -433,19 +460,22 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 		muNext := h.Beta1 * (1 - 0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))
 		s.st.muProduct *= mu
 		prodNext := s.st.muProduct * muNext
+		wd, decay := decoupled(lr, h.WeightDecay, h.DecoupledWeightDecay)
 		c.kind = kNAdam
 		x.nadam = kernel.NAdamArgs{
-			Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: h.Maximize},
 			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps,
-			BC2: 1 - math.Pow(h.Beta2, t),
-			C1:  -lr * (1 - mu) / (1 - s.st.muProduct),
-			C2:  -lr * muNext / (1 - prodNext)}
+			BC2:   1 - math.Pow(h.Beta2, t),
+			C1:    -lr * (1 - mu) / (1 - s.st.muProduct),
+			C2:    -lr * muNext / (1 - prodNext),
+			Decay: decay}
 	case RAdam:
 		bc2 := 1 - math.Pow(h.Beta2, t)
 		rhoInf := 2/(1-h.Beta2) - 1
 		rhoT := rhoInf - 2*t*math.Pow(h.Beta2, t)/bc2
-		a := kernel.RAdamArgs{Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
-			Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps, BC1: 1 - math.Pow(h.Beta1, t), BC2Sqrt: math.Sqrt(bc2)}
+		wd, decay := decoupled(lr, h.WeightDecay, h.DecoupledWeightDecay)
+		a := kernel.RAdamArgs{Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: h.Maximize},
+			Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps, BC1: 1 - math.Pow(h.Beta1, t), BC2Sqrt: math.Sqrt(bc2), Decay: decay}
 		if rhoT > 5 {
 			a.Rect = true
 			a.R = math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
@@ -465,6 +495,21 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 		c.kind = kLion
 		x.lion = kernel.LionArgs{Common: kernel.Common{LR: lr, Maximize: h.Maximize},
 			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - lr*h.WeightDecay}
+	case Rprop:
+		c.kind = kRprop
+		x.rprop = kernel.RpropArgs{Maximize: h.Maximize, EtaMinus: h.EtaMinus, EtaPlus: h.EtaPlus,
+			StepMin: h.StepSizeMin, StepMax: h.StepSizeMax}
+	case ASGD:
+		if s.st.step == 1 { // torch's state initialisation: η = lr, μ = 1
+			s.st.eta, s.st.avgMu = float64(float32(lr)), 1
+		}
+		c.kind = kASGD
+		x.asgd = kernel.ASGDArgs{Common: kernel.Common{LR: s.st.eta, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Decay: 1 - h.Lambd*s.st.eta, Mu: s.st.avgMu}
+		// torch computes the next η and μ in float64 and stores them in
+		// float32 tensors (its default dtype).
+		s.st.eta = float64(float32(lr / math.Pow(1+h.Lambd*lr*t, h.Alpha)))
+		s.st.avgMu = float64(float32(1 / max(1, t-h.T0)))
 	default:
 		panic(fmt.Sprintf("optim: unknown method %T", h)) // unreachable: Hyper is sealed
 	}
@@ -477,7 +522,17 @@ func shareSlot[T Float](bi [3]int8, prev, s *slot[T]) {
 	c := &s.call
 	bindCall(c, s, bi)
 	c.kind, c.a = prev.call.kind, prev.call.a
-	s.st.step, s.st.muProduct = prev.st.step, prev.st.muProduct
+	s.st = paramState[T]{step: prev.st.step, bufs: s.st.bufs, muProduct: prev.st.muProduct,
+		eta: prev.st.eta, avgMu: prev.st.avgMu}
+}
+
+// decoupled returns the L2 weight decay and the decoupled decay factor of a
+// method with torch 2.x's decoupled_weight_decay switch.
+func decoupled(lr, wd float64, on bool) (l2, decay float64) {
+	if on {
+		return 0, 1 - lr*wd
+	}
+	return wd, 1
 }
 
 // bindCall points c at the slices of s: its value and gradient and, in

@@ -33,6 +33,8 @@ const (
 	kNAdam
 	kRAdam
 	kLion
+	kRprop
+	kASGD
 )
 
 // call is one parameter's update in the current step: the kernel, the
@@ -62,6 +64,8 @@ type callArgs struct {
 	nadam    kernel.NAdamArgs
 	radam    kernel.RAdamArgs
 	lion     kernel.LionArgs
+	rprop    kernel.RpropArgs
+	asgd     kernel.ASGDArgs
 }
 
 // sub is b[lo:hi], or nil for an absent buffer.
@@ -103,6 +107,10 @@ func (c *call[T]) run(lo, hi int) {
 		kernel.RAdam(p, g, b0, b1, c.a.radam)
 	case kLion:
 		kernel.Lion(p, g, b0, c.a.lion)
+	case kRprop:
+		kernel.Rprop(p, g, b0, b1, c.a.rprop)
+	case kASGD:
+		kernel.ASGD(p, g, b0, c.a.asgd)
 	default:
 		panic(fmt.Sprintf("optim: call of unknown kind %d", c.kind)) // unreachable
 	}

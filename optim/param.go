@@ -8,10 +8,24 @@ type Float interface{ ~float32 | ~float64 }
 // Param is one named parameter tensor, flattened: its values, updated in
 // place by Step, and its gradient, read by Step. Value and Grad must have
 // the same length; the optimizer never retains Grad's contents between steps.
+//
+// Rows and Cols, when both are set (> 0, Rows·Cols = len(Value)), say the
+// parameter is a Rows×Cols matrix stored row-major, as torch's 2-D weight
+// tensors; methods that treat matrices apart (Adafactor factors their
+// second moments) read them, the others ignore them. nn's weight matrices
+// set them.
 type Param[T Float] struct {
 	Name  string
 	Value []T
 	Grad  []T
+	Rows  int
+	Cols  int
+}
+
+// Matrix reports whether p is a matrix: Rows and Cols set and matching its
+// length.
+func (p *Param[T]) Matrix() bool {
+	return p.Rows > 0 && p.Cols > 0 && p.Rows*p.Cols == len(p.Value)
 }
 
 // NewParam returns a parameter with a zeroed gradient buffer of the same

@@ -28,6 +28,7 @@ type HyperParam struct {
 	MinOpen bool     `json:"min_open,omitempty"` // KindNumber: Min itself is not allowed
 	Max     *float64 `json:"max,omitempty"`      // KindNumber: the largest allowed value; nil means unbounded
 	MaxOpen bool     `json:"max_open,omitempty"` // KindNumber: Max itself is not allowed
+	Integer bool     `json:"integer,omitempty"`  // KindNumber: only whole numbers are allowed
 	// Log says the value is best chosen on a logarithmic scale (the
 	// learning rate and ε span several orders of magnitude).
 	Log     bool   `json:"log,omitempty"`
@@ -79,6 +80,7 @@ func SchemaOf(method string) (MethodSchema, error) {
 				return MethodSchema{}, fmt.Errorf("%s: %v", method, err)
 			}
 			p.MinOpen, p.MaxOpen = minOpen, open
+			p.Integer = f.kind == kindInt || strings.HasPrefix(f.want, "an integer")
 			if !math.IsInf(lo, -1) {
 				p.Min = &lo
 			}
@@ -108,6 +110,16 @@ func rangeOf(f field) (lo, hi float64, minOpen, maxOpen bool, err error) {
 		return 0, 1, false, false, nil
 	case "", wantFinite:
 		return math.Inf(-1), math.Inf(1), false, false, nil
+	case "a finite number > 1":
+		return 1, math.Inf(1), true, false, nil
+	case "a finite number ≥ 1":
+		return 1, math.Inf(1), false, false, nil
+	case "a number in (0, 1)":
+		return 0, 1, true, true, nil
+	case "a number ≤ 0":
+		return math.Inf(-1), 0, false, false, nil
+	case "an integer ≥ 1":
+		return 1, math.Inf(1), false, false, nil
 	}
 	return 0, 0, false, false, fmt.Errorf("option %s: no range known for %s", f.key, strconv.Quote(f.want))
 }

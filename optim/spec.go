@@ -44,6 +44,24 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 	case "lion":
 		h := DefaultLion()
 		return h.fields(), func() Hyper { return h }, true
+	case "rprop":
+		h := DefaultRprop()
+		return h.fields(), func() Hyper { return h }, true
+	case "asgd":
+		h := DefaultASGD()
+		return h.fields(), func() Hyper { return h }, true
+	case "lbfgs":
+		h := DefaultLBFGS()
+		return h.fields(), func() Hyper { return h }, true
+	case "adafactor":
+		h := DefaultAdafactor()
+		return h.fields(), func() Hyper { return h }, true
+	case "sf_adamw":
+		h := DefaultAdamWScheduleFree()
+		return h.fields(), func() Hyper { return h }, true
+	case "sf_sgd":
+		h := DefaultSGDScheduleFree()
+		return h.fields(), func() Hyper { return h }, true
 	}
 	return nil, nil, false
 }
@@ -52,7 +70,7 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 // "sgd"), in the order of the documentation: the study note's methods
 // first.
 func Methods() []string {
-	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion"}
+	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor", "sf_adamw", "sf_sgd"}
 }
 
 // Default returns the default hyperparameters of the named method, as
@@ -67,8 +85,20 @@ type Option struct {
 	Doc     string // one line saying what it does
 }
 
-// Options lists the hyperparameters of the named method with their defaults.
+// Wrappers lists the wrappers around a method that specs name, as
+// lookahead:k=K,alpha=A/SPEC (ParseLookahead).
+func Wrappers() []string { return []string{"lookahead"} }
+
+// Options lists the hyperparameters of the named method (or wrapper) with
+// their defaults.
 func Options(method string) ([]Option, error) {
+	if method == "lookahead" {
+		d := DefaultLookahead()
+		return []Option{
+			{Key: "k", Default: strconv.Itoa(d.K), Allowed: "an integer ≥ 1", Doc: "inner steps between two synchronisations with the slow weights"},
+			{Key: "alpha", Default: formatNum(d.Alpha), Allowed: wantUnitClosed, Doc: "weight of the fast weights when synchronising: w ← α·w + (1−α)·slow"},
+		}, nil
+	}
 	tab, _, ok := newMethod(method)
 	if !ok {
 		return nil, unknownMethod(method)
@@ -95,7 +125,8 @@ func unknownMethod(name string) error {
 // hyperparameters. NAME is one of Methods(); keys are named as torch.optim
 // names them (lr, momentum, dampening, nesterov, weight_decay, maximize,
 // lr_decay, initial_accumulator_value, eps, alpha, centered, amsgrad, rho,
-// momentum_decay), with beta1 and beta2 for betas and variant for the study
+// momentum_decay, decoupled_weight_decay, etaminus, etaplus, step_size_min,
+// step_size_max, lambd, t0), with beta1 and beta2 for betas and variant for the study
 // note's variants; booleans are true or false; omitted keys take the
 // defaults. The result is validated. Errors name the bad part and what is
 // allowed; ParseSpec never panics.
@@ -109,8 +140,8 @@ func ParseSpec(spec string) (Hyper, error) {
 	if !ok {
 		return nil, unknownMethod(name)
 	}
+	seen := map[string]bool{}
 	if hasOpts {
-		seen := map[string]bool{}
 		for _, kv := range strings.Split(rest, ",") {
 			key, val, ok := strings.Cut(kv, "=")
 			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
@@ -131,6 +162,14 @@ func ParseSpec(spec string) (Hyper, error) {
 		}
 	}
 	h := result()
+	if l, ok := h.(LBFGS); ok && !seen["max_eval"] {
+		l.MaxEval = l.MaxIter * 5 / 4 // torch's max_eval=None
+		h = l
+	}
+	if a, ok := h.(Adafactor); ok && seen["eps1"] && !seen["eps1_dtype"] {
+		a.Eps1DType = false // an eps1 given is the eps1 used
+		h = a
+	}
 	if err := h.Validate(); err != nil {
 		return nil, err
 	}
@@ -163,6 +202,12 @@ func setField(method string, f field, val string) error {
 			return fmt.Errorf("%s: invalid %s=%q: want a number", method, f.key, val)
 		}
 		*f.num = v
+	case kindInt:
+		v, err := strconv.Atoi(val)
+		if err != nil {
+			return fmt.Errorf("%s: invalid %s=%q: want an integer", method, f.key, val)
+		}
+		*f.integer = v
 	case kindBool:
 		switch val {
 		case "true":

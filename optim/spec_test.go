@@ -19,7 +19,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"adam:beta2=-0.5", "adam: invalid beta2=-0.5: want a number in [0, 1)"},
 		{"adam:lr=NaN", "adam: invalid lr=NaN"},
 		{"adam:lr=Inf", "adam: invalid lr=+Inf"},
-		{"adam:momentum=0.9", `adam: unknown option "momentum" (want one of: amsgrad, beta1, beta2, eps, lr, maximize, variant, weight_decay)`},
+		{"adam:momentum=0.9", `adam: unknown option "momentum" (want one of: amsgrad, beta1, beta2, decoupled_weight_decay, eps, lr, maximize, variant, weight_decay)`},
 		{"sgd:nesterov=true", "sgd: invalid nesterov=true with momentum=0, dampening=0: Nesterov momentum needs momentum > 0 and dampening = 0"},
 		{"sgd:nesterov=true,momentum=0.9,dampening=0.1", "Nesterov momentum needs momentum > 0 and dampening = 0"},
 		{"sgd:nesterov=yes", `sgd: invalid nesterov="yes": want true or false`},
@@ -61,6 +61,9 @@ func TestDefaults(t *testing.T) {
 		{"adamax", optim.Adamax{LR: 2e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}},
 		{"adadelta", optim.Adadelta{LR: 1, Rho: 0.9, Eps: 1e-6}},
 		{"lion", optim.Lion{LR: 1e-4, Beta1: 0.9, Beta2: 0.99}},
+		{"rprop", optim.Rprop{LR: 0.01, EtaMinus: 0.5, EtaPlus: 1.2, StepSizeMin: 1e-6, StepSizeMax: 50}},
+		{"asgd", optim.ASGD{LR: 0.01, Lambd: 1e-4, Alpha: 0.75, T0: 1e6}},
+		{"lbfgs", optim.LBFGS{LR: 1, MaxIter: 20, MaxEval: 25, ToleranceGrad: 1e-7, ToleranceChange: 1e-9, HistorySize: 100, LineSearchFn: "none"}},
 	}
 	for _, c := range cases {
 		h, err := optim.ParseSpec(c.spec)
@@ -93,7 +96,8 @@ func FuzzParseSpec(f *testing.F) {
 	for _, s := range allSpecs {
 		f.Add(s)
 	}
-	for _, s := range []string{"", ":", "adam:", "adam:,", "adam:=", "sgd:lr=1e309", "adam:lr=0x1p-3", "adam : lr = 0.1", "lion:beta1=-0"} {
+	for _, s := range []string{"", ":", "adam:", "adam:,", "adam:=", "sgd:lr=1e309", "adam:lr=0x1p-3", "adam : lr = 0.1", "lion:beta1=-0",
+		"lbfgs:max_eval=25,max_iter=40", "adafactor:eps1=0.001,eps1_dtype=true", "adafactor:eps1=0", "sf_sgd:momentum=1", "rprop:etaplus=1"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, spec string) {

@@ -53,8 +53,11 @@ func (o *Optimizer[T]) State() State[T] {
 			for i, b := range sl.st.bufs {
 				ps.Buffers[names[i]] = slices.Clone(b)
 			}
-			if g.hyper.Method() == "nadam" {
+			switch g.hyper.Method() {
+			case "nadam":
 				ps.Scalars = map[string]float64{"mu_product": sl.st.muProduct}
+			case "asgd":
+				ps.Scalars = map[string]float64{"eta": sl.st.eta, "mu": sl.st.avgMu}
 			}
 			s.Params[sl.param.Name] = ps
 		}
@@ -131,6 +134,9 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 					return fmt.Errorf("optim: parameter %q: mu_product %v: want a number in [0, 1]", name, v)
 				}
 				st.muProduct = v
+			}
+			if err := loadASGDScalars(h, name, ps, &st); err != nil {
+				return err
 			}
 			states[name] = st
 		}

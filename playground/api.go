@@ -61,7 +61,7 @@ func secondOrder() []optim.MethodSchema {
 	return []optim.MethodSchema{
 		{Method: "newton", Params: []optim.HyperParam{{Key: "increase", Kind: optim.KindNumber, Default: "5", Min: &one, MinOpen: true,
 			Allowed: "a finite number > 1", Doc: "factor τ grows by until H+τI is positive definite"}}},
-		{Method: "lbfgs", Params: []optim.HyperParam{{Key: "history", Kind: optim.KindNumber, Default: "10", Min: &one, Max: &thousand,
+		{Method: "gonum_lbfgs", Params: []optim.HyperParam{{Key: "history", Kind: optim.KindNumber, Default: "10", Min: &one, Max: &thousand,
 			Allowed: "an integer in [1, 1000]", Doc: "number of past gradients kept"}}},
 	}
 }

@@ -110,7 +110,7 @@ func TestTraceEqualsDescentTrace(t *testing.T) {
 		steps int
 		opts  []string
 	}{
-		{"rosenbrock", nil, 300, []string{"sgd:lr=0.001", "momentum:lr=0.001", "adam:lr=0.05", "adam:lr=0.05,variant=note", "newton", "lbfgs:history=3"}},
+		{"rosenbrock", nil, 300, []string{"sgd:lr=0.001", "momentum:lr=0.001", "adam:lr=0.05", "adam:lr=0.05,variant=note", "newton", "gonum_lbfgs:history=3", "lbfgs"}},
 		{"quadratic:cond=100", &testfunc.Point{X: 0.3, Y: -1.7}, 200, []string{"rmsprop:lr=0.01", "nadam:lr=0.1", "adadelta:lr=1", "lion:lr=0.01"}},
 		{"beale", nil, 100, []string{"sgd:lr=1"}}, // diverges
 		{"himmelblau", &testfunc.Point{X: 0, Y: 0}, 0, []string{"gd:lr=0.01"}},
@@ -217,7 +217,7 @@ func TestBadInput(t *testing.T) {
 		{"/api/trace?func=booth&opt=adam:amsgrad=yes", "amsgrad"},
 		{"/api/trace?func=booth&opt=sgd:nesterov=true", "nesterov"},
 		{"/api/trace?func=booth&opt=newton:increase=1", "increase"},
-		{"/api/trace?func=booth&opt=lbfgs:history=0", "history"},
+		{"/api/trace?func=booth&opt=gonum_lbfgs:history=0", "history"},
 		{"/api/trace?func=booth&opt=sgd&bogus=1", "unknown parameter"},
 		{"/api/trace?func=booth&func=beale&opt=sgd", "given 2 times"},
 		{"/api/trace?func=booth&opt=" + url.QueryEscape("sgd:lr=1\nx"), "opt"},

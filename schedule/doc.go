@@ -22,6 +22,19 @@
 //	LinearWarmup(lr, start, end, totalIters)       LinearLR: lr·(linear factor)
 //	OneCycle(maxLR, total, pct, anneal, div, finalDiv, threePhase)   OneCycleLR
 //	Sequential(schedules, milestones)              SequentialLR
+//	Polynomial(lr, totalIters, power)              PolynomialLR: lr·(1 − min(t, T)/T)^power
+//	ConstantFactor(lr, factor, totalIters)         ConstantLR: lr·factor until totalIters, then lr
+//	Cyclic(base, max, up, down, mode, gamma)       CyclicLR: triangular, triangular2, exp_range
+//	Chained(lr, schedules...)                      ChainedScheduler: lr·Π sᵢ(t)/lr
+//	Lambda(lr, f)                                  LambdaLR: lr·f(t)
+//	Multiplicative(lr, f)                          MultiplicativeLR: lr·f(1)·…·f(t)
+//	SWALR(lr, swaLR, annealEpochs, anneal)         swa_utils.SWALR: anneal to swaLR
+//
+// LinearWarmup is LinearLR with torch's factors (start_factor, end_factor).
+// Lambda and Multiplicative take Go functions, as torch's take Python ones;
+// they have no spec. The tests compare the schedules of issue 12 with 300
+// steps of torch 1.13's get_last_lr() (testdata/torch/gen_schedule_more.py;
+// torch 2.x computes them with the same operations).
 //
 // In Sequential each schedule restarts from its own step 0 at its
 // milestone, as in torch, so a warm-up of w steps followed by a cosine
@@ -47,7 +60,8 @@
 //
 //	spec   = name [ ":" option { "," option } ]
 //	option = key "=" value
-//	value  = number | integer { "/" integer } | "true" | "false" | "cos" | "linear"
+//	value  = number | integer { "/" integer } | "true" | "false" | word
+//	word   = "cos" | "linear" | "triangular" | "triangular2" | "exp_range"
 //
 // Spaces around names, keys and values are ignored; keys may come in any
 // order but only once. Names, keys and defaults (defaults are torch's):
@@ -66,6 +80,14 @@
 //	onecycle:        max_lr=base lr, total_steps=total steps, pct_start=0.3,
 //	                 anneal_strategy=cos, div_factor=25,
 //	                 final_div_factor=1e4, three_phase=false
+//	polynomial:      total_iters=5, power=1
+//	constant_factor: factor=1/3, total_iters=5 (torch's ConstantLR)
+//	linear:          start_factor=1/3, end_factor=1, total_iters=5 (LinearLR)
+//	cyclic:          max_lr (required), step_size_up=2000,
+//	                 step_size_down=step_size_up, mode=triangular
+//	                 (or triangular2, exp_range), gamma=1; the base lr is
+//	                 the cycle's bottom, base_lr
+//	swalr:           swa_lr (required), anneal_epochs=10, anneal_strategy=cos
 //
 // Examples: "cosine:t_max=1000,eta_min=1e-5", "multistep:milestones=30/80",
 // "warmup_cosine:warmup=500,start_factor=0.01", "onecycle:max_lr=0.1".

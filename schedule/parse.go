@@ -83,6 +83,51 @@ var kinds = map[string]kind{
 		}
 		return Sequential([]Schedule{warm, cos}, []int{w})
 	}},
+	"polynomial": {[]string{"total_iters", "power"}, nil, func(a *args) (Schedule, error) {
+		n := a.int("total_iters", 5)
+		pw := a.float("power", 1)
+		if a.err != nil {
+			return nil, a.err
+		}
+		return Polynomial(a.baseLR, n, pw)
+	}},
+	"constant_factor": {[]string{"factor", "total_iters"}, nil, func(a *args) (Schedule, error) {
+		f := a.float("factor", 1.0/3)
+		n := a.int("total_iters", 5)
+		if a.err != nil {
+			return nil, a.err
+		}
+		return ConstantFactor(a.baseLR, f, n)
+	}},
+	"linear": {[]string{"start_factor", "end_factor", "total_iters"}, nil, func(a *args) (Schedule, error) {
+		sf := a.float("start_factor", 1.0/3)
+		ef := a.float("end_factor", 1)
+		n := a.int("total_iters", 5)
+		if a.err != nil {
+			return nil, a.err
+		}
+		return LinearWarmup(a.baseLR, sf, ef, n)
+	}},
+	"cyclic": {[]string{"max_lr", "step_size_up", "step_size_down", "mode", "gamma"}, nil, func(a *args) (Schedule, error) {
+		maxLR := a.floatReq("max_lr")
+		up := a.int("step_size_up", 2000)
+		down := a.int("step_size_down", up)
+		mode := a.cyclicMode("mode")
+		g := a.float("gamma", 1)
+		if a.err != nil {
+			return nil, a.err
+		}
+		return Cyclic(a.baseLR, maxLR, up, down, mode, g)
+	}},
+	"swalr": {[]string{"swa_lr", "anneal_epochs", "anneal_strategy"}, nil, func(a *args) (Schedule, error) {
+		swa := a.floatReq("swa_lr")
+		n := a.int("anneal_epochs", 10)
+		an := a.anneal("anneal_strategy")
+		if a.err != nil {
+			return nil, a.err
+		}
+		return SWALR(a.baseLR, swa, n, an)
+	}},
 	"onecycle": {[]string{"max_lr", "total_steps", "pct_start", "anneal_strategy", "div_factor", "final_div_factor", "three_phase"}, nil,
 		func(a *args) (Schedule, error) {
 			maxLR := a.float("max_lr", a.baseLR)
@@ -289,4 +334,18 @@ func (a *args) anneal(key string) Anneal {
 		a.fail(key, v, "want cos or linear")
 		return AnnealCos
 	}
+}
+
+func (a *args) cyclicMode(key string) CyclicMode {
+	v, ok := a.vals[key]
+	if !ok {
+		return Triangular
+	}
+	for _, m := range []CyclicMode{Triangular, Triangular2, ExpRange} {
+		if v == m.String() {
+			return m
+		}
+	}
+	a.fail(key, v, "want triangular, triangular2 or exp_range")
+	return Triangular
 }

@@ -32,6 +32,18 @@ func TestParse(t *testing.T) {
 		{"warmup_cosine:warmup=100", must(Sequential([]Schedule{warm, must(Cosine(lr, total-100, 0))}, []int{100}))},
 		{"warmup_cosine:warmup=100,t_max=50,eta_min=0.001,start_factor=0.5",
 			must(Sequential([]Schedule{must(LinearWarmup(lr, 0.5, 1, 100)), must(Cosine(lr, 50, 0.001))}, []int{100}))},
+		{"polynomial", must(Polynomial(lr, 5, 1))},
+		{"swalr:swa_lr=0.05", must(SWALR(lr, 0.05, 10, AnnealCos))},
+		{"swalr:swa_lr=0.05,anneal_epochs=0,anneal_strategy=linear", must(SWALR(lr, 0.05, 0, AnnealLinear))},
+		{"polynomial:total_iters=900,power=2", must(Polynomial(lr, 900, 2))},
+		{"constant_factor", must(ConstantFactor(lr, 1.0/3, 5))},
+		{"constant_factor:factor=0.5,total_iters=100", must(ConstantFactor(lr, 0.5, 100))},
+		{"linear", must(LinearWarmup(lr, 1.0/3, 1, 5))},
+		{"linear:start_factor=1,end_factor=0.1,total_iters=1000", must(LinearWarmup(lr, 1, 0.1, 1000))},
+		{"cyclic:max_lr=1", must(Cyclic(lr, 1, 2000, 2000, Triangular, 1))},
+		{"cyclic:max_lr=1,step_size_up=30", must(Cyclic(lr, 1, 30, 30, Triangular, 1))},
+		{"cyclic:max_lr=1,step_size_up=30,step_size_down=70,mode=triangular2", must(Cyclic(lr, 1, 30, 70, Triangular2, 1))},
+		{"cyclic:max_lr=1,mode=exp_range,gamma=0.999,step_size_up=100", must(Cyclic(lr, 1, 100, 100, ExpRange, 0.999))},
 		{"onecycle:max_lr=0.1,pct_start=0.3", must(OneCycle(0.1, total, 0.3, AnnealCos, 25, 1e4, false))},
 		{"onecycle", must(OneCycle(lr, total, 0.3, AnnealCos, 25, 1e4, false))},
 		{"onecycle:max_lr=1,total_steps=500,pct_start=0.25,anneal_strategy=linear,div_factor=10,final_div_factor=100,three_phase=true",
@@ -86,6 +98,19 @@ func TestParseErrors(t *testing.T) {
 		{"onecycle:three_phase=yes", 100, `three_phase="yes": want true or false`},
 		{"onecycle:pct_start=0.001", 100, "pct_start=0.001"},
 		{"onecycle", 0, "total_steps: required"},
+		{"polynomial:total_iters=0", 100, "total_iters=0, want an integer ≥ 1"},
+		{"polynomial:power=-1", 100, "power=-1, want a finite number ≥ 0"},
+		{"constant_factor:factor=1.5", 100, "factor=1.5, want a factor in [0, 1]"},
+		{"constant_factor:total_iters=-2", 100, "total_iters=-2"},
+		{"linear:end_factor=2", 100, "end_factor=2"},
+		{"cyclic", 100, "max_lr: required"},
+		{"cyclic:max_lr=1,mode=triangle", 100, `mode="triangle": want triangular, triangular2 or exp_range`},
+		{"cyclic:max_lr=1,step_size_up=0", 100, "step_size_up=0, want an integer ≥ 1"},
+		{"cyclic:max_lr=1,step_size_down=-1", 100, "step_size_down=-1, want an integer ≥ 0"},
+		{"cyclic:max_lr=1,mode=exp_range,gamma=0", 100, "gamma=0, want a finite number > 0"},
+		{"cyclic:max_lr=-1", 100, "max_lr=-1"},
+		{"swalr", 100, "swa_lr: required"},
+		{"swalr:swa_lr=0.1,anneal_epochs=-1", 100, "anneal_epochs=-1, want an integer ≥ 0"},
 	}
 	for _, tt := range tests {
 		s, err := Parse(tt.spec, 0.1, tt.total)
@@ -102,6 +127,19 @@ func TestParseErrors(t *testing.T) {
 	_, err := Parse("warmup:steps=-3", 0.1, 100)
 	if oe, ok := errors.AsType[*OptionError](err); !ok || oe.Option != "steps" {
 		t.Errorf("warmup:steps=-3: %v", err)
+	}
+	// The constructors that take Go values refuse what a spec cannot say.
+	for name, err := range map[string]error{
+		"Chained without schedules": second(Chained(0.1)),
+		"Chained with lr 0":         second(Chained(0, must(Constant(0)))),
+		"Chained with nil":          second(Chained(0.1, nil)),
+		"Lambda with nil f":         second(Lambda(0.1, nil)),
+		"Multiplicative with nil f": second(Multiplicative(0.1, nil)),
+		"Cyclic with mode 7":        second(Cyclic(0.1, 1, 10, 10, CyclicMode(7), 1)),
+	} {
+		if _, ok := errors.AsType[*OptionError](err); !ok {
+			t.Errorf("%s: %v, want an *OptionError", name, err)
+		}
 	}
 	// A bad base lr is reported too.
 	if _, err := Parse("constant", math.NaN(), 100); err == nil {

@@ -55,7 +55,13 @@ type torchParams struct {
 
 func loadTorch(t *testing.T) []torchCase {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join("..", "testdata", "torch", "schedule_reference.json"))
+	return loadTorchFile(t, "schedule_reference.json")
+}
+
+// loadTorchFile reads one of the reference files in testdata/torch.
+func loadTorchFile(t *testing.T, name string) []torchCase {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "testdata", "torch", name))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,7 +80,7 @@ func loadTorch(t *testing.T) []torchCase {
 		ref.Cases[i].Params = b.Bytes()
 	}
 	if len(ref.Cases) == 0 {
-		t.Fatal("no cases in schedule_reference.json")
+		t.Fatalf("no cases in %s", name)
 	}
 	return ref.Cases
 }

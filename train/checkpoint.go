@@ -39,6 +39,8 @@ type state struct {
 	Sampler    savedSampler  `json:"sampler"`
 	Dropout    []byte        `json:"dropout_rng"` // nn.Model.DropoutState
 	Data       dataPrint     `json:"data"`
+	EMACount   int64         `json:"ema_count,omitempty"` // the weight average (Config.EMA): updates
+	EMA        []byte        `json:"ema,omitempty"`       // and values, float32 little-endian
 }
 
 type savedMetric struct {
@@ -169,7 +171,7 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 	if err := t.checkWeights(); err != nil {
 		return nil, err
 	}
-	opt, err := t.opt.MarshalBinary()
+	opt, err := t.optState()
 	if err != nil {
 		return nil, fmt.Errorf("train: checkpoint: %v", err)
 	}
@@ -182,11 +184,13 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 		Step: t.step, Examples: t.examples, EpochsDone: t.epochsDone,
 		EpochLoss: jfloat(t.epochLoss), EpochSeen: t.epochSeen, Skipped: t.skipped,
 		CurveStep: t.curve.Step, CurveSum: jfloat(t.curveSum), CurveN: t.curveN,
-		ElapsedNS: int64(t.elapsed), EvalNS: int64(t.evalTime), LR: jfloat(t.opt.LR(0)),
+		ElapsedNS: int64(t.elapsed), EvalNS: int64(t.evalTime), LR: jfloat(t.optLR()),
 		Sampler: savedSampler{N: ss.N, Batch: ss.Batch, Epoch: ss.Epoch, Pos: ss.Pos, Steps: ss.Steps, RNG: ss.RNG},
 		Dropout: t.model.DropoutState(), Data: *t.fp,
 		CurveLoss: make([]jfloat, len(t.curve.Loss)), Metrics: make([]savedMetric, len(t.metrics)),
 	}
+	st.EMACount, st.EMA = t.emaState()
+
 	if st.CurveStep == nil {
 		st.CurveStep = []int{}
 	}
@@ -248,7 +252,7 @@ func (c Config) Extends(old Config) error {
 		var ma, mb map[string]any
 		json.Unmarshal(ja, &ma)
 		json.Unmarshal(jb, &mb)
-		for _, k := range []string{"data", "model", "opt", "batch", "seed", "schedule", "clip", "subset"} {
+		for _, k := range []string{"data", "model", "opt", "batch", "seed", "schedule", "clip", "subset", "ema"} {
 			if fmt.Sprint(ma[k]) != fmt.Sprint(mb[k]) {
 				return fmt.Errorf("%s: the run was recorded with %v, not %v; a resumed run keeps it (only epochs, max-steps, threads, on-nonfinite, checkpoint-every, keep and the data's folder may change)", strings.ReplaceAll(k, "_", "-"), show(mb[k]), show(ma[k]))
 			}
@@ -320,10 +324,16 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	if err := checkpoint.LoadWeights(t.model, ck.Model); err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
-	if err := t.opt.UnmarshalBinary(ck.Optimizer); err != nil {
+	if err := t.loadOptState(ck.Optimizer); err != nil {
 		return nil, fmt.Errorf("train: checkpoint optimizer state: %v", err)
 	}
 	t.run = ck.Run
+	if err := t.loadEMAState(st.EMACount, st.EMA); err != nil {
+		return nil, fmt.Errorf("train: checkpoint state: %v", err)
+	}
+	if st.EpochsDone > 0 {
+		t.evalEMA() // the summary's evaluation of the average, as the run had it
+	}
 	t.step, t.examples, t.epochsDone = st.Step, st.Examples, st.EpochsDone
 	t.epochLoss, t.epochSeen, t.skipped = float64(st.EpochLoss), st.EpochSeen, st.Skipped
 	t.curveSum, t.curveN = float64(st.CurveSum), st.CurveN

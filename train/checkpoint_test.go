@@ -41,6 +41,12 @@ func TestResumeExact(t *testing.T) {
 		}, []int{0, 5, 13, 26}},
 		{"nadam sgd batch 1", func(c *Config) { c.Opt, c.Batch, c.Epochs = "nadam:lr=0.01", 1, 2 }, []int{1, 199, 250}},
 		{"momentum full batch", func(c *Config) { c.Opt, c.Batch = "momentum:lr=0.1", FullBatch }, []int{1, 3}},
+		{"adafactor", func(c *Config) { c.Opt = "adafactor:lr=0.05,weight_decay=0.01" }, []int{2, 14}},
+		{"lookahead", func(c *Config) { c.Opt = "lookahead:k=4,alpha=0.5/adam:lr=0.01" }, []int{3, 13}},
+		{"schedule-free", func(c *Config) { c.Opt = "sf_adamw:lr=0.01,warmup_steps=5" }, []int{4, 13}},
+		{"lbfgs full batch", func(c *Config) {
+			c.Opt, c.Batch = "lbfgs:max_iter=4,history_size=3,line_search_fn=strong_wolfe", FullBatch
+		}, []int{1, 3}},
 		{"max steps mid epoch", func(c *Config) { c.MaxSteps, c.Schedule = 30, "warmup_cosine:warmup=5" }, []int{7, 29}},
 	}
 	for _, tc := range cases {
@@ -86,8 +92,8 @@ func TestResumeExact(t *testing.T) {
 				if !slices.Equal(pa, pb) {
 					t.Errorf("resumed at step %d: weights differ", k)
 				}
-				sa, _ := ref.Optimizer().MarshalBinary()
-				sb, _ := b.Optimizer().MarshalBinary()
+				sa, _ := ref.optState()
+				sb, _ := b.optState()
 				if !slices.Equal(sa, sb) {
 					t.Errorf("resumed at step %d: optimizer state differs", k)
 				}

@@ -65,6 +65,10 @@ type Config struct {
 	// them. Neither changes the run's numbers.
 	CheckpointEvery int `json:"checkpoint_every,omitempty"`
 	Keep            int `json:"keep,omitempty"`
+	// EMA, when > 0, keeps an exponential moving average of the weights with
+	// this decay (swa_utils.AveragedModel with get_ema_avg_fn), evaluated at
+	// each epoch's end (Summary.EMATestLoss) beside the raw weights. 0: none.
+	EMA float64 `json:"ema,omitempty"`
 }
 
 // The values of Config.OnNonFinite.
@@ -179,6 +183,7 @@ func (c Clipping) apply(grads [][]float32) (ok bool) {
 type parsed struct {
 	model nn.Spec
 	opt   optim.Hyper
+	look  *optim.LookaheadOptions // Opt is lookahead:…/SPEC: the wrapper; opt is SPEC
 	clip  Clipping
 }
 
@@ -204,7 +209,13 @@ func (c *Config) parse() (parsed, error) {
 	if p.model, err = nn.ParseModel(c.Model); err != nil {
 		return p, fmt.Errorf("model: %v", err)
 	}
-	if p.opt, err = optim.ParseSpec(c.Opt); err != nil {
+	if strings.HasPrefix(strings.TrimSpace(c.Opt), "lookahead") {
+		var lo optim.LookaheadOptions
+		if lo, p.opt, err = optim.ParseLookahead(c.Opt); err != nil {
+			return p, fmt.Errorf("opt: %v", err)
+		}
+		p.look = &lo
+	} else if p.opt, err = optim.ParseSpec(c.Opt); err != nil {
 		return p, fmt.Errorf("opt: %v", err)
 	}
 	if err = optim.CheckRange[float32](p.opt); err != nil {
@@ -238,6 +249,9 @@ func (c *Config) parse() (parsed, error) {
 	}
 	if c.Keep < 0 {
 		return p, fmt.Errorf("keep %d: want an integer ≥ 0 (0: keep every checkpoint)", c.Keep)
+	}
+	if !(c.EMA >= 0 && c.EMA < 1) {
+		return p, fmt.Errorf("ema %v: want a decay in (0, 1), or 0 for no average", c.EMA)
 	}
 	if c.Schedule != "" { // checked again with the real step count in New
 		// The step count is unknown before the data are loaded: check with

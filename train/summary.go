@@ -27,7 +27,11 @@ type Summary struct {
 	TestExamples      int     `json:"test_examples"`
 	GOMAXPROCS        int     `json:"gomaxprocs"`
 	SkippedSteps      int     `json:"skipped_steps"` // steps skipped for a non-finite value
-	Config            Config  `json:"config"`
+	// EMATestLoss and EMATestAccuracy evaluate the moving average of the
+	// weights (Config.EMA) at the last epoch's end; nil without one.
+	EMATestLoss     *float64 `json:"ema_test_loss,omitempty"`
+	EMATestAccuracy *float64 `json:"ema_test_accuracy,omitempty"`
+	Config          Config   `json:"config"`
 }
 
 // MarshalJSON writes the summary, with null for a loss or accuracy that is
@@ -60,7 +64,7 @@ func (t *Trainer) Summary() Summary {
 		EvalSeconds:   t.evalTime.Seconds(),
 		Parameters:    t.model.NumParams(),
 		Steps:         t.step,
-		Optimizer:     t.opt.Hyper(0).String(),
+		Optimizer:     t.optSpec(),
 		Model:         t.model.Spec().String(),
 		TrainExamples: t.trainSet.N,
 		TestExamples:  t.testSet.N,
@@ -71,6 +75,10 @@ func (t *Trainer) Summary() Summary {
 	if n := len(t.metrics); n > 0 {
 		m := t.metrics[n-1]
 		s.TestAccuracy, s.TestLoss, s.TrainLoss, s.Epochs = m.TestAccuracy, m.TestLoss, m.TrainLoss, m.Epoch
+		if t.ema != nil && !math.IsNaN(t.emaLoss) && !math.IsInf(t.emaLoss, 0) {
+			l, a := t.emaLoss, t.emaAcc
+			s.EMATestLoss, s.EMATestAccuracy = &l, &a
+		}
 	}
 	if s.Seconds > 0 {
 		s.ExamplesPerSecond = float64(t.examples) / s.Seconds

@@ -45,7 +45,14 @@ type Trainer struct {
 	trainSet, testSet *data.Dataset
 	model             *nn.Model
 	opt               *optim.Optimizer[float32]
-	sched             schedule.Schedule // nil: the optimizer's lr throughout
+	lbfgs             *optim.LBFGSOptimizer[float32]     // in place of opt for --opt lbfgs (ownopt.go)
+	adafactor         *optim.AdafactorOptimizer[float32] // in place of opt for --opt adafactor
+	sf                *optim.ScheduleFree[float32]       // in place of opt for --opt sf_adamw
+	look              *optim.Lookahead[float32]          // wraps opt for --opt lookahead:…/SPEC
+	ema               *optim.Average[float32]            // Config.EMA's average, or nil (ema.go)
+	emaLoss, emaAcc   float64                            // its last evaluation
+	emaSwap           []float32                          // the raw weights while the average is in the model
+	sched             schedule.Schedule                  // nil: the optimizer's lr throughout
 	sampler           *data.Sampler
 	total             int // optimizer steps in the whole run
 
@@ -168,14 +175,27 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	}
 	views := t.model.Params()
 	params := make([]*optim.Param[float32], len(views))
+	shapes := make([][]int, len(views))
 	for i, v := range views {
+		shapes[i] = v.Shape
 		params[i] = &optim.Param[float32]{Name: v.Name, Value: v.Value, Grad: v.Grad}
 		t.names = append(t.names, v.Name)
 		t.grads = append(t.grads, v.Grad)
 		t.values = append(t.values, v.Value)
 	}
-	if t.opt, err = optim.New(p.opt, params...); err != nil {
+	if err = t.newOptimizer(p.opt, params, shapes); err != nil {
 		return nil, fmt.Errorf("train: opt: %v", err)
+	}
+	if p.look != nil {
+		if t.opt == nil {
+			return nil, fmt.Errorf("train: opt: lookahead wraps an element-wise method, not %s", p.opt.Method())
+		}
+		if t.look, err = optim.NewLookahead(*p.look, t.opt); err != nil {
+			return nil, fmt.Errorf("train: opt: %v", err)
+		}
+	}
+	if err = t.setupEMA(params); err != nil {
+		return nil, fmt.Errorf("train: ema: %v", err)
 	}
 	if t.sampler, err = data.NewSampler(trainSet.N, cfg.Batch.size(trainSet.N), cfg.Seed); err != nil {
 		return nil, fmt.Errorf("train: %v", err)
@@ -250,13 +270,13 @@ func (t *Trainer) Step() (StepResult, error) {
 		}
 		x, y = t.batch.X, t.batch.Y
 	}
-	lr := t.opt.LR(0)
+	lr := t.optLR()
 	if t.sched != nil {
 		// SetAllLR boxes a new Hyper value (one small allocation), so it
 		// is called only when the rate changes: a step schedule allocates
 		// nothing, a cosine one 64 bytes a step.
-		if lr = t.sched.LR(t.step); lr != t.opt.LR(0) {
-			if err := t.opt.SetAllLR(lr); err != nil {
+		if lr = t.sched.LR(t.step); lr != t.optLR() {
+			if err := t.setOptLR(lr); err != nil {
 				return StepResult{}, fmt.Errorf("train: step %d: schedule: %v", t.step+1, err)
 			}
 		}
@@ -277,7 +297,10 @@ func (t *Trainer) Step() (StepResult, error) {
 	}
 	n := len(y)
 	if bad == nil {
-		t.opt.Step()
+		t.optStep(loss, x, y)
+		if t.ema != nil {
+			t.ema.Update()
+		}
 		t.epochLoss += loss * float64(n)
 		t.epochSeen += n
 		t.examples += n
@@ -326,7 +349,9 @@ func (t *Trainer) checkWeights() error {
 func (t *Trainer) endEpoch() Metric {
 	start := time.Now()
 	whole := t.sampler.Epoch() > t.epochsDone
-	testLoss, acc := t.model.Evaluate(t.testSet.X, t.testSet.Y)
+	var testLoss, acc float64
+	t.WithEvalPoint(func() { testLoss, acc = t.model.Evaluate(t.testSet.X, t.testSet.Y) })
+	t.evalEMA()
 	t.evalTime += time.Since(start)
 	epoch := float64(t.sampler.Steps()) / float64(t.sampler.StepsPerEpoch()) // exact at epoch ends
 	trainLoss := math.NaN()                                                  // every step of the epoch was skipped
@@ -402,6 +427,8 @@ func (t *Trainer) Config() Config { return t.cfg }
 func (t *Trainer) Model() *nn.Model { return t.model }
 
 // Optimizer returns the optimizer.
+// It is nil when the run uses lbfgs, adafactor or sf_adamw, which have
+// optimizer types of their own.
 func (t *Trainer) Optimizer() *optim.Optimizer[float32] { return t.opt }
 
 // Sampler returns the batch sampler.

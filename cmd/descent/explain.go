@@ -21,7 +21,8 @@ pseudo-code, when to use it, where the study note's formula or code
 differs, and what the spec key variant=note changes. explain alone lists
 the optimizers, one line each.
 
-NAME is one of ` + strings.Join(optim.Methods(), ", ") + `.
+NAME is one of ` + strings.Join(optim.Methods(), ", ") + `, or the wrapper
+` + strings.Join(optim.Wrappers(), ", ") + `.
 --lang is ` + strings.Join(explain.Languages(), " or ") + ` (default en).`,
 		Example: `  descent explain
   descent explain adam --lang ja`,

@@ -42,10 +42,11 @@ func TestExplainList(t *testing.T) {
 			t.Fatalf("%s: exit %d: %s", lang, code, errOut)
 		}
 		lines := strings.Split(strings.TrimSuffix(out, "\n"), "\n")
-		if len(lines) != len(optim.Methods()) {
-			t.Fatalf("%s: %d lines, want one per method (%d)", lang, len(lines), len(optim.Methods()))
+		names := append(optim.Methods(), optim.Wrappers()...)
+		if len(lines) != len(names) {
+			t.Fatalf("%s: %d lines, want one per method and wrapper (%d)", lang, len(lines), len(names))
 		}
-		for i, m := range optim.Methods() {
+		for i, m := range names {
 			if f := strings.Fields(lines[i]); len(f) < 2 || f[0] != m {
 				t.Errorf("%s: line %q, want %s and its description", lang, lines[i], m)
 			}

@@ -80,7 +80,7 @@ func FuzzCLI(f *testing.F) {
 		{1, "nope"},
 		{2, "--func rosenbrock --opt adam:lr=0.1 --steps 20"},
 		{2, "--func himmelblau --opt sgd:lr=10 --start 1e300,1 --steps 5"},
-		{2, "--func rosenbrock --opt newton --opt lbfgs:history=3 --steps 5 -o a.svg --loss b.png"},
+		{2, "--func rosenbrock --opt newton --opt gonum_lbfgs:history=3 --opt lbfgs:line_search_fn=strong_wolfe --steps 5 -o a.svg --loss b.png"},
 		{2, "--func rosenbrock --opt adam --xlim 1,1.000000000000001 -o n.png"},
 		{2, "--func rosenbrock --opt adam --xlim=-1e308,1e308 -o n.svg"},
 		{2, "--func rosenbrock --opt adam --ylim 1e15,1.00000000001e15 --xlim=-1e307,1e307 -o n.png"},

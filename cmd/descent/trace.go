@@ -43,15 +43,21 @@ the loss against the step.
 
 SPEC is NAME[:key=value,...] with NAME one of
   ` + strings.Join(optim.Methods(), ", ") + `
-or a second-order comparator, newton[:increase=F] or lbfgs[:history=M], and
+or a second-order comparator from gonum, newton[:increase=F] or
+gonum_lbfgs[:history=M] (lbfgs is torch's L-BFGS; one of its steps is one
+step(closure), up to max_iter iterations), or the Lookahead wrapper
+lookahead[:k=K,alpha=A]/SPEC around a method, and
 keys named as torch.optim names them (lr, momentum, dampening, nesterov,
 weight_decay, maximize, lr_decay, initial_accumulator_value, eps, alpha,
-centered, amsgrad, rho, momentum_decay, beta1, beta2, and variant=note for
-the study note's version); omitted keys take torch's defaults.
+centered, amsgrad, rho, momentum_decay, decoupled_weight_decay, etaminus,
+etaplus, step_size_min, step_size_max, lambd, t0, max_iter, max_eval,
+tolerance_grad, tolerance_change, history_size, line_search_fn, beta1, beta2, and
+variant=note for the study note's version); omitted keys take torch's
+defaults.
 Functions: ` + strings.Join(testfunc.Names(), ", ") + `.
 
 A path that leaves the finite numbers stops at its last finite point, with
-a warning on stderr. newton and lbfgs stop once the gradient vanishes.`,
+a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 		Example: `  descent trace --func rosenbrock --start -1.5,2 --steps 200 --opt sgd:lr=0.0005 --opt adam:lr=0.02
   descent trace --func elliptic --steps 60 --opt gd:lr=0.9 --opt momentum:lr=0.1 --opt adam:lr=0.3 -o elliptic.png
   descent trace --func rosenbrock --steps 300 --opt adam:lr=0.05 --opt adam:lr=0.05,variant=note -o adam.gif --loss adam-loss.png`,

@@ -36,6 +36,7 @@ type runFlags struct {
 	threads                     int
 	seed                        uint64
 	overwrite                   bool
+	ema                         float64
 }
 
 func (f *runFlags) bind(fl *pflag.FlagSet) {
@@ -49,6 +50,7 @@ func (f *runFlags) bind(fl *pflag.FlagSet) {
 	fl.StringVar(&f.clip, "clip", "", "clip gradients: norm=MAX (global L2 norm) or value=V")
 	fl.IntVar(&f.maxSteps, "max-steps", 0, "stop after `N` optimizer steps (0: no limit)")
 	fl.IntVar(&f.subset, "subset", 0, "use only the first `N` training and test examples (0: all)")
+	fl.Float64Var(&f.ema, "ema", 0, "also keep an exponential moving average of the weights with decay `DECAY` (e.g. 0.999): evaluated each epoch, saved as model_ema.safetensors")
 	fl.IntVar(&f.threads, "threads", 0, "threads for the matrix products (0: GOMAXPROCS)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the results into `DIR` (created if needed)")
 }
@@ -58,7 +60,7 @@ func (f *runFlags) bind(fl *pflag.FlagSet) {
 func (f *runFlags) config(cmd *cobra.Command, opt string) (train.Config, error) {
 	cfg := train.Config{
 		Data: f.data, Model: f.model, Opt: opt, Epochs: f.epochs, Seed: f.seed,
-		Schedule: f.schedule, Clip: f.clip, MaxSteps: f.maxSteps, Subset: f.subset, Threads: f.threads,
+		Schedule: f.schedule, Clip: f.clip, MaxSteps: f.maxSteps, Subset: f.subset, Threads: f.threads, EMA: f.ema,
 	}
 	if f.dataDir != "" {
 		if cmd.Flags().Changed("data") {
@@ -126,6 +128,7 @@ func newTrainCmd(e *env) *cobra.Command {
   loss.png           training loss against the step, test loss at each epoch's end
   model.safetensors  the final weights (fc1.weight [out in], fc1.bias, …, F32),
                      readable by Python's safetensors
+  model_ema.safetensors  with --ema DECAY: the moving average of the weights
   checkpoints/       step-NNNNNNNN/ folders: weights, optimizer state and a
                      manifest, every --checkpoint-every steps and at the end;
                      the newest --keep are kept
@@ -309,6 +312,7 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 		{"clip", func() error { cfg.Clip = f.clip; return nil }},
 		{"subset", func() error { cfg.Subset = f.subset; return nil }},
 		{"threads", func() error { cfg.Threads = f.threads; return nil }},
+		{"ema", func() error { cfg.EMA = f.ema; return nil }},
 		{"data", func() error { cfg.Data, cfg.DataDir = f.data, ""; return nil }},
 		{"data-dir", func() error { cfg.Data, cfg.DataDir = train.DataDir, f.dataDir; return nil }},
 		{"batch", func() (err error) {
@@ -414,8 +418,14 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 	if err := writeRun(out, report.FromTrainer(cfg.Opt, t)); err != nil {
 		return fmt.Errorf("train: %v", err)
 	}
-	if err := writeModel(filepath.Join(out, "model.safetensors"), t); err != nil {
-		return fmt.Errorf("train: %v", err)
+	var modelErr error
+	t.WithEvalPoint(func() { modelErr = writeModel(filepath.Join(out, "model.safetensors"), t) })
+	if modelErr != nil {
+		return fmt.Errorf("train: %v", modelErr)
+	}
+	var emaErr error
+	if t.WithEMAWeights(func() { emaErr = writeModel(filepath.Join(out, "model_ema.safetensors"), t) }); emaErr != nil {
+		return fmt.Errorf("train: %v", emaErr)
 	}
 	if runErr != nil {
 		code, name := 130, "SIGINT"

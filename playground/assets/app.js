@@ -129,7 +129,7 @@ function toSlider(p, v) { const [lo, hi] = sliderRange(p); return p.log ? (Math.
 function fromSlider(p, s) {
   const [lo, hi] = sliderRange(p);
   let v = p.log ? Math.pow(10, Math.log10(lo) + (Math.log10(hi) - Math.log10(lo)) * s / 1000) : lo + (hi - lo) * s / 1000;
-  if (p.key === "history") return String(Math.round(v));
+  if (p.integer || p.key === "history") return String(Math.round(v));
   return String(+v.toPrecision(p.log ? 2 : 3));
 }
 

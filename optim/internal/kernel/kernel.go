@@ -264,11 +264,13 @@ func adadeltaScalar[T Float](p, g, sq, acc []T, a AdadeltaArgs) {
 }
 
 // NAdamArgs are the options of NAdam: C1 = −lr(1−μ_t)/(1−Πμ) and
-// C2 = −lr·μ_{t+1}/(1−Πμ·μ_{t+1}) multiply g and m; BC2 = 1−β₂ᵗ.
+// C2 = −lr·μ_{t+1}/(1−Πμ·μ_{t+1}) multiply g and m; BC2 = 1−β₂ᵗ; Decay is
+// the decoupled weight-decay factor 1 − lr·λ (1 without it).
 type NAdamArgs struct {
 	Common
 	Beta1, Beta2, Eps float64
 	BC2, C1, C2       float64
+	Decay             float64
 }
 
 // nadamScalar: m ← β₁m + (1−β₁)g; v ← β₂v + (1−β₂)g²; denom = √(v/(1−β₂ᵗ)) + ε;
@@ -278,14 +280,19 @@ func nadamScalar[T Float](p, g, m, v []T, a NAdamArgs) {
 	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
 	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
 	bc2, c1, c2 := T(a.BC2), T(a.C1), T(a.C2)
+	decay := T(a.Decay)
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for i := range p {
-		d := grad(g[i], p[i], a.Maximize, wd)
+		w := p[i]
+		if a.Decay != 1 {
+			w = w * decay
+		}
+		d := grad(g[i], w, a.Maximize, wd)
 		mi := m[i]*b1 + omb1*d
 		vi := v[i]*b2 + omb2*d*d
 		m[i], v[i] = mi, vi
 		denom := sqrt(vi/bc2) + eps
-		w := p[i] + c1*(d/denom)
+		w = w + c1*(d/denom)
 		p[i] = w + c2*(mi/denom)
 	}
 }
@@ -299,6 +306,7 @@ type RAdamArgs struct {
 	BC1, BC2Sqrt      float64 // 1−β₁ᵗ and √(1−β₂ᵗ)
 	Rect              bool
 	R                 float64
+	Decay             float64 // decoupled weight-decay factor 1 − lr·λ (1 without it)
 }
 
 // RAdam as torch 1.13: m̂ = m/(1−β₁ᵗ); if ρ_t > 5,
@@ -308,18 +316,23 @@ func radamScalar[T Float](p, g, m, v []T, a RAdamArgs) {
 	b1, omb1 := T(a.Beta1), T(1-a.Beta1)
 	b2, omb2 := T(a.Beta2), T(1-a.Beta2)
 	bc1, bc2s, r := T(a.BC1), T(a.BC2Sqrt), T(a.R)
+	decay := T(a.Decay)
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for i := range p {
-		d := grad(g[i], p[i], a.Maximize, wd)
+		w := p[i]
+		if a.Decay != 1 {
+			w = w * decay
+		}
+		d := grad(g[i], w, a.Maximize, wd)
 		mi := m[i]*b1 + omb1*d
 		vi := v[i]*b2 + omb2*d*d
 		m[i], v[i] = mi, vi
 		mh := mi / bc1
 		if a.Rect {
 			adaptive := bc2s / (sqrt(vi) + eps)
-			p[i] = p[i] + (-1)*(mh*lr*adaptive*r)
+			p[i] = w + (-1)*(mh*lr*adaptive*r)
 		} else {
-			p[i] = p[i] + (-1)*(mh*lr)
+			p[i] = w + (-1)*(mh*lr)
 		}
 	}
 }

@@ -360,7 +360,10 @@ func nadamVec[T Float](p, g, m, v []T, a *NAdamArgs) int {
 	if T(a.WeightDecay) != 0 {
 		f |= 2
 	}
-	c := [...]T{T(a.WeightDecay), T(a.Eps), T(a.Beta1), T(1 - a.Beta1), T(a.Beta2), T(1 - a.Beta2), T(a.BC2), T(a.C1), T(a.C2)}
+	if a.Decay != 1 {
+		f |= 4
+	}
+	c := [...]T{T(a.WeightDecay), T(a.Eps), T(a.Beta1), T(1 - a.Beta1), T(a.Beta2), T(1 - a.Beta2), T(a.BC2), T(a.C1), T(a.C2), T(a.Decay)}
 	if unsafe.Sizeof(c[0]) == 4 {
 		nadam32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(m), ptr32(v), nil)
 	} else {
@@ -394,7 +397,10 @@ func radamVec[T Float](p, g, m, v []T, a *RAdamArgs) int {
 	if a.Rect {
 		f |= 4
 	}
-	c := [...]T{T(a.LR), T(a.WeightDecay), T(a.Eps), T(a.Beta1), T(1 - a.Beta1), T(a.Beta2), T(1 - a.Beta2), T(a.BC1), T(a.BC2Sqrt), T(a.R)}
+	if a.Decay != 1 {
+		f |= 8
+	}
+	c := [...]T{T(a.LR), T(a.WeightDecay), T(a.Eps), T(a.Beta1), T(1 - a.Beta1), T(a.Beta2), T(1 - a.Beta2), T(a.BC1), T(a.BC2Sqrt), T(a.R), T(a.Decay)}
 	if unsafe.Sizeof(c[0]) == 4 {
 		radam32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(m), ptr32(v), nil)
 	} else {
@@ -429,6 +435,70 @@ func lionVec[T Float](p, g, m []T, a *LionArgs) int {
 		lion32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(m), nil, nil)
 	} else {
 		lion64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(m), nil, nil)
+	}
+	return n
+}
+
+// Rprop is rpropScalar, run by the vector kernel where there is one.
+func Rprop[T Float](p, g, prev, step []T, a RpropArgs) {
+	n := rpropVec(p, g, prev, step, &a)
+	rpropScalar(p[n:], g[n:], prev[n:], step[n:], a)
+}
+
+// rpropVec updates the longest prefix of whole vectors and returns its length.
+func rpropVec[T Float](p, g, prev, step []T, a *RpropArgs) int {
+	n := vectorLen[T](len(p))
+	if n == 0 {
+		return 0
+	}
+	_ = g[:len(p)]
+	_ = prev[:len(p)]
+	_ = step[:len(p)]
+	var f uint64
+	if a.Maximize {
+		f |= 1
+	}
+	c := [...]T{T(a.EtaPlus), T(a.EtaMinus), T(a.StepMin), T(a.StepMax)}
+	if unsafe.Sizeof(c[0]) == 4 {
+		rprop32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(prev), ptr32(step), nil)
+	} else {
+		rprop64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(prev), ptr64(step), nil)
+	}
+	return n
+}
+
+// ASGD is asgdScalar, run by the vector kernel where there is one.
+func ASGD[T Float](p, g, ax []T, a ASGDArgs) {
+	n := asgdVec(p, g, ax, &a)
+	asgdScalar(p[n:], g[n:], ax[n:], a)
+}
+
+// asgdVec updates the longest prefix of whole vectors and returns its length.
+func asgdVec[T Float](p, g, ax []T, a *ASGDArgs) int {
+	n := vectorLen[T](len(p))
+	if n == 0 {
+		return 0
+	}
+	_ = g[:len(p)]
+	_ = ax[:len(p)]
+	var f uint64
+	if a.Maximize {
+		f |= 1
+	}
+	if T(a.WeightDecay) != 0 {
+		f |= 2
+	}
+	if a.Decay != 1 {
+		f |= 4
+	}
+	if a.Mu != 1 {
+		f |= 8
+	}
+	c := [...]T{T(a.WeightDecay), -T(a.LR), T(a.Decay), T(a.Mu)}
+	if unsafe.Sizeof(c[0]) == 4 {
+		asgd32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(ax), nil, nil)
+	} else {
+		asgd64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(ax), nil, nil)
 	}
 	return n
 }

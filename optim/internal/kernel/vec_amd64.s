@@ -3082,6 +3082,7 @@ TEXT ·nadam32(SB), NOSPLIT, $0-64
 	VBROADCASTSS 24(CX), Y9
 	VBROADCASTSS 28(CX), Y8
 	VBROADCASTSS 32(CX), Y7
+	VBROADCASTSS 36(CX), Y6
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ nadam32_done
@@ -3119,18 +3120,22 @@ nadam32_f0_loop:
 nadam32_f0_skip:
 nadam32_loop:
 	VMOVUPS (DI)(AX*1), Y0
+	TESTQ $4, R11
+	JEQ nadam32_5_end
+	VMULPS Y6, Y0, Y0
+nadam32_5_end:
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ nadam32_4_end
+	JEQ nadam32_6_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-nadam32_4_end:
+nadam32_6_end:
 	TESTQ $2, R11
-	JEQ nadam32_5_end
+	JEQ nadam32_7_end
 	VMULPS Y0, Y15, Y2
 	VADDPS Y2, Y1, Y1
-nadam32_5_end:
+nadam32_7_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y13, Y3, Y3
 	VMULPS Y1, Y12, Y2
@@ -3180,6 +3185,7 @@ TEXT ·nadam64(SB), NOSPLIT, $0-64
 	VBROADCASTSD 48(CX), Y9
 	VBROADCASTSD 56(CX), Y8
 	VBROADCASTSD 64(CX), Y7
+	VBROADCASTSD 72(CX), Y6
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ nadam64_done
@@ -3217,18 +3223,22 @@ nadam64_f0_loop:
 nadam64_f0_skip:
 nadam64_loop:
 	VMOVUPD (DI)(AX*1), Y0
+	TESTQ $4, R11
+	JEQ nadam64_5_end
+	VMULPD Y6, Y0, Y0
+nadam64_5_end:
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ nadam64_4_end
+	JEQ nadam64_6_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-nadam64_4_end:
+nadam64_6_end:
 	TESTQ $2, R11
-	JEQ nadam64_5_end
+	JEQ nadam64_7_end
 	VMULPD Y0, Y15, Y2
 	VADDPD Y2, Y1, Y1
-nadam64_5_end:
+nadam64_7_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y13, Y3, Y3
 	VMULPD Y1, Y12, Y2
@@ -3279,6 +3289,7 @@ TEXT ·radam32(SB), NOSPLIT, $0-64
 	VBROADCASTSS 28(CX), Y8
 	VBROADCASTSS 32(CX), Y7
 	VBROADCASTSS 36(CX), Y6
+	VBROADCASTSS 40(CX), Y5
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ radam32_done
@@ -3340,18 +3351,22 @@ radam32_f0_loop:
 radam32_f0_skip:
 radam32_loop:
 	VMOVUPS (DI)(AX*1), Y0
+	TESTQ $8, R11
+	JEQ radam32_5_end
+	VMULPS Y5, Y0, Y0
+radam32_5_end:
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ radam32_4_end
+	JEQ radam32_6_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLD $31, Y2, Y2
 	VXORPS Y2, Y1, Y1
-radam32_4_end:
+radam32_6_end:
 	TESTQ $2, R11
-	JEQ radam32_5_end
+	JEQ radam32_7_end
 	VMULPS Y0, Y14, Y2
 	VADDPS Y2, Y1, Y1
-radam32_5_end:
+radam32_7_end:
 	VMOVUPS (R8)(AX*1), Y3
 	VMULPS Y12, Y3, Y3
 	VMULPS Y1, Y11, Y2
@@ -3366,13 +3381,13 @@ radam32_5_end:
 	VDIVPS Y8, Y3, Y3
 	VMULPS Y15, Y3, Y3
 	TESTQ $4, R11
-	JEQ radam32_6_end
+	JEQ radam32_8_end
 	VSQRTPS Y4, Y4
 	VADDPS Y13, Y4, Y4
 	VDIVPS Y4, Y7, Y4
 	VMULPS Y4, Y3, Y3
 	VMULPS Y6, Y3, Y3
-radam32_6_end:
+radam32_8_end:
 	VSUBPS Y3, Y0, Y0
 	VMOVUPS Y0, (DI)(AX*1)
 	ADDQ $32, AX
@@ -3404,6 +3419,7 @@ TEXT ·radam64(SB), NOSPLIT, $0-64
 	VBROADCASTSD 56(CX), Y8
 	VBROADCASTSD 64(CX), Y7
 	VBROADCASTSD 72(CX), Y6
+	VBROADCASTSD 80(CX), Y5
 	XORQ AX, AX
 	TESTQ BX, BX
 	JEQ radam64_done
@@ -3465,18 +3481,22 @@ radam64_f0_loop:
 radam64_f0_skip:
 radam64_loop:
 	VMOVUPD (DI)(AX*1), Y0
+	TESTQ $8, R11
+	JEQ radam64_5_end
+	VMULPD Y5, Y0, Y0
+radam64_5_end:
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
-	JEQ radam64_4_end
+	JEQ radam64_6_end
 	VPCMPEQD Y2, Y2, Y2
 	VPSLLQ $63, Y2, Y2
 	VXORPD Y2, Y1, Y1
-radam64_4_end:
+radam64_6_end:
 	TESTQ $2, R11
-	JEQ radam64_5_end
+	JEQ radam64_7_end
 	VMULPD Y0, Y14, Y2
 	VADDPD Y2, Y1, Y1
-radam64_5_end:
+radam64_7_end:
 	VMOVUPD (R8)(AX*1), Y3
 	VMULPD Y12, Y3, Y3
 	VMULPD Y1, Y11, Y2
@@ -3491,13 +3511,13 @@ radam64_5_end:
 	VDIVPD Y8, Y3, Y3
 	VMULPD Y15, Y3, Y3
 	TESTQ $4, R11
-	JEQ radam64_6_end
+	JEQ radam64_8_end
 	VSQRTPD Y4, Y4
 	VADDPD Y13, Y4, Y4
 	VDIVPD Y4, Y7, Y4
 	VMULPD Y4, Y3, Y3
 	VMULPD Y6, Y3, Y3
-radam64_6_end:
+radam64_8_end:
 	VSUBPD Y3, Y0, Y0
 	VMOVUPD Y0, (DI)(AX*1)
 	ADDQ $32, AX
@@ -3673,6 +3693,526 @@ lion64_5_end:
 	JB lion64_loop
 	JMP lion64_done
 lion64_done:
+	VZEROUPPER 
+	RET 
+
+// func rprop32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+TEXT ·rprop32(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), BX
+	SHLQ $2, BX
+	MOVQ c+8(FP), CX
+	MOVQ flags+16(FP), R11
+	MOVQ p+24(FP), DI
+	MOVQ gr+32(FP), SI
+	MOVQ b0+40(FP), R8
+	MOVQ b1+48(FP), R9
+	MOVQ b2+56(FP), R10
+	VBROADCASTSS 0(CX), Y15
+	VBROADCASTSS 4(CX), Y14
+	VBROADCASTSS 8(CX), Y13
+	VBROADCASTSS 12(CX), Y12
+	XORQ AX, AX
+	TESTQ BX, BX
+	JEQ rprop32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE rprop32_f0_skip
+rprop32_f0_loop:
+	VMOVUPS (SI)(AX*1), Y0
+	VMOVUPS (R8)(AX*1), Y1
+	VMULPS Y1, Y0, Y1
+	VMOVUPS (R9)(AX*1), Y2
+	VXORPS Y3, Y3, Y3
+	VCMPPS $0x1e, Y3, Y1, Y4
+	VMULPS Y15, Y2, Y5
+	VBLENDVPS Y4, Y5, Y2, Y2
+	VCMPPS $0x11, Y3, Y1, Y4
+	VMULPS Y14, Y2, Y5
+	VBLENDVPS Y4, Y5, Y2, Y2
+	VBLENDVPS Y4, Y3, Y0, Y0
+	VCMPPS $0x11, Y13, Y2, Y4
+	VBLENDVPS Y4, Y13, Y2, Y2
+	VCMPPS $0x1e, Y12, Y2, Y4
+	VBLENDVPS Y4, Y12, Y2, Y2
+	VMOVUPS Y2, (R9)(AX*1)
+	VMOVUPS Y0, (R8)(AX*1)
+	VMOVUPS (DI)(AX*1), Y6
+	VCMPPS $0x1e, Y3, Y0, Y4
+	VSUBPS Y2, Y6, Y5
+	VBLENDVPS Y4, Y5, Y6, Y6
+	VCMPPS $0x11, Y3, Y0, Y4
+	VADDPS Y2, Y6, Y5
+	VBLENDVPS Y4, Y5, Y6, Y6
+	VMOVUPS Y6, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB rprop32_f0_loop
+	JMP rprop32_done
+rprop32_f0_skip:
+rprop32_loop:
+	VMOVUPS (SI)(AX*1), Y0
+	TESTQ $1, R11
+	JEQ rprop32_3_end
+	VPCMPEQD Y1, Y1, Y1
+	VPSLLD $31, Y1, Y1
+	VXORPS Y1, Y0, Y0
+rprop32_3_end:
+	VMOVUPS (R8)(AX*1), Y2
+	VMULPS Y2, Y0, Y2
+	VMOVUPS (R9)(AX*1), Y3
+	VXORPS Y4, Y4, Y4
+	VCMPPS $0x1e, Y4, Y2, Y5
+	VMULPS Y15, Y3, Y1
+	VBLENDVPS Y5, Y1, Y3, Y3
+	VCMPPS $0x11, Y4, Y2, Y5
+	VMULPS Y14, Y3, Y1
+	VBLENDVPS Y5, Y1, Y3, Y3
+	VBLENDVPS Y5, Y4, Y0, Y0
+	VCMPPS $0x11, Y13, Y3, Y5
+	VBLENDVPS Y5, Y13, Y3, Y3
+	VCMPPS $0x1e, Y12, Y3, Y5
+	VBLENDVPS Y5, Y12, Y3, Y3
+	VMOVUPS Y3, (R9)(AX*1)
+	VMOVUPS Y0, (R8)(AX*1)
+	VMOVUPS (DI)(AX*1), Y6
+	VCMPPS $0x1e, Y4, Y0, Y5
+	VSUBPS Y3, Y6, Y1
+	VBLENDVPS Y5, Y1, Y6, Y6
+	VCMPPS $0x11, Y4, Y0, Y5
+	VADDPS Y3, Y6, Y1
+	VBLENDVPS Y5, Y1, Y6, Y6
+	VMOVUPS Y6, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB rprop32_loop
+	JMP rprop32_done
+rprop32_done:
+	VZEROUPPER 
+	RET 
+
+// func rprop64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+TEXT ·rprop64(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), BX
+	SHLQ $3, BX
+	MOVQ c+8(FP), CX
+	MOVQ flags+16(FP), R11
+	MOVQ p+24(FP), DI
+	MOVQ gr+32(FP), SI
+	MOVQ b0+40(FP), R8
+	MOVQ b1+48(FP), R9
+	MOVQ b2+56(FP), R10
+	VBROADCASTSD 0(CX), Y15
+	VBROADCASTSD 8(CX), Y14
+	VBROADCASTSD 16(CX), Y13
+	VBROADCASTSD 24(CX), Y12
+	XORQ AX, AX
+	TESTQ BX, BX
+	JEQ rprop64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE rprop64_f0_skip
+rprop64_f0_loop:
+	VMOVUPD (SI)(AX*1), Y0
+	VMOVUPD (R8)(AX*1), Y1
+	VMULPD Y1, Y0, Y1
+	VMOVUPD (R9)(AX*1), Y2
+	VXORPD Y3, Y3, Y3
+	VCMPPD $0x1e, Y3, Y1, Y4
+	VMULPD Y15, Y2, Y5
+	VBLENDVPD Y4, Y5, Y2, Y2
+	VCMPPD $0x11, Y3, Y1, Y4
+	VMULPD Y14, Y2, Y5
+	VBLENDVPD Y4, Y5, Y2, Y2
+	VBLENDVPD Y4, Y3, Y0, Y0
+	VCMPPD $0x11, Y13, Y2, Y4
+	VBLENDVPD Y4, Y13, Y2, Y2
+	VCMPPD $0x1e, Y12, Y2, Y4
+	VBLENDVPD Y4, Y12, Y2, Y2
+	VMOVUPD Y2, (R9)(AX*1)
+	VMOVUPD Y0, (R8)(AX*1)
+	VMOVUPD (DI)(AX*1), Y6
+	VCMPPD $0x1e, Y3, Y0, Y4
+	VSUBPD Y2, Y6, Y5
+	VBLENDVPD Y4, Y5, Y6, Y6
+	VCMPPD $0x11, Y3, Y0, Y4
+	VADDPD Y2, Y6, Y5
+	VBLENDVPD Y4, Y5, Y6, Y6
+	VMOVUPD Y6, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB rprop64_f0_loop
+	JMP rprop64_done
+rprop64_f0_skip:
+rprop64_loop:
+	VMOVUPD (SI)(AX*1), Y0
+	TESTQ $1, R11
+	JEQ rprop64_3_end
+	VPCMPEQD Y1, Y1, Y1
+	VPSLLQ $63, Y1, Y1
+	VXORPD Y1, Y0, Y0
+rprop64_3_end:
+	VMOVUPD (R8)(AX*1), Y2
+	VMULPD Y2, Y0, Y2
+	VMOVUPD (R9)(AX*1), Y3
+	VXORPD Y4, Y4, Y4
+	VCMPPD $0x1e, Y4, Y2, Y5
+	VMULPD Y15, Y3, Y1
+	VBLENDVPD Y5, Y1, Y3, Y3
+	VCMPPD $0x11, Y4, Y2, Y5
+	VMULPD Y14, Y3, Y1
+	VBLENDVPD Y5, Y1, Y3, Y3
+	VBLENDVPD Y5, Y4, Y0, Y0
+	VCMPPD $0x11, Y13, Y3, Y5
+	VBLENDVPD Y5, Y13, Y3, Y3
+	VCMPPD $0x1e, Y12, Y3, Y5
+	VBLENDVPD Y5, Y12, Y3, Y3
+	VMOVUPD Y3, (R9)(AX*1)
+	VMOVUPD Y0, (R8)(AX*1)
+	VMOVUPD (DI)(AX*1), Y6
+	VCMPPD $0x1e, Y4, Y0, Y5
+	VSUBPD Y3, Y6, Y1
+	VBLENDVPD Y5, Y1, Y6, Y6
+	VCMPPD $0x11, Y4, Y0, Y5
+	VADDPD Y3, Y6, Y1
+	VBLENDVPD Y5, Y1, Y6, Y6
+	VMOVUPD Y6, (DI)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB rprop64_loop
+	JMP rprop64_done
+rprop64_done:
+	VZEROUPPER 
+	RET 
+
+// func asgd32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+TEXT ·asgd32(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), BX
+	SHLQ $2, BX
+	MOVQ c+8(FP), CX
+	MOVQ flags+16(FP), R11
+	MOVQ p+24(FP), DI
+	MOVQ gr+32(FP), SI
+	MOVQ b0+40(FP), R8
+	MOVQ b1+48(FP), R9
+	MOVQ b2+56(FP), R10
+	VBROADCASTSS 0(CX), Y15
+	VBROADCASTSS 4(CX), Y14
+	VBROADCASTSS 8(CX), Y13
+	VBROADCASTSS 12(CX), Y12
+	XORQ AX, AX
+	TESTQ BX, BX
+	JEQ asgd32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $4
+	JNE asgd32_f4_skip
+	JMP asgd32_f4_check2
+asgd32_f4_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMULPS Y13, Y0, Y0
+	VMULPS Y1, Y14, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS Y0, (R8)(AX*1)
+	VMOVUPS 32(DI)(AX*1), Y3
+	VMOVUPS 32(SI)(AX*1), Y4
+	VMULPS Y13, Y3, Y3
+	VMULPS Y4, Y14, Y5
+	VADDPS Y5, Y3, Y3
+	VMOVUPS Y3, 32(DI)(AX*1)
+	VMOVUPS Y3, 32(R8)(AX*1)
+	ADDQ $64, AX
+asgd32_f4_check2:
+	CMPQ AX, DX
+	JB asgd32_f4_loop2
+	CMPQ AX, BX
+	JAE asgd32_done
+asgd32_f4_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	VMULPS Y13, Y0, Y0
+	VMULPS Y1, Y14, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	VMOVUPS Y0, (R8)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB asgd32_f4_loop
+	JMP asgd32_done
+asgd32_f4_skip:
+	JMP asgd32_check2
+asgd32_loop2:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ asgd32_9_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+asgd32_9_end:
+	TESTQ $2, R11
+	JEQ asgd32_10_end
+	VMULPS Y0, Y15, Y2
+	VADDPS Y2, Y1, Y1
+asgd32_10_end:
+	TESTQ $4, R11
+	JEQ asgd32_11_end
+	VMULPS Y13, Y0, Y0
+asgd32_11_end:
+	VMULPS Y1, Y14, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	TESTQ $8, R11
+	JNE asgd32_12_then
+	VMOVUPS Y0, (R8)(AX*1)
+	JMP asgd32_12_end
+asgd32_12_then:
+	VMOVUPS (R8)(AX*1), Y3
+	VSUBPS Y3, Y0, Y2
+	VMULPS Y12, Y2, Y2
+	VADDPS Y2, Y3, Y3
+	VMOVUPS Y3, (R8)(AX*1)
+asgd32_12_end:
+	VMOVUPS 32(DI)(AX*1), Y4
+	VMOVUPS 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ asgd32_13_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLD $31, Y6, Y6
+	VXORPS Y6, Y5, Y5
+asgd32_13_end:
+	TESTQ $2, R11
+	JEQ asgd32_14_end
+	VMULPS Y4, Y15, Y6
+	VADDPS Y6, Y5, Y5
+asgd32_14_end:
+	TESTQ $4, R11
+	JEQ asgd32_15_end
+	VMULPS Y13, Y4, Y4
+asgd32_15_end:
+	VMULPS Y5, Y14, Y6
+	VADDPS Y6, Y4, Y4
+	VMOVUPS Y4, 32(DI)(AX*1)
+	TESTQ $8, R11
+	JNE asgd32_16_then
+	VMOVUPS Y4, 32(R8)(AX*1)
+	JMP asgd32_16_end
+asgd32_16_then:
+	VMOVUPS 32(R8)(AX*1), Y7
+	VSUBPS Y7, Y4, Y6
+	VMULPS Y12, Y6, Y6
+	VADDPS Y6, Y7, Y7
+	VMOVUPS Y7, 32(R8)(AX*1)
+asgd32_16_end:
+	ADDQ $64, AX
+asgd32_check2:
+	CMPQ AX, DX
+	JB asgd32_loop2
+	CMPQ AX, BX
+	JAE asgd32_done
+asgd32_loop:
+	VMOVUPS (DI)(AX*1), Y0
+	VMOVUPS (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ asgd32_17_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLD $31, Y2, Y2
+	VXORPS Y2, Y1, Y1
+asgd32_17_end:
+	TESTQ $2, R11
+	JEQ asgd32_18_end
+	VMULPS Y0, Y15, Y2
+	VADDPS Y2, Y1, Y1
+asgd32_18_end:
+	TESTQ $4, R11
+	JEQ asgd32_19_end
+	VMULPS Y13, Y0, Y0
+asgd32_19_end:
+	VMULPS Y1, Y14, Y2
+	VADDPS Y2, Y0, Y0
+	VMOVUPS Y0, (DI)(AX*1)
+	TESTQ $8, R11
+	JNE asgd32_20_then
+	VMOVUPS Y0, (R8)(AX*1)
+	JMP asgd32_20_end
+asgd32_20_then:
+	VMOVUPS (R8)(AX*1), Y3
+	VSUBPS Y3, Y0, Y2
+	VMULPS Y12, Y2, Y2
+	VADDPS Y2, Y3, Y3
+	VMOVUPS Y3, (R8)(AX*1)
+asgd32_20_end:
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB asgd32_loop
+	JMP asgd32_done
+asgd32_done:
+	VZEROUPPER 
+	RET 
+
+// func asgd64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+TEXT ·asgd64(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), BX
+	SHLQ $3, BX
+	MOVQ c+8(FP), CX
+	MOVQ flags+16(FP), R11
+	MOVQ p+24(FP), DI
+	MOVQ gr+32(FP), SI
+	MOVQ b0+40(FP), R8
+	MOVQ b1+48(FP), R9
+	MOVQ b2+56(FP), R10
+	VBROADCASTSD 0(CX), Y15
+	VBROADCASTSD 8(CX), Y14
+	VBROADCASTSD 16(CX), Y13
+	VBROADCASTSD 24(CX), Y12
+	XORQ AX, AX
+	TESTQ BX, BX
+	JEQ asgd64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $4
+	JNE asgd64_f4_skip
+	JMP asgd64_f4_check2
+asgd64_f4_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMULPD Y13, Y0, Y0
+	VMULPD Y1, Y14, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD Y0, (R8)(AX*1)
+	VMOVUPD 32(DI)(AX*1), Y3
+	VMOVUPD 32(SI)(AX*1), Y4
+	VMULPD Y13, Y3, Y3
+	VMULPD Y4, Y14, Y5
+	VADDPD Y5, Y3, Y3
+	VMOVUPD Y3, 32(DI)(AX*1)
+	VMOVUPD Y3, 32(R8)(AX*1)
+	ADDQ $64, AX
+asgd64_f4_check2:
+	CMPQ AX, DX
+	JB asgd64_f4_loop2
+	CMPQ AX, BX
+	JAE asgd64_done
+asgd64_f4_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	VMULPD Y13, Y0, Y0
+	VMULPD Y1, Y14, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	VMOVUPD Y0, (R8)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB asgd64_f4_loop
+	JMP asgd64_done
+asgd64_f4_skip:
+	JMP asgd64_check2
+asgd64_loop2:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ asgd64_9_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+asgd64_9_end:
+	TESTQ $2, R11
+	JEQ asgd64_10_end
+	VMULPD Y0, Y15, Y2
+	VADDPD Y2, Y1, Y1
+asgd64_10_end:
+	TESTQ $4, R11
+	JEQ asgd64_11_end
+	VMULPD Y13, Y0, Y0
+asgd64_11_end:
+	VMULPD Y1, Y14, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	TESTQ $8, R11
+	JNE asgd64_12_then
+	VMOVUPD Y0, (R8)(AX*1)
+	JMP asgd64_12_end
+asgd64_12_then:
+	VMOVUPD (R8)(AX*1), Y3
+	VSUBPD Y3, Y0, Y2
+	VMULPD Y12, Y2, Y2
+	VADDPD Y2, Y3, Y3
+	VMOVUPD Y3, (R8)(AX*1)
+asgd64_12_end:
+	VMOVUPD 32(DI)(AX*1), Y4
+	VMOVUPD 32(SI)(AX*1), Y5
+	TESTQ $1, R11
+	JEQ asgd64_13_end
+	VPCMPEQD Y6, Y6, Y6
+	VPSLLQ $63, Y6, Y6
+	VXORPD Y6, Y5, Y5
+asgd64_13_end:
+	TESTQ $2, R11
+	JEQ asgd64_14_end
+	VMULPD Y4, Y15, Y6
+	VADDPD Y6, Y5, Y5
+asgd64_14_end:
+	TESTQ $4, R11
+	JEQ asgd64_15_end
+	VMULPD Y13, Y4, Y4
+asgd64_15_end:
+	VMULPD Y5, Y14, Y6
+	VADDPD Y6, Y4, Y4
+	VMOVUPD Y4, 32(DI)(AX*1)
+	TESTQ $8, R11
+	JNE asgd64_16_then
+	VMOVUPD Y4, 32(R8)(AX*1)
+	JMP asgd64_16_end
+asgd64_16_then:
+	VMOVUPD 32(R8)(AX*1), Y7
+	VSUBPD Y7, Y4, Y6
+	VMULPD Y12, Y6, Y6
+	VADDPD Y6, Y7, Y7
+	VMOVUPD Y7, 32(R8)(AX*1)
+asgd64_16_end:
+	ADDQ $64, AX
+asgd64_check2:
+	CMPQ AX, DX
+	JB asgd64_loop2
+	CMPQ AX, BX
+	JAE asgd64_done
+asgd64_loop:
+	VMOVUPD (DI)(AX*1), Y0
+	VMOVUPD (SI)(AX*1), Y1
+	TESTQ $1, R11
+	JEQ asgd64_17_end
+	VPCMPEQD Y2, Y2, Y2
+	VPSLLQ $63, Y2, Y2
+	VXORPD Y2, Y1, Y1
+asgd64_17_end:
+	TESTQ $2, R11
+	JEQ asgd64_18_end
+	VMULPD Y0, Y15, Y2
+	VADDPD Y2, Y1, Y1
+asgd64_18_end:
+	TESTQ $4, R11
+	JEQ asgd64_19_end
+	VMULPD Y13, Y0, Y0
+asgd64_19_end:
+	VMULPD Y1, Y14, Y2
+	VADDPD Y2, Y0, Y0
+	VMOVUPD Y0, (DI)(AX*1)
+	TESTQ $8, R11
+	JNE asgd64_20_then
+	VMOVUPD Y0, (R8)(AX*1)
+	JMP asgd64_20_end
+asgd64_20_then:
+	VMOVUPD (R8)(AX*1), Y3
+	VSUBPD Y3, Y0, Y2
+	VMULPD Y12, Y2, Y2
+	VADDPD Y2, Y3, Y3
+	VMOVUPD Y3, (R8)(AX*1)
+asgd64_20_end:
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB asgd64_loop
+	JMP asgd64_done
+asgd64_done:
 	VZEROUPPER 
 	RET 
 

@@ -86,3 +86,15 @@ func lion32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
 
 //go:noescape
 func lion64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+
+//go:noescape
+func rprop32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+
+//go:noescape
+func rprop64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+
+//go:noescape
+func asgd32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+
+//go:noescape
+func asgd64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)

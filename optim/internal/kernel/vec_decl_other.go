@@ -110,3 +110,19 @@ func lion32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
 func lion64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
 	panic("kernel: no vector kernels in this build")
 }
+
+func rprop32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func rprop64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func asgd32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func asgd64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
+	panic("kernel: no vector kernels in this build")
+}

@@ -92,15 +92,28 @@ func cases[T Float]() []kcase[T] {
 		add(fmt.Sprintf("adadelta/%d", i), 2, []bool{true, true},
 			func(p, g []T, b [][]T) { adadeltaScalar(p, g, b[0], b[1], ad) },
 			func(p, g []T, b [][]T) { Adadelta(p, g, b[0], b[1], ad) })
-		na := NAdamArgs{c, 0.9, 0.999, 1e-8, 1 - math.Pow(0.999, 4), -0.002, -0.017}
-		add(fmt.Sprintf("nadam/%d", i), 2, []bool{false, true},
-			func(p, g []T, b [][]T) { nadamScalar(p, g, b[0], b[1], na) },
-			func(p, g []T, b [][]T) { NAdam(p, g, b[0], b[1], na) })
-		for j, rect := range []bool{false, true} {
-			ra := RAdamArgs{c, 0.9, 0.999, 1e-8, 1 - math.Pow(0.9, 7), math.Sqrt(1 - math.Pow(0.999, 7)), rect, 0.31}
-			add(fmt.Sprintf("radam/%d/%d", i, j), 2, []bool{false, true},
-				func(p, g []T, b [][]T) { radamScalar(p, g, b[0], b[1], ra) },
-				func(p, g []T, b [][]T) { RAdam(p, g, b[0], b[1], ra) })
+		for k, decay := range []float64{1, 1 - 0.002*0.1} {
+			na := NAdamArgs{c, 0.9, 0.999, 1e-8, 1 - math.Pow(0.999, 4), -0.002, -0.017, decay}
+			add(fmt.Sprintf("nadam/%d/%d", i, k), 2, []bool{false, true},
+				func(p, g []T, b [][]T) { nadamScalar(p, g, b[0], b[1], na) },
+				func(p, g []T, b [][]T) { NAdam(p, g, b[0], b[1], na) })
+			for j, rect := range []bool{false, true} {
+				ra := RAdamArgs{c, 0.9, 0.999, 1e-8, 1 - math.Pow(0.9, 7), math.Sqrt(1 - math.Pow(0.999, 7)), rect, 0.31, decay}
+				add(fmt.Sprintf("radam/%d/%d/%d", i, j, k), 2, []bool{false, true},
+					func(p, g []T, b [][]T) { radamScalar(p, g, b[0], b[1], ra) },
+					func(p, g []T, b [][]T) { RAdam(p, g, b[0], b[1], ra) })
+			}
+		}
+		for j, rp := range []RpropArgs{{Maximize: c.Maximize, EtaMinus: 0.5, EtaPlus: 1.2, StepMin: 1e-6, StepMax: 50},
+			{Maximize: c.Maximize, EtaMinus: 0.3, EtaPlus: 1.7, StepMin: 0.02, StepMax: 0.05}} {
+			add(fmt.Sprintf("rprop/%d/%d", i, j), 2, []bool{false, true},
+				func(p, g []T, b [][]T) { rpropScalar(p, g, b[0], b[1], rp) },
+				func(p, g []T, b [][]T) { Rprop(p, g, b[0], b[1], rp) })
+		}
+		for j, as := range []ASGDArgs{{c, 1 - 1e-4*c.LR, 1}, {c, 1 - 1e-4*c.LR, 0.25}, {c, 1, 1}, {c, 1, 1.0 / 3}} {
+			add(fmt.Sprintf("asgd/%d/%d", i, j), 1, nil,
+				func(p, g []T, b [][]T) { asgdScalar(p, g, b[0], as) },
+				func(p, g []T, b [][]T) { ASGD(p, g, b[0], as) })
 		}
 		for j, decay := range []float64{1, 1 - 1e-4} {
 			li := LionArgs{c, 0.9, 0.99, decay}

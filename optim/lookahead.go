@@ -1,0 +1,211 @@
+package optim
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/descentlab/descent/internal/safetensors"
+)
+
+// LookaheadOptions are the hyperparameters of Lookahead (Zhang, Lucas, Hinton
+// & Ba 2019, "Lookahead Optimizer: k steps forward, 1 step back"; the
+// authors' lookahead_pytorch.py is the definition followed).
+type LookaheadOptions struct {
+	K     int     // inner steps between two synchronisations (la_steps)
+	Alpha float64 // la_alpha in [0, 1]: fast ← α·fast + (1 − α)·slow; 1 is the inner optimizer alone
+}
+
+// DefaultLookahead returns the authors' defaults: k 5, alpha 0.8.
+func DefaultLookahead() LookaheadOptions { return LookaheadOptions{K: 5, Alpha: 0.8} }
+
+// Validate reports the first invalid option.
+func (o LookaheadOptions) Validate() error {
+	if o.K < 1 {
+		return fmt.Errorf("lookahead: invalid k=%d: want an integer ≥ 1", o.K)
+	}
+	if !(o.Alpha >= 0 && o.Alpha <= 1) {
+		return fmt.Errorf("lookahead: invalid alpha=%s: want %s", formatNum(o.Alpha), wantUnitClosed)
+	}
+	return nil
+}
+
+// String is the wrapper's spec, lookahead:k=K,alpha=A.
+func (o LookaheadOptions) String() string {
+	return "lookahead:k=" + strconv.Itoa(o.K) + ",alpha=" + formatNum(o.Alpha)
+}
+
+// ParseLookahead parses "lookahead[:k=K,alpha=A]/INNER", INNER any spec
+// ParseSpec reads (itself an element-wise method: not lbfgs or adafactor).
+func ParseLookahead(spec string) (LookaheadOptions, Hyper, error) {
+	outer, inner, ok := strings.Cut(strings.TrimSpace(spec), "/")
+	if !ok {
+		return LookaheadOptions{}, nil, fmt.Errorf("lookahead spec %q: want lookahead[:k=K,alpha=A]/INNER, e.g. lookahead:k=5/adam:lr=0.01", spec)
+	}
+	o := DefaultLookahead()
+	name, rest, hasOpts := strings.Cut(strings.TrimSpace(outer), ":")
+	if strings.TrimSpace(name) != "lookahead" {
+		return o, nil, fmt.Errorf("lookahead spec %q: starts with %q, want lookahead", spec, name)
+	}
+	if hasOpts {
+		seen := map[string]bool{}
+		for _, kv := range strings.Split(rest, ",") {
+			key, val, ok := strings.Cut(kv, "=")
+			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+			if !ok || seen[key] {
+				return o, nil, fmt.Errorf("lookahead: malformed or repeated option %q (want k=K,alpha=A)", kv)
+			}
+			seen[key] = true
+			switch key {
+			case "k":
+				n, err := strconv.Atoi(val)
+				if err != nil {
+					return o, nil, fmt.Errorf("lookahead: invalid k=%q: want an integer", val)
+				}
+				o.K = n
+			case "alpha":
+				v, err := strconv.ParseFloat(val, 64)
+				if err != nil {
+					return o, nil, fmt.Errorf("lookahead: invalid alpha=%q: want a number", val)
+				}
+				o.Alpha = v
+			default:
+				return o, nil, fmt.Errorf("lookahead: unknown option %q (want k, alpha)", key)
+			}
+		}
+	}
+	if err := o.Validate(); err != nil {
+		return o, nil, err
+	}
+	h, err := ParseSpec(inner)
+	if err != nil {
+		return o, nil, err
+	}
+	return o, h, nil
+}
+
+// Lookahead wraps an optimizer (the fast weights' method) and keeps slow
+// weights, starting at the parameters' values: every K steps the
+// parameters move to fast·α + (1 − α)·slow, which becomes the new slow.
+// pullback_momentum is "none" (the authors' default). Step allocates
+// nothing; it is not safe for concurrent use.
+type Lookahead[T Float] struct {
+	inner  *Optimizer[T]
+	opts   LookaheadOptions
+	params []*Param[T]
+	slow   [][]T
+	count  int // inner steps since the last synchronisation
+}
+
+// NewLookahead wraps inner; the slow weights are the parameters' values now.
+func NewLookahead[T Float](o LookaheadOptions, inner *Optimizer[T]) (*Lookahead[T], error) {
+	if err := o.Validate(); err != nil {
+		return nil, err
+	}
+	if inner == nil {
+		return nil, fmt.Errorf("lookahead: no inner optimizer")
+	}
+	l := &Lookahead[T]{inner: inner, opts: o, params: inner.Params()}
+	for _, p := range l.params {
+		l.slow = append(l.slow, append([]T(nil), p.Value...))
+	}
+	return l, nil
+}
+
+// Inner returns the wrapped optimizer (its learning rate is the one a
+// schedule sets).
+func (l *Lookahead[T]) Inner() *Optimizer[T] { return l.inner }
+
+// Options returns the wrapper's hyperparameters.
+func (l *Lookahead[T]) Options() LookaheadOptions { return l.opts }
+
+// Slow returns the slow weights of parameter i (in Inner().Params()
+// order), the weights that usually generalise better; do not modify it.
+func (l *Lookahead[T]) Slow(i int) []T { return l.slow[i] }
+
+// Step runs one inner step and, every K steps, the synchronisation.
+func (l *Lookahead[T]) Step() {
+	l.inner.Step()
+	l.count++
+	if l.count < l.opts.K {
+		return
+	}
+	l.count = 0
+	a, b := T(l.opts.Alpha), T(1-l.opts.Alpha)
+	for i, p := range l.params {
+		s := l.slow[i][:len(p.Value)]
+		for j, w := range p.Value {
+			v := w*a + b*s[j]
+			p.Value[j] = v
+			s[j] = v
+		}
+	}
+}
+
+const lookaheadMetaKey = "descent.optim.lookahead"
+
+// MarshalBinary encodes the wrapper's state (options, step counter, slow
+// weights as tensors "slow/PARAM") and the inner optimizer's state in one
+// safetensors file.
+func (l *Lookahead[T]) MarshalBinary() ([]byte, error) {
+	inner, err := l.inner.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	dt := dtypeOf[T]()
+	tensors := []safetensors.Tensor{{Name: "inner", DType: "U8", Shape: []int{len(inner)}, Data: inner}}
+	for i, p := range l.params {
+		tensors = append(tensors, safetensors.Tensor{Name: "slow/" + p.Name, DType: dt, Shape: []int{len(l.slow[i])}, Data: toBytes(l.slow[i])})
+	}
+	return encodeState(tensors, lookaheadMetaKey, lookaheadHeader{Spec: l.opts.String(), Count: l.count, DType: dt})
+}
+
+// lookaheadHeader is the JSON kept in the metadata of a saved Lookahead.
+type lookaheadHeader struct {
+	Spec  string `json:"spec"`
+	Count int    `json:"count"`
+	DType string `json:"dtype"`
+}
+
+// UnmarshalBinary loads a state written by MarshalBinary, with the checks
+// of the inner optimizer's UnmarshalBinary; on error nothing changes.
+func (l *Lookahead[T]) UnmarshalBinary(data []byte) error {
+	var h lookaheadHeader
+	tensors, err := decodeState(data, "lookahead", lookaheadMetaKey, &h)
+	if err != nil {
+		return err
+	}
+	o, _, err := ParseLookahead(h.Spec + "/sgd")
+	if err != nil {
+		return fmt.Errorf("optim: lookahead state: %w", err)
+	}
+	if h.DType != dtypeOf[T]() || h.Count < 0 || h.Count >= o.K {
+		return fmt.Errorf("optim: lookahead state: dtype %s, count %d for k=%d", h.DType, h.Count, o.K)
+	}
+	byName := map[string]safetensors.Tensor{}
+	for _, t := range tensors {
+		byName[t.Name] = t
+	}
+	slow := make([][]T, len(l.params))
+	for i, p := range l.params {
+		t, ok := byName["slow/"+p.Name]
+		if !ok || t.DType != h.DType {
+			return fmt.Errorf("optim: lookahead state: no %s slow weights for %q", dtypeOf[T](), p.Name)
+		}
+		if slow[i] = fromBytes[T](t.Data); len(slow[i]) != len(p.Value) {
+			return fmt.Errorf("optim: lookahead state: %d slow weights for %q of %d values", len(slow[i]), p.Name, len(p.Value))
+		}
+	}
+	if len(byName) != len(l.params)+1 {
+		return fmt.Errorf("optim: lookahead state: %d tensors, want the inner state and %d slow weights", len(byName), len(l.params))
+	}
+	in, ok := byName["inner"]
+	if !ok {
+		return fmt.Errorf("optim: lookahead state: no inner optimizer state")
+	}
+	if err := l.inner.UnmarshalBinary(in.Data); err != nil {
+		return err
+	}
+	l.opts, l.count, l.slow = o, h.Count, slow
+	return nil
+}

@@ -1,0 +1,166 @@
+package train
+
+import (
+	"errors"
+
+	"github.com/descentlab/descent/optim"
+)
+
+// errLBFGSBatch refuses lbfgs on mini-batches: its closure re-evaluates the
+// loss several times per step, which must be one fixed function.
+var errLBFGSBatch = errors.New("lbfgs needs --batch full: L-BFGS re-evaluates the loss within a step, which must be the same function each time")
+
+// The methods with an optimizer type of their own (optim.NewLBFGS,
+// optim.NewAdafactor) run in place of t.opt; these helpers pick the one
+// that runs.
+
+// newLBFGS builds the L-BFGS optimizer of a full-batch run.
+func (t *Trainer) newLBFGS(h optim.LBFGS, params []*optim.Param[float32]) error {
+	if t.cfg.Batch != FullBatch {
+		return errLBFGSBatch
+	}
+	var err error
+	t.lbfgs, err = optim.NewLBFGS(h, params...)
+	return err
+}
+
+// newOptimizer builds the optimizer of h over params: lbfgs and adafactor
+// their own, every other method optim.New's. Weight matrices carry their
+// shape (nn's Shape) for adafactor's factored second moments.
+func (t *Trainer) newOptimizer(h optim.Hyper, params []*optim.Param[float32], shapes [][]int) error {
+	for i, s := range shapes {
+		if len(s) == 2 {
+			params[i].Rows, params[i].Cols = s[0], s[1]
+		}
+	}
+	var err error
+	switch h := h.(type) {
+	case optim.LBFGS:
+		return t.newLBFGS(h, params)
+	case optim.Adafactor:
+		t.adafactor, err = optim.NewAdafactor(h, params...)
+	case optim.AdamWScheduleFree, optim.SGDScheduleFree:
+		t.sf, err = optim.NewScheduleFree(h, params...)
+	default:
+		t.opt, err = optim.New(h, params...)
+	}
+	return err
+}
+
+// The optimizer's learning rate, spec and state, whichever optimizer runs.
+
+func (t *Trainer) optLR() float64 {
+	switch {
+	case t.lbfgs != nil:
+		return t.lbfgs.Hyper().LR
+	case t.adafactor != nil:
+		return t.adafactor.Hyper().LR
+	case t.sf != nil:
+		return t.sf.Hyper().LearningRate()
+	}
+	return t.opt.LR(0)
+}
+
+func (t *Trainer) setOptLR(lr float64) error {
+	switch {
+	case t.lbfgs != nil:
+		return t.lbfgs.SetLR(lr)
+	case t.adafactor != nil:
+		return t.adafactor.SetLR(lr)
+	case t.sf != nil:
+		return t.sf.SetLR(lr)
+	}
+	return t.opt.SetAllLR(lr)
+}
+
+func (t *Trainer) optSpec() string {
+	switch {
+	case t.lbfgs != nil:
+		return t.lbfgs.Hyper().String()
+	case t.adafactor != nil:
+		return t.adafactor.Hyper().String()
+	case t.sf != nil:
+		return t.sf.Hyper().String()
+	case t.look != nil:
+		return t.look.Options().String() + "/" + t.opt.Hyper(0).String()
+	}
+	return t.opt.Hyper(0).String()
+}
+
+func (t *Trainer) optState() ([]byte, error) {
+	switch {
+	case t.lbfgs != nil:
+		return t.lbfgs.MarshalBinary()
+	case t.adafactor != nil:
+		return t.adafactor.MarshalBinary()
+	case t.sf != nil:
+		return t.sf.MarshalBinary()
+	case t.look != nil:
+		return t.look.MarshalBinary()
+	}
+	return t.opt.MarshalBinary()
+}
+
+func (t *Trainer) loadOptState(b []byte) error {
+	switch {
+	case t.lbfgs != nil:
+		return t.lbfgs.UnmarshalBinary(b)
+	case t.adafactor != nil:
+		return t.adafactor.UnmarshalBinary(b)
+	case t.sf != nil:
+		return t.sf.UnmarshalBinary(b)
+	case t.look != nil:
+		return t.look.UnmarshalBinary(b)
+	}
+	return t.opt.UnmarshalBinary(b)
+}
+
+// optStep takes the optimizer step of a batch whose loss and gradients are
+// computed and checked.
+func (t *Trainer) optStep(loss float64, x []float32, y []uint8) {
+	switch {
+	case t.lbfgs != nil:
+		t.lbfgsStep(loss, x, y)
+	case t.adafactor != nil:
+		t.adafactor.Step()
+	case t.sf != nil:
+		t.sf.Step()
+	case t.look != nil:
+		t.look.Step()
+	default:
+		t.opt.Step()
+	}
+}
+
+// lbfgsStep runs one L-BFGS step(closure) on the batch (x, y), whose loss
+// and gradients (clipped) the caller has just computed and checked: the
+// closure's first call, at the same weights, returns them as they are, and
+// later calls recompute them at the weights the step tries. A NaN or Inf
+// there reaches the weights, which the checks of the epoch's end report.
+func (t *Trainer) lbfgsStep(loss float64, x []float32, y []uint8) {
+	first := true
+	t.lbfgs.Step(func() float64 {
+		if first {
+			first = false
+			return loss
+		}
+		l := t.model.Loss(x, y)
+		t.model.Backward()
+		t.clip.apply(t.grads)
+		return l
+	})
+}
+
+// WithEvalPoint runs fn with the model's weights at the point to evaluate
+// and save: for sf_adamw its average x (the reference's optimizer.eval()),
+// then the training point y is put back; for every other method the
+// weights as they are.
+func (t *Trainer) WithEvalPoint(fn func()) {
+	if t.sf == nil {
+		fn()
+		return
+	}
+	t.sf.Eval()
+	defer t.sf.Train()
+	fn()
+}
