@@ -52,16 +52,11 @@ func loadReference(t *testing.T, file string) reference {
 	return ref
 }
 
-// runPoint runs the optimizer of spec on f from start, in element type T,
-// computing the gradient as the generator does: the analytic gradient in
-// float64 at the current point, rounded to T.
-func runPoint[T optim.Float](t *testing.T, spec string, f testfunc.Function, start [2]float64, steps int, lrs []float64) [][2]float64 {
-	pts, _ := runPointBuffer[T](t, spec, f, start, steps, lrs, "")
-	return pts
-}
-
-// runPointBuffer is runPoint that also records the state buffer named buf
-// after each step (zeros before the first), when buf is not empty.
+// runPointBuffer runs the optimizer of spec on f from start, in element type
+// T, computing the gradient as the generator does: the analytic gradient in
+// float64 at the current point, rounded to T. When buf is not empty it also
+// records the state buffer named buf after each step (zeros before the
+// first).
 func runPointBuffer[T optim.Float](t *testing.T, spec string, f testfunc.Function, start [2]float64, steps int, lrs []float64, buf string) (pts, bufs [][2]float64) {
 	t.Helper()
 	p := optim.NewParam("xy", []T{T(start[0]), T(start[1])})
