@@ -134,8 +134,11 @@ func TestBrowser(t *testing.T) {
 	t.Logf("slider change to finished redraw, 5 optimizers × 500 steps: median %.1f ms, max %.1f ms (%v)", median, times[len(times)-1], times)
 	if os.Getenv("DESCENT_E2E_TIMING") == "" {
 		// Timing is meaningless while other tests hold the cores (go test
-		// ./... runs packages in parallel); .ci/run checks it in a run of
-		// its own with DESCENT_E2E_TIMING=1.
+		// ./... runs packages in parallel). Run it alone with
+		// DESCENT_E2E_TIMING=1 to check the ≤ 50 ms target, which does not
+		// hold yet: on an idle 2-core machine the median was 60–77 ms, of
+		// which about 45 ms pass before the answer's first byte reaches
+		// the page although the server answers in 4 ms (curl).
 		load, cpus := loadPerCPU()
 		t.Logf("redraw time not checked (DESCENT_E2E_TIMING unset; load average %.1f per CPU on %d CPUs)", load, cpus)
 	} else if median > 50 {
