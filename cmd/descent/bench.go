@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -77,13 +78,22 @@ has read.`,
 			if err != nil {
 				return fmt.Errorf("bench: --opt %s: %v", spec, err)
 			}
-			ms, err := timeSteps(h, n, threads, steps)
+			in := catchInterrupt(cmd.Context())
+			defer in.stop()
+			ms, err := timeSteps(in.ctx, h, n, threads, steps)
+			if in.interrupted() {
+				return in.stopped("bench: interrupted; nothing measured")
+			}
 			if err != nil {
 				return fmt.Errorf("bench: --opt %s: %v", spec, err)
 			}
+			triad := triadGBps(in.ctx, n, threads, steps)
+			if in.interrupted() {
+				return in.stopped("bench: interrupted; nothing measured")
+			}
 			r := benchResult{Opt: spec, N: n, Threads: threads, MsPerStep: ms,
 				GBps:      float64(bytes*n) / (ms * 1e6),
-				TriadGBps: triadGBps(n, threads, steps)}
+				TriadGBps: triad}
 			r.Ratio = r.GBps / r.TriadGBps
 			if asJSON {
 				b, err := json.Marshal(r)
@@ -120,8 +130,9 @@ func bytesPerElement(h optim.Hyper) (int, error) {
 	return 4 * (3 + 2*bufs), nil
 }
 
-// timeSteps returns the median milliseconds per step of n parameters.
-func timeSteps(h optim.Hyper, n, threads, steps int) (float64, error) {
+// timeSteps returns the median milliseconds per step of n parameters. It
+// stops early, returning ctx's error, when ctx is cancelled.
+func timeSteps(ctx context.Context, h optim.Hyper, n, threads, steps int) (float64, error) {
 	r := rand.New(rand.NewPCG(1, 1))
 	w := optim.NewParam("w", make([]float32, n))
 	for i := range w.Value {
@@ -138,6 +149,9 @@ func timeSteps(h optim.Hyper, n, threads, steps int) (float64, error) {
 	o.Step() // allocates the state
 	ms := make([]float64, steps)
 	for i := range ms {
+		if err := ctx.Err(); err != nil {
+			return 0, err
+		}
 		t0 := time.Now()
 		o.Step()
 		ms[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
@@ -151,7 +165,7 @@ func timeSteps(h optim.Hyper, n, threads, steps int) (float64, error) {
 // workpool, as the optimizer's are: like STREAM's OpenMP threads they
 // spin between repetitions, so the figure does not include waking a
 // sleeping thread.
-func triadGBps(n, threads, reps int) float64 {
+func triadGBps(ctx context.Context, n, threads, reps int) float64 {
 	a, b, c := make([]float32, n), make([]float32, n), make([]float32, n)
 	for i := range b {
 		b[i], c[i] = 1, 2
@@ -165,6 +179,9 @@ func triadGBps(n, threads, reps int) float64 {
 	pool.Run(threads, threads, part) // untimed: faults the pages of a in
 	ms := make([]float64, reps)
 	for r := range ms {
+		if ctx.Err() != nil {
+			return 0 // the caller reports the interruption
+		}
 		t0 := time.Now()
 		pool.Run(threads, threads, part)
 		ms[r] = float64(time.Since(t0).Nanoseconds()) / 1e6

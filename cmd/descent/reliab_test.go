@@ -439,3 +439,33 @@ func TestCompareSIGTERM(t *testing.T) {
 	}
 	noTemps(t, out)
 }
+
+// SIGINT during bench (a 100M-parameter Adam: seconds of work) stops it with
+// one line and exit 130, not the runtime's abrupt end.
+func TestBenchSIGINT(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	cmd, stderr := child(0, "bench", "--opt", "adam", "--n", "50000000", "--steps", "200")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	time.Sleep(1500 * time.Millisecond) // into the timed steps
+	cmd.Process.Signal(os.Interrupt)
+	var err error
+	select {
+	case err = <-done:
+	case <-time.After(60 * time.Second):
+		cmd.Process.Kill()
+		t.Fatal("bench still running 60 s after SIGINT")
+	}
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("bench after SIGINT: %v, want exit 130: %s", err, stderr)
+	}
+	if s := stderr.String(); strings.Count(s, "\n") != 1 || !strings.Contains(s, "SIGINT") {
+		t.Errorf("stderr %q: want one line naming SIGINT", s)
+	}
+}
