@@ -133,7 +133,14 @@ type Batch struct {
 // in that order, as float32 (converting pixels). It allocates only when
 // dst's buffers are too small. An index outside [0, d.N) panics.
 func (d *Dataset) Gather(dst *Batch, idx []int) {
-	n, dim := len(idx), d.Dim
+	d.Reserve(dst, len(idx))
+	d.GatherPart(dst, idx, 0, len(idx))
+}
+
+// Reserve makes dst a batch of n examples of d's size, allocating only when
+// its buffers are too small; the values are left as they were.
+func (d *Dataset) Reserve(dst *Batch, n int) {
+	dim := d.Dim
 	if cap(dst.X) < n*dim {
 		dst.X = makeFloats(n * dim)
 	}
@@ -141,15 +148,24 @@ func (d *Dataset) Gather(dst *Batch, idx []int) {
 		dst.Y = make([]uint8, n)
 	}
 	dst.X, dst.Y, dst.N = dst.X[:n*dim], dst.Y[:n], n
+}
+
+// GatherPart is Gather for the examples idx[lo:hi] alone, into rows
+// [lo, hi) of dst, which Reserve (or Gather) has sized for len(idx)
+// examples; the other rows are not touched, so goroutines may gather
+// disjoint parts of one batch at once.
+func (d *Dataset) GatherPart(dst *Batch, idx []int, lo, hi int) {
+	dim := d.Dim
 	if d.Pixels != nil {
 		// The rows are scattered over the set (47 MB for MNIST, more than
 		// the caches): ask for a few rows ahead while converting this one,
 		// so that their cache misses overlap (BenchmarkGather).
-		for j := range min(gatherAhead, n) {
+		for j := lo; j < min(lo+gatherAhead, hi); j++ {
 			vec.Prefetch(d.Pixels[idx[j]*dim : (idx[j]+1)*dim])
 		}
-		for j, i := range idx {
-			if k := j + gatherAhead; k < n {
+		for j := lo; j < hi; j++ {
+			i := idx[j]
+			if k := j + gatherAhead; k < hi {
 				vec.Prefetch(d.Pixels[idx[k]*dim : (idx[k]+1)*dim])
 			}
 			pixelsToFloat32(dst.X[j*dim:(j+1)*dim], d.Pixels[i*dim:(i+1)*dim])
@@ -157,7 +173,8 @@ func (d *Dataset) Gather(dst *Batch, idx []int) {
 		}
 		return
 	}
-	for j, i := range idx {
+	for j := lo; j < hi; j++ {
+		i := idx[j]
 		copy(dst.X[j*dim:(j+1)*dim], d.X[i*dim:(i+1)*dim])
 		dst.Y[j] = d.Y[i]
 	}

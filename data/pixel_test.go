@@ -2,6 +2,7 @@ package data
 
 import (
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -138,4 +139,21 @@ func BenchmarkPixelsToFloat32(b *testing.B) {
 			pixelsToFloat32(dst, src)
 		}
 	})
+}
+
+// TestGatherParts: a batch gathered in two disjoint parts (as the trainer
+// does on two threads) equals one gathered whole, for pixel and float sets.
+func TestGatherParts(t *testing.T) {
+	d := randomPixels(500, 30, 9)
+	idx := []int{7, 3, 499, 0, 250, 251, 42, 42, 13, 100, 9}
+	for _, set := range []*Dataset{d, d.Float32()} {
+		var whole, parts Batch
+		set.Gather(&whole, idx)
+		set.Reserve(&parts, len(idx))
+		set.GatherPart(&parts, idx, 4, len(idx))
+		set.GatherPart(&parts, idx, 0, 4)
+		if parts.N != whole.N || !slices.Equal(parts.X, whole.X) || !slices.Equal(parts.Y, whole.Y) {
+			t.Fatal("two parts differ from the whole batch")
+		}
+	}
 }

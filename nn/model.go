@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+
+	"github.com/descentlab/descent/internal/gemm"
 )
 
 // NamedView is one named parameter tensor: a window into the model's flat
@@ -158,6 +160,16 @@ func (m *Model) Spec() Spec {
 
 // Inputs returns the input width, Sizes[0].
 func (m *Model) Inputs() int { return m.spec.Sizes[0] }
+
+// InputRows reports which rows [lo, hi) of a batch of n examples the part
+// part of parts of the first layer's product reads, when that product is
+// split over parts threads by rows (ok true; see gemm.RowPart). A training
+// loop that fills the batch on those threads gives each the rows it will
+// use, so they are in that core's caches.
+func (m *Model) InputRows(n, part, parts int) (lo, hi int, ok bool) {
+	l := &m.layers[0]
+	return gemm.RowPart(n, l.out, l.in, part, parts)
+}
 
 // Classes returns the number of outputs, the last of Sizes.
 func (m *Model) Classes() int { return m.spec.Sizes[len(m.spec.Sizes)-1] }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/descentlab/descent/clip"
 	"github.com/descentlab/descent/data"
+	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/schedule"
@@ -40,6 +41,7 @@ var ErrDone = errors.New("train: the run is complete")
 // Step the run is at a clean boundary: a checkpoint taken there and
 // restored continues exactly. A Trainer is not safe for concurrent use.
 type Trainer struct {
+	gatherFn          func(part, parts int) // gatherPart, made once
 	cfg               Config
 	clip              Clipping
 	trainSet, testSet *data.Dataset
@@ -266,7 +268,7 @@ func (t *Trainer) Step() (StepResult, error) {
 	// and a set of pixel bytes is converted once, at the first step.
 	if n := len(t.idx); n < t.trainSet.N || x == nil {
 		if n < t.trainSet.N || t.batch.N != n {
-			t.trainSet.Gather(&t.batch, t.idx)
+			t.gather()
 		}
 		x, y = t.batch.X, t.batch.Y
 	}
@@ -329,6 +331,40 @@ func (t *Trainer) Step() (StepResult, error) {
 	}
 	r.Epoch = t.epochsDone
 	return r, nil
+}
+
+// gather fills t.batch with the examples t.idx. Where the first layer's
+// product will be split over two threads by rows, the two threads gather
+// the rows their part reads, so that each core finds its half of the batch
+// in its own caches (a batch gathered by one core alone made the next
+// forward pass 20–30% slower: the other core pulled its rows across).
+// The batch is the same either way.
+func (t *Trainer) gather() {
+	n := len(t.idx)
+	t.trainSet.Reserve(&t.batch, n)
+	if runtime.GOMAXPROCS(0) > 1 {
+		if _, _, ok := t.model.InputRows(n, 0, 2); ok {
+			if t.gatherFn == nil {
+				t.gatherFn = t.gatherPart
+			}
+			if workpool.TryRunShared(2, 2, t.gatherFn) {
+				return
+			}
+		}
+	}
+	t.trainSet.GatherPart(&t.batch, t.idx, 0, n)
+}
+
+// gatherPart gathers part's rows of the batch (see gather).
+func (t *Trainer) gatherPart(part, parts int) {
+	lo, hi, ok := t.model.InputRows(len(t.idx), part, parts)
+	if !ok { // not split as gather saw it: one part does it all
+		if part == 0 {
+			t.trainSet.GatherPart(&t.batch, t.idx, 0, len(t.idx))
+		}
+		return
+	}
+	t.trainSet.GatherPart(&t.batch, t.idx, lo, hi)
 }
 
 // checkWeights returns a *NonFiniteError naming the first weight that is

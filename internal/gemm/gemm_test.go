@@ -348,3 +348,42 @@ func TestSgemmSameBitsAnyThreads(t *testing.T) {
 		})
 	}
 }
+
+// TestRowPart: RowPart names the rows that runPart computes, part for part
+// (checked by running each part alone on a C of NaN and seeing which rows it
+// wrote), and says no for products that are not split by rows.
+func TestRowPart(t *testing.T) {
+	for _, s := range [][3]int{{100, 100, 784}, {128, 100, 784}, {256, 100, 100}, {301, 37, 129}} {
+		m, n, k := s[0], s[1], s[2]
+		covered := 0
+		for part := range 2 {
+			lo, hi, ok := RowPart(m, n, k, part, 2)
+			if !ok {
+				t.Fatalf("%v: part %d not split by rows", s, part)
+			}
+			j := job{p: problem{m: m, n: n, k: k, alpha: 1, a: make([]float32, m*k), lda: k, b: make([]float32, k*n), ldb: n, c: make([]float32, m*n), ldc: n}, path: usePath}
+			for i := range j.p.c {
+				j.p.c[i] = float32(math.NaN())
+			}
+			j.plan(2)
+			j.ws = make([]workspace, 2)
+			j.runPart(part)
+			for r := range m {
+				wrote := j.p.c[r*n] == 0
+				if wrote != (r >= lo && r < hi) {
+					t.Fatalf("%v part %d: row %d written %v, RowPart says [%d, %d)", s, part, r, wrote, lo, hi)
+				}
+			}
+			covered += hi - lo
+		}
+		if covered != m {
+			t.Fatalf("%v: parts cover %d rows of %d", s, covered, m)
+		}
+	}
+	if _, _, ok := RowPart(10, 10, 10, 0, 2); ok {
+		t.Error("a tiny product is split")
+	}
+	if _, _, ok := RowPart(100, 784, 100, 0, 2); ok {
+		t.Error("a wide product (split by columns) is said to be split by rows")
+	}
+}

@@ -198,3 +198,20 @@ func (j *job) runPart(part int) {
 	}
 	gemmBlocked(&j.ws[part], &p, j.path)
 }
+
+// RowPart reports which rows of C part part of parts computes when Sgemm
+// splits an m×n×k product over parts goroutines by rows, as it does on
+// this machine: [lo, hi). ok is false when such a product is not split by
+// rows (too small, or split by columns), and then lo and hi are 0. A caller
+// that prepares op(A) on several threads can give each thread the rows its
+// part of the product will read, so they are in that core's caches.
+func RowPart(m, n, k, part, parts int) (lo, hi int, ok bool) {
+	j := job{p: problem{m: m, n: n, k: k}, path: usePath}
+	j.plan(parts)
+	if j.parts != parts || !j.splitM || part < 0 || part >= parts {
+		return 0, 0, false
+	}
+	step := j.unit()
+	tiles := (m + step - 1) / step
+	return min(m, tiles*part/parts*step), min(m, tiles*(part+1)/parts*step), true
+}
