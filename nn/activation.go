@@ -1,16 +1,16 @@
 package nn
 
-import "math"
+import (
+	"math"
 
-// activate applies a to every element of z in place.
+	"github.com/descentlab/descent/internal/vec"
+)
+
+// activate applies a to every element of z in place, for the activations
+// that are not fused with the bias: forward applies ReLU in the bias's pass
+// (vec.AddBias), so ReLU leaves z as it is here.
 func activate(a Activation, z []float32) {
 	switch a {
-	case ReLU: // as vec.AddBias applies it: NaN and −0 pass through
-		for i, v := range z {
-			if v < 0 {
-				z[i] = 0
-			}
-		}
 	case Sigmoid:
 		for i, v := range z {
 			z[i] = float32(1 / (1 + math.Exp(-float64(v))))
@@ -30,11 +30,7 @@ func activateGrad(a Activation, g, y []float32) {
 	y = y[:len(g)]
 	switch a {
 	case ReLU:
-		for i, v := range y {
-			if v <= 0 {
-				g[i] = 0
-			}
-		}
+		vec.ReLUGrad(g, y)
 	case Sigmoid:
 		for i, v := range y {
 			g[i] *= v * (1 - v)

@@ -41,8 +41,7 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 	}
 	if !train {
 		ws.soft = make([]float32, n*m.Classes())
-	}
-	if train {
+	} else {
 		ws.dz = make([][]float32, L)
 		for i, l := range m.layers {
 			ws.dz[i] = make([]float32, n*l.out)
@@ -70,14 +69,11 @@ func (m *Model) forward(ws *workspace, x []float32, n int, dropout bool) []float
 		// z = act(x·Wᵀ + b), with x n×in and W out×in; ReLU is applied
 		// in the same pass as the bias.
 		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
-		relu := li != last && m.spec.Act == ReLU
-		vec.AddBias(z, l.b, relu)
+		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
 		if li == last {
 			return z
 		}
-		if !relu {
-			activate(m.spec.Act, z)
-		}
+		activate(m.spec.Act, z)
 		in = z
 		if dropout && m.spec.Dropout > 0 {
 			keep := 1 - m.spec.Dropout
@@ -202,12 +198,16 @@ func (m *Model) weightGrad(li, n int, serial bool) {
 	if li > 0 {
 		in = m.layerInput(ws, li, n)
 	}
-	sgemm := gemm.Sgemm
-	if serial {
-		sgemm = gemm.SgemmSerial
-	}
-	sgemm(true, false, l.out, l.in, n, 1, dz, l.out, in, l.in, 0, l.gw, l.in)
+	sgemmOn(serial)(true, false, l.out, l.in, n, 1, dz, l.out, in, l.in, 0, l.gw, l.in)
 	vec.ColSums(l.gb, dz)
+}
+
+// sgemmOn returns gemm.SgemmSerial when serial, else gemm.Sgemm.
+func sgemmOn(serial bool) func(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if serial {
+		return gemm.SgemmSerial
+	}
+	return gemm.Sgemm
 }
 
 // inputGrad computes ∂x = dz·W (n×in) for layer li ≥ 1 and takes it back
@@ -216,21 +216,13 @@ func (m *Model) inputGrad(li, n int, serial bool) {
 	ws, l := &m.train, &m.layers[li]
 	dz := ws.dz[li][:n*l.out]
 	prev := ws.dz[li-1][:n*l.in]
-	sgemm := gemm.Sgemm
-	if serial {
-		sgemm = gemm.SgemmSerial
-	}
-	sgemm(false, false, n, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
+	sgemmOn(serial)(false, false, n, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
 	if m.spec.Dropout > 0 {
 		for i, k := range ws.mask[li-1][:len(prev)] {
 			prev[i] *= k
 		}
 	}
-	if m.spec.Act == ReLU {
-		vec.ReLUGrad(prev, ws.z[li-1])
-	} else {
-		activateGrad(m.spec.Act, prev, ws.z[li-1])
-	}
+	activateGrad(m.spec.Act, prev, ws.z[li-1])
 }
 
 // layerInput returns the input that layer li (≥ 1) saw in the last Loss.
