@@ -6,6 +6,15 @@ import (
 	"testing"
 )
 
+// pixelValue[b], the reference for pixelsToFloat32, is the value of the pixel byte b: float32(b)/255, the
+// correctly rounded quotient, so that 0 ↦ 0 and 255 ↦ 1 exactly.
+var pixelValue = func() (t [256]float32) {
+	for i := range t {
+		t[i] = float32(i) / 255
+	}
+	return t
+}()
+
 // TestPixelValue checks the conversion table against the correctly rounded
 // quotient computed another way: in float64, then rounded to float32 (53 ≥
 // 2·24+2 bits, so the double rounding cannot differ from rounding once).
