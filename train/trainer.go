@@ -41,7 +41,6 @@ var ErrDone = errors.New("train: the run is complete")
 // Step the run is at a clean boundary: a checkpoint taken there and
 // restored continues exactly. A Trainer is not safe for concurrent use.
 type Trainer struct {
-	gatherFn          func(part, parts int) // gatherPart, made once
 	cfg               Config
 	clip              Clipping
 	trainSet, testSet *data.Dataset
@@ -81,6 +80,9 @@ type Trainer struct {
 	names  []string    // parameter names, as the optimizer and grads order them
 	grads  [][]float32 // gradient views, for clipping and checks
 	values [][]float32 // weight views, for the check before anything is saved
+	// gatherPart as a func value, made at the first two-thread gather so
+	// that later steps allocate nothing.
+	gatherFn func(part, parts int)
 }
 
 // Metric is the record of one epoch: the mean training loss over its steps
