@@ -2,13 +2,13 @@
 
 package vec
 
-import "golang.org/x/sys/cpu"
+import "github.com/descentlab/descent/internal/simd"
 
 var best = func() Path {
 	switch {
-	case cpu.X86.HasAVX512F && !noAVX512:
+	case simd.AVX512:
 		return AVX512
-	case cpu.X86.HasAVX2:
+	case simd.AVX2:
 		return AVX2
 	}
 	return Portable

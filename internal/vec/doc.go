@@ -16,7 +16,7 @@
 // one process and compare them on odd sizes and unaligned slices (a NaN
 // result must be NaN, whatever its payload: Go fixes no operand order).
 //
-// The build tag noasm removes the assembly (the portable loops run); the
-// build tag noavx512 keeps only the AVX2 path, so that CI on an AVX-512
-// machine still runs it.
+// The paths follow internal/simd: the build tag noasm removes the assembly
+// (the portable loops run); the build tag noavx512 keeps only the AVX2
+// path, so that CI on an AVX-512 machine still runs it.
 package vec

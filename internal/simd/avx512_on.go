@@ -1,0 +1,5 @@
+//go:build !noavx512
+
+package simd
+
+const allowAVX512 = true

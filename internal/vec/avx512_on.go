@@ -1,5 +1,0 @@
-//go:build !noavx512
-
-package vec
-
-const noAVX512 = false
