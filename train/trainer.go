@@ -81,8 +81,9 @@ type Trainer struct {
 	grads  [][]float32 // gradient views, for clipping and checks
 	values [][]float32 // weight views, for the check before anything is saved
 	// gatherPart as a func value, made at the first two-thread gather so
-	// that later steps allocate nothing.
-	gatherFn func(part, parts int)
+	// that later steps allocate nothing, and the row where its parts meet.
+	gatherFn  func(part, parts int)
+	gatherMid int
 }
 
 // Metric is the record of one epoch: the mean training loss over its steps
@@ -345,10 +346,11 @@ func (t *Trainer) gather() {
 	n := len(t.idx)
 	t.trainSet.Reserve(&t.batch, n)
 	if runtime.GOMAXPROCS(0) > 1 {
-		if _, _, ok := t.model.InputRows(n, 0, 2); ok {
+		if _, mid, ok := t.model.InputRows(n, 0, 2); ok {
 			if t.gatherFn == nil {
 				t.gatherFn = t.gatherPart
 			}
+			t.gatherMid = mid
 			if workpool.TryRunShared(2, 2, t.gatherFn) {
 				return
 			}
@@ -357,14 +359,12 @@ func (t *Trainer) gather() {
 	t.trainSet.GatherPart(&t.batch, t.idx, 0, n)
 }
 
-// gatherPart gathers part's rows of the batch (see gather).
-func (t *Trainer) gatherPart(part, parts int) {
-	lo, hi, ok := t.model.InputRows(len(t.idx), part, parts)
-	if !ok { // not split as gather saw it: one part does it all
-		if part == 0 {
-			t.trainSet.GatherPart(&t.batch, t.idx, 0, len(t.idx))
-		}
-		return
+// gatherPart gathers part's rows of the batch, [0, t.gatherMid) or
+// [t.gatherMid, n) (see gather).
+func (t *Trainer) gatherPart(part, _ int) {
+	lo, hi := 0, t.gatherMid
+	if part == 1 {
+		lo, hi = t.gatherMid, len(t.idx)
 	}
 	t.trainSet.GatherPart(&t.batch, t.idx, lo, hi)
 }
