@@ -55,7 +55,13 @@ func reportGFLOPS(b *testing.B, s benchShape) {
 // BenchmarkSgemm measures Sgemm on the hot shapes with the kernel this
 // machine selects. Run with -bench 'Sgemm|Gonum' to compare against gonum.
 func BenchmarkSgemm(b *testing.B) {
-	for _, s := range benchShapes {
+	benchSgemm(b, benchShapes)
+}
+
+// benchSgemm runs Sgemm (alpha 1, beta 0, dense strides) on each shape as a
+// sub-benchmark.
+func benchSgemm(b *testing.B, shapes []benchShape) {
+	for _, s := range shapes {
 		b.Run(s.name, func(b *testing.B) {
 			a, bb, c, lda, ldb, ldc := benchOperands(s)
 			b.ReportAllocs()
@@ -133,14 +139,5 @@ var shapesOfIssue10 = []benchShape{
 // shapesOfIssue10 with the path this machine selects; GOMAXPROCS (-cpu 1,2)
 // sets the threads. Compare with OpenBLAS on the same shapes.
 func BenchmarkShapes(b *testing.B) {
-	for _, s := range shapesOfIssue10 {
-		b.Run(s.name, func(b *testing.B) {
-			a, bb, c, lda, ldb, ldc := benchOperands(s)
-			b.ReportAllocs()
-			for b.Loop() {
-				Sgemm(s.tA, s.tB, s.m, s.n, s.k, 1, a, lda, bb, ldb, 0, c, ldc)
-			}
-			reportGFLOPS(b, s)
-		})
-	}
+	benchSgemm(b, shapesOfIssue10)
 }

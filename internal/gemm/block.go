@@ -65,10 +65,7 @@ func gemmBlocked(ws *workspace, p *problem, pa path) {
 	}
 	m, n, k := p.m, p.n, p.k
 	mr := pa.mr()
-	// Split k into equal passes no deeper than kcMax, so that a k of 400 runs
-	// as 2×200 rather than 384+16.
-	passes := (k + kcMax - 1) / kcMax
-	kcb := (k + passes - 1) / passes
+	kcb := passDepth(k)
 	mcb := min(pa.mcMax(), roundUp(m, mr))
 	ncb := min(ncMax, roundUp(n, nr))
 	ws.apack = grow(ws.apack, mcb*kcb)
@@ -77,43 +74,58 @@ func gemmBlocked(ws *workspace, p *problem, pa path) {
 		nc := min(ncb, n-jc)
 		for pc := 0; pc < k; pc += kcb {
 			kc := min(kcb, k-pc)
-			beta, mode := p.beta, betaMode(p.beta)
-			if pc > 0 {
-				beta, mode = 1, modeAdd
-			}
+			beta, mode := passBeta(p, pc)
 			packB(ws.bpack, p, pc, kc, jc, nc)
 			for ic := 0; ic < m; ic += mcb {
 				mc := min(mcb, m-ic)
 				packA(ws.apack, p, ic, mc, pc, kc, mr)
-				if kc < smallK {
-					// C traffic dominates: sweep each row of tiles left to
-					// right so that lines of C shared by neighbouring tiles
-					// are still in L1 for the second tile.
-					for ir := 0; ir < mc; ir += mr {
-						ap := ws.apack[ir*kc : (ir+mr)*kc]
-						rows := min(mr, mc-ir)
-						for jr := 0; jr < nc; jr += nr {
-							bp := ws.bpack[jr*kc : (jr+nr)*kc]
-							off := (ic+ir)*p.ldc + jc + jr
-							cols := min(nr, nc-jr)
-							kernel(pa, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
-						}
-					}
-					continue
-				}
-				// Keep one packed B micro-panel in L1 while the A panels
-				// stream from L2.
-				for jr := 0; jr < nc; jr += nr {
+				sweepTiles(mc, nc, mr, kc, func(ir, jr int) {
+					ap := ws.apack[ir*kc : (ir+mr)*kc]
 					bp := ws.bpack[jr*kc : (jr+nr)*kc]
-					cols := min(nr, nc-jr)
-					for ir := 0; ir < mc; ir += mr {
-						ap := ws.apack[ir*kc : (ir+mr)*kc]
-						rows := min(mr, mc-ir)
-						off := (ic+ir)*p.ldc + jc + jr
-						kernel(pa, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
-					}
-				}
+					rows, cols := min(mr, mc-ir), min(nr, nc-jr)
+					off := (ic+ir)*p.ldc + jc + jr
+					kernel(pa, kc, ap, bp, p.c[off:off+(rows-1)*p.ldc+cols], p.ldc, beta, mode, rows, cols)
+				})
 			}
+		}
+	}
+}
+
+// passDepth is the depth of the passes over k: k split into equal passes no
+// deeper than kcMax, so that a k of 400 runs as 2×200 rather than 384+16.
+func passDepth(k int) int {
+	passes := (k + kcMax - 1) / kcMax
+	return (k + passes - 1) / passes
+}
+
+// passBeta is the beta, and its mode, of the pass over k that starts at pc:
+// the caller's on the first pass, 1 (add) on the later ones.
+func passBeta(p *problem, pc int) (float32, int) {
+	if pc > 0 {
+		return 1, modeAdd
+	}
+	return p.beta, betaMode(p.beta)
+}
+
+// sweepTiles calls tile(ir, jr) for every mr×nr tile of an mc×nc block, in
+// the order that suits a pass of depth kc.
+func sweepTiles(mc, nc, mr, kc int, tile func(ir, jr int)) {
+	if kc < smallK {
+		// C traffic dominates: sweep each row of tiles left to right so
+		// that lines of C shared by neighbouring tiles are still in L1 for
+		// the second tile.
+		for ir := 0; ir < mc; ir += mr {
+			for jr := 0; jr < nc; jr += nr {
+				tile(ir, jr)
+			}
+		}
+		return
+	}
+	// Keep one packed B micro-panel in L1 while the A panels stream from
+	// L2.
+	for jr := 0; jr < nc; jr += nr {
+		for ir := 0; ir < mc; ir += mr {
+			tile(ir, jr)
 		}
 	}
 }

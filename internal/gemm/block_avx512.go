@@ -19,8 +19,7 @@ func gemmBlocked512(ws *workspace, p *problem) {
 	}
 	const mr = mrAVX512
 	m, n, k := p.m, p.n, p.k
-	passes := (k + kcMax - 1) / kcMax
-	kcb := (k + passes - 1) / passes
+	kcb := passDepth(k)
 	mcb := min(mcMaxAVX512, roundUp(m, mr))
 	ncb := min(ncMax, roundUp(n, nr))
 	inPlace := p.alpha == 1 && (p.transA || p.lda%512 != 0)
@@ -31,10 +30,7 @@ func gemmBlocked512(ws *workspace, p *problem) {
 		nc := min(ncb, n-jc)
 		for pc := 0; pc < k; pc += kcb {
 			kc := min(kcb, k-pc)
-			beta, mode := p.beta, betaMode(p.beta)
-			if pc > 0 {
-				beta, mode = 1, modeAdd
-			}
+			beta, mode := passBeta(p, pc)
 			packB512(ws.bpack, p, pc, kc, jc, nc)
 			for ic := 0; ic < m; ic += mcb {
 				mc := min(mcb, m-ic)
@@ -57,7 +53,7 @@ func gemmBlocked512(ws *workspace, p *problem) {
 				default:
 					packA(ws.apack[full*kc:], p, ic+full, mc-full, pc, kc, mr)
 				}
-				tile := func(ir, jr int) {
+				sweepTiles(mc, nc, mr, kc, func(ir, jr int) {
 					bp := ws.bpack[jr*kc : (jr+nr)*kc]
 					rows, cols := min(mr, mc-ir), min(nr, nc-jr)
 					off := (ic+ir)*p.ldc + jc + jr
@@ -79,22 +75,7 @@ func gemmBlocked512(ws *workspace, p *problem) {
 						_ = at[(mr-1)*p.lda+kc-1]
 						kernel26x16RowA(kc, &at[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, p.lda, nil)
 					}
-				}
-				if kc < smallK {
-					// C traffic dominates: sweep each row of tiles left to
-					// right (see gemmBlocked).
-					for ir := 0; ir < mc; ir += mr {
-						for jr := 0; jr < nc; jr += nr {
-							tile(ir, jr)
-						}
-					}
-					continue
-				}
-				for jr := 0; jr < nc; jr += nr {
-					for ir := 0; ir < mc; ir += mr {
-						tile(ir, jr)
-					}
-				}
+				})
 			}
 		}
 	}

@@ -74,7 +74,9 @@ def epilogue(p):
 \tJEQ   {p}add
 \tJGT   {p}scale
 """)
-    def rows(label, ops):
+    # rows writes one epilogue: ops(z) for each tile row z, stepping DX to
+    # the next row of C by step (ldc bytes in R8, or 4 bytes when transposed).
+    def rows(label, ops, step="R8"):
         w(f"{label}:")
         for r in range(MR):
             z = f"Z{4+r}"
@@ -83,7 +85,7 @@ def epilogue(p):
             if r < MR - 1:
                 w("\tDECQ CX")
                 w(f"\tJZ   {p}ret")
-                w("\tADDQ R8, DX")
+                w(f"\tADDQ {step}, DX")
         w(f"\tJMP  {p}ret\n")
     w("\t// C = T")
     rows(p+"store", lambda z: [f"VMOVUPS {z}, K1, (DX)"])
@@ -96,17 +98,6 @@ def epilogue(p):
     # Transposed (tidx not nil): row r of the tile is column r of C, its
     # lane i at c[tidx[i] + r] (tidx[i] = i·ldc); scatters write it and
     # gathers read C; cmask then masks lanes (rows of C).
-    def trows(label, ops):
-        w(f"{label}:")
-        for r in range(MR):
-            z = f"Z{4+r}"
-            for o in ops(z):
-                w("\t" + o)
-            if r < MR - 1:
-                w("\tDECQ CX")
-                w(f"\tJZ   {p}ret")
-                w("\tADDQ $4, DX")
-        w(f"\tJMP  {p}ret\n")
     w(f"{p}trans:")
     w("\tVMOVDQU32 (BX), Z30")
     w("\tMOVQ cmask+64(FP), BX")
@@ -115,12 +106,12 @@ def epilogue(p):
     w(f"\tJEQ  {p}tadd")
     w(f"\tJGT  {p}tscale")
     w("\t// C = T")
-    trows(p+"tstore", lambda z: ["KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"])
+    rows(p+"tstore", lambda z: ["KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"], "$4")
     gat = ["KMOVW BX, K2", "VPXORD Z2, Z2, Z2", "VGATHERDPS (DX)(Z30*4), K2, Z2"]
     w("\t// C = T + C")
-    trows(p+"tadd", lambda z: gat + [f"VADDPS Z2, {z}, {z}", "KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"])
+    rows(p+"tadd", lambda z: gat + [f"VADDPS Z2, {z}, {z}", "KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"], "$4")
     w("\t// C = T + beta·C")
-    trows(p+"tscale", lambda z: gat + [f"VFMADD231PS Z2, Z31, {z}", "KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"])
+    rows(p+"tscale", lambda z: gat + [f"VFMADD231PS Z2, Z31, {z}", "KMOVW BX, K2", f"VSCATTERDPS {z}, K2, (DX)(Z30*4)"], "$4")
     w(f"{p}ret:")
     w("\tVZEROUPPER")
     w("\tRET\n")

@@ -154,19 +154,24 @@ func (j *job) unit() int {
 	return nr
 }
 
+// partRange is the run [lo, hi) of rows (or columns) of C that part part
+// computes: whole tiles, the same number (±1) for each part.
+func (j *job) partRange(part int) (lo, hi int) {
+	step := j.unit()
+	dim := j.p.n
+	if j.splitM {
+		dim = j.p.m
+	}
+	tiles := (dim + step - 1) / step
+	return min(dim, tiles*part/j.parts*step), min(dim, tiles*(part+1)/j.parts*step)
+}
+
 // runPart computes part of the job's rows (or columns) of C: a contiguous run
 // of whole tiles, the same number (±1) for each part.
 func (j *job) runPart(part int) {
 	p := j.p
 	if j.parts > 1 {
-		step := j.unit()
-		dim := p.n
-		if j.splitM {
-			dim = p.m
-		}
-		tiles := (dim + step - 1) / step
-		lo := min(dim, tiles*part/j.parts*step)
-		hi := min(dim, tiles*(part+1)/j.parts*step)
+		lo, hi := j.partRange(part)
 		if lo >= hi {
 			return
 		}
@@ -211,7 +216,6 @@ func RowPart(m, n, k, part, parts int) (lo, hi int, ok bool) {
 	if j.parts != parts || !j.splitM || part < 0 || part >= parts {
 		return 0, 0, false
 	}
-	step := j.unit()
-	tiles := (m + step - 1) / step
-	return min(m, tiles*part/parts*step), min(m, tiles*(part+1)/parts*step), true
+	lo, hi = j.partRange(part)
+	return lo, hi, true
 }

@@ -19,8 +19,7 @@ func useSmallM(p *problem) bool {
 func gemmSmallM512(ws *workspace, p *problem) {
 	const mr = mrAVX512
 	m, n, k := p.m, p.n, p.k
-	passes := (k + kcMax - 1) / kcMax
-	kcb := (k + passes - 1) / passes
+	kcb := passDepth(k)
 	ws.apack = grow(ws.apack, nr*kcb)
 	ws.bpack = grow(ws.bpack, mr*kcb)
 	var tidx, aidx [nr]int32
@@ -34,10 +33,7 @@ func gemmSmallM512(ws *workspace, p *problem) {
 	copyB := p.transB && p.ldb%512 == 0
 	for pc := 0; pc < k; pc += kcb {
 		kc := min(kcb, k-pc)
-		beta, mode := p.beta, betaMode(p.beta)
-		if pc > 0 {
-			beta, mode = 1, modeAdd
-		}
+		beta, mode := passBeta(p, pc)
 		// ap[q·16+i] = alpha·op(A)[i][pc+q].
 		ap := ws.apack[:kc*nr]
 		if p.transA {
