@@ -70,7 +70,8 @@
 //
 // # Kernels and fallback
 //
-// The path is chosen once at start-up with golang.org/x/sys/cpu: avx512
+// The path is chosen once at start-up from internal/simd (the CPU's
+// features, golang.org/x/sys/cpu, less the build tags): avx512
 // where the CPU has AVX512F (the kernels use nothing beyond it), avx2 where
 // it has AVX2 and FMA, generic otherwise, on other architectures, or with
 // the build tag noasm. The build tag noavx512 forces the avx2 path on an

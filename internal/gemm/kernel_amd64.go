@@ -2,14 +2,16 @@
 
 package gemm
 
-import "golang.org/x/sys/cpu"
+import "github.com/descentlab/descent/internal/simd"
 
-// hasAsm reports whether the CPU can run the AVX2+FMA kernels.
-var hasAsm = cpu.X86.HasAVX2 && cpu.X86.HasFMA
+// hasAsm reports whether the AVX2+FMA kernels may run (internal/simd: the
+// CPU's features less the build tags).
+var hasAsm = simd.AVX2
 
-// hasAVX512 reports whether the CPU can run the AVX-512 micro-kernel (it uses
-// AVX512F only: ZMM FMAs with embedded broadcast and opmask registers).
-var hasAVX512 = allowAVX512 && hasAsm && cpu.X86.HasAVX512F
+// hasAVX512 reports whether the AVX-512 micro-kernel may run (it uses
+// AVX512F only: ZMM FMAs with embedded broadcast and opmask registers); the
+// build tag noavx512 turns it off.
+var hasAVX512 = simd.AVX512
 
 // kernel6x16 is the AVX2+FMA micro-kernel; see kernelGeneric for the contract.
 // ldc is in elements; a holds k·6 floats and b k·16. With mask nil the whole
