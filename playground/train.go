@@ -231,11 +231,10 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 			}
 			return nil
 		})
-		label := cfg.Opt
+		label := report.Label(cfg.Opt, err)
 		var nf *train.NonFiniteError
 		switch {
 		case errors.As(err, &nf):
-			label += fmt.Sprintf(" (diverged at step %d)", nf.Step)
 			j.emit("diverged", map[string]any{"opt": cfg.Opt, "index": i, "error": err.Error()})
 		case err != nil && ctx.Err() != nil:
 			runs = append(runs, report.FromTrainer(label, tr))

@@ -86,7 +86,7 @@ The other flags are those of descent train.`,
 				case err != nil:
 					return fmt.Errorf("compare: --opt %s: %v", opts[i], err)
 				}
-				runs = append(runs, report.FromTrainer(opts[i]+diverged(err), t))
+				runs = append(runs, report.FromTrainer(report.Label(opts[i], err), t))
 			}
 			if err := writeComparison(f.output, runs); err != nil {
 				return fmt.Errorf("compare: %v", err)
@@ -99,15 +99,6 @@ The other flags are those of descent train.`,
 	cmd.Flags().StringArrayVar(&opts, "opt", nil, "optimizer `SPEC`, NAME[:key=value,...]; repeat to compare")
 	cmd.Flags().BoolVar(&f.overwrite, "overwrite", false, "replace the results (and checkpoints) a run left in -o DIR")
 	return cmd
-}
-
-// diverged labels a run stopped by a non-finite loss or gradient.
-func diverged(err error) string {
-	var nf *train.NonFiniteError
-	if errors.As(err, &nf) {
-		return fmt.Sprintf(" (diverged at step %d)", nf.Step)
-	}
-	return ""
 }
 
 // writeComparison writes the charts, the reports, metrics.csv and

@@ -157,11 +157,7 @@ func TestOneWriterPerFolder(t *testing.T) {
 	writeTinyData(t, dataDir, 500, 100)
 	out := filepath.Join(t.TempDir(), "run")
 	cmd, stderr := child(40*time.Millisecond, tinyRun(dataDir, out, "--epochs", "4", "--checkpoint-every", "2")...)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	done := startChild(t, cmd)
 	defer cmd.Process.Kill()
 	pid := waitLocked(t, out, done)
 	if pid != cmd.Process.Pid {
@@ -375,11 +371,7 @@ func TestGallerySIGINT(t *testing.T) {
 	}
 	dir := filepath.Join(t.TempDir(), "g")
 	cmd, stderr := child(0, "gallery", "-o", dir)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	done := startChild(t, cmd)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
 		if ents, _ := os.ReadDir(dir); len(ents) > 0 {
@@ -393,8 +385,7 @@ func TestGallerySIGINT(t *testing.T) {
 	}
 	cmd.Process.Signal(os.Interrupt)
 	err := <-done
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+	if exitCode(err) != 130 {
 		t.Fatalf("gallery after SIGINT: %v, want exit 130: %s", err, stderr)
 	}
 	if s := stderr.String(); strings.Count(s, "\n") != 1 || !strings.Contains(s, "SIGINT") {
@@ -417,18 +408,13 @@ func TestCompareSIGTERM(t *testing.T) {
 	out := filepath.Join(t.TempDir(), "cmp")
 	cmd, stderr := child(0, "compare", "--data-dir", dataDir, "--model", "mlp:784-8-10", "--batch", "50", "--epochs", "100000",
 		"--opt", "sgd:lr=0.1", "--opt", "adam", "-o", out)
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	done := startChild(t, cmd)
 	defer cmd.Process.Kill()
 	waitLocked(t, out, done)
 	time.Sleep(500 * time.Millisecond) // past loading the data, into training
 	cmd.Process.Signal(syscall.SIGTERM)
 	err := <-done
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 143 {
+	if exitCode(err) != 143 {
 		t.Fatalf("compare after SIGTERM: %v, want exit 143: %s", err, stderr)
 	}
 	if s := stderr.String(); strings.Count(s, "\n") != 1 || !strings.Contains(s, "SIGTERM") || !strings.Contains(s, "partial report") {
@@ -447,11 +433,7 @@ func TestBenchSIGINT(t *testing.T) {
 		t.Skip("starts a child process")
 	}
 	cmd, stderr := child(0, "bench", "--opt", "adam", "--n", "50000000", "--steps", "200")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
+	done := startChild(t, cmd)
 	time.Sleep(1500 * time.Millisecond) // into the timed steps
 	cmd.Process.Signal(os.Interrupt)
 	var err error
@@ -461,8 +443,7 @@ func TestBenchSIGINT(t *testing.T) {
 		cmd.Process.Kill()
 		t.Fatal("bench still running 60 s after SIGINT")
 	}
-	var ee *exec.ExitError
-	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+	if exitCode(err) != 130 {
 		t.Fatalf("bench after SIGINT: %v, want exit 130: %s", err, stderr)
 	}
 	if s := stderr.String(); strings.Count(s, "\n") != 1 || !strings.Contains(s, "SIGINT") {

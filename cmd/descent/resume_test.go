@@ -50,6 +50,27 @@ func child(delay time.Duration, args ...string) (*exec.Cmd, *bytes.Buffer) {
 	return cmd, &stderr
 }
 
+// startChild starts cmd and returns the channel its Wait's error comes on.
+func startChild(t *testing.T, cmd *exec.Cmd) <-chan error {
+	t.Helper()
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	return done
+}
+
+// exitCode is the exit status that err (from Wait or Run) reports, -1
+// when err is not a process's exit.
+func exitCode(err error) int {
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		return ee.ExitCode()
+	}
+	return -1
+}
+
 // resumeRun is the run the resume tests interrupt: 500 examples, batches
 // of 50, 4 epochs (40 steps), with dropout, a cosine schedule and Adam, so
 // that every part of the state (sampler, dropout generator, schedule
@@ -144,11 +165,7 @@ func TestKillAndResume(t *testing.T) {
 	args := resumeRun(dataDir, out)
 	for i, k := range kills {
 		cmd, stderr := child(15*time.Millisecond, args...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+		done := startChild(t, cmd)
 		deadline := time.Now().Add(30 * time.Second)
 	poll:
 		for {
@@ -229,8 +246,7 @@ func TestSignalStopsAndResumes(t *testing.T) {
 			time.Sleep(15 * time.Millisecond) // into a step, not on a checkpoint
 			cmd.Process.Signal(sig.s)
 			err := cmd.Wait()
-			var ee *exec.ExitError
-			if !errors.As(err, &ee) || ee.ExitCode() != sig.code {
+			if exitCode(err) != sig.code {
 				t.Fatalf("exit %v, want %d: %s", err, sig.code, stderr)
 			}
 			msg := stderr.String()

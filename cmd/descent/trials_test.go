@@ -58,11 +58,7 @@ func TestKillResumeTrials(t *testing.T) {
 	for i := range trials {
 		out := filepath.Join(tmp, strconv.Itoa(i))
 		cmd, stderr := child(0, args(out)...)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+		done := startChild(t, cmd)
 		select {
 		case err := <-done:
 			if err != nil {

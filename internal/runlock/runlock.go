@@ -80,7 +80,10 @@ func acquire(dir string) (*Lock, error) {
 		}
 		// The lock file may be writable in a folder that is not: a
 		// temporary file proves that the results can be written there.
-		probe, err := os.CreateTemp(dir, ".probe-*")
+		// A probe an owner killed at this point left is the new owner's
+		// to remove: no other process writes in the folder.
+		removeProbes(dir)
+		probe, err := os.CreateTemp(dir, probePrefix+"*")
 		if err != nil {
 			unlock(f)
 			f.Close()
@@ -92,6 +95,20 @@ func acquire(dir string) (*Lock, error) {
 			f.WriteAt([]byte(strconv.Itoa(os.Getpid())+"\n"), 0)
 		}
 		return &Lock{f: f, path: path}, nil
+	}
+}
+
+// probePrefix begins the name of the temporary file that proves a folder
+// writable.
+const probePrefix = ".probe-"
+
+// removeProbes removes the probes left in dir.
+func removeProbes(dir string) {
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), probePrefix) {
+			os.Remove(filepath.Join(dir, e.Name()))
+		}
 	}
 }
 

@@ -125,3 +125,21 @@ func TestAbandon(t *testing.T) {
 		t.Errorf("Release left %v", ents)
 	}
 }
+
+// A probe that an owner killed while proving the folder writable left is
+// removed by the next owner.
+func TestLeftProbeRemoved(t *testing.T) {
+	dir := t.TempDir()
+	left := filepath.Join(dir, ".probe-123")
+	if err := os.WriteFile(left, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	l, err := Acquire(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Release()
+	if _, err := os.Stat(left); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("%s is still there (%v)", left, err)
+	}
+}

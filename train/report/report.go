@@ -11,6 +11,7 @@ import (
 	"encoding/base64"
 	"encoding/csv"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"html"
 	"image/color"
@@ -34,6 +35,17 @@ type Run struct {
 	Summary train.Summary
 	Metrics []train.Metric
 	Curve   train.Curve
+}
+
+// Label is how a comparison names the run of opt that ended with err
+// (from Trainer.Run): opt, and where it diverged if err is a
+// *train.NonFiniteError, e.g. "sgd:lr=10 (diverged at step 7)".
+func Label(opt string, err error) string {
+	var nf *train.NonFiniteError
+	if errors.As(err, &nf) {
+		return fmt.Sprintf("%s (diverged at step %d)", opt, nf.Step)
+	}
+	return opt
 }
 
 // FromTrainer collects a Trainer's records under label. The slices are
