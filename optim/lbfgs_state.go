@@ -93,14 +93,11 @@ func (o *LBFGSOptimizer[T]) MarshalBinary() ([]byte, error) {
 		h.Params = append(h.Params, p.Name)
 		h.Lengths = append(h.Lengths, len(p.Value))
 	}
-	vec := func(name string, v []T) safetensors.Tensor {
-		return safetensors.Tensor{Name: name, DType: h.DType, Shape: []int{len(v)}, Data: toBytes(v)}
-	}
-	tensors := []safetensors.Tensor{vec("d", o.d), vec("prev_flat_grad", o.prevG)}
+	tensors := []safetensors.Tensor{vecTensor("d", o.d), vecTensor("prev_flat_grad", o.prevG)}
 	for i := 0; i < o.num; i++ {
 		y, s, ro := o.pair(i)
 		h.Ro = append(h.Ro, ro)
-		tensors = append(tensors, vec("old_dirs/"+strconv.Itoa(i), y), vec("old_stps/"+strconv.Itoa(i), s))
+		tensors = append(tensors, vecTensor("old_dirs/"+strconv.Itoa(i), y), vecTensor("old_stps/"+strconv.Itoa(i), s))
 	}
 	return encodeState(tensors, lbfgsMetaKey, h)
 }

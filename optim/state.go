@@ -1,7 +1,6 @@
 package optim
 
 import (
-	"bytes"
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
@@ -228,18 +227,11 @@ func (o *Optimizer[T]) MarshalBinary() ([]byte, error) {
 			}
 			slices.Sort(bufNames)
 			for _, bn := range bufNames {
-				tensors = append(tensors, safetensors.Tensor{Name: name + "/" + bn, DType: h.DType,
-					Shape: []int{len(ps.Buffers[bn])}, Data: toBytes(ps.Buffers[bn])})
+				tensors = append(tensors, vecTensor(name+"/"+bn, ps.Buffers[bn]))
 			}
 		}
 	}
-	meta, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	err = safetensors.Encode(&b, tensors, map[string]string{"descent.optim": string(meta)})
-	return b.Bytes(), err
+	return encodeState(tensors, "descent.optim", h)
 }
 
 // UnmarshalBinary loads state written by MarshalBinary, with the checks of
@@ -285,6 +277,11 @@ func (o *Optimizer[T]) UnmarshalBinary(data []byte) error {
 		ps.Buffers[bn] = fromBytes[T](t.Data)
 	}
 	return o.LoadState(s)
+}
+
+// vecTensor is v as a one-dimensional safetensors tensor named name.
+func vecTensor[T Float](name string, v []T) safetensors.Tensor {
+	return safetensors.Tensor{Name: name, DType: dtypeOf[T](), Shape: []int{len(v)}, Data: toBytes(v)}
 }
 
 // toBytes encodes v little-endian in the width of T, in one pass.
