@@ -117,10 +117,7 @@ func (o *AdafactorOptimizer[T]) Hyper() Adafactor { return o.h }
 
 // SetLR sets lr, as assigning param_groups[0]["lr"] does in torch.
 func (o *AdafactorOptimizer[T]) SetLR(lr float64) error {
-	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("adafactor: invalid lr=%s: want %s", formatNum(lr), wantNonNeg)
-	}
-	if err := fits[T]("adafactor", "lr", lr, true); err != nil {
+	if err := checkLR[T]("adafactor", lr); err != nil {
 		return err
 	}
 	o.h.LR = lr

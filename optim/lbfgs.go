@@ -155,10 +155,7 @@ func (o *LBFGSOptimizer[T]) Hyper() LBFGS { return o.h }
 
 // SetLR sets lr, as assigning param_groups[0]["lr"] does in torch.
 func (o *LBFGSOptimizer[T]) SetLR(lr float64) error {
-	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("lbfgs: invalid lr=%s: want %s", formatNum(lr), wantNonNeg)
-	}
-	if err := fits[T]("lbfgs", "lr", lr, true); err != nil {
+	if err := checkLR[T]("lbfgs", lr); err != nil {
 		return err
 	}
 	o.h.LR = lr

@@ -159,11 +159,7 @@ func (o *ScheduleFree[T]) Hyper() Hyper { return o.h }
 
 // SetLR sets lr (the warm-up and the bias correction scale it).
 func (o *ScheduleFree[T]) SetLR(lr float64) error {
-	m := o.h.Method()
-	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("%s: invalid lr=%s: want %s", m, formatNum(lr), wantNonNeg)
-	}
-	if err := fits[T](m, "lr", lr, true); err != nil {
+	if err := checkLR[T](o.h.Method(), lr); err != nil {
 		return err
 	}
 	o.h, o.c.lr = o.h.withLR(lr), lr
