@@ -40,11 +40,11 @@ func atLeastOne(v float64) bool { return v >= 1 }
 func (h *LBFGS) fields() []field {
 	return []field{
 		num("lr", &h.LR, nonNeg, wantNonNeg, "step length (the first trial step of the line search)"),
-		integer("max_iter", &h.MaxIter, atLeastOne, "an integer ≥ 1", "maximal number of iterations per step"),
-		integer("max_eval", &h.MaxEval, atLeastOne, "an integer ≥ 1", "maximal number of loss evaluations per step (default max_iter·5/4)"),
+		integer("max_iter", &h.MaxIter, atLeastOne, wantIntAtLeast1, "maximal number of iterations per step"),
+		integer("max_eval", &h.MaxEval, atLeastOne, wantIntAtLeast1, "maximal number of loss evaluations per step (default max_iter·5/4)"),
 		num("tolerance_grad", &h.ToleranceGrad, nonNeg, wantNonNeg, "stop when the largest |gradient| is at most this"),
 		num("tolerance_change", &h.ToleranceChange, nonNeg, wantNonNeg, "stop when the step or the change of the loss is below this"),
-		integer("history_size", &h.HistorySize, atLeastOne, "an integer ≥ 1", "number of past (step, gradient change) pairs kept"),
+		integer("history_size", &h.HistorySize, atLeastOne, wantIntAtLeast1, "number of past (step, gradient change) pairs kept"),
 		enum("line_search_fn", &h.LineSearchFn, []string{LineSearchNone, LineSearchStrongWolfe}, "none (fixed step lr) or strong_wolfe"),
 	}
 }

@@ -75,7 +75,7 @@ func DefaultSGDScheduleFree() SGDScheduleFree {
 func (h *SGDScheduleFree) fields() []field {
 	return []field{
 		lrField(&h.LR),
-		num("momentum", &h.Momentum, func(v float64) bool { return v > 0 && v < 1 }, "a number in (0, 1)",
+		num("momentum", &h.Momentum, openUnit, wantOpenUnit,
 			"interpolation between the average x and the iterate z: y = μ·x + (1 − μ)·z"),
 		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "L2 penalty at y: g ← g + weight_decay·y"),
 		integer("warmup_steps", &h.WarmupSteps, nonNeg, wantNonNeg, "steps of linear learning-rate warm-up"),
