@@ -37,11 +37,22 @@ func (h *AdamWScheduleFree) fields() []field {
 		beta2Field(&h.Beta2),
 		epsField(&h.Eps),
 		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "decoupled weight decay: z ← z − lr·weight_decay·y"),
-		integer("warmup_steps", &h.WarmupSteps, nonNeg, wantNonNeg, "steps of linear learning-rate warm-up"),
-		num("r", &h.R, nonNeg, wantNonNeg, "power r of the polynomial weighting (k+1)^r of the average"),
-		num("weight_lr_power", &h.WeightLRPower, nonNeg, wantNonNeg, "the average weights each step by lr_max^weight_lr_power"),
+		sfWarmupField(&h.WarmupSteps),
+		sfRField(&h.R),
+		sfWLPField(&h.WeightLRPower),
 		boolean("decay_at_z", &h.DecayAtZ, "apply the weight decay at z instead of y"),
 	}
+}
+
+// The fields of the average, the same in both schedule-free methods.
+func sfWarmupField(p *int) field {
+	return integer("warmup_steps", p, nonNeg, wantNonNeg, "steps of linear learning-rate warm-up")
+}
+func sfRField(p *float64) field {
+	return num("r", p, nonNeg, wantNonNeg, "power r of the polynomial weighting (k+1)^r of the average")
+}
+func sfWLPField(p *float64) field {
+	return num("weight_lr_power", p, nonNeg, wantNonNeg, "the average weights each step by lr_max^weight_lr_power")
 }
 
 func (h AdamWScheduleFree) Method() string          { return "sf_adamw" }
@@ -78,9 +89,9 @@ func (h *SGDScheduleFree) fields() []field {
 		num("momentum", &h.Momentum, openUnit, wantOpenUnit,
 			"interpolation between the average x and the iterate z: y = μ·x + (1 − μ)·z"),
 		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "L2 penalty at y: g ← g + weight_decay·y"),
-		integer("warmup_steps", &h.WarmupSteps, nonNeg, wantNonNeg, "steps of linear learning-rate warm-up"),
-		num("r", &h.R, nonNeg, wantNonNeg, "power r of the polynomial weighting (k+1)^r of the average"),
-		num("weight_lr_power", &h.WeightLRPower, nonNeg, wantNonNeg, "the average weights each step by lr_max^weight_lr_power"),
+		sfWarmupField(&h.WarmupSteps),
+		sfRField(&h.R),
+		sfWLPField(&h.WeightLRPower),
 	}
 }
 
