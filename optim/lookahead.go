@@ -22,7 +22,7 @@ func DefaultLookahead() LookaheadOptions { return LookaheadOptions{K: 5, Alpha: 
 // Validate reports the first invalid option.
 func (o LookaheadOptions) Validate() error {
 	if o.K < 1 {
-		return fmt.Errorf("lookahead: invalid k=%d: want an integer ≥ 1", o.K)
+		return fmt.Errorf("lookahead: invalid k=%d: want %s", o.K, wantIntAtLeast1)
 	}
 	if !(o.Alpha >= 0 && o.Alpha <= 1) {
 		return fmt.Errorf("lookahead: invalid alpha=%s: want %s", formatNum(o.Alpha), wantUnitClosed)
