@@ -178,14 +178,10 @@ func (o *LBFGSOptimizer[T]) gather(flat []T) {
 
 // addStep adds t·d to the parameters (torch's _add_grad).
 func (o *LBFGSOptimizer[T]) addStep(t float64, d []T) {
-	tt := T(t)
 	off := 0
 	for _, p := range o.params {
-		v := p.Value
-		for i := range v {
-			v[i] = v[i] + tt*d[off+i]
-		}
-		off += len(v)
+		axpy(p.Value, t, d[off:])
+		off += len(p.Value)
 	}
 }
 
