@@ -3,8 +3,6 @@ package explain
 import (
 	"fmt"
 	"strings"
-
-	"github.com/descentlab/descent/optim"
 )
 
 // Explanation is what Render writes, as data for a page: the same texts
@@ -45,17 +43,7 @@ type ExplainedKey struct {
 // Explain returns the explanation of a method (one of optim.Methods()) in a
 // language (one of Languages()).
 func Explain(method, lang string) (Explanation, error) {
-	if err := checkMethod(method); err != nil {
-		return Explanation{}, err
-	}
-	if err := checkLang(lang); err != nil {
-		return Explanation{}, err
-	}
-	sec, err := text(method, lang)
-	if err != nil {
-		return Explanation{}, err
-	}
-	opts, err := optim.Options(method)
+	sec, opts, err := sources(method, lang)
 	if err != nil {
 		return Explanation{}, err
 	}

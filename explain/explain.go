@@ -160,6 +160,26 @@ func isSection(s string) bool {
 	return false
 }
 
+// sources checks method and lang and returns what Render and Explain are
+// made of: the method's text sections in lang and its options.
+func sources(method, lang string) (map[string]string, []optim.Option, error) {
+	if err := checkMethod(method); err != nil {
+		return nil, nil, err
+	}
+	if err := checkLang(lang); err != nil {
+		return nil, nil, err
+	}
+	sec, err := text(method, lang)
+	if err != nil {
+		return nil, nil, err
+	}
+	opts, err := optim.Options(method)
+	if err != nil {
+		return nil, nil, err
+	}
+	return sec, opts, nil
+}
+
 // Render writes the explanation of a method (one of optim.Methods()) in a
 // language (one of Languages()) to w as plain text for a terminal: the
 // update rule, the hyperparameters with their defaults and allowed values
@@ -167,17 +187,7 @@ func isSection(s string) bool {
 // five-line pseudo-code, when to use the method and how it behaves, where
 // the study note differs, and what variant=note changes.
 func Render(w io.Writer, method, lang string) error {
-	if err := checkMethod(method); err != nil {
-		return err
-	}
-	if err := checkLang(lang); err != nil {
-		return err
-	}
-	sec, err := text(method, lang)
-	if err != nil {
-		return err
-	}
-	opts, err := optim.Options(method)
+	sec, opts, err := sources(method, lang)
 	if err != nil {
 		return err
 	}

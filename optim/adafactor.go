@@ -36,12 +36,12 @@ func DefaultAdafactor() Adafactor {
 func (h *Adafactor) fields() []field {
 	return []field{
 		lrField(&h.LR),
-		num("beta2_decay", &h.Beta2Decay, func(v float64) bool { return v <= 0 }, "a number ≤ 0",
+		num("beta2_decay", &h.Beta2Decay, func(v float64) bool { return v <= 0 }, wantNonPos,
 			"decay τ of β₂: the second moment is averaged with weight t^τ"),
 		num("eps1", &h.Eps1, nonNeg, wantNonNeg, "ε₁, floor of the variance estimate's root (used with eps1_dtype=false)"),
 		boolean("eps1_dtype", &h.Eps1DType, "use the element type's machine epsilon for ε₁ (torch's eps=(None, …))"),
 		num("eps2", &h.Eps2, nonNeg, wantNonNeg, "ε₂, the smallest parameter scale of the step"),
-		num("d", &h.D, func(v float64) bool { return v >= 1 }, "a finite number ≥ 1", "clipping threshold: the update's RMS is at most d"),
+		num("d", &h.D, atLeastOne, wantAtLeastOne, "clipping threshold: the update's RMS is at most d"),
 		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "decoupled weight decay: w ← w·(1 − lr·weight_decay)"),
 		maxField(&h.Maximize),
 	}
@@ -117,10 +117,7 @@ func (o *AdafactorOptimizer[T]) Hyper() Adafactor { return o.h }
 
 // SetLR sets lr, as assigning param_groups[0]["lr"] does in torch.
 func (o *AdafactorOptimizer[T]) SetLR(lr float64) error {
-	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("adafactor: invalid lr=%s: want %s", formatNum(lr), wantNonNeg)
-	}
-	if err := fits[T]("adafactor", "lr", lr, true); err != nil {
+	if err := checkLR[T]("adafactor", lr); err != nil {
 		return err
 	}
 	o.h.LR = lr

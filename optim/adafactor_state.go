@@ -27,7 +27,7 @@ func (o *AdafactorOptimizer[T]) MarshalBinary() ([]byte, error) {
 	h := adafactorHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: fullSpec(o.h)}
 	var tensors []safetensors.Tensor
 	add := func(name string, v []T) {
-		tensors = append(tensors, safetensors.Tensor{Name: name, DType: h.DType, Shape: []int{len(v)}, Data: toBytes(v)})
+		tensors = append(tensors, vecTensor(name, v))
 	}
 	for _, s := range o.slots {
 		h.Params = append(h.Params, s.p.Name)

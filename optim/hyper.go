@@ -75,12 +75,20 @@ func enum(key string, p *string, allowed []string, doc string) field {
 func nonNeg(v float64) bool     { return v >= 0 }
 func unitOpen(v float64) bool   { return v >= 0 && v < 1 }
 func unitClosed(v float64) bool { return v >= 0 && v <= 1 }
+func openUnit(v float64) bool   { return v > 0 && v < 1 }
 
 const (
 	wantNonNeg     = "a finite number ≥ 0"
 	wantUnitOpen   = "a number in [0, 1)"
 	wantUnitClosed = "a number in [0, 1]"
 	wantFinite     = "a finite number"
+	// The ranges of the methods with a field of their own (Rprop,
+	// Adafactor, L-BFGS, Schedule-Free, Lookahead's k).
+	wantAboveOne    = "a finite number > 1"
+	wantAtLeastOne  = "a finite number ≥ 1"
+	wantOpenUnit    = "a number in (0, 1)"
+	wantNonPos      = "a number ≤ 0"
+	wantIntAtLeast1 = "an integer ≥ 1"
 )
 
 // Variants of a method's update rule.

@@ -27,9 +27,9 @@ func DefaultRprop() Rprop {
 func (h *Rprop) fields() []field {
 	return []field{
 		num("lr", &h.LR, nonNeg, wantNonNeg, "starting step size of every element (then adapted per element)"),
-		num("etaminus", &h.EtaMinus, func(v float64) bool { return v > 0 && v < 1 }, "a number in (0, 1)",
+		num("etaminus", &h.EtaMinus, openUnit, wantOpenUnit,
 			"factor η₋ that shrinks an element's step size when its gradient changes sign"),
-		num("etaplus", &h.EtaPlus, func(v float64) bool { return v > 1 }, "a finite number > 1",
+		num("etaplus", &h.EtaPlus, func(v float64) bool { return v > 1 }, wantAboveOne,
 			"factor η₊ that grows an element's step size while its gradient keeps its sign"),
 		num("step_size_min", &h.StepSizeMin, nonNeg, wantNonNeg, "smallest allowed step size"),
 		num("step_size_max", &h.StepSizeMax, nonNeg, wantNonNeg, "largest allowed step size"),

@@ -40,11 +40,11 @@ func atLeastOne(v float64) bool { return v >= 1 }
 func (h *LBFGS) fields() []field {
 	return []field{
 		num("lr", &h.LR, nonNeg, wantNonNeg, "step length (the first trial step of the line search)"),
-		integer("max_iter", &h.MaxIter, atLeastOne, "an integer ≥ 1", "maximal number of iterations per step"),
-		integer("max_eval", &h.MaxEval, atLeastOne, "an integer ≥ 1", "maximal number of loss evaluations per step (default max_iter·5/4)"),
+		integer("max_iter", &h.MaxIter, atLeastOne, wantIntAtLeast1, "maximal number of iterations per step"),
+		integer("max_eval", &h.MaxEval, atLeastOne, wantIntAtLeast1, "maximal number of loss evaluations per step (default max_iter·5/4)"),
 		num("tolerance_grad", &h.ToleranceGrad, nonNeg, wantNonNeg, "stop when the largest |gradient| is at most this"),
 		num("tolerance_change", &h.ToleranceChange, nonNeg, wantNonNeg, "stop when the step or the change of the loss is below this"),
-		integer("history_size", &h.HistorySize, atLeastOne, "an integer ≥ 1", "number of past (step, gradient change) pairs kept"),
+		integer("history_size", &h.HistorySize, atLeastOne, wantIntAtLeast1, "number of past (step, gradient change) pairs kept"),
 		enum("line_search_fn", &h.LineSearchFn, []string{LineSearchNone, LineSearchStrongWolfe}, "none (fixed step lr) or strong_wolfe"),
 	}
 }
@@ -155,10 +155,7 @@ func (o *LBFGSOptimizer[T]) Hyper() LBFGS { return o.h }
 
 // SetLR sets lr, as assigning param_groups[0]["lr"] does in torch.
 func (o *LBFGSOptimizer[T]) SetLR(lr float64) error {
-	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("lbfgs: invalid lr=%s: want %s", formatNum(lr), wantNonNeg)
-	}
-	if err := fits[T]("lbfgs", "lr", lr, true); err != nil {
+	if err := checkLR[T]("lbfgs", lr); err != nil {
 		return err
 	}
 	o.h.LR = lr
@@ -181,14 +178,10 @@ func (o *LBFGSOptimizer[T]) gather(flat []T) {
 
 // addStep adds t·d to the parameters (torch's _add_grad).
 func (o *LBFGSOptimizer[T]) addStep(t float64, d []T) {
-	tt := T(t)
 	off := 0
 	for _, p := range o.params {
-		v := p.Value
-		for i := range v {
-			v[i] = v[i] + tt*d[off+i]
-		}
-		off += len(v)
+		axpy(p.Value, t, d[off:])
+		off += len(p.Value)
 	}
 }
 

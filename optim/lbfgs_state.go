@@ -1,8 +1,6 @@
 package optim
 
 import (
-	"bytes"
-	"encoding/json"
 	"fmt"
 	"math"
 	"strconv"
@@ -31,58 +29,6 @@ type lbfgsHeader struct {
 
 const lbfgsMetaKey = "descent.optim.lbfgs"
 
-// encodeState writes tensors and the JSON of h under the metadata key key,
-// in the safetensors format: the saved state of the optimizers with a type
-// of their own.
-func encodeState(tensors []safetensors.Tensor, key string, h any) ([]byte, error) {
-	meta, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	err = safetensors.Encode(&b, tensors, map[string]string{key: string(meta)})
-	return b.Bytes(), err
-}
-
-// savedHyper checks a saved state's version and element type and parses
-// its hyperparameters, which must be method's and fit in T.
-func savedHyper[T Float](method string, version int, dtype, spec string) (Hyper, error) {
-	if version != stateVersion {
-		return nil, fmt.Errorf("optim: %s state: version %d, this build reads version %d", method, version, stateVersion)
-	}
-	if want := dtypeOf[T](); dtype != want {
-		return nil, fmt.Errorf("optim: %s state holds %s buffers, optimizer uses %s", method, dtype, want)
-	}
-	hy, err := ParseSpec(spec)
-	if err != nil {
-		return nil, fmt.Errorf("optim: %s state: %w", method, err)
-	}
-	if hy.Method() != method {
-		return nil, fmt.Errorf("optim: %s state: hyperparameters are for %q", method, hy.Method())
-	}
-	if err := CheckRange[T](hy); err != nil {
-		return nil, fmt.Errorf("optim: %s state: %w", method, err)
-	}
-	return hy, nil
-}
-
-// decodeState reads what encodeState wrote: the tensors, and the metadata
-// under key into h. what names the state in errors.
-func decodeState(data []byte, what, key string, h any) ([]safetensors.Tensor, error) {
-	tensors, meta, err := safetensors.Decode(data)
-	if err != nil {
-		return nil, fmt.Errorf("optim: %s state: %w", what, err)
-	}
-	raw, ok := meta[key]
-	if !ok {
-		return nil, fmt.Errorf("optim: %s state: not a %s state (no %s metadata)", what, what, key)
-	}
-	if err := json.Unmarshal([]byte(raw), h); err != nil {
-		return nil, fmt.Errorf("optim: %s state: bad metadata: %v", what, err)
-	}
-	return tensors, nil
-}
-
 // MarshalBinary encodes the state (torch's state_dict of LBFGS) in the
 // safetensors format: tensors "d", "prev_flat_grad", "old_dirs/i" and
 // "old_stps/i" (i from the oldest pair), the rest as JSON metadata.
@@ -93,14 +39,11 @@ func (o *LBFGSOptimizer[T]) MarshalBinary() ([]byte, error) {
 		h.Params = append(h.Params, p.Name)
 		h.Lengths = append(h.Lengths, len(p.Value))
 	}
-	vec := func(name string, v []T) safetensors.Tensor {
-		return safetensors.Tensor{Name: name, DType: h.DType, Shape: []int{len(v)}, Data: toBytes(v)}
-	}
-	tensors := []safetensors.Tensor{vec("d", o.d), vec("prev_flat_grad", o.prevG)}
+	tensors := []safetensors.Tensor{vecTensor("d", o.d), vecTensor("prev_flat_grad", o.prevG)}
 	for i := 0; i < o.num; i++ {
 		y, s, ro := o.pair(i)
 		h.Ro = append(h.Ro, ro)
-		tensors = append(tensors, vec("old_dirs/"+strconv.Itoa(i), y), vec("old_stps/"+strconv.Itoa(i), s))
+		tensors = append(tensors, vecTensor("old_dirs/"+strconv.Itoa(i), y), vecTensor("old_stps/"+strconv.Itoa(i), s))
 	}
 	return encodeState(tensors, lbfgsMetaKey, h)
 }

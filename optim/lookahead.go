@@ -22,7 +22,7 @@ func DefaultLookahead() LookaheadOptions { return LookaheadOptions{K: 5, Alpha: 
 // Validate reports the first invalid option.
 func (o LookaheadOptions) Validate() error {
 	if o.K < 1 {
-		return fmt.Errorf("lookahead: invalid k=%d: want an integer ≥ 1", o.K)
+		return fmt.Errorf("lookahead: invalid k=%d: want %s", o.K, wantIntAtLeast1)
 	}
 	if !(o.Alpha >= 0 && o.Alpha <= 1) {
 		return fmt.Errorf("lookahead: invalid alpha=%s: want %s", formatNum(o.Alpha), wantUnitClosed)
@@ -155,7 +155,7 @@ func (l *Lookahead[T]) MarshalBinary() ([]byte, error) {
 	dt := dtypeOf[T]()
 	tensors := []safetensors.Tensor{{Name: "inner", DType: "U8", Shape: []int{len(inner)}, Data: inner}}
 	for i, p := range l.params {
-		tensors = append(tensors, safetensors.Tensor{Name: "slow/" + p.Name, DType: dt, Shape: []int{len(l.slow[i])}, Data: toBytes(l.slow[i])})
+		tensors = append(tensors, vecTensor("slow/"+p.Name, l.slow[i]))
 	}
 	return encodeState(tensors, lookaheadMetaKey, lookaheadHeader{Spec: l.opts.String(), Count: l.count, DType: dt})
 }

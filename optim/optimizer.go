@@ -154,6 +154,15 @@ func fits[T Float](method, key string, v float64, zeroOK bool) error {
 	return nil
 }
 
+// checkLR checks a learning rate set on a built optimizer of method: finite,
+// not negative, and representable in T.
+func checkLR[T Float](method string, lr float64) error {
+	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
+		return fmt.Errorf("%s: invalid lr=%s: want %s", method, formatNum(lr), wantNonNeg)
+	}
+	return fits[T](method, "lr", lr, true)
+}
+
 // Method is the name of the optimizer's method, e.g. "adam".
 func (o *Optimizer[T]) Method() string { return o.method }
 
@@ -189,10 +198,7 @@ func (o *Optimizer[T]) SetLR(i int, lr float64) error {
 	if i < 0 || i >= len(o.groups) {
 		return fmt.Errorf("optim: group %d out of range [0, %d)", i, len(o.groups))
 	}
-	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("%s: invalid lr=%s: want %s", o.method, formatNum(lr), wantNonNeg)
-	}
-	if err := fits[T](o.method, "lr", lr, true); err != nil {
+	if err := checkLR[T](o.method, lr); err != nil {
 		return err
 	}
 	o.groups[i].lr = lr

@@ -37,11 +37,22 @@ func (h *AdamWScheduleFree) fields() []field {
 		beta2Field(&h.Beta2),
 		epsField(&h.Eps),
 		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "decoupled weight decay: z ← z − lr·weight_decay·y"),
-		integer("warmup_steps", &h.WarmupSteps, nonNeg, wantNonNeg, "steps of linear learning-rate warm-up"),
-		num("r", &h.R, nonNeg, wantNonNeg, "power r of the polynomial weighting (k+1)^r of the average"),
-		num("weight_lr_power", &h.WeightLRPower, nonNeg, wantNonNeg, "the average weights each step by lr_max^weight_lr_power"),
+		sfWarmupField(&h.WarmupSteps),
+		sfRField(&h.R),
+		sfWLPField(&h.WeightLRPower),
 		boolean("decay_at_z", &h.DecayAtZ, "apply the weight decay at z instead of y"),
 	}
+}
+
+// The fields of the average, the same in both schedule-free methods.
+func sfWarmupField(p *int) field {
+	return integer("warmup_steps", p, nonNeg, wantNonNeg, "steps of linear learning-rate warm-up")
+}
+func sfRField(p *float64) field {
+	return num("r", p, nonNeg, wantNonNeg, "power r of the polynomial weighting (k+1)^r of the average")
+}
+func sfWLPField(p *float64) field {
+	return num("weight_lr_power", p, nonNeg, wantNonNeg, "the average weights each step by lr_max^weight_lr_power")
 }
 
 func (h AdamWScheduleFree) Method() string          { return "sf_adamw" }
@@ -75,12 +86,12 @@ func DefaultSGDScheduleFree() SGDScheduleFree {
 func (h *SGDScheduleFree) fields() []field {
 	return []field{
 		lrField(&h.LR),
-		num("momentum", &h.Momentum, func(v float64) bool { return v > 0 && v < 1 }, "a number in (0, 1)",
+		num("momentum", &h.Momentum, openUnit, wantOpenUnit,
 			"interpolation between the average x and the iterate z: y = μ·x + (1 − μ)·z"),
 		num("weight_decay", &h.WeightDecay, nonNeg, wantNonNeg, "L2 penalty at y: g ← g + weight_decay·y"),
-		integer("warmup_steps", &h.WarmupSteps, nonNeg, wantNonNeg, "steps of linear learning-rate warm-up"),
-		num("r", &h.R, nonNeg, wantNonNeg, "power r of the polynomial weighting (k+1)^r of the average"),
-		num("weight_lr_power", &h.WeightLRPower, nonNeg, wantNonNeg, "the average weights each step by lr_max^weight_lr_power"),
+		sfWarmupField(&h.WarmupSteps),
+		sfRField(&h.R),
+		sfWLPField(&h.WeightLRPower),
 	}
 }
 
@@ -159,11 +170,7 @@ func (o *ScheduleFree[T]) Hyper() Hyper { return o.h }
 
 // SetLR sets lr (the warm-up and the bias correction scale it).
 func (o *ScheduleFree[T]) SetLR(lr float64) error {
-	m := o.h.Method()
-	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("%s: invalid lr=%s: want %s", m, formatNum(lr), wantNonNeg)
-	}
-	if err := fits[T](m, "lr", lr, true); err != nil {
+	if err := checkLR[T](o.h.Method(), lr); err != nil {
 		return err
 	}
 	o.h, o.c.lr = o.h.withLR(lr), lr

@@ -35,12 +35,8 @@ func (o *ScheduleFree[T]) MarshalBinary() ([]byte, error) {
 		if o.eval {
 			y = o.y[i]
 		}
-		for _, b := range []struct {
-			name string
-			v    []T
-		}{{"z", o.z[i]}, {"exp_avg_sq", o.v[i]}, {"x", o.x[i]}, {"y", y}} {
-			tensors = append(tensors, safetensors.Tensor{Name: p.Name + "/" + b.name, DType: h.DType, Shape: []int{len(b.v)}, Data: toBytes(b.v)})
-		}
+		tensors = append(tensors, vecTensor(p.Name+"/z", o.z[i]), vecTensor(p.Name+"/exp_avg_sq", o.v[i]),
+			vecTensor(p.Name+"/x", o.x[i]), vecTensor(p.Name+"/y", y))
 	}
 	return encodeState(tensors, sfMetaKey, h)
 }

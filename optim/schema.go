@@ -110,15 +110,15 @@ func rangeOf(f field) (lo, hi float64, minOpen, maxOpen bool, err error) {
 		return 0, 1, false, false, nil
 	case "", wantFinite:
 		return math.Inf(-1), math.Inf(1), false, false, nil
-	case "a finite number > 1":
+	case wantAboveOne:
 		return 1, math.Inf(1), true, false, nil
-	case "a finite number ≥ 1":
+	case wantAtLeastOne:
 		return 1, math.Inf(1), false, false, nil
-	case "a number in (0, 1)":
+	case wantOpenUnit:
 		return 0, 1, true, true, nil
-	case "a number ≤ 0":
+	case wantNonPos:
 		return math.Inf(-1), 0, false, false, nil
-	case "an integer ≥ 1":
+	case wantIntAtLeast1:
 		return 1, math.Inf(1), false, false, nil
 	}
 	return 0, 0, false, false, fmt.Errorf("option %s: no range known for %s", f.key, strconv.Quote(f.want))

@@ -95,7 +95,7 @@ func Options(method string) ([]Option, error) {
 	if method == "lookahead" {
 		d := DefaultLookahead()
 		return []Option{
-			{Key: "k", Default: strconv.Itoa(d.K), Allowed: "an integer ≥ 1", Doc: "inner steps between two synchronisations with the slow weights"},
+			{Key: "k", Default: strconv.Itoa(d.K), Allowed: wantIntAtLeast1, Doc: "inner steps between two synchronisations with the slow weights"},
 			{Key: "alpha", Default: formatNum(d.Alpha), Allowed: wantUnitClosed, Doc: "weight of the fast weights when synchronising: w ← α·w + (1−α)·slow"},
 		}, nil
 	}

@@ -228,18 +228,11 @@ func (o *Optimizer[T]) MarshalBinary() ([]byte, error) {
 			}
 			slices.Sort(bufNames)
 			for _, bn := range bufNames {
-				tensors = append(tensors, safetensors.Tensor{Name: name + "/" + bn, DType: h.DType,
-					Shape: []int{len(ps.Buffers[bn])}, Data: toBytes(ps.Buffers[bn])})
+				tensors = append(tensors, vecTensor(name+"/"+bn, ps.Buffers[bn]))
 			}
 		}
 	}
-	meta, err := json.Marshal(h)
-	if err != nil {
-		return nil, err
-	}
-	var b bytes.Buffer
-	err = safetensors.Encode(&b, tensors, map[string]string{"descent.optim": string(meta)})
-	return b.Bytes(), err
+	return encodeState(tensors, "descent.optim", h)
 }
 
 // UnmarshalBinary loads state written by MarshalBinary, with the checks of
@@ -285,6 +278,63 @@ func (o *Optimizer[T]) UnmarshalBinary(data []byte) error {
 		ps.Buffers[bn] = fromBytes[T](t.Data)
 	}
 	return o.LoadState(s)
+}
+
+// encodeState writes tensors and the JSON of h under the metadata key key,
+// in the safetensors format: the saved state of the optimizers with a type
+// of their own.
+func encodeState(tensors []safetensors.Tensor, key string, h any) ([]byte, error) {
+	meta, err := json.Marshal(h)
+	if err != nil {
+		return nil, err
+	}
+	var b bytes.Buffer
+	err = safetensors.Encode(&b, tensors, map[string]string{key: string(meta)})
+	return b.Bytes(), err
+}
+
+// savedHyper checks a saved state's version and element type and parses
+// its hyperparameters, which must be method's and fit in T.
+func savedHyper[T Float](method string, version int, dtype, spec string) (Hyper, error) {
+	if version != stateVersion {
+		return nil, fmt.Errorf("optim: %s state: version %d, this build reads version %d", method, version, stateVersion)
+	}
+	if want := dtypeOf[T](); dtype != want {
+		return nil, fmt.Errorf("optim: %s state holds %s buffers, optimizer uses %s", method, dtype, want)
+	}
+	hy, err := ParseSpec(spec)
+	if err != nil {
+		return nil, fmt.Errorf("optim: %s state: %w", method, err)
+	}
+	if hy.Method() != method {
+		return nil, fmt.Errorf("optim: %s state: hyperparameters are for %q", method, hy.Method())
+	}
+	if err := CheckRange[T](hy); err != nil {
+		return nil, fmt.Errorf("optim: %s state: %w", method, err)
+	}
+	return hy, nil
+}
+
+// decodeState reads what encodeState wrote: the tensors, and the metadata
+// under key into h. what names the state in errors.
+func decodeState(data []byte, what, key string, h any) ([]safetensors.Tensor, error) {
+	tensors, meta, err := safetensors.Decode(data)
+	if err != nil {
+		return nil, fmt.Errorf("optim: %s state: %w", what, err)
+	}
+	raw, ok := meta[key]
+	if !ok {
+		return nil, fmt.Errorf("optim: %s state: not a %s state (no %s metadata)", what, what, key)
+	}
+	if err := json.Unmarshal([]byte(raw), h); err != nil {
+		return nil, fmt.Errorf("optim: %s state: bad metadata: %v", what, err)
+	}
+	return tensors, nil
+}
+
+// vecTensor is v as a one-dimensional safetensors tensor named name.
+func vecTensor[T Float](name string, v []T) safetensors.Tensor {
+	return safetensors.Tensor{Name: name, DType: dtypeOf[T](), Shape: []int{len(v)}, Data: toBytes(v)}
 }
 
 // toBytes encodes v little-endian in the width of T, in one pass.

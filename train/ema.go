@@ -1,10 +1,10 @@
 package train
 
 import (
-	"encoding/binary"
 	"fmt"
 	"math"
 
+	"github.com/descentlab/descent/internal/safetensors"
 	"github.com/descentlab/descent/optim"
 )
 
@@ -58,9 +58,7 @@ func (t *Trainer) emaState() (int64, []byte) {
 	}
 	var b []byte
 	for i := range t.values {
-		for _, x := range t.ema.Values(i) {
-			b = binary.LittleEndian.AppendUint32(b, math.Float32bits(x))
-		}
+		b = append(b, safetensors.Float32s(t.ema.Values(i))...)
 	}
 	return t.ema.Count(), b
 }
@@ -80,10 +78,8 @@ func (t *Trainer) loadEMAState(n int64, b []byte) error {
 			return fmt.Errorf("weight average: %d bytes, the weights need %d", len(b), 4*(off/4+len(v)))
 		}
 		vals[i] = make([]float32, len(v))
-		for j := range vals[i] {
-			vals[i][j] = math.Float32frombits(binary.LittleEndian.Uint32(b[off:]))
-			off += 4
-		}
+		safetensors.ToFloat32s(vals[i], b[off:off+4*len(v)])
+		off += 4 * len(v)
 	}
 	if off != len(b) {
 		return fmt.Errorf("weight average: %d bytes, the weights need %d", len(b), off)

@@ -1,6 +1,7 @@
 package train
 
 import (
+	"encoding"
 	"errors"
 
 	"github.com/descentlab/descent/optim"
@@ -87,33 +88,27 @@ func (t *Trainer) optSpec() string {
 	return t.opt.Hyper(0).String()
 }
 
-func (t *Trainer) optState() ([]byte, error) {
+// optCodec is whichever optimizer runs, as its state's encoder and decoder.
+func (t *Trainer) optCodec() interface {
+	encoding.BinaryMarshaler
+	encoding.BinaryUnmarshaler
+} {
 	switch {
 	case t.lbfgs != nil:
-		return t.lbfgs.MarshalBinary()
+		return t.lbfgs
 	case t.adafactor != nil:
-		return t.adafactor.MarshalBinary()
+		return t.adafactor
 	case t.sf != nil:
-		return t.sf.MarshalBinary()
+		return t.sf
 	case t.look != nil:
-		return t.look.MarshalBinary()
+		return t.look
 	}
-	return t.opt.MarshalBinary()
+	return t.opt
 }
 
-func (t *Trainer) loadOptState(b []byte) error {
-	switch {
-	case t.lbfgs != nil:
-		return t.lbfgs.UnmarshalBinary(b)
-	case t.adafactor != nil:
-		return t.adafactor.UnmarshalBinary(b)
-	case t.sf != nil:
-		return t.sf.UnmarshalBinary(b)
-	case t.look != nil:
-		return t.look.UnmarshalBinary(b)
-	}
-	return t.opt.UnmarshalBinary(b)
-}
+func (t *Trainer) optState() ([]byte, error) { return t.optCodec().MarshalBinary() }
+
+func (t *Trainer) loadOptState(b []byte) error { return t.optCodec().UnmarshalBinary(b) }
 
 // optStep takes the optimizer step of a batch whose loss and gradients are
 // computed and checked.

@@ -104,6 +104,18 @@ func (g *gen) blend(dst, mask, t, f string) {
 	g.ins("VBLENDVP"+g.suf, g.r(mask), g.r(t), g.r(f), g.r(dst))
 }
 
+// signStep is w ← w − s where x > 0 and w + s where x < 0 (w unchanged
+// where x is 0 or NaN), the step of Lion and Rprop; z must hold 0, and k
+// and t are clobbered.
+func (g *gen) signStep(w, x, s string) {
+	g.cmp("k", x, "z", 0x1e) // x > 0
+	g.sub("t", w, s)
+	g.blend(w, "k", "t", w)
+	g.cmp("k", x, "z", 0x11) // x < 0
+	g.add("t", w, s)
+	g.blend(w, "k", "t", w)
+}
+
 // max is Go's max(a, b) (NaN if either is NaN); tmp and mask are
 // clobbered and dst may be a or b. VMAXP returns its second source when
 // either is NaN, so a NaN in a is put back with a blend. Like VMAXP it
@@ -480,12 +492,7 @@ var kernels = []*kern{
 			g.ld("w", "p")
 			g.ifFlag(1, func() { g.mul("w", "w", "DECAY") }, nil)
 			g.zero("z")
-			g.cmp("k", "c", "z", 0x1e) // c > 0
-			g.sub("t", "w", "LR")
-			g.blend("w", "k", "t", "w")
-			g.cmp("k", "c", "z", 0x11) // c < 0
-			g.add("t", "w", "LR")
-			g.blend("w", "k", "t", "w")
+			g.signStep("w", "c", "LR")
 			g.st("p", "w")
 			g.mul("m", "B2", "m")
 			g.mul("t", "OMB2", "d")
@@ -518,12 +525,7 @@ var kernels = []*kern{
 			g.st("b1", "s")
 			g.st("b0", "d")
 			g.ld("w", "p")
-			g.cmp("k", "d", "z", 0x1e) // d > 0
-			g.sub("t", "w", "s")
-			g.blend("w", "k", "t", "w")
-			g.cmp("k", "d", "z", 0x11) // d < 0
-			g.add("t", "w", "s")
-			g.blend("w", "k", "t", "w")
+			g.signStep("w", "d", "s")
 			g.st("p", "w")
 		},
 	},
