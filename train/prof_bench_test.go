@@ -1,0 +1,52 @@
+package train
+
+import (
+	"os"
+	"testing"
+)
+
+// BenchmarkTrainSteps times Trainer.Step on MNIST for the nets of issue 10
+// (without the evaluations at epoch ends, which are not in the step).
+//
+//	go test -run XXX -bench TrainSteps -benchtime 1000x ./train
+func BenchmarkTrainSteps(b *testing.B) {
+	for _, c := range []struct {
+		name, model, opt string
+		batch            int
+	}{
+		{"mnist", "mlp:784-100-10", "adam:lr=0.001", 100},
+		{"bookSGD", "mlp:784-100-100-100-100-10,init=he", "sgd:lr=0.01", 128},
+		{"bookAdam", "mlp:784-100-100-100-100-10,init=he", "adam:lr=0.001", 128},
+		{"wide", "mlp:784-1024-1024-10", "adam:lr=0.001", 256},
+	} {
+		if e := os.Getenv("NET"); e != "" && e != c.name {
+			continue
+		}
+		b.Run(c.name, func(b *testing.B) {
+			cfg := Config{Data: DataMNIST, Model: c.model, Opt: c.opt, Batch: Batch(c.batch), Epochs: 1000, Seed: 1}
+			tr, te, err := LoadData(cfg)
+			if err != nil {
+				b.Fatal(err)
+			}
+			t, err := New(cfg, tr, te)
+			if err != nil {
+				b.Fatal(err)
+			}
+			per := t.sampler.StepsPerEpoch()
+			steps := 0
+			for b.Loop() {
+				if (steps+1)%per == 0 {
+					b.StopTimer()
+				}
+				if _, err := t.Step(); err != nil {
+					b.Fatal(err)
+				}
+				if (steps+1)%per == 0 {
+					b.StartTimer()
+				}
+				steps++
+			}
+			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N), "µs/step")
+		})
+	}
+}
