@@ -15,6 +15,9 @@ const (
 	// The AVX-512 path's tile height and row block; see path.mr.
 	mrAVX512    = 26
 	mcMaxAVX512 = 5 * mrAVX512
+	// mrHalfAVX512 is the height of the AVX-512 path's second kernel, for
+	// the half tile that ends a part of a product split by rows.
+	mrHalfAVX512 = mrAVX512 / 2
 
 	// maxMR is the tallest tile of any path.
 	maxMR = mrAVX512

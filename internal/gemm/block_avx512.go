@@ -59,13 +59,25 @@ func gemmBlocked512(ws *workspace, p *problem) {
 					off := (ic+ir)*p.ldc + jc + jr
 					c := p.c[off : off+(rows-1)*p.ldc+cols]
 					cmask := uint64(1)<<cols - 1
+					// A tile of at most half height (the end of a part
+					// of a split product, see job.partRange) takes the
+					// 13-row kernels, at half the cost.
+					half := rows <= mrHalfAVX512
 					switch {
 					case ir >= full && rowCopy:
 						ap := ws.apack[ir*kc : (ir+mr)*kc]
-						kernel26x16RowA(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, kc, nil)
+						if half {
+							kernel13x16RowA(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, kc, nil)
+						} else {
+							kernel26x16RowA(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, kc, nil)
+						}
 					case ir >= full:
 						ap := ws.apack[ir*kc : (ir+mr)*kc]
-						kernel26x16(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, mr, nil)
+						if half {
+							kernel13x16(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, mr, nil)
+						} else {
+							kernel26x16(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, mr, nil)
+						}
 					case p.transA:
 						at := p.a[pc*p.lda+ic+ir:]
 						_ = at[(kc-1)*p.lda+mr-1]

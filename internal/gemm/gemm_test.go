@@ -298,6 +298,11 @@ func TestSgemmSameBitsAnyThreads(t *testing.T) {
 		{m: 2, n: 3000, k: 300, alpha: 0.5, beta: 1}, // few rows, columns split
 		{m: 301, n: 37, k: 129, alpha: 0.5, beta: 2}, // rows, ragged
 		{m: 37, n: 301, k: 1000, alpha: 1, tA: true}, // columns, ragged, several k passes
+		// Rows split at half tiles (AVX-512: 65+63, each part ending in a
+		// half tile): A read in place, A transposed, A packed (alpha ≠ 1).
+		{m: 128, n: 100, k: 784, alpha: 1},
+		{m: 128, n: 100, k: 100, alpha: 1, tA: true, beta: 1},
+		{m: 78, n: 50, k: 300, alpha: 0.5, beta: 2},
 	}
 	// And random shapes large enough to be split, every layout.
 	r := rand.New(rand.NewPCG(12, 13))

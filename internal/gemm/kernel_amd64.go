@@ -36,6 +36,18 @@ func kernel26x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int,
 //go:noescape
 func kernel26x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int, tidx *int32)
 
+// kernel13x16 is kernel26x16 for a tile of at most 13 rows (half of one):
+// it reads the first 13 values of A per step and keeps 13 rows of C, at
+// half the cost. Its elements of C have the same bits as kernel26x16's.
+//
+//go:noescape
+func kernel13x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int, tidx *int32)
+
+// kernel13x16RowA is kernel26x16RowA for a tile of at most 13 rows.
+//
+//go:noescape
+func kernel13x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int, tidx *int32)
+
 // packBNAVX512 sets dst[q·16+j] = b[q·ldb+j] for the columns j set in cmask and 0
 // for the others, for q < kc; masked-off columns of b are not read.
 //

@@ -16,6 +16,14 @@ func kernel26x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows 
 	panic("gemm: assembly kernel called in a build without it")
 }
 
+func kernel13x16(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, astep int, tidx *int32) {
+	panic("gemm: assembly kernel called in a build without it")
+}
+
+func kernel13x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, lda int, tidx *int32) {
+	panic("gemm: assembly kernel called in a build without it")
+}
+
 func packBNAVX512(kc int, b *float32, ldb int, dst *float32, cmask uint64) {
 	panic("gemm: assembly kernel called in a build without it")
 }

@@ -138,3 +138,55 @@ func TestKernelEdges(t *testing.T) {
 		}
 	}
 }
+
+// TestHalfKernelSameBits: the 13-row kernels give the bits of the 26-row
+// ones on every cut of a half tile (rows ≤ 13 × cols), in every beta mode,
+// with A packed, A read a row stride apart and C written transposed, on
+// random values (so a different order of operations would show), and touch
+// nothing outside the cut.
+func TestHalfKernelSameBits(t *testing.T) {
+	if !hasAVX512 {
+		t.Skip("no AVX-512 kernels on this machine or build")
+	}
+	const kc, ldc, lda = 37, nr + 3, 41
+	r := rand.New(rand.NewPCG(31, 37))
+	ap, bp := randSlice(r, kc*mrAVX512), randSlice(r, kc*nr)
+	arow := randSlice(r, mrAVX512*lda)
+	var tidx [nr]int32
+	for i := range tidx {
+		tidx[i] = int32(i * ldc)
+	}
+	type call func(k int, a, b, c *float32, ldc int, beta float32, mode, rows int, cmask uint64, step int, tidx *int32)
+	for _, v := range []struct {
+		name        string
+		full, half  call
+		a           []float32
+		step        int
+		transposedC bool
+	}{
+		{"packed", kernel26x16, kernel13x16, ap, mrAVX512, false},
+		{"row A", kernel26x16RowA, kernel13x16RowA, arow, lda, false},
+		{"packed, C transposed", kernel26x16, kernel13x16, ap, mrAVX512, true},
+	} {
+		for _, mode := range []int{modeStore, modeAdd, modeScale} {
+			for rows := 1; rows <= mrHalfAVX512; rows++ {
+				for cols := 1; cols <= nr; cols++ {
+					c0 := randSlice(r, mrAVX512*ldc+nr)
+					want, got := slices.Clone(c0), slices.Clone(c0)
+					ti := (*int32)(nil)
+					if v.transposedC {
+						ti = &tidx[0]
+					}
+					cmask := uint64(1)<<cols - 1
+					v.full(kc, &v.a[0], &bp[0], &want[0], ldc, 0.5, mode, rows, cmask, v.step, ti)
+					v.half(kc, &v.a[0], &bp[0], &got[0], ldc, 0.5, mode, rows, cmask, v.step, ti)
+					for i := range got {
+						if math.Float32bits(got[i]) != math.Float32bits(want[i]) {
+							t.Fatalf("%s, mode %d, %d×%d cut: c[%d] = %v, the 26-row kernel gives %v", v.name, mode, rows, cols, i, got[i], want[i])
+						}
+					}
+				}
+			}
+		}
+	}
+}
