@@ -9,6 +9,22 @@ import "unsafe"
 // reference through the same entry points. It is read once per call.
 var useVector = hasVector
 
+// useAVX512 selects the AVX-512 loops (Adam without options, float32)
+// where hasAVX512; tests switch it off to run the AVX2 loops instead.
+var useAVX512 = hasAVX512
+
+// UseAVX512 switches the AVX-512 loops on or off (on only where the CPU
+// and build have them) and returns the previous setting; with them off the
+// AVX2 loops run. Like UseVector it is for tests and benchmarks.
+func UseAVX512(on bool) (prev bool) {
+	prev = useAVX512
+	useAVX512 = on && hasAVX512
+	return prev
+}
+
+// HasAVX512 reports whether this build and CPU have AVX-512 loops.
+func HasAVX512() bool { return hasAVX512 }
+
 // HasVector reports whether this build and CPU have vector kernels.
 func HasVector() bool { return hasVector }
 

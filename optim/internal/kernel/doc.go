@@ -23,6 +23,16 @@
 // CPUs without AVX2 only the scalar loops run; UseVector switches the vector
 // loops off in a running program, for tests and benchmarks.
 //
+// Adam without options (no weight decay, maximize or AMSGrad: the common
+// case in training) on float32 also has an AVX-512 loop, written by hand in
+// adam_avx512_amd64.s with the AVX2 loop's operations in the same order on
+// 16 lanes: it takes the whole 64-byte vectors where internal/simd allows
+// AVX-512 (not under -tags noavx512), the AVX2 loop the rest. Its results
+// equal the AVX2 loop's bit for bit (TestAVX512SameBits); it is about twice
+// as fast from cache (79,510 elements, one thread: 15.8 µs against 29.6),
+// as square root and division on 16 lanes cost what they cost on 8. UseAVX512
+// switches it off.
+//
 // All slices passed to one call must have the same length; the callers in
 // package optim guarantee it.
 package kernel

@@ -238,7 +238,16 @@ func adamVec[T Float](p, g, m, v, vmax []T, a *AdamArgs) int {
 	}
 	c := [...]T{T(a.WeightDecay), T(a.Beta1), T(1 - a.Beta1), T(a.Beta2), T(1 - a.Beta2), -T(a.StepSize), T(a.BC2Sqrt), T(a.Eps), T(a.Decay)}
 	if unsafe.Sizeof(c[0]) == 4 {
-		adam32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(m), ptr32(v), ptr32(vmax))
+		// Without options, whole 16-lane vectors go through the AVX-512
+		// loop where there is one, the rest through the AVX2 loop.
+		k := 0
+		if f == 0 && useAVX512 {
+			k = n &^ 15
+			adam32x16(k, (*float32)(unsafe.Pointer(&c[0])), ptr32(p), ptr32(g), ptr32(m), ptr32(v))
+		}
+		if k < n {
+			adam32(n-k, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p[k:]), ptr32(g[k:]), ptr32(m[k:]), ptr32(v[k:]), ptr32(tail(vmax, k)))
+		}
 	} else {
 		adam64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(m), ptr64(v), ptr64(vmax))
 	}

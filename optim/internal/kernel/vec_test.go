@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 	"unsafe"
 )
@@ -216,13 +217,62 @@ func zip[T Float](a, b [][]T) [][2][]T {
 }
 
 // TestVectorMatchesScalar runs every kernel, under several option sets, on
-// odd lengths and unaligned sub-slices, through both dispatch paths.
+// odd lengths and unaligned sub-slices, through every dispatch path: the
+// AVX-512 loops where the machine has them, the AVX2 loops, the scalar
+// reference.
 func TestVectorMatchesScalar(t *testing.T) {
-	for _, vec := range []bool{true, false} {
-		prev := UseVector(vec)
-		t.Run(fmt.Sprintf("vector=%v/float32", useVector), checkAll[float32])
-		t.Run(fmt.Sprintf("vector=%v/float64", useVector), checkAll[float64])
-		UseVector(prev)
+	for _, path := range []struct{ vec, avx512 bool }{{true, true}, {true, false}, {false, false}} {
+		prevV, prevA := UseVector(path.vec), UseAVX512(path.avx512)
+		t.Run(fmt.Sprintf("vector=%v/avx512=%v/float32", useVector, useAVX512), checkAll[float32])
+		t.Run(fmt.Sprintf("vector=%v/avx512=%v/float64", useVector, useAVX512), checkAll[float64])
+		UseVector(prevV)
+		UseAVX512(prevA)
+	}
+}
+
+// TestAVX512SameBits: Adam's AVX-512 loop gives the AVX2 loop's bits (not
+// merely within maxULP): training must not change by a bit when the wider
+// loop takes over. Lengths on both sides of every 16 and 8, unaligned
+// starts, and values from tiny to large, zeros included.
+func TestAVX512SameBits(t *testing.T) {
+	if !HasAVX512() {
+		t.Skip("no AVX-512 loops on this machine or build")
+	}
+	defer UseVector(UseVector(true))
+	defer UseAVX512(UseAVX512(true))
+	rng := rand.New(rand.NewPCG(5, 6))
+	a := AdamArgs{Common: Common{LR: 1e-3}, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, StepSize: 1e-3 / (1 - 0.9*0.9),
+		BC2Sqrt: math.Sqrt(1 - 0.999*0.999), Decay: 1}
+	for _, n := range append(lengths, 4095, 4096, 4097) {
+		for _, off := range []int{0, 1, 5} {
+			fill := func(pos bool) []float32 {
+				s := make([]float32, n+off)
+				for i := range s {
+					v := rng.NormFloat64() * math.Pow(10, float64(rng.IntN(30)-20))
+					if pos {
+						v = math.Abs(v)
+					}
+					if i%11 == 3 {
+						v = 0
+					}
+					s[i] = float32(v)
+				}
+				return s[off:]
+			}
+			p, g, m, v := fill(false), fill(false), fill(false), fill(true)
+			p2, m2, v2 := slices.Clone(p), slices.Clone(m), slices.Clone(v)
+			UseAVX512(true)
+			Adam(p, g, m, v, nil, a)
+			UseAVX512(false)
+			Adam(p2, g, m2, v2, nil, a)
+			for _, pair := range [][2][]float32{{p, p2}, {m, m2}, {v, v2}} {
+				for i := range pair[0] {
+					if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
+						t.Fatalf("n=%d off=%d: element %d: AVX-512 %v, AVX2 %v", n, off, i, pair[0][i], pair[1][i])
+					}
+				}
+			}
+		}
 	}
 }
 
