@@ -33,3 +33,50 @@ func TestBackwardSameBitsPaired(t *testing.T) {
 		}
 	}
 }
+
+// TestLossSameBitsByRows: on two threads Loss runs the forward pass by rows
+// (each thread its rows through every layer and the softmax); the loss and
+// every gradient must have the bits of the one-thread pass over the whole
+// batch, for every activation, batch sizes that split into whole and half
+// tiles, and a net whose last layer is as wide as the first.
+func TestLossSameBitsByRows(t *testing.T) {
+	for _, c := range []struct {
+		spec  string
+		batch int
+	}{
+		{"mlp:784-100-10", 100},
+		{"mlp:784-100-100-100-100-10,init=he", 128},
+		{"mlp:64-100-200-10,act=tanh", 77},
+		{"mlp:64-50-10,act=sigmoid", 256},
+	} {
+		run := func(procs int) (float64, []float32) {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+			m := MustParse(c.spec, 3)
+			if got := m.rowParts(c.batch); (got > 1) != (procs > 1) {
+				t.Fatalf("%s batch %d on %d threads: forward split over %d", c.spec, c.batch, procs, got)
+			}
+			x, y := randBatch(rand.New(rand.NewPCG(4, 5)), c.batch, m.Inputs(), 10)
+			var loss float64
+			for range 3 { // the second and third steps start from updated weights
+				loss = m.Loss(x, y)
+				m.Backward()
+				p, g := m.Flat()
+				for i := range p {
+					p[i] -= 0.1 * g[i]
+				}
+			}
+			_, g := m.Flat()
+			return loss, slices.Clone(g)
+		}
+		l1, g1 := run(1)
+		l2, g2 := run(2)
+		if math.Float64bits(l1) != math.Float64bits(l2) {
+			t.Fatalf("%s: loss %v on one thread, %v on two", c.spec, l1, l2)
+		}
+		for i := range g1 {
+			if math.Float32bits(g1[i]) != math.Float32bits(g2[i]) {
+				t.Fatalf("%s: gradient %d is %v on one thread, %v on two", c.spec, i, g1[i], g2[i])
+			}
+		}
+	}
+}

@@ -47,8 +47,13 @@
 // internal/vec: the bias and ReLU of a layer in one pass over its output;
 // the loss and its gradient in one pass over the logits (the softmax, with a
 // float32 exp, written straight into the gradient buffer that Backward
-// starts from); ReLU's mask and the bias gradient in one pass each. Above
-// the first layer Backward runs a layer's two products (∂W and ∂x, the same
+// starts from); ReLU's mask and the bias gradient in one pass each. On two
+// or more threads Loss splits the batch by rows once and each thread takes
+// its rows through every layer and the softmax (rows are independent in the
+// forward pass), instead of splitting each product: one hand-over per
+// forward pass instead of one per layer, and each thread's activations stay
+// in its core's caches (without dropout, whose masks are drawn in one
+// sequence). Above the first layer Backward runs a layer's two products (∂W and ∂x, the same
 // size) side by side, one per thread, instead of splitting each over the
 // threads. The results are the same bits whatever the number of threads.
 //

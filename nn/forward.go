@@ -99,21 +99,95 @@ func (m *Model) forward(ws *workspace, x []float32, n int, dropout bool) []float
 // exponentials of vec.SoftmaxRows (float32, in one vector pass over the
 // row). A label ≥ the number of classes panics.
 func crossEntropy(ws *workspace, logits []float32, y []uint8, c int, dz []float32, scale float32) float64 {
-	n := len(y)
+	checkLabels(y, c)
+	softmaxGrad(ws, logits, y, c, dz, scale, 0, len(y))
+	return ceTotal(ws, logits, y, c)
+}
+
+// checkLabels panics on a label ≥ the number of classes c.
+func checkLabels(y []uint8, c int) {
 	for _, yi := range y {
 		if int(yi) >= c {
 			panic(fmt.Sprintf("nn: label %d out of range for %d classes", yi, c))
 		}
 	}
-	tops, sums := ws.tops[:n], ws.sums[:n]
-	vec.SoftmaxRows(dz, tops, sums, logits[:n*c], c, scale)
+}
+
+// softmaxGrad is crossEntropy's pass over rows [lo, hi): each row's largest
+// logit and sum of exponentials into ws.tops and ws.sums, and its gradient
+// scale·(softmax(row) − onehot(y)) into dz.
+func softmaxGrad(ws *workspace, logits []float32, y []uint8, c int, dz []float32, scale float32, lo, hi int) {
+	vec.SoftmaxRows(dz[lo*c:hi*c], ws.tops[lo:hi], ws.sums[lo:hi], logits[lo*c:hi*c], c, scale)
+	for i := lo; i < hi; i++ {
+		dz[i*c+int(y[i])] -= scale
+	}
+}
+
+// ceTotal sums the cross-entropy of every row, in row order, from the tops
+// and sums softmaxGrad left in ws.
+func ceTotal(ws *workspace, logits []float32, y []uint8, c int) float64 {
 	var total float64
 	for i, yi := range y {
-		k := i*c + int(yi)
-		total += math.Log(float64(sums[i])) - float64(logits[k]-tops[i])
-		dz[k] -= scale
+		total += math.Log(float64(ws.sums[i])) - float64(logits[i*c+int(yi)]-ws.tops[i])
 	}
 	return total
+}
+
+// rowForward is Loss's forward pass split by rows over threads: each part
+// takes the rows of the batch that the first layer's product would give it
+// (InputRows, the rows the trainer gathers on that thread) through every
+// layer and the loss's softmax, on one thread, so that a batch's rows stay
+// in one core's caches from the gather to the logits' gradient and the
+// layers after the first need no hand-over. A row's values do not depend on
+// which rows share its product (gemm computes every element of C alike
+// whatever the rows around it), so the bits are those of the pass over the
+// whole batch.
+type rowForward struct {
+	fn    func(part, parts int) // forwardPart, made once
+	x     []float32
+	y     []uint8
+	n     int
+	scale float32
+}
+
+// rowParts returns how many threads Loss's forward pass on a batch of n
+// rows is split over: the first layer's product split by rows over
+// GOMAXPROCS threads, or 1 where it is not split (small products) or where
+// dropout draws its masks in one sequence.
+func (m *Model) rowParts(n int) int {
+	parts := runtime.GOMAXPROCS(0)
+	if parts < 2 || m.spec.Dropout > 0 {
+		return 1
+	}
+	if _, _, ok := m.InputRows(n, 0, parts); !ok {
+		return 1
+	}
+	return parts
+}
+
+// forwardPart runs Loss's forward pass on part's rows of the batch in
+// m.rows (see rowForward) and leaves the logits' gradient of those rows in dz[last].
+func (m *Model) forwardPart(part, parts int) {
+	r := &m.rows
+	lo, hi, _ := m.InputRows(r.n, part, parts)
+	if lo >= hi {
+		return
+	}
+	ws := &m.train
+	in := r.x[lo*m.Inputs() : hi*m.Inputs()]
+	last := len(m.layers) - 1
+	for li := range m.layers {
+		l := &m.layers[li]
+		z := ws.z[li][lo*l.out : hi*l.out]
+		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
+		if li < last {
+			activate(m.spec.Act, z)
+		}
+		in = z
+	}
+	c := m.Classes()
+	softmaxGrad(ws, ws.z[last][:r.n*c], r.y, c, ws.dz[last][:r.n*c], r.scale, lo, hi)
 }
 
 func (m *Model) checkBatch(x []float32, y []uint8) int {
@@ -137,10 +211,26 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 	ws := &m.train
 	ws.ensure(m, n, true)
 	c := m.Classes()
-	logits := m.forward(ws, x, n, true)
 	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
-	dz := ws.dz[len(m.layers)-1][:n*c]
-	total := crossEntropy(ws, logits, y, c, dz, float32(1/float64(n)))
+	scale := float32(1 / float64(n))
+	var total float64
+	if parts := m.rowParts(n); parts > 1 {
+		checkLabels(y, c)
+		if m.rows.fn == nil {
+			m.rows.fn = m.forwardPart
+		}
+		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
+		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
+			for part := range parts {
+				m.forwardPart(part, parts)
+			}
+		}
+		m.rows.x, m.rows.y = nil, nil
+		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)
+	} else {
+		logits := m.forward(ws, x, n, true)
+		total = crossEntropy(ws, logits, y, c, ws.dz[len(m.layers)-1][:n*c], scale)
+	}
 	m.x, m.y, m.ready = x, y, true
 	return total / float64(n)
 }

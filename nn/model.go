@@ -59,6 +59,9 @@ type Model struct {
 	// allocates nothing, and the layer and batch size it is for.
 	pair             func(part, parts int)
 	pairLayer, pairN int
+
+	// Loss's forward pass by rows on several threads (forward.go).
+	rows rowForward
 }
 
 // Streams of the PCG generators that New seeds: one seed, two independent
