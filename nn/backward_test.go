@@ -48,6 +48,9 @@ func TestLossSameBitsByRows(t *testing.T) {
 		{"mlp:784-100-100-100-100-10,init=he", 128},
 		{"mlp:64-100-200-10,act=tanh", 77},
 		{"mlp:64-50-10,act=sigmoid", 256},
+		// A last layer of three rows (gemm's 32-column strips) whose weight
+		// gradient is cut into column ranges.
+		{"mlp:784-1000-3", 512},
 	} {
 		run := func(procs int) (float64, []float32) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -55,7 +58,7 @@ func TestLossSameBitsByRows(t *testing.T) {
 			if got := m.rowParts(c.batch); (got > 1) != (procs > 1) {
 				t.Fatalf("%s batch %d on %d threads: forward split over %d", c.spec, c.batch, procs, got)
 			}
-			x, y := randBatch(rand.New(rand.NewPCG(4, 5)), c.batch, m.Inputs(), 10)
+			x, y := randBatch(rand.New(rand.NewPCG(4, 5)), c.batch, m.Inputs(), m.Classes())
 			var loss float64
 			for range 3 { // the second and third steps start from updated weights
 				loss = m.Loss(x, y)

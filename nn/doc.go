@@ -53,9 +53,13 @@
 // forward pass), instead of splitting each product: one hand-over per
 // forward pass instead of one per layer, and each thread's activations stay
 // in its core's caches (without dropout, whose masks are drawn in one
-// sequence). Above the first layer Backward runs a layer's two products (∂W and ∂x, the same
-// size) side by side, one per thread, instead of splitting each over the
-// threads. The results are the same bits whatever the number of threads.
+// sequence). Backward then goes in two passes: each thread takes the same
+// rows down through every layer's input gradient (∂x = ∂z·W, a row at a
+// time), then the threads share out the weight and bias gradients, each a
+// product over the whole batch, as tasks (a large ∂W cut into column
+// ranges), largest first. Without the row split (small products, dropout)
+// Backward runs a layer's two products (∂W and ∂x) side by side, one per
+// thread. The results are the same bits whatever the number of threads.
 //
 // The loss is computed stably, log Σ exp(z − max z) − (z_y − max z), and its
 // gradient with respect to the logits is (softmax(z) − onehot(y))/n.

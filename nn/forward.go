@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"runtime"
+	"slices"
 
 	"github.com/descentlab/descent/internal/gemm"
 	"github.com/descentlab/descent/internal/vec"
@@ -245,6 +246,10 @@ func (m *Model) Backward() {
 	}
 	n := len(m.y)
 	// Loss left ∂(mean CE)/∂logits in m.train.dz[last].
+	if parts := m.rowParts(n); parts > 1 {
+		m.backwardSplit(n, parts)
+		return
+	}
 	for li := len(m.layers) - 1; li >= 0; li-- {
 		l := &m.layers[li]
 		// Above the first layer the weight gradient and the input gradient
@@ -385,4 +390,115 @@ func argmax(row []float32) int {
 		}
 	}
 	return k
+}
+
+// splitBackward is Backward on several threads in two passes, where Loss
+// ran by rows (rowParts): first the input gradients of every layer, by the
+// rows of the batch that each thread's forward pass took (a row of ∂x needs
+// only that row of ∂z: each thread goes down the layers with no hand-over),
+// then every weight and bias gradient, each a product over the whole batch,
+// as tasks taken by the threads as they come: a large ∂W cut into column
+// ranges, the others whole, the largest first. A gradient element is
+// computed by one task, as the single-thread pass computes it, so the bits
+// are the same.
+type splitBackward struct {
+	rowsFn, gradFn func(part, parts int) // backwardRows and weightTask, made once
+	n              int
+	tasks          []gradTask // for a batch of tasksN
+	tasksN, parts  int
+}
+
+// gradTask is columns [lo, hi) of layer li's ∂W, and its ∂b when lo is 0.
+type gradTask struct{ li, lo, hi int }
+
+// backwardSplit is Backward by rows and tasks on parts threads.
+func (m *Model) backwardSplit(n, parts int) {
+	b := &m.back
+	if b.rowsFn == nil {
+		b.rowsFn, b.gradFn = m.backwardRows, m.weightTask
+	}
+	b.n = n
+	if len(m.layers) > 1 && !workpool.TryRunShared(parts, parts, b.rowsFn) {
+		for part := range parts {
+			m.backwardRows(part, parts)
+		}
+	}
+	if b.tasksN != n || b.parts != parts {
+		m.planGradTasks(n, parts)
+	}
+	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
+		for i := range b.tasks {
+			m.weightTask(i, len(b.tasks))
+		}
+	}
+}
+
+// backwardRows computes, for part's rows of the batch (the rows its forward
+// pass took), ∂x of every layer above the first, back through the
+// activation below it: dz[li−1] = (dz[li]·W) ⊙ act′.
+func (m *Model) backwardRows(part, parts int) {
+	n := m.back.n
+	lo, hi, _ := m.InputRows(n, part, parts)
+	if lo >= hi {
+		return
+	}
+	ws := &m.train
+	for li := len(m.layers) - 1; li > 0; li-- {
+		l := &m.layers[li]
+		dz := ws.dz[li][lo*l.out : hi*l.out]
+		prev := ws.dz[li-1][lo*l.in : hi*l.in]
+		gemm.SgemmSerial(false, false, hi-lo, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
+		activateGrad(m.spec.Act, prev, ws.z[li-1][lo*l.in:hi*l.in])
+	}
+}
+
+// minTaskWork is the flop count of a weight gradient from which
+// planGradTasks cuts it into one column range per thread.
+const minTaskWork = 1 << 20
+
+// planGradTasks lists the weight-gradient tasks of a batch of n on parts
+// threads, largest first. Column ranges start at multiples of 32, where
+// gemm's 32-column strips (products of at most three rows) and 16-column
+// tiles both begin, so that each column is computed as in the whole product.
+func (m *Model) planGradTasks(n, parts int) {
+	b := &m.back
+	b.tasks = b.tasks[:0]
+	for li := len(m.layers) - 1; li >= 0; li-- {
+		l := &m.layers[li]
+		cuts := 1
+		if 2*float64(n)*float64(l.in)*float64(l.out) >= minTaskWork {
+			cuts = min(parts, l.in/32)
+		}
+		lo := 0
+		for c := 1; c <= cuts; c++ {
+			hi := l.in
+			if c < cuts {
+				hi = (l.in * c / cuts) &^ 31
+			}
+			if hi > lo {
+				b.tasks = append(b.tasks, gradTask{li, lo, hi})
+			}
+			lo = hi
+		}
+	}
+	work := func(t gradTask) int { return (t.hi - t.lo) * m.layers[t.li].out }
+	slices.SortStableFunc(b.tasks, func(x, y gradTask) int { return work(y) - work(x) })
+	b.tasksN, b.parts = n, parts
+}
+
+// weightTask runs task i of planGradTasks: columns [lo, hi) of ∂W = dzᵀ·x
+// for its layer, and ∂b = Σ over the batch of dz with the first range.
+func (m *Model) weightTask(i, _ int) {
+	t := m.back.tasks[i]
+	n := m.back.n
+	ws, l := &m.train, &m.layers[t.li]
+	dz := ws.dz[t.li][:n*l.out]
+	in := m.x
+	if t.li > 0 {
+		in = m.layerInput(ws, t.li, n)
+	}
+	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+	if t.lo == 0 {
+		vec.ColSums(l.gb, dz)
+	}
 }

@@ -60,8 +60,10 @@ type Model struct {
 	pair             func(part, parts int)
 	pairLayer, pairN int
 
-	// Loss's forward pass by rows on several threads (forward.go).
+	// Loss's forward pass by rows on several threads, and Backward's two
+	// passes after it (forward.go).
 	rows rowForward
+	back splitBackward
 }
 
 // Streams of the PCG generators that New seeds: one seed, two independent
