@@ -17,10 +17,11 @@ import (
 
 // BenchmarkPhases breaks one training step of the three nets of issue 10
 // into its phases, each timed on the caller (a phase on two threads counts
-// its wall time): the products of each layer, the passes between them, the
-// loss, the finiteness check of the gradients and the optimizer step. Each
-// phase is reported in µs per step (metric "µs/NAME"); the sum of the phases
-// is "µs/step". It steps the model as Loss and Backward do, phase by phase.
+// its wall time): the passes of Loss and Backward (see phaseStep), the
+// finiteness check of the gradients and the optimizer step. Each phase is
+// reported in µs per step (metric "µs/NAME"); the sum of the phases is
+// "µs/step". It steps the model as Loss and Backward do, phase by phase, on
+// one fixed random batch.
 //
 //	go test -run XXX -bench Phases -benchtime 300x ./nn
 func BenchmarkPhases(b *testing.B) {
@@ -107,13 +108,52 @@ func (p *phases) report(b *testing.B) {
 	b.ReportMetric(float64(sum.Microseconds())/float64(p.steps), "µs/step")
 }
 
-// phaseStep is Loss then Backward, with each phase timed into ph.
+// phaseStep is Loss then Backward, with each phase timed into ph. Where
+// Loss splits the batch by rows (rowParts) the phases are Loss's and
+// Backward's passes: "forward" (every layer and the softmax, by rows),
+// "loss" (the sum), "bwd-x" (the input gradients, by rows) and "bwd-w" (the
+// weight gradients); elsewhere one per product and pass between them.
 func (m *Model) phaseStep(ph *phases, x []float32, y []uint8) {
 	n := len(y)
 	ws := &m.train
 	ws.ensure(m, n, true)
-	in := x
+	c := m.Classes()
 	last := len(m.layers) - 1
+	if parts := m.rowParts(n); parts > 1 {
+		t := time.Now()
+		if m.rows.fn == nil {
+			m.rows.fn = m.forwardPart
+		}
+		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, float32(1/float64(n))
+		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
+			panic("pool busy")
+		}
+		ph.add("forward", t)
+		t = time.Now()
+		ceTotal(ws, ws.z[last][:n*c], y, c)
+		ph.add("loss", t)
+		m.x, m.y, m.ready = x, y, true
+		b := &m.back
+		if b.rowsFn == nil {
+			b.rowsFn, b.gradFn = m.backwardRows, m.weightTask
+		}
+		b.n = n
+		t = time.Now()
+		if !workpool.TryRunShared(parts, parts, b.rowsFn) {
+			panic("pool busy")
+		}
+		ph.add("bwd-x", t)
+		t = time.Now()
+		if b.tasksN != n || b.parts != parts {
+			m.planGradTasks(n, parts)
+		}
+		if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
+			panic("pool busy")
+		}
+		ph.add("bwd-w", t)
+		return
+	}
+	in := x
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][:n*l.out]
@@ -126,7 +166,6 @@ func (m *Model) phaseStep(ph *phases, x []float32, y []uint8) {
 		in = z
 	}
 	t := time.Now()
-	c := m.Classes()
 	crossEntropy(ws, ws.z[last][:n*c], y, c, ws.dz[last][:n*c], float32(1/float64(n)))
 	ph.add("loss", t)
 	m.x, m.y, m.ready = x, y, true
