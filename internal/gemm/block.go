@@ -49,6 +49,7 @@ func betaMode(beta float32) int {
 type workspace struct {
 	apack []float32
 	bpack []float32
+	bt    []float32 // a ragged panel of B stored transposed, zero padded (packB512)
 	x, y  []float32 // one row of alpha·op(A) and of the product, for gemmRows
 }
 

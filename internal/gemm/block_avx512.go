@@ -31,7 +31,7 @@ func gemmBlocked512(ws *workspace, p *problem) {
 		for pc := 0; pc < k; pc += kcb {
 			kc := min(kcb, k-pc)
 			beta, mode := passBeta(p, pc)
-			packB512(ws.bpack, p, pc, kc, jc, nc)
+			packB512(ws, p, pc, kc, jc, nc)
 			for ic := 0; ic < m; ic += mcb {
 				mc := min(mcb, m-ic)
 				// Rows [ic, ic+full) are read in place, the others from
@@ -93,8 +93,10 @@ func gemmBlocked512(ws *workspace, p *problem) {
 	}
 }
 
-// packB512 is packB with the AVX-512 copy and gather loops.
-func packB512(dst []float32, p *problem, pc, kc, jc, nc int) {
+// packB512 is packB with the AVX-512 copy and transpose loops, into
+// ws.bpack.
+func packB512(ws *workspace, p *problem, pc, kc, jc, nc int) {
+	dst := ws.bpack
 	if p.transB && int64(nr-1)*int64(p.ldb)+int64(kc) > math.MaxInt32 {
 		packB(dst, p, pc, kc, jc, nc) // gather offsets are 32-bit
 		return
@@ -110,10 +112,26 @@ func packB512(dst []float32, p *problem, pc, kc, jc, nc int) {
 			continue
 		}
 		var idx [nr]int32
-		for j := range cols {
+		for j := range nr {
 			idx[j] = int32(j * p.ldb)
 		}
 		src := p.b[(jc+jr)*p.ldb+pc:]
+		if cols < nr && kc >= nr {
+			// A ragged panel: its rows are copied above zero rows and
+			// transposed whole, as a full panel is; the kernel's gathers,
+			// one per k, cost a fifth of a 52×100×784 product. The panel
+			// is the same: zeros in the columns past the edge.
+			ws.bt = grow(ws.bt, nr*kc)
+			for j := range cols {
+				copy(ws.bt[j*kc:(j+1)*kc], src[j*p.ldb:j*p.ldb+kc])
+			}
+			clear(ws.bt[cols*kc:])
+			for j := range nr {
+				idx[j] = int32(j * kc)
+			}
+			packBTAVX512(kc, &ws.bt[0], kc, &idx[0], &panel[0], 1<<nr-1)
+			continue
+		}
 		_ = src[(cols-1)*p.ldb+kc-1]
 		packBTAVX512(kc, &src[0], p.ldb, &idx[0], &panel[0], cmask)
 	}
