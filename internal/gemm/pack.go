@@ -16,8 +16,12 @@ func packA(dst []float32, p *problem, ic, mc, pc, kc, mr int) {
 				src := p.a[(pc+q)*p.lda+ic+ir:]
 				src = src[:rows]
 				d := panel[q*mr : q*mr+mr]
-				for i, v := range src {
-					d[i] = alpha * v
+				if alpha == 1 {
+					copy(d, src) // the same values: v·1 is v
+				} else {
+					for i, v := range src {
+						d[i] = alpha * v
+					}
 				}
 				clear(d[rows:])
 			}
