@@ -34,11 +34,12 @@ func TestBackwardSameBitsPaired(t *testing.T) {
 	}
 }
 
-// TestLossSameBitsByRows: on two threads Loss runs the forward pass by rows
-// (each thread its rows through every layer and the softmax); the loss and
-// every gradient must have the bits of the one-thread pass over the whole
-// batch, for every activation, batch sizes that split into whole and half
-// tiles, and a net whose last layer is as wide as the first.
+// TestLossSameBitsByRows: on two or more threads Loss runs the forward pass
+// by rows (each thread its rows through every layer and the softmax) and
+// Backward its two passes; the loss and every gradient must have the bits
+// of the one-thread pass over the whole batch, on two threads and on three,
+// for every activation, batch sizes that split into whole and half tiles,
+// and one-layer and three-output nets.
 func TestLossSameBitsByRows(t *testing.T) {
 	for _, c := range []struct {
 		spec  string
@@ -51,6 +52,7 @@ func TestLossSameBitsByRows(t *testing.T) {
 		// A last layer of three rows (gemm's 32-column strips) whose weight
 		// gradient is cut into column ranges.
 		{"mlp:784-1000-3", 512},
+		{"mlp:784-10", 100}, // one layer: no input gradients, ∂W cut into ranges
 	} {
 		run := func(procs int) (float64, []float32) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -72,13 +74,15 @@ func TestLossSameBitsByRows(t *testing.T) {
 			return loss, slices.Clone(g)
 		}
 		l1, g1 := run(1)
-		l2, g2 := run(2)
-		if math.Float64bits(l1) != math.Float64bits(l2) {
-			t.Fatalf("%s: loss %v on one thread, %v on two", c.spec, l1, l2)
-		}
-		for i := range g1 {
-			if math.Float32bits(g1[i]) != math.Float32bits(g2[i]) {
-				t.Fatalf("%s: gradient %d is %v on one thread, %v on two", c.spec, i, g1[i], g2[i])
+		for _, procs := range []int{2, 3} {
+			l2, g2 := run(procs)
+			if math.Float64bits(l1) != math.Float64bits(l2) {
+				t.Fatalf("%s: loss %v on one thread, %v on %d", c.spec, l1, l2, procs)
+			}
+			for i := range g1 {
+				if math.Float32bits(g1[i]) != math.Float32bits(g2[i]) {
+					t.Fatalf("%s: gradient %d is %v on one thread, %v on %d", c.spec, i, g1[i], g2[i], procs)
+				}
 			}
 		}
 	}
