@@ -156,6 +156,9 @@ func (o *Optimizer[T]) SetThreads(n int) error {
 func (o *Optimizer[T]) runCalls() {
 	if o.calls == nil {
 		for gi := range o.groups {
+			if o.groups[gi].custom != nil {
+				continue
+			}
 			for _, s := range o.groups[gi].slots {
 				o.calls = append(o.calls, &s.call)
 			}
