@@ -46,8 +46,8 @@ type Optimizer[T Float] struct {
 type group[T Float] struct {
 	hyper  Hyper     // the group's hyperparameters; its LR field is not used
 	custom Custom[T] // hyper, when it is a Custom method; nil for a built-in one
-	lr    float64 // the learning rate, kept apart so SetLR allocates nothing
-	slots []*slot[T]
+	lr     float64   // the learning rate, kept apart so SetLR allocates nothing
+	slots  []*slot[T]
 	// packed is set once every slot has the buffers hyper needs, laid out by
 	// packBuffers, and bi is kernelBuffers(hyper); LoadState clears packed.
 	packed bool
