@@ -38,12 +38,14 @@ type Custom[T Float] interface {
 	Update(value, grad []T, bufs [][]T, step int64, lr float64)
 }
 
+// The buffers' names of a Custom method are read once, when the group is
+// made or loaded: Buffers may allocate.
+
 // stepCustom takes the step of a group of a Custom method: buffers on a
 // parameter's first step, then one Update per parameter.
 func stepCustom[T Float](g *group[T]) {
-	n := len(g.custom.Buffers())
 	for _, s := range g.slots {
-		if len(s.st.bufs) != n {
+		if n := len(g.customBufs); len(s.st.bufs) != n {
 			bufs := make([][]T, n)
 			for i := range bufs {
 				bufs[i] = make([]T, len(s.param.Value))

@@ -46,6 +46,8 @@ type Optimizer[T Float] struct {
 type group[T Float] struct {
 	hyper  Hyper     // the group's hyperparameters; its LR field is not used
 	custom Custom[T] // hyper, when it is a Custom method; nil for a built-in one
+	// customBufs is custom.Buffers(), read once.
+	customBufs []string
 	lr     float64   // the learning rate, kept apart so SetLR allocates nothing
 	slots  []*slot[T]
 	// packed is set once every slot has the buffers hyper needs, laid out by
@@ -116,6 +118,9 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 				"optim: group %d uses %s but group 0 uses %s: one optimizer runs one method", gi, g.Hyper.Method(), o.method)
 		}
 		gr := group[T]{hyper: g.Hyper, custom: custom, lr: g.Hyper.LearningRate()}
+		if isCustom {
+			gr.customBufs = custom.Buffers()
+		}
 		for _, p := range g.Params {
 			if p == nil {
 				return nil, paramErr("", "params", "group %d has a nil parameter", gi)

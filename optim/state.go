@@ -46,7 +46,7 @@ func (o *Optimizer[T]) State() State[T] {
 	s := State[T]{Method: o.method, Params: map[string]ParamState[T]{}}
 	for gi, g := range o.groups {
 		gs := GroupState{Hyper: fullSpec(o.Hyper(gi))}
-		names := bufferNames(g.hyper)
+		names := g.bufferNames()
 		for _, sl := range g.slots {
 			gs.Params = append(gs.Params, sl.param.Name)
 			ps := ParamState[T]{Step: sl.st.step, Buffers: map[string][]T{}}
@@ -102,7 +102,7 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 		hypers[match[gi]] = h
 		names := bufferNames(h)
 		if g.custom != nil {
-			names = g.custom.Buffers()
+			names = h.(Custom[T]).Buffers()
 		}
 		for _, name := range gs.Params {
 			st, err := loadParam(h, name, len(o.byName[name].param.Value), names, s.Params[name])
@@ -116,11 +116,22 @@ func (o *Optimizer[T]) LoadState(s State[T]) error {
 		o.groups[gi].hyper = hypers[gi]
 		o.groups[gi].lr = hypers[gi].LearningRate()
 		o.groups[gi].packed = false
+		if c, ok := hypers[gi].(Custom[T]); ok && o.groups[gi].custom != nil {
+			o.groups[gi].custom, o.groups[gi].customBufs = c, c.Buffers()
+		}
 		for _, sl := range o.groups[gi].slots {
 			sl.st = states[sl.param.Name]
 		}
 	}
 	return nil
+}
+
+// bufferNames names the buffers the group keeps per parameter.
+func (g *group[T]) bufferNames() []string {
+	if g.custom != nil {
+		return g.customBufs
+	}
+	return bufferNames(g.hyper)
 }
 
 // parseSaved reads a group's saved hyperparameters: with ParseSpec, or
