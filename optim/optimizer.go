@@ -48,8 +48,8 @@ type group[T Float] struct {
 	custom Custom[T] // hyper, when it is a Custom method; nil for a built-in one
 	// customBufs is custom.Buffers(), read once.
 	customBufs []string
-	lr     float64   // the learning rate, kept apart so SetLR allocates nothing
-	slots  []*slot[T]
+	lr         float64 // the learning rate, kept apart so SetLR allocates nothing
+	slots      []*slot[T]
 	// packed is set once every slot has the buffers hyper needs, laid out by
 	// packBuffers, and bi is kernelBuffers(hyper); LoadState clears packed.
 	packed bool
