@@ -27,6 +27,13 @@ type Config struct {
 	Model string `json:"model"`
 	// Opt is an optimizer spec, e.g. "adam:lr=0.001" (optim.ParseSpec).
 	Opt string `json:"opt"`
+	// Method, when set, is the optimizer in place of Opt's spec: a method
+	// of package optim, or the program's own (an optim.Custom[float32]),
+	// which the Trainer runs with the schedule, clipping and checkpoints
+	// as any other. Opt is then empty or Method's String(), which New
+	// records as Opt. A checkpoint holds only that text: Restore needs
+	// the Config with the same Method again.
+	Method optim.Hyper `json:"-"`
 	// Batch is the number of examples per step; FullBatch (GD) uses the
 	// whole training set every step.
 	Batch Batch `json:"batch"`
@@ -227,7 +234,15 @@ func (c *Config) parse() (parsed, error) {
 	if p.model, err = nn.ParseModel(c.Model); err != nil {
 		return p, fieldErr("model", "model: %w", err)
 	}
-	if strings.HasPrefix(strings.TrimSpace(c.Opt), "lookahead") {
+	if c.Method != nil {
+		if c.Opt != "" && c.Opt != c.Method.String() {
+			return p, fieldErr("opt", "opt %q with Method %s: give one of them", c.Opt, c.Method)
+		}
+		if err = c.Method.Validate(); err != nil {
+			return p, fieldErr("opt", "opt: %w", err)
+		}
+		p.opt = c.Method
+	} else if strings.HasPrefix(strings.TrimSpace(c.Opt), "lookahead") {
 		var lo optim.LookaheadOptions
 		if lo, p.opt, err = optim.ParseLookahead(c.Opt); err != nil {
 			return p, fieldErr("opt", "opt: %w", err)

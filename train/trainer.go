@@ -155,6 +155,9 @@ func (e *NonFiniteError) Error() string {
 // tensor, one group), the schedule and the sampler. cfg.Subset is applied
 // here, and the batch must fit in the (cut) training set.
 func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
+	if cfg.Method != nil && cfg.Opt == "" {
+		cfg.Opt = cfg.Method.String()
+	}
 	p, err := cfg.parse()
 	if err != nil {
 		return nil, fmt.Errorf("train: %w", err)
