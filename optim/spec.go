@@ -102,7 +102,7 @@ func Options(method string) ([]Option, error) {
 			{Key: "alpha", Default: formatNum(d.Alpha), Allowed: wantUnitClosed, Doc: "weight of the fast weights when synchronising: w ← α·w + (1−α)·slow"},
 		}, nil
 	}
-	tab, _, ok := newMethod(method)
+	tab, ok := optionTable(method)
 	if !ok {
 		return nil, unknownMethod(method)
 	}
@@ -166,7 +166,8 @@ func ParseSpec(spec string) (Hyper, error) {
 			}
 			f, found := lookupField(tab, key)
 			if !found {
-				want := "one of: " + strings.Join(keys(tab), ", ")
+				all, _ := optionTable(name)
+				want := "one of: " + strings.Join(keys(all), ", ")
 				return nil, hyperErrf(name, key, val, want, "%s: unknown option %q (want %s)", name, key, want)
 			}
 			if seen[key] {
@@ -263,6 +264,27 @@ func fullSpec(h Hyper) string {
 		b.WriteString(fieldValue(f))
 	}
 	return b.String()
+}
+
+// optionTable is the field table of a method's defaults as Options and
+// SchemaOf publish it: with the spec key variant on the methods where the
+// study note has a version (ParseSpec reads it apart, see variantOf).
+func optionTable(method string) ([]field, bool) {
+	tab, _, ok := newMethod(method)
+	if !ok {
+		return nil, false
+	}
+	doc := map[string]string{
+		"adam":     "torch (bias correction 1−βᵗ, ε outside the root) or note (the study note's 1−β and √(v̂+ε): the method adam_note)",
+		"momentum": "torch (the real method) or note (the study note's code; identical here)",
+		"adagrad":  "torch or note (the study note's code; identical here)",
+		"rmsprop":  "torch or note (the study note's code; identical here)",
+	}[method]
+	if doc != "" {
+		v := VariantTorch
+		tab = append(tab, enum("variant", &v, variants, doc))
+	}
+	return tab, true
 }
 
 // variantOf takes the key variant out of the options rest of method name:

@@ -19,7 +19,7 @@ func TestParseSpecErrors(t *testing.T) {
 		{"adam:beta2=-0.5", "adam: invalid beta2=-0.5: want a number in [0, 1)"},
 		{"adam:lr=NaN", "adam: invalid lr=NaN"},
 		{"adam:lr=Inf", "adam: invalid lr=+Inf"},
-		{"adam:momentum=0.9", `adam: unknown option "momentum" (want one of: amsgrad, beta1, beta2, decoupled_weight_decay, eps, lr, maximize, weight_decay)`},
+		{"adam:momentum=0.9", `adam: unknown option "momentum" (want one of: amsgrad, beta1, beta2, decoupled_weight_decay, eps, lr, maximize, variant, weight_decay)`},
 		{"sgd:nesterov=true", "sgd: invalid nesterov=true with momentum=0, dampening=0: Nesterov momentum needs momentum > 0 and dampening = 0"},
 		{"sgd:nesterov=true,momentum=0.9,dampening=0.1", "Nesterov momentum needs momentum > 0 and dampening = 0"},
 		{"sgd:nesterov=yes", `sgd: invalid nesterov="yes": want true or false`},

@@ -367,15 +367,15 @@ func (o *Optimizer[T]) UnmarshalBinary(data []byte) error {
 	for _, t := range tensors {
 		i := strings.LastIndexByte(t.Name, '/')
 		if i < 0 {
-			return fmt.Errorf("optim: state: tensor %q is not named PARAM/BUFFER", t.Name)
+			return paramErr("", t.Name, "state: tensor %q is not named PARAM/BUFFER", t.Name)
 		}
 		name, bn := t.Name[:i], t.Name[i+1:]
 		ps, ok := s.Params[name]
 		if !ok {
-			return fmt.Errorf("optim: state: tensor %q belongs to no parameter of its groups", t.Name)
+			return paramErr(name, bn, "state: tensor %q belongs to no parameter of its groups", t.Name)
 		}
 		if t.DType != h.DType {
-			return fmt.Errorf("optim: state: tensor %q is %s, header says %s", t.Name, t.DType, h.DType)
+			return paramErr(name, bn, "state: tensor %q is %s, header says %s", t.Name, t.DType, h.DType)
 		}
 		ps.Buffers[bn] = fromBytes[T](t.Data)
 	}
