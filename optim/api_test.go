@@ -290,3 +290,30 @@ func TestLoadStateByName(t *testing.T) {
 		}
 	}
 }
+
+// TestOptionsKeepVariant: Options and SchemaOf still list the spec key
+// variant where the study note has a version, since the playground builds
+// its specs from the schema; a spec written from them with variant=note is
+// the note's method.
+func TestOptionsKeepVariant(t *testing.T) {
+	for _, m := range []string{"adam", "momentum", "adagrad", "rmsprop"} {
+		opts, err := optim.Options(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, err := optim.SchemaOf(m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		last, sl := opts[len(opts)-1], s.Params[len(s.Params)-1]
+		if last.Key != "variant" || last.Default != optim.VariantTorch || sl.Key != "variant" || !slices.Equal(sl.Values, []string{"torch", "note"}) {
+			t.Errorf("%s: last option %+v, schema %+v; want variant, default torch", m, last, sl)
+		}
+	}
+	if opts, _ := optim.Options("adamw"); opts[len(opts)-1].Key == "variant" {
+		t.Error("adamw lists variant")
+	}
+	if h, err := optim.ParseSpec("adam:lr=0.05,variant=note"); err != nil || h.Method() != "adam_note" {
+		t.Errorf("adam:lr=0.05,variant=note = %v, %v", h, err)
+	}
+}
