@@ -317,3 +317,17 @@ func TestOptionsKeepVariant(t *testing.T) {
 		t.Errorf("adam:lr=0.05,variant=note = %v, %v", h, err)
 	}
 }
+
+// TestCustomOfOtherElementType: a Custom method written for float64 is
+// refused by a float32 optimizer with a *HyperError that says so.
+func TestCustomOfOtherElementType(t *testing.T) {
+	_, err := optim.New[float32](heavyBall{LR: 0.1, Mu: 0.9}, optim.NewParam("w", []float32{1}))
+	var he *optim.HyperError
+	if !errors.As(err, &he) || he.Key != "method" || !strings.Contains(err.Error(), "optim.Custom[float32]") {
+		t.Fatalf("float64 method in a float32 optimizer: %v", err)
+	}
+	_, err = optim.New[float64](heavyBall{LR: 0.1, Mu: 1.5}, optim.NewParam("w", []float64{1}))
+	if err == nil || !strings.Contains(err.Error(), "mu=1.5") {
+		t.Fatalf("New did not run the Custom method's Validate: %v", err)
+	}
+}
