@@ -5,6 +5,10 @@
 // order the optimizer sees them, with T float32 or float64 (or a type
 // based on them). Slices are modified in place. No function allocates.
 //
+// Each function also has a form over an optimizer's parameters, named with
+// the suffix Params (GlobalNormParams(opt.Params(), 1), say), which acts on
+// their Grad slices and gives the same numbers.
+//
 // # Clipping by global norm
 //
 // GlobalNorm treats all slices as one vector g (norm type 2):

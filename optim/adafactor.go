@@ -58,7 +58,8 @@ func (h Adafactor) Validate() error {
 		return err
 	}
 	if h.Eps1DType && h.Eps1 != 0 {
-		return fmt.Errorf("adafactor: invalid eps1=%s with eps1_dtype=true: eps1 is used only with eps1_dtype=false", formatNum(h.Eps1))
+		return hyperErrf("adafactor", "eps1", formatNum(h.Eps1), "eps1 only with eps1_dtype=false",
+			"adafactor: invalid eps1=%s with eps1_dtype=true: eps1 is used only with eps1_dtype=false", formatNum(h.Eps1))
 	}
 	return nil
 }

@@ -18,12 +18,31 @@
 //	for ... { computeGradient(w.Grad); opt.Step() }
 //
 // Or parse a spec, as the command line does: ParseSpec("adam:lr=3e-4,amsgrad=true").
-// Parameter groups ([NewGroups]) carry their own hyperparameters (no
-// weight decay on biases, say), and SetLR changes a group's learning rate
-// between steps, which is how schedules drive an optimizer. State (step
-// counts and buffers, keyed by parameter name) saves and loads exactly
-// through [Optimizer.State]/[Optimizer.LoadState] or
-// MarshalBinary/UnmarshalBinary (the safetensors format).
+// A literal works as well: Adam{LR: 1e-3, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
+// is DefaultAdam().
+// Parameter groups ([NewGroup], [NewGroups]) carry their own
+// hyperparameters (no weight decay on biases, say), and SetLR changes a
+// group's learning rate between steps, which is how schedules drive an
+// optimizer: schedule.Driver scales each group's own base rate, as torch's
+// LRScheduler does. Steps is the step count a resumed run continues from.
+// State (step counts and buffers, keyed by parameter name) saves and loads
+// exactly through [Optimizer.State]/[Optimizer.LoadState] or
+// MarshalBinary/UnmarshalBinary (the safetensors format); it is matched by
+// parameter name, so the groups, and the parameters in them, may come in
+// another order. Package clip clips the gradients of Params().
+//
+// Errors are typed: a *[HyperError] names the method, key and value of a bad
+// hyperparameter or spec, a *[ParamError] the parameter a bad parameter list
+// or saved state is about; both are found by errors.As through every
+// wrapping.
+//
+// # Methods of your own
+//
+// A method this package does not have implements [Custom]: its
+// hyperparameters (Hyper, plus WithLR and Parse) and its rule (Buffers and
+// Update, called once per parameter). New and NewGroups run it with groups,
+// SetLR, schedules, Steps and saved state like the built-in methods, and
+// train.Config.Method runs it in the Trainer. ExampleCustom writes one.
 //
 // GD, SGD and mini-batch SGD are one optimizer (sgd, alias gd); they differ
 // in which examples the gradient comes from, which is the training loop's
@@ -102,7 +121,8 @@
 // The study note (shared/seed/optimizers-study-note.ja.md) has these
 // mistakes; this package implements the real methods, and the spec key
 // variant=note reproduces the note's code where it differs, so the two can
-// be drawn side by side:
+// be drawn side by side (for Adam that is a method of its own, AdamNote,
+// adam_note in a spec; the real methods have no note switch):
 //
 //   - Adam: the note's code corrects the bias by dividing by 1−β₁ and 1−β₂;
 //     the correction is 1−β₁ᵗ and 1−β₂ᵗ, which tends to 1 as t grows. With
@@ -110,7 +130,7 @@
 //     large in m̂ and 1000× (β₂=0.999) too large in v̂. It also puts ε inside
 //     the square root, √(v̂+ε), where Adam adds it outside, √v̂ + ε (with
 //     ε = 1e-8 the note's form behaves like ε' = 1e-4 near v̂ = 0).
-//     adam:variant=note runs the note's code.
+//     adam:variant=note (adam_note, AdamNote) runs the note's code.
 //   - Momentum: the note's formula writes w ← w − V with V = μV − εg, which
 //     climbs the gradient; its code (w ← w + v) has the right sign, and
 //     that is what momentum implements.

@@ -34,10 +34,7 @@ func ExampleNewGroups() {
 	decay := optim.DefaultAdamW()
 	noDecay := decay
 	noDecay.WeightDecay = 0
-	opt, err := optim.NewGroups(
-		optim.Group[float32]{Params: []*optim.Param[float32]{weights}, Hyper: decay},
-		optim.Group[float32]{Params: []*optim.Param[float32]{bias}, Hyper: noDecay},
-	)
+	opt, err := optim.NewGroups(optim.NewGroup(decay, weights), optim.NewGroup(noDecay, bias))
 	if err != nil {
 		panic(err)
 	}

@@ -1,18 +1,23 @@
 package optim
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 )
 
 // Hyper is the hyperparameters of one method: SGD, Momentum, Adagrad,
-// RMSprop, Adam, AdamW, NAdam, RAdam, Adamax, Adadelta, Lion, Rprop or ASGD. Each is a
-// plain value; its DefaultX constructor gives torch.optim's defaults, and
-// the zero value of a field means zero (never "use the default").
+// RMSprop, Adam, AdamNote, AdamW, NAdam, RAdam, Adamax, Adadelta, Lion,
+// Rprop, ASGD (and LBFGS, Adafactor and the Schedule-Free methods, which
+// have optimizer types of their own). Each is a plain value; its DefaultX
+// constructor gives torch.optim's defaults, and a field's zero value means
+// zero, never "use the default": Adam{LR: 1e-3, Beta1: .9, Beta2: .999,
+// Eps: 1e-8} is DefaultAdam(), and Adam{} is refused by Validate (eps must
+// be > 0), not silently completed.
 //
-// The set is closed: the methods' update rules live in this package.
+// The set is open: a program's own method implements [Custom] (Hyper and
+// an update rule) and runs in an [Optimizer] with groups, SetLR, schedules
+// and saved state like the built-in ones.
 type Hyper interface {
 	// Method is the method's name as the CLI spells it, e.g. "adam".
 	Method() string
@@ -25,9 +30,27 @@ type Hyper interface {
 	// listing only the keys that differ from the defaults. ParseSpec
 	// reads it back.
 	String() string
+}
 
+// builtin is a method of this package: its hyperparameters are a field
+// table (parsing, validation, printing and saving) and its update rule a
+// fused kernel.
+type builtin interface {
+	Hyper
 	withLR(lr float64) Hyper
 	table() []field
+}
+
+// withLR returns h with lr as its learning rate, for a built-in method or
+// a Custom one (of element type T).
+func withLR[T Float](h Hyper, lr float64) Hyper {
+	switch h := h.(type) {
+	case builtin:
+		return h.withLR(lr)
+	case Custom[T]:
+		return h.WithLR(lr)
+	}
+	return h
 }
 
 // fieldKind says how a hyperparameter is written in a spec.
@@ -91,7 +114,11 @@ const (
 	wantIntAtLeast1 = "an integer ≥ 1"
 )
 
-// Variants of a method's update rule.
+// Variants of a method's update rule, as the spec key variant writes them.
+// They are spec words only: the study note's Adam is its own method,
+// AdamNote (adam_note, or adam:variant=note in a spec), and for momentum,
+// adagrad and rmsprop the note's code is the real method, so variant=note
+// is accepted there and changes nothing.
 const (
 	// VariantTorch is the method as torch.optim and its paper define it.
 	VariantTorch = "torch"
@@ -148,15 +175,15 @@ func validate(method string, tab []field) error {
 				if want == "" {
 					want = wantFinite
 				}
-				return fmt.Errorf("%s: invalid %s=%s: want %s", method, f.key, formatNum(v), want)
+				return hyperErr(method, f.key, formatNum(v), want)
 			}
 		case kindInt:
 			if f.check != nil && !f.check(float64(*f.integer)) {
-				return fmt.Errorf("%s: invalid %s=%d: want %s", method, f.key, *f.integer, f.want)
+				return hyperErr(method, f.key, strconv.Itoa(*f.integer), f.want)
 			}
 		case kindEnum:
 			if !contains(f.allowed, *f.enum) {
-				return fmt.Errorf("%s: invalid %s=%q: want one of %s", method, f.key, *f.enum, strings.Join(f.allowed, ", "))
+				return badEnum(method, f, *f.enum)
 			}
 		}
 	}
@@ -191,7 +218,7 @@ func fieldValue(f field) string {
 
 // stringOf is the String method of every Hyper: the spec of h listing the
 // keys whose values differ from the method's defaults.
-func stringOf(h Hyper) string {
+func stringOf(h builtin) string {
 	tab, _, _ := newMethod(h.Method())
 	return specString(h.Method(), h.table(), tab)
 }
@@ -255,7 +282,8 @@ func (h SGD) Validate() error {
 		return err
 	}
 	if h.Nesterov && (h.Momentum <= 0 || h.Dampening != 0) {
-		return fmt.Errorf("sgd: invalid nesterov=true with momentum=%s, dampening=%s: Nesterov momentum needs momentum > 0 and dampening = 0",
+		return hyperErrf("sgd", "nesterov", "true", "momentum > 0 and dampening = 0",
+			"sgd: invalid nesterov=true with momentum=%s, dampening=%s: Nesterov momentum needs momentum > 0 and dampening = 0",
 			formatNum(h.Momentum), formatNum(h.Dampening))
 	}
 	return nil
@@ -271,11 +299,10 @@ type Momentum struct {
 	Momentum    float64 // μ in [0, 1)
 	WeightDecay float64
 	Maximize    bool
-	Variant     string // VariantTorch or VariantNote: identical for this method
 }
 
 // DefaultMomentum returns lr 0.01 and μ 0.9.
-func DefaultMomentum() Momentum { return Momentum{LR: 0.01, Momentum: 0.9, Variant: VariantTorch} }
+func DefaultMomentum() Momentum { return Momentum{LR: 0.01, Momentum: 0.9} }
 
 func (h *Momentum) fields() []field {
 	return []field{
@@ -283,7 +310,6 @@ func (h *Momentum) fields() []field {
 		num("momentum", &h.Momentum, unitOpen, wantUnitOpen, "momentum factor μ (the note's 慣性)"),
 		wdField(&h.WeightDecay),
 		maxField(&h.Maximize),
-		enum("variant", &h.Variant, variants, "torch (the real method) or note (the study note's code; identical here)"),
 	}
 }
 
@@ -302,11 +328,10 @@ type Adagrad struct {
 	InitialAccumulatorValue float64 // h₀
 	Eps                     float64
 	Maximize                bool
-	Variant                 string // VariantTorch or VariantNote: identical (see package doc)
 }
 
 // DefaultAdagrad returns torch's defaults: lr 0.01, eps 1e-10.
-func DefaultAdagrad() Adagrad { return Adagrad{LR: 0.01, Eps: 1e-10, Variant: VariantTorch} }
+func DefaultAdagrad() Adagrad { return Adagrad{LR: 0.01, Eps: 1e-10} }
 
 func (h *Adagrad) fields() []field {
 	return []field{
@@ -316,7 +341,6 @@ func (h *Adagrad) fields() []field {
 		num("initial_accumulator_value", &h.InitialAccumulatorValue, nonNeg, wantNonNeg, "starting value h₀ of the sum of squared gradients"),
 		epsField(&h.Eps),
 		maxField(&h.Maximize),
-		enum("variant", &h.Variant, variants, "torch or note (the study note's code; identical here)"),
 	}
 }
 
@@ -337,12 +361,11 @@ type RMSprop struct {
 	Momentum    float64
 	Centered    bool // normalise by the estimated variance instead of the second moment
 	Maximize    bool
-	Variant     string // VariantTorch or VariantNote: identical (see package doc)
 }
 
 // DefaultRMSprop returns torch's defaults: lr 0.01, alpha 0.99, eps 1e-8.
 func DefaultRMSprop() RMSprop {
-	return RMSprop{LR: 0.01, Alpha: 0.99, Eps: 1e-8, Variant: VariantTorch}
+	return RMSprop{LR: 0.01, Alpha: 0.99, Eps: 1e-8}
 }
 
 func (h *RMSprop) fields() []field {
@@ -354,7 +377,6 @@ func (h *RMSprop) fields() []field {
 		num("momentum", &h.Momentum, nonNeg, wantNonNeg, "momentum factor"),
 		boolean("centered", &h.Centered, "divide by the estimated variance of the gradient"),
 		maxField(&h.Maximize),
-		enum("variant", &h.Variant, variants, "torch or note (the study note's code; identical here)"),
 	}
 }
 
@@ -379,14 +401,11 @@ type Adam struct {
 	// DecoupledWeightDecay (torch ≥ 2.x's decoupled_weight_decay) applies
 	// WeightDecay as AdamW does, w ← w·(1 − lr·λ), instead of as an L2 term.
 	DecoupledWeightDecay bool
-	// Variant VariantNote runs the study note's code instead:
-	// m̂ = m/(1−β₁), v̂ = v/(1−β₂) (no power of t), w ← w − lr·m̂/√(v̂+ε).
-	Variant string
 }
 
 // DefaultAdam returns torch's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8.
 func DefaultAdam() Adam {
-	return Adam{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, Variant: VariantTorch}
+	return Adam{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8}
 }
 
 func (h *Adam) fields() []field {
@@ -399,7 +418,6 @@ func (h *Adam) fields() []field {
 		boolean("amsgrad", &h.AMSGrad, "use the maximum of past second moments (AMSGrad)"),
 		maxField(&h.Maximize),
 		decoupledField(&h.DecoupledWeightDecay),
-		enum("variant", &h.Variant, variants, "torch (bias correction 1−βᵗ, ε outside the root) or note (the study note's 1−β and √(v̂+ε))"),
 	}
 }
 
@@ -408,20 +426,47 @@ func (h Adam) LearningRate() float64   { return h.LR }
 func (h Adam) withLR(lr float64) Hyper { h.LR = lr; return h }
 func (h Adam) table() []field          { return h.fields() }
 func (h Adam) String() string          { return stringOf(h) }
+func (h Adam) Validate() error         { return validate(h.Method(), h.fields()) }
 
-// Validate implements Hyper.
-func (h Adam) Validate() error {
-	if err := validate(h.Method(), h.fields()); err != nil {
-		return err
-	}
-	if h.Variant == VariantNote && h.AMSGrad {
-		return fmt.Errorf("adam: invalid amsgrad=true with variant=note: the study note's Adam has no AMSGrad")
-	}
-	if h.Variant == VariantNote && h.DecoupledWeightDecay {
-		return fmt.Errorf("adam: invalid decoupled_weight_decay=true with variant=note: the study note's Adam has no decoupled weight decay")
-	}
-	return nil
+// AdamNote is the study note's Adam, as its code writes it (see the
+// package documentation): the bias corrected by 1−β instead of 1−βᵗ and ε
+// inside the square root,
+//
+//	m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  w ← w − lr·m̂/√(v̂+ε),  m̂ = m/(1−β₁), v̂ = v/(1−β₂)
+//
+// It is a method of its own, adam_note (a spec may also write it
+// adam:variant=note), so that the real Adam has no switch that turns it
+// into the note's. It keeps Adam's buffers (exp_avg, exp_avg_sq) and has
+// no AMSGrad or decoupled weight decay, as the note has none.
+type AdamNote struct {
+	LR          float64
+	Beta1       float64
+	Beta2       float64
+	Eps         float64
+	WeightDecay float64
+	Maximize    bool
 }
+
+// DefaultAdamNote returns Adam's defaults: lr 0.001, betas (0.9, 0.999), eps 1e-8.
+func DefaultAdamNote() AdamNote { return AdamNote{LR: 0.001, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8} }
+
+func (h *AdamNote) fields() []field {
+	return []field{
+		lrField(&h.LR),
+		beta1Field(&h.Beta1),
+		beta2Field(&h.Beta2),
+		num("eps", &h.Eps, positive, wantEps, "term added under the square root, √(v̂ + eps), as the note's code does"),
+		wdField(&h.WeightDecay),
+		maxField(&h.Maximize),
+	}
+}
+
+func (h AdamNote) Method() string          { return "adam_note" }
+func (h AdamNote) LearningRate() float64   { return h.LR }
+func (h AdamNote) withLR(lr float64) Hyper { h.LR = lr; return h }
+func (h AdamNote) table() []field          { return h.fields() }
+func (h AdamNote) Validate() error         { return validate(h.Method(), h.fields()) }
+func (h AdamNote) String() string          { return stringOf(h) }
 
 // AdamW is torch.optim.AdamW (Loshchilov & Hutter 2019): Adam with weight
 // decay decoupled from the gradient, w ← w·(1 − lr·weight_decay) before the
@@ -634,6 +679,7 @@ var (
 	_ Hyper = Adagrad{}
 	_ Hyper = RMSprop{}
 	_ Hyper = Adam{}
+	_ Hyper = AdamNote{}
 	_ Hyper = AdamW{}
 	_ Hyper = NAdam{}
 	_ Hyper = RAdam{}

@@ -1,7 +1,6 @@
 package optim
 
 import (
-	"fmt"
 	"math"
 )
 
@@ -49,7 +48,8 @@ func (h Rprop) Validate() error {
 		return err
 	}
 	if h.StepSizeMin > h.StepSizeMax {
-		return fmt.Errorf("rprop: invalid step_size_min=%s with step_size_max=%s: want step_size_min ≤ step_size_max",
+		return hyperErrf("rprop", "step_size_min", formatNum(h.StepSizeMin), "step_size_min ≤ step_size_max",
+			"rprop: invalid step_size_min=%s with step_size_max=%s: want step_size_min ≤ step_size_max",
 			formatNum(h.StepSizeMin), formatNum(h.StepSizeMax))
 	}
 	return nil
@@ -105,10 +105,10 @@ func loadASGDScalars[T Float](h Hyper, name string, ps ParamState[T], st *paramS
 	eta, ok1 := ps.Scalars["eta"]
 	mu, ok2 := ps.Scalars["mu"]
 	if !ok1 || !ok2 {
-		return fmt.Errorf("optim: parameter %q: asgd state has no eta and mu scalars", name)
+		return paramErr(name, "eta", "parameter %q: asgd state has no eta and mu scalars", name)
 	}
 	if math.IsNaN(eta) || math.IsInf(eta, 0) || math.IsNaN(mu) || math.IsInf(mu, 0) {
-		return fmt.Errorf("optim: parameter %q: asgd state has eta=%s, mu=%s: want finite numbers", name, formatNum(eta), formatNum(mu))
+		return paramErr(name, "eta", "parameter %q: asgd state has eta=%s, mu=%s: want finite numbers", name, formatNum(eta), formatNum(mu))
 	}
 	st.eta, st.avgMu = eta, mu
 	return nil

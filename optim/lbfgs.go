@@ -129,21 +129,21 @@ func NewLBFGS[T Float](h LBFGS, params ...*Param[T]) (*LBFGSOptimizer[T], error)
 // the values.
 func checkParams[T Float](method string, params []*Param[T]) error {
 	if len(params) == 0 {
-		return fmt.Errorf("optim: %s: no parameters", method)
+		return paramErr("", "params", "%s: no parameters", method)
 	}
 	seen := map[string]bool{}
 	for _, p := range params {
 		switch {
 		case p == nil:
-			return fmt.Errorf("optim: %s: a nil parameter", method)
+			return paramErr("", "params", "%s: a nil parameter", method)
 		case p.Name == "":
-			return fmt.Errorf("optim: %s: a parameter with no name", method)
+			return paramErr("", "name", "%s: a parameter with no name", method)
 		case seen[p.Name]:
-			return fmt.Errorf("optim: parameter name %q appears twice", p.Name)
+			return paramErr(p.Name, "name", "parameter name %q appears twice", p.Name)
 		case len(p.Grad) != len(p.Value):
-			return fmt.Errorf("optim: parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
+			return paramErr(p.Name, "grad", "parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
 		case (p.Rows != 0 || p.Cols != 0) && !p.Matrix():
-			return fmt.Errorf("optim: parameter %q: shape %d×%d does not hold its %d values", p.Name, p.Rows, p.Cols, len(p.Value))
+			return paramErr(p.Name, "shape", "parameter %q: shape %d×%d does not hold its %d values", p.Name, p.Rows, p.Cols, len(p.Value))
 		}
 		seen[p.Name] = true
 	}

@@ -22,10 +22,10 @@ func DefaultLookahead() LookaheadOptions { return LookaheadOptions{K: 5, Alpha: 
 // Validate reports the first invalid option.
 func (o LookaheadOptions) Validate() error {
 	if o.K < 1 {
-		return fmt.Errorf("lookahead: invalid k=%d: want %s", o.K, wantIntAtLeast1)
+		return hyperErr("lookahead", "k", strconv.Itoa(o.K), wantIntAtLeast1)
 	}
 	if !(o.Alpha >= 0 && o.Alpha <= 1) {
-		return fmt.Errorf("lookahead: invalid alpha=%s: want %s", formatNum(o.Alpha), wantUnitClosed)
+		return hyperErr("lookahead", "alpha", formatNum(o.Alpha), wantUnitClosed)
 	}
 	return nil
 }
@@ -60,17 +60,17 @@ func ParseLookahead(spec string) (LookaheadOptions, Hyper, error) {
 			case "k":
 				n, err := strconv.Atoi(val)
 				if err != nil {
-					return o, nil, fmt.Errorf("lookahead: invalid k=%q: want an integer", val)
+					return o, nil, hyperErrf("lookahead", "k", val, "an integer", "lookahead: invalid k=%q: want an integer", val)
 				}
 				o.K = n
 			case "alpha":
 				v, err := strconv.ParseFloat(val, 64)
 				if err != nil {
-					return o, nil, fmt.Errorf("lookahead: invalid alpha=%q: want a number", val)
+					return o, nil, hyperErrf("lookahead", "alpha", val, "a number", "lookahead: invalid alpha=%q: want a number", val)
 				}
 				o.Alpha = v
 			default:
-				return o, nil, fmt.Errorf("lookahead: unknown option %q (want k, alpha)", key)
+				return o, nil, hyperErrf("lookahead", key, val, "k, alpha", "lookahead: unknown option %q (want k, alpha)", key)
 			}
 		}
 	}

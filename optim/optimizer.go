@@ -1,7 +1,6 @@
 package optim
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"runtime"
@@ -11,9 +10,19 @@ import (
 
 // Group is a set of parameters that share hyperparameters, as a torch.optim
 // parameter group: e.g. weights with weight decay and biases without.
+// NewGroup writes one in a line.
 type Group[T Float] struct {
 	Params []*Param[T]
 	Hyper  Hyper
+}
+
+// NewGroup returns the group of params with hyperparameters h:
+//
+//	decay, noDecay := optim.DefaultAdamW(), optim.DefaultAdamW()
+//	noDecay.WeightDecay = 0
+//	opt, err := optim.NewGroups(optim.NewGroup(decay, w1, w2), optim.NewGroup(noDecay, b1, b2))
+func NewGroup[T Float](h Hyper, params ...*Param[T]) Group[T] {
+	return Group[T]{Params: params, Hyper: h}
 }
 
 // Optimizer updates parameters in place with one method. It is bookkeeping
@@ -35,9 +44,12 @@ type Optimizer[T Float] struct {
 }
 
 type group[T Float] struct {
-	hyper Hyper   // the group's hyperparameters; its LR field is not used
-	lr    float64 // the learning rate, kept apart so SetLR allocates nothing
-	slots []*slot[T]
+	hyper  Hyper     // the group's hyperparameters; its LR field is not used
+	custom Custom[T] // hyper, when it is a Custom method; nil for a built-in one
+	// customBufs is custom.Buffers(), read once.
+	customBufs []string
+	lr         float64 // the learning rate, kept apart so SetLR allocates nothing
+	slots      []*slot[T]
 	// packed is set once every slot has the buffers hyper needs, laid out by
 	// packBuffers, and bi is kernelBuffers(hyper); LoadState clears packed.
 	packed bool
@@ -66,15 +78,24 @@ func New[T Float](h Hyper, params ...*Param[T]) (*Optimizer[T], error) {
 
 // NewGroups returns an optimizer over several parameter groups. All groups
 // must use the same method; parameter names must be unique and non-empty,
-// and each parameter's Value and Grad must have the same length.
+// and each parameter's Value and Grad must have the same length. A method
+// is one of this package's element-wise methods or a [Custom] one.
+// Errors are a *HyperError (bad hyperparameters) or a *ParamError (bad
+// parameters), naming the group.
 func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 	if len(groups) == 0 {
-		return nil, errors.New("optim: no parameter groups")
+		return nil, paramErr("", "groups", "no parameter groups")
 	}
 	o := &Optimizer[T]{byName: map[string]*slot[T]{}, threads: runtime.GOMAXPROCS(0)}
 	for gi, g := range groups {
 		if g.Hyper == nil {
-			return nil, fmt.Errorf("optim: group %d has no hyperparameters", gi)
+			return nil, paramErr("", "groups", "group %d has no hyperparameters", gi)
+		}
+		custom, isCustom := g.Hyper.(Custom[T])
+		if _, ok := g.Hyper.(builtin); !ok && !isCustom {
+			var z T
+			return nil, hyperErrf(g.Hyper.Method(), "method", g.Hyper.Method(), "a method of this package or an optim.Custom["+typeName(z)+"]",
+				"optim: group %d: %T is neither a method of this package nor an optim.Custom[%s]", gi, g.Hyper, typeName(z))
 		}
 		switch g.Hyper.(type) {
 		case LBFGS:
@@ -93,21 +114,25 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 		if gi == 0 {
 			o.method = g.Hyper.Method()
 		} else if g.Hyper.Method() != o.method {
-			return nil, fmt.Errorf("optim: group %d uses %s but group 0 uses %s: one optimizer runs one method", gi, g.Hyper.Method(), o.method)
+			return nil, hyperErrf(g.Hyper.Method(), "method", g.Hyper.Method(), o.method,
+				"optim: group %d uses %s but group 0 uses %s: one optimizer runs one method", gi, g.Hyper.Method(), o.method)
 		}
-		gr := group[T]{hyper: g.Hyper, lr: g.Hyper.LearningRate()}
+		gr := group[T]{hyper: g.Hyper, custom: custom, lr: g.Hyper.LearningRate()}
+		if isCustom {
+			gr.customBufs = custom.Buffers()
+		}
 		for _, p := range g.Params {
 			if p == nil {
-				return nil, fmt.Errorf("optim: group %d has a nil parameter", gi)
+				return nil, paramErr("", "params", "group %d has a nil parameter", gi)
 			}
 			if p.Name == "" {
-				return nil, fmt.Errorf("optim: group %d has a parameter with no name", gi)
+				return nil, paramErr("", "name", "group %d has a parameter with no name", gi)
 			}
 			if len(p.Grad) != len(p.Value) {
-				return nil, fmt.Errorf("optim: parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
+				return nil, paramErr(p.Name, "grad", "parameter %q has %d values but %d gradients", p.Name, len(p.Value), len(p.Grad))
 			}
 			if _, dup := o.byName[p.Name]; dup {
-				return nil, fmt.Errorf("optim: parameter name %q appears twice", p.Name)
+				return nil, paramErr(p.Name, "name", "parameter name %q appears twice", p.Name)
 			}
 			s := &slot[T]{param: p, st: paramState[T]{muProduct: 1}}
 			o.byName[p.Name] = s
@@ -123,8 +148,15 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 // lr of 1e40 would be +Inf and turn every weight it touches into NaN, and
 // an eps of 1e-50 would be 0. New, SetLR and LoadState refuse such values;
 // CheckRange lets a program check a spec before it builds anything.
+//
+// For a Custom method only the learning rate is checked (its other
+// hyperparameters are its own).
 func CheckRange[T Float](h Hyper) error {
-	for _, f := range h.table() {
+	b, ok := h.(builtin)
+	if !ok {
+		return fits[T](h.Method(), "lr", h.LearningRate(), true)
+	}
+	for _, f := range b.table() {
 		if f.kind == kindNum {
 			if err := fits[T](h.Method(), f.key, *f.num, f.check == nil || f.check(0)); err != nil {
 				return err
@@ -145,11 +177,14 @@ func fits[T Float](method, key string, v float64, zeroOK bool) error {
 	x := float64(T(v))
 	switch {
 	case math.IsInf(x, 0):
-		return fmt.Errorf("%s: invalid %s=%s: beyond the range of %s parameters (want |%s| ≤ %.2g)", method, key, formatNum(v), name, key, largest)
+		want := fmt.Sprintf("|%s| ≤ %.2g", key, largest)
+		return hyperErrf(method, key, formatNum(v), want, "%s: invalid %s=%s: beyond the range of %s parameters (want %s)", method, key, formatNum(v), name, want)
 	case x == 0 && v != 0 && zeroOK:
-		return fmt.Errorf("%s: invalid %s=%s: rounds to 0 in %s parameters (want 0 or |%s| ≥ %.2g)", method, key, formatNum(v), name, key, smallest)
+		want := fmt.Sprintf("0 or |%s| ≥ %.2g", key, smallest)
+		return hyperErrf(method, key, formatNum(v), want, "%s: invalid %s=%s: rounds to 0 in %s parameters (want %s)", method, key, formatNum(v), name, want)
 	case x == 0 && v != 0:
-		return fmt.Errorf("%s: invalid %s=%s: rounds to 0 in %s parameters, and %s=0 is not allowed (want |%s| ≥ %.2g)", method, key, formatNum(v), name, key, key, smallest)
+		want := fmt.Sprintf("|%s| ≥ %.2g", key, smallest)
+		return hyperErrf(method, key, formatNum(v), want, "%s: invalid %s=%s: rounds to 0 in %s parameters, and %s=0 is not allowed (want %s)", method, key, formatNum(v), name, key, want)
 	}
 	return nil
 }
@@ -158,7 +193,7 @@ func fits[T Float](method, key string, v float64, zeroOK bool) error {
 // not negative, and representable in T.
 func checkLR[T Float](method string, lr float64) error {
 	if math.IsNaN(lr) || math.IsInf(lr, 0) || lr < 0 {
-		return fmt.Errorf("%s: invalid lr=%s: want %s", method, formatNum(lr), wantNonNeg)
+		return hyperErr(method, "lr", formatNum(lr), wantNonNeg)
 	}
 	return fits[T](method, "lr", lr, true)
 }
@@ -177,7 +212,7 @@ func (o *Optimizer[T]) Hyper(i int) Hyper {
 	if g.hyper.LearningRate() == g.lr {
 		return g.hyper
 	}
-	return g.hyper.withLR(g.lr)
+	return withLR[T](g.hyper, g.lr)
 }
 
 // LR returns the learning rate of group i. Like Hyper it panics, with a
@@ -196,7 +231,7 @@ func (o *Optimizer[T]) group(i int) *group[T] {
 // as assigning param_groups[i]["lr"] does in torch. Schedules use it.
 func (o *Optimizer[T]) SetLR(i int, lr float64) error {
 	if i < 0 || i >= len(o.groups) {
-		return fmt.Errorf("optim: group %d out of range [0, %d)", i, len(o.groups))
+		return paramErr("", "groups", "group %d out of range [0, %d)", i, len(o.groups))
 	}
 	if err := checkLR[T](o.method, lr); err != nil {
 		return err
@@ -205,7 +240,9 @@ func (o *Optimizer[T]) SetLR(i int, lr float64) error {
 	return nil
 }
 
-// SetAllLR sets the learning rate of every group.
+// SetAllLR sets the learning rate of every group to lr, as a schedule of
+// one group does. To scale each group's own rate as torch's LRScheduler
+// does, use schedule.NewDriver.
 func (o *Optimizer[T]) SetAllLR(lr float64) error {
 	for i := range o.groups {
 		if err := o.SetLR(i, lr); err != nil {
@@ -213,6 +250,19 @@ func (o *Optimizer[T]) SetAllLR(lr float64) error {
 		}
 	}
 	return nil
+}
+
+// Steps returns the number of steps taken: the largest step count of any
+// parameter (they are all equal unless a loaded state gave them different
+// ones). A resumed run's schedule continues from here.
+func (o *Optimizer[T]) Steps() int64 {
+	var n int64
+	for _, g := range o.groups {
+		for _, s := range g.slots {
+			n = max(n, s.st.step)
+		}
+	}
+	return n
 }
 
 // Params returns every parameter, group by group.
@@ -255,10 +305,13 @@ func (o *Optimizer[T]) Step() {
 	}
 	for gi := range o.groups {
 		g := &o.groups[gi]
+		if g.custom != nil {
+			continue // after the built-in kernels, below
+		}
 		if !g.packed {
 			// Buffers that start at lr (Rprop's step sizes) take the
 			// group's current lr, as torch's state initialisation does.
-			packBuffers(g.hyper.withLR(g.lr), g.slots)
+			packBuffers(withLR[T](g.hyper, g.lr), g.slots)
 			g.bi, g.packed = kernelBuffers(g.hyper), true
 		}
 		// The slots of a group usually share their step count (and NAdam's
@@ -277,6 +330,11 @@ func (o *Optimizer[T]) Step() {
 		}
 	}
 	o.runCalls()
+	for gi := range o.groups {
+		if g := &o.groups[gi]; g.custom != nil {
+			stepCustom(g)
+		}
+	}
 }
 
 // Buffer-name lists, shared so that bufferNames allocates nothing.
@@ -319,6 +377,8 @@ func bufferNames(h Hyper) []string {
 		if h.AMSGrad {
 			return namesAMSGrad
 		}
+		return namesAdam
+	case AdamNote:
 		return namesAdam
 	case AdamW:
 		if h.AMSGrad {
@@ -449,15 +509,13 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 			x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.Maximize)
 			return
 		}
-		if h.Variant == VariantNote {
-			c.kind = kAdamNote
-			x.adamNote = kernel.AdamNoteArgs{
-				Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
-				Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
-			return
-		}
 		c.kind = kAdam
 		x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, h.WeightDecay, 1, h.Maximize)
+	case AdamNote:
+		c.kind = kAdamNote
+		x.adamNote = kernel.AdamNoteArgs{
+			Common: kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
 	case AdamW:
 		c.kind = kAdam
 		x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.Maximize)
@@ -517,7 +575,7 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 		s.st.eta = float64(float32(lr / math.Pow(1+h.Lambd*lr*t, h.Alpha)))
 		s.st.avgMu = float64(float32(1 / max(1, t-h.T0)))
 	default:
-		panic(fmt.Sprintf("optim: unknown method %T", h)) // unreachable: Hyper is sealed
+		panic(fmt.Sprintf("optim: unknown method %T", h)) // unreachable: NewGroups admits only these and Custom ones, which Step runs apart
 	}
 }
 

@@ -155,7 +155,11 @@ func (o *Optimizer[T]) SetThreads(n int) error {
 // runCalls runs the prepared calls of every parameter.
 func (o *Optimizer[T]) runCalls() {
 	if o.calls == nil {
+		o.calls = []*call[T]{} // not nil even when every group is Custom
 		for gi := range o.groups {
+			if o.groups[gi].custom != nil {
+				continue
+			}
 			for _, s := range o.groups[gi].slots {
 				o.calls = append(o.calls, &s.call)
 			}

@@ -173,7 +173,7 @@ func (o *ScheduleFree[T]) SetLR(lr float64) error {
 	if err := checkLR[T](o.h.Method(), lr); err != nil {
 		return err
 	}
-	o.h, o.c.lr = o.h.withLR(lr), lr
+	o.h, o.c.lr = withLR[T](o.h, lr), lr
 	return nil
 }
 

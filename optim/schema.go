@@ -60,7 +60,7 @@ func Schema() []MethodSchema {
 
 // SchemaOf returns the schema of the named method.
 func SchemaOf(method string) (MethodSchema, error) {
-	tab, _, ok := newMethod(method)
+	tab, ok := optionTable(method)
 	if !ok {
 		return MethodSchema{}, unknownMethod(method)
 	}
@@ -77,7 +77,7 @@ func SchemaOf(method string) (MethodSchema, error) {
 			p.Kind = KindNumber
 			lo, hi, minOpen, open, err := rangeOf(f)
 			if err != nil {
-				return MethodSchema{}, fmt.Errorf("%s: %v", method, err)
+				return MethodSchema{}, fmt.Errorf("%s: %w", method, err)
 			}
 			p.MinOpen, p.MaxOpen = minOpen, open
 			p.Integer = f.kind == kindInt || strings.HasPrefix(f.want, "an integer")

@@ -1,7 +1,6 @@
 package optim
 
 import (
-	"fmt"
 	"sort"
 	"strconv"
 	"strings"
@@ -25,6 +24,9 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 		return h.fields(), func() Hyper { return h }, true
 	case "adam":
 		h := DefaultAdam()
+		return h.fields(), func() Hyper { return h }, true
+	case "adam_note":
+		h := DefaultAdamNote()
 		return h.fields(), func() Hyper { return h }, true
 	case "adamw":
 		h := DefaultAdamW()
@@ -68,7 +70,8 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 
 // Methods lists the method names ParseSpec accepts ("gd" is an alias of
 // "sgd"), in the order of the documentation: the study note's methods
-// first.
+// first. ParseSpec also accepts adam_note, the study note's Adam (AdamNote),
+// which is explained with adam and usually written adam:variant=note.
 func Methods() []string {
 	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor", "sf_adamw", "sf_sgd"}
 }
@@ -99,7 +102,7 @@ func Options(method string) ([]Option, error) {
 			{Key: "alpha", Default: formatNum(d.Alpha), Allowed: wantUnitClosed, Doc: "weight of the fast weights when synchronising: w ← α·w + (1−α)·slow"},
 		}, nil
 	}
-	tab, _, ok := newMethod(method)
+	tab, ok := optionTable(method)
 	if !ok {
 		return nil, unknownMethod(method)
 	}
@@ -118,7 +121,8 @@ func Options(method string) ([]Option, error) {
 }
 
 func unknownMethod(name string) error {
-	return fmt.Errorf("unknown optimizer %q (want one of: %s)", name, strings.Join(Methods(), ", "))
+	want := "one of: " + strings.Join(Methods(), ", ")
+	return hyperErrf("", "method", name, want, "unknown optimizer %q (want %s)", name, want)
 }
 
 // ParseSpec parses an optimizer spec, NAME[:key=value,...], into its
@@ -126,15 +130,27 @@ func unknownMethod(name string) error {
 // names them (lr, momentum, dampening, nesterov, weight_decay, maximize,
 // lr_decay, initial_accumulator_value, eps, alpha, centered, amsgrad, rho,
 // momentum_decay, decoupled_weight_decay, etaminus, etaplus, step_size_min,
-// step_size_max, lambd, t0), with beta1 and beta2 for betas and variant for the study
-// note's variants; booleans are true or false; omitted keys take the
-// defaults. The result is validated. Errors name the bad part and what is
-// allowed; ParseSpec never panics.
+// step_size_max, lambd, t0), with beta1 and beta2 for betas. The key
+// variant (torch or note) selects the study note's version: adam:variant=note
+// is adam_note (AdamNote), and on momentum, adagrad and rmsprop, whose
+// note's code is the real method, it changes nothing. Booleans are true or
+// false; omitted keys take the defaults. The result is validated. Errors
+// are a *HyperError naming the bad part and what is allowed; ParseSpec
+// never panics.
 func ParseSpec(spec string) (Hyper, error) {
 	name, rest, hasOpts := strings.Cut(strings.TrimSpace(spec), ":")
 	name = strings.TrimSpace(name)
 	if name == "" {
-		return nil, fmt.Errorf("optimizer spec %q: missing method name (want NAME[:key=value,...], NAME one of: %s)", spec, strings.Join(Methods(), ", "))
+		want := "NAME[:key=value,...], NAME one of: " + strings.Join(Methods(), ", ")
+		return nil, hyperErrf("", "method", "", want, "optimizer spec %q: missing method name (want %s)", spec, want)
+	}
+	orig := rest
+	name, rest, err := variantOf(name, rest)
+	if err != nil {
+		return nil, err
+	}
+	if rest == "" && orig != "" { // the options were only variant (and amsgrad=false, …)
+		hasOpts = false
 	}
 	tab, result, ok := newMethod(name)
 	if !ok {
@@ -146,14 +162,16 @@ func ParseSpec(spec string) (Hyper, error) {
 			key, val, ok := strings.Cut(kv, "=")
 			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
 			if !ok || key == "" {
-				return nil, fmt.Errorf("optimizer spec %q: malformed option %q (want key=value)", spec, kv)
+				return nil, hyperErrf(name, key, val, "key=value", "optimizer spec %q: malformed option %q (want key=value)", spec, kv)
 			}
 			f, found := lookupField(tab, key)
 			if !found {
-				return nil, fmt.Errorf("%s: unknown option %q (want one of: %s)", name, key, strings.Join(keys(tab), ", "))
+				all, _ := optionTable(name)
+				want := "one of: " + strings.Join(keys(all), ", ")
+				return nil, hyperErrf(name, key, val, want, "%s: unknown option %q (want %s)", name, key, want)
 			}
 			if seen[key] {
-				return nil, fmt.Errorf("%s: option %q given twice", name, key)
+				return nil, hyperErrf(name, key, val, "each key once", "%s: option %q given twice", name, key)
 			}
 			seen[key] = true
 			if err := setField(name, f, val); err != nil {
@@ -199,13 +217,13 @@ func setField(method string, f field, val string) error {
 	case kindNum:
 		v, err := strconv.ParseFloat(val, 64)
 		if err != nil {
-			return fmt.Errorf("%s: invalid %s=%q: want a number", method, f.key, val)
+			return hyperErrf(method, f.key, val, "a number", "%s: invalid %s=%q: want a number", method, f.key, val)
 		}
 		*f.num = v
 	case kindInt:
 		v, err := strconv.Atoi(val)
 		if err != nil {
-			return fmt.Errorf("%s: invalid %s=%q: want an integer", method, f.key, val)
+			return hyperErrf(method, f.key, val, "an integer", "%s: invalid %s=%q: want an integer", method, f.key, val)
 		}
 		*f.integer = v
 	case kindBool:
@@ -215,11 +233,11 @@ func setField(method string, f field, val string) error {
 		case "false":
 			*f.flag = false
 		default:
-			return fmt.Errorf("%s: invalid %s=%q: want true or false", method, f.key, val)
+			return hyperErrf(method, f.key, val, "true or false", "%s: invalid %s=%q: want true or false", method, f.key, val)
 		}
 	case kindEnum:
 		if !contains(f.allowed, val) {
-			return fmt.Errorf("%s: invalid %s=%q: want one of %s", method, f.key, val, strings.Join(f.allowed, ", "))
+			return badEnum(method, f, val)
 		}
 		*f.enum = val
 	}
@@ -229,9 +247,13 @@ func setField(method string, f field, val string) error {
 // fullSpec writes every hyperparameter of h, defaults included, so that
 // saved state does not depend on the defaults of the version that reads it.
 func fullSpec(h Hyper) string {
+	bh, ok := h.(builtin)
+	if !ok {
+		return h.String()
+	}
 	var b strings.Builder
 	b.WriteString(h.Method())
-	for i, f := range h.table() {
+	for i, f := range bh.table() {
 		if i == 0 {
 			b.WriteByte(':')
 		} else {
@@ -242,4 +264,75 @@ func fullSpec(h Hyper) string {
 		b.WriteString(fieldValue(f))
 	}
 	return b.String()
+}
+
+// optionTable is the field table of a method's defaults as Options and
+// SchemaOf publish it: with the spec key variant on the methods where the
+// study note has a version (ParseSpec reads it apart, see variantOf).
+func optionTable(method string) ([]field, bool) {
+	tab, _, ok := newMethod(method)
+	if !ok {
+		return nil, false
+	}
+	doc := map[string]string{
+		"adam":     "torch (bias correction 1−βᵗ, ε outside the root) or note (the study note's 1−β and √(v̂+ε): the method adam_note)",
+		"momentum": "torch (the real method) or note (the study note's code; identical here)",
+		"adagrad":  "torch or note (the study note's code; identical here)",
+		"rmsprop":  "torch or note (the study note's code; identical here)",
+	}[method]
+	if doc != "" {
+		v := VariantTorch
+		tab = append(tab, enum("variant", &v, variants, doc))
+	}
+	return tab, true
+}
+
+// variantOf takes the key variant out of the options rest of method name:
+// adam with variant=note becomes adam_note, whose table has no amsgrad and
+// no decoupled_weight_decay (the note has neither: true is an error, false
+// is dropped); momentum, adagrad and rmsprop accept variant and drop it.
+// Other methods keep it, and their tables refuse it as an unknown option.
+func variantOf(name, rest string) (string, string, error) {
+	switch name {
+	case "adam", "momentum", "adagrad", "rmsprop":
+	default:
+		return name, rest, nil
+	}
+	var kept []string
+	note, given := false, false
+	for _, kv := range strings.Split(rest, ",") {
+		key, val, _ := strings.Cut(kv, "=")
+		if strings.TrimSpace(key) != "variant" {
+			kept = append(kept, kv)
+			continue
+		}
+		val = strings.TrimSpace(val)
+		if given {
+			return "", "", hyperErrf(name, "variant", val, "each key once", "%s: option %q given twice", name, "variant")
+		}
+		given = true
+		if !contains(variants, val) {
+			want := "one of " + strings.Join(variants, ", ")
+			return "", "", hyperErrf(name, "variant", val, want, "%s: invalid variant=%q: want %s", name, val, want)
+		}
+		note = val == VariantNote
+	}
+	if !note || name != "adam" {
+		return name, strings.Join(kept, ","), nil
+	}
+	out := kept[:0]
+	for _, kv := range kept {
+		key, val, _ := strings.Cut(kv, "=")
+		key, val = strings.TrimSpace(key), strings.TrimSpace(val)
+		if key == "amsgrad" || key == "decoupled_weight_decay" {
+			if val == "true" {
+				what := map[string]string{"amsgrad": "AMSGrad", "decoupled_weight_decay": "decoupled weight decay"}[key]
+				return "", "", hyperErrf("adam", key, val, "false with variant=note",
+					"adam: invalid %s=true with variant=note: the study note's Adam has no %s", key, what)
+			}
+			continue
+		}
+		out = append(out, kv)
+	}
+	return "adam_note", strings.Join(out, ","), nil
 }

@@ -46,7 +46,7 @@ func (o *Optimizer[T]) State() State[T] {
 	s := State[T]{Method: o.method, Params: map[string]ParamState[T]{}}
 	for gi, g := range o.groups {
 		gs := GroupState{Hyper: fullSpec(o.Hyper(gi))}
-		names := bufferNames(g.hyper)
+		names := g.bufferNames()
 		for _, sl := range g.slots {
 			gs.Params = append(gs.Params, sl.param.Name)
 			ps := ParamState[T]{Step: sl.st.step, Buffers: map[string][]T{}}
@@ -66,97 +66,199 @@ func (o *Optimizer[T]) State() State[T] {
 	return s
 }
 
-// LoadState replaces the optimizer's state with s (copying it). The
-// optimizer must have the same method, the same groups with the same
-// parameter names, and every buffer must match its parameter's length. On
-// error the optimizer is unchanged.
+// LoadState replaces the optimizer's state with s (copying it). State is
+// matched by parameter name: each group of s must hold the names of one
+// group of the optimizer, in any order, and the groups of s may come in any
+// order; every buffer must match its parameter's length. Each group takes
+// the hyperparameters s saved for it (its learning rate included), as
+// torch's load_state_dict does. On error the optimizer is unchanged; the
+// error is a *ParamError naming the parameter and the part of its state
+// (errors.As), wrapping a *HyperError when saved hyperparameters are bad.
 func (o *Optimizer[T]) LoadState(s State[T]) error {
-	if s.Method != o.method {
-		return fmt.Errorf("optim: state is for %q, optimizer runs %q", s.Method, o.method)
+	if s.Method != o.method && !(s.Method == "adam" && o.method == "adam_note") { // adam:variant=note saved before adam_note
+		return paramErr("", "method", "state is for %q, optimizer runs %q", s.Method, o.method)
 	}
 	if len(s.Groups) != len(o.groups) {
-		return fmt.Errorf("optim: state has %d parameter groups, optimizer has %d", len(s.Groups), len(o.groups))
+		return paramErr("", "groups", "state has %d parameter groups, optimizer has %d", len(s.Groups), len(o.groups))
+	}
+	match, err := o.matchGroups(s)
+	if err != nil {
+		return err
 	}
 	hypers := make([]Hyper, len(o.groups))
 	states := map[string]paramState[T]{}
 	for gi, gs := range s.Groups {
-		h, err := ParseSpec(gs.Hyper)
+		g := &o.groups[match[gi]]
+		h, err := o.parseSaved(g, gs.Hyper)
 		if err != nil {
-			return fmt.Errorf("optim: state group %d: %w", gi, err)
+			return wrapParamErr("", "hyper", fmt.Sprintf("state group %d", gi), err)
 		}
 		if h.Method() != o.method {
-			return fmt.Errorf("optim: state group %d runs %q, optimizer runs %q", gi, h.Method(), o.method)
+			return paramErr("", "method", "state group %d runs %q, optimizer runs %q", gi, h.Method(), o.method)
 		}
 		if err := CheckRange[T](h); err != nil {
-			return fmt.Errorf("optim: state group %d: %w", gi, err)
+			return wrapParamErr("", "hyper", fmt.Sprintf("state group %d", gi), err)
 		}
-		hypers[gi] = h
-		g := o.groups[gi]
-		if len(gs.Params) != len(g.slots) {
-			return fmt.Errorf("optim: state group %d has %d parameters, optimizer group has %d", gi, len(gs.Params), len(g.slots))
-		}
+		hypers[match[gi]] = h
 		names := bufferNames(h)
-		for i, sl := range g.slots {
-			name := sl.param.Name
-			if gs.Params[i] != name {
-				return fmt.Errorf("optim: state group %d, parameter %d is %q, optimizer has %q", gi, i, gs.Params[i], name)
-			}
-			ps, ok := s.Params[name]
-			if !ok {
-				return fmt.Errorf("optim: state has no entry for parameter %q", name)
-			}
-			if ps.Step < 0 || ps.Step > MaxStateStep {
-				return fmt.Errorf("optim: parameter %q: step %d: want 0 ≤ step ≤ %d", name, ps.Step, int64(MaxStateStep))
-			}
-			st := paramState[T]{step: ps.Step, muProduct: 1}
-			if ps.Step > 0 || len(ps.Buffers) > 0 {
-				for _, bn := range names {
-					b, ok := ps.Buffers[bn]
-					if !ok {
-						return fmt.Errorf("optim: parameter %q: state has no %q buffer (want %s)", name, bn, strings.Join(names, ", "))
-					}
-					if len(b) != len(sl.param.Value) {
-						return fmt.Errorf("optim: parameter %q: %q buffer has %d values, parameter has %d", name, bn, len(b), len(sl.param.Value))
-					}
-					if err := checkBuffer(bn, b); err != nil {
-						return fmt.Errorf("optim: parameter %q: %w", name, err)
-					}
-					st.bufs = append(st.bufs, slices.Clone(b))
-				}
-				if len(ps.Buffers) != len(names) {
-					return fmt.Errorf("optim: parameter %q: state has %d buffers, %s keeps %d (%s)", name, len(ps.Buffers), o.method, len(names), strings.Join(names, ", "))
-				}
-			}
-			if v, ok := ps.Scalars["mu_product"]; ok {
-				// A product of momentum factors in (0, 1): in [0, 1]
-				// (it underflows to 0 in long runs).
-				if !(v >= 0 && v <= 1) {
-					return fmt.Errorf("optim: parameter %q: mu_product %v: want a number in [0, 1]", name, v)
-				}
-				st.muProduct = v
-			}
-			if err := loadASGDScalars(h, name, ps, &st); err != nil {
+		if g.custom != nil {
+			names = h.(Custom[T]).Buffers()
+		}
+		for _, name := range gs.Params {
+			st, err := loadParam(h, name, len(o.byName[name].param.Value), names, s.Params[name])
+			if err != nil {
 				return err
 			}
 			states[name] = st
-		}
-	}
-	if len(s.Params) != len(states) {
-		for name := range s.Params {
-			if _, ok := states[name]; !ok {
-				return fmt.Errorf("optim: state has parameter %q, which the optimizer does not have", name)
-			}
 		}
 	}
 	for gi := range o.groups {
 		o.groups[gi].hyper = hypers[gi]
 		o.groups[gi].lr = hypers[gi].LearningRate()
 		o.groups[gi].packed = false
+		if c, ok := hypers[gi].(Custom[T]); ok && o.groups[gi].custom != nil {
+			o.groups[gi].custom, o.groups[gi].customBufs = c, c.Buffers()
+		}
 		for _, sl := range o.groups[gi].slots {
 			sl.st = states[sl.param.Name]
 		}
 	}
 	return nil
+}
+
+// bufferNames names the buffers the group keeps per parameter.
+func (g *group[T]) bufferNames() []string {
+	if g.custom != nil {
+		return g.customBufs
+	}
+	return bufferNames(g.hyper)
+}
+
+// parseSaved reads a group's saved hyperparameters: with ParseSpec, or
+// with the group's Custom method's Parse.
+func (o *Optimizer[T]) parseSaved(g *group[T], spec string) (Hyper, error) {
+	if g.custom == nil {
+		return ParseSpec(spec)
+	}
+	h, err := g.custom.Parse(spec)
+	if err != nil {
+		return nil, err
+	}
+	if _, ok := h.(Custom[T]); !ok {
+		return nil, hyperErrf(o.method, "method", h.Method(), "a Custom method",
+			"%s: Parse returned a %T, which is not an optim.Custom", o.method, h)
+	}
+	return h, h.Validate()
+}
+
+// matchGroups finds, for each group of s, the optimizer group holding the
+// same parameter names (match[i] is the optimizer group of s.Groups[i]),
+// and checks that s has a state for every parameter and for no other.
+func (o *Optimizer[T]) matchGroups(s State[T]) ([]int, error) {
+	groupOf := map[string]int{}
+	for gi, g := range o.groups {
+		for _, sl := range g.slots {
+			groupOf[sl.param.Name] = gi
+		}
+	}
+	match := make([]int, len(s.Groups))
+	taken := make([]bool, len(o.groups))
+	seen := map[string]bool{}
+	for i, gs := range s.Groups {
+		k := -1
+		for _, name := range gs.Params {
+			gk, ok := groupOf[name]
+			if !ok {
+				return nil, paramErr(name, "params", "state has parameter %q, which the optimizer does not have", name)
+			}
+			if seen[name] {
+				return nil, paramErr(name, "params", "state lists parameter %q twice", name)
+			}
+			seen[name] = true
+			if k < 0 {
+				k = gk
+			} else if gk != k {
+				return nil, paramErr(name, "groups", "state group %d holds %q and %q, which are in different groups of the optimizer",
+					i, gs.Params[0], name)
+			}
+		}
+		if k < 0 { // an empty group: the first empty one left
+			for gk, g := range o.groups {
+				if len(g.slots) == 0 && !taken[gk] {
+					k = gk
+					break
+				}
+			}
+			if k < 0 {
+				return nil, paramErr("", "groups", "state group %d is empty, and no group of the optimizer is", i)
+			}
+		}
+		if taken[k] {
+			return nil, paramErr(gs.Params[0], "groups", "state groups of %q and of another parameter of its group are apart", gs.Params[0])
+		}
+		taken[k] = true
+		match[i] = k
+		if len(gs.Params) != len(o.groups[k].slots) {
+			for _, sl := range o.groups[k].slots {
+				if !seen[sl.param.Name] {
+					return nil, paramErr(sl.param.Name, "params", "state has no entry for parameter %q", sl.param.Name)
+				}
+			}
+		}
+	}
+	for name := range s.Params {
+		if _, ok := groupOf[name]; !ok {
+			return nil, paramErr(name, "params", "state has parameter %q, which the optimizer does not have", name)
+		}
+		if !seen[name] {
+			return nil, paramErr(name, "params", "state has parameter %q in no group", name)
+		}
+	}
+	for name := range seen {
+		if _, ok := s.Params[name]; !ok {
+			return nil, paramErr(name, "params", "state has no entry for parameter %q", name)
+		}
+	}
+	return match, nil
+}
+
+// loadParam checks the saved state ps of parameter name, of n values, under
+// hyperparameters h whose buffers are names, and returns it as a paramState.
+func loadParam[T Float](h Hyper, name string, n int, names []string, ps ParamState[T]) (paramState[T], error) {
+	st := paramState[T]{step: ps.Step, muProduct: 1}
+	if ps.Step < 0 || ps.Step > MaxStateStep {
+		return st, paramErr(name, "step", "parameter %q: step %d: want 0 ≤ step ≤ %d", name, ps.Step, int64(MaxStateStep))
+	}
+	if ps.Step > 0 || len(ps.Buffers) > 0 {
+		for _, bn := range names {
+			b, ok := ps.Buffers[bn]
+			if !ok {
+				return st, paramErr(name, bn, "parameter %q: state has no %q buffer (want %s)", name, bn, strings.Join(names, ", "))
+			}
+			if len(b) != n {
+				return st, paramErr(name, bn, "parameter %q: %q buffer has %d values, parameter has %d", name, bn, len(b), n)
+			}
+			if err := checkBuffer(bn, b); err != nil {
+				return st, wrapParamErr(name, bn, fmt.Sprintf("parameter %q", name), err)
+			}
+			st.bufs = append(st.bufs, slices.Clone(b))
+		}
+		if len(ps.Buffers) != len(names) {
+			return st, paramErr(name, "buffers", "parameter %q: state has %d buffers, %s keeps %d (%s)", name, len(ps.Buffers), h.Method(), len(names), strings.Join(names, ", "))
+		}
+	}
+	if v, ok := ps.Scalars["mu_product"]; ok {
+		// A product of momentum factors in (0, 1): in [0, 1]
+		// (it underflows to 0 in long runs).
+		if !(v >= 0 && v <= 1) {
+			return st, paramErr(name, "mu_product", "parameter %q: mu_product %v: want a number in [0, 1]", name, v)
+		}
+		st.muProduct = v
+	}
+	if err := loadASGDScalars(h, name, ps, &st); err != nil {
+		return st, err
+	}
+	return st, nil
 }
 
 // MaxStateStep is the largest step count LoadState accepts: 2⁵³, past
@@ -248,7 +350,7 @@ func (o *Optimizer[T]) UnmarshalBinary(data []byte) error {
 	}
 	var h header
 	if err := json.Unmarshal([]byte(raw), &h); err != nil {
-		return fmt.Errorf("optim: state: bad metadata: %v", err)
+		return fmt.Errorf("optim: state: bad metadata: %w", err)
 	}
 	if h.Version != stateVersion {
 		return fmt.Errorf("optim: state: version %d, this build reads version %d", h.Version, stateVersion)
@@ -265,15 +367,15 @@ func (o *Optimizer[T]) UnmarshalBinary(data []byte) error {
 	for _, t := range tensors {
 		i := strings.LastIndexByte(t.Name, '/')
 		if i < 0 {
-			return fmt.Errorf("optim: state: tensor %q is not named PARAM/BUFFER", t.Name)
+			return paramErr("", t.Name, "state: tensor %q is not named PARAM/BUFFER", t.Name)
 		}
 		name, bn := t.Name[:i], t.Name[i+1:]
 		ps, ok := s.Params[name]
 		if !ok {
-			return fmt.Errorf("optim: state: tensor %q belongs to no parameter of its groups", t.Name)
+			return paramErr(name, bn, "state: tensor %q belongs to no parameter of its groups", t.Name)
 		}
 		if t.DType != h.DType {
-			return fmt.Errorf("optim: state: tensor %q is %s, header says %s", t.Name, t.DType, h.DType)
+			return paramErr(name, bn, "state: tensor %q is %s, header says %s", t.Name, t.DType, h.DType)
 		}
 		ps.Buffers[bn] = fromBytes[T](t.Data)
 	}
@@ -327,7 +429,7 @@ func decodeState(data []byte, what, key string, h any) ([]safetensors.Tensor, er
 		return nil, fmt.Errorf("optim: %s state: not a %s state (no %s metadata)", what, what, key)
 	}
 	if err := json.Unmarshal([]byte(raw), h); err != nil {
-		return nil, fmt.Errorf("optim: %s state: bad metadata: %v", what, err)
+		return nil, fmt.Errorf("optim: %s state: bad metadata: %w", what, err)
 	}
 	return tensors, nil
 }

@@ -84,7 +84,7 @@ func TestLoadErrors(t *testing.T) {
 		{"extra", mutate(func(s *optim.State[float64]) { s.Params["zz"] = s.Params["pa"] }), `parameter "zz", which the optimizer does not have`},
 		{"length", mutate(func(s *optim.State[float64]) { s.Params["pa"].Buffers["exp_avg"] = []float64{1} }), `"exp_avg" buffer has 1 values, parameter has 4`},
 		{"buffer", mutate(func(s *optim.State[float64]) { delete(s.Params["pa"].Buffers, "exp_avg_sq") }), `no "exp_avg_sq" buffer`},
-		{"name", mutate(func(s *optim.State[float64]) { s.Groups[0].Params[1] = "other" }), `parameter 1 is "other", optimizer has "pb"`},
+		{"name", mutate(func(s *optim.State[float64]) { s.Groups[0].Params[1] = "other" }), `state has parameter "other", which the optimizer does not have`},
 		{"hyper", mutate(func(s *optim.State[float64]) { s.Groups[0].Hyper = "adam:lr=-1" }), "invalid lr=-1"},
 	}
 	for _, c := range cases {

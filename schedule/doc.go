@@ -47,6 +47,16 @@
 // The tests compare every schedule with values recorded from torch 1.13
 // (testdata/torch/gen_schedule.py).
 //
+// # Parameter groups
+//
+// A Schedule gives one rate from one base rate. Driver runs a schedule over
+// every parameter group of an optimizer as torch's LRScheduler does: each
+// group gets the schedule of its own base rate (torch's base_lrs), so a
+// group at 1e-4 and one at 1e-3 both follow the cosine, each from its own
+// rate. Call its Step after the optimizer's; to resume, Seek to the
+// optimizer's Steps. The tests compare it with torch 1.13 over three groups
+// (testdata/torch/gen_schedule_groups.py).
+//
 // # Reduce on plateau
 //
 // Plateau (ReduceLROnPlateau) is not a Schedule: it depends on the metric

@@ -15,6 +15,7 @@ import (
 
 	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
+	"github.com/descentlab/descent/optim"
 )
 
 // state is the Trainer's own state as a checkpoint's manifest records it:
@@ -215,7 +216,13 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 
 // CheckpointConfig returns the config recorded in a checkpoint.
 func CheckpointConfig(ck *checkpoint.Checkpoint) (Config, error) {
-	var c Config
+	return checkpointConfig(ck, nil)
+}
+
+// checkpointConfig is CheckpointConfig for a run of the optimizer method
+// (Config.Method; nil: the recorded spec's).
+func checkpointConfig(ck *checkpoint.Checkpoint, method optim.Hyper) (Config, error) {
+	c := Config{Method: method}
 	d := json.NewDecoder(bytes.NewReader(ck.Config))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&c); err != nil {
@@ -246,6 +253,7 @@ func (c Config) Extends(old Config) error {
 	a, b := c, old
 	a.Epochs, a.MaxSteps, a.OnNonFinite, a.CheckpointEvery, a.Keep, a.DataDir, a.Threads = 0, 0, "", 0, 0, "", 0
 	b.Epochs, b.MaxSteps, b.OnNonFinite, b.CheckpointEvery, b.Keep, b.DataDir, b.Threads = 0, 0, "", 0, 0, "", 0
+	a.Method, b.Method = nil, nil // compared as Opt, their text
 	if a != b {
 		ja, _ := json.Marshal(a)
 		jb, _ := json.Marshal(b)
@@ -276,7 +284,10 @@ func show(v any) string {
 // on, and the model the checkpoint's: anything else is an error, and
 // nothing is returned half restored.
 func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Dataset) (*Trainer, error) {
-	old, err := CheckpointConfig(ck)
+	if cfg.Method != nil && cfg.Opt == "" {
+		cfg.Opt = cfg.Method.String() // as New records it
+	}
+	old, err := checkpointConfig(ck, cfg.Method)
 	if err != nil {
 		return nil, err
 	}

@@ -2,7 +2,6 @@ package train
 
 import (
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -28,6 +27,13 @@ type Config struct {
 	Model string `json:"model"`
 	// Opt is an optimizer spec, e.g. "adam:lr=0.001" (optim.ParseSpec).
 	Opt string `json:"opt"`
+	// Method, when set, is the optimizer in place of Opt's spec: a method
+	// of package optim, or the program's own (an optim.Custom[float32]),
+	// which the Trainer runs with the schedule, clipping and checkpoints
+	// as any other. Opt is then empty or Method's String(), which New
+	// records as Opt. A checkpoint holds only that text: Restore needs
+	// the Config with the same Method again.
+	Method optim.Hyper `json:"-"`
 	// Batch is the number of examples per step; FullBatch (GD) uses the
 	// whole training set every step.
 	Batch Batch `json:"batch"`
@@ -187,8 +193,27 @@ type parsed struct {
 	clip  Clipping
 }
 
-// Validate checks every field and spec, without loading data. Errors name
-// the field and what is allowed.
+// FieldError is an invalid Config field. Field is its name as the command
+// line's flag writes it (data, model, opt, batch, epochs, max-steps,
+// subset, threads, clip, on-nonfinite, checkpoint-every, keep, ema,
+// schedule); Err says what is wrong, starting with the field's name, and
+// wraps the cause where there is one: a *optim.HyperError for a bad opt
+// spec, a *schedule.OptionError or *schedule.SpecError for a bad schedule.
+type FieldError struct {
+	Field string
+	Err   error
+}
+
+func (e *FieldError) Error() string { return e.Err.Error() }
+
+func (e *FieldError) Unwrap() error { return e.Err }
+
+func fieldErr(field string, format string, args ...any) *FieldError {
+	return &FieldError{Field: field, Err: fmt.Errorf(format, args...)}
+}
+
+// Validate checks every field and spec, without loading data. Errors are
+// a *FieldError naming the field and what is allowed.
 func (c *Config) Validate() error {
 	_, err := c.parse()
 	return err
@@ -201,64 +226,72 @@ func (c *Config) parse() (parsed, error) {
 	case DataMNIST:
 	case DataDir:
 		if c.DataDir == "" {
-			return p, errors.New("data: \"dir\" needs a data directory")
+			return p, fieldErr("data", "data: \"dir\" needs a data directory")
 		}
 	default:
-		return p, fmt.Errorf("data %q: want %q or %q (idx files in a directory)", c.Data, DataMNIST, DataDir)
+		return p, fieldErr("data", "data %q: want %q or %q (idx files in a directory)", c.Data, DataMNIST, DataDir)
 	}
 	if p.model, err = nn.ParseModel(c.Model); err != nil {
-		return p, fmt.Errorf("model: %v", err)
+		return p, fieldErr("model", "model: %w", err)
 	}
-	if strings.HasPrefix(strings.TrimSpace(c.Opt), "lookahead") {
+	if c.Method != nil {
+		if c.Opt != "" && c.Opt != c.Method.String() {
+			return p, fieldErr("opt", "opt %q with Method %s: give one of them", c.Opt, c.Method)
+		}
+		if err = c.Method.Validate(); err != nil {
+			return p, fieldErr("opt", "opt: %w", err)
+		}
+		p.opt = c.Method
+	} else if strings.HasPrefix(strings.TrimSpace(c.Opt), "lookahead") {
 		var lo optim.LookaheadOptions
 		if lo, p.opt, err = optim.ParseLookahead(c.Opt); err != nil {
-			return p, fmt.Errorf("opt: %v", err)
+			return p, fieldErr("opt", "opt: %w", err)
 		}
 		p.look = &lo
 	} else if p.opt, err = optim.ParseSpec(c.Opt); err != nil {
-		return p, fmt.Errorf("opt: %v", err)
+		return p, fieldErr("opt", "opt: %w", err)
 	}
 	if err = optim.CheckRange[float32](p.opt); err != nil {
-		return p, fmt.Errorf("opt: %v", err)
+		return p, fieldErr("opt", "opt: %w", err)
 	}
 	if c.Batch < 0 {
-		return p, fmt.Errorf("batch %d: want a positive integer or full", int(c.Batch))
+		return p, fieldErr("batch", "batch %d: want a positive integer or full", int(c.Batch))
 	}
 	if c.Epochs < 1 {
-		return p, fmt.Errorf("epochs %d: want an integer ≥ 1", c.Epochs)
+		return p, fieldErr("epochs", "epochs %d: want an integer ≥ 1", c.Epochs)
 	}
 	if c.MaxSteps < 0 {
-		return p, fmt.Errorf("max-steps %d: want an integer ≥ 0 (0: no limit)", c.MaxSteps)
+		return p, fieldErr("max-steps", "max-steps %d: want an integer ≥ 0 (0: no limit)", c.MaxSteps)
 	}
 	if c.Subset < 0 {
-		return p, fmt.Errorf("subset %d: want an integer ≥ 0 (0: all examples)", c.Subset)
+		return p, fieldErr("subset", "subset %d: want an integer ≥ 0 (0: all examples)", c.Subset)
 	}
 	if c.Threads < 0 {
-		return p, fmt.Errorf("threads %d: want an integer ≥ 0 (0: GOMAXPROCS)", c.Threads)
+		return p, fieldErr("threads", "threads %d: want an integer ≥ 0 (0: GOMAXPROCS)", c.Threads)
 	}
 	if p.clip, err = ParseClip(c.Clip); err != nil {
-		return p, err
+		return p, &FieldError{Field: "clip", Err: err}
 	}
 	switch c.OnNonFinite {
 	case "", NonFiniteStop, NonFiniteSkip:
 	default:
-		return p, fmt.Errorf("on-nonfinite %q: want %q or %q", c.OnNonFinite, NonFiniteStop, NonFiniteSkip)
+		return p, fieldErr("on-nonfinite", "on-nonfinite %q: want %q or %q", c.OnNonFinite, NonFiniteStop, NonFiniteSkip)
 	}
 	if c.CheckpointEvery < 0 {
-		return p, fmt.Errorf("checkpoint-every %d: want an integer ≥ 0 (0: only at the end)", c.CheckpointEvery)
+		return p, fieldErr("checkpoint-every", "checkpoint-every %d: want an integer ≥ 0 (0: only at the end)", c.CheckpointEvery)
 	}
 	if c.Keep < 0 {
-		return p, fmt.Errorf("keep %d: want an integer ≥ 0 (0: keep every checkpoint)", c.Keep)
+		return p, fieldErr("keep", "keep %d: want an integer ≥ 0 (0: keep every checkpoint)", c.Keep)
 	}
 	if !(c.EMA >= 0 && c.EMA < 1) {
-		return p, fmt.Errorf("ema %v: want a decay in (0, 1), or 0 for no average", c.EMA)
+		return p, fieldErr("ema", "ema %v: want a decay in (0, 1), or 0 for no average", c.EMA)
 	}
 	if c.Schedule != "" { // checked again with the real step count in New
 		// The step count is unknown before the data are loaded: check with
 		// a long run, so that length-dependent defaults (warmup_cosine's
 		// t_max = total − warmup) are valid; New checks the real count.
 		if _, err := schedule.Parse(c.Schedule, p.opt.LearningRate(), 1<<30); err != nil {
-			return p, err
+			return p, &FieldError{Field: "schedule", Err: err}
 		}
 	}
 	return p, nil

@@ -155,12 +155,15 @@ func (e *NonFiniteError) Error() string {
 // tensor, one group), the schedule and the sampler. cfg.Subset is applied
 // here, and the batch must fit in the (cut) training set.
 func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
+	if cfg.Method != nil && cfg.Opt == "" {
+		cfg.Opt = cfg.Method.String()
+	}
 	p, err := cfg.parse()
 	if err != nil {
-		return nil, fmt.Errorf("train: %v", err)
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	if trainSet, testSet, err = subset(trainSet, testSet, cfg.Subset); err != nil {
-		return nil, fmt.Errorf("train: %v", err)
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	if trainSet.Dim != testSet.Dim {
 		return nil, fmt.Errorf("train: the training examples have %d values each but the test examples %d", trainSet.Dim, testSet.Dim)
@@ -176,7 +179,7 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	}
 	t := &Trainer{cfg: cfg, clip: p.clip, trainSet: trainSet, testSet: testSet}
 	if t.model, err = nn.New(p.model, cfg.Seed); err != nil {
-		return nil, fmt.Errorf("train: model: %v", err)
+		return nil, fmt.Errorf("train: model: %w", err)
 	}
 	views := t.model.Params()
 	params := make([]*optim.Param[float32], len(views))
@@ -189,28 +192,28 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 		t.values = append(t.values, v.Value)
 	}
 	if err = t.newOptimizer(p.opt, params, shapes); err != nil {
-		return nil, fmt.Errorf("train: opt: %v", err)
+		return nil, fmt.Errorf("train: opt: %w", err)
 	}
 	if p.look != nil {
 		if t.opt == nil {
 			return nil, fmt.Errorf("train: opt: lookahead wraps an element-wise method, not %s", p.opt.Method())
 		}
 		if t.look, err = optim.NewLookahead(*p.look, t.opt); err != nil {
-			return nil, fmt.Errorf("train: opt: %v", err)
+			return nil, fmt.Errorf("train: opt: %w", err)
 		}
 	}
 	if err = t.setupEMA(params); err != nil {
-		return nil, fmt.Errorf("train: ema: %v", err)
+		return nil, fmt.Errorf("train: ema: %w", err)
 	}
 	if t.sampler, err = data.NewSampler(trainSet.N, cfg.Batch.size(trainSet.N), cfg.Seed); err != nil {
-		return nil, fmt.Errorf("train: %v", err)
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	if t.total, err = totalSteps(cfg, t.sampler.StepsPerEpoch()); err != nil {
 		return nil, err
 	}
 	if cfg.Schedule != "" {
 		if t.sched, err = schedule.Parse(cfg.Schedule, p.opt.LearningRate(), t.total); err != nil {
-			return nil, fmt.Errorf("train: %v", err)
+			return nil, fmt.Errorf("train: %w", err)
 		}
 	}
 	t.stride = (t.total-1)/MaxCurvePoints + 1 // total ≥ 1; no overflow near MaxInt
@@ -444,11 +447,11 @@ func (t *Trainer) Run(ctx context.Context, cb func(*Trainer, StepResult) error) 
 // Run loads the data cfg names and trains on it: New, then Trainer.Run.
 func Run(ctx context.Context, cfg Config, cb func(*Trainer, StepResult) error) (Summary, *Trainer, error) {
 	if err := cfg.Validate(); err != nil {
-		return Summary{}, nil, fmt.Errorf("train: %v", err)
+		return Summary{}, nil, fmt.Errorf("train: %w", err)
 	}
 	trainSet, testSet, err := LoadData(cfg)
 	if err != nil {
-		return Summary{}, nil, fmt.Errorf("train: %v", err)
+		return Summary{}, nil, fmt.Errorf("train: %w", err)
 	}
 	t, err := New(cfg, trainSet, testSet)
 	if err != nil {

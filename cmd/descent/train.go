@@ -72,7 +72,7 @@ func (f *runFlags) config(cmd *cobra.Command, opt string) (train.Config, error) 
 	}
 	var err error
 	if cfg.Batch, err = train.ParseBatch(f.batch); err != nil {
-		return cfg, fmt.Errorf("--%v", err)
+		return cfg, fmt.Errorf("--%w", err)
 	}
 	if err := cfg.Validate(); err != nil {
 		return cfg, flagError(err)
@@ -83,17 +83,13 @@ func (f *runFlags) config(cmd *cobra.Command, opt string) (train.Config, error) 
 	return cfg, nil
 }
 
-// flagError names the flag in an error from train.Config.Validate, whose
-// messages start with the field's name.
+// flagError names the flag in an error from train.Config.Validate: a
+// *train.FieldError, whose Field is the flag's name and whose message
+// starts with it. Other errors are returned as they are.
 func flagError(err error) error {
-	msg := err.Error()
-	for _, f := range []string{"model", "opt", "epochs", "max-steps", "subset", "threads", "clip", "batch", "on-nonfinite", "checkpoint-every", "keep"} {
-		if strings.HasPrefix(msg, f) {
-			return fmt.Errorf("--%s", msg)
-		}
-	}
-	if strings.HasPrefix(msg, "schedule") {
-		return fmt.Errorf("--%s", msg)
+	var fe *train.FieldError
+	if errors.As(err, &fe) && fe.Field != "data" { // --data's own messages name the flag
+		return fmt.Errorf("--%w", err)
 	}
 	return err
 }
@@ -209,11 +205,11 @@ var testStepHook func(step int)
 func newTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags) (*train.Trainer, *runFolder, error) {
 	cfg, err := f.config(cmd, opt)
 	if err != nil {
-		return nil, nil, fmt.Errorf("train: %v", err)
+		return nil, nil, fmt.Errorf("train: %w", err)
 	}
 	cfg.OnNonFinite, cfg.CheckpointEvery, cfg.Keep = ck.onNonFinite, ck.every, ck.keep
 	if err := cfg.Validate(); err != nil {
-		return nil, nil, fmt.Errorf("train: %v", flagError(err))
+		return nil, nil, fmt.Errorf("train: %w", flagError(err))
 	}
 	rf, err := claim("train", f.output, f.overwrite)
 	if err != nil {
@@ -222,7 +218,7 @@ func newTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags) (*train
 	trainSet, testSet, err := loadData(cfg)
 	if err != nil {
 		rf.abandon()
-		return nil, nil, fmt.Errorf("train: %v", err)
+		return nil, nil, fmt.Errorf("train: %w", err)
 	}
 	t, err := train.New(cfg, trainSet, testSet)
 	if err != nil {
@@ -231,7 +227,7 @@ func newTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags) (*train
 	}
 	if err := rf.clear(); err != nil {
 		rf.done()
-		return nil, nil, fmt.Errorf("train: %v", err)
+		return nil, nil, fmt.Errorf("train: %w", err)
 	}
 	return t, rf, nil
 }
@@ -241,7 +237,7 @@ func newTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags) (*train
 // before anything is written, and the folder is locked first.
 func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir string) (t *train.Trainer, rf *runFolder, err error) {
 	fail := func(format string, a ...any) (*train.Trainer, *runFolder, error) {
-		return nil, nil, fmt.Errorf("train: --resume %s: %s", dir, fmt.Sprintf(format, a...))
+		return nil, nil, fmt.Errorf("train: --resume %s: %w", dir, fmt.Errorf(format, a...))
 	}
 	if dir == "" {
 		return fail("want the folder of a run")
@@ -257,7 +253,7 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	}
 	l, err := runlock.Acquire(dir)
 	if err != nil {
-		return fail("%v", err)
+		return fail("%w", err)
 	}
 	defer func() {
 		if err != nil {
@@ -272,7 +268,7 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 		return fail("no checkpoint in %s to resume from", root)
 	}
 	if err != nil {
-		return fail("%v", err)
+		return fail("%w", err)
 	}
 	c, err := checkpoint.Load(latest.Dir)
 	if err == nil {
@@ -282,11 +278,11 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 		if all, _ := checkpoint.List(root); len(all) > 1 {
 			return fail("%v (remove that folder to resume from %s)", err, all[len(all)-2].Dir)
 		}
-		return fail("%v", err)
+		return fail("%w", err)
 	}
 	rec, err := train.CheckpointConfig(c)
 	if err != nil {
-		return fail("%v", err)
+		return fail("%w", err)
 	}
 	cfg := rec
 	fl := cmd.Flags()
@@ -321,18 +317,18 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 		}},
 	} {
 		if err := set(step.name, step.apply); err != nil {
-			return fail("--%v", err)
+			return fail("--%w", err)
 		}
 	}
 	if err := cfg.Extends(rec); err != nil {
-		return fail("--%v", err)
+		return fail("--%w", err)
 	}
 	if err := cfg.Validate(); err != nil {
-		return fail("%v", flagError(err))
+		return fail("%w", flagError(err))
 	}
 	trainSet, testSet, err := loadData(cfg)
 	if err != nil {
-		return fail("%v", err)
+		return fail("%w", err)
 	}
 	t, err = train.Restore(cfg, c, trainSet, testSet)
 	if err != nil {
@@ -385,7 +381,7 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 		}
 		if cfg.CheckpointEvery > 0 && r.Step%cfg.CheckpointEvery == 0 && !t.Done() {
 			if _, err := save(); err != nil {
-				return fmt.Errorf("train: %v", err)
+				return fmt.Errorf("train: %w", err)
 			}
 		}
 		if testStepHook != nil {
@@ -413,10 +409,10 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 	}
 	ckDir, err := save()
 	if err != nil {
-		return fmt.Errorf("train: %v", err)
+		return fmt.Errorf("train: %w", err)
 	}
 	if err := writeRun(out, report.FromTrainer(cfg.Opt, t)); err != nil {
-		return fmt.Errorf("train: %v", err)
+		return fmt.Errorf("train: %w", err)
 	}
 	var modelErr error
 	t.WithEvalPoint(func() { modelErr = writeModel(filepath.Join(out, "model.safetensors"), t) })
