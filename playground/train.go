@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/train"
@@ -192,17 +193,25 @@ func (t *trainer) current() *job {
 }
 
 // run trains every optimizer in turn, streaming events, and writes the
-// comparison as descent compare does (a partial one when cancelled).
+// comparison as descent compare does. Stopped (cancelled, or the server
+// shutting down on SIGINT), it writes the partial comparison and a
+// checkpoint of the optimizer it was training, as descent train does on
+// SIGINT: in DIR/run-N (N counts the optimizers from 1), which
+// descent train --resume DIR/run-N continues.
 func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Config) {
 	defer close(j.finished)
 	defer j.end()
-	write := func(kind string, runs []report.Run) {
+	write := func(kind string, runs []report.Run, extra map[string]string) {
 		if err := report.WriteDir(dir, "descent serve comparison", runs); err != nil {
 			j.emit("failed", map[string]string{"error": err.Error()})
 			return
 		}
 		fmt.Fprintf(t.log, "descent serve: comparison %s %s\n", dir, kind)
-		j.emit(kind, map[string]string{"dir": dir, "report": "/runs/" + j.name + "/report.html"})
+		ev := map[string]string{"dir": dir, "report": "/runs/" + j.name + "/report.html"}
+		for k, v := range extra {
+			ev[k] = v
+		}
+		j.emit(kind, ev)
 	}
 	j.emit("begin", map[string]any{"dir": dir, "opts": j.req.Opts, "epochs": j.req.Epochs, "batch": j.req.Batch, "subset": j.req.Subset, "model": j.req.Model})
 	t.loadOnce.Do(func() { t.trainSet, t.testSet, t.loadErr = data.MNIST() })
@@ -238,7 +247,7 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 			j.emit("diverged", map[string]any{"opt": cfg.Opt, "index": i, "error": err.Error()})
 		case err != nil && ctx.Err() != nil:
 			runs = append(runs, report.FromTrainer(label, tr))
-			write("cancelled", runs)
+			write("cancelled", runs, t.checkpoint(dir, i, tr))
 			return
 		case err != nil:
 			j.emit("failed", map[string]string{"error": fmt.Sprintf("%s: %v", cfg.Opt, err)})
@@ -248,7 +257,27 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 		s := tr.Summary()
 		j.emit("finish", map[string]any{"opt": cfg.Opt, "index": i, "test_accuracy": s.TestAccuracy, "test_loss": finiteOrNil(s.TestLoss), "seconds": s.Seconds})
 	}
-	write("done", runs)
+	write("done", runs, nil)
+}
+
+// checkpoint saves the stopped trainer tr, the comparison's optimizer
+// number i, into dir/run-(i+1)/checkpoints and says where, and the command
+// that continues it, as the fields of the cancelled event.
+func (t *trainer) checkpoint(dir string, i int, tr *train.Trainer) map[string]string {
+	run := filepath.Join(dir, fmt.Sprintf("run-%d", i+1))
+	c, err := tr.Checkpoint()
+	var ck string
+	if err == nil {
+		ck, err = checkpoint.Save(filepath.Join(run, "checkpoints"), c, 0)
+	}
+	if err != nil {
+		fmt.Fprintf(t.log, "descent serve: comparison %s: no checkpoint of %s: %v\n", dir, tr.Config().Opt, err)
+		return map[string]string{"checkpoint_error": err.Error()}
+	}
+	resume := "descent train --resume " + shellQuote(run)
+	fmt.Fprintf(t.log, "descent serve: %s stopped after step %d of %d; checkpoint %s written; continue with: %s\n",
+		tr.Config().Opt, tr.Steps(), tr.TotalSteps(), ck, resume)
+	return map[string]string{"checkpoint": ck, "resume": resume}
 }
 
 // finiteOrNil keeps NaN and ±Inf out of JSON (they are not numbers there).
