@@ -55,10 +55,11 @@ func newBrowser(t *testing.T, width, height int) (context.Context, context.Cance
 }
 
 type redraw struct {
-	MS    float64 `json:"ms"`
 	Seq   int     `json:"seq"`
+	MS    float64 `json:"ms"`    // from the input to the painted frame that shows the answer
 	Fetch float64 `json:"fetch"` // from the input to the answer's arrival
-	Draw  float64 `json:"draw"`  // from the answer's arrival to the finished redraw
+	Draw  float64 `json:"draw"`  // from the answer's arrival to the drawing's end
+	Paint float64 `json:"paint"` // from the drawing's end to the painted frame
 }
 
 // pageState is what the test reads back from the page after a click.
@@ -71,6 +72,14 @@ type pageState struct {
 	PNG    string     `json:"png"`
 }
 
+// readState reads the page's state back.
+var readState = chromedp.Evaluate[pageState](`(() => { const w = win(); return {query: window.__lastQuery, data: asJSON(data),
+	win: [w.xmin, w.xmax, w.ymin, w.ymax], colors: S.rows.map((r) => r.color), t: S.t,
+	png: document.querySelector('#paths').toDataURL('image/png')}; })()`)
+
+// redraws is how many slider changes the browser test times.
+const redraws = 20
+
 // redrawSeq is the number of the last drawn answer.
 const redrawSeq = `window.__redraw ? window.__redraw.seq : 0`
 
@@ -78,13 +87,10 @@ const redrawSeq = `window.__redraw ? window.__redraw.seq : 0`
 // page's own measure of the time from the input to the finished redraw.
 func waitRedraw(ctx context.Context, seq int) (ms float64, err error) {
 	var r redraw
-	if err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf("window.__redraw && window.__redraw.seq > %d", seq), chromedp.WithPollingInterval(2*time.Millisecond))); err != nil {
+	if err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf("window.__redraw && window.__redraw.seq > %d", seq))); err != nil {
 		return 0, err
 	}
 	r, err = chromedp.Run(ctx, chromedp.Evaluate[redraw](`window.__redraw`))
-	if testing.Verbose() {
-		fmt.Printf("redraw %.1f ms: fetch %.1f ms, parse and draw %.1f ms\n", r.MS, r.Fetch, r.Draw)
-	}
 	return r.MS, err
 }
 
@@ -111,38 +117,41 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Change the first row's learning rate with its slider, ten times.
+	// Change the first row's learning rate with its slider, 20 times; the
+	// page measures each change to its painted frame (see update in
+	// app.js). One evaluation sets the slider and waits for the page's
+	// "redrawn" event, so the test adds no polling to the page's work.
 	var times []float64
-	for k := range 10 {
-		set := fmt.Sprintf(`(() => { const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
-			r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })()`, 380+15*k)
-		seq, err := chromedp.Run(ctx, chromedp.Evaluate[int](redrawSeq))
+	for k := range redraws {
+		set := fmt.Sprintf(`new Promise((resolve) => {
+			addEventListener('redrawn', () => resolve(window.__redraw), {once: true});
+			const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
+			r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })`, 380+8*k)
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[redraw](set, chromedp.EvalAwaitPromise))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](set)); err != nil {
-			t.Fatal(err)
+		if testing.Verbose() {
+			fmt.Printf("redraw %.1f ms: fetch %.1f ms, read and draw %.1f ms, to the painted frame %.1f ms\n", r.MS, r.Fetch, r.Draw, r.Paint)
 		}
-		ms, err := waitRedraw(ctx, seq)
-		if err != nil {
-			t.Fatal(err)
-		}
-		times = append(times, ms)
+		times = append(times, r.MS)
 	}
 	slices.Sort(times)
 	median := times[len(times)/2]
-	t.Logf("slider change to finished redraw, 5 optimizers × 500 steps: median %.1f ms, max %.1f ms (%v)", median, times[len(times)-1], times)
-	if os.Getenv("DESCENT_E2E_TIMING") == "" {
-		// Timing is meaningless while other tests hold the cores (go test
-		// ./... runs packages in parallel). Run it alone with
-		// DESCENT_E2E_TIMING=1 to check the ≤ 50 ms target, which does not
-		// hold yet: on an idle 2-core machine the median was 60–77 ms, of
-		// which about 45 ms pass before the answer's first byte reaches
-		// the page although the server answers in 4 ms (curl).
-		load, cpus := loadPerCPU()
-		t.Logf("redraw time not checked (DESCENT_E2E_TIMING unset; load average %.1f per CPU on %d CPUs)", load, cpus)
-	} else if median > 50 {
-		t.Errorf("redraw takes %.1f ms (median of 10), want ≤ 50 ms", median)
+	load, cpus := loadPerCPU()
+	t.Logf("slider change to painted redraw, 5 optimizers × 500 steps: median %.1f ms of %d, min %.1f, max %.1f (load average %.1f per CPU on %d CPUs)",
+		median, len(times), times[0], times[len(times)-1], load, cpus)
+	// The issue's target is 50 ms, checked with DESCENT_E2E_TIMING=1 on a
+	// quiet machine. Otherwise the bound is generous, because go test ./...
+	// runs packages side by side and CI machines are shared, yet it still
+	// catches a redraw that waits on a timer or redraws the contour map
+	// (hundreds of ms).
+	bound := 500.0
+	if os.Getenv("DESCENT_E2E_TIMING") != "" {
+		bound = 50
+	}
+	if median > bound {
+		t.Errorf("redraw takes %.1f ms (median of %d), want ≤ %.0f ms", median, len(times), bound)
 	}
 	spec, err := chromedp.Run(ctx, chromedp.Evaluate[string](`specOf(S.rows[0])`))
 	if err != nil {
@@ -169,9 +178,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := waitRedraw(ctx, seq); err != nil {
 		t.Fatal(err)
 	}
-	st, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](`(() => { const w = win(); return {query: window.__lastQuery, data: JSON.stringify(data),
-		win: [w.xmin, w.xmax, w.ymin, w.ymax], colors: S.rows.map((r) => r.color), t: S.t,
-		png: document.querySelector('#paths').toDataURL('image/png')}; })()`))
+	st, err := chromedp.Run(ctx, readState)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,6 +214,27 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDrawnPath(t, img, api, w, st.Colors, st.T)
+
+	// The whole state lives in the URL: the page opened afresh at its
+	// address draws the same paths, window, colours and step.
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`writeURL(), location.href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(href), chromedp.Poll[chromedp.Void](`window.__ready === true`)); err != nil {
+		t.Fatal(err)
+	}
+	again, err := chromedp.Run(ctx, readState)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var reopened traceAnswer
+	if err := json.Unmarshal([]byte(again.Data), &reopened); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(reopened, drawn) || again.Win != st.Win || !slices.Equal(again.Colors, st.Colors) || again.T != st.T || again.PNG != st.PNG {
+		t.Errorf("the page reopened at %s differs from the one that wrote it", href)
+	}
 
 	// The Japanese toggle.
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#lang-ja`)), chromedp.Poll[chromedp.Void](`window.__explained === 'ja'`)); err != nil {
