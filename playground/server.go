@@ -136,12 +136,13 @@ func (s *Server) limited(sem chan struct{}, h http.HandlerFunc) http.HandlerFunc
 }
 
 // Shutdown cancels a running comparison and waits, until ctx is done, for
-// it to write its partial results.
+// it to write its partial results and the checkpoint of the optimizer it
+// was training.
 func (s *Server) Shutdown(ctx context.Context) error { return s.trainer.shutdown(ctx) }
 
 // Serve listens on addr and serves s until ctx is cancelled, then shuts
 // down: it stops accepting requests, cancels a running comparison (which
-// writes what it has) and waits up to 10 s for both. ready, if not nil, is
+// writes what it has and a checkpoint) and waits up to 10 s for both. ready, if not nil, is
 // called with the URL once the server listens.
 func Serve(ctx context.Context, s *Server, addr string, ready func(url string)) error {
 	ln, err := net.Listen("tcp", addr)

@@ -214,7 +214,10 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 		j.emit(kind, ev)
 	}
 	j.emit("begin", map[string]any{"dir": dir, "opts": j.req.Opts, "epochs": j.req.Epochs, "batch": j.req.Batch, "subset": j.req.Subset, "model": j.req.Model})
-	t.loadOnce.Do(func() { t.trainSet, t.testSet, t.loadErr = data.MNIST() })
+	// Loaded as descent train and compare load it (all of it: each run
+	// takes its subset), so that a checkpoint written here has the data
+	// fingerprint descent train --resume finds.
+	t.loadOnce.Do(func() { t.trainSet, t.testSet, t.loadErr = train.LoadData(train.Config{Data: train.DataMNIST}) })
 	if t.loadErr != nil {
 		j.emit("failed", map[string]string{"error": t.loadErr.Error()})
 		return

@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/descentlab/descent/checkpoint"
-	"github.com/descentlab/descent/data"
 	"github.com/descentlab/descent/train"
 )
 
@@ -209,7 +208,10 @@ func TestServeStopsCleanly(t *testing.T) {
 		t.Fatalf("start: %v %v", err, res.Status)
 	}
 	res.Body.Close()
-	ev, _ := http.Get(u + "api/train/events")
+	ev, err := http.Get(u + "api/train/events")
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer ev.Body.Close()
 	evs := readEvents(t, ev.Body, func(e sse) bool { return e.name == "step" })
 	cancel()
@@ -247,7 +249,7 @@ func TestServeStopsCleanly(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	trainSet, testSet, err := data.MNIST()
+	trainSet, testSet, err := train.LoadData(cfg) // as descent train --resume loads them
 	if err != nil {
 		t.Fatal(err)
 	}

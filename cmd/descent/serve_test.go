@@ -1,9 +1,15 @@
 package main
 
 import (
+	"bufio"
 	"net"
+	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 )
 
 // TestServeBadAddr checks that an address serve cannot listen on is one
@@ -19,5 +25,69 @@ func TestServeBadAddr(t *testing.T) {
 		if code != 2 || strings.Count(strings.TrimSpace(errOut), "\n") != 0 || !strings.Contains(errOut, addr) {
 			t.Errorf("serve --addr %s: exit %d, stderr %q", addr, code, errOut)
 		}
+	}
+}
+
+// TestServeSIGINTCheckpoints starts descent serve as a child process,
+// starts a comparison on the MNIST page's API, sends SIGINT while it
+// trains, and checks that serve exits 0 with one line saying where the
+// checkpoint of the stopped optimizer is, and that descent train --resume
+// continues that run to its end.
+func TestServeSIGINTCheckpoints(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a child process")
+	}
+	runs := t.TempDir()
+	cmd, stderr := child(0, "serve", "--addr", "127.0.0.1:0", "--runs", runs)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := startChild(t, cmd)
+	defer cmd.Process.Kill()
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	_, rest, ok := strings.Cut(line, "http://")
+	if err != nil || !ok {
+		t.Fatalf("serve printed %q (%v): %s", line, err, stderr)
+	}
+	base := "http://" + strings.Fields(rest)[0]
+	res, err := http.Post(base+"api/train", "application/json",
+		strings.NewReader(`{"opts": ["sgd:lr=0.05"], "epochs": 10, "batch": "1", "subset": 1000}`))
+	if err != nil || res.StatusCode != http.StatusAccepted {
+		t.Fatalf("start: %v %v", err, res)
+	}
+	res.Body.Close()
+	ev, err := http.Get(base + "api/train/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Body.Close()
+	sc := bufio.NewScanner(ev.Body)
+	for sc.Scan() && sc.Text() != "event: step" {
+	}
+	cmd.Process.Signal(syscall.SIGINT)
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatalf("serve: %v: %s", err, stderr)
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("serve did not stop within 30 s of SIGINT: %s", stderr)
+	}
+	var run string
+	for _, l := range strings.Split(stderr.String(), "\n") {
+		if _, r, ok := strings.Cut(l, "continue with: descent train --resume "); ok {
+			run = r
+		}
+	}
+	if run == "" {
+		t.Fatalf("serve's stderr names no checkpoint to resume: %s", stderr)
+	}
+	if _, errOut, code := runCLI(t, "train", "--resume", run); code != 0 {
+		t.Fatalf("train --resume %s: exit %d: %s", run, code, errOut)
+	}
+	b, err := os.ReadFile(filepath.Join(run, "summary.json"))
+	if err != nil || !strings.Contains(string(b), `"steps": 10000`) {
+		t.Errorf("the resumed run's summary (%v): %.300s", err, b)
 	}
 }
