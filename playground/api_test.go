@@ -339,6 +339,9 @@ func TestBadInput(t *testing.T) {
 		{`{"opts": ["sgd"], "batch": "0"}`, 400, "batch"},
 		{`{"opts": ["sgd"], "batch": "500", "subset": 100}`, 400, "larger than the subset"},
 		{`{"opts": ["sgd"], "model": "cnn"}`, 400, "model"},
+		{`{"opts": ["sgd"], "model": "mlp:784-100-11"}`, 400, "11 outputs"},
+		{`{"opts": ["sgd"], "model": "mlp:100-10"}`, 400, "100 inputs"},
+		{`{"opts": ["sgd"], "model": "mlp:784-1048576-10"}`, 400, "at most 8388608 parameters"},
 		{big, 413, "over"},
 	} {
 		res, err := http.Post(ts.URL+"/api/train", "application/json", strings.NewReader(c.body))

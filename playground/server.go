@@ -142,8 +142,8 @@ func (s *Server) Shutdown(ctx context.Context) error { return s.trainer.shutdown
 
 // Serve listens on addr and serves s until ctx is cancelled, then shuts
 // down: it stops accepting requests, cancels a running comparison (which
-// writes what it has and a checkpoint) and waits up to 10 s for both. ready, if not nil, is
-// called with the URL once the server listens.
+// writes what it has and a checkpoint) and waits up to 10 s for both.
+// ready, if not nil, is called with the URL once the server listens.
 func Serve(ctx context.Context, s *Server, addr string, ready func(url string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
+	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/train"
 	"github.com/descentlab/descent/train/report"
@@ -23,7 +24,8 @@ import (
 // Limits of one comparison on the MNIST page.
 const (
 	maxEpochs        = 50
-	stepEventsPerRun = 400 // step events per optimizer, at most (plus every epoch's end)
+	stepEventsPerRun = 400     // step events per optimizer, at most (plus every epoch's end)
+	maxModelParams   = 1 << 23 // parameters of one model: 32 MiB of float32 weights
 )
 
 // trainReq is the body of POST /api/train.
@@ -133,6 +135,18 @@ func (req *trainReq) configs() ([]train.Config, error) {
 	}
 	if req.Model == "" {
 		req.Model = "mlp:784-100-10"
+	}
+	spec, err := nn.ParseModel(req.Model)
+	if err != nil {
+		return nil, fmt.Errorf("model: %v", err)
+	}
+	params := 0
+	for i := 1; i < len(spec.Sizes); i++ {
+		params += spec.Sizes[i-1]*spec.Sizes[i] + spec.Sizes[i]
+	}
+	if in, out := spec.Sizes[0], spec.Sizes[len(spec.Sizes)-1]; in != 784 || out != 10 || params > maxModelParams {
+		return nil, fmt.Errorf("model=%s: want an mlp:784-…-10 for MNIST's 28×28 images and 10 classes, with at most %d parameters (this one: %d inputs, %d outputs, %d parameters)",
+			oneLine(req.Model), maxModelParams, in, out, params)
 	}
 	if req.Seed == 0 {
 		req.Seed = 1
