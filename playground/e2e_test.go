@@ -356,7 +356,7 @@ func screenshots(t *testing.T, base, dir string) {
 		if v.full {
 			shot = chromedp.FullScreenshot(100)
 		}
-		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(page+"&lang="+v.lang), chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained`),
+		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(page+"&lang="+v.lang), chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained && window.__fieldDrawn === fieldKey`, chromedp.WithPollingTimeout(60*time.Second)),
 			chromedp.Sleep(300*time.Millisecond))
 		var buf []byte
 		if err == nil {

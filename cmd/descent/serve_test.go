@@ -2,14 +2,20 @@ package main
 
 import (
 	"bufio"
+	"encoding/json"
+	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/playground"
 )
 
 // TestServeBadAddr checks that an address serve cannot listen on is one
@@ -90,4 +96,86 @@ func TestServeSIGINTCheckpoints(t *testing.T) {
 	if err != nil || !strings.Contains(string(b), `"steps": 10000`) {
 		t.Errorf("the resumed run's summary (%v): %.300s", err, b)
 	}
+}
+
+// TestServeCommandIsTrace checks the playground's "copy the command": the
+// descent trace command /api/trace gives, run as a shell would split it,
+// prints the CSV the page's download holds.
+func TestServeCommandIsTrace(t *testing.T) {
+	s, err := playground.New(playground.Config{RunDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	q := url.Values{"func": {"quadratic:cond=50"}, "start": {"-1.25,0.5"}, "steps": {"40"},
+		"opt": {"adam:lr=0.05,variant=note", "newton", "sgd:lr=0.01,momentum=0.9,nesterov=true"}}
+	var a struct{ Command string }
+	res, err := http.Get(ts.URL + "/api/trace?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = json.NewDecoder(res.Body).Decode(&a)
+	res.Body.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	words := shellWords(t, a.Command)
+	if len(words) < 2 || words[0] != "descent" {
+		t.Fatalf("command %q", a.Command)
+	}
+	out, errOut, code := runCLI(t, words[1:]...)
+	if code != 0 {
+		t.Fatalf("%s: exit %d: %s", a.Command, code, errOut)
+	}
+	q.Set("format", "csv")
+	res, err = http.Get(ts.URL + "/api/download?" + q.Encode())
+	if err != nil {
+		t.Fatal(err)
+	}
+	csv, err := io.ReadAll(res.Body)
+	res.Body.Close()
+	if err != nil || res.StatusCode != 200 {
+		t.Fatalf("download: %v %d", err, res.StatusCode)
+	}
+	if out != string(csv) || strings.Count(out, "\n") < 80 {
+		t.Errorf("%s prints\n%.300s\nthe page's CSV is\n%.300s", a.Command, out, csv)
+	}
+}
+
+// shellWords splits s as a POSIX shell splits a command of plain words and
+// single-quoted strings (all the playground's commands hold).
+func shellWords(t *testing.T, s string) []string {
+	t.Helper()
+	var words []string
+	var w strings.Builder
+	inWord, quoted := false, false
+	for _, r := range s {
+		switch {
+		case quoted && r == '\'':
+			quoted = false
+		case quoted:
+			w.WriteRune(r)
+		case r == '\'':
+			quoted, inWord = true, true
+		case r == ' ':
+			if inWord {
+				words = append(words, w.String())
+				w.Reset()
+				inWord = false
+			}
+		case r == '\\' || r == '"' || r == '$' || r == '`':
+			t.Fatalf("command %q: unexpected %q outside single quotes", s, r)
+		default:
+			w.WriteRune(r)
+			inWord = true
+		}
+	}
+	if quoted {
+		t.Fatalf("command %q: unterminated quote", s)
+	}
+	if inWord {
+		words = append(words, w.String())
+	}
+	return words
 }

@@ -326,7 +326,7 @@ function drawField() {
   if (key === fieldKey) return;
   fieldKey = key;
   const img = new Image();
-  img.onload = () => { if (fieldKey !== key) return; const g = c.getContext("2d"); g.drawImage(img, 0, 0); decorate(g, c.width, c.height, w); };
+  img.onload = () => { if (fieldKey !== key) return; const g = c.getContext("2d"); g.drawImage(img, 0, 0); decorate(g, c.width, c.height, w); window.__fieldDrawn = key; };
   img.src = "/api/field?" + new URLSearchParams({ func: funcSpec(), xlim: w.xmin + "," + w.xmax, ylim: w.ymin + "," + w.ymax, w: c.width, h: c.height });
 }
 
