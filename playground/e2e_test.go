@@ -419,3 +419,44 @@ func viewport(width, height int) chromedp.Action[chromedp.Void] {
 	}
 	return chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile)
 }
+
+// TestPhoneLayout opens both pages at a phone's size, the MNIST page after
+// a small comparison (its report link and table filled), and checks that
+// nothing is wider than the screen: no sideways scrolling of the page.
+func TestPhoneLayout(t *testing.T) {
+	s, err := New(Config{RunDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	const wider = `document.documentElement.scrollWidth - document.documentElement.clientWidth`
+	for _, page := range []struct {
+		name    string
+		actions []chromedp.Action[chromedp.Void]
+	}{
+		{"2-D", []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(ts.URL + "/?func=rosenbrock&steps=300&opt=sgd:lr=0.001&opt=momentum:lr=0.001&opt=adam:lr=0.05&opt=adam:lr=0.05,variant=note&lang=ja"),
+			chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained === 'ja'`)}},
+		{"MNIST", []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(ts.URL + "/mnist"),
+			chromedp.SetValue(chromedp.CSS(`#subset`), "100"),
+			chromedp.SetValue(chromedp.CSS(`#epochs`), "1"),
+			chromedp.Click(chromedp.CSS(`#start`)),
+			chromedp.Poll[chromedp.Void](`document.querySelector('#status').textContent === 'done' || document.querySelector('#error').textContent !== ''`, chromedp.WithPollingTimeout(60*time.Second))}},
+	} {
+		ctx, cancel := newBrowser(t, 390, 844)
+		err := chromedp.Do(ctx, append([]chromedp.Action[chromedp.Void]{viewport(390, 844)}, page.actions...)...)
+		var px int
+		if err == nil {
+			px, err = chromedp.Run(ctx, chromedp.Evaluate[int](wider))
+		}
+		cancel()
+		if err != nil {
+			t.Fatalf("%s page: %v", page.name, err)
+		}
+		if px > 0 {
+			t.Errorf("%s page at 390×844: %d px wider than the screen", page.name, px)
+		}
+	}
+}
