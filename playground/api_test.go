@@ -602,5 +602,8 @@ func TestNoPathTraversal(t *testing.T) {
 		if bytes.Contains(b, []byte("TOP-SECRET")) || bytes.Contains(b, []byte("package playground")) {
 			t.Errorf("%s: served %d %q", p, res.StatusCode, b)
 		}
+		if res.StatusCode != 404 && res.StatusCode != 400 || !json.Valid(b) || !bytes.HasPrefix(b, []byte(`{"error":`)) {
+			t.Errorf("%s: %d %q: want 404 or 400 with the error shape", p, res.StatusCode, b)
+		}
 	}
 }
