@@ -2,6 +2,7 @@ package playground
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"image/png"
@@ -208,7 +209,10 @@ func oneLine(s string) string {
 	return s
 }
 
-func (s *Server) trace(w http.ResponseWriter, r *http.Request) {
+// trace answers /api/trace as JSON, and /api/trace.bin (bin true) with
+// the same answer in the form the page reads without parsing numbers: see
+// appendTraceBinary.
+func (s *Server) trace(w http.ResponseWriter, r *http.Request, bin bool) {
 	t, err := parseTrace(r.URL.Query(), "trace")
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
@@ -227,8 +231,16 @@ func (s *Server) trace(w http.ResponseWriter, r *http.Request) {
 	if need := 80*n + 1024; cap(*bp) < need { // a point takes at most 3×24+4 bytes
 		*bp = make([]byte, 0, need)
 	}
-	b := appendTrace((*bp)[:0], t, trs)
-	w.Header().Set("Content-Type", "application/json")
+	ctype := "application/json"
+	var b []byte
+	if bin {
+		ctype = "application/octet-stream"
+		b = appendTraceBinary((*bp)[:0], t, trs)
+	} else {
+		b = appendTrace((*bp)[:0], t, trs, true)
+	}
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Length", strconv.Itoa(len(b))) // one write, not chunks
 	w.Write(b)
 	if cap(b) <= 1<<24 { // keep buffers of up to 8 × 10,000 steps
 		*bp = b
@@ -242,8 +254,9 @@ var tracePool = sync.Pool{New: func() any { b := []byte(nil); return &b }}
 
 // appendTrace writes the answer of /api/trace. Numbers are written as
 // strconv writes them with precision -1, which parses back to the same
-// float64: exactly the numbers descent trace's CSV holds.
-func appendTrace(b []byte, t traceReq, trs []lab.Trajectory) []byte {
+// float64: exactly the numbers descent trace's CSV holds. Without points,
+// each path says how many it has ("n") instead of listing them.
+func appendTrace(b []byte, t traceReq, trs []lab.Trajectory, points bool) []byte {
 	b = append(b, `{"func":`...)
 	b = appendString(b, t.funcSpec)
 	b = append(b, `,"start":[`...)
@@ -260,20 +273,26 @@ func appendTrace(b []byte, t traceReq, trs []lab.Trajectory) []byte {
 		}
 		b = append(b, `{"opt":`...)
 		b = appendString(b, tr.Spec)
-		b = append(b, `,"points":[`...)
-		for k, p := range tr.Points {
-			if k > 0 {
+		if points {
+			b = append(b, `,"points":[`...)
+			for k, p := range tr.Points {
+				if k > 0 {
+					b = append(b, ',')
+				}
+				b = append(b, '[')
+				b = appendFloat(b, p.X)
 				b = append(b, ',')
+				b = appendFloat(b, p.Y)
+				b = append(b, ',')
+				b = appendFloat(b, tr.Loss[k])
+				b = append(b, ']')
 			}
-			b = append(b, '[')
-			b = appendFloat(b, p.X)
-			b = append(b, ',')
-			b = appendFloat(b, p.Y)
-			b = append(b, ',')
-			b = appendFloat(b, tr.Loss[k])
 			b = append(b, ']')
+		} else {
+			b = append(b, `,"n":`...)
+			b = strconv.AppendInt(b, int64(len(tr.Points)), 10)
 		}
-		b = append(b, `],"diverged":`...)
+		b = append(b, `,"diverged":`...)
 		b = strconv.AppendInt(b, int64(tr.Diverged), 10)
 		last := tr.Points[len(tr.Points)-1]
 		b = append(b, `,"final_loss":`...)
@@ -293,6 +312,29 @@ func appendTrace(b []byte, t traceReq, trs []lab.Trajectory) []byte {
 	b = append(b, `],"command":`...)
 	b = appendString(b, command(t))
 	return append(b, '}')
+}
+
+// appendTraceBinary writes the answer of /api/trace.bin: a little-endian
+// uint32 L, then L bytes of the JSON answer without the points (each path
+// has "n", its number of points; blank-padded so that 4+L is a multiple of
+// 8), then for each path in turn its n points as 3n little-endian float64
+// x, y, loss, x, y, loss, ... The page views them as a Float64Array: no
+// number is parsed, and the bytes are half the JSON's.
+func appendTraceBinary(b []byte, t traceReq, trs []lab.Trajectory) []byte {
+	b = append(b, 0, 0, 0, 0)
+	b = appendTrace(b, t, trs, false)
+	for len(b)%8 != 0 {
+		b = append(b, ' ')
+	}
+	binary.LittleEndian.PutUint32(b, uint32(len(b)-4))
+	for _, tr := range trs {
+		for k, p := range tr.Points {
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.X))
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.Y))
+			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(tr.Loss[k]))
+		}
+	}
+	return b
 }
 
 // appendFloat writes v as JSON; the engine's trajectories hold finite

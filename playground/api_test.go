@@ -2,6 +2,7 @@ package playground
 
 import (
 	"bytes"
+	"encoding/binary"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
@@ -12,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"sync"
@@ -188,6 +190,87 @@ func TestTraceDivergedAndDistance(t *testing.T) {
 	}
 }
 
+// TestTraceBinaryEqualsJSON checks that /api/trace.bin, which the page
+// reads, holds exactly /api/trace's answer: the same fields and the same
+// float64 bits of every point, for diverging paths, a function without a
+// minimum, zero steps and the largest answers; and that its bad input is
+// answered as /api/trace's.
+func TestTraceBinaryEqualsJSON(t *testing.T) {
+	_, ts := newTestServer(t)
+	eight := []string{"sgd:lr=0.001", "momentum:lr=0.001", "adagrad:lr=0.1", "rmsprop:lr=0.01", "adam:lr=0.05", "adam:lr=0.05,variant=note", "newton", "lbfgs"}
+	for _, q := range []string{
+		traceQuery("rosenbrock", "", 500, eight[:5]),
+		traceQuery("beale", "", 100, []string{"sgd:lr=1", "adam:lr=0.01"}),
+		traceQuery("saddle", "0.5,0.25", 30, []string{"sgd"}),
+		traceQuery("quadratic:cond=100", "", 0, []string{"adam"}),
+		traceQuery("himmelblau", "-1e-300,7", MaxSteps, eight),
+	} {
+		_, js, _ := get(t, ts, q)
+		code, bin, h := get(t, ts, strings.Replace(q, "/api/trace?", "/api/trace.bin?", 1))
+		if code != 200 || h.Get("Content-Type") != "application/octet-stream" || h.Get("Content-Length") != strconv.Itoa(len(bin)) {
+			t.Fatalf("%s: %d %v", q, code, h)
+		}
+		var want, got traceAnswer
+		if err := json.Unmarshal(js, &want); err != nil {
+			t.Fatal(err)
+		}
+		if err := decodeTraceBinary(bin, &got); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Errorf("%s: the binary answer differs from the JSON one", q)
+		}
+		if 2*len(bin) > len(js)+1024 {
+			t.Errorf("%s: binary %d bytes, JSON %d: want about half", q, len(bin), len(js))
+		}
+	}
+	code, body, _ := get(t, ts, "/api/trace.bin?func=booth&opt=adam:lr=-1")
+	if code != 400 || !strings.Contains(string(body), `"error":"opt adam:lr=-1`) {
+		t.Errorf("bad input: %d %s", code, body)
+	}
+}
+
+// decodeTraceBinary reads /api/trace.bin as the page does (readTrace in
+// app.js) into a.
+func decodeTraceBinary(b []byte, a *traceAnswer) error {
+	if len(b) < 4 {
+		return fmt.Errorf("%d bytes", len(b))
+	}
+	n := int(binary.LittleEndian.Uint32(b))
+	if (4+n)%8 != 0 || 4+n > len(b) {
+		return fmt.Errorf("header of %d bytes in %d", n, len(b))
+	}
+	var meta struct {
+		traceAnswer
+		Paths []struct {
+			N int `json:"n"`
+		} `json:"paths"`
+	}
+	if err := json.Unmarshal(b[4:4+n], &meta); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b[4:4+n], a); err != nil {
+		return err
+	}
+	off := 4 + n
+	for i, p := range meta.Paths {
+		if a.Paths[i].Points != nil || off+24*p.N > len(b) {
+			return fmt.Errorf("path %d: %d points at byte %d of %d", i, p.N, off, len(b))
+		}
+		a.Paths[i].Points = make([][3]float64, p.N)
+		for k := range p.N {
+			for j := range 3 {
+				a.Paths[i].Points[k][j] = math.Float64frombits(binary.LittleEndian.Uint64(b[off:]))
+				off += 8
+			}
+		}
+	}
+	if off != len(b) {
+		return fmt.Errorf("%d bytes left over", len(b)-off)
+	}
+	return nil
+}
+
 // TestBadInput sends every class of bad input to every endpoint: each
 // answer is 400 (413 for a body too large) with one line of JSON error
 // that names the problem.
@@ -256,6 +339,9 @@ func TestBadInput(t *testing.T) {
 		{`{"opts": ["sgd"], "batch": "0"}`, 400, "batch"},
 		{`{"opts": ["sgd"], "batch": "500", "subset": 100}`, 400, "larger than the subset"},
 		{`{"opts": ["sgd"], "model": "cnn"}`, 400, "model"},
+		{`{"opts": ["sgd"], "model": "mlp:784-100-11"}`, 400, "11 outputs"},
+		{`{"opts": ["sgd"], "model": "mlp:100-10"}`, 400, "100 inputs"},
+		{`{"opts": ["sgd"], "model": "mlp:784-1048576-10"}`, 400, "at most 8388608 parameters"},
 		{big, 413, "over"},
 	} {
 		res, err := http.Post(ts.URL+"/api/train", "application/json", strings.NewReader(c.body))
@@ -331,14 +417,24 @@ func TestConcurrentTraces(t *testing.T) {
 		go func() {
 			defer wg.Done()
 			spec := fmt.Sprintf("adam:lr=%g", 0.001*float64(i+1))
-			res, err := http.Get(ts.URL + traceQuery("rosenbrock", "", 500, []string{spec, "momentum:lr=0.0005"}))
+			q := traceQuery("rosenbrock", "", 500, []string{spec, "momentum:lr=0.0005"})
+			if i%2 == 1 { // half the clients ask for the page's binary form
+				q = strings.Replace(q, "/api/trace?", "/api/trace.bin?", 1)
+			}
+			res, err := http.Get(ts.URL + q)
 			if err != nil {
 				errs <- err
 				return
 			}
 			defer res.Body.Close()
+			b, err := io.ReadAll(res.Body)
 			var a traceAnswer
-			if err := json.NewDecoder(res.Body).Decode(&a); err != nil {
+			if err == nil && i%2 == 1 {
+				err = decodeTraceBinary(b, &a)
+			} else if err == nil {
+				err = json.Unmarshal(b, &a)
+			}
+			if err != nil {
 				errs <- fmt.Errorf("client %d: %v", i, err)
 				return
 			}
@@ -505,6 +601,9 @@ func TestNoPathTraversal(t *testing.T) {
 		res.Body.Close()
 		if bytes.Contains(b, []byte("TOP-SECRET")) || bytes.Contains(b, []byte("package playground")) {
 			t.Errorf("%s: served %d %q", p, res.StatusCode, b)
+		}
+		if res.StatusCode != 404 && res.StatusCode != 400 || !json.Valid(b) || !bytes.HasPrefix(b, []byte(`{"error":`)) {
+			t.Errorf("%s: %d %q: want 404 or 400 with the error shape", p, res.StatusCode, b)
 		}
 	}
 }

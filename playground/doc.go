@@ -21,6 +21,7 @@
 //	GET  /api/optimizers                every method's hyperparameters (optim.Schema) and newton/lbfgs
 //	GET  /api/trace?func=F&start=X,Y&steps=N&opt=SPEC...
 //	                                    {"func", "paths": [{"opt", "points": [[x, y, loss], ...], ...}]}
+//	GET  /api/trace.bin?(trace's parameters)   the same answer with the points as float64 (the page reads it)
 //	GET  /api/field?func=F&xlim=A,B&ylim=C,D&w=W&h=H   the map's bands as PNG (viz.Field)
 //	GET  /api/explain?method=M&lang=en|ja               explain.Explain as JSON
 //	GET  /api/download?format=csv|png|gif&(trace's parameters)[&xlim=A,B&ylim=C,D]
@@ -29,7 +30,7 @@
 //	GET  /api/train/events              its events as Server-Sent Events, from the first:
 //	                                    begin, start, step, epoch, diverged, finish,
 //	                                    done | cancelled | failed, end
-//	POST /api/train/cancel              stop it; the partial comparison is written
+//	POST /api/train/cancel              stop it; the partial comparison and a checkpoint are written
 //	GET  /runs/...                      the files of the run folder
 //
 // Bad input is answered 400 with {"error": "one clear line"}; a body over

@@ -50,15 +50,16 @@ func newBrowser(t *testing.T, width, height int) (context.Context, context.Cance
 	)
 	actx, acancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancel := chromedp.NewContext(actx)
-	ctx, tcancel := context.WithTimeout(ctx, 90*time.Second)
+	ctx, tcancel := context.WithTimeout(ctx, 3*time.Minute)
 	return ctx, func() { tcancel(); cancel(); acancel() }
 }
 
 type redraw struct {
-	MS    float64 `json:"ms"`
 	Seq   int     `json:"seq"`
+	MS    float64 `json:"ms"`    // from the input to the painted frame that shows the answer
 	Fetch float64 `json:"fetch"` // from the input to the answer's arrival
-	Draw  float64 `json:"draw"`  // from the answer's arrival to the finished redraw
+	Draw  float64 `json:"draw"`  // from the answer's arrival to the drawing's end
+	Paint float64 `json:"paint"` // from the drawing's end to the painted frame
 }
 
 // pageState is what the test reads back from the page after a click.
@@ -71,6 +72,28 @@ type pageState struct {
 	PNG    string     `json:"png"`
 }
 
+// readState reads the page's state back.
+var readState = chromedp.Evaluate[pageState](`(() => { const w = win(); return {query: window.__lastQuery, data: asJSON(data),
+	win: [w.xmin, w.xmax, w.ymin, w.ymax], colors: S.rows.map((r) => r.color), t: S.t,
+	png: document.querySelector('#paths').toDataURL('image/png')}; })()`)
+
+// readPage reads the page's state back, with the answer it drew.
+func readPage(ctx context.Context, t *testing.T) (pageState, traceAnswer) {
+	t.Helper()
+	st, err := chromedp.Run(ctx, readState)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var a traceAnswer
+	if err := json.Unmarshal([]byte(st.Data), &a); err != nil {
+		t.Fatal(err)
+	}
+	return st, a
+}
+
+// redraws is how many slider changes the browser test times.
+const redraws = 20
+
 // redrawSeq is the number of the last drawn answer.
 const redrawSeq = `window.__redraw ? window.__redraw.seq : 0`
 
@@ -78,13 +101,10 @@ const redrawSeq = `window.__redraw ? window.__redraw.seq : 0`
 // page's own measure of the time from the input to the finished redraw.
 func waitRedraw(ctx context.Context, seq int) (ms float64, err error) {
 	var r redraw
-	if err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf("window.__redraw && window.__redraw.seq > %d", seq), chromedp.WithPollingInterval(2*time.Millisecond))); err != nil {
+	if err = chromedp.Do(ctx, chromedp.Poll[chromedp.Void](fmt.Sprintf("window.__redraw && window.__redraw.seq > %d", seq))); err != nil {
 		return 0, err
 	}
 	r, err = chromedp.Run(ctx, chromedp.Evaluate[redraw](`window.__redraw`))
-	if testing.Verbose() {
-		fmt.Printf("redraw %.1f ms: fetch %.1f ms, parse and draw %.1f ms\n", r.MS, r.Fetch, r.Draw)
-	}
 	return r.MS, err
 }
 
@@ -111,38 +131,47 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	// Change the first row's learning rate with its slider, ten times.
+	// Change the first row's learning rate with its slider, 20 times; the
+	// page measures each change to its painted frame (see update in
+	// app.js). One evaluation sets the slider and waits for the page's
+	// "redrawn" event, so the test adds no polling to the page's work.
 	var times []float64
-	for k := range 10 {
-		set := fmt.Sprintf(`(() => { const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
-			r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })()`, 380+15*k)
-		seq, err := chromedp.Run(ctx, chromedp.Evaluate[int](redrawSeq))
+	for k := range redraws {
+		set := fmt.Sprintf(`new Promise((resolve) => {
+			addEventListener('redrawn', () => resolve(window.__redraw), {once: true});
+			const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
+			r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })`, 380+8*k)
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[redraw](set, chromedp.EvalAwaitPromise))
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := chromedp.Do(ctx, chromedp.Evaluate[chromedp.Void](set)); err != nil {
-			t.Fatal(err)
+		if testing.Verbose() {
+			fmt.Printf("redraw %.1f ms: fetch %.1f ms, read and draw %.1f ms, to the painted frame %.1f ms\n", r.MS, r.Fetch, r.Draw, r.Paint)
 		}
-		ms, err := waitRedraw(ctx, seq)
-		if err != nil {
-			t.Fatal(err)
-		}
-		times = append(times, ms)
+		times = append(times, r.MS)
 	}
 	slices.Sort(times)
 	median := times[len(times)/2]
-	t.Logf("slider change to finished redraw, 5 optimizers × 500 steps: median %.1f ms, max %.1f ms (%v)", median, times[len(times)-1], times)
-	if os.Getenv("DESCENT_E2E_TIMING") == "" {
-		// Timing is meaningless while other tests hold the cores (go test
-		// ./... runs packages in parallel). Run it alone with
-		// DESCENT_E2E_TIMING=1 to check the ≤ 50 ms target, which does not
-		// hold yet: on an idle 2-core machine the median was 60–77 ms, of
-		// which about 45 ms pass before the answer's first byte reaches
-		// the page although the server answers in 4 ms (curl).
-		load, cpus := loadPerCPU()
-		t.Logf("redraw time not checked (DESCENT_E2E_TIMING unset; load average %.1f per CPU on %d CPUs)", load, cpus)
-	} else if median > 50 {
-		t.Errorf("redraw takes %.1f ms (median of 10), want ≤ 50 ms", median)
+	load, cpus := loadPerCPU()
+	t.Logf("slider change to painted redraw, 5 optimizers × 500 steps: median %.1f ms of %d, min %.1f, max %.1f (load average %.1f per CPU on %d CPUs)",
+		median, len(times), times[0], times[len(times)-1], load, cpus)
+	// The issue's target is 50 ms, checked with DESCENT_E2E_TIMING=1 on a
+	// quiet machine. Otherwise the bound is generous, because go test ./...
+	// runs packages side by side and CI machines are shared, yet it still
+	// catches a redraw that waits on a timer or redraws the contour map
+	// (hundreds of ms).
+	// On a machine loaded past 4 runnable tasks per CPU (a shared
+	// developer machine) the median says more about the others' work than
+	// about the page, and it is reported only.
+	bound := 500.0
+	if os.Getenv("DESCENT_E2E_TIMING") != "" {
+		bound = 50
+	} else if load > 4 {
+		t.Logf("redraw time not checked: load average %.1f per CPU (over 4)", load)
+		bound = math.Inf(1)
+	}
+	if median > bound {
+		t.Errorf("redraw takes %.1f ms (median of %d), want ≤ %.0f ms", median, len(times), bound)
 	}
 	spec, err := chromedp.Run(ctx, chromedp.Evaluate[string](`specOf(S.rows[0])`))
 	if err != nil {
@@ -169,16 +198,7 @@ func TestBrowser(t *testing.T) {
 	if _, err := waitRedraw(ctx, seq); err != nil {
 		t.Fatal(err)
 	}
-	st, err := chromedp.Run(ctx, chromedp.Evaluate[pageState](`(() => { const w = win(); return {query: window.__lastQuery, data: JSON.stringify(data),
-		win: [w.xmin, w.xmax, w.ymin, w.ymax], colors: S.rows.map((r) => r.color), t: S.t,
-		png: document.querySelector('#paths').toDataURL('image/png')}; })()`))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var drawn traceAnswer
-	if err := json.Unmarshal([]byte(st.Data), &drawn); err != nil {
-		t.Fatal(err)
-	}
+	st, drawn := readPage(ctx, t)
 	w := st.Win
 	wantX := w[0] + cx/rect.W*(w[1]-w[0])
 	wantY := w[3] - cy/rect.H*(w[3]-w[2])
@@ -207,6 +227,20 @@ func TestBrowser(t *testing.T) {
 		t.Fatal(err)
 	}
 	checkDrawnPath(t, img, api, w, st.Colors, st.T)
+
+	// The whole state lives in the URL: the page opened afresh at its
+	// address draws the same paths, window, colours and step.
+	href, err := chromedp.Run(ctx, chromedp.Evaluate[string](`writeURL(), location.href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(href), chromedp.Poll[chromedp.Void](`window.__ready === true`)); err != nil {
+		t.Fatal(err)
+	}
+	again, reopened := readPage(ctx, t)
+	if !reflect.DeepEqual(reopened, drawn) || again.Win != st.Win || !slices.Equal(again.Colors, st.Colors) || again.T != st.T || again.PNG != st.PNG {
+		t.Errorf("the page reopened at %s differs from the one that wrote it", href)
+	}
 
 	// The Japanese toggle.
 	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#lang-ja`)), chromedp.Poll[chromedp.Void](`window.__explained === 'ja'`)); err != nil {
@@ -328,7 +362,7 @@ func screenshots(t *testing.T, base, dir string) {
 		if v.full {
 			shot = chromedp.FullScreenshot(100)
 		}
-		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(page+"&lang="+v.lang), chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained`),
+		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(page+"&lang="+v.lang), chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained && window.__fieldDrawn === fieldKey`, chromedp.WithPollingTimeout(60*time.Second)),
 			chromedp.Sleep(300*time.Millisecond))
 		var buf []byte
 		if err == nil {
@@ -384,4 +418,45 @@ func viewport(width, height int) chromedp.Action[chromedp.Void] {
 		return chromedp.Sleep(0)
 	}
 	return chromedp.EmulateViewport(int64(width), int64(height), chromedp.EmulateMobile)
+}
+
+// TestPhoneLayout opens both pages at a phone's size, the MNIST page after
+// a small comparison (its report link and table filled), and checks that
+// nothing is wider than the screen: no sideways scrolling of the page.
+func TestPhoneLayout(t *testing.T) {
+	s, err := New(Config{RunDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	const wider = `document.documentElement.scrollWidth - document.documentElement.clientWidth`
+	for _, page := range []struct {
+		name    string
+		actions []chromedp.Action[chromedp.Void]
+	}{
+		{"2-D", []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(ts.URL + "/?func=rosenbrock&steps=300&opt=sgd:lr=0.001&opt=momentum:lr=0.001&opt=adam:lr=0.05&opt=adam:lr=0.05,variant=note&lang=ja"),
+			chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained === 'ja'`)}},
+		{"MNIST", []chromedp.Action[chromedp.Void]{
+			chromedp.Navigate(ts.URL + "/mnist"),
+			chromedp.SetValue(chromedp.CSS(`#subset`), "100"),
+			chromedp.SetValue(chromedp.CSS(`#epochs`), "1"),
+			chromedp.Click(chromedp.CSS(`#start`)),
+			chromedp.Poll[chromedp.Void](`document.querySelector('#status').textContent === 'done' || document.querySelector('#error').textContent !== ''`, chromedp.WithPollingTimeout(60*time.Second))}},
+	} {
+		ctx, cancel := newBrowser(t, 390, 844)
+		err := chromedp.Do(ctx, append([]chromedp.Action[chromedp.Void]{viewport(390, 844)}, page.actions...)...)
+		var px int
+		if err == nil {
+			px, err = chromedp.Run(ctx, chromedp.Evaluate[int](wider))
+		}
+		cancel()
+		if err != nil {
+			t.Fatalf("%s page: %v", page.name, err)
+		}
+		if px > 0 {
+			t.Errorf("%s page at 390×844: %d px wider than the screen", page.name, px)
+		}
+	}
 }

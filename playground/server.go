@@ -82,10 +82,11 @@ func New(cfg Config) (*Server, error) {
 	}
 	s.mux.HandleFunc("GET /{$}", page("index.html"))
 	s.mux.HandleFunc("GET /mnist", page("mnist.html"))
-	s.mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	s.mux.Handle("GET /static/", fileErrors(http.StripPrefix("/static/", http.FileServerFS(static))))
 	s.mux.HandleFunc("GET /api/functions", s.functions)
 	s.mux.HandleFunc("GET /api/optimizers", s.optimizers)
-	s.mux.HandleFunc("GET /api/trace", s.limited(s.traces, s.trace))
+	s.mux.HandleFunc("GET /api/trace", s.limited(s.traces, func(w http.ResponseWriter, r *http.Request) { s.trace(w, r, false) }))
+	s.mux.HandleFunc("GET /api/trace.bin", s.limited(s.traces, func(w http.ResponseWriter, r *http.Request) { s.trace(w, r, true) }))
 	s.mux.HandleFunc("GET /api/field", s.limited(s.traces, s.field))
 	s.mux.HandleFunc("GET /api/explain", s.explain)
 	s.mux.HandleFunc("GET /api/download", s.limited(s.renders, s.download))
@@ -93,7 +94,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("GET /api/train", s.trainStatus)
 	s.mux.HandleFunc("GET /api/train/events", s.trainEvents)
 	s.mux.HandleFunc("POST /api/train/cancel", s.trainCancel)
-	s.mux.Handle("GET /runs/", http.StripPrefix("/runs/", http.FileServer(runFS{http.Dir(cfg.RunDir)})))
+	s.mux.Handle("GET /runs/", fileErrors(http.StripPrefix("/runs/", http.FileServer(runFS{http.Dir(cfg.RunDir)}))))
 	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, fmt.Sprintf("%s %s: no such page or API (see / and /api/functions)", r.Method, r.URL.Path))
 	})
@@ -135,13 +136,14 @@ func (s *Server) limited(sem chan struct{}, h http.HandlerFunc) http.HandlerFunc
 }
 
 // Shutdown cancels a running comparison and waits, until ctx is done, for
-// it to write its partial results.
+// it to write its partial results and the checkpoint of the optimizer it
+// was training.
 func (s *Server) Shutdown(ctx context.Context) error { return s.trainer.shutdown(ctx) }
 
 // Serve listens on addr and serves s until ctx is cancelled, then shuts
 // down: it stops accepting requests, cancels a running comparison (which
-// writes what it has) and waits up to 10 s for both. ready, if not nil, is
-// called with the URL once the server listens.
+// writes what it has and a checkpoint) and waits up to 10 s for both.
+// ready, if not nil, is called with the URL once the server listens.
 func Serve(ctx context.Context, s *Server, addr string, ready func(url string)) error {
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -204,6 +206,41 @@ func (f runFS) Open(name string) (http.File, error) {
 		return nil, fs.ErrNotExist
 	}
 	return f.dir.Open(name)
+}
+
+// fileErrors answers the errors of a file server h (a missing file, a
+// path it refuses) in the API's shape, {"error": "one line"}, instead of
+// its plain text.
+func fileErrors(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h.ServeHTTP(&fileErrorWriter{ResponseWriter: w, r: r}, r)
+	})
+}
+
+type fileErrorWriter struct {
+	http.ResponseWriter
+	r      *http.Request
+	failed bool
+}
+
+func (w *fileErrorWriter) WriteHeader(code int) {
+	if code < 400 {
+		w.ResponseWriter.WriteHeader(code)
+		return
+	}
+	w.failed = true
+	msg := http.StatusText(code)
+	if code == http.StatusNotFound {
+		msg = "no such file"
+	}
+	writeError(w.ResponseWriter, code, fmt.Sprintf("%s %s: %s", w.r.Method, w.r.URL.Path, msg))
+}
+
+func (w *fileErrorWriter) Write(b []byte) (int, error) {
+	if w.failed { // the file server's own text, replaced above
+		return len(b), nil
+	}
+	return w.ResponseWriter.Write(b)
 }
 
 // writeJSON writes v as JSON with status code.

@@ -13,7 +13,9 @@ import (
 	"sync"
 	"time"
 
+	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
+	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/train"
 	"github.com/descentlab/descent/train/report"
@@ -22,7 +24,8 @@ import (
 // Limits of one comparison on the MNIST page.
 const (
 	maxEpochs        = 50
-	stepEventsPerRun = 400 // step events per optimizer, at most (plus every epoch's end)
+	stepEventsPerRun = 400     // step events per optimizer, at most (plus every epoch's end)
+	maxModelParams   = 1 << 23 // parameters of one model: 32 MiB of float32 weights
 )
 
 // trainReq is the body of POST /api/train.
@@ -133,6 +136,18 @@ func (req *trainReq) configs() ([]train.Config, error) {
 	if req.Model == "" {
 		req.Model = "mlp:784-100-10"
 	}
+	spec, err := nn.ParseModel(req.Model)
+	if err != nil {
+		return nil, fmt.Errorf("model: %v", err)
+	}
+	params := 0
+	for i := 1; i < len(spec.Sizes); i++ {
+		params += spec.Sizes[i-1]*spec.Sizes[i] + spec.Sizes[i]
+	}
+	if in, out := spec.Sizes[0], spec.Sizes[len(spec.Sizes)-1]; in != 784 || out != 10 || params > maxModelParams {
+		return nil, fmt.Errorf("model=%s: want an mlp:784-…-10 for MNIST's 28×28 images and 10 classes, with at most %d parameters (this one: %d inputs, %d outputs, %d parameters)",
+			oneLine(req.Model), maxModelParams, in, out, params)
+	}
 	if req.Seed == 0 {
 		req.Seed = 1
 	}
@@ -192,20 +207,31 @@ func (t *trainer) current() *job {
 }
 
 // run trains every optimizer in turn, streaming events, and writes the
-// comparison as descent compare does (a partial one when cancelled).
+// comparison as descent compare does. Stopped (cancelled, or the server
+// shutting down on SIGINT), it writes the partial comparison and a
+// checkpoint of the optimizer it was training, as descent train does on
+// SIGINT: in DIR/run-N (N counts the optimizers from 1), which
+// descent train --resume DIR/run-N continues.
 func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Config) {
 	defer close(j.finished)
 	defer j.end()
-	write := func(kind string, runs []report.Run) {
+	write := func(kind string, runs []report.Run, extra map[string]string) {
 		if err := report.WriteDir(dir, "descent serve comparison", runs); err != nil {
 			j.emit("failed", map[string]string{"error": err.Error()})
 			return
 		}
 		fmt.Fprintf(t.log, "descent serve: comparison %s %s\n", dir, kind)
-		j.emit(kind, map[string]string{"dir": dir, "report": "/runs/" + j.name + "/report.html"})
+		ev := map[string]string{"dir": dir, "report": "/runs/" + j.name + "/report.html"}
+		for k, v := range extra {
+			ev[k] = v
+		}
+		j.emit(kind, ev)
 	}
 	j.emit("begin", map[string]any{"dir": dir, "opts": j.req.Opts, "epochs": j.req.Epochs, "batch": j.req.Batch, "subset": j.req.Subset, "model": j.req.Model})
-	t.loadOnce.Do(func() { t.trainSet, t.testSet, t.loadErr = data.MNIST() })
+	// Loaded as descent train and compare load it (all of it: each run
+	// takes its subset), so that a checkpoint written here has the data
+	// fingerprint descent train --resume finds.
+	t.loadOnce.Do(func() { t.trainSet, t.testSet, t.loadErr = train.LoadData(train.Config{Data: train.DataMNIST}) })
 	if t.loadErr != nil {
 		j.emit("failed", map[string]string{"error": t.loadErr.Error()})
 		return
@@ -238,7 +264,7 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 			j.emit("diverged", map[string]any{"opt": cfg.Opt, "index": i, "error": err.Error()})
 		case err != nil && ctx.Err() != nil:
 			runs = append(runs, report.FromTrainer(label, tr))
-			write("cancelled", runs)
+			write("cancelled", runs, t.checkpoint(dir, i, tr))
 			return
 		case err != nil:
 			j.emit("failed", map[string]string{"error": fmt.Sprintf("%s: %v", cfg.Opt, err)})
@@ -248,7 +274,27 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 		s := tr.Summary()
 		j.emit("finish", map[string]any{"opt": cfg.Opt, "index": i, "test_accuracy": s.TestAccuracy, "test_loss": finiteOrNil(s.TestLoss), "seconds": s.Seconds})
 	}
-	write("done", runs)
+	write("done", runs, nil)
+}
+
+// checkpoint saves the stopped trainer tr, the comparison's optimizer
+// number i, into dir/run-(i+1)/checkpoints and says where, and the command
+// that continues it, as the fields of the cancelled event.
+func (t *trainer) checkpoint(dir string, i int, tr *train.Trainer) map[string]string {
+	run := filepath.Join(dir, fmt.Sprintf("run-%d", i+1))
+	c, err := tr.Checkpoint()
+	var ck string
+	if err == nil {
+		ck, err = checkpoint.Save(filepath.Join(run, "checkpoints"), c, 0)
+	}
+	if err != nil {
+		fmt.Fprintf(t.log, "descent serve: comparison %s: no checkpoint of %s: %v\n", dir, tr.Config().Opt, err)
+		return map[string]string{"checkpoint_error": err.Error()}
+	}
+	resume := "descent train --resume " + shellQuote(run)
+	fmt.Fprintf(t.log, "descent serve: %s stopped after step %d of %d; checkpoint %s written; continue with: %s\n",
+		tr.Config().Opt, tr.Steps(), tr.TotalSteps(), ck, resume)
+	return map[string]string{"checkpoint": ck, "resume": resume}
 }
 
 // finiteOrNil keeps NaN and ±Inf out of JSON (they are not numbers there).

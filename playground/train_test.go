@@ -4,15 +4,20 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"errors"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/descentlab/descent/checkpoint"
+	"github.com/descentlab/descent/train"
 )
 
 type sse struct {
@@ -163,6 +168,11 @@ func TestTrainOneAtATimeAndCancel(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(last.data["dir"].(string), "metrics.csv")); err != nil {
 		t.Errorf("partial comparison: %v", err)
 	}
+	if ck, _ := last.data["checkpoint"].(string); ck == "" || !strings.HasPrefix(last.data["resume"].(string), "descent train --resume ") {
+		t.Errorf("cancelled event %v: want the checkpoint and its resume command", last.data)
+	} else if _, err := os.Stat(filepath.Join(ck, "manifest.json")); err != nil {
+		t.Errorf("checkpoint: %v", err)
+	}
 	// Now a new comparison may start.
 	code, m = postTrain(t, ts, `{"opts": ["sgd:lr=0.1"], "subset": 100, "batch": "full"}`)
 	if code != http.StatusAccepted {
@@ -175,8 +185,10 @@ func TestTrainOneAtATimeAndCancel(t *testing.T) {
 
 // TestServeStopsCleanly starts Serve on a free loopback port, starts a long
 // comparison, cancels Serve's context (what SIGINT does in descent serve)
-// and checks that Serve returns promptly and the comparison wrote its
-// partial results.
+// and checks that Serve returns promptly, the comparison wrote its partial
+// results, and the optimizer it was training its checkpoint: the state of
+// an uninterrupted run stopped at the same step, which train.Restore
+// continues.
 func TestServeStopsCleanly(t *testing.T) {
 	dir := t.TempDir()
 	s, err := New(Config{RunDir: dir})
@@ -191,13 +203,17 @@ func TestServeStopsCleanly(t *testing.T) {
 	if !strings.HasPrefix(u, "http://127.0.0.1:") {
 		t.Fatalf("url %s", u)
 	}
-	res, err := http.Post(u+"api/train", "application/json", strings.NewReader(`{"opts": ["sgd"], "epochs": 50, "batch": "1", "subset": 5000}`))
+	res, err := http.Post(u+"api/train", "application/json", strings.NewReader(`{"opts": ["sgd:lr=0.05", "adam"], "epochs": 50, "batch": "10", "subset": 5000}`))
 	if err != nil || res.StatusCode != http.StatusAccepted {
 		t.Fatalf("start: %v %v", err, res.Status)
 	}
 	res.Body.Close()
-	ev, _ := http.Get(u + "api/train/events")
-	readEvents(t, ev.Body, func(e sse) bool { return e.name == "step" })
+	ev, err := http.Get(u + "api/train/events")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ev.Body.Close()
+	evs := readEvents(t, ev.Body, func(e sse) bool { return e.name == "step" })
 	cancel()
 	select {
 	case err := <-errc:
@@ -207,11 +223,62 @@ func TestServeStopsCleanly(t *testing.T) {
 	case <-time.After(15 * time.Second):
 		t.Fatal("Serve did not return after its context was cancelled")
 	}
-	ev.Body.Close()
+	evs = append(evs, readEvents(t, ev.Body, nil)...)
 	matches, _ := filepath.Glob(filepath.Join(dir, "cmp-*", "metrics.csv"))
 	if len(matches) != 1 {
-		t.Errorf("partial comparison files: %v", matches)
+		t.Fatalf("partial comparison files: %v", matches)
 	}
+	cmp := filepath.Dir(matches[0])
+	if len(evs) < 2 || evs[len(evs)-2].name != "cancelled" {
+		t.Fatalf("the stream does not end with cancelled: %v", evs)
+	}
+	last := evs[len(evs)-2].data
+	run := filepath.Join(cmp, "run-1")
+	e, err := checkpoint.Latest(filepath.Join(run, "checkpoints"))
+	if err != nil {
+		t.Fatalf("no checkpoint of the stopped optimizer: %v", err)
+	}
+	if last["checkpoint"] != e.Dir || last["resume"] != "descent train --resume "+shellQuote(run) {
+		t.Errorf("cancelled event %v: want checkpoint %s and its resume command", last, e.Dir)
+	}
+	c, err := checkpoint.Load(e.Dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := train.CheckpointConfig(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	trainSet, testSet, err := train.LoadData(cfg) // as descent train --resume loads them
+	if err != nil {
+		t.Fatal(err)
+	}
+	resumed, err := train.Restore(cfg, c, trainSet, testSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cfg.Opt != "sgd:lr=0.05" || resumed.Steps() != e.Step || e.Step < 1 || resumed.Done() {
+		t.Fatalf("checkpoint of %s at step %d (trainer at %d, done %v)", cfg.Opt, e.Step, resumed.Steps(), resumed.Done())
+	}
+	t.Logf("stopped at step %d", e.Step)
+	fresh := cfg
+	fresh.MaxSteps = e.Step
+	ft, err := train.New(fresh, trainSet, testSet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ft.Run(context.Background(), nil); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(checkpoint.Weights(ft.Model()), checkpoint.Weights(resumed.Model())) {
+		t.Errorf("the checkpoint at step %d differs from an uninterrupted run stopped there", e.Step)
+	}
+	// It continues.
+	one, stop := context.WithCancel(context.Background())
+	if _, err := resumed.Run(one, func(*train.Trainer, train.StepResult) error { stop(); return nil }); !errors.Is(err, context.Canceled) || resumed.Steps() != e.Step+1 {
+		t.Errorf("resumed run: %v at step %d", err, resumed.Steps())
+	}
+	stop()
 	if IsLoopback("0.0.0.0:80") || !IsLoopback("127.0.0.1:8080") || !IsLoopback("[::1]:1") || !IsLoopback("localhost:1") {
 		t.Error("IsLoopback")
 	}

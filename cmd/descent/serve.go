@@ -27,8 +27,10 @@ func newServeCmd(e *env) *cobra.Command {
 page runs the optimizers of descent trace on the 2-D test functions as you
 change them, and (at /mnist) compares optimizers on MNIST as descent compare
 does, writing each comparison under --runs. Everything it serves is built
-into the binary; it needs no network. Ctrl-C stops it (a running comparison
-writes what it has first).`,
+into the binary; it needs no network. Ctrl-C (SIGINT) or SIGTERM stops it:
+a running comparison first writes its partial report and a checkpoint of the
+optimizer it was training, in DIR/cmp-…/run-N, and serve prints the
+descent train --resume command that continues it.`,
 		Example: `  descent serve --open
   descent serve --addr 127.0.0.1:9000 --runs runs/playground`,
 		Args: cobra.NoArgs,

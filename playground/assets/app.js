@@ -81,7 +81,15 @@ function query(extra) {
   if (extra) for (const [k, v] of Object.entries(extra)) q.set(k, v);
   return q;
 }
+// saveURL writes the state into the address bar, at most every 200 ms: a
+// dragged slider changes it dozens of times a second, and replaceState is
+// not free. writeURL writes it at once.
+let urlTimer = 0;
 function saveURL() {
+  if (!urlTimer) urlTimer = setTimeout(writeURL, 200);
+}
+function writeURL() {
+  clearTimeout(urlTimer); urlTimer = 0;
   const q = query();
   if (S.xlim) q.set("xlim", S.xlim.join(","));
   if (S.ylim) q.set("ylim", S.ylim.join(","));
@@ -218,8 +226,8 @@ function renderRows() {
 // one has been drawn are dropped (see update), so a dragged slider never
 // waits for a frame.
 function changed() {
-  saveURL();
   update();
+  saveURL();
 }
 
 async function update() {
@@ -227,11 +235,11 @@ async function update() {
   const my = ++seq;
   const t0 = pendingT0 ?? performance.now();
   pendingT0 = null;
-  let res, body;
+  let res, body, tf;
   try {
-    res = await fetch("/api/trace?" + q.toString());
-    var tf = performance.now();
-    body = await res.json();
+    res = await fetch((littleEndian ? "/api/trace.bin?" : "/api/trace?") + q.toString());
+    tf = performance.now();
+    body = !res.ok ? await res.json() : littleEndian ? readTrace(await res.arrayBuffer()) : fromJSON(await res.json());
   } catch (e) { showError(String(e)); return; }
   if (my < shown) return;
   shown = my;
@@ -243,7 +251,7 @@ async function update() {
   if (S.t === null || S.t > data.steps || prevSteps !== data.steps) S.t = data.steps;
   $("#scrub").max = data.steps;
   $("#scrub").value = S.t;
-  $("#cmd").textContent = data.command;
+  setText($("#cmd"), data.command);
   for (const f of ["csv", "png", "gif"]) {
     const dq = query({ format: f });
     if (S.xlim) dq.set("xlim", S.xlim.join(",")); if (S.ylim) dq.set("ylim", S.ylim.join(","));
@@ -252,8 +260,37 @@ async function update() {
   drawAll();
   renderTable();
   const t1 = performance.now();
-  window.__redraw = { ms: t1 - t0, seq: my, fetch: tf - t0, draw: t1 - tf };
-  window.__ready = true;
+  // The redraw is finished when the frame that shows it is painted: a
+  // task queued from the next animation frame runs after that paint.
+  requestAnimationFrame(() => setTimeout(() => {
+    const t2 = performance.now();
+    window.__redraw = { ms: t2 - t0, seq: my, fetch: tf - t0, draw: t1 - tf, paint: t2 - t1 };
+    window.__ready = true;
+    dispatchEvent(new Event("redrawn"));
+  }));
+}
+
+// The page asks for /api/trace.bin, the answer of /api/trace with its
+// points as little-endian float64 (see playground.appendTraceBinary): a
+// Float64Array views them without parsing a number. Each path of data has
+// xyl, its points as x, y, loss, x, y, loss, ..., and n, their number.
+const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+function readTrace(buf) {
+  const len = new DataView(buf).getUint32(0, true);
+  const d = JSON.parse(new TextDecoder().decode(new Uint8Array(buf, 4, len)));
+  let off = 4 + len;
+  for (const p of d.paths) { p.xyl = new Float64Array(buf, off, 3 * p.n); off += 24 * p.n; }
+  return d;
+}
+function fromJSON(d) {
+  for (const p of d.paths) { p.n = p.points.length; p.xyl = Float64Array.from(p.points.flat()); delete p.points; }
+  return d;
+}
+// asJSON is data as /api/trace writes it (the browser test compares them).
+function asJSON(d) {
+  return JSON.stringify({ ...d, paths: d.paths.map(({ xyl, n, ...p }) => ({ opt: p.opt,
+    points: Array.from({ length: n }, (_, k) => [xyl[3 * k], xyl[3 * k + 1], xyl[3 * k + 2]]),
+    diverged: p.diverged, final_loss: p.final_loss, distance: p.distance })) });
 }
 
 function showError(msg) {
@@ -263,7 +300,13 @@ function showError(msg) {
 }
 
 let fieldKey = "";
+// sizeCanvases fits the canvases to the layout. It reads the layout only
+// after the layout changed (sizesDirty, set by a ResizeObserver), so that a
+// redraw after a slider change never forces a layout of the whole page.
+let sizesDirty = true;
 function sizeCanvases() {
+  if (!sizesDirty) return;
+  sizesDirty = false;
   const wrap = $("#mapwrap");
   const w = Math.max(200, Math.floor(wrap.clientWidth));
   const h = Math.round(Math.min(w * 0.75, Math.max(260, window.innerHeight * 0.62)));
@@ -283,7 +326,7 @@ function drawField() {
   if (key === fieldKey) return;
   fieldKey = key;
   const img = new Image();
-  img.onload = () => { if (fieldKey !== key) return; const g = c.getContext("2d"); g.drawImage(img, 0, 0); decorate(g, c.width, c.height, w); };
+  img.onload = () => { if (fieldKey !== key) return; const g = c.getContext("2d"); g.drawImage(img, 0, 0); decorate(g, c.width, c.height, w); window.__fieldDrawn = key; };
   img.src = "/api/field?" + new URLSearchParams({ func: funcSpec(), xlim: w.xmin + "," + w.xmax, ylim: w.ymin + "," + w.ymax, w: c.width, h: c.height });
 }
 
@@ -328,19 +371,17 @@ function drawPaths() {
   const t = S.t ?? data.steps;
   data.paths.forEach((p, i) => {
     const color = S.rows[i] ? S.rows[i].color : "#000";
-    const n = Math.min(p.points.length, t + 1);
+    const n = Math.min(p.n, t + 1), xyl = p.xyl;
     g.lineJoin = g.lineCap = "round";
     g.strokeStyle = color; g.lineWidth = 2.2;
     g.beginPath();
-    for (let k = 0; k < n; k++) {
-      const [px, py] = toPx(p.points[k][0], p.points[k][1], W, H, w);
-      if (k === 0) g.moveTo(px, py); else g.lineTo(px, py);
-    }
+    g.moveTo(...toPx(xyl[0], xyl[1], W, H, w));
+    const kx = W / (w.xmax - w.xmin), ky = H / (w.ymax - w.ymin);
+    for (let k = 1; k < n; k++) g.lineTo((xyl[3 * k] - w.xmin) * kx, (w.ymax - xyl[3 * k + 1]) * ky);
     g.stroke();
-    const [sx, sy] = toPx(p.points[0][0], p.points[0][1], W, H, w);
+    const [sx, sy] = toPx(xyl[0], xyl[1], W, H, w);
     g.beginPath(); g.arc(sx, sy, 5, 0, 2 * Math.PI); g.lineWidth = 2; g.stroke();
-    const e = p.points[n - 1];
-    const [ex, ey] = toPx(e[0], e[1], W, H, w);
+    const [ex, ey] = toPx(xyl[3 * n - 3], xyl[3 * n - 2], W, H, w);
     g.beginPath(); g.arc(ex, ey, 4, 0, 2 * Math.PI); g.fillStyle = color; g.fill();
   });
 }
@@ -350,7 +391,7 @@ function drawLoss() {
   g.clearRect(0, 0, W, H);
   if (!data) return;
   let lo = Infinity, hi = -Infinity, positive = true;
-  for (const p of data.paths) for (const q of p.points) { lo = Math.min(lo, q[2]); hi = Math.max(hi, q[2]); if (!(q[2] > 0)) positive = false; }
+  for (const p of data.paths) for (let k = 2; k < 3 * p.n; k += 3) { const v = p.xyl[k]; if (v < lo) lo = v; if (v > hi) hi = v; if (!(v > 0)) positive = false; }
   const log = positive;
   const f = log ? Math.log10 : (v) => v;
   let a = f(lo), b = f(hi);
@@ -366,7 +407,8 @@ function drawLoss() {
   data.paths.forEach((p, i) => {
     g.strokeStyle = S.rows[i] ? S.rows[i].color : "#000"; g.lineWidth = 1.8;
     g.beginPath();
-    p.points.forEach((q, k) => { if (k === 0) g.moveTo(X(k), Y(q[2])); else g.lineTo(X(k), Y(q[2])); });
+    g.moveTo(X(0), Y(p.xyl[2]));
+    for (let k = 1; k < p.n; k++) g.lineTo(X(k), Y(p.xyl[3 * k + 2]));
     g.stroke();
   });
   g.strokeStyle = "rgba(0,0,0,.45)"; g.setLineDash([4, 3]);
@@ -378,27 +420,39 @@ function drawAll() {
   drawField();
   drawPaths();
   drawLoss();
-  $("#stepno").textContent = data ? tr("stepof") + (S.t ?? data.steps) + " / " + data.steps : "";
-  $("#start").textContent = data ? "(" + fmt(data.start[0]) + ", " + fmt(data.start[1]) + ")" : "";
+  setText($("#stepno"), data ? tr("stepof") + (S.t ?? data.steps) + " / " + data.steps : "");
+  setText($("#start"), data ? "(" + fmt(data.start[0]) + ", " + fmt(data.start[1]) + ")" : "");
 }
 
+// setText changes an element's text only when it differs, so that a
+// redraw does not invalidate the layout of what did not change.
+function setText(el, v) { if (el.textContent !== v) el.textContent = v; }
+
+// renderTable writes the results into the table, reusing its rows.
 function renderTable() {
   if (!data) return;
-  $("#results thead").innerHTML = "<tr><th>" + tr("optimizer") + "</th><th>" + tr("final") + "</th><th>" + tr("dist") + "</th><th>" + tr("status") + "</th></tr>";
+  const head = [tr("optimizer"), tr("final"), tr("dist"), tr("status")];
+  const thead = $("#results thead");
+  if (!thead.rows.length) thead.insertRow().append(...head.map(() => document.createElement("th")));
+  head.forEach((v, k) => setText(thead.rows[0].cells[k], v));
   const tb = $("#results tbody");
-  tb.innerHTML = "";
+  while (tb.rows.length > data.paths.length) tb.deleteRow(-1);
   data.paths.forEach((p, i) => {
-    const tr_ = document.createElement("tr");
+    let row = tb.rows[i];
+    if (!row) {
+      row = tb.insertRow();
+      const name = row.insertCell();
+      const sw = document.createElement("span"); sw.className = "swatch";
+      name.append(sw, " ", document.createElement("span"));
+      for (let k = 0; k < 3; k++) row.insertCell().className = k < 2 ? "num" : "";
+    }
     const c = S.rows[i] ? S.rows[i].color : "#000";
-    const cells = [p.opt, fmt(p.final_loss), fmt(p.distance), p.diverged ? tr("diverged") + p.diverged : tr("ok")];
-    cells.forEach((v, k) => {
-      const td = document.createElement("td");
-      if (k === 0) { const s = document.createElement("span"); s.className = "swatch"; s.style.background = c; td.append(s, " ", v); }
-      else td.textContent = v;
-      if (k === 1 || k === 2) td.className = "num";
-      tr_.appendChild(td);
-    });
-    tb.appendChild(tr_);
+    const sw = row.cells[0].firstChild;
+    if (sw.dataset.c !== c) { sw.dataset.c = c; sw.style.background = c; }
+    setText(row.cells[0].lastChild, p.opt);
+    setText(row.cells[1], fmt(p.final_loss));
+    setText(row.cells[2], fmt(p.distance));
+    setText(row.cells[3], p.diverged ? tr("diverged") + p.diverged : tr("ok"));
   });
 }
 
@@ -535,7 +589,10 @@ async function main() {
   };
   $("#lang-en").onclick = () => { S.lang = "en"; applyLang(); renderExplain(); saveURL(); };
   $("#lang-ja").onclick = () => { S.lang = "ja"; applyLang(); renderExplain(); saveURL(); };
-  window.addEventListener("resize", () => { drawAll(); });
+  const resized = () => { sizesDirty = true; drawAll(); };
+  window.addEventListener("resize", resized);
+  let viewWidth = 0;
+  new ResizeObserver((es) => { const w = es[0].contentRect.width; if (w !== viewWidth) { viewWidth = w; resized(); } }).observe($("#view"));
   setupMap();
   renderRows();
   applyLang();

@@ -74,10 +74,12 @@ function listen() {
     $("#status").textContent = label;
     const a = document.createElement("a"); a.href = d.report; a.textContent = "report: " + d.dir; a.target = "_blank";
     $("#report").replaceChildren(a);
+    if (d.resume) { const c = document.createElement("code"); c.textContent = d.resume; $("#report").append(document.createElement("br"), "checkpoint written; continue it with ", c); }
+    if (d.checkpoint_error) $("#report").append(document.createElement("br"), "no checkpoint: " + d.checkpoint_error);
     $("#start").disabled = false; $("#cancel").disabled = true;
   };
   on("done", ended("done"));
-  on("cancelled", ended("cancelled (partial report written)"));
+  on("cancelled", ended("cancelled (partial report and checkpoint written)"));
   on("failed", (d) => { showError(d.error); $("#status").textContent = "failed"; });
   source.addEventListener("end", () => { source.close(); source = null; $("#start").disabled = false; $("#cancel").disabled = true; });
 }
