@@ -136,6 +136,13 @@ func timeSteps(ctx context.Context, h optim.Hyper, n, threads, steps int) (float
 	r := rand.New(rand.NewPCG(1, 1))
 	w := optim.NewParam("w", make([]float32, n))
 	for i := range w.Value {
+		// Filling 10⁷–10⁸ values takes seconds on a busy machine: an
+		// interrupt must not wait for it.
+		if i%(1<<20) == 0 {
+			if err := ctx.Err(); err != nil {
+				return 0, err
+			}
+		}
 		w.Value[i] = float32(r.NormFloat64())
 		w.Grad[i] = float32(r.NormFloat64()) * 1e-2
 	}
