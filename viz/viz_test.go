@@ -114,6 +114,8 @@ func TestPixelMapping(t *testing.T) {
 		d := func(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
 		return d(c.R, want.R) < 40 && d(c.G, want.G) < 40 && d(c.B, want.B) < 40
 	}
+	cols := Colors([]string{"a", "b"})
+	pathColor := func(i int) color.RGBA { return cols[i] }
 	for i, p := range paths {
 		pts := p.Points
 		for k := 1; k < len(pts); k++ {
@@ -200,7 +202,7 @@ func TestDiverged(t *testing.T) {
 		n     int
 	}{{"ok", 2}, {"nan (diverged)", 2}, {"huge (diverged)", 1}, {"away (leaves the map)", 2}, {"loss (diverged)", 2}}
 	for i, tr := range ts {
-		if got := tr.legendLabel(w); got != want[i].label || len(tr.pts) != want[i].n {
+		if got := tr.legendLabel(w, wordsFor("en")); got != want[i].label || len(tr.pts) != want[i].n {
 			t.Errorf("track %d: label %q with %d points, want %q with %d", i, got, len(tr.pts), want[i].label, want[i].n)
 		}
 	}
@@ -315,6 +317,8 @@ func TestAnimateLastFrame(t *testing.T) {
 	}
 	frames := composite(g)
 	fr, _ := MapFrame(f, paths, o)
+	cols := Colors([]string{"a", "b"})
+	pathColor := func(i int) color.RGBA { return cols[i] }
 	for i, p := range paths {
 		for k := 1; k < len(p.Points); k++ {
 			a, c := p.Points[k-1], p.Points[k]

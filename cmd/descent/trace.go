@@ -21,6 +21,7 @@ type traceFlags struct {
 	output, loss string
 	xlim, ylim   string
 	title        string
+	layout, lang string
 }
 
 func newTraceCmd(e *env) *cobra.Command {
@@ -130,13 +131,21 @@ a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 	fl.StringVar(&tf.xlim, "xlim", "", "x range A,B of the picture (default: the function's window, grown to fit the paths)")
 	fl.StringVar(&tf.ylim, "ylim", "", "y range C,D of the picture")
 	fl.StringVar(&tf.title, "title", "", "title of the picture (default: the function and its formula)")
+	fl.StringVar(&tf.layout, "layout", "overlay", "overlay (every path on one map) or grid (one panel per optimizer, same axes and bands)")
+	fl.StringVar(&tf.lang, "lang", "", "language of the words the pictures write (en or ja; default $DESCENT_LANG, else en)")
 	return cmd
 }
 
 // check validates the output flags before any work is done, so bad input
 // never leaves a partial file behind.
 func (tf *traceFlags) check() (viz.Options, error) {
-	o := viz.Options{Title: tf.title}
+	o := viz.Options{Title: tf.title, Layout: tf.layout, Lang: tf.lang}
+	if err := viz.CheckLayout(tf.layout); err != nil {
+		return o, fmt.Errorf("--layout %q: want overlay or grid", tf.layout)
+	}
+	if err := viz.CheckLang(tf.lang); err != nil {
+		return o, fmt.Errorf("--lang %q: want en or ja", tf.lang)
+	}
 	if tf.output != "" {
 		if _, err := viz.FormatOf(tf.output); err != nil {
 			return o, fmt.Errorf("-o %s: %v", tf.output, err)
