@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/descentlab/descent/testfunc"
 )
@@ -27,6 +28,26 @@ var LRGrid = func() []float64 {
 	return g
 }()
 
+// Trial is one learning rate of a search and how it fared.
+type Trial struct {
+	LR float64
+	// Score is the mean over all steps of log₁₀(f − f* + 10⁻¹²): lower is
+	// better. It is NaN when the run was ruled out.
+	Score float64
+	// Out says why the run was ruled out ("diverged at step 7", "climbed
+	// above its start"), or is "" when it counted.
+	Out string
+}
+
+// Tuning is the outcome of a learning-rate search: every trial in grid order
+// and the chosen run.
+type Tuning struct {
+	Method string  // the spec searched, without lr
+	Trials []Trial // one per LRGrid value
+	Best   int     // index of the chosen trial in Trials
+	Run    Trajectory
+}
+
 // Tune runs method (a spec without lr, e.g. "adam" or "momentum:momentum=0.9")
 // with every learning rate of LRGrid and returns the run with the best
 // score among those that never diverged nor climbed above their starting
@@ -37,7 +58,15 @@ var LRGrid = func() []float64 {
 // ties go to the smaller lr. It is how the gallery picks "tuned but honest"
 // hyperparameters: every method gets the same search on the same budget.
 func Tune(f testfunc.Function, start testfunc.Point, steps int, method string) (Trajectory, error) {
+	t, err := Search(f, start, steps, method)
+	return t.Run, err
+}
+
+// Search is Tune, returning every trial as well as the chosen run.
+func Search(f testfunc.Function, start testfunc.Point, steps int, method string) (Tuning, error) {
+	tu := Tuning{Method: method, Best: -1}
 	var runs []Trajectory
+	var idx []int
 	fstar := math.Inf(1)
 	for _, m := range f.Minima() {
 		fstar = math.Min(fstar, f.Value(m.X, m.Y))
@@ -45,12 +74,21 @@ func Tune(f testfunc.Function, start testfunc.Point, steps int, method string) (
 	for _, lr := range LRGrid {
 		tr, err := Run(f, start, steps, withLR(method, lr))
 		if err != nil {
-			return Trajectory{}, err
+			return Tuning{}, err
 		}
-		if tr.Diverged > 0 || slices.Max(tr.Loss) > tr.Loss[0] {
-			continue // diverged, or climbed above where it started
+		trial := Trial{LR: lr, Score: math.NaN()}
+		switch {
+		case tr.Diverged > 0:
+			trial.Out = fmt.Sprintf("diverged at step %d", tr.Diverged)
+		case slices.Max(tr.Loss) > tr.Loss[0]:
+			trial.Out = "climbed above its start"
+		}
+		tu.Trials = append(tu.Trials, trial)
+		if trial.Out != "" {
+			continue
 		}
 		runs = append(runs, tr)
+		idx = append(idx, len(tu.Trials)-1)
 		if len(f.Minima()) == 0 {
 			for _, l := range tr.Loss {
 				fstar = math.Min(fstar, l)
@@ -58,20 +96,57 @@ func Tune(f testfunc.Function, start testfunc.Point, steps int, method string) (
 		}
 	}
 	if len(runs) == 0 {
-		return Trajectory{}, fmt.Errorf("%s diverges or climbs on %s for every lr in the grid", method, f.Name())
+		return tu, fmt.Errorf("%s diverges or climbs on %s for every lr in the grid", method, f.Name())
 	}
-	best, bestScore := 0, math.Inf(1)
+	bestScore := math.Inf(1)
 	for i, tr := range runs {
 		var score float64
 		for _, l := range tr.Loss {
 			score += math.Log10(math.Max(l-fstar, 0) + 1e-12)
 		}
 		score /= float64(len(tr.Loss))
+		tu.Trials[idx[i]].Score = score
 		if score < bestScore {
-			best, bestScore = i, score
+			tu.Best, tu.Run, bestScore = idx[i], tr, score
 		}
 	}
-	return runs[best], nil
+	return tu, nil
+}
+
+// AutoLR reports whether spec asks for a learning-rate search (its lr is
+// "auto", e.g. "adam:lr=auto,beta1=0.8") and returns the spec without that
+// key, ready for Search.
+func AutoLR(spec string) (method string, ok bool) {
+	name, rest, has := strings.Cut(strings.TrimSpace(spec), ":")
+	if !has {
+		return spec, false
+	}
+	var keep []string
+	for _, kv := range strings.Split(rest, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.TrimSpace(k) == "lr" && strings.TrimSpace(v) == "auto" {
+			ok = true
+			continue
+		}
+		keep = append(keep, kv)
+	}
+	if !ok {
+		return spec, false
+	}
+	if len(keep) == 0 {
+		return name, true
+	}
+	return name + ":" + strings.Join(keep, ","), true
+}
+
+// CheckAuto reports whether method (a spec from AutoLR) can be searched: an
+// element-wise optim method with an lr, not a second-order comparator or a
+// Lookahead wrapper.
+func CheckAuto(method string) error {
+	if IsSecondOrder(method) || isLookahead(method) {
+		return fmt.Errorf("lr=auto: %s has no learning rate to search (want a method of optim such as adam)", method)
+	}
+	return Check(withLR(method, LRGrid[0]))
 }
 
 func withLR(method string, lr float64) string {

@@ -88,10 +88,15 @@ a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 				return fmt.Errorf("trace: %v", err)
 			}
 			for _, s := range opts {
-				if err := lab.Check(s); err != nil {
+				if m, auto := lab.AutoLR(s); auto {
+					if err := lab.CheckAuto(m); err != nil {
+						return fmt.Errorf("trace: --opt %s: %v", s, err)
+					}
+				} else if err := lab.Check(s); err != nil {
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 			}
+			tf.warnUnused(e, cmd)
 			in := catchInterrupt(cmd.Context())
 			defer in.stop()
 			trs := make([]lab.Trajectory, len(opts))
@@ -99,7 +104,14 @@ a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 				if in.interrupted() {
 					return in.stopped("trace: stopped before writing; nothing written")
 				}
-				if trs[i], err = lab.Run(f, p, steps, s); err != nil {
+				if m, auto := lab.AutoLR(s); auto {
+					tu, err := lab.Search(f, p, steps, m)
+					writeTuning(e.stderr, s, f.Name(), steps, tu)
+					if err != nil {
+						return fmt.Errorf("trace: --opt %s: %v", s, err)
+					}
+					trs[i] = tu.Run
+				} else if trs[i], err = lab.Run(f, p, steps, s); err != nil {
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 				if d := trs[i].Diverged; d > 0 {
@@ -134,6 +146,58 @@ a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 	fl.StringVar(&tf.layout, "layout", "overlay", "overlay (every path on one map) or grid (one panel per optimizer, same axes and bands)")
 	fl.StringVar(&tf.lang, "lang", "", "language of the words the pictures write (en or ja; default $DESCENT_LANG, else en)")
 	return cmd
+}
+
+// warnUnused warns about the flags that only shape a picture when the output
+// is CSV, which they cannot change.
+func (tf *traceFlags) warnUnused(e *env, cmd *cobra.Command) {
+	if tf.output != "" {
+		if f, _ := viz.FormatOf(tf.output); f != "csv" {
+			return
+		}
+	}
+	var unused []string
+	for _, name := range []string{"title", "xlim", "ylim", "layout", "lang"} {
+		if tf.loss != "" && (name == "title" || name == "lang") {
+			continue // they shape the loss chart
+		}
+		if cmd.Flags().Changed(name) {
+			unused = append(unused, "--"+name)
+		}
+	}
+	if len(unused) == 0 {
+		return
+	}
+	where := "CSV on stdout"
+	if tf.output != "" {
+		where = "the CSV file " + tf.output
+	}
+	verb := "does"
+	if len(unused) > 1 {
+		verb = "do"
+	}
+	fmt.Fprintf(e.stderr, "descent: warning: %s %s nothing to %s: they shape a picture, -o FILE.png, .svg or .gif\n", strings.Join(unused, ", "), verb, where)
+}
+
+// writeTuning reports a learning-rate search: the grid, each lr's score or
+// why it was ruled out, and the choice.
+func writeTuning(w io.Writer, spec, fname string, steps int, tu lab.Tuning) {
+	fmt.Fprintf(w, "descent: %s on %s, %d steps: searched %d learning rates from %g to %g (6 per decade: 1, 1.5, 2.2, 3.2, 4.6, 6.8);\n", spec, fname, steps, len(tu.Trials), lab.LRGrid[0], lab.LRGrid[len(lab.LRGrid)-1])
+	fmt.Fprintf(w, "  score = mean over the steps of log10(f − f* + 1e-12), lower is better; runs that diverge or climb above their start are ruled out\n")
+	for i, t := range tu.Trials {
+		mark := " "
+		if i == tu.Best {
+			mark = "*"
+		}
+		if t.Out != "" {
+			fmt.Fprintf(w, "  %s lr=%-8.4g %s\n", mark, t.LR, t.Out)
+		} else {
+			fmt.Fprintf(w, "  %s lr=%-8.4g score %.3f\n", mark, t.LR, t.Score)
+		}
+	}
+	if tu.Best >= 0 {
+		fmt.Fprintf(w, "descent: chose %s\n", tu.Run.Spec)
+	}
 }
 
 // check validates the output flags before any work is done, so bad input
