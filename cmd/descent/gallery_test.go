@@ -1,6 +1,7 @@
 package main
 
 import (
+	"html"
 	"image/gif"
 	"image/png"
 	"os"
@@ -15,8 +16,17 @@ func TestGallery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("draws every function")
 	}
+	for _, lang := range []string{"en", "ja"} {
+		checkGallery(t, lang)
+	}
+}
+
+// checkGallery draws the gallery in lang and checks that the page links and
+// shows every picture at full size, that the panels are one per method, and
+// that the captions are in lang.
+func checkGallery(t *testing.T, lang string) {
 	dir := filepath.Join(t.TempDir(), "gallery")
-	out, errOut, code := runCLI(t, "gallery", "-o", dir)
+	out, errOut, code := runCLI(t, "gallery", "-o", dir, "--lang", lang)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -32,17 +42,29 @@ func TestGallery(t *testing.T) {
 	}
 	for _, e := range lab.Gallery {
 		name := strings.NewReplacer(":", "-", "=", "", ",", "-").Replace(e.Func)
-		for _, file := range []string{name + ".png", name + ".gif"} {
-			if !strings.Contains(string(page), `src="`+file+`"`) {
-				t.Errorf("index.html does not show %s", file)
+		caption := e.Caption
+		if lang == "ja" {
+			caption = e.CaptionJA
+		}
+		if !strings.Contains(html.UnescapeString(string(page)), caption) {
+			t.Errorf("%s: index.html lacks the caption of %s", lang, e.Func)
+		}
+		for _, file := range []string{name + ".png", name + "-panels.png", name + ".gif"} {
+			if !strings.Contains(string(page), `<a href="`+file+`"><img src="`+file+`"`) {
+				t.Errorf("index.html does not show and link %s", file)
 			}
 			f, err := os.Open(filepath.Join(dir, file))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if strings.HasSuffix(file, ".png") {
-				if _, err := png.DecodeConfig(f); err != nil {
+				cfg, err := png.DecodeConfig(f)
+				if err != nil {
 					t.Errorf("%s: %v", file, err)
+				}
+				// Five or six methods: 3×2 panels of 420×390 under a 34 px title.
+				if strings.HasSuffix(file, "-panels.png") && (cfg.Width != 3*420 || cfg.Height != 2*390+34) {
+					t.Errorf("%s is %d×%d, want 3×2 panels", file, cfg.Width, cfg.Height)
 				}
 			} else if g, err := gif.DecodeAll(f); err != nil || len(g.Image) < 2 {
 				t.Errorf("%s: %v, frames %d", file, err, len(g.Image))
