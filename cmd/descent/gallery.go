@@ -44,6 +44,7 @@ adam:lr=auto' runs the same search for one spec and prints it.`,
 			if dir == "" {
 				return fmt.Errorf("gallery: -o DIR is required")
 			}
+			lang = langOf(cmd)
 			if err := viz.CheckLang(lang); err != nil {
 				return fmt.Errorf("gallery: --lang %q: want en or ja", lang)
 			}

@@ -83,6 +83,7 @@ a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 			if steps < 0 || steps > lab.MaxSteps {
 				return fmt.Errorf("trace: --steps=%d: want an integer in [0, %d]", steps, lab.MaxSteps)
 			}
+			tf.lang = langOf(cmd)
 			vo, err := tf.check()
 			if err != nil {
 				return fmt.Errorf("trace: %v", err)
