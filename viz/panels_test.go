@@ -132,15 +132,7 @@ func TestMinimumAbovePaths(t *testing.T) {
 		if got := rgbaAt(img, x, y); got != (color.RGBA{255, 255, 255, 255}) {
 			t.Errorf("%s: the minimum's pixel is %v, want the star's white", layout, got)
 		}
-		var b bytes.Buffer
-		if err := Animate(&b, f, paths, o); err != nil {
-			t.Fatal(err)
-		}
-		g, err := gif.DecodeAll(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		frames := composite(g)
+		frames := animateFrames(t, f, paths, o)
 		if got := frames[len(frames)-1].RGBAAt(int(x), int(y)); got != (color.RGBA{255, 255, 255, 255}) {
 			t.Errorf("%s GIF: the minimum's pixel in the last frame is %v, want white", layout, got)
 		}
@@ -216,15 +208,7 @@ func TestStepCounter(t *testing.T) {
 			t.Fatal(err)
 		}
 		box := m.draw(drawNew(m), false, false).counter
-		var b bytes.Buffer
-		if err := Animate(&b, f, paths, o); err != nil {
-			t.Fatal(err)
-		}
-		g, err := gif.DecodeAll(&b)
-		if err != nil {
-			t.Fatal(err)
-		}
-		frames := composite(g)
+		frames := animateFrames(t, f, paths, o)
 		ink := func(img *image.RGBA) string {
 			var s strings.Builder
 			for y := box.Min.Y; y < box.Max.Y; y++ {
@@ -282,3 +266,18 @@ func TestFixedColors(t *testing.T) {
 }
 
 func drawNew(m *contourMap) draw.Canvas { return draw.New(m.imageCanvas()) }
+
+// animateFrames animates paths on f and returns the frames as a viewer
+// sees them.
+func animateFrames(t *testing.T, f testfunc.Function, paths []Path, o Options) []*image.RGBA {
+	t.Helper()
+	var b bytes.Buffer
+	if err := Animate(&b, f, paths, o); err != nil {
+		t.Fatal(err)
+	}
+	g, err := gif.DecodeAll(&b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return composite(g)
+}

@@ -307,15 +307,7 @@ func TestAnimateLastFrame(t *testing.T) {
 		{Label: "b", Points: []testfunc.Point{{X: 1, Y: -4}, {X: 1, Y: -2}, {X: 2, Y: -3}, {X: 2, Y: -3.5}}},
 	}
 	o := Options{Width: 600, Height: 500}
-	var b bytes.Buffer
-	if err := Animate(&b, f, paths, o); err != nil {
-		t.Fatal(err)
-	}
-	g, err := gif.DecodeAll(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	frames := composite(g)
+	frames := animateFrames(t, f, paths, o)
 	fr, _ := MapFrame(f, paths, o)
 	cols := Colors([]string{"a", "b"})
 	pathColor := func(i int) color.RGBA { return cols[i] }
