@@ -33,6 +33,15 @@ var methodColors = map[string]color.RGBA{
 	"lookahead":   {0xff, 0xff, 0xff, 255}, // white
 }
 
+// spareColors are for the labels without a fixed colour of their own:
+// first hues that no method has, then the general path colours.
+var spareColors = append([]color.RGBA{
+	{0xb8, 0x86, 0x0b, 255}, // goldenrod
+	{0x46, 0x82, 0xb4, 255}, // steel blue
+	{0x4b, 0x00, 0x82, 255}, // indigo
+	{0x55, 0x6b, 0x2f, 255}, // dark olive green
+}, pathColors...)
+
 // MethodOf returns the method name a label or spec starts with: "adam" for
 // "adam:lr=0.3" and for "adam:lr=0.3 (diverged at step 7)", "lookahead" for
 // "lookahead:k=5/sgd:lr=0.1".
@@ -54,8 +63,8 @@ func MethodColor(label string) (color.RGBA, bool) {
 // Colors returns the colour of each label in one picture: its method's fixed
 // colour (MethodColor) the first time the method appears; for a method
 // without a colour, or a second run of the same method (adam and
-// adam:variant=note), the next colour of the spare list that no label of the
-// picture already uses. Every picture and chart that shows these labels
+// adam:variant=note), the next spare colour (one that no method has first)
+// that no label of the picture already uses. Every picture and chart that shows these labels
 // colours them alike.
 func Colors(labels []string) []color.RGBA {
 	out := make([]color.RGBA, len(labels))
@@ -72,9 +81,9 @@ func Colors(labels []string) []color.RGBA {
 			continue
 		}
 		// Past the spare list the colours repeat, as they must.
-		for k := 0; k < len(pathColors); k++ {
-			c := pathColors[(spare+k)%len(pathColors)]
-			if !used[c] || k == len(pathColors)-1 {
+		for k := 0; k < len(spareColors); k++ {
+			c := spareColors[(spare+k)%len(spareColors)]
+			if !used[c] || k == len(spareColors)-1 {
 				out[i], used[c] = c, true
 				spare += k + 1
 				break

@@ -255,6 +255,14 @@ func TestFixedColors(t *testing.T) {
 		}
 		seen[x] = i
 	}
+	// Spares look like no method: the second adam is not another method's colour.
+	for _, x := range c[1:3] {
+		for m, mc := range methodColors {
+			if x == mc {
+				t.Errorf("spare colour %v is %s's", x, m)
+			}
+		}
+	}
 	// The picture uses them: adam's pixels are magenta with adam listed second.
 	f := himmelblau{}
 	paths := []Path{line("gd:lr=0.1", -4, -1, 3, 100), line("adam:lr=0.1", -4, -1, -1, 100)}

@@ -276,6 +276,9 @@ func (tf *traceFlags) write(e *env, f testfunc.Function, trs []lab.Trajectory, o
 		lo.XLim, lo.YLim, lo.Title = nil, nil, ""
 		if tf.title != "" {
 			lo.Title = tf.title + " — loss"
+			if o.Lang == "ja" {
+				lo.Title = tf.title + "（損失）"
+			}
 		}
 		if err := atomicfile.WriteFunc(tf.loss, func(w io.Writer) error { return viz.Loss(w, format, paths, lo) }); err != nil {
 			return fmt.Errorf("trace: --loss: %v", err)
