@@ -39,8 +39,15 @@ func newTraceCmd(e *env) *cobra.Command {
 float64, and writes CSV (header optimizer,step,x,y,loss; step 0 is the start
 point; one row per step per optimizer) to stdout, or to FILE chosen by its
 extension: .csv (the same CSV), .png or .svg (a contour map with the paths),
-.gif (the paths growing step by step). --loss FILE (.png or .svg) also draws
-the loss against the step.
+.gif (the paths growing step by step, with a step counter). --loss FILE
+(.png or .svg) also draws the loss against the step.
+
+--layout grid draws one panel per optimizer on the same axes and contour
+levels (as the book's figure 6-8); a path of at most 60 steps has a dot at
+each step; each method keeps its colour in every picture. --lang ja writes
+the picture's own words in Japanese; --title may be Japanese anyway, and a
+character no font can draw is an error naming it. With CSV output the
+picture flags (--title, --xlim, --ylim, --layout, --lang) warn.
 
 SPEC is NAME[:key=value,...] with NAME one of
   ` + strings.Join(optim.Methods(), ", ") + `
@@ -54,14 +61,18 @@ centered, amsgrad, rho, momentum_decay, decoupled_weight_decay, etaminus,
 etaplus, step_size_min, step_size_max, lambd, t0, max_iter, max_eval,
 tolerance_grad, tolerance_change, history_size, line_search_fn, beta1, beta2, and
 variant=note for the study note's version); omitted keys take torch's
-defaults.
+defaults. lr=auto (e.g. adam:lr=auto) runs the gallery's learning-rate
+search for that spec and prints every lr it tried, its score and the choice
+on stderr.
 Functions: ` + strings.Join(testfunc.Names(), ", ") + `.
 
 A path that leaves the finite numbers stops at its last finite point, with
 a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 		Example: `  descent trace --func rosenbrock --start -1.5,2 --steps 200 --opt sgd:lr=0.0005 --opt adam:lr=0.02
   descent trace --func elliptic --steps 60 --opt gd:lr=0.9 --opt momentum:lr=0.1 --opt adam:lr=0.3 -o elliptic.png
-  descent trace --func rosenbrock --steps 300 --opt adam:lr=0.05 --opt adam:lr=0.05,variant=note -o adam.gif --loss adam-loss.png`,
+  descent trace --func rosenbrock --steps 300 --opt adam:lr=0.05 --opt adam:lr=0.05,variant=note -o adam.gif --loss adam-loss.png
+  descent trace --func elliptic --start -7,2 --steps 30 --opt sgd:lr=0.95 --opt momentum:lr=0.1 --opt adagrad:lr=1.5 --opt adam:lr=0.3 --layout grid -o fig6-8.png
+  descent trace --func beale --steps 300 --opt adam:lr=auto --opt rmsprop:lr=auto -o beale.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if funcName == "" {
