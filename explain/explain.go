@@ -66,7 +66,7 @@ var labelsOf = map[string]labels{
 		colAllowed: "取りうる値",
 		pseudocode: "擬似コード",
 		behaviour:  "使いどころと振る舞い",
-		note:       "学習ノート（docs/optimizers-study-note.ja.md）との違い",
+		note:       "学習ノートとの違い（docs/optimizers-study-note.ja.md）",
 		variant:    "variant=note",
 		alias:      "gd は %s の別名です。同じオプティマイザで、ハイパーパラメータも同じです。勾配降下法・確率的勾配降下法・ミニバッチ勾配降下法の違いは、勾配を計算するデータだけです。",
 	},
