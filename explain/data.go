@@ -49,7 +49,7 @@ func Explain(method, lang string) (Explanation, error) {
 	}
 	l := labelsOf[lang]
 	e := Explanation{
-		Method: method, Lang: lang, Summary: sec[secSummary], Legend: l.legend,
+		Method: method, Lang: lang, Summary: sec[secSummary], Legend: legendOf(method, lang),
 		Pseudocode: sec[secPseudocode],
 		Behaviour:  paragraphs(sec[secBehaviour]),
 		Note:       paragraphs(sec[secNote]),

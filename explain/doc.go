@@ -1,7 +1,7 @@
 // Package explain writes, for a terminal, what each optimizer of package
 // optim does, in English or Japanese: for the learner preparing for the
 // JDLA Deep Learning exam (E資格) who reads the study note
-// (shared/seed/optimizers-study-note.ja.md) next to the code.
+// (docs/optimizers-study-note.ja.md, from shared/seed) next to the code.
 //
 // # What an explanation holds
 //

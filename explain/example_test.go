@@ -51,7 +51,8 @@ func ExampleRender() {
 	//
 	// Update rule
 	//   g: gradient, η: learning rate lr, t: step count from 1; squares, roots, ⊙ and
-	//   max act per element
+	//   max act per element. The note writes the learning rate η as ε, the momentum
+	//   coefficient as μ (慣性, inertia), the buffer v as V and the gradient g as ∇E.
 	//
 	//   v ← μ·v − η·g          (v₀ = 0)
 	//   w ← w + v

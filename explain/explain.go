@@ -52,13 +52,13 @@ var labelsOf = map[string]labels{
 		colAllowed: "allowed",
 		pseudocode: "Pseudo-code",
 		behaviour:  "When to use it, how it behaves",
-		note:       "Differences from the study note",
+		note:       "Differences from the study note (docs/optimizers-study-note.ja.md)",
 		variant:    "variant=note",
 		alias:      "gd is an alias of %s: the same optimizer with the same hyperparameters. GD, SGD and mini-batch SGD differ only in the data the gradient is computed on.",
 	},
 	"ja": {
 		formula:    "更新式",
-		legend:     "g は勾配、η は学習率 lr（ノートでは ε）、t は 1 から数えるステップ数。二乗・平方根・⊙・max は要素ごとの演算",
+		legend:     "g は勾配、η は学習率 lr、t は 1 から数えるステップ数。二乗・平方根・⊙・max は要素ごとの演算",
 		hyper:      "ハイパーパラメータ",
 		hyperNote:  "書き方: %s:key=value,...（省略したキーはデフォルト値）",
 		colKey:     "キー",
@@ -66,10 +66,43 @@ var labelsOf = map[string]labels{
 		colAllowed: "取りうる値",
 		pseudocode: "擬似コード",
 		behaviour:  "使いどころと振る舞い",
-		note:       "学習ノートとの違い",
+		note:       "学習ノートとの違い（docs/optimizers-study-note.ja.md）",
 		variant:    "variant=note",
 		alias:      "gd は %s の別名です。同じオプティマイザで、ハイパーパラメータも同じです。勾配降下法・確率的勾配降下法・ミニバッチ勾配降下法の違いは、勾配を計算するデータだけです。",
 	},
+}
+
+// noteSymbols says, for the methods the study note covers and only for
+// them, how the note writes what the update rule here calls η, g, ε and the
+// state: the note's own symbols differ from torch's and from one another.
+var noteSymbols = map[string]map[string]string{
+	"en": {
+		"sgd":      "The note writes the learning rate η as ε and the gradient g as ∇E.",
+		"momentum": "The note writes the learning rate η as ε, the momentum coefficient as μ (慣性, inertia), the buffer v as V and the gradient g as ∇E.",
+		"adagrad":  "The note writes the learning rate η as ε, the small constant ε (eps) as θ, the sum of squares as h and the gradient g as ∇E.",
+		"rmsprop":  "The note writes the learning rate η as ε, the smoothing constant α as α in its formula and rho in its code, the small constant ε (eps) as θ, the average of squares v as h and the gradient g as ∇E.",
+		"adam":     "The note writes the learning rate η as α, m as ν, v as s, the gradient g as G, and puts ε (eps) inside the root.",
+	},
+	"ja": {
+		"sgd":      "ノートの記号では学習率 η を ε、勾配 g を ∇E と書きます。",
+		"momentum": "ノートの記号では学習率 η を ε、モーメンタム係数を μ（「慣性」）、バッファ v を V、勾配 g を ∇E と書きます。",
+		"adagrad":  "ノートの記号では学習率 η を ε、小さな値 ε（eps）を θ、二乗和を h、勾配 g を ∇E と書きます。",
+		"rmsprop":  "ノートの記号では学習率 η を ε、平滑化係数 α を式では α・コードでは rho、小さな値 ε（eps）を θ、二乗の平均 v を h、勾配 g を ∇E と書きます。",
+		"adam":     "ノートの記号では学習率 η を α、m を ν、v を s、勾配 g を G と書き、ε（eps）を平方根の中に入れます。",
+	},
+}
+
+// legendOf is the legend of method's update rule in lang: the symbols, and
+// the note's own symbols where the note covers the method.
+func legendOf(method, lang string) string {
+	l := labelsOf[lang].legend
+	if n := noteSymbols[lang][canonical(method)]; n != "" {
+		l += "。" + n
+		if lang == "en" {
+			l = labelsOf[lang].legend + ". " + n
+		}
+	}
+	return l
 }
 
 // canonical maps a method name to the one whose text explains it.
@@ -199,7 +232,7 @@ func Render(w io.Writer, method, lang string) error {
 	}
 
 	heading(&b, l.formula)
-	b.WriteString(wrap(l.legend, "  ", "  ", width))
+	b.WriteString(wrap(legendOf(method, lang), "  ", "  ", width))
 	b.WriteByte('\n')
 	block(&b, sec[secFormula])
 

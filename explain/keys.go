@@ -11,8 +11,8 @@ import (
 // meaning depends on the method has an entry "method.key" in jaKeyDocOf
 // too. A test checks that every key of every method has a description.
 var jaKeyDoc = map[string]string{
-	"lr":                        "学習率 η（ノートの ε）",
-	"momentum":                  "モーメンタム係数 μ（慣性項の係数。ノートの「慣性」）",
+	"lr":                        "学習率 η",
+	"momentum":                  "モーメンタム係数 μ",
 	"dampening":                 "モーメンタムのバッファに加える勾配を (1 − dampening) 倍に弱める係数",
 	"weight_decay":              "重み減衰（L2 正則化）：勾配に weight_decay·w を加える",
 	"nesterov":                  "ネステロフのモーメンタム（Nesterov momentum）を使う",
@@ -21,7 +21,7 @@ var jaKeyDoc = map[string]string{
 	"lr_decay":                  "学習率の減衰：lr/(1+(t−1)·lr_decay)",
 	"initial_accumulator_value": "勾配の二乗和 h の初期値 h₀",
 	"eps":                       "ゼロ除算を防ぐために分母に加える小さな値 ε",
-	"alpha":                     "勾配の二乗の指数移動平均の平滑化係数 α（ノートのコードでは rho）",
+	"alpha":                     "勾配の二乗の指数移動平均の平滑化係数 α（ノートの式でも α、コードでは rho）",
 	"centered":                  "勾配の分散の推定値で割る（centered RMSProp）",
 	"beta1":                     "一次モーメント（勾配の平均）の指数移動平均の減衰率 β₁",
 	"beta2":                     "二次モーメント（勾配の二乗の平均）の指数移動平均の減衰率 β₂",
@@ -56,6 +56,7 @@ var jaKeyDoc = map[string]string{
 // jaKeyDocOf holds the Japanese descriptions that differ by method.
 var jaKeyDocOf = map[string]string{
 	"rmsprop.momentum":       "モーメンタム係数 μ（0 ならモーメンタムなし）",
+	"momentum.momentum":      "モーメンタム係数 μ（ノートの「慣性」μ）",
 	"adamw.weight_decay":     "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
 	"lion.weight_decay":      "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
 	"momentum.variant":       "torch か note（学習ノートのコード）。この手法ではどちらも同じ",

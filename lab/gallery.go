@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/descentlab/descent/testfunc"
 )
@@ -27,6 +28,26 @@ var LRGrid = func() []float64 {
 	return g
 }()
 
+// Trial is one learning rate of a search and how it fared.
+type Trial struct {
+	LR float64
+	// Score is the mean over all steps of log₁₀(f − f* + 10⁻¹²): lower is
+	// better. It is NaN when the run was ruled out.
+	Score float64
+	// Out says why the run was ruled out ("diverged at step 7", "climbed
+	// above its start"), or is "" when it counted.
+	Out string
+}
+
+// Tuning is the outcome of a learning-rate search: every trial in grid order
+// and the chosen run.
+type Tuning struct {
+	Method string  // the spec searched, without lr
+	Trials []Trial // one per LRGrid value
+	Best   int     // index of the chosen trial in Trials
+	Run    Trajectory
+}
+
 // Tune runs method (a spec without lr, e.g. "adam" or "momentum:momentum=0.9")
 // with every learning rate of LRGrid and returns the run with the best
 // score among those that never diverged nor climbed above their starting
@@ -37,7 +58,15 @@ var LRGrid = func() []float64 {
 // ties go to the smaller lr. It is how the gallery picks "tuned but honest"
 // hyperparameters: every method gets the same search on the same budget.
 func Tune(f testfunc.Function, start testfunc.Point, steps int, method string) (Trajectory, error) {
+	t, err := Search(f, start, steps, method)
+	return t.Run, err
+}
+
+// Search is Tune, returning every trial as well as the chosen run.
+func Search(f testfunc.Function, start testfunc.Point, steps int, method string) (Tuning, error) {
+	tu := Tuning{Method: method, Best: -1}
 	var runs []Trajectory
+	var idx []int
 	fstar := math.Inf(1)
 	for _, m := range f.Minima() {
 		fstar = math.Min(fstar, f.Value(m.X, m.Y))
@@ -45,12 +74,21 @@ func Tune(f testfunc.Function, start testfunc.Point, steps int, method string) (
 	for _, lr := range LRGrid {
 		tr, err := Run(f, start, steps, withLR(method, lr))
 		if err != nil {
-			return Trajectory{}, err
+			return Tuning{}, err
 		}
-		if tr.Diverged > 0 || slices.Max(tr.Loss) > tr.Loss[0] {
-			continue // diverged, or climbed above where it started
+		trial := Trial{LR: lr, Score: math.NaN()}
+		switch {
+		case tr.Diverged > 0:
+			trial.Out = fmt.Sprintf("diverged at step %d", tr.Diverged)
+		case slices.Max(tr.Loss) > tr.Loss[0]:
+			trial.Out = "climbed above its start"
+		}
+		tu.Trials = append(tu.Trials, trial)
+		if trial.Out != "" {
+			continue
 		}
 		runs = append(runs, tr)
+		idx = append(idx, len(tu.Trials)-1)
 		if len(f.Minima()) == 0 {
 			for _, l := range tr.Loss {
 				fstar = math.Min(fstar, l)
@@ -58,20 +96,57 @@ func Tune(f testfunc.Function, start testfunc.Point, steps int, method string) (
 		}
 	}
 	if len(runs) == 0 {
-		return Trajectory{}, fmt.Errorf("%s diverges or climbs on %s for every lr in the grid", method, f.Name())
+		return tu, fmt.Errorf("%s diverges or climbs on %s for every lr in the grid", method, f.Name())
 	}
-	best, bestScore := 0, math.Inf(1)
+	bestScore := math.Inf(1)
 	for i, tr := range runs {
 		var score float64
 		for _, l := range tr.Loss {
 			score += math.Log10(math.Max(l-fstar, 0) + 1e-12)
 		}
 		score /= float64(len(tr.Loss))
+		tu.Trials[idx[i]].Score = score
 		if score < bestScore {
-			best, bestScore = i, score
+			tu.Best, tu.Run, bestScore = idx[i], tr, score
 		}
 	}
-	return runs[best], nil
+	return tu, nil
+}
+
+// AutoLR reports whether spec asks for a learning-rate search (its lr is
+// "auto", e.g. "adam:lr=auto,beta1=0.8") and returns the spec without that
+// key, ready for Search.
+func AutoLR(spec string) (method string, ok bool) {
+	name, rest, has := strings.Cut(strings.TrimSpace(spec), ":")
+	if !has {
+		return spec, false
+	}
+	var keep []string
+	for _, kv := range strings.Split(rest, ",") {
+		k, v, _ := strings.Cut(kv, "=")
+		if strings.TrimSpace(k) == "lr" && strings.TrimSpace(v) == "auto" {
+			ok = true
+			continue
+		}
+		keep = append(keep, kv)
+	}
+	if !ok {
+		return spec, false
+	}
+	if len(keep) == 0 {
+		return name, true
+	}
+	return name + ":" + strings.Join(keep, ","), true
+}
+
+// CheckAuto reports whether method (a spec from AutoLR) can be searched: an
+// element-wise optim method with an lr, not a second-order comparator or a
+// Lookahead wrapper.
+func CheckAuto(method string) error {
+	if IsSecondOrder(method) || isLookahead(method) {
+		return fmt.Errorf("lr=auto: %s has no learning rate to search (want a method of optim such as adam)", method)
+	}
+	return Check(withLR(method, LRGrid[0]))
 }
 
 func withLR(method string, lr float64) string {
@@ -86,27 +161,31 @@ func withLR(method string, lr float64) string {
 
 // GalleryEntry is one picture of the gallery.
 type GalleryEntry struct {
-	Func    string   // a testfunc spec
-	Steps   int      // optimizer steps
-	Fixed   []string // specs used as given, instead of tuning (nil: tune NoteMethods)
-	Caption string   // one sentence on what to look at
+	Func      string   // a testfunc spec
+	Steps     int      // optimizer steps
+	Fixed     []string // specs used as given, instead of tuning (nil: tune NoteMethods)
+	Caption   string   // one sentence on what to look at
+	CaptionJA string   // the same in Japanese
+	// XLim and YLim, when set, zoom the pictures to this range (nil: the
+	// function's window, grown to fit the paths).
+	XLim, YLim *[2]float64
 }
 
 // Gallery lists the standard comparisons: the note's methods and Newton on
 // every test function, from its standard start.
 var Gallery = []GalleryEntry{
 	{Func: "elliptic", Steps: 30, Fixed: []string{"gd:lr=0.95", "momentum:lr=0.1", "adagrad:lr=1.5", "rmsprop:lr=0.1", "adam:lr=0.3", "newton"},
-		Caption: "The textbook valley x²/20+y² from (−7, 2), with the learning rates of 『ゼロから作るDeep Learning』 §6.1 (SGD 0.95, Momentum 0.1, AdaGrad 1.5, Adam 0.3): GD zig-zags across the steep y direction, Momentum overshoots and swings, the adaptive methods rescale each coordinate and head for the minimum."},
-	{Func: "rosenbrock", Steps: 1000, Caption: "Rosenbrock's banana valley: every first-order method reaches the valley floor quickly and then crawls along it; Newton follows the curvature."},
-	{Func: "beale", Steps: 300, Caption: "Beale's function has flat plateaus and sharp ridges; steps that suit one region overshoot in another."},
-	{Func: "himmelblau", Steps: 200, Caption: "Himmelblau's four minima: from (0, 0) the methods may choose different basins."},
-	{Func: "booth", Steps: 200, Caption: "Booth's function is a simple convex quadratic: all methods converge; their paths show how each rescales the gradient."},
+		Caption: "The textbook valley x²/20+y² from (−7, 2), with the learning rates of 『ゼロから作るDeep Learning』 §6.1 (SGD 0.95, Momentum 0.1, AdaGrad 1.5, Adam 0.3): GD zig-zags across the steep y direction, Momentum overshoots and swings, the adaptive methods rescale each coordinate and head for the minimum.", CaptionJA: "教科書の谷 x²/20+y² を (−7, 2) から、『ゼロから作るDeep Learning』§6.1 の学習率（SGD 0.95、モーメンタム 0.1、AdaGrad 1.5、Adam 0.3）で。GD は急な y 方向にジグザグし、モーメンタムは行き過ぎて揺れ、適応的な手法は座標ごとに歩幅を調整して最小点へ向かう。"},
+	{Func: "rosenbrock", Steps: 1000, Caption: "Rosenbrock's banana valley: every first-order method reaches the valley floor quickly and then crawls along it; Newton follows the curvature.", CaptionJA: "Rosenbrock のバナナ形の谷。一次の手法はどれもすぐに谷底へ着き、そこから谷に沿ってゆっくり進む。Newton 法は曲率に沿って進む。"},
+	{Func: "beale", Steps: 300, Caption: "Beale's function has flat plateaus and sharp ridges; steps that suit one region overshoot in another.", CaptionJA: "Beale 関数には平らな台地と鋭い尾根がある。ある場所に合う歩幅が別の場所では行き過ぎる。"},
+	{Func: "himmelblau", Steps: 200, Caption: "Himmelblau's four minima: from (0, 0) the methods may choose different basins.", CaptionJA: "Himmelblau 関数の四つの最小点。(0, 0) から出発すると、手法ごとに違う谷を選ぶことがある。"},
+	{Func: "booth", Steps: 200, Caption: "Booth's function is a simple convex quadratic: all methods converge; their paths show how each rescales the gradient.", CaptionJA: "Booth 関数は単純な凸の二次関数。どの手法も収束し、その道筋から各手法が勾配をどう変換するかがわかる。"},
 	{Func: "saddle", Steps: 40, Fixed: []string{"gd:lr=0.1", "momentum:lr=0.1", "adagrad:lr=0.1", "rmsprop:lr=0.1", "adam:lr=0.1"},
-		Caption: "The saddle x²−y² from just off the ridge, every method with lr 0.1 (the function is unbounded below, so there is no best lr to tune for, and Newton's method has no minimum to aim at): GD escapes slowly because the gradient in y starts near 0; the adaptive methods rescale the small gradient and escape at once."},
-	{Func: "rastrigin", Steps: 200, Caption: "Rastrigin's egg crate of local minima: first-order methods settle in a nearby hollow; the global minimum is (0, 0)."},
-	{Func: "threehump", Steps: 200, Caption: "The three-hump camel: a global minimum at the origin between two local ones."},
-	{Func: "styblinski", Steps: 200, Caption: "Styblinski–Tang: from (0, 4) the y coordinate falls into the local minimum near 2.75 while x finds the global coordinate −2.90."},
-	{Func: "quadratic:cond=100", Steps: 100, Caption: "½(x²+100y²), condition number 100: the ill-conditioning that makes GD slow and that adaptive methods and Newton remove."},
+		Caption: "The saddle x²−y² from just off the ridge, every method with lr 0.1 (the function is unbounded below, so there is no best lr to tune for, and Newton's method has no minimum to aim at): GD escapes slowly because the gradient in y starts near 0; the adaptive methods rescale the small gradient and escape at once.", CaptionJA: "鞍点 x²−y² を尾根から少し外れた点から、どの手法も学習率 0.1 で（下に有界でないので調整すべき最良の学習率はなく、Newton 法には目指す最小点がない）。y 方向の勾配がはじめ 0 に近いので GD はゆっくり抜け出し、適応的な手法は小さな勾配を拡大してすぐに抜け出す。"},
+	{Func: "rastrigin", Steps: 200, Caption: "Rastrigin's egg crate of local minima: first-order methods settle in a nearby hollow; the pictures zoom in around the start, so the global minimum (0, 0) lies off the map.", CaptionJA: "Rastrigin 関数は局所最小点が卵のパックのように並ぶ。一次の手法は近くのくぼみに落ち着く。図は出発点のまわりの拡大で、大域的最小点 (0, 0) は図の外にある。", XLim: &[2]float64{-4, -2}, YLim: &[2]float64{2, 4}},
+	{Func: "threehump", Steps: 200, Caption: "The three-hump camel: a global minimum at the origin between two local ones.", CaptionJA: "三こぶラクダ関数。大域的最小点は原点にあり、二つの局所最小点にはさまれている。"},
+	{Func: "styblinski", Steps: 200, Caption: "Styblinski–Tang from (0, 4): with AdaGrad, RMSProp and Newton the y coordinate settles in the local minimum near 2.75 while x finds the global −2.90; GD, Momentum and Adam swing on to the global minimum (−2.90, −2.90).", CaptionJA: "Styblinski–Tang 関数を (0, 4) から。AdaGrad、RMSProp、Newton 法では y 座標が 2.75 付近の局所最小点に落ち着き、x は大域的な座標 −2.90 を見つける。GD、モーメンタム、Adam は大域的最小点 (−2.90, −2.90) まで振れながら進む。"},
+	{Func: "quadratic:cond=100", Steps: 100, Caption: "½(x²+100y²), condition number 100: the ill-conditioning that makes GD slow and that adaptive methods and Newton remove.", CaptionJA: "½(x²+100y²)、条件数 100。GD を遅くする悪条件を、適応的な手法と Newton 法は取り除く。"},
 }
 
 // RunEntry computes the trajectories of one gallery entry: the fixed specs,

@@ -2,6 +2,7 @@ package lab
 
 import (
 	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -116,5 +117,65 @@ func TestSecondOrderEarlyStop(t *testing.T) {
 		if tr.Stopped != 0 || tr.StopReason != "" || len(tr.Points) != 4 {
 			t.Errorf("%s, 3 steps: stopped %d (%q), %d points", spec, tr.Stopped, tr.StopReason, len(tr.Points))
 		}
+	}
+}
+
+func TestAutoLR(t *testing.T) {
+	for in, want := range map[string]string{
+		"adam:lr=auto":                  "adam",
+		"adam:beta1=0.8, lr=auto ":      "adam:beta1=0.8",
+		"momentum:lr=auto,momentum=0.5": "momentum:momentum=0.5",
+	} {
+		if got, ok := AutoLR(in); !ok || got != want {
+			t.Errorf("AutoLR(%q) = %q, %v; want %q, true", in, got, ok, want)
+		}
+	}
+	for _, in := range []string{"adam", "adam:lr=0.1", "newton"} {
+		if got, ok := AutoLR(in); ok || got != in {
+			t.Errorf("AutoLR(%q) = %q, %v; want it unchanged, false", in, got, ok)
+		}
+	}
+}
+
+// Search tries every lr of the grid, rules out the runs that diverge, and
+// chooses the lowest score; Tune returns the same run.
+func TestSearch(t *testing.T) {
+	f, err := testfunc.Lookup("elliptic")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tu, err := Search(f, f.Start(), 30, "gd")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(tu.Trials) != len(LRGrid) {
+		t.Fatalf("%d trials, want %d", len(tu.Trials), len(LRGrid))
+	}
+	diverged := 0
+	for i, tr := range tu.Trials {
+		if tr.LR != LRGrid[i] {
+			t.Errorf("trial %d lr %g, want %g", i, tr.LR, LRGrid[i])
+		}
+		if tr.Out != "" {
+			diverged++
+			// gd on x²/20+y² diverges once lr > 1 (the y factor 1−2·lr leaves [−1, 1]).
+			if tr.LR <= 1 || !math.IsNaN(tr.Score) {
+				t.Errorf("lr %g ruled out (%s), score %g", tr.LR, tr.Out, tr.Score)
+			}
+			continue
+		}
+		if tr.Score < tu.Trials[tu.Best].Score {
+			t.Errorf("lr %g scores %g, below the chosen %g", tr.LR, tr.Score, tu.Trials[tu.Best].Score)
+		}
+	}
+	if diverged == 0 {
+		t.Error("no lr of the grid diverged for gd, though lr 3.2 must")
+	}
+	if want := "gd:lr=" + strconv.FormatFloat(tu.Trials[tu.Best].LR, 'g', 4, 64); tu.Run.Spec != want {
+		t.Errorf("chosen run %q, want %q", tu.Run.Spec, want)
+	}
+	run, err := Tune(f, f.Start(), 30, "gd")
+	if err != nil || run.Spec != tu.Run.Spec {
+		t.Errorf("Tune chose %q (%v), Search %q", run.Spec, err, tu.Run.Spec)
 	}
 }

@@ -1,11 +1,16 @@
 package viz
 
 import (
+	"fmt"
 	"image"
 	"image/color"
 	"image/gif"
 	"io"
 
+	"golang.org/x/image/font"
+	"golang.org/x/image/font/opentype"
+	"golang.org/x/image/math/fixed"
+	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 
 	"github.com/descentlab/descent/testfunc"
@@ -38,11 +43,19 @@ func Animate(w io.Writer, f testfunc.Function, paths []Path, o Options) error {
 	if err != nil {
 		return err
 	}
+	face, err := counterFace()
+	if err != nil {
+		return err
+	}
 	c := m.imageCanvas()
-	fr := m.draw(draw.New(c), false)
+	dc := draw.New(c)
+	d := m.draw(dc, false, false)
+	plain := cloneRGBA(toRGBA(c.Image()))
+	m.drawMinima(dc, d.frames)
 	bg := toRGBA(c.Image())
 
-	// Reserved colours: transparency, then each path's colour and outline.
+	// Reserved colours: transparency, each path's colour and outline, and
+	// the counter's ink.
 	reserved := []color.Color{color.RGBA{}}
 	slot := map[color.RGBA]uint8{}
 	use := func(c color.RGBA) uint8 {
@@ -53,12 +66,12 @@ func Animate(w io.Writer, f testfunc.Function, paths []Path, o Options) error {
 		reserved = append(reserved, c)
 		return slot[c]
 	}
-	a := &animator{m: m, fr: fr}
-	for i := range m.tracks {
-		col := pathColor(i)
-		a.core = append(a.core, use(col))
-		a.halo = append(a.halo, use(haloFor(col)))
+	a := &animator{m: m, frs: d.frames, face: face}
+	for _, t := range m.tracks {
+		a.core = append(a.core, use(t.col))
+		a.halo = append(a.halo, use(haloFor(t.col)))
 	}
+	a.ink = [3]uint8{use(color.RGBA{0xff, 0xff, 0xff, 255}), use(color.RGBA{0x90, 0x90, 0x90, 255}), use(color.RGBA{0, 0, 0, 255})}
 	q := newQuantizer(bg, reserved)
 	a.lines = q.paletted(bg)
 	size := a.lines.Bounds()
@@ -66,12 +79,24 @@ func Animate(w io.Writer, f testfunc.Function, paths []Path, o Options) error {
 	a.next = image.NewPaletted(size, q.pal)
 	a.screen = image.NewPaletted(size, q.pal)
 	a.done = make([]int, len(m.tracks))
-	a.clip = fr.Rect().Intersect(size)
+	for _, fr := range d.frames {
+		a.clips = append(a.clips, fr.Rect().Intersect(size))
+	}
+	a.counter = d.counter.Intersect(size)
+	// The minima stay above the paths: their pixels are painted back after
+	// every frame's lines.
+	for k := 0; k < len(plain.Pix); k += 4 {
+		if plain.Pix[k] != bg.Pix[k] || plain.Pix[k+1] != bg.Pix[k+1] || plain.Pix[k+2] != bg.Pix[k+2] {
+			a.starAt = append(a.starAt, k/4)
+			a.starIdx = append(a.starIdx, a.lines.Pix[k/4])
+		}
+	}
 
 	maxLen := 1
 	for _, p := range paths {
 		maxLen = max(maxLen, len(p.Points))
 	}
+	a.steps = maxLen - 1
 	nf := max(2, min(maxFrames, maxLen))
 	delay := max(minDelay, min(maxDelay, totalCS/nf))
 	g := &gif.GIF{
@@ -89,6 +114,22 @@ func Animate(w io.Writer, f testfunc.Function, paths []Path, o Options) error {
 	return gif.EncodeAll(w, g)
 }
 
+// drawMinima stars the known minima inside the window on every distinct
+// frame of c.
+func (m *contourMap) drawMinima(c draw.Canvas, frames []Frame) {
+	for i, fr := range frames {
+		if i > 0 && fr == frames[i-1] {
+			continue
+		}
+		for _, q := range m.f.Minima() {
+			if inside(m.win, q) {
+				x, y := fr.Pixel(q)
+				star(&c, color.RGBA{}, vg.Point{X: pt(x), Y: pt(float64(m.height) - y)})
+			}
+		}
+	}
+}
+
 func toRGBA(img image.Image) *image.RGBA {
 	if r, ok := img.(*image.RGBA); ok && r.Bounds().Min == (image.Point{}) {
 		return r
@@ -103,18 +144,30 @@ func toRGBA(img image.Image) *image.RGBA {
 	return r
 }
 
+func cloneRGBA(img *image.RGBA) *image.RGBA {
+	c := *img
+	c.Pix = append([]uint8(nil), img.Pix...)
+	return &c
+}
+
 // animator draws the growing paths frame by frame.
 type animator struct {
 	m          *contourMap
-	fr         Frame
-	core, halo []uint8         // palette index of each track's colour and outline
-	lines      *image.Paletted // the map with the paths drawn so far
-	mask       []bool          // pixels of lines holding a path's core colour
-	next       *image.Paletted // scratch: lines plus this frame's end markers
-	screen     *image.Paletted // what a viewer shows after the previous frame
-	done       []int           // per track, the segments drawn into lines
-	clip       image.Rectangle // the data area, in pixels
-	heads      image.Rectangle // where the previous frame's end markers were
+	frs        []Frame           // per track, the data area it is drawn in
+	clips      []image.Rectangle // per track, that area in pixels
+	core, halo []uint8           // palette index of each track's colour and outline
+	ink        [3]uint8          // white, grey and black, for the counter
+	lines      *image.Paletted   // the map with the paths drawn so far
+	mask       []bool            // pixels of lines holding a path's core colour
+	next       *image.Paletted   // scratch: lines plus this frame's end markers
+	screen     *image.Paletted   // what a viewer shows after the previous frame
+	done       []int             // per track, the segments drawn into lines
+	heads      image.Rectangle   // where the previous frame's end markers were
+	starAt     []int             // pixels of the minima's stars, painted back over paths
+	starIdx    []uint8           // their palette indices
+	counter    image.Rectangle   // the step counter's box
+	face       font.Face
+	steps      int // the longest path's steps, for the counter
 }
 
 // pixel radii of the line, its outline and the markers.
@@ -124,49 +177,62 @@ func px(ptLen float64) float64 { return ptLen * dpi / 72 }
 // picture when first, else the changed rectangle with unchanged pixels
 // transparent.
 func (a *animator) frame(step int, first bool) *image.Paletted {
-	r := &raster{img: a.lines, clip: a.clip}
+	r := &raster{img: a.lines}
 	dirty := image.Rectangle{}
 	bbox := func(x0, x1, y int) { dirty = dirty.Union(image.Rect(x0, y, x1, y+1)) }
 	type seg struct {
 		ax, ay, bx, by float64
 		t              int
+		mark           bool // a step marker at b
 	}
 	var segs []seg
 	for t, tr := range a.m.tracks {
 		end := min(step, len(tr.pts)-1)
+		marks := len(tr.pts)-1 <= markerSteps
 		for j := a.done[t]; j < end; j++ {
 			c, d, ok := clipSegment(a.m.win, tr.pts[j], tr.pts[j+1])
 			if !ok {
 				continue
 			}
-			ax, ay := a.fr.Pixel(c)
-			bx, by := a.fr.Pixel(d)
-			segs = append(segs, seg{ax, ay, bx, by, t})
+			ax, ay := a.frs[t].Pixel(c)
+			bx, by := a.frs[t].Pixel(d)
+			segs = append(segs, seg{ax, ay, bx, by, t, marks && d == tr.pts[j+1]})
 		}
 		a.done[t] = max(a.done[t], end)
 	}
 	// All outlines first, then all lines, so no outline covers a line.
 	lineR, haloR := px(lineWidth/2), px(lineWidth/2+haloWidth)
+	markR, markHaloR := px(stepRadius), px(stepRadius+haloWidth)
 	stride := a.lines.Stride
 	for _, s := range segs {
 		idx := a.halo[s.t]
-		r.capsule(s.ax, s.ay, s.bx, s.by, haloR, func(x0, x1, y int) {
+		r.clip = a.clips[s.t]
+		under := func(x0, x1, y int) {
 			bbox(x0, x1, y)
 			for x := x0; x < x1; x++ {
 				if !a.mask[y*stride+x] {
 					a.lines.Pix[y*stride+x] = idx
 				}
 			}
-		})
+		}
+		r.capsule(s.ax, s.ay, s.bx, s.by, haloR, under)
+		if s.mark {
+			r.disc(s.bx, s.by, markHaloR, under)
+		}
 	}
 	for _, s := range segs {
 		idx := a.core[s.t]
-		r.capsule(s.ax, s.ay, s.bx, s.by, lineR, func(x0, x1, y int) {
+		r.clip = a.clips[s.t]
+		over := func(x0, x1, y int) {
 			for x := x0; x < x1; x++ {
 				a.lines.Pix[y*stride+x] = idx
 				a.mask[y*stride+x] = true
 			}
-		})
+		}
+		r.capsule(s.ax, s.ay, s.bx, s.by, lineR, over)
+		if s.mark {
+			r.disc(s.bx, s.by, markR, over)
+		}
 	}
 	// Start rings stay on top of the lines. Repainting them is idempotent,
 	// so they only change pixels a new segment covered, inside dirty.
@@ -175,12 +241,14 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 			continue
 		}
 		if s := tr.pts[0]; inside(a.m.win, s) {
-			x, y := a.fr.Pixel(s)
+			r.clip = a.clips[t]
+			x, y := a.frs[t].Pixel(s)
 			r.disc(x, y, px(ringRadius+lineWidth/2+haloWidth), r.fill(a.halo[t]))
 			r.disc(x, y, px(ringRadius+lineWidth/2), r.fill(a.core[t]))
 			r.disc(x, y, px(ringRadius-lineWidth/2), r.fill(a.halo[t]))
 		}
 	}
+	a.restoreStars(a.lines)
 
 	// End markers go on a copy, so the next frame can take them away.
 	heads := image.Rectangle{}
@@ -196,23 +264,27 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 		if end <= 0 || !inside(a.m.win, tr.pts[end]) {
 			continue
 		}
-		x, y := a.fr.Pixel(tr.pts[end])
+		x, y := a.frs[t].Pixel(tr.pts[end])
+		r.clip = a.clips[t]
 		r.disc(x, y, px(dotRadius+haloWidth), headBox)
 		hs = append(hs, head{x, y, t})
 	}
 	if first {
 		dirty = a.lines.Bounds()
 	}
-	dirty = dirty.Union(heads).Union(a.heads)
+	dirty = dirty.Union(heads).Union(a.heads).Union(a.counter)
 	a.heads = heads
 	for y := dirty.Min.Y; y < dirty.Max.Y; y++ {
 		o := a.lines.PixOffset(dirty.Min.X, y)
 		copy(a.next.Pix[o:o+dirty.Dx()], a.lines.Pix[o:o+dirty.Dx()])
 	}
 	for _, h := range hs {
+		r.clip = a.clips[h.t]
 		r.disc(h.x, h.y, px(dotRadius+haloWidth), r.fill(a.halo[h.t]))
 		r.disc(h.x, h.y, px(dotRadius), r.fill(a.core[h.t]))
 	}
+	a.restoreStars(a.next)
+	a.drawCounter(step)
 
 	if first {
 		copy(a.screen.Pix, a.next.Pix)
@@ -253,4 +325,47 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 		}
 	}
 	return out
+}
+
+// restoreStars paints the minima's stars back over whatever covered them.
+func (a *animator) restoreStars(img *image.Paletted) {
+	for k, o := range a.starAt {
+		img.Pix[o] = a.starIdx[k]
+	}
+}
+
+// drawCounter writes "step k / n" into the counter box of a.next, in black,
+// grey and white (the GIF has no room for anti-aliasing).
+func (a *animator) drawCounter(step int) {
+	box := a.counter
+	if box.Empty() {
+		return
+	}
+	txt := fmt.Sprintf(a.m.words.counter, step, a.steps)
+	ink := image.NewAlpha(image.Rect(0, 0, box.Dx(), box.Dy()))
+	d := font.Drawer{Dst: ink, Src: image.Opaque, Face: a.face}
+	asc := a.face.Metrics().Ascent.Ceil()
+	d.Dot = fixed.P(2, (box.Dy()+asc)/2-1)
+	d.DrawString(txt)
+	for y := range box.Dy() {
+		row := a.next.Pix[a.next.PixOffset(box.Min.X, box.Min.Y+y):]
+		for x := range box.Dx() {
+			switch v := ink.Pix[y*ink.Stride+x]; {
+			case v > 170:
+				row[x] = a.ink[2]
+			case v > 70:
+				row[x] = a.ink[1]
+			}
+		}
+	}
+}
+
+// counterFace is the face of the step counter: the Japanese gothic, which
+// has Latin letters and digits too, at 14 pixels.
+func counterFace() (font.Face, error) {
+	f, err := registerJP()
+	if err != nil {
+		return nil, err
+	}
+	return opentype.NewFace(f, &opentype.FaceOptions{Size: 14, DPI: 72})
 }

@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
@@ -25,9 +26,32 @@ type Options struct {
 	// XLim and YLim, when set, fix the x and y range instead of the
 	// automatic window (see Contour) or the data range (Loss).
 	XLim, YLim *[2]float64
-	// Width and Height are the picture size in pixels; zero means 800×700.
-	// SVG output has the same size at 96 pixels per inch.
+	// Width and Height are the picture size in pixels; zero means 800×700
+	// for one map, 420×390 per panel plus a title row for a grid. SVG output
+	// has the same size at 96 pixels per inch.
 	Width, Height int
+	// Layout is "overlay" (or ""): every path on one map, named in a legend;
+	// or "grid": small multiples, one panel per path on the same window and
+	// the same bands, each titled by its path's label in the path's colour.
+	Layout string
+	// Lang is the language of the words the picture writes itself (start,
+	// end, minimum, diverged, step, loss, the GIF's step counter): "" or
+	// "en" for English, "ja" for Japanese. Titles and labels in any
+	// language are drawn in a font that has their characters.
+	Lang string
+}
+
+// Layouts are the values Options.Layout accepts.
+var Layouts = []string{"overlay", "grid"}
+
+// CheckLayout returns an error naming layout and the allowed values unless
+// it is "" or one of Layouts.
+func CheckLayout(layout string) error {
+	switch layout {
+	case "", "overlay", "grid":
+		return nil
+	}
+	return fmt.Errorf("viz: layout %q: want overlay or grid", layout)
 }
 
 const (
@@ -40,11 +64,16 @@ const (
 
 func (o Options) size() (int, int, error) {
 	w, h := o.Width, o.Height
+	return checkSize(w, h, defaultWidth, defaultHeight)
+}
+
+// checkSize applies the defaults dw, dh to zero sides and checks the size.
+func checkSize(w, h, dw, dh int) (int, int, error) {
 	if w == 0 {
-		w = defaultWidth
+		w = dw
 	}
 	if h == 0 {
-		h = defaultHeight
+		h = dh
 	}
 	if w < minSide || h < minSide || w > maxSide || h > maxSide {
 		return 0, 0, fmt.Errorf("viz: picture size %d×%d: each side must be in [%d, %d] pixels", w, h, minSide, maxSide)
@@ -112,18 +141,29 @@ func Contour(w io.Writer, format string, f testfunc.Function, paths []Path, o Op
 	if err != nil {
 		return err
 	}
-	return render(w, format, m.width, m.height, func(c draw.Canvas) { m.draw(c, true) })
+	return render(w, format, m.width, m.height, func(c draw.Canvas) { m.draw(c, true, true) })
 }
 
 // MapFrame returns where Contour (format "png") and Animate put the data area
-// of the map of f with these paths and options.
+// of the map of f with these paths and options; in the grid layout, the
+// data area of the first panel (see PanelFrames).
 func MapFrame(f testfunc.Function, paths []Path, o Options) (Frame, error) {
-	m, err := newMap(f, paths, o)
+	frs, err := PanelFrames(f, paths, o)
 	if err != nil {
 		return Frame{}, err
 	}
-	c := draw.New(m.imageCanvas())
-	return m.frameOf(m.layout(c).data), nil
+	return frs[0], nil
+}
+
+// PanelFrames returns the data area of each path's panel in the grid layout
+// (one per path, at least one), or, in the overlay layout, the one map's
+// data area once per path (at least once).
+func PanelFrames(f testfunc.Function, paths []Path, o Options) ([]Frame, error) {
+	m, err := newMap(f, paths, o)
+	if err != nil {
+		return nil, err
+	}
+	return m.draw(draw.New(m.imageCanvas()), false, false).frames, nil
 }
 
 // contourMap is a map prepared for drawing.
@@ -136,6 +176,10 @@ type contourMap struct {
 	grid          *grid
 	plot          *plot.Plot // title and axes; plotters are added per drawing
 	entries       []legendEntry
+	legendFont    font.Font
+	panels        bool        // the grid layout
+	panelTitles   []font.Font // the font of each panel's title
+	words         words
 }
 
 type legendEntry struct {
@@ -149,7 +193,15 @@ const (
 	ringRadius = 4.5 // start marker
 	dotRadius  = 3.5 // end marker
 	starRadius = 7.5 // minimum marker
+	stepRadius = 2.6 // marker of each step, where steps are few
 	legendPad  = 8   // points around the legend
+
+	// markerSteps is the most steps a path may have for a marker at each
+	// step, as the book's 'o-' plots; more would bury the line.
+	markerSteps = 60
+
+	panelWidth, panelHeight = 420, 390 // default panel size of the grid, pixels
+	gridTitle               = 34       // height of the grid's title row, pixels
 )
 
 var (
@@ -162,11 +214,24 @@ func newMap(f testfunc.Function, paths []Path, o Options) (*contourMap, error) {
 	if f == nil {
 		return nil, fmt.Errorf("viz: no function to plot")
 	}
-	width, height, err := o.size()
-	if err != nil {
+	if err := CheckLayout(o.Layout); err != nil {
+		return nil, err
+	}
+	if err := CheckLang(o.Lang); err != nil {
 		return nil, err
 	}
 	ts, err := prepare(paths)
+	if err != nil {
+		return nil, err
+	}
+	panels := o.Layout == "grid"
+	var width, height int
+	if panels {
+		cols, rows := gridShape(len(ts))
+		width, height, err = checkSize(o.Width, o.Height, cols*panelWidth, rows*panelHeight+gridTitle)
+	} else {
+		width, height, err = o.size()
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -174,7 +239,7 @@ func newMap(f testfunc.Function, paths []Path, o Options) (*contourMap, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &contourMap{f: f, tracks: ts, win: win, width: width, height: height}
+	m := &contourMap{f: f, tracks: ts, win: win, width: width, height: height, panels: panels, words: wordsFor(o.Lang)}
 	m.grid = sample(f, win, sampleSide)
 	m.scale = chooseScale(f, win, m.grid)
 	lv := m.scale.levels
@@ -186,19 +251,48 @@ func newMap(f testfunc.Function, paths []Path, o Options) (*contourMap, error) {
 		p.Title.Text = f.Name() + ":  " + f.Formula()
 	}
 	styleAxes(p)
+	if p.Title.TextStyle.Font, err = fontFor("title", p.Title.Text, 13); err != nil {
+		return nil, err
+	}
 	p.X.Label.Text, p.Y.Label.Text = "x", "y"
 	p.X.Min, p.X.Max = win.XMin, win.XMax
 	p.Y.Min, p.Y.Max = win.YMin, win.YMax
 	m.plot = p
 
-	for i, t := range ts {
-		m.entries = append(m.entries, legendEntry{t.legendLabel(win), pathThumb{pathColor(i)}})
+	wd := m.words
+	var all []string
+	for _, t := range ts {
+		label := t.legendLabel(win, wd)
+		m.entries = append(m.entries, legendEntry{label, pathThumb{t.col, len(t.pts)-1 <= markerSteps}})
+		all = append(all, label)
+		if panels {
+			fnt, err := fontFor("panel title", label, 12)
+			if err != nil {
+				return nil, err
+			}
+			m.panelTitles = append(m.panelTitles, fnt)
+		}
 	}
-	m.entries = append(m.entries, legendEntry{"start", glyphThumb{ring}}, legendEntry{"end", glyphThumb{dot}})
+	m.entries = append(m.entries, legendEntry{wd.start, glyphThumb{ring}}, legendEntry{wd.end, glyphThumb{dot}})
 	if m.visibleMinima() > 0 {
-		m.entries = append(m.entries, legendEntry{"minimum", glyphThumb{star}})
+		m.entries = append(m.entries, legendEntry{wd.minimum, glyphThumb{star}})
+	}
+	for _, e := range m.entries[len(ts):] {
+		all = append(all, e.text)
+	}
+	if m.legendFont, err = fontFor("legend", strings.Join(all, " "), 11); err != nil {
+		return nil, err
 	}
 	return m, nil
+}
+
+// gridShape is the columns and rows of a grid of n panels (at least one):
+// as square as it goes, wider than tall; four panels make 2×2 as the book.
+func gridShape(n int) (cols, rows int) {
+	n = max(1, n)
+	cols = int(math.Ceil(math.Sqrt(float64(n))))
+	rows = (n + cols - 1) / cols
+	return cols, rows
 }
 
 func styleAxes(p *plot.Plot) {
@@ -236,7 +330,7 @@ type layout struct {
 func (m *contourMap) layout(c draw.Canvas) layout {
 	// The legend takes what it needs, up to 35% of the width; longer labels
 	// are cut short with an ellipsis.
-	l := buildLegend(m.entries, 0.35*c.Size().X-2*legendPad)
+	l := buildLegend(m.entries, m.legendFont, 0.35*c.Size().X-2*legendPad)
 	lw := l.Rectangle(draw.Canvas{}).Size().X + 2*legendPad
 	var lay layout
 	lay.plot = draw.Crop(c, legendPad, -lw, legendPad, -legendPad)
@@ -248,9 +342,9 @@ func (m *contourMap) layout(c draw.Canvas) layout {
 }
 
 // buildLegend makes a legend of the entries no wider than maxW.
-func buildLegend(es []legendEntry, maxW vg.Length) plot.Legend {
+func buildLegend(es []legendEntry, fnt font.Font, maxW vg.Length) plot.Legend {
 	l := plot.NewLegend()
-	l.TextStyle.Font = font.From(sansFont, 11)
+	l.TextStyle.Font = fnt
 	l.Left = true
 	l.Top = true
 	l.Padding = 3
@@ -277,25 +371,109 @@ func (m *contourMap) frameOf(data draw.Canvas) Frame {
 	}
 }
 
-// draw renders the map on c: background, bands, contour lines, minima, the
-// paths when withPaths, axes and legend.
-func (m *contourMap) draw(c draw.Canvas, withPaths bool) Frame {
+// drawn is what draw put where: the data area of each track's map (the one
+// map, or its panel) and the box of the GIF's step counter, in pixels.
+type drawn struct {
+	frames  []Frame // one per track, at least one
+	counter image.Rectangle
+}
+
+// draw renders the picture on c: background, bands, contour lines, the paths
+// when withPaths, the minima above them when withMinima, axes and legend (one
+// map), or a title and a panel per track (grid).
+func (m *contourMap) draw(c draw.Canvas, withPaths, withMinima bool) drawn {
+	if m.panels {
+		return m.drawGrid(c, withPaths, withMinima)
+	}
 	lay := m.layout(c)
 	p := *m.plot // a fresh copy without plotters
 	p.Add(bands{m})
 	p.Add(contourLines{m})
-	p.Add(minimaPlotter{m})
 	if withPaths {
 		p.Add(pathsPlotter{m})
 	}
+	if withMinima {
+		p.Add(minimaPlotter{m})
+	}
 	p.Draw(lay.plot)
-	// Draw the frame around the data area.
-	lay.data.StrokeLines(draw.LineStyle{Color: color.Black, Width: 0.8}, []vg.Point{
-		lay.data.Min, {X: lay.data.Max.X, Y: lay.data.Min.Y}, lay.data.Max,
-		{X: lay.data.Min.X, Y: lay.data.Max.Y}, lay.data.Min,
-	})
+	frameData(lay.data)
 	lay.legendDraw.Draw(lay.legend)
-	return m.frameOf(lay.data)
+	fr := m.frameOf(lay.data)
+	d := drawn{frames: make([]Frame, max(1, len(m.tracks)))}
+	for i := range d.frames {
+		d.frames[i] = fr
+	}
+	// The step counter sits under the legend, at the foot of the data area.
+	x0 := int(lay.legend.Min.X.Dots(dpi))
+	y1 := int(fr.Bottom)
+	d.counter = image.Rect(x0, y1-counterHeight, m.width-2, y1)
+	return d
+}
+
+// counterHeight is the height of the GIF's step counter box, pixels.
+const counterHeight = 22
+
+// frameData strokes the frame around a data area.
+func frameData(data draw.Canvas) {
+	data.StrokeLines(draw.LineStyle{Color: color.Black, Width: 0.8}, []vg.Point{
+		data.Min, {X: data.Max.X, Y: data.Min.Y}, data.Max,
+		{X: data.Min.X, Y: data.Max.Y}, data.Min,
+	})
+}
+
+// drawGrid renders the grid layout: the title across the top, then one
+// panel per track, left to right and top to bottom, each a map of the same
+// window and bands with that track alone, titled by its label in its colour.
+func (m *contourMap) drawGrid(c draw.Canvas, withPaths, withMinima bool) drawn {
+	n := max(1, len(m.tracks))
+	cols, rows := gridShape(n)
+	top := c.Max.Y - pt(gridTitle)
+	title := m.plot.Title.TextStyle
+	title.XAlign, title.YAlign = draw.XCenter, draw.YCenter
+	c.FillText(title, vg.Point{X: (c.Min.X + c.Max.X) / 2, Y: top + pt(gridTitle)/2}, m.plot.Title.Text)
+	cw := (c.Max.X - c.Min.X) / vg.Length(cols)
+	ch := (top - c.Min.Y) / vg.Length(rows)
+	d := drawn{frames: make([]Frame, n)}
+	for i := range n {
+		col, row := i%cols, i/cols
+		cell := c
+		cell.Min = vg.Point{X: c.Min.X + vg.Length(col)*cw, Y: top - vg.Length(row+1)*ch}
+		cell.Max = vg.Point{X: cell.Min.X + cw, Y: cell.Min.Y + ch}
+		cell = draw.Crop(cell, legendPad, -legendPad, legendPad/2, -legendPad/2)
+		pm := *m
+		p := *m.plot
+		p.Title.Text = ""
+		if len(m.tracks) > 0 {
+			pm.tracks = m.tracks[i : i+1]
+			p.Title.Text = m.entries[i].text
+			p.Title.TextStyle.Font = m.panelTitles[i]
+			p.Title.TextStyle.Color = readable(m.tracks[i].col)
+		}
+		p.Title.Padding = 4
+		p.Add(bands{&pm})
+		p.Add(contourLines{&pm})
+		if withPaths {
+			p.Add(pathsPlotter{&pm})
+		}
+		if withMinima {
+			p.Add(minimaPlotter{&pm})
+		}
+		p.Draw(cell)
+		data := p.DataCanvas(cell)
+		frameData(data)
+		d.frames[i] = m.frameOf(data)
+	}
+	// The step counter sits at the left of the title row.
+	d.counter = image.Rect(6, 4, min(m.width/3, 220), gridTitle-4)
+	return d
+}
+
+// readable is c, or a dark grey where c is too light to read as text on white.
+func readable(c color.RGBA) color.RGBA {
+	if 0.299*float64(c.R)+0.587*float64(c.G)+0.114*float64(c.B) > 200 {
+		return color.RGBA{0x40, 0x40, 0x40, 255}
+	}
+	return c
 }
 
 // contourLines draws thin lines at the band boundaries.
@@ -351,15 +529,15 @@ func (b bands) Plot(c draw.Canvas, _ *plot.Plot) {
 	c.DrawImage(c.Rectangle, img)
 }
 
-// pathsPlotter draws every path with its start and end markers.
+// pathsPlotter draws every path with its start and end markers, and a
+// marker at each step where the path has at most markerSteps steps.
 type pathsPlotter struct{ m *contourMap }
 
 func (pp pathsPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 	m := pp.m
 	trX, trY := p.Transforms(&c)
 	toVG := func(q testfunc.Point) vg.Point { return vg.Point{X: trX(q.X), Y: trY(q.Y)} }
-	for i, t := range m.tracks {
-		col := pathColor(i)
+	for _, t := range m.tracks {
 		var lines [][]vg.Point
 		for _, piece := range clipPolyline(m.win, t.pts) {
 			if len(piece) < 2 {
@@ -371,33 +549,45 @@ func (pp pathsPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 			}
 			lines = append(lines, l)
 		}
-		drawPolyline(c, lines, col)
+		var marks []vg.Point
+		if len(t.pts) > 1 && len(t.pts)-1 <= markerSteps {
+			for _, q := range t.pts[1:] {
+				if inside(m.win, q) {
+					marks = append(marks, toVG(q))
+				}
+			}
+		}
+		drawPolyline(c, lines, marks, t.col)
 	}
-	for i, t := range m.tracks {
-		col := pathColor(i)
+	for _, t := range m.tracks {
 		if len(t.pts) == 0 {
 			continue
 		}
 		if s := t.pts[0]; inside(m.win, s) {
-			ring(&c, col, toVG(s))
+			ring(&c, t.col, toVG(s))
 		}
 		if e := t.pts[len(t.pts)-1]; len(t.pts) > 1 && inside(m.win, e) {
-			dot(&c, col, toVG(e))
+			dot(&c, t.col, toVG(e))
 		}
 	}
 }
 
-func drawPolyline(c draw.Canvas, lines [][]vg.Point, col color.RGBA) {
-	if len(lines) == 0 {
-		return
-	}
+// drawPolyline draws lines in col over an outline, with a marker at each of
+// marks: all outlines first, so no outline cuts a line.
+func drawPolyline(c draw.Canvas, lines [][]vg.Point, marks []vg.Point, col color.RGBA) {
 	halo := draw.LineStyle{Color: haloFor(col), Width: lineWidth + 2*haloWidth}
 	line := draw.LineStyle{Color: col, Width: lineWidth}
 	for _, l := range lines {
 		strokeRound(c, halo, l)
 	}
+	for _, q := range marks {
+		disc(c, halo.Color, q, stepRadius+haloWidth)
+	}
 	for _, l := range lines {
 		strokeRound(c, line, l)
+	}
+	for _, q := range marks {
+		disc(c, col, q, stepRadius)
 	}
 }
 
@@ -483,13 +673,21 @@ func (mp minimaPlotter) Plot(c draw.Canvas, p *plot.Plot) {
 	}
 }
 
-// pathThumb is the legend sample of a path: a line with its end dot.
-type pathThumb struct{ col color.RGBA }
+// pathThumb is the legend sample of a path: a line, with a step marker
+// when the path has them.
+type pathThumb struct {
+	col   color.RGBA
+	marks bool
+}
 
 func (t pathThumb) Thumbnail(c *draw.Canvas) {
 	y := c.Center().Y
 	l := []vg.Point{{X: c.Min.X + 2, Y: y}, {X: c.Max.X - 4, Y: y}}
-	drawPolyline(*c, [][]vg.Point{l}, t.col)
+	var marks []vg.Point
+	if t.marks {
+		marks = []vg.Point{c.Center()}
+	}
+	drawPolyline(*c, [][]vg.Point{l}, marks, t.col)
 }
 
 // glyphThumb is the legend sample of a marker, in grey.

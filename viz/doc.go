@@ -8,16 +8,38 @@
 // readable in grey and by colour-blind viewers), thin contour lines at the
 // band boundaries, white stars at the known minima, and each [Path] in its own
 // colour with a white outline, from a ring at its start to a dot at its end.
-// The legend, right of the plot, names each path by its Label.
+// The legend, right of the plot, names each path by its Label. The minima
+// are drawn above the paths, so a path that ends on one never hides it, and
+// a path of at most 60 steps has a dot at every step (the book's 'o-').
+//
+// Options.Layout "grid" draws small multiples instead: one panel per path,
+// all on the same window and colour bands, each titled by its label in its
+// colour, in a grid as square as it goes (four paths make 2×2, the book's
+// figure 6-8).
+//
+// # Colours
+//
+// Each method has one colour in every picture and chart ([MethodColor]:
+// gd and sgd red, momentum blue, adagrad orange, rmsprop sky blue, adam
+// magenta, newton black, …); [Colors] gives a second run of a method, or a
+// label without a method, a spare colour that no method has.
+//
+// # Text
+//
+// Titles, labels and legends are drawn in Liberation Sans when it has every
+// character, else in the Japanese gothic of internal/jpfont; a character
+// neither has is an error that names it, never a blank. Options.Lang "ja"
+// writes the picture's own words (start, end, minimum, step, loss, the
+// GIF's step counter) in Japanese.
 //
 // The bands are log-spaced above the minimum when the function spans orders
 // of magnitude over the window (Rosenbrock, Beale, Himmelblau, three-hump),
 // symmetric about zero when it is unbounded below and changes sign (the saddle
 // x²−y²), and linear otherwise (quadratic, Rastrigin).
 //
-// [Animate] writes the same map as a looping GIF in which all paths grow
-// together, and [Loss] charts loss against step for every path, in the same
-// colours.
+// [Animate] writes the same map (or grid) as a looping GIF in which all paths
+// grow together, panels in step, with a step counter, and [Loss] charts loss
+// against step for every path, in the same colours.
 //
 // # Window and divergence
 //
@@ -43,7 +65,7 @@
 // render never leaves a partial file; [FormatOf] picks the format from a
 // file name's extension.
 //
-// The package uses gonum.org/v1/plot with its embedded Liberation fonts and
-// the standard image/gif; it needs no cgo. All functions are safe for
+// The package uses gonum.org/v1/plot with its embedded Liberation fonts,
+// internal/jpfont for Japanese and the standard image/gif; it needs no cgo. All functions are safe for
 // concurrent use.
 package viz

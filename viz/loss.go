@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"io"
 	"math"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
@@ -38,6 +39,15 @@ func Loss(w io.Writer, format string, paths []Path, o Options) error {
 	if len(paths) == 0 {
 		return errNoPaths
 	}
+	if err := CheckLang(o.Lang); err != nil {
+		return err
+	}
+	wd := wordsFor(o.Lang)
+	labels := make([]string, len(paths))
+	for i, p := range paths {
+		labels[i] = p.Label
+	}
+	cols := Colors(labels)
 	type curve struct {
 		y        []float64
 		diverged bool
@@ -79,10 +89,18 @@ func Loss(w io.Writer, format string, paths []Path, o Options) error {
 	p := plot.New()
 	p.Title.Text = o.Title
 	if p.Title.Text == "" {
-		p.Title.Text = "loss"
+		p.Title.Text = wd.lossTitle
 	}
 	styleAxes(p)
-	p.X.Label.Text, p.Y.Label.Text = "step", "loss"
+	p.X.Label.Text, p.Y.Label.Text = wd.step, wd.loss
+	if p.Title.TextStyle.Font, err = fontFor("title", p.Title.Text, 13); err != nil {
+		return err
+	}
+	for _, a := range []*plot.Axis{&p.X, &p.Y} {
+		if a.Label.TextStyle.Font, err = fontFor("axis label", a.Label.Text, 12); err != nil {
+			return err
+		}
+	}
 	p.X.Min, p.X.Max = 0, math.Max(1, float64(steps-1))
 	switch {
 	case math.IsInf(lo, 0): // nothing finite to show
@@ -114,17 +132,23 @@ func Loss(w io.Writer, format string, paths []Path, o Options) error {
 	}
 
 	var entries []legendEntry
+	var all []string
 	for i, c := range curves {
 		label := paths[i].Label
 		if c.diverged {
-			label += " (diverged)"
+			label += wd.diverged
 		}
-		entries = append(entries, legendEntry{label, lineThumb{pathColor(i)}})
+		entries = append(entries, legendEntry{label, lineThumb{cols[i]}})
+		all = append(all, label)
 	}
-	p.Add(lossCurves{ys: func(i int) []float64 { return curves[i].y }, n: len(curves), log: logY})
+	legendFont, err := fontFor("legend", strings.Join(all, " "), 11)
+	if err != nil {
+		return err
+	}
+	p.Add(lossCurves{ys: func(i int) []float64 { return curves[i].y }, cols: cols, log: logY})
 
 	draw1 := func(c draw.Canvas) {
-		l := buildLegend(entries, 0.35*c.Size().X-2*legendPad)
+		l := buildLegend(entries, legendFont, 0.35*c.Size().X-2*legendPad)
 		lw := l.Rectangle(draw.Canvas{}).Size().X + 2*legendPad
 		pc := draw.Crop(c, legendPad, -lw, legendPad, -legendPad)
 		p.Draw(pc)
@@ -156,14 +180,14 @@ func render(w io.Writer, format string, width, height int, fn func(draw.Canvas))
 // lossCurves draws the loss curves, clipped to the data area. Values are
 // clamped to ±1e300 before the transform so a huge loss cannot overflow.
 type lossCurves struct {
-	ys  func(int) []float64
-	n   int
-	log bool
+	ys   func(int) []float64
+	cols []color.RGBA
+	log  bool
 }
 
 func (lc lossCurves) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	for i := range lc.n {
+	for i := range lc.cols {
 		y := lc.ys(i)
 		if len(y) == 0 {
 			continue
@@ -173,7 +197,7 @@ func (lc lossCurves) Plot(c draw.Canvas, p *plot.Plot) {
 			v = math.Max(-1e300, math.Min(1e300, v))
 			pts[k] = vg.Point{X: trX(float64(k)), Y: trY(v)}
 		}
-		col := pathColor(i)
+		col := lc.cols[i]
 		if len(pts) == 1 {
 			if c.Contains(pts[0]) {
 				disc(c, col, pts[0], dotRadius)

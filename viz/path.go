@@ -3,6 +3,7 @@ package viz
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"math"
 
 	"github.com/descentlab/descent/testfunc"
@@ -31,6 +32,7 @@ func drawable(v float64) bool { return !math.IsNaN(v) && math.Abs(v) <= runaway 
 // and whether the optimizer diverged.
 type track struct {
 	label    string
+	col      color.RGBA       // from Colors, fixed per method
 	pts      []testfunc.Point // drawable prefix of Path.Points
 	diverged bool
 }
@@ -41,6 +43,11 @@ type track struct {
 // its last point is finite but outside the window.
 func prepare(paths []Path) ([]track, error) {
 	ts := make([]track, len(paths))
+	labels := make([]string, len(paths))
+	for i, p := range paths {
+		labels[i] = p.Label
+	}
+	cols := Colors(labels)
 	for i, p := range paths {
 		if len(p.Points) == 0 {
 			return nil, fmt.Errorf("viz: path %d (%q) has no points", i, p.Label)
@@ -62,20 +69,20 @@ func prepare(paths []Path) ([]track, error) {
 				break
 			}
 		}
-		ts[i] = track{label: p.Label, pts: p.Points[:n], diverged: div}
+		ts[i] = track{label: p.Label, col: cols[i], pts: p.Points[:n], diverged: div}
 	}
 	return ts, nil
 }
 
 // legendLabel is the legend text of t on a map showing w.
-func (t track) legendLabel(w testfunc.Window) string {
+func (t track) legendLabel(w testfunc.Window, wd words) string {
 	switch {
 	case t.diverged:
-		return t.label + " (diverged)"
+		return t.label + wd.diverged
 	case len(t.pts) > 0 && !inside(w, t.pts[len(t.pts)-1]):
 		// Finite but off the map: on an unbounded function (saddle) that is
 		// the right answer, not a failure.
-		return t.label + " (leaves the map)"
+		return t.label + wd.leaves
 	}
 	return t.label
 }

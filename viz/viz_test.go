@@ -114,6 +114,8 @@ func TestPixelMapping(t *testing.T) {
 		d := func(a, b uint8) int { return max(int(a)-int(b), int(b)-int(a)) }
 		return d(c.R, want.R) < 40 && d(c.G, want.G) < 40 && d(c.B, want.B) < 40
 	}
+	cols := Colors([]string{"a", "b"})
+	pathColor := func(i int) color.RGBA { return cols[i] }
 	for i, p := range paths {
 		pts := p.Points
 		for k := 1; k < len(pts); k++ {
@@ -200,7 +202,7 @@ func TestDiverged(t *testing.T) {
 		n     int
 	}{{"ok", 2}, {"nan (diverged)", 2}, {"huge (diverged)", 1}, {"away (leaves the map)", 2}, {"loss (diverged)", 2}}
 	for i, tr := range ts {
-		if got := tr.legendLabel(w); got != want[i].label || len(tr.pts) != want[i].n {
+		if got := tr.legendLabel(w, wordsFor("en")); got != want[i].label || len(tr.pts) != want[i].n {
 			t.Errorf("track %d: label %q with %d points, want %q with %d", i, got, len(tr.pts), want[i].label, want[i].n)
 		}
 	}
@@ -305,16 +307,10 @@ func TestAnimateLastFrame(t *testing.T) {
 		{Label: "b", Points: []testfunc.Point{{X: 1, Y: -4}, {X: 1, Y: -2}, {X: 2, Y: -3}, {X: 2, Y: -3.5}}},
 	}
 	o := Options{Width: 600, Height: 500}
-	var b bytes.Buffer
-	if err := Animate(&b, f, paths, o); err != nil {
-		t.Fatal(err)
-	}
-	g, err := gif.DecodeAll(&b)
-	if err != nil {
-		t.Fatal(err)
-	}
-	frames := composite(g)
+	frames := animateFrames(t, f, paths, o)
 	fr, _ := MapFrame(f, paths, o)
+	cols := Colors([]string{"a", "b"})
+	pathColor := func(i int) color.RGBA { return cols[i] }
 	for i, p := range paths {
 		for k := 1; k < len(p.Points); k++ {
 			a, c := p.Points[k-1], p.Points[k]

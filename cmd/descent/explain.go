@@ -23,7 +23,7 @@ the optimizers, one line each.
 
 NAME is one of ` + strings.Join(optim.Methods(), ", ") + `, or the wrapper
 ` + strings.Join(optim.Wrappers(), ", ") + `.
---lang is ` + strings.Join(explain.Languages(), " or ") + ` (default en).`,
+--lang is ` + strings.Join(explain.Languages(), " or ") + ` (default $DESCENT_LANG, else en).`,
 		Example: `  descent explain
   descent explain adam --lang ja`,
 		Args: func(_ *cobra.Command, args []string) error {
@@ -33,6 +33,9 @@ NAME is one of ` + strings.Join(optim.Methods(), ", ") + `, or the wrapper
 			return nil
 		},
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if lang = langOf(cmd); lang == "" {
+				lang = "en"
+			}
 			if len(args) == 0 {
 				if err := explain.List(e.stdout, lang); err != nil {
 					return fmt.Errorf("explain: --lang: %v", err)

@@ -1,6 +1,9 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"html"
 	"image/gif"
 	"image/png"
 	"os"
@@ -8,6 +11,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/descentlab/descent/internal/jpfont"
 	"github.com/descentlab/descent/lab"
 )
 
@@ -15,8 +19,46 @@ func TestGallery(t *testing.T) {
 	if testing.Short() {
 		t.Skip("draws every function")
 	}
+	checkGallery(t, "en")
+}
+
+// The Japanese gallery: one entry drawn in Japanese, and the page around it.
+func TestGalleryJapanese(t *testing.T) {
+	dir := t.TempDir()
+	in := catchInterrupt(context.Background())
+	defer in.stop()
+	item, done, err := drawEntry(in, dir, lab.Gallery[0], "ja")
+	if err != nil || !done {
+		t.Fatalf("drawEntry: %v, done %v", err, done)
+	}
+	if item.Caption != lab.Gallery[0].CaptionJA {
+		t.Fatalf("caption %q, want the Japanese one", item.Caption)
+	}
+	var page bytes.Buffer
+	if err := galleryPage.Execute(&page, galleryData{Items: []galleryItem{item}, JA: true}); err != nil {
+		t.Fatal(err)
+	}
+	text := html.UnescapeString(page.String())
+	for _, want := range []string{`<html lang="ja">`, "descent ギャラリー", lab.Gallery[0].CaptionJA, "指定: <code>gd:lr=0.95</code>"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the Japanese page lacks %q", want)
+		}
+	}
+	for _, e := range lab.Gallery {
+		if e.CaptionJA == "" || jpfontMissing(e.CaptionJA) != "" {
+			t.Errorf("%s: Japanese caption %q (missing glyphs %q)", e.Func, e.CaptionJA, jpfontMissing(e.CaptionJA))
+		}
+	}
+}
+
+func jpfontMissing(s string) string { return string(jpfont.Missing(s)) }
+
+// checkGallery draws the gallery in lang and checks that the page links and
+// shows every picture at full size, that the panels are one per method, and
+// that the captions are in lang.
+func checkGallery(t *testing.T, lang string) {
 	dir := filepath.Join(t.TempDir(), "gallery")
-	out, errOut, code := runCLI(t, "gallery", "-o", dir)
+	out, errOut, code := runCLI(t, "gallery", "-o", dir, "--lang", lang)
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, errOut)
 	}
@@ -32,17 +74,29 @@ func TestGallery(t *testing.T) {
 	}
 	for _, e := range lab.Gallery {
 		name := strings.NewReplacer(":", "-", "=", "", ",", "-").Replace(e.Func)
-		for _, file := range []string{name + ".png", name + ".gif"} {
-			if !strings.Contains(string(page), `src="`+file+`"`) {
-				t.Errorf("index.html does not show %s", file)
+		caption := e.Caption
+		if lang == "ja" {
+			caption = e.CaptionJA
+		}
+		if !strings.Contains(html.UnescapeString(string(page)), caption) {
+			t.Errorf("%s: index.html lacks the caption of %s", lang, e.Func)
+		}
+		for _, file := range []string{name + ".png", name + "-panels.png", name + ".gif"} {
+			if !strings.Contains(string(page), `<a href="`+file+`"><img src="`+file+`"`) {
+				t.Errorf("index.html does not show and link %s", file)
 			}
 			f, err := os.Open(filepath.Join(dir, file))
 			if err != nil {
 				t.Fatal(err)
 			}
 			if strings.HasSuffix(file, ".png") {
-				if _, err := png.DecodeConfig(f); err != nil {
+				cfg, err := png.DecodeConfig(f)
+				if err != nil {
 					t.Errorf("%s: %v", file, err)
+				}
+				// Five or six methods: 3×2 panels of 420×390 under a 34 px title.
+				if strings.HasSuffix(file, "-panels.png") && (cfg.Width != 3*420 || cfg.Height != 2*390+34) {
+					t.Errorf("%s is %d×%d, want 3×2 panels", file, cfg.Width, cfg.Height)
 				}
 			} else if g, err := gif.DecodeAll(f); err != nil || len(g.Image) < 2 {
 				t.Errorf("%s: %v, frames %d", file, err, len(g.Image))

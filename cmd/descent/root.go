@@ -48,6 +48,7 @@ rmsprop, adam and more, exact to torch.optim) on test functions and real data.`,
 	root.AddCommand(newTrainCmd(e))
 	root.AddCommand(newCompareCmd(e))
 	root.AddCommand(newServeCmd(e))
+	addLangHelp(root)
 	return root
 }
 

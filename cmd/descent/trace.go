@@ -21,6 +21,7 @@ type traceFlags struct {
 	output, loss string
 	xlim, ylim   string
 	title        string
+	layout, lang string
 }
 
 func newTraceCmd(e *env) *cobra.Command {
@@ -38,8 +39,15 @@ func newTraceCmd(e *env) *cobra.Command {
 float64, and writes CSV (header optimizer,step,x,y,loss; step 0 is the start
 point; one row per step per optimizer) to stdout, or to FILE chosen by its
 extension: .csv (the same CSV), .png or .svg (a contour map with the paths),
-.gif (the paths growing step by step). --loss FILE (.png or .svg) also draws
-the loss against the step.
+.gif (the paths growing step by step, with a step counter). --loss FILE
+(.png or .svg) also draws the loss against the step.
+
+--layout grid draws one panel per optimizer on the same axes and contour
+levels (as the book's figure 6-8); a path of at most 60 steps has a dot at
+each step; each method keeps its colour in every picture. --lang ja writes
+the picture's own words in Japanese; --title may be Japanese anyway, and a
+character no font can draw is an error naming it. With CSV output the
+picture flags (--title, --xlim, --ylim, --layout, --lang) warn.
 
 SPEC is NAME[:key=value,...] with NAME one of
   ` + strings.Join(optim.Methods(), ", ") + `
@@ -53,14 +61,18 @@ centered, amsgrad, rho, momentum_decay, decoupled_weight_decay, etaminus,
 etaplus, step_size_min, step_size_max, lambd, t0, max_iter, max_eval,
 tolerance_grad, tolerance_change, history_size, line_search_fn, beta1, beta2, and
 variant=note for the study note's version); omitted keys take torch's
-defaults.
+defaults. lr=auto (e.g. adam:lr=auto) runs the gallery's learning-rate
+search for that spec and prints every lr it tried, its score and the choice
+on stderr.
 Functions: ` + strings.Join(testfunc.Names(), ", ") + `.
 
 A path that leaves the finite numbers stops at its last finite point, with
 a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 		Example: `  descent trace --func rosenbrock --start -1.5,2 --steps 200 --opt sgd:lr=0.0005 --opt adam:lr=0.02
   descent trace --func elliptic --steps 60 --opt gd:lr=0.9 --opt momentum:lr=0.1 --opt adam:lr=0.3 -o elliptic.png
-  descent trace --func rosenbrock --steps 300 --opt adam:lr=0.05 --opt adam:lr=0.05,variant=note -o adam.gif --loss adam-loss.png`,
+  descent trace --func rosenbrock --steps 300 --opt adam:lr=0.05 --opt adam:lr=0.05,variant=note -o adam.gif --loss adam-loss.png
+  descent trace --func elliptic --start -7,2 --steps 30 --opt sgd:lr=0.95 --opt momentum:lr=0.1 --opt adagrad:lr=1.5 --opt adam:lr=0.3 --layout grid -o fig6-8.png
+  descent trace --func beale --steps 300 --opt adam:lr=auto --opt rmsprop:lr=auto -o beale.png`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if funcName == "" {
@@ -82,15 +94,21 @@ a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 			if steps < 0 || steps > lab.MaxSteps {
 				return fmt.Errorf("trace: --steps=%d: want an integer in [0, %d]", steps, lab.MaxSteps)
 			}
+			tf.lang = langOf(cmd)
 			vo, err := tf.check()
 			if err != nil {
 				return fmt.Errorf("trace: %v", err)
 			}
 			for _, s := range opts {
-				if err := lab.Check(s); err != nil {
+				if m, auto := lab.AutoLR(s); auto {
+					if err := lab.CheckAuto(m); err != nil {
+						return fmt.Errorf("trace: --opt %s: %v", s, err)
+					}
+				} else if err := lab.Check(s); err != nil {
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 			}
+			tf.warnUnused(e, cmd)
 			in := catchInterrupt(cmd.Context())
 			defer in.stop()
 			trs := make([]lab.Trajectory, len(opts))
@@ -98,7 +116,14 @@ a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 				if in.interrupted() {
 					return in.stopped("trace: stopped before writing; nothing written")
 				}
-				if trs[i], err = lab.Run(f, p, steps, s); err != nil {
+				if m, auto := lab.AutoLR(s); auto {
+					tu, err := lab.Search(f, p, steps, m)
+					writeTuning(e.stderr, s, f.Name(), steps, tu)
+					if err != nil {
+						return fmt.Errorf("trace: --opt %s: %v", s, err)
+					}
+					trs[i] = tu.Run
+				} else if trs[i], err = lab.Run(f, p, steps, s); err != nil {
 					return fmt.Errorf("trace: --opt %s: %v", s, err)
 				}
 				if d := trs[i].Diverged; d > 0 {
@@ -130,13 +155,73 @@ a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
 	fl.StringVar(&tf.xlim, "xlim", "", "x range A,B of the picture (default: the function's window, grown to fit the paths)")
 	fl.StringVar(&tf.ylim, "ylim", "", "y range C,D of the picture")
 	fl.StringVar(&tf.title, "title", "", "title of the picture (default: the function and its formula)")
+	fl.StringVar(&tf.layout, "layout", "overlay", "overlay (every path on one map) or grid (one panel per optimizer, same axes and bands)")
+	fl.StringVar(&tf.lang, "lang", "", "language of the words the pictures write (en or ja; default $DESCENT_LANG, else en)")
 	return cmd
+}
+
+// warnUnused warns about the flags that only shape a picture when the output
+// is CSV, which they cannot change.
+func (tf *traceFlags) warnUnused(e *env, cmd *cobra.Command) {
+	if tf.output != "" {
+		if f, _ := viz.FormatOf(tf.output); f != "csv" {
+			return
+		}
+	}
+	var unused []string
+	for _, name := range []string{"title", "xlim", "ylim", "layout", "lang"} {
+		if tf.loss != "" && (name == "title" || name == "lang") {
+			continue // they shape the loss chart
+		}
+		if cmd.Flags().Changed(name) {
+			unused = append(unused, "--"+name)
+		}
+	}
+	if len(unused) == 0 {
+		return
+	}
+	where := "CSV on stdout"
+	if tf.output != "" {
+		where = "the CSV file " + tf.output
+	}
+	verb := "does"
+	if len(unused) > 1 {
+		verb = "do"
+	}
+	fmt.Fprintf(e.stderr, "descent: warning: %s %s nothing to %s: they shape a picture, -o FILE.png, .svg or .gif\n", strings.Join(unused, ", "), verb, where)
+}
+
+// writeTuning reports a learning-rate search: the grid, each lr's score or
+// why it was ruled out, and the choice.
+func writeTuning(w io.Writer, spec, fname string, steps int, tu lab.Tuning) {
+	fmt.Fprintf(w, "descent: %s on %s, %d steps: searched %d learning rates from %g to %g (6 per decade: 1, 1.5, 2.2, 3.2, 4.6, 6.8);\n", spec, fname, steps, len(tu.Trials), lab.LRGrid[0], lab.LRGrid[len(lab.LRGrid)-1])
+	fmt.Fprintf(w, "  score = mean over the steps of log10(f − f* + 1e-12), lower is better; runs that diverge or climb above their start are ruled out\n")
+	for i, t := range tu.Trials {
+		mark := " "
+		if i == tu.Best {
+			mark = "*"
+		}
+		if t.Out != "" {
+			fmt.Fprintf(w, "  %s lr=%-8.4g %s\n", mark, t.LR, t.Out)
+		} else {
+			fmt.Fprintf(w, "  %s lr=%-8.4g score %.3f\n", mark, t.LR, t.Score)
+		}
+	}
+	if tu.Best >= 0 {
+		fmt.Fprintf(w, "descent: chose %s\n", tu.Run.Spec)
+	}
 }
 
 // check validates the output flags before any work is done, so bad input
 // never leaves a partial file behind.
 func (tf *traceFlags) check() (viz.Options, error) {
-	o := viz.Options{Title: tf.title}
+	o := viz.Options{Title: tf.title, Layout: tf.layout, Lang: tf.lang}
+	if err := viz.CheckLayout(tf.layout); err != nil {
+		return o, fmt.Errorf("--layout %q: want overlay or grid", tf.layout)
+	}
+	if err := viz.CheckLang(tf.lang); err != nil {
+		return o, fmt.Errorf("--lang %q: want en or ja", tf.lang)
+	}
 	if tf.output != "" {
 		if _, err := viz.FormatOf(tf.output); err != nil {
 			return o, fmt.Errorf("-o %s: %v", tf.output, err)
@@ -202,6 +287,9 @@ func (tf *traceFlags) write(e *env, f testfunc.Function, trs []lab.Trajectory, o
 		lo.XLim, lo.YLim, lo.Title = nil, nil, ""
 		if tf.title != "" {
 			lo.Title = tf.title + " — loss"
+			if o.Lang == "ja" {
+				lo.Title = tf.title + "（損失）"
+			}
 		}
 		if err := atomicfile.WriteFunc(tf.loss, func(w io.Writer) error { return viz.Loss(w, format, paths, lo) }); err != nil {
 			return fmt.Errorf("trace: --loss: %v", err)
