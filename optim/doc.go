@@ -118,7 +118,7 @@
 //
 // # Where the study note differs
 //
-// The study note (shared/seed/optimizers-study-note.ja.md) has these
+// The study note (docs/optimizers-study-note.ja.md in the repository) has these
 // mistakes; this package implements the real methods, and the spec key
 // variant=note reproduces the note's code where it differs, so the two can
 // be drawn side by side (for Adam that is a method of its own, AdamNote,
