@@ -75,6 +75,7 @@ type Trainer struct {
 	elapsed    time.Duration // training time, evaluation excluded
 	evalTime   time.Duration // evaluation time
 	skipped    int           // steps skipped for a non-finite value (OnNonFinite skip)
+	diverged   int           // the step whose non-finite value stopped the run, or 0
 	fp         *dataPrint    // the data's fingerprint, computed by the first checkpoint
 	run        string        // the run's identity in its checkpoints
 
@@ -317,6 +318,7 @@ func (t *Trainer) Step() (StepResult, error) {
 		}
 	}
 	if bad != nil && t.cfg.OnNonFinite != NonFiniteSkip {
+		t.diverged = bad.Step
 		return StepResult{}, bad
 	}
 	n := len(y)
@@ -349,6 +351,7 @@ func (t *Trainer) Step() (StepResult, error) {
 	epochEnd := t.sampler.Epoch() > t.epochsDone || t.Done()
 	if every := t.cfg.CheckpointEvery; epochEnd || every > 0 && t.step%every == 0 {
 		if err := t.checkWeights(); err != nil {
+			t.diverged = t.step
 			return StepResult{}, err
 		}
 	}
@@ -512,6 +515,10 @@ func (t *Trainer) Curve() Curve { return t.curve }
 // StepLog returns the loss and learning rate of every step so far (the
 // first MaxStepLog). The slices are the Trainer's own.
 func (t *Trainer) StepLog() StepLog { return t.log }
+
+// Diverged returns the step at which a NaN or ±Inf stopped the run (a
+// *NonFiniteError from Step), or 0 if none did.
+func (t *Trainer) Diverged() int { return t.diverged }
 
 // Elapsed returns the training time so far, evaluation excluded.
 func (t *Trainer) Elapsed() time.Duration { return t.elapsed }

@@ -37,6 +37,8 @@ type runFlags struct {
 	seed                        uint64
 	overwrite                   bool
 	ema                         float64
+	smooth                      float64 // the loss chart's moving average (report.Options)
+	lang                        string  // the reports' language
 }
 
 func (f *runFlags) bind(fl *pflag.FlagSet) {
@@ -53,6 +55,12 @@ func (f *runFlags) bind(fl *pflag.FlagSet) {
 	fl.Float64Var(&f.ema, "ema", 0, "also keep an exponential moving average of the weights with decay `DECAY` (e.g. 0.999): evaluated each epoch, saved as model_ema.safetensors")
 	fl.IntVar(&f.threads, "threads", 0, "threads for the matrix products (0: GOMAXPROCS)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the results into `DIR` (created if needed)")
+}
+
+// bindReport adds the flags of the reports and charts.
+func (f *runFlags) bindReport(fl *pflag.FlagSet) {
+	fl.Float64Var(&f.smooth, "smooth", 0, "draw the training loss as an exponential moving average with weight `W` in [0, 1) (e.g. 0.9; 0: every step as it is)")
+	fl.StringVar(&f.lang, "lang", report.LangEnglish, "language of the reports and charts: en or ja")
 }
 
 // config builds the run's config from the flags (opt left to the caller)
@@ -171,6 +179,10 @@ stops at once.`,
 				rf  *runFolder
 				err error
 			)
+			o := report.Options{Smooth: f.smooth, Lang: f.lang}
+			if err := o.Check(); err != nil {
+				return fmt.Errorf("train: --%v", err)
+			}
 			if cmd.Flags().Changed("resume") {
 				t, rf, err = resumeTrainer(cmd, &f, opt, ck, resume)
 			} else {
@@ -180,10 +192,11 @@ stops at once.`,
 				return err
 			}
 			defer rf.done()
-			return trainAndSave(cmd.Context(), e, t, rf.dir)
+			return trainAndSave(cmd.Context(), e, t, rf.dir, o)
 		},
 	}
 	f.bind(cmd.Flags())
+	f.bindReport(cmd.Flags())
 	cmd.Flags().StringVar(&opt, "opt", "adam:lr=0.001", "optimizer `SPEC`, NAME[:key=value,...] as in descent trace")
 	cmd.Flags().IntVar(&ck.every, "checkpoint-every", 0, "write a checkpoint every `N` steps (0: only at the end and when interrupted)")
 	cmd.Flags().IntVar(&ck.keep, "keep", 3, "keep the newest `K` checkpoints (0: all)")
@@ -352,7 +365,7 @@ func unwrapPathErr(err error) error {
 // trainAndSave runs t to its end in out, writing checkpoints as its config
 // says, and then the results. SIGINT and SIGTERM stop the run after the
 // current step with a checkpoint (exit 130 or 143).
-func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) error {
+func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string, o report.Options) error {
 	cfg := t.Config()
 	root := filepath.Join(out, "checkpoints")
 	ctx, cancel := context.WithCancel(parent)
@@ -415,7 +428,7 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 	if err != nil {
 		return fmt.Errorf("train: %v", err)
 	}
-	if err := writeRun(out, report.FromTrainer(cfg.Opt, t)); err != nil {
+	if err := writeRun(out, report.FromTrainer(cfg.Opt, t), o); err != nil {
 		return fmt.Errorf("train: %v", err)
 	}
 	var modelErr error
@@ -445,12 +458,13 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 func writeModel(path string, t *train.Trainer) error {
 	meta := map[string]string{"format": "pt", "descent.model": t.Model().Spec().String(), "descent.step": strconv.Itoa(t.Steps())}
 	return atomicfile.WriteFunc(path, func(w io.Writer) error {
-		return checkpoint.WriteWeights(w, checkpoint.Weights(t.Model()), meta)
+		return checkpoint.WriteWeights(w, train.ModelTensors(t.Model()), meta)
 	})
 }
 
-// writeRun writes metrics.csv, summary.json and loss.png into dir.
-func writeRun(dir string, r report.Run) error {
+// writeRun writes metrics.csv, steps.csv, summary.json, loss.png,
+// accuracy.png, report.md and report.html into dir.
+func writeRun(dir string, r report.Run, o report.Options) error {
 	if err := atomicfile.WriteFunc(filepath.Join(dir, "metrics.csv"), func(w io.Writer) error {
 		if r.Summary.Config.OnNonFinite == train.NonFiniteSkip {
 			return train.WriteCSVSkipped(w, r.Metrics)
@@ -464,9 +478,12 @@ func writeRun(dir string, r report.Run) error {
 	}); err != nil {
 		return err
 	}
-	return atomicfile.WriteFunc(filepath.Join(dir, "loss.png"), func(w io.Writer) error {
-		return report.LossChart(w, []report.Run{r})
-	})
+	if err := atomicfile.WriteFunc(filepath.Join(dir, "steps.csv"), func(w io.Writer) error {
+		return report.WriteStepsCSV(w, []report.Run{r}, false, o.Smooth)
+	}); err != nil {
+		return err
+	}
+	return report.WriteCharts(dir, "descent train", []report.Run{r}, o)
 }
 
 // runWithProgress runs t to the end, printing a line per epoch to stdout

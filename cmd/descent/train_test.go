@@ -214,7 +214,7 @@ func TestCompareCLI(t *testing.T) {
 			table++
 		}
 	}
-	if table != 4 || !strings.Contains(string(md), "diverged at step") || !strings.Contains(string(md), "(accuracy.png)") {
+	if table != 8 || !strings.Contains(string(md), "diverged at step") || !strings.Contains(string(md), "(accuracy.png)") {
 		t.Errorf("report.md:\n%s", md)
 	}
 	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
