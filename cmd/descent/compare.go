@@ -94,6 +94,9 @@ The other flags are those of descent train.`,
 			if err := rf.clear(); err != nil {
 				return fmt.Errorf("compare: %v", err)
 			}
+			if testCompareHook != nil {
+				testCompareHook(trainers)
+			}
 			in := catchInterrupt(cmd.Context())
 			defer in.stop()
 			ctx := in.ctx
@@ -102,7 +105,9 @@ The other flags are those of descent train.`,
 				v := vs[i]
 				_, err := runWithProgress(ctx, e, t, v.name)
 				r := report.FromTrainer(v.name, t)
-				r.Flags = v.flags
+				if v.named {
+					r.Flags, r.Summary.Name = v.flags, v.name
+				}
 				var nf *train.NonFiniteError
 				switch {
 				case errors.As(err, &nf):
@@ -135,16 +140,21 @@ The other flags are those of descent train.`,
 	return cmd
 }
 
+// testCompareHook, when set (by the tests only), sees compare's trainers
+// before their first step.
+var testCompareHook func([]*train.Trainer)
+
 // variant is one run of a comparison: its name, the flags that make it
 // (for --run), and its config.
 type variant struct {
 	name, flags string
+	named       bool // a --run
 	cfg         train.Config
 }
 
 // what names the variant in an error: --opt SPEC or --run NAME.
 func (v variant) what() string {
-	if v.flags == "" {
+	if !v.named {
 		return "--opt " + v.name
 	}
 	return "--run " + v.name
@@ -223,7 +233,7 @@ func variants(cmd *cobra.Command, f *runFlags, opts, runs []string) ([]variant, 
 		if err != nil {
 			return nil, fmt.Errorf("--run %s: %v", name, err)
 		}
-		vs = append(vs, variant{name: name, flags: strings.Join(args, " "), cfg: cfg})
+		vs = append(vs, variant{name: name, flags: strings.Join(args, " "), named: true, cfg: cfg})
 	}
 	return vs, nil
 }

@@ -25,9 +25,6 @@ func WriteDirOptions(dir, title string, runs []Run, o Options) error {
 	summaries := make([]train.Summary, len(runs))
 	for i, r := range runs {
 		summaries[i] = r.Summary
-		if r.Flags != "" {
-			summaries[i].Name = r.Label
-		}
 	}
 	for _, w := range []struct {
 		name  string
