@@ -95,7 +95,7 @@ func lossChart(runs []Run, o Options) chartSpec {
 		for k, m := range r.Metrics {
 			tx[k], ty[k] = float64(m.Step), m.TestLoss
 		}
-		ss = append(ss, series{label: label(r.Label, msg(lang, "test"), len(runs)), x: tx, y: ty, dashed: true, points: true, color: c, legend: len(runs) == 1})
+		ss = append(ss, series{label: label(r.Label, msg(lang, "test"), len(runs)), x: tx, y: ty, dashed: true, points: len(tx) <= maxPointsMarked, color: c, legend: len(runs) == 1})
 	}
 	title := msg(lang, "loss.title1")
 	switch {
@@ -280,7 +280,7 @@ func drawChart(w io.Writer, c chartSpec) error {
 	}
 	if c.logY && useLogY(lo, hi) {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = plot.LogTicks{Prec: -1}
+		p.Y.Tick.Marker = logTicks{}
 	}
 	for _, s := range ss {
 		if len(s.x) == 0 {
@@ -316,7 +316,8 @@ func drawChart(w io.Writer, c chartSpec) error {
 		}
 	}
 	cv := vgimg.New(8*vg.Inch, 5*vg.Inch)
-	p.Draw(draw.New(cv))
+	// A margin above the title, which gonum puts at the canvas's edge.
+	p.Draw(draw.Crop(draw.New(cv), 0, 0, 0, -vg.Points(5)))
 	_, err = vgimg.PngCanvas{Canvas: cv}.WriteTo(w)
 	return err
 }
@@ -341,6 +342,33 @@ func (shortTicks) Ticks(min, max float64) []plot.Tick {
 	for i := range ts {
 		if ts[i].Label != "" {
 			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
+		}
+	}
+	return ts
+}
+
+// logTicks label a log axis at 1, 2 and 5 times the powers of ten (gonum's
+// LogTicks label only the powers, which leaves a loss between 0.2 and 2.3
+// with one label), with unlabelled ticks at the other integers between.
+type logTicks struct{}
+
+func (logTicks) Ticks(min, max float64) []plot.Tick {
+	var ts []plot.Tick
+	if !(min > 0) || !(max > min) {
+		return ts
+	}
+	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
+		p := math.Pow(10, e)
+		for k := 1; k <= 9; k++ {
+			v := float64(k) * p
+			if v < min || v > max {
+				continue
+			}
+			t := plot.Tick{Value: v}
+			if k == 1 || k == 2 || k == 5 {
+				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
+			}
+			ts = append(ts, t)
 		}
 	}
 	return ts

@@ -68,6 +68,7 @@ var messages = map[string]map[string]string{
 		"chart.alt.loss": "training and test loss against the step",
 		"chart.alt.acc":  "test accuracy against the epoch",
 		"html.lang":      "en",
+		"sentence.sep":   " ",
 		"full":           "full",
 		"varies":         "per run (below)",
 	},
@@ -113,6 +114,7 @@ var messages = map[string]map[string]string{
 		"chart.alt.loss": "ステップごとの訓練損失とテスト損失",
 		"chart.alt.acc":  "エポックごとのテスト正解率",
 		"html.lang":      "ja",
+		"sentence.sep":   "",
 		"full":           "全データ",
 		"varies":         "実行ごと（下表）",
 	},
@@ -123,7 +125,10 @@ var messages = map[string]map[string]string{
 func msg(lang, key string, args ...any) string {
 	m, ok := messages[lang][key]
 	if !ok {
-		m = messages[LangEnglish][key]
+		m, ok = messages[LangEnglish][key]
+	}
+	if !ok {
+		panic("report: no message " + key) // a typo in this package
 	}
 	if len(args) > 0 {
 		return fmt.Sprintf(m, args...)

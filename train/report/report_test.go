@@ -289,6 +289,18 @@ func TestUseLogY(t *testing.T) {
 	}
 }
 
+func TestLogTicks(t *testing.T) {
+	var labels []string
+	for _, tk := range (logTicks{}).Ticks(0.15, 2.3) {
+		if tk.Label != "" {
+			labels = append(labels, tk.Label)
+		}
+	}
+	if strings.Join(labels, " ") != "0.2 0.5 1 2" {
+		t.Errorf("labels over 0.15–2.3: %v", labels)
+	}
+}
+
 func TestShortTicks(t *testing.T) {
 	labels := map[string]bool{}
 	for _, tk := range (shortTicks{}).Ticks(1, 1800) {

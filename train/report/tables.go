@@ -168,7 +168,7 @@ func setup(runs []Run, lang string, smooth float64) []string {
 func WriteMarkdown(w io.Writer, title string, runs []Run, images []Image, o Options) error {
 	lang := o.lang()
 	var b strings.Builder
-	fmt.Fprintf(&b, "# %s\n\n%s\n\n", title, strings.Join(setup(runs, lang, o.Smooth), " "))
+	fmt.Fprintf(&b, "# %s\n\n%s\n\n", title, strings.Join(setup(runs, lang, o.Smooth), msg(lang, "sentence.sep")))
 	mdTable(&b, resultTable(runs, lang))
 	b.WriteString("\n" + msg(lang, "seconds.note") + "\n\n")
 	for _, im := range images {
