@@ -44,7 +44,7 @@ type runFlags struct {
 func (f *runFlags) bind(fl *pflag.FlagSet) {
 	fl.StringVar(&f.data, "data", train.DataMNIST, "data set: mnist (embedded); for other idx files use --data-dir")
 	fl.StringVar(&f.dataDir, "data-dir", "", "read the four MNIST-format idx files (raw or .gz) from `DIR`, e.g. Fashion-MNIST")
-	fl.StringVar(&f.model, "model", "mlp:784-100-10", "model `SPEC`, mlp:IN-H1-…-OUT[,act=relu|sigmoid|tanh][,init=torch|he|he-uniform|xavier|xavier-normal][,dropout=P]")
+	fl.StringVar(&f.model, "model", "mlp:784-100-10", "model `SPEC`, mlp:IN-H1-…-OUT[,act=relu|sigmoid|tanh][,init=torch|he|he-uniform|xavier|xavier-normal|normal:STD][,dropout=P][,bn]")
 	fl.StringVar(&f.batch, "batch", "100", "examples per step: `N`, 1 (SGD) or full (GD)")
 	fl.IntVar(&f.epochs, "epochs", 5, "passes over the training set")
 	fl.Uint64Var(&f.seed, "seed", 1, "seed of the initial weights, batch order and dropout")
@@ -133,8 +133,15 @@ func newTrainCmd(e *env) *cobra.Command {
                      test_accuracy,seconds (and skipped with --on-nonfinite skip)
   summary.json       test_accuracy (0–1), test_loss, seconds, examples_per_second,
                      parameters, … and config, everything needed to repeat the run
+  steps.csv          one row per step: step,train_loss,lr (and smoothed_loss
+                     with --smooth W, the values loss.png draws)
   loss.png           training loss against the step, test loss at each epoch's end
-  model.safetensors  the final weights (fc1.weight [out in], fc1.bias, …, F32),
+  accuracy.png       test accuracy against the epoch
+  report.md, report.html  the run's setup, results and charts (--lang ja: in
+                     Japanese, charts included)
+  model.safetensors  the final weights (fc1.weight [out in], fc1.bias, …, F32;
+                     with bn also bn1.weight, bn1.bias and the running
+                     statistics bn1.running_mean, bn1.running_var),
                      readable by Python's safetensors
   model_ema.safetensors  with --ema DECAY: the moving average of the weights
   checkpoints/       step-NNNNNNNN/ folders: weights, optimizer state and a
@@ -448,8 +455,8 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string, 
 		return &exitError{code, fmt.Errorf("train: %s: stopped after step %d of %d; checkpoint %s written; continue with: descent train --resume %s", name, t.Steps(), t.TotalSteps(), ckDir, out)}
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join([]string{
-		filepath.Join(out, "metrics.csv"), filepath.Join(out, "summary.json"), filepath.Join(out, "loss.png"),
-		filepath.Join(out, "model.safetensors"), ckDir}, ", "))
+		filepath.Join(out, "metrics.csv"), filepath.Join(out, "steps.csv"), filepath.Join(out, "summary.json"),
+		filepath.Join(out, "report.html"), filepath.Join(out, "model.safetensors"), ckDir}, ", "))
 	return nil
 }
 
