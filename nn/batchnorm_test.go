@@ -114,28 +114,8 @@ func TestBatchNormFiniteDifferences(t *testing.T) {
 				if dropout > 0 {
 					masks = m.train.mask
 				}
-				params, grads := m.Flat()
-				p64, x64 := to64(params), to64(x)
-				if ref := refLossBN(spec, p64, x64, y, masks); math.Abs(ref-loss) > 1e-5*math.Max(1, ref) {
-					t.Errorf("loss %v, float64 reference %v", loss, ref)
-				}
-				const h = 1e-6
-				worst := 0.0
-				for i := range p64 {
-					orig := p64[i]
-					p64[i] = orig + h
-					up := refLossBN(spec, p64, x64, y, masks)
-					p64[i] = orig - h
-					down := refLossBN(spec, p64, x64, y, masks)
-					p64[i] = orig
-					fd := (up - down) / (2 * h)
-					diff := math.Abs(float64(grads[i]) - fd)
-					worst = max(worst, diff)
-					if diff > 1e-4+1e-3*math.Abs(fd) {
-						t.Errorf("parameter %d (%s): gradient %v, finite difference %v", i, paramName(m, i), grads[i], fd)
-					}
-				}
-				t.Logf("worst |g − fd| = %.2g", worst)
+				x64 := to64(x)
+				checkGradients(t, m, loss, 1e-5, 1e-4, 1e-3, func(p64 []float64) float64 { return refLossBN(spec, p64, x64, y, masks) })
 			})
 		}
 	}
