@@ -178,3 +178,31 @@ func TestTrainBatchNormSaved(t *testing.T) {
 		t.Errorf("tensors %v, metadata %v", names, meta)
 	}
 }
+
+// FuzzRunSpec: a --run of any text is split without a panic, and flags
+// without quotes or spaces come back as they were joined.
+func FuzzRunSpec(f *testing.F) {
+	for _, s := range []string{"he=--model mlp:784-100-10,init=he", "std=0.01=--opt 'sgd:lr=0.1'", "a=", "=", "a", `b="--x`, "c=--opt\tadam"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		name, flags, ok := cutRun(s)
+		if !ok {
+			return
+		}
+		if strings.Contains(name, "=-") {
+			t.Fatalf("cutRun(%q): name %q holds the separator", s, name)
+		}
+		args, err := splitArgs(flags)
+		if err != nil {
+			return
+		}
+		if strings.ContainsAny(flags, `'"`) {
+			return
+		}
+		again, err := splitArgs(strings.Join(args, " "))
+		if err != nil || !slices.Equal(again, args) {
+			t.Fatalf("splitArgs(%q) = %q, again %q (%v)", flags, args, again, err)
+		}
+	})
+}
