@@ -5,6 +5,8 @@ import (
 	"math"
 	"strings"
 	"testing"
+
+	"github.com/descentlab/descent/checkpoint"
 )
 
 // TestStepLog: the step log has one entry per step, each the loss and
@@ -51,5 +53,52 @@ func TestBatchNormNeedsTwo(t *testing.T) {
 	s, err := newTrainer(t, cfg).Run(context.Background(), nil)
 	if err != nil || !(s.TestAccuracy > 0.9) || math.IsNaN(s.TestLoss) {
 		t.Errorf("batch norm run: accuracy %v, loss %v, %v", s.TestAccuracy, s.TestLoss, err)
+	}
+}
+
+// TestStepLogOlderCheckpoint: a checkpoint written before the step log
+// existed restores with the steps it does not know as NaN (steps.csv
+// writes them as NaN, the chart leaves them out), and the log goes on.
+func TestStepLogOlderCheckpoint(t *testing.T) {
+	a := newTrainer(t, testConfig())
+	for range 7 {
+		if _, err := a.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ck, err := a.Checkpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kept []checkpoint.Tensor
+	for _, tn := range ck.Model {
+		if !strings.HasPrefix(tn.Name, "train.") {
+			kept = append(kept, tn)
+		}
+	}
+	if len(kept) != len(ck.Model)-2 {
+		t.Fatalf("the checkpoint has %d tensors, %d without the step log", len(ck.Model), len(kept))
+	}
+	ck.Model = kept
+	b, err := Restore(testConfig(), ck, blobs(200, 8, 3, 1), blobs(100, 8, 3, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Step(); err != nil {
+		t.Fatal(err)
+	}
+	log := b.StepLog()
+	if len(log.Loss) != 8 || !math.IsNaN(float64(log.Loss[6])) || math.IsNaN(float64(log.Loss[7])) || log.LR[7] != 0.01 {
+		t.Errorf("step log after the restore: %v, %v", log.Loss, log.LR)
+	}
+	// A step log of the wrong length is refused.
+	ck2, _ := a.Checkpoint()
+	for i := range ck2.Model {
+		if strings.HasPrefix(ck2.Model[i].Name, "train.") {
+			ck2.Model[i].Data, ck2.Model[i].Shape = ck2.Model[i].Data[:3], []int{3}
+		}
+	}
+	if _, err := Restore(testConfig(), ck2, blobs(200, 8, 3, 1), blobs(100, 8, 3, 2)); err == nil || !strings.Contains(err.Error(), "step log has 3 steps") {
+		t.Errorf("a short step log: %v", err)
 	}
 }
