@@ -87,7 +87,7 @@ func lossChart(runs []Run, o Options) chartSpec {
 		}
 		name := label(r.Label, what, len(runs))
 		if r.Diverged > 0 {
-			name += " (" + msg(lang, "diverged", r.Diverged) + ")"
+			name = msg(lang, "legend.diverged", name, r.Diverged)
 		}
 		// A run that diverged at its second step has one point: mark it.
 		ss = append(ss, series{label: name, x: x, y: y, points: len(x) < 2, color: c, legend: true})
