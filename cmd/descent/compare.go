@@ -38,7 +38,7 @@ flag given twice outside --run (a second --model, say) is an error: name
 the variants with --run instead.
 
 It writes into DIR:
-  report.md     the setup, one table of results per run (final test
+  report.md     the setup, a table of results with a row per run (final test
                 accuracy, test loss, training loss, steps and epochs, time;
                 "diverged at step N" for a run that diverged), what each run
                 trained, and the charts
@@ -58,9 +58,9 @@ replaces them. While it runs, compare owns DIR as train does.
 The other flags are those of descent train.`,
 		Example: `  descent compare --data mnist --model mlp:784-100-10 --opt sgd:lr=0.1 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt rmsprop:lr=0.001 --opt adam:lr=0.001 --epochs 5 -o runs/cmp
   descent compare --subset 10000 --epochs 3 --opt sgd:lr=0.1 --opt adam -o runs/quick
-  descent compare --model mlp:784-100-100-100-100-10 --batch 128 --max-steps 2000 --smooth 0.9 --opt sgd:lr=0.01 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt adam:lr=0.001 -o runs/fig6-9
-  descent compare --opt sgd:lr=0.01 --batch 128 --max-steps 2000 --smooth 0.9 --run "std=0.01=--model mlp:784-100-100-100-100-10,init=normal:0.01" --run "Xavier=--model mlp:784-100-100-100-100-10,init=xavier" --run "He=--model mlp:784-100-100-100-100-10,init=he" -o runs/init
-  descent compare --subset 1000 --epochs 20 --opt sgd:lr=0.01 --run "plain=--model mlp:784-100-100-10" --run "bn=--model mlp:784-100-100-10,bn" -o runs/bn`,
+  descent compare --model mlp:784-100-100-100-100-10,init=he --batch 128 --max-steps 2000 --smooth 0.9 --opt sgd:lr=0.01 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt adam:lr=0.001 -o runs/fig6-9
+  descent compare --opt sgd:lr=0.01 --batch 128 --max-steps 2000 --smooth 0.9 --run "std=0.01=--model mlp:784-100-100-100-100-10,init=normal:0.01" --run "Xavier=--model mlp:784-100-100-100-100-10,init=xavier-normal" --run "He=--model mlp:784-100-100-100-100-10,init=he" -o runs/init
+  descent compare --subset 1000 --epochs 20 --opt sgd:lr=0.01 --run "plain=--model mlp:784-100-100-100-100-100-10" --run "bn=--model mlp:784-100-100-100-100-100-10,bn" -o runs/bn`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if err := onceOnly(cmd, "compare"); err != nil {
