@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"slices"
 	"strconv"
 	"testing"
@@ -307,4 +308,27 @@ func TestBatchNormOneExamplePanics(t *testing.T) {
 		}
 	}()
 	m.Loss(make([]float32, 5), []uint8{1})
+}
+
+// TestBatchNormSameBitsAnyThreads: with layers large enough for Backward
+// to run a layer's two products on two threads (minPairWork), the
+// normalisation's backward (on the input-gradient thread) gives the same
+// gradient bits as on one thread. Run with -race, it also shows the two
+// threads touch no common memory.
+func TestBatchNormSameBitsAnyThreads(t *testing.T) {
+	grads := func(procs int) []float32 {
+		defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+		m := MustParse("mlp:64-512-512-10,bn,dropout=0.1", 3)
+		x, y := randBatch(rand.New(rand.NewPCG(5, 6)), 64, 64, 10)
+		m.Loss(x, y)
+		m.Backward()
+		_, g := m.Flat()
+		return slices.Clone(g)
+	}
+	if 2*64*512*512 < minPairWork {
+		t.Fatal("the layers are too small to be paired")
+	}
+	if !slices.Equal(grads(1), grads(2)) {
+		t.Error("the gradients differ on one and on two threads")
+	}
 }
