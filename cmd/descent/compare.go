@@ -104,6 +104,7 @@ The other flags are those of descent train.`,
 			for i, t := range trainers {
 				v := vs[i]
 				_, err := runWithProgress(ctx, e, t, v.name)
+				warnStepLog(e, t, v.name)
 				r := report.FromTrainer(v.name, t)
 				if v.named {
 					r.Flags, r.Summary.Name = v.flags, v.name

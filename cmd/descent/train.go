@@ -435,6 +435,7 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string, 
 	if err != nil {
 		return fmt.Errorf("train: %v", err)
 	}
+	warnStepLog(e, t, "")
 	if err := writeRun(out, report.FromTrainer(cfg.Opt, t), o); err != nil {
 		return fmt.Errorf("train: %v", err)
 	}
@@ -458,6 +459,17 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string, 
 		filepath.Join(out, "metrics.csv"), filepath.Join(out, "steps.csv"), filepath.Join(out, "summary.json"),
 		filepath.Join(out, "report.html"), filepath.Join(out, "model.safetensors"), ckDir}, ", "))
 	return nil
+}
+
+// warnStepLog warns when a run took more steps than its step log keeps
+// (train.MaxStepLog): steps.csv and the loss chart stop there.
+func warnStepLog(e *env, t *train.Trainer, label string) {
+	if t.Steps() > train.MaxStepLog {
+		if label != "" {
+			label += ": "
+		}
+		fmt.Fprintf(e.stderr, "descent: warning: %s%d steps: steps.csv and the loss chart hold the first %d\n", label, t.Steps(), train.MaxStepLog)
+	}
 }
 
 // writeModel writes the model's weights as safetensors, with the model
