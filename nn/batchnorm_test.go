@@ -49,14 +49,7 @@ func refLossBN(spec Spec, params, x []float64, y []uint8, masks [][]float32) flo
 				v /= float64(n)
 				for r := range n {
 					s := gamma[j]*(out[r*nout+j]-mean)/math.Sqrt(v+BatchNormEps) + beta[j]
-					switch spec.Act {
-					case ReLU:
-						s = math.Max(s, 0)
-					case Sigmoid:
-						s = 1 / (1 + math.Exp(-s))
-					case Tanh:
-						s = math.Tanh(s)
-					}
+					s = refActivate(spec.Act, s)
 					if masks != nil {
 						s *= float64(masks[li-1][r*nout+j])
 					}
@@ -66,18 +59,7 @@ func refLossBN(spec Spec, params, x []float64, y []uint8, masks [][]float32) flo
 		}
 		in = out
 	}
-	c := spec.Sizes[len(spec.Sizes)-1]
-	var total float64
-	for r, yr := range y {
-		row := in[r*c : (r+1)*c]
-		top := slices.Max(row)
-		var s float64
-		for _, v := range row {
-			s += math.Exp(v - top)
-		}
-		total += math.Log(s) + top - row[yr]
-	}
-	return total / float64(n)
+	return refCrossEntropy(in, y, spec.Sizes[len(spec.Sizes)-1])
 }
 
 // TestBatchNormFiniteDifferences compares Backward with float64 central

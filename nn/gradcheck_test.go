@@ -28,14 +28,7 @@ func refLoss(spec Spec, params []float64, x []float64, y []uint8, masks [][]floa
 					s += in[r*nin+k] * w[j*nin+k]
 				}
 				if li < len(spec.Sizes)-1 {
-					switch spec.Act {
-					case ReLU:
-						s = math.Max(s, 0)
-					case Sigmoid:
-						s = 1 / (1 + math.Exp(-s))
-					case Tanh:
-						s = math.Tanh(s)
-					}
+					s = refActivate(spec.Act, s)
 					if masks != nil {
 						s *= float64(masks[li-1][r*nout+j])
 					}
@@ -45,10 +38,28 @@ func refLoss(spec Spec, params []float64, x []float64, y []uint8, masks [][]floa
 		}
 		in = out
 	}
-	c := spec.Sizes[len(spec.Sizes)-1]
+	return refCrossEntropy(in, y, spec.Sizes[len(spec.Sizes)-1])
+}
+
+// refActivate is act(s) in float64.
+func refActivate(act Activation, s float64) float64 {
+	switch act {
+	case ReLU:
+		return math.Max(s, 0)
+	case Sigmoid:
+		return 1 / (1 + math.Exp(-s))
+	case Tanh:
+		return math.Tanh(s)
+	}
+	panic("unknown activation")
+}
+
+// refCrossEntropy is the mean softmax cross-entropy of the logits (rows
+// of c) with labels y, in float64.
+func refCrossEntropy(logits []float64, y []uint8, c int) float64 {
 	var total float64
 	for r, yr := range y {
-		row := in[r*c : (r+1)*c]
+		row := logits[r*c : (r+1)*c]
 		top := row[0]
 		for _, v := range row {
 			top = math.Max(top, v)
@@ -59,7 +70,7 @@ func refLoss(spec Spec, params []float64, x []float64, y []uint8, masks [][]floa
 		}
 		total += math.Log(s) + top - row[yr]
 	}
-	return total / float64(n)
+	return total / float64(len(y))
 }
 
 func randBatch(rng *rand.Rand, n, d, classes int) ([]float32, []uint8) {
