@@ -7,18 +7,33 @@
 // A model is described by a spec string:
 //
 //	mlp:784-100-10                                   // one hidden layer of 100
-//	mlp:784-256-128-10,act=relu,init=he,dropout=0.2  // every option
+//	mlp:784-256-128-10,act=relu,init=he,dropout=0.2  // the options
+//	mlp:784-100-100-10,init=normal:0.01,bn           // N(0, 0.01²), batch norm
 //
 // ParseModel reads it into a Spec and New builds the Model from a seed.
 // The defaults are act=relu, init=torch (PyTorch's nn.Linear default,
 // U(−1/√fan_in, 1/√fan_in) for weights and biases) and dropout=0. The other
 // initialisations are he (N(0, 2/fan_in)), he-uniform, xavier
-// (U(±√(6/(fan_in+fan_out)))) and xavier-normal; see Init.
+// (U(±√(6/(fan_in+fan_out)))), xavier-normal and normal:STD (N(0, STD²),
+// the book's weight_init_std); see Init.
+//
+// # Batch normalisation
+//
+// The option bn puts a batch normalisation after every hidden dense layer,
+// before its activation: torch.nn.BatchNorm1d with momentum 0.1 and eps
+// 1e-5 (batchnorm.go). Loss normalises with the batch's mean and biased
+// variance and moves the running statistics (with the unbiased variance);
+// Evaluate, Accuracy and Predict use the running statistics. Its γ and β are
+// parameters (bnK.weight, bnK.bias, after fcK's); the running statistics
+// are Buffers (bnK.running_mean, bnK.running_var), which a checkpoint must
+// save besides the parameters. A training batch needs at least 2 examples.
+// Forward and backward are checked against torch 1.13 and by finite
+// differences.
 //
 // # Parameters
 //
 // All parameters live in one []float32, layer after layer: fc1.weight,
-// fc1.bias, fc2.weight, … A weight is stored [out×in] row-major, as in
+// fc1.bias, (bn1.weight, bn1.bias,) fc2.weight, … A weight is stored [out×in] row-major, as in
 // PyTorch (so y = x·Wᵀ + b, and a PyTorch state dict maps one to one); a
 // bias is [out]. The gradient buffer has the same layout. Flat returns both
 // buffers, for an optimizer that updates everything in one pass; Params

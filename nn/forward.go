@@ -23,6 +23,7 @@ type workspace struct {
 	z    [][]float32 // per layer, rows×out: pre-activation, then (hidden) activation in place
 	mask [][]float32 // per hidden layer with dropout: 0 or 1/(1−p)
 	h    [][]float32 // per hidden layer with dropout: z·mask, the next layer's input
+	xhat [][]float32 // per hidden layer with batch normalisation: x̂ of the last training batch
 	dz   [][]float32 // per layer: gradient of the loss with respect to z
 	// Per row: the largest logit and the sum of exponentials
 	// (crossEntropy), and for evaluation the softmax it writes.
@@ -47,6 +48,12 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 		for i, l := range m.layers {
 			ws.dz[i] = make([]float32, n*l.out)
 		}
+		if m.norms != nil {
+			ws.xhat = make([][]float32, L-1)
+			for i := range L - 1 {
+				ws.xhat[i] = make([]float32, n*m.layers[i].out)
+			}
+		}
 		if m.spec.Dropout > 0 {
 			ws.mask = make([][]float32, L-1)
 			ws.h = make([][]float32, L-1)
@@ -60,8 +67,9 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 }
 
 // forward runs n examples x (n×Inputs) through the network and returns the
-// logits (n×Classes, in ws). With dropout set it applies dropout.
-func (m *Model) forward(ws *workspace, x []float32, n int, dropout bool) []float32 {
+// logits (n×Classes, in ws). training applies dropout and normalises with
+// the batch's statistics (else with the running ones).
+func (m *Model) forward(ws *workspace, x []float32, n int, training bool) []float32 {
 	in := x
 	last := len(m.layers) - 1
 	for li := range m.layers {
@@ -70,13 +78,20 @@ func (m *Model) forward(ws *workspace, x []float32, n int, dropout bool) []float
 		// z = act(x·Wᵀ + b), with x n×in and W out×in; ReLU is applied
 		// in the same pass as the bias.
 		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
-		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
+		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU && m.norms == nil)
 		if li == last {
 			return z
 		}
+		if m.norms != nil {
+			var xhat []float32
+			if training {
+				xhat = ws.xhat[li][:len(z)]
+			}
+			m.norms[li].forward(z, xhat, n, training, m.spec.Act == ReLU)
+		}
 		activate(m.spec.Act, z)
 		in = z
-		if dropout && m.spec.Dropout > 0 {
+		if training && m.spec.Dropout > 0 {
 			keep := 1 - m.spec.Dropout
 			scale := float32(1 / keep)
 			mask, h := ws.mask[li][:len(z)], ws.h[li][:len(z)]
@@ -318,6 +333,9 @@ func (m *Model) inputGrad(li, n int, serial bool) {
 		}
 	}
 	activateGrad(m.spec.Act, prev, ws.z[li-1])
+	if m.norms != nil {
+		m.norms[li-1].backward(prev, ws.xhat[li-1][:len(prev)], n)
+	}
 }
 
 // layerInput returns the input that layer li (≥ 1) saw in the last Loss.

@@ -28,14 +28,7 @@ func refLoss(spec Spec, params []float64, x []float64, y []uint8, masks [][]floa
 					s += in[r*nin+k] * w[j*nin+k]
 				}
 				if li < len(spec.Sizes)-1 {
-					switch spec.Act {
-					case ReLU:
-						s = math.Max(s, 0)
-					case Sigmoid:
-						s = 1 / (1 + math.Exp(-s))
-					case Tanh:
-						s = math.Tanh(s)
-					}
+					s = refActivate(spec.Act, s)
 					if masks != nil {
 						s *= float64(masks[li-1][r*nout+j])
 					}
@@ -45,10 +38,28 @@ func refLoss(spec Spec, params []float64, x []float64, y []uint8, masks [][]floa
 		}
 		in = out
 	}
-	c := spec.Sizes[len(spec.Sizes)-1]
+	return refCrossEntropy(in, y, spec.Sizes[len(spec.Sizes)-1])
+}
+
+// refActivate is act(s) in float64.
+func refActivate(act Activation, s float64) float64 {
+	switch act {
+	case ReLU:
+		return math.Max(s, 0)
+	case Sigmoid:
+		return 1 / (1 + math.Exp(-s))
+	case Tanh:
+		return math.Tanh(s)
+	}
+	panic("unknown activation")
+}
+
+// refCrossEntropy is the mean softmax cross-entropy of the logits (rows
+// of c) with labels y, in float64.
+func refCrossEntropy(logits []float64, y []uint8, c int) float64 {
 	var total float64
 	for r, yr := range y {
-		row := in[r*c : (r+1)*c]
+		row := logits[r*c : (r+1)*c]
 		top := row[0]
 		for _, v := range row {
 			top = math.Max(top, v)
@@ -59,7 +70,7 @@ func refLoss(spec Spec, params []float64, x []float64, y []uint8, masks [][]floa
 		}
 		total += math.Log(s) + top - row[yr]
 	}
-	return total / float64(n)
+	return total / float64(len(y))
 }
 
 func randBatch(rng *rand.Rand, n, d, classes int) ([]float32, []uint8) {
@@ -127,31 +138,41 @@ func TestGradientFiniteDifferences(t *testing.T) {
 						t.Fatalf("dropout 0.3 zeroed %d of 21 units", zeros)
 					}
 				}
-				params, grads := m.Flat()
-				p64, x64 := to64(params), to64(x)
-				if ref := refLoss(spec, p64, x64, y, masks); math.Abs(ref-loss) > 1e-6*math.Max(1, ref) {
-					t.Errorf("loss %v, float64 reference %v", loss, ref)
-				}
-				const h = 1e-6
-				worst := 0.0
-				for i := range p64 {
-					orig := p64[i]
-					p64[i] = orig + h
-					up := refLoss(spec, p64, x64, y, masks)
-					p64[i] = orig - h
-					down := refLoss(spec, p64, x64, y, masks)
-					p64[i] = orig
-					fd := (up - down) / (2 * h)
-					diff := math.Abs(float64(grads[i]) - fd)
-					worst = max(worst, diff)
-					if diff > 1e-5+1e-4*math.Abs(fd) {
-						t.Errorf("parameter %d (%s): gradient %v, finite difference %v", i, paramName(m, i), grads[i], fd)
-					}
-				}
-				t.Logf("worst |g − fd| = %.2g", worst)
+				x64 := to64(x)
+				checkGradients(t, m, loss, 1e-6, 1e-5, 1e-4, func(p64 []float64) float64 { return refLoss(spec, p64, x64, y, masks) })
 			})
 		}
 	}
+}
+
+// checkGradients compares the model's loss (within lossTol relative) and
+// the gradient Backward left with ref, a float64 reference of the loss as
+// a function of the flat parameters, and its central differences (h =
+// 1e-6): every |g − fd| must be at most abs + rel·|fd|.
+func checkGradients(t *testing.T, m *Model, loss, lossTol, abs, rel float64, ref func(p64 []float64) float64) {
+	t.Helper()
+	params, grads := m.Flat()
+	p64 := to64(params)
+	if r := ref(p64); math.Abs(r-loss) > lossTol*math.Max(1, r) {
+		t.Errorf("loss %v, float64 reference %v", loss, r)
+	}
+	const h = 1e-6
+	worst := 0.0
+	for i := range p64 {
+		orig := p64[i]
+		p64[i] = orig + h
+		up := ref(p64)
+		p64[i] = orig - h
+		down := ref(p64)
+		p64[i] = orig
+		fd := (up - down) / (2 * h)
+		diff := math.Abs(float64(grads[i]) - fd)
+		worst = max(worst, diff)
+		if diff > abs+rel*math.Abs(fd) {
+			t.Errorf("parameter %d (%s): gradient %v, finite difference %v", i, paramName(m, i), grads[i], fd)
+		}
+	}
+	t.Logf("worst |g − fd| = %.2g", worst)
 }
 
 // paramName names flat parameter i as "fc2.weight[13]".

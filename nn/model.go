@@ -42,9 +42,12 @@ type dense struct {
 type Model struct {
 	spec   Spec
 	layers []dense
+	norms  []batchNorm // one per hidden layer with Spec.BatchNorm, else nil
 	params []float32
 	grads  []float32
 	views  []NamedView
+	// buffers are the batch normalisations' running statistics.
+	buffers []NamedView
 
 	dropPCG *rand.PCG
 	dropRNG *rand.Rand
@@ -87,6 +90,9 @@ func New(spec Spec, seed uint64) (*Model, error) {
 	total := 0
 	for i := 1; i < len(spec.Sizes); i++ {
 		total += spec.Sizes[i-1]*spec.Sizes[i] + spec.Sizes[i]
+		if spec.BatchNorm && i < len(spec.Sizes)-1 {
+			total += 2 * spec.Sizes[i] // γ and β
+		}
 	}
 	m.params = make([]float32, total)
 	m.grads = make([]float32, total)
@@ -105,6 +111,19 @@ func New(spec Spec, seed uint64) (*Model, error) {
 			NamedView{Name: name + ".weight", Shape: []int{l.out, l.in}, Value: l.w, Grad: l.gw},
 			NamedView{Name: name + ".bias", Shape: []int{l.out}, Value: l.b, Grad: l.gb})
 		m.layers = append(m.layers, l)
+		if spec.BatchNorm && i < len(spec.Sizes)-1 {
+			bn := newBatchNorm(l.out)
+			bn.gamma, bn.ggamma = take(l.out)
+			bn.beta, bn.gbeta = take(l.out)
+			name := fmt.Sprintf("bn%d", i)
+			m.views = append(m.views,
+				NamedView{Name: name + ".weight", Shape: []int{l.out}, Value: bn.gamma, Grad: bn.ggamma},
+				NamedView{Name: name + ".bias", Shape: []int{l.out}, Value: bn.beta, Grad: bn.gbeta})
+			m.buffers = append(m.buffers,
+				NamedView{Name: name + ".running_mean", Shape: []int{l.out}, Value: bn.runMean},
+				NamedView{Name: name + ".running_var", Shape: []int{l.out}, Value: bn.runVar})
+			m.norms = append(m.norms, bn)
+		}
 	}
 	m.initParams(rand.New(rand.NewPCG(seed, initStream)))
 	m.dropPCG = rand.NewPCG(seed, dropoutStream)
@@ -152,6 +171,15 @@ func (m *Model) initParams(rng *rand.Rand) {
 			uniform(l.w, math.Sqrt(6/(fanIn+fanOut)))
 		case InitXavierNormal:
 			normal(l.w, math.Sqrt(2/(fanIn+fanOut)))
+		case InitNormal:
+			normal(l.w, m.spec.InitStd)
+		}
+	}
+	// Batch normalisation starts as torch's: γ = 1, β = 0, drawing nothing,
+	// so the dense layers get the same weights with or without it.
+	for i := range m.norms {
+		for j := range m.norms[i].gamma {
+			m.norms[i].gamma[j] = 1
 		}
 	}
 }
@@ -183,7 +211,7 @@ func (m *Model) Classes() int { return m.spec.Sizes[len(m.spec.Sizes)-1] }
 func (m *Model) NumParams() int { return len(m.params) }
 
 // Params returns the named parameter views in layer order: fc1.weight,
-// fc1.bias, fc2.weight, … The slice is the model's own; do not modify it
+// fc1.bias, (with batch normalisation bn1.weight, bn1.bias,) fc2.weight, … The slice is the model's own; do not modify it
 // (the values it points at are for the optimizer to change).
 func (m *Model) Params() []NamedView { return m.views }
 

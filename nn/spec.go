@@ -48,6 +48,9 @@ const (
 	// InitXavierNormal is xavier_normal_: weights N(0, 2/(fan_in+fan_out)),
 	// biases zero.
 	InitXavierNormal
+	// InitNormal is weights N(0, InitStd²), biases zero: the book's
+	// weight_init_std (§6.2 compares 0.01, Xavier and He).
+	InitNormal
 )
 
 var initNames = [...]string{
@@ -56,6 +59,7 @@ var initNames = [...]string{
 	InitHeUniform:    "he-uniform",
 	InitXavier:       "xavier",
 	InitXavierNormal: "xavier-normal",
+	InitNormal:       "normal",
 }
 
 func (i Init) String() string {
@@ -87,17 +91,26 @@ type Spec struct {
 	// (inverted dropout: kept units are scaled by 1/(1−Dropout)), in [0, 1).
 	// Zero turns dropout off. Inputs and outputs are never dropped.
 	Dropout float64
+	// InitStd is the standard deviation of InitNormal's weights, > 0; the
+	// other initialisations ignore it (and String does not write it).
+	InitStd float64
+	// BatchNorm puts a batch normalisation (BatchNorm1d, see batchnorm.go)
+	// after every hidden dense layer, before its activation.
+	BatchNorm bool
 }
 
 // ParseModel parses a model spec such as
 //
 //	mlp:784-100-10
 //	mlp:784-256-128-10,act=relu,init=he,dropout=0.2
+//	mlp:784-100-100-10,init=normal:0.01,bn
 //
 // "mlp:" is followed by the layer widths joined by "-", then optional
 // comma-separated options: act (relu, sigmoid, tanh; default relu), init
-// (torch, he, he-uniform, xavier, xavier-normal; default torch) and dropout
-// (a probability in [0, 1); default 0). Errors name the part that is wrong.
+// (torch, he, he-uniform, xavier, xavier-normal, or normal:STD for weights
+// N(0, STD²); default torch), dropout (a probability in [0, 1); default 0)
+// and bn (batch normalisation after every hidden layer). Errors name the
+// part that is wrong.
 func ParseModel(s string) (Spec, error) {
 	bad := func(format string, args ...any) (Spec, error) {
 		return Spec{}, fmt.Errorf("nn: model %q: %s", s, fmt.Sprintf(format, args...))
@@ -128,6 +141,9 @@ func ParseModel(s string) (Spec, error) {
 	seen := map[string]bool{}
 	for _, opt := range parts[1:] {
 		key, val, ok := strings.Cut(opt, "=")
+		if opt == "bn" {
+			key, val, ok = "bn", "", true
+		}
 		if !ok {
 			return bad("option %q: want key=value", opt)
 		}
@@ -143,11 +159,24 @@ func ParseModel(s string) (Spec, error) {
 			}
 			spec.Act = Activation(i)
 		case "init":
-			i := indexOf(initNames[:], val)
-			if i < 0 {
-				return bad("init=%s: want one of %s", val, strings.Join(initNames[:], ", "))
+			name, std, isNormal := strings.Cut(val, ":")
+			i := indexOf(initNames[:], name)
+			if i < 0 || (i == int(InitNormal)) != isNormal {
+				return bad("init=%s: want one of %s, or normal:STD (e.g. normal:0.01)", val, strings.Join(initNames[:InitNormal], ", "))
 			}
 			spec.Init = Init(i)
+			if isNormal {
+				sd, err := strconv.ParseFloat(std, 64)
+				if err != nil || !(sd > 0) || math.IsInf(sd, 0) {
+					return bad("init=%s: the standard deviation %q: want a finite number > 0", val, std)
+				}
+				spec.InitStd = sd
+			}
+		case "bn":
+			if opt != "bn" {
+				return bad("option %q: bn takes no value (write bn)", opt)
+			}
+			spec.BatchNorm = true
 		case "dropout":
 			p, err := strconv.ParseFloat(val, 64)
 			if err != nil || !(p >= 0 && p < 1) {
@@ -155,7 +184,7 @@ func ParseModel(s string) (Spec, error) {
 			}
 			spec.Dropout = p
 		default:
-			return bad("unknown option %q: want act, init or dropout", key)
+			return bad("unknown option %q: want act, init, dropout or bn", key)
 		}
 	}
 	if err := spec.Validate(); err != nil {
@@ -185,6 +214,9 @@ func (s Spec) Validate() error {
 		}
 		if i > 0 {
 			params += s.Sizes[i-1]*n + n
+			if s.BatchNorm && i < len(s.Sizes)-1 {
+				params += 2 * n
+			}
 		}
 	}
 	if c := s.Sizes[len(s.Sizes)-1]; c > 256 {
@@ -199,6 +231,9 @@ func (s Spec) Validate() error {
 	if s.Init < 0 || int(s.Init) >= len(initNames) {
 		return fmt.Errorf("nn: unknown initialisation %v", s.Init)
 	}
+	if s.Init == InitNormal && !(s.InitStd > 0 && !math.IsInf(s.InitStd, 0)) {
+		return fmt.Errorf("nn: init normal with standard deviation %v: want a finite number > 0", s.InitStd)
+	}
 	if !(s.Dropout >= 0 && s.Dropout < 1) || math.IsNaN(s.Dropout) {
 		return fmt.Errorf("nn: dropout %v: want a probability in [0, 1)", s.Dropout)
 	}
@@ -206,7 +241,7 @@ func (s Spec) Validate() error {
 }
 
 // String returns the spec in the form ParseModel reads, with act and init
-// always written and dropout written when it is not zero.
+// always written, dropout when it is not zero and bn when set.
 func (s Spec) String() string {
 	var b strings.Builder
 	b.WriteString("mlp:")
@@ -217,8 +252,14 @@ func (s Spec) String() string {
 		b.WriteString(strconv.Itoa(n))
 	}
 	b.WriteString(",act=" + s.Act.String() + ",init=" + s.Init.String())
+	if s.Init == InitNormal {
+		b.WriteString(":" + strconv.FormatFloat(s.InitStd, 'g', -1, 64))
+	}
 	if s.Dropout != 0 {
 		b.WriteString(",dropout=" + strconv.FormatFloat(s.Dropout, 'g', -1, 64))
+	}
+	if s.BatchNorm {
+		b.WriteString(",bn")
 	}
 	return b.String()
 }

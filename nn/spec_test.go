@@ -18,6 +18,8 @@ func TestParseModel(t *testing.T) {
 		{"mlp:2-8-2,dropout=0,init=xavier-normal,act=tanh",
 			Spec{Sizes: []int{2, 8, 2}, Act: Tanh, Init: InitXavierNormal}},
 		{"mlp:3-3,act=sigmoid,init=he-uniform", Spec{Sizes: []int{3, 3}, Act: Sigmoid, Init: InitHeUniform}},
+		{"mlp:784-100-100-10,init=normal:0.01", Spec{Sizes: []int{784, 100, 100, 10}, Init: InitNormal, InitStd: 0.01}},
+		{"mlp:784-100-10,bn,dropout=0.5", Spec{Sizes: []int{784, 100, 10}, BatchNorm: true, Dropout: 0.5}},
 	}
 	for _, c := range good {
 		got, err := ParseModel(c.in)
@@ -45,6 +47,13 @@ func TestParseModel(t *testing.T) {
 		{"mlp:784-10,dropout=-0.1", "dropout=-0.1"},
 		{"mlp:784-10,dropout=NaN", "dropout=NaN"},
 		{"mlp:784-10,lr=0.1", `"lr"`},
+		{"mlp:784-10,init=normal", "normal:STD"},
+		{"mlp:784-10,init=he:0.1", "init=he:0.1"},
+		{"mlp:784-10,init=normal:0", `"0"`},
+		{"mlp:784-10,init=normal:-1", `"-1"`},
+		{"mlp:784-10,init=normal:Inf", `"Inf"`},
+		{"mlp:784-10,bn=true", "bn takes no value"},
+		{"mlp:784-10,bn,bn", `"bn" given twice`},
 		{"mlp:784-10,act", `"act"`},
 		{"mlp:784-10,act=relu,act=tanh", `"act" given twice`},
 		{"mlp:784-1000", "1000 outputs"},
@@ -67,12 +76,16 @@ func TestSpecString(t *testing.T) {
 	if got, want := s.String(), "mlp:784-100-10,act=relu,init=torch"; got != want {
 		t.Errorf("String = %q, want %q", got, want)
 	}
+	s, _ = ParseModel("mlp:784-100-10,bn,init=normal:0.01")
+	if got, want := s.String(), "mlp:784-100-10,act=relu,init=normal:0.01,bn"; got != want {
+		t.Errorf("String = %q, want %q", got, want)
+	}
 }
 
 func FuzzParseModel(f *testing.F) {
 	for _, s := range []string{
 		"mlp:784-100-10", "mlp:784-256-128-10,act=relu,init=he,dropout=0.2",
-		"mlp:2-2,act=tanh,init=xavier", "mlp:1-1,dropout=0.99999", "mlp:", "mlp:-", ",", "mlp:1-2,=",
+		"mlp:2-2,act=tanh,init=xavier", "mlp:3-4-2,init=normal:0.01,bn", "mlp:1-1,dropout=0.99999", "mlp:", "mlp:-", ",", "mlp:1-2,=",
 	} {
 		f.Add(s)
 	}

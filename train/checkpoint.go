@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -16,6 +17,7 @@ import (
 	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
 	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/nn"
 )
 
 // state is the Trainer's own state as a checkpoint's manifest records it:
@@ -211,7 +213,84 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 		return nil, fmt.Errorf("train: checkpoint: %v", err)
 	}
 	return &checkpoint.Checkpoint{Step: t.step, Epoch: t.epochsDone, Run: t.run, Config: cfgJSON, State: stateJSON,
-		Model: checkpoint.Weights(t.model), Optimizer: opt}, nil
+		Model: append(ModelTensors(t.model), t.logTensors()...), Optimizer: opt}, nil
+}
+
+// The names of the step log's tensors in a checkpoint's weights file,
+// beside the model's: float32, one value per step (Trainer.StepLog).
+const (
+	stepLossTensor = "train.step_loss"
+	stepLRTensor   = "train.step_lr"
+)
+
+// ModelTensors copies a model's parameters and then its buffers (the
+// running statistics of batch normalisation, nn.Model.Buffers) into
+// tensors: what model.safetensors and a checkpoint hold of the model, named
+// as torch's state_dict names them.
+func ModelTensors(m *nn.Model) []checkpoint.Tensor {
+	out := checkpoint.Weights(m)
+	for _, b := range m.Buffers() {
+		out = append(out, checkpoint.Tensor{Name: b.Name, Shape: slices.Clone(b.Shape), Data: slices.Clone(b.Value)})
+	}
+	return out
+}
+
+// logTensors is the step log as checkpoint tensors (none before the first
+// step: a tensor of no elements says nothing).
+func (t *Trainer) logTensors() []checkpoint.Tensor {
+	n := len(t.log.Loss)
+	if n == 0 {
+		return nil
+	}
+	return []checkpoint.Tensor{
+		{Name: stepLossTensor, Shape: []int{n}, Data: slices.Clone(t.log.Loss)},
+		{Name: stepLRTensor, Shape: []int{n}, Data: slices.Clone(t.log.LR)},
+	}
+}
+
+// splitTensors separates a checkpoint's tensors into the model's
+// parameters (for checkpoint.LoadWeights), its buffers and the step log,
+// checking that every buffer of m is there with its shape.
+func splitTensors(m *nn.Model, all []checkpoint.Tensor) (params []checkpoint.Tensor, log StepLog, err error) {
+	buffers := map[string]nn.NamedView{}
+	for _, b := range m.Buffers() {
+		buffers[b.Name] = b
+	}
+	found := 0
+	for _, tn := range all {
+		switch b, isBuf := buffers[tn.Name]; {
+		case tn.Name == stepLossTensor:
+			log.Loss = tn.Data
+		case tn.Name == stepLRTensor:
+			log.LR = tn.Data
+		case isBuf:
+			if !slices.Equal(tn.Shape, b.Shape) || len(tn.Data) != len(b.Value) {
+				return nil, StepLog{}, fmt.Errorf("the checkpoint's %s has shape %v, model %s has %v", tn.Name, tn.Shape, m.Spec(), b.Shape)
+			}
+			found++
+		default:
+			params = append(params, tn)
+		}
+	}
+	if found != len(buffers) {
+		return nil, StepLog{}, fmt.Errorf("the checkpoint lacks the running statistics of model %s's batch normalisation", m.Spec())
+	}
+	if len(log.Loss) != len(log.LR) {
+		return nil, StepLog{}, fmt.Errorf("the checkpoint's step log has %d losses and %d learning rates", len(log.Loss), len(log.LR))
+	}
+	return params, log, nil
+}
+
+// loadBuffers copies the buffers among tensors into the model (splitTensors
+// has checked them).
+func loadBuffers(m *nn.Model, tensors []checkpoint.Tensor) {
+	for _, b := range m.Buffers() {
+		for _, tn := range tensors {
+			if tn.Name == b.Name {
+				copy(b.Value, tn.Data)
+			}
+		}
+	}
 }
 
 // CheckpointConfig returns the config recorded in a checkpoint.
@@ -332,9 +411,17 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	if err := t.model.SetDropoutState(st.Dropout); err != nil {
 		return nil, fmt.Errorf("train: checkpoint state: %v", err)
 	}
-	if err := checkpoint.LoadWeights(t.model, ck.Model); err != nil {
+	params, log, err := splitTensors(t.model, ck.Model)
+	if err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
+	if err := checkpoint.LoadWeights(t.model, params); err != nil {
+		return nil, fmt.Errorf("train: %v", err)
+	}
+	if want := min(st.Step, MaxStepLog); len(log.Loss) != want && len(log.Loss) != 0 {
+		return nil, fmt.Errorf("train: checkpoint: the step log has %d steps, the run took %d", len(log.Loss), st.Step)
+	}
+	loadBuffers(t.model, ck.Model)
 	if err := t.loadOptState(ck.Optimizer); err != nil {
 		return nil, fmt.Errorf("train: checkpoint optimizer state: %v", err)
 	}
@@ -349,6 +436,12 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	t.epochLoss, t.epochSeen, t.skipped = float64(st.EpochLoss), st.EpochSeen, st.Skipped
 	t.curveSum, t.curveN = float64(st.CurveSum), st.CurveN
 	t.elapsed, t.evalTime = time.Duration(st.ElapsedNS), time.Duration(st.EvalNS)
+	t.log.Loss = append(t.log.Loss[:0], log.Loss...)
+	t.log.LR = append(t.log.LR[:0], log.LR...)
+	for len(t.log.Loss) < min(t.step, MaxStepLog) { // a checkpoint from before the log: unknown steps
+		t.log.Loss = append(t.log.Loss, float32(math.NaN()))
+		t.log.LR = append(t.log.LR, float32(math.NaN()))
+	}
 	t.curve.Step = append(t.curve.Step[:0], st.CurveStep...)
 	t.curve.Loss = t.curve.Loss[:0]
 	for _, x := range st.CurveLoss {

@@ -48,6 +48,7 @@ func TestResumeExact(t *testing.T) {
 			c.Opt, c.Batch = "lbfgs:max_iter=4,history_size=3,line_search_fn=strong_wolfe", FullBatch
 		}, []int{1, 3}},
 		{"max steps mid epoch", func(c *Config) { c.MaxSteps, c.Schedule = 30, "warmup_cosine:warmup=5" }, []int{7, 29}},
+		{"batch norm dropout", func(c *Config) { c.Model = "mlp:8-16-12-3,bn,dropout=0.2" }, []int{6, 13, 40}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -102,6 +103,14 @@ func TestResumeExact(t *testing.T) {
 				}
 				if !reflect.DeepEqual(ref.Curve(), b.Curve()) {
 					t.Errorf("resumed at step %d: loss curve differs", k)
+				}
+				if la, lb := ref.StepLog(), b.StepLog(); !reflect.DeepEqual(la, lb) || len(la.Loss) != ref.Steps() {
+					t.Errorf("resumed at step %d: step log of %d steps differs from the uninterrupted run's %d", k, len(lb.Loss), len(la.Loss))
+				}
+				for i, buf := range ref.Model().Buffers() {
+					if !slices.Equal(buf.Value, b.Model().Buffers()[i].Value) {
+						t.Errorf("resumed at step %d: %s differs", k, buf.Name)
+					}
 				}
 				if b.Elapsed() < a.Elapsed() {
 					t.Errorf("resumed at step %d: training time went back from %v to %v", k, a.Elapsed(), b.Elapsed())

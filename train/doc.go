@@ -40,7 +40,9 @@
 // test set and a Metric is recorded: epoch, step, the mean training loss of
 // the epoch's batches, test loss, test accuracy, and training seconds so far
 // (evaluation excluded). The run ends after Epochs epochs or MaxSteps
-// steps, whichever comes first.
+// steps, whichever comes first. Every step's loss and learning rate are
+// kept too (StepLog, float32, in slices allocated by New, so a step
+// appends without allocating), for steps.csv and the loss chart.
 //
 // # Determinism and state
 //
@@ -55,7 +57,8 @@
 // # Checkpoints
 //
 // Trainer.Checkpoint returns the whole state as a checkpoint.Checkpoint
-// (weights, optimizer state, and in the manifest the config, sampler and
+// (weights with batch normalisation's running statistics and the step
+// log as extra tensors, optimizer state, and in the manifest the config, sampler and
 // dropout generators, counters, running sums, curve and metrics, and a
 // fingerprint of the data: a SHA-256 of the sets as they are held, pixel
 // bytes or float32; checkpoints of older versions, whose SHA-256 is of the

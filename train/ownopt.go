@@ -3,6 +3,7 @@ package train
 import (
 	"encoding"
 	"errors"
+	"strings"
 
 	"github.com/descentlab/descent/optim"
 )
@@ -77,15 +78,54 @@ func (t *Trainer) setOptLR(lr float64) error {
 func (t *Trainer) optSpec() string {
 	switch {
 	case t.lbfgs != nil:
-		return t.lbfgs.Hyper().String()
+		return fullSpec(t.lbfgs.Hyper())
 	case t.adafactor != nil:
-		return t.adafactor.Hyper().String()
+		return fullSpec(t.adafactor.Hyper())
 	case t.sf != nil:
-		return t.sf.Hyper().String()
+		return fullSpec(t.sf.Hyper())
 	case t.look != nil:
-		return t.look.Options().String() + "/" + t.opt.Hyper(0).String()
+		return t.look.Options().String() + "/" + fullSpec(t.opt.Hyper(0))
 	}
-	return t.opt.Hyper(0).String()
+	return fullSpec(t.opt.Hyper(0))
+}
+
+// fullSpec writes h with every hyperparameter, defaults included
+// ("adam:lr=0.001,beta1=0.9,…"), so that a summary says what ran without
+// the reader knowing the defaults: the keys of optim.SchemaOf in its order,
+// each with h's value where h.String lists it and the default otherwise.
+// Where a default depends on another key (L-BFGS's max_eval on max_iter)
+// that spelled-out spec would not read back as h, and h.String is returned.
+func fullSpec(h optim.Hyper) string {
+	s := h.String()
+	schema, err := optim.SchemaOf(h.Method())
+	if err != nil {
+		return s
+	}
+	given := map[string]string{}
+	if _, rest, ok := strings.Cut(s, ":"); ok {
+		for _, kv := range strings.Split(rest, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			given[k] = v
+		}
+	}
+	var b strings.Builder
+	b.WriteString(h.Method())
+	for i, p := range schema.Params {
+		if i == 0 {
+			b.WriteByte(':')
+		} else {
+			b.WriteByte(',')
+		}
+		v, ok := given[p.Key]
+		if !ok {
+			v = p.Default
+		}
+		b.WriteString(p.Key + "=" + v)
+	}
+	if back, err := optim.ParseSpec(b.String()); err != nil || back.String() != s {
+		return s
+	}
+	return b.String()
 }
 
 // optCodec is whichever optimizer runs, as its state's encoder and decoder.

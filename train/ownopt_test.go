@@ -2,6 +2,7 @@ package train
 
 import (
 	"context"
+	"github.com/descentlab/descent/optim"
 	"slices"
 	"strings"
 	"testing"
@@ -18,7 +19,7 @@ func TestAdafactorTrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !(s.TestLoss < loss0/2) || s.Optimizer != "adafactor:lr=0.05" {
+	if !(s.TestLoss < loss0/2) || s.Optimizer != "adafactor:lr=0.05,beta2_decay=-0.8,eps1=0,eps1_dtype=true,eps2=0.001,d=1,weight_decay=0,maximize=false" {
 		t.Errorf("adafactor: test loss %v → %v (%s)", loss0, s.TestLoss, s.Optimizer)
 	}
 	blob, _ := tr.optState()
@@ -110,7 +111,7 @@ func TestLookaheadTrains(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !(s.TestAccuracy > 0.9) || s.Optimizer != "lookahead:k=5,alpha=0.5/adam:lr=0.02" {
+	if !(s.TestAccuracy > 0.9) || s.Optimizer != "lookahead:k=5,alpha=0.5/adam:lr=0.02,beta1=0.9,beta2=0.999,eps=1e-08,weight_decay=0,amsgrad=false,maximize=false,decoupled_weight_decay=false,variant=torch" {
 		t.Errorf("lookahead: accuracy %v, optimizer %q", s.TestAccuracy, s.Optimizer)
 	}
 	cfg.Opt, cfg.Batch = "lookahead/lbfgs", FullBatch
@@ -142,5 +143,29 @@ func TestScheduleFreeTrains(t *testing.T) {
 	tr.WithEvalPoint(func() { atX, _ = tr.model.Evaluate(tr.testSet.X, tr.testSet.Y) })
 	if atY, _ := tr.model.Evaluate(tr.testSet.X, tr.testSet.Y); atX != s.TestLoss || atY == s.TestLoss {
 		t.Errorf("summary test loss %v; at x %v, at y %v: want the one at x", s.TestLoss, atX, atY)
+	}
+}
+
+// TestFullSpec: a summary's optimizer is the spec with every
+// hyperparameter written, which reads back as the same hyperparameters;
+// where a default depends on another key the short spec is kept.
+func TestFullSpec(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"adam", "adam:lr=0.001,beta1=0.9,beta2=0.999,eps=1e-08,weight_decay=0,amsgrad=false,maximize=false,decoupled_weight_decay=false,variant=torch"},
+		{"sgd:lr=0.1,momentum=0.9", "sgd:lr=0.1,momentum=0.9,dampening=0,weight_decay=0,nesterov=false,maximize=false"},
+		{"lbfgs:max_iter=10", "lbfgs:max_iter=10"}, // max_eval defaults to max_iter·5/4
+	} {
+		h, err := optim.ParseSpec(c.in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := fullSpec(h)
+		if got != c.want {
+			t.Errorf("fullSpec(%s) = %s, want %s", c.in, got, c.want)
+		}
+		back, err := optim.ParseSpec(got)
+		if err != nil || back.String() != h.String() {
+			t.Errorf("%s reads back as %v (%v), not %s", got, back, err, h)
+		}
 	}
 }

@@ -11,6 +11,9 @@ import (
 
 // Summary is the outcome of a run, as summary.json records it.
 type Summary struct {
+	// Name is the run's name in a comparison (descent compare --run NAME=…);
+	// empty for a single run.
+	Name              string  `json:"name,omitempty"`
 	TestAccuracy      float64 `json:"test_accuracy"`       // after the last step, 0–1
 	TestLoss          float64 `json:"test_loss"`           // after the last step
 	TrainLoss         float64 `json:"train_loss"`          // mean over the last epoch
@@ -20,9 +23,9 @@ type Summary struct {
 	ExamplesPerSecond float64 `json:"examples_per_second"` // training examples processed per second
 	Parameters        int     `json:"parameters"`
 	Steps             int     `json:"steps"`
-	Epochs            float64 `json:"epochs"` // epochs done, fractional after MaxSteps
-	Optimizer         string  `json:"optimizer"`
-	Model             string  `json:"model"` // the model spec with every option written
+	Epochs            float64 `json:"epochs"`    // epochs done, fractional after MaxSteps
+	Optimizer         string  `json:"optimizer"` // the full spec, every hyperparameter written
+	Model             string  `json:"model"`     // the model spec with every option written
 	TrainExamples     int     `json:"train_examples"`
 	TestExamples      int     `json:"test_examples"`
 	GOMAXPROCS        int     `json:"gomaxprocs"`

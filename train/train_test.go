@@ -317,6 +317,9 @@ func TestStepAllocs(t *testing.T) {
 		cfg.Batch, cfg.Epochs, cfg.Clip = batch, 10000, "norm=1"
 		cfg.Schedule = "cosine" // changes the rate, through optim.SetLR, every step
 		cfg.Model = "mlp:8-16-3,dropout=0.1"
+		if batch == 16 {
+			cfg.Model += ",bn"
+		}
 		tr := newTrainer(t, cfg)
 		for range 2 * tr.sampler.StepsPerEpoch() { // past an epoch end and its evaluation
 			if _, err := tr.Step(); err != nil {

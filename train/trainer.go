@@ -22,6 +22,10 @@ import (
 // many steps each point is the mean loss of a run of consecutive steps.
 const MaxCurvePoints = 2000
 
+// MaxStepLog bounds the per-step record a Trainer keeps (StepLog): 8 bytes
+// a step, 32 MiB at most. A longer run records its first MaxStepLog steps.
+const MaxStepLog = 1 << 22
+
 // ErrDone is returned by Step once the run has taken all its steps.
 var ErrDone = errors.New("train: the run is complete")
 
@@ -67,9 +71,11 @@ type Trainer struct {
 	curveSum   float64       // Σ loss over the steps of the pending curve point
 	curveN     int           // steps in the pending curve point
 	metrics    []Metric      // one per finished epoch (and the end of the run)
+	log        StepLog       // every step's loss and lr (the first MaxStepLog)
 	elapsed    time.Duration // training time, evaluation excluded
 	evalTime   time.Duration // evaluation time
 	skipped    int           // steps skipped for a non-finite value (OnNonFinite skip)
+	diverged   int           // the step whose non-finite value stopped the run, or 0
 	fp         *dataPrint    // the data's fingerprint, computed by the first checkpoint
 	run        string        // the run's identity in its checkpoints
 
@@ -105,6 +111,15 @@ type Metric struct {
 type Curve struct {
 	Step []int
 	Loss []float64
+}
+
+// StepLog is the training loss and learning rate of every step: Loss[i]
+// and LR[i] are those of step i+1 (the loss of its batch before the
+// update, float32). A step skipped for a non-finite value has its bad loss.
+// It holds the first MaxStepLog steps of a run.
+type StepLog struct {
+	Loss []float32
+	LR   []float32
 }
 
 // StepResult reports one step.
@@ -177,6 +192,9 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	if int(cfg.Batch) > trainSet.N {
 		return nil, fmt.Errorf("train: batch %d is larger than the training set (%d examples)", int(cfg.Batch), trainSet.N)
 	}
+	if b := cfg.Batch.size(trainSet.N); p.model.BatchNorm && (b == 1 || trainSet.N%b == 1) {
+		return nil, fmt.Errorf("train: batch %s on %d examples: model %s normalises with each batch's statistics, which needs at least 2 examples in every batch (this one leaves a batch of 1)", cfg.Batch, trainSet.N, cfg.Model)
+	}
 	t := &Trainer{cfg: cfg, clip: p.clip, trainSet: trainSet, testSet: testSet}
 	if t.model, err = nn.New(p.model, cfg.Seed); err != nil {
 		return nil, fmt.Errorf("train: model: %w", err)
@@ -222,6 +240,8 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	// One metric per epoch end the run reaches, and one for a run that
 	// stops mid-epoch; the capacity is bounded, append grows past it.
 	t.metrics = make([]Metric, 0, min((t.total-1)/t.sampler.StepsPerEpoch()+2, 1024))
+	nlog := min(t.total, MaxStepLog)
+	t.log = StepLog{Loss: make([]float32, 0, nlog), LR: make([]float32, 0, nlog)}
 	t.run = newRunID()
 	t.idx = make([]int, 0, t.sampler.BatchSize())
 	return t, nil
@@ -301,6 +321,7 @@ func (t *Trainer) Step() (StepResult, error) {
 		}
 	}
 	if bad != nil && t.cfg.OnNonFinite != NonFiniteSkip {
+		t.diverged = bad.Step
 		return StepResult{}, bad
 	}
 	n := len(y)
@@ -318,6 +339,10 @@ func (t *Trainer) Step() (StepResult, error) {
 		t.skipped++
 	}
 	t.step++
+	if len(t.log.Loss) < MaxStepLog { // preallocated: no allocation here
+		t.log.Loss = append(t.log.Loss, float32(loss))
+		t.log.LR = append(t.log.LR, float32(lr))
+	}
 	t.elapsed += time.Since(start)
 
 	if t.curveN > 0 && (t.curveN == t.stride || t.Done()) {
@@ -329,6 +354,7 @@ func (t *Trainer) Step() (StepResult, error) {
 	epochEnd := t.sampler.Epoch() > t.epochsDone || t.Done()
 	if every := t.cfg.CheckpointEvery; epochEnd || every > 0 && t.step%every == 0 {
 		if err := t.checkWeights(); err != nil {
+			t.diverged = t.step
 			return StepResult{}, err
 		}
 	}
@@ -488,6 +514,14 @@ func (t *Trainer) Metrics() []Metric { return t.metrics }
 // Curve returns the training loss against the step so far, at most
 // MaxCurvePoints points. The slices are the Trainer's own.
 func (t *Trainer) Curve() Curve { return t.curve }
+
+// StepLog returns the loss and learning rate of every step so far (the
+// first MaxStepLog). The slices are the Trainer's own.
+func (t *Trainer) StepLog() StepLog { return t.log }
+
+// Diverged returns the step at which a NaN or ±Inf stopped the run (a
+// *NonFiniteError from Step), or 0 if none did.
+func (t *Trainer) Diverged() int { return t.diverged }
 
 // Elapsed returns the training time so far, evaluation excluded.
 func (t *Trainer) Elapsed() time.Duration { return t.elapsed }

@@ -77,7 +77,7 @@ func exitCode(err error) int {
 // position, optimizer buffers) matters; a checkpoint every 3 steps, which
 // is not a divisor of the 10 steps of an epoch, so resumes land mid-epoch.
 func resumeRun(dataDir, out string) []string {
-	return []string{"train", "--data-dir", dataDir, "--model", "mlp:784-16-10,dropout=0.2", "--opt", "adam:lr=0.01",
+	return []string{"train", "--data-dir", dataDir, "--model", "mlp:784-16-10,dropout=0.2,bn", "--opt", "adam:lr=0.01",
 		"--schedule", "cosine", "--batch", "50", "--epochs", "4", "--seed", "3", "--checkpoint-every", "3", "--keep", "2", "-o", out}
 }
 
@@ -102,6 +102,11 @@ func sameResults(t *testing.T, ref, out string) {
 	}
 	if !bytes.Equal(a, b) {
 		t.Error("model.safetensors differs from the uninterrupted run's")
+	}
+	sa, err1 := os.ReadFile(filepath.Join(ref, "steps.csv"))
+	sb, err2 := os.ReadFile(filepath.Join(out, "steps.csv"))
+	if err1 != nil || err2 != nil || !bytes.Equal(sa, sb) {
+		t.Errorf("steps.csv differs from the uninterrupted run's (%v, %v)", err1, err2)
 	}
 	ra, rb := readCSV(t, filepath.Join(ref, "metrics.csv")), readCSV(t, filepath.Join(out, "metrics.csv"))
 	if len(ra) != len(rb) {

@@ -13,7 +13,7 @@ import (
 
 // resultNames are the files and folders train and compare write in -o: a
 // folder holding any of them holds results.
-var resultNames = []string{"metrics.csv", "summary.json", "loss.png", "accuracy.png", "report.md", "report.html", "model.safetensors", "checkpoints"}
+var resultNames = []string{"metrics.csv", "steps.csv", "summary.json", "loss.png", "accuracy.png", "report.md", "report.html", "model.safetensors", "checkpoints"}
 
 // runFolder is an output folder a command owns: locked, known writable,
 // and holding no results but those it is allowed to replace.

@@ -37,12 +37,14 @@ type runFlags struct {
 	seed                        uint64
 	overwrite                   bool
 	ema                         float64
+	smooth                      float64 // the loss chart's moving average (report.Options)
+	lang                        string  // the reports' language
 }
 
 func (f *runFlags) bind(fl *pflag.FlagSet) {
 	fl.StringVar(&f.data, "data", train.DataMNIST, "data set: mnist (embedded); for other idx files use --data-dir")
 	fl.StringVar(&f.dataDir, "data-dir", "", "read the four MNIST-format idx files (raw or .gz) from `DIR`, e.g. Fashion-MNIST")
-	fl.StringVar(&f.model, "model", "mlp:784-100-10", "model `SPEC`, mlp:IN-H1-…-OUT[,act=relu|sigmoid|tanh][,init=torch|he|he-uniform|xavier|xavier-normal][,dropout=P]")
+	fl.StringVar(&f.model, "model", "mlp:784-100-10", "model `SPEC`, mlp:IN-H1-…-OUT[,act=relu|sigmoid|tanh][,init=torch|he|he-uniform|xavier|xavier-normal|normal:STD][,dropout=P][,bn]")
 	fl.StringVar(&f.batch, "batch", "100", "examples per step: `N`, 1 (SGD) or full (GD)")
 	fl.IntVar(&f.epochs, "epochs", 5, "passes over the training set")
 	fl.Uint64Var(&f.seed, "seed", 1, "seed of the initial weights, batch order and dropout")
@@ -53,6 +55,12 @@ func (f *runFlags) bind(fl *pflag.FlagSet) {
 	fl.Float64Var(&f.ema, "ema", 0, "also keep an exponential moving average of the weights with decay `DECAY` (e.g. 0.999): evaluated each epoch, saved as model_ema.safetensors")
 	fl.IntVar(&f.threads, "threads", 0, "threads for the matrix products (0: GOMAXPROCS)")
 	fl.StringVarP(&f.output, "output", "o", "", "write the results into `DIR` (created if needed)")
+}
+
+// bindReport adds the flags of the reports and charts.
+func (f *runFlags) bindReport(fl *pflag.FlagSet) {
+	fl.Float64Var(&f.smooth, "smooth", 0, "draw the training loss as an exponential moving average with weight `W` in [0, 1) (e.g. 0.9; 0: every step as it is)")
+	fl.StringVar(&f.lang, "lang", report.LangEnglish, "language of the reports and charts: en or ja")
 }
 
 // config builds the run's config from the flags (opt left to the caller)
@@ -121,8 +129,15 @@ func newTrainCmd(e *env) *cobra.Command {
                      test_accuracy,seconds (and skipped with --on-nonfinite skip)
   summary.json       test_accuracy (0–1), test_loss, seconds, examples_per_second,
                      parameters, … and config, everything needed to repeat the run
+  steps.csv          one row per step: step,train_loss,lr (and smoothed_loss
+                     with --smooth W, the values loss.png draws)
   loss.png           training loss against the step, test loss at each epoch's end
-  model.safetensors  the final weights (fc1.weight [out in], fc1.bias, …, F32),
+  accuracy.png       test accuracy against the epoch
+  report.md, report.html  the run's setup, results and charts (--lang ja: in
+                     Japanese, charts included)
+  model.safetensors  the final weights (fc1.weight [out in], fc1.bias, …, F32;
+                     with bn also bn1.weight, bn1.bias and the running
+                     statistics bn1.running_mean, bn1.running_var),
                      readable by Python's safetensors
   model_ema.safetensors  with --ema DECAY: the moving average of the weights
   checkpoints/       step-NNNNNNNN/ folders: weights, optimizer state and a
@@ -167,6 +182,10 @@ stops at once.`,
 				rf  *runFolder
 				err error
 			)
+			o := report.Options{Smooth: f.smooth, Lang: f.lang}
+			if err := o.Check(); err != nil {
+				return fmt.Errorf("train: --%v", err)
+			}
 			if cmd.Flags().Changed("resume") {
 				t, rf, err = resumeTrainer(cmd, &f, opt, ck, resume)
 			} else {
@@ -176,10 +195,11 @@ stops at once.`,
 				return err
 			}
 			defer rf.done()
-			return trainAndSave(cmd.Context(), e, t, rf.dir)
+			return trainAndSave(cmd.Context(), e, t, rf.dir, o)
 		},
 	}
 	f.bind(cmd.Flags())
+	f.bindReport(cmd.Flags())
 	cmd.Flags().StringVar(&opt, "opt", "adam:lr=0.001", "optimizer `SPEC`, NAME[:key=value,...] as in descent trace")
 	cmd.Flags().IntVar(&ck.every, "checkpoint-every", 0, "write a checkpoint every `N` steps (0: only at the end and when interrupted)")
 	cmd.Flags().IntVar(&ck.keep, "keep", 3, "keep the newest `K` checkpoints (0: all)")
@@ -348,7 +368,7 @@ func unwrapPathErr(err error) error {
 // trainAndSave runs t to its end in out, writing checkpoints as its config
 // says, and then the results. SIGINT and SIGTERM stop the run after the
 // current step with a checkpoint (exit 130 or 143).
-func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) error {
+func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string, o report.Options) error {
 	cfg := t.Config()
 	root := filepath.Join(out, "checkpoints")
 	ctx, cancel := context.WithCancel(parent)
@@ -411,7 +431,8 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	if err := writeRun(out, report.FromTrainer(cfg.Opt, t)); err != nil {
+	warnStepLog(e, t, "")
+	if err := writeRun(out, report.FromTrainer(cfg.Opt, t), o); err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
 	var modelErr error
@@ -431,9 +452,20 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 		return &exitError{code, fmt.Errorf("train: %s: stopped after step %d of %d; checkpoint %s written; continue with: descent train --resume %s", name, t.Steps(), t.TotalSteps(), ckDir, out)}
 	}
 	fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join([]string{
-		filepath.Join(out, "metrics.csv"), filepath.Join(out, "summary.json"), filepath.Join(out, "loss.png"),
-		filepath.Join(out, "model.safetensors"), ckDir}, ", "))
+		filepath.Join(out, "metrics.csv"), filepath.Join(out, "steps.csv"), filepath.Join(out, "summary.json"),
+		filepath.Join(out, "report.html"), filepath.Join(out, "model.safetensors"), ckDir}, ", "))
 	return nil
+}
+
+// warnStepLog warns when a run took more steps than its step log keeps
+// (train.MaxStepLog): steps.csv and the loss chart stop there.
+func warnStepLog(e *env, t *train.Trainer, label string) {
+	if t.Steps() > train.MaxStepLog {
+		if label != "" {
+			label += ": "
+		}
+		fmt.Fprintf(e.stderr, "descent: warning: %s%d steps: steps.csv and the loss chart hold the first %d\n", label, t.Steps(), train.MaxStepLog)
+	}
 }
 
 // writeModel writes the model's weights as safetensors, with the model
@@ -441,12 +473,13 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 func writeModel(path string, t *train.Trainer) error {
 	meta := map[string]string{"format": "pt", "descent.model": t.Model().Spec().String(), "descent.step": strconv.Itoa(t.Steps())}
 	return atomicfile.WriteFunc(path, func(w io.Writer) error {
-		return checkpoint.WriteWeights(w, checkpoint.Weights(t.Model()), meta)
+		return checkpoint.WriteWeights(w, train.ModelTensors(t.Model()), meta)
 	})
 }
 
-// writeRun writes metrics.csv, summary.json and loss.png into dir.
-func writeRun(dir string, r report.Run) error {
+// writeRun writes metrics.csv, steps.csv, summary.json, loss.png,
+// accuracy.png, report.md and report.html into dir.
+func writeRun(dir string, r report.Run, o report.Options) error {
 	if err := atomicfile.WriteFunc(filepath.Join(dir, "metrics.csv"), func(w io.Writer) error {
 		if r.Summary.Config.OnNonFinite == train.NonFiniteSkip {
 			return train.WriteCSVSkipped(w, r.Metrics)
@@ -460,9 +493,12 @@ func writeRun(dir string, r report.Run) error {
 	}); err != nil {
 		return err
 	}
-	return atomicfile.WriteFunc(filepath.Join(dir, "loss.png"), func(w io.Writer) error {
-		return report.LossChart(w, []report.Run{r})
-	})
+	if err := atomicfile.WriteFunc(filepath.Join(dir, "steps.csv"), func(w io.Writer) error {
+		return report.WriteStepsCSV(w, []report.Run{r}, false, o.Smooth)
+	}); err != nil {
+		return err
+	}
+	return report.WriteCharts(dir, "descent train", []report.Run{r}, o)
 }
 
 // runWithProgress runs t to the end, printing a line per epoch to stdout

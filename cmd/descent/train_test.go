@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -85,6 +87,28 @@ func TestTrainCLI(t *testing.T) {
 		t.Errorf("config %v", cfg)
 	}
 	isPNG(t, filepath.Join(dir, "loss.png"))
+	isPNG(t, filepath.Join(dir, "accuracy.png"))
+	// steps.csv: one row per step, the lr of each, and the mean of an
+	// epoch's rows weighted by batch size is that epoch's train_loss.
+	steps := readCSV(t, filepath.Join(dir, "steps.csv"))
+	if strings.Join(steps[0], ",") != "step,train_loss,lr" || len(steps) != 1+40 || steps[40][0] != "40" || steps[1][2] != "0.001" {
+		t.Fatalf("steps.csv: header %v, %d rows", steps[0], len(steps))
+	}
+	sum := 0.0
+	for _, r := range steps[1:21] {
+		v, err := strconv.ParseFloat(r[1], 64)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sum += v
+	}
+	if ep1, _ := strconv.ParseFloat(rows[1][2], 64); math.Abs(sum/20-ep1) > 1e-6*ep1 {
+		t.Errorf("epoch 1: mean of steps.csv %v, metrics.csv train_loss %v", sum/20, ep1)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	if !strings.Contains(string(md), "Batch 50, 40 steps (2 epochs).") {
+		t.Errorf("report.md:\n%s", md)
+	}
 	noTemps(t, dir)
 }
 
@@ -214,7 +238,7 @@ func TestCompareCLI(t *testing.T) {
 			table++
 		}
 	}
-	if table != 4 || !strings.Contains(string(md), "diverged at step") || !strings.Contains(string(md), "(accuracy.png)") {
+	if table != 8 || !strings.Contains(string(md), "diverged at step") || !strings.Contains(string(md), "(accuracy.png)") {
 		t.Errorf("report.md:\n%s", md)
 	}
 	html, _ := os.ReadFile(filepath.Join(dir, "report.html"))
