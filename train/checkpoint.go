@@ -16,8 +16,8 @@ import (
 
 	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
-	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/nn"
+	"github.com/descentlab/descent/optim"
 )
 
 // state is the Trainer's own state as a checkpoint's manifest records it:
