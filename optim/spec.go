@@ -62,6 +62,12 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 	case "sf_sgd":
 		h := DefaultSGDScheduleFree()
 		return h.fields(), func() Hyper { return h }, true
+	case "muon":
+		h := DefaultMuon()
+		return h.fields(), func() Hyper { return h }, true
+	case "lamb":
+		h := DefaultLAMB()
+		return h.fields(), func() Hyper { return h }, true
 	}
 	return nil, nil, false
 }
@@ -70,7 +76,7 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 // "sgd"), in the order of the documentation: the study note's methods
 // first.
 func Methods() []string {
-	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor", "sf_adamw", "sf_sgd"}
+	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor", "sf_adamw", "sf_sgd", "muon", "lamb"}
 }
 
 // Default returns the default hyperparameters of the named method, as
