@@ -103,6 +103,8 @@ func Options(method string) ([]Option, error) {
 		return []Option{
 			{Key: "k", Default: strconv.Itoa(d.K), Allowed: wantIntAtLeast1, Doc: "inner steps between two synchronisations with the slow weights"},
 			{Key: "alpha", Default: formatNum(d.Alpha), Allowed: wantUnitClosed, Doc: "weight of the fast weights when synchronising: w ← α·w + (1−α)·slow"},
+			{Key: "pullback_momentum", Default: d.PullbackMomentum, Allowed: "one of " + strings.Join(pullbackModes, ", "),
+				Doc: "what a synchronisation does to the inner momentum buffer: none keeps it, reset zeroes it, pullback interpolates it as the weights"},
 		}, nil
 	}
 	tab, _, ok := newMethod(method)
