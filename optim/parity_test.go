@@ -139,6 +139,10 @@ func TestTorchParity(t *testing.T) {
 	for _, file := range referenceFiles {
 		checkParity(t, loadReference(t, file), methods)
 	}
+	for _, c := range loadRest(t).Cases { // muon, lamb: TestRestParity checks them
+		m, _, _ := strings.Cut(c.Spec, ":")
+		methods[m] = true
+	}
 	for _, m := range append(optim.Methods(), "lookahead") {
 		if m == "gd" {
 			m = "sgd"
