@@ -90,13 +90,7 @@ type AdafactorOptimizer[T Float] struct {
 // NewAdafactor returns an Adafactor optimizer over params. Parameter names
 // must be unique and non-empty.
 func NewAdafactor[T Float](h Adafactor, params ...*Param[T]) (*AdafactorOptimizer[T], error) {
-	if err := h.Validate(); err != nil {
-		return nil, err
-	}
-	if err := CheckRange[T](h); err != nil {
-		return nil, err
-	}
-	if err := checkParams("adafactor", params); err != nil {
+	if err := checkNew(h, params); err != nil {
 		return nil, err
 	}
 	o := &AdafactorOptimizer[T]{h: h}

@@ -73,13 +73,7 @@ type LAMBOptimizer[T Float] struct {
 // NewLAMB returns a LAMB optimizer over params. Parameter names must be
 // unique and non-empty.
 func NewLAMB[T Float](h LAMB, params ...*Param[T]) (*LAMBOptimizer[T], error) {
-	if err := h.Validate(); err != nil {
-		return nil, err
-	}
-	if err := CheckRange[T](h); err != nil {
-		return nil, err
-	}
-	if err := checkParams("lamb", params); err != nil {
+	if err := checkNew(h, params); err != nil {
 		return nil, err
 	}
 	o := &LAMBOptimizer[T]{h: h}

@@ -118,13 +118,7 @@ type MuonOptimizer[T Float] struct {
 // Cols set, Rows·Cols = len(Value)); it refuses any other parameter, as
 // torch does, naming it. Parameter names must be unique and non-empty.
 func NewMuon[T Float](h Muon, params ...*Param[T]) (*MuonOptimizer[T], error) {
-	if err := h.Validate(); err != nil {
-		return nil, err
-	}
-	if err := CheckRange[T](h); err != nil {
-		return nil, err
-	}
-	if err := checkParams("muon", params); err != nil {
+	if err := checkNew(h, params); err != nil {
 		return nil, err
 	}
 	o := &MuonOptimizer[T]{h: h}
@@ -279,27 +273,32 @@ func newtonSchulz[E Float](w *nsWork[E], s, l int, a, b, c, eps E, steps int, bf
 		for i, v := range gram {
 			cg[i] = rnd(c*v, bf)
 		}
-		for i := range s {
-			for j := range s {
-				var acc E
-				for k := range s {
-					acc += E(cg[i*s+k] * gram[k*s+j])
-				}
-				upd[i*s+j] = rnd(rnd(b*gram[i*s+j], bf)+rnd(acc, bf), bf)
-			}
+		matmul(upd, cg, gram, s, s, s, bf)
+		for i, v := range gram {
+			upd[i] = rnd(rnd(b*v, bf)+upd[i], bf)
 		}
-		for i := range s {
-			for j := range l {
-				var acc E
-				for k := range s {
-					acc += E(upd[i*s+k] * x[k*l+j])
-				}
-				next[i*l+j] = rnd(rnd(a*x[i*l+j], bf)+rnd(acc, bf), bf)
-			}
+		matmul(next, upd, x, s, s, l, bf)
+		for i, v := range x {
+			next[i] = rnd(rnd(a*v, bf)+next[i], bf)
 		}
 		x, next = next, x
 	}
 	w.x, w.next = x, next
+}
+
+// matmul sets dst (m×n) to the product of a (m×k) and b (k×n), each sum
+// taken in index order and rounded once when bf.
+func matmul[E Float](dst, a, b []E, m, k, n int, bf bool) {
+	for i := range m {
+		ai := a[i*k : (i+1)*k]
+		for j := range n {
+			var acc E
+			for q, v := range ai {
+				acc += E(v * b[q*n+j])
+			}
+			dst[i*n+j] = rnd(acc, bf)
+		}
+	}
 }
 
 const muonMetaKey = "descent.optim.muon"

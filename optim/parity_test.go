@@ -241,8 +241,8 @@ func closureOf[T optim.Float](f testfunc.Function, p *optim.Param[T]) func() flo
 	}
 }
 
-// runLookahead runs steps steps of a lookahead:…/INNER spec.
-func runLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T], f testfunc.Function, steps int) [][2]float64 {
+// newLookahead builds the Lookahead of a lookahead:…/INNER spec over p.
+func newLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T]) *optim.Lookahead[T] {
 	t.Helper()
 	lo, h, err := optim.ParseLookahead(spec)
 	if err != nil {
@@ -256,6 +256,13 @@ func runLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T], f
 	if err != nil {
 		t.Fatal(err)
 	}
+	return l
+}
+
+// runLookahead runs steps steps of a lookahead:…/INNER spec.
+func runLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T], f testfunc.Function, steps int) [][2]float64 {
+	t.Helper()
+	l := newLookahead(t, spec, p)
 	out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
 	for k := 0; k < steps; k++ {
 		gx, gy := f.Grad(float64(p.Value[0]), float64(p.Value[1]))

@@ -77,17 +77,7 @@ func runRest[T optim.Float](t *testing.T, spec string, rows, cols int, fn *strin
 	}
 	var o stepper
 	if strings.HasPrefix(spec, "lookahead") {
-		lo, h, err := optim.ParseLookahead(spec)
-		if err != nil {
-			t.Fatal(err)
-		}
-		inner, err := optim.New(h, p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if o, err = optim.NewLookahead(lo, inner); err != nil {
-			t.Fatal(err)
-		}
+		o = newLookahead(t, spec, p)
 	} else {
 		h, err := optim.ParseSpec(spec)
 		if err != nil {
@@ -104,14 +94,7 @@ func runRest[T optim.Float](t *testing.T, spec string, rows, cols int, fn *strin
 			t.Fatal(err)
 		}
 	}
-	snap := func() []float64 {
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out
-	}
-	pts := [][]float64{snap()}
+	pts := [][]float64{widen(v)}
 	for k := range steps {
 		if fn == nil {
 			matrixGrad(p, rows, cols, k)
@@ -120,9 +103,18 @@ func runRest[T optim.Float](t *testing.T, spec string, rows, cols int, fn *strin
 			p.Grad[0], p.Grad[1] = T(gx), T(gy)
 		}
 		o.Step()
-		pts = append(pts, snap())
+		pts = append(pts, widen(v))
 	}
 	return pts
+}
+
+// widen returns a float64 copy of v.
+func widen[T optim.Float](v []T) []float64 {
+	out := make([]float64, len(v))
+	for i, x := range v {
+		out[i] = float64(x)
+	}
+	return out
 }
 
 // TestRestParity compares every step of every case of the rest reference:

@@ -6,6 +6,19 @@ import (
 	"github.com/descentlab/descent/internal/safetensors"
 )
 
+// checkNew is the checks of the constructors of the optimizers with a
+// type of their own: valid hyperparameters that T can hold, and
+// parameters as checkParams wants them.
+func checkNew[T Float](h Hyper, params []*Param[T]) error {
+	if err := h.Validate(); err != nil {
+		return err
+	}
+	if err := CheckRange[T](h); err != nil {
+		return err
+	}
+	return checkParams(h.Method(), params)
+}
+
 // slotView is one parameter of an optimizer with a type of its own (Muon,
 // LAMB) as its saved state sees it: the parameter's name and length, its
 // step count and its named buffers, each of a fixed length.

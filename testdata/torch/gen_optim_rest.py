@@ -51,6 +51,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.dont_write_bytecode = True
 import gen_optim as G  # noqa: E402
+from gen_optim_more import matrix_grad  # noqa: E402  (the matrix cases' gradient)
 
 torch.set_num_threads(1)
 
@@ -205,15 +206,6 @@ class Lamb:
         phi = min(wn, h["clamp_value"])
         trust = 1.0 if wn == 0 or rn == 0 else float(torch.tensor(phi, dtype=w.dtype) / torch.tensor(rn, dtype=w.dtype))
         w.add_(r, alpha=-h["lr"] * trust)
-
-
-def matrix_grad(w, rows, cols, k):
-    g = []
-    for i in range(rows):
-        for j in range(cols):
-            t = math.sin(i + 2 * j + k / 10)
-            g.append((w[i * cols + j] - t) * (1 + (i * cols + j) % 3))
-    return g
 
 
 def fmt(v):
