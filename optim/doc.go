@@ -158,11 +158,10 @@
 // measurements.
 //
 // Fused vector kernels run every element-wise method, rprop and asgd
-// included. sf_adamw and sf_sgd (element-wise, but not yet in the kernel
-// generator),
-// lbfgs (dot products, a line search), adafactor (row, column
-// and whole-parameter norms), muon (small matrix products), lamb (two
-// passes around whole-parameter norms), and the Lookahead synchronisation
-// and Average update (plain loops, once every k steps or once a step) run
-// as scalar Go.
+// included, and sf_adamw and sf_sgd. lbfgs (dot products, a line search), adafactor (row, column
+// and whole-parameter norms), muon (small matrix products), and the
+// Lookahead synchronisation and Average update (plain loops, once every k
+// steps or once a step) run as scalar Go. lamb runs its element-wise pass
+// (moments and ratio) and its update as fused kernels, the two norms
+// between them as scalar sums.
 package optim

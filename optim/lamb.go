@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/optim/internal/kernel"
 )
 
 // LAMB is the hyperparameters of LAMB (You et al. 2020, "Large Batch
@@ -108,30 +110,18 @@ func (o *LAMBOptimizer[T]) Step() {
 		}
 	}
 	h := o.h
-	b1, omb1, b2, omb2 := T(h.Beta1), T(1-h.Beta1), T(h.Beta2), T(1-h.Beta2)
-	eps, wd := T(h.Eps), T(h.WeightDecay)
 	for i := range o.slots {
 		s := &o.slots[i]
 		s.step++
-		t := float64(s.step)
-		bc1, bc2 := T(1), T(1)
+		a := kernel.LAMBArgs{Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps, WeightDecay: h.WeightDecay, BiasCorrection: h.BiasCorrection}
 		if h.BiasCorrection {
-			bc1, bc2 = T(1-math.Pow(h.Beta1, t)), T(1-math.Pow(h.Beta2, t))
+			t := float64(s.step)
+			a.BC1, a.BC2 = 1-math.Pow(h.Beta1, t), 1-math.Pow(h.Beta2, t)
 		}
 		w, g := s.p.Value, s.p.Grad[:len(s.m)]
+		kernel.LAMB(w, g, s.m, s.v, s.r, a)
 		var wss, rss T
-		for j, gj := range g {
-			m := s.m[j]*b1 + gj*omb1
-			v := s.v[j]*b2 + gj*gj*omb2
-			s.m[j], s.v[j] = m, v
-			if h.BiasCorrection {
-				m, v = m/bc1, v/bc2
-			}
-			r := m / (T(math.Sqrt(float64(v))) + eps)
-			if h.WeightDecay != 0 {
-				r += w[j] * wd
-			}
-			s.r[j] = r
+		for j, r := range s.r {
 			wss += sq(w[j])
 			rss += sq(r)
 		}
@@ -140,10 +130,7 @@ func (o *LAMBOptimizer[T]) Step() {
 		if wn != 0 && rn != 0 {
 			trust = min(wn, T(h.ClampValue)) / rn
 		}
-		alpha := T(-h.LR * float64(trust))
-		for j, r := range s.r {
-			w[j] += alpha * r
-		}
+		kernel.SGD(w, s.r, kernel.Common{LR: h.LR * float64(trust)}) // w ← w − (η·ratio)·r
 	}
 }
 

@@ -535,6 +535,38 @@ func sfAdamWVec[T Float](p, g, z, v, x []T, a *SFAdamWArgs) int {
 	return n
 }
 
+// LAMB is lambScalar, run by the vector kernel where there is one.
+func LAMB[T Float](p, g, m, v, r []T, a LAMBArgs) {
+	n := lambVec(p, g, m, v, r, &a)
+	lambScalar(p[n:], g[n:], m[n:], v[n:], r[n:], a)
+}
+
+// lambVec updates the longest prefix of whole vectors and returns its length.
+func lambVec[T Float](p, g, m, v, r []T, a *LAMBArgs) int {
+	n := vectorLen[T](len(p))
+	if n == 0 {
+		return 0
+	}
+	_ = g[:len(p)]
+	_ = m[:len(p)]
+	_ = v[:len(p)]
+	_ = r[:len(p)]
+	var f uint64
+	if a.BiasCorrection {
+		f |= 1
+	}
+	if a.WeightDecay != 0 {
+		f |= 2
+	}
+	c := [...]T{T(a.Beta1), T(1 - a.Beta1), T(a.Beta2), T(1 - a.Beta2), T(a.Eps), T(a.WeightDecay), T(a.BC1), T(a.BC2)}
+	if unsafe.Sizeof(c[0]) == 4 {
+		lamb32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(m), ptr32(v), ptr32(r))
+	} else {
+		lamb64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(m), ptr64(v), ptr64(r))
+	}
+	return n
+}
+
 // SFSGD is sfSGDScalar, run by the vector kernel where there is one.
 func SFSGD[T Float](p, g, z, x []T, a SFSGDArgs) {
 	n := sfSGDVec(p, g, z, x, &a)
