@@ -157,11 +157,11 @@
 // after longer gaps they spin for 20µs and sleep. BENCHMARKS.md has the
 // measurements.
 //
-// Fused vector kernels run every element-wise method, rprop and asgd
-// included, and sf_adamw and sf_sgd. lbfgs (dot products, a line search), adafactor (row, column
-// and whole-parameter norms), muon (small matrix products), and the
-// Lookahead synchronisation and Average update (plain loops, once every k
-// steps or once a step) run as scalar Go. lamb runs its element-wise pass
+// Fused vector kernels run every element-wise method, rprop, asgd,
+// sf_adamw and sf_sgd included. lbfgs (dot products, a line search),
+// adafactor (row, column and whole-parameter norms), muon (small matrix
+// products), and the Lookahead synchronisation and Average update (plain
+// loops, once every k steps or once a step) run as scalar Go. lamb runs its element-wise pass
 // (moments and ratio) and its update as fused kernels, the two norms
 // between them as scalar sums.
 package optim
