@@ -298,6 +298,16 @@ func testSaveLoadOwn[T optim.Float](t *testing.T, spec string) {
 	if err := o3.UnmarshalBinary(blob[:len(blob)/2]); err == nil {
 		t.Error("a truncated state loaded")
 	}
+	// Muon's scratch is made for its ns_dtype: a state of the other refuses.
+	if strings.HasPrefix(spec, "muon") {
+		flip := "muon:ns_dtype=param"
+		if strings.Contains(spec, "ns_dtype=param") {
+			flip = "muon"
+		}
+		if err := buildOwn(t, flip, mk()).UnmarshalBinary(blob); err == nil || !strings.Contains(err.Error(), "ns_dtype") {
+			t.Errorf("%s state into %s: %v", spec, flip, err)
+		}
+	}
 }
 
 // TestMuonRefusesNonMatrices: as torch.optim.Muon, muon takes 2-D
