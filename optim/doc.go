@@ -158,10 +158,11 @@
 // measurements.
 //
 // Fused vector kernels run every element-wise method, rprop, asgd,
-// sf_adamw and sf_sgd included. lbfgs (dot products, a line search),
-// adafactor (row, column and whole-parameter norms), muon (small matrix
-// products), and the Lookahead synchronisation and Average update (plain
-// loops, once every k steps or once a step) run as scalar Go. lamb runs its element-wise pass
-// (moments and ratio) and its update as fused kernels, the two norms
-// between them as scalar sums.
+// sf_adamw and sf_sgd included. lamb, and adafactor on a parameter it does
+// not factor, run their element-wise pass and their update as fused
+// kernels and the norms between them as scalar sums. lbfgs (dot products,
+// a line search), adafactor's factored matrices (row and column norms),
+// muon (small matrix products), and the Lookahead synchronisation and
+// Average update (plain loops, once every k steps or once a step) run as
+// scalar Go.
 package optim

@@ -613,6 +613,27 @@ var kernels = []*kern{
 		},
 	},
 	{
+		name: "AdafactorVector", args: "AdafactorArgs", bufs: []string{"v", "u"},
+		consts: []cnst{{"W", "T(a.W)"}, {"OMW", "1 - T(a.W)"}, {"FLOOR", "T(a.Floor)"}, {"ONE", "T(1)"}},
+		flags:  []string{"a.Maximize", "T(a.W) < 0.5 && T(a.W) > -0.5"},
+		fast:   []uint64{0}, // t^τ ≥ 0.5 only at the first steps; the usual loop is the one below
+		body: func(g *gen) {
+			g.ld("d", "g")
+			g.ifFlag(fNeg, func() { g.neg("d", "t") }, nil)
+			g.mul("x2", "d", "d")
+			g.ld("v", "b0")
+			g.sub("t", "x2", "v")
+			g.ifFlag(1, func() { g.mul("t", "W", "t"); g.add("v", "v", "t") },
+				func() { g.mul("t", "t", "OMW"); g.sub("v", "x2", "t") })
+			g.st("b0", "v")
+			g.max("m", "v", "FLOOR", "t", "k")
+			g.sqrt("m", "m")
+			g.div("m", "ONE", "m")
+			g.mul("m", "m", "d")
+			g.st("b1", "m")
+		},
+	},
+	{
 		name: "SFSGD", args: "SFSGDArgs", bufs: []string{"z", "x"},
 		consts: []cnst{{"WD", "T(a.WeightDecay)"}, {"LR", "T(a.LR)"}, {"OMC", "T(1 - a.C)"}, {"C", "T(a.C)"},
 			{"B1", "T(a.Beta1)"}, {"OMB1", "T(1 - a.Beta1)"}},

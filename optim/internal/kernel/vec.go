@@ -567,6 +567,37 @@ func lambVec[T Float](p, g, m, v, r []T, a *LAMBArgs) int {
 	return n
 }
 
+// AdafactorVector is adafactorVectorScalar, run by the vector kernel where there is one.
+func AdafactorVector[T Float](p, g, v, u []T, a AdafactorArgs) {
+	n := adafactorVectorVec(p, g, v, u, &a)
+	adafactorVectorScalar(p[n:], g[n:], v[n:], u[n:], a)
+}
+
+// adafactorVectorVec updates the longest prefix of whole vectors and returns its length.
+func adafactorVectorVec[T Float](p, g, v, u []T, a *AdafactorArgs) int {
+	n := vectorLen[T](len(p))
+	if n == 0 {
+		return 0
+	}
+	_ = g[:len(p)]
+	_ = v[:len(p)]
+	_ = u[:len(p)]
+	var f uint64
+	if a.Maximize {
+		f |= 1
+	}
+	if T(a.W) < 0.5 && T(a.W) > -0.5 {
+		f |= 2
+	}
+	c := [...]T{T(a.W), 1 - T(a.W), T(a.Floor), T(1)}
+	if unsafe.Sizeof(c[0]) == 4 {
+		adafactorVector32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(v), ptr32(u), nil)
+	} else {
+		adafactorVector64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(v), ptr64(u), nil)
+	}
+	return n
+}
+
 // SFSGD is sfSGDScalar, run by the vector kernel where there is one.
 func SFSGD[T Float](p, g, z, x []T, a SFSGDArgs) {
 	n := sfSGDVec(p, g, z, x, &a)

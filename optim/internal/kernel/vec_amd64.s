@@ -4584,6 +4584,356 @@ lamb64_done:
 	VZEROUPPER 
 	RET 
 
+// func adafactorVector32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+TEXT ·adafactorVector32(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), BX
+	SHLQ $2, BX
+	MOVQ c+8(FP), CX
+	MOVQ flags+16(FP), R11
+	MOVQ p+24(FP), DI
+	MOVQ gr+32(FP), SI
+	MOVQ b0+40(FP), R8
+	MOVQ b1+48(FP), R9
+	MOVQ b2+56(FP), R10
+	VBROADCASTSS 0(CX), Y15
+	VBROADCASTSS 4(CX), Y14
+	VBROADCASTSS 8(CX), Y13
+	VBROADCASTSS 12(CX), Y12
+	XORQ AX, AX
+	TESTQ BX, BX
+	JEQ adafactorVector32_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adafactorVector32_f0_skip
+	JMP adafactorVector32_f0_check2
+adafactorVector32_f0_loop2:
+	VMOVUPS (SI)(AX*1), Y0
+	VMULPS Y0, Y0, Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VSUBPS Y2, Y1, Y3
+	VMULPS Y14, Y3, Y3
+	VSUBPS Y3, Y1, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMAXPS Y13, Y2, Y3
+	VCMPPS $0x03, Y2, Y2, Y4
+	VBLENDVPS Y4, Y2, Y3, Y5
+	VSQRTPS Y5, Y5
+	VDIVPS Y5, Y12, Y5
+	VMULPS Y0, Y5, Y5
+	VMOVUPS Y5, (R9)(AX*1)
+	VMOVUPS 32(SI)(AX*1), Y6
+	VMULPS Y6, Y6, Y7
+	VMOVUPS 32(R8)(AX*1), Y8
+	VSUBPS Y8, Y7, Y9
+	VMULPS Y14, Y9, Y9
+	VSUBPS Y9, Y7, Y8
+	VMOVUPS Y8, 32(R8)(AX*1)
+	VMAXPS Y13, Y8, Y9
+	VCMPPS $0x03, Y8, Y8, Y10
+	VBLENDVPS Y10, Y8, Y9, Y11
+	VSQRTPS Y11, Y11
+	VDIVPS Y11, Y12, Y11
+	VMULPS Y6, Y11, Y11
+	VMOVUPS Y11, 32(R9)(AX*1)
+	ADDQ $64, AX
+adafactorVector32_f0_check2:
+	CMPQ AX, DX
+	JB adafactorVector32_f0_loop2
+	CMPQ AX, BX
+	JAE adafactorVector32_done
+adafactorVector32_f0_loop:
+	VMOVUPS (SI)(AX*1), Y0
+	VMULPS Y0, Y0, Y1
+	VMOVUPS (R8)(AX*1), Y2
+	VSUBPS Y2, Y1, Y3
+	VMULPS Y14, Y3, Y3
+	VSUBPS Y3, Y1, Y2
+	VMOVUPS Y2, (R8)(AX*1)
+	VMAXPS Y13, Y2, Y3
+	VCMPPS $0x03, Y2, Y2, Y4
+	VBLENDVPS Y4, Y2, Y3, Y5
+	VSQRTPS Y5, Y5
+	VDIVPS Y5, Y12, Y5
+	VMULPS Y0, Y5, Y5
+	VMOVUPS Y5, (R9)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adafactorVector32_f0_loop
+	JMP adafactorVector32_done
+adafactorVector32_f0_skip:
+	JMP adafactorVector32_check2
+adafactorVector32_loop2:
+	VMOVUPS (SI)(AX*1), Y0
+	TESTQ $1, R11
+	JEQ adafactorvector32_5_end
+	VPCMPEQD Y1, Y1, Y1
+	VPSLLD $31, Y1, Y1
+	VXORPS Y1, Y0, Y0
+adafactorvector32_5_end:
+	VMULPS Y0, Y0, Y2
+	VMOVUPS (R8)(AX*1), Y3
+	VSUBPS Y3, Y2, Y1
+	TESTQ $2, R11
+	JNE adafactorvector32_6_then
+	VMULPS Y14, Y1, Y1
+	VSUBPS Y1, Y2, Y3
+	JMP adafactorvector32_6_end
+adafactorvector32_6_then:
+	VMULPS Y1, Y15, Y1
+	VADDPS Y1, Y3, Y3
+adafactorvector32_6_end:
+	VMOVUPS Y3, (R8)(AX*1)
+	VMAXPS Y13, Y3, Y1
+	VCMPPS $0x03, Y3, Y3, Y4
+	VBLENDVPS Y4, Y3, Y1, Y5
+	VSQRTPS Y5, Y5
+	VDIVPS Y5, Y12, Y5
+	VMULPS Y0, Y5, Y5
+	VMOVUPS Y5, (R9)(AX*1)
+	VMOVUPS 32(SI)(AX*1), Y6
+	TESTQ $1, R11
+	JEQ adafactorvector32_7_end
+	VPCMPEQD Y7, Y7, Y7
+	VPSLLD $31, Y7, Y7
+	VXORPS Y7, Y6, Y6
+adafactorvector32_7_end:
+	VMULPS Y6, Y6, Y8
+	VMOVUPS 32(R8)(AX*1), Y9
+	VSUBPS Y9, Y8, Y7
+	TESTQ $2, R11
+	JNE adafactorvector32_8_then
+	VMULPS Y14, Y7, Y7
+	VSUBPS Y7, Y8, Y9
+	JMP adafactorvector32_8_end
+adafactorvector32_8_then:
+	VMULPS Y7, Y15, Y7
+	VADDPS Y7, Y9, Y9
+adafactorvector32_8_end:
+	VMOVUPS Y9, 32(R8)(AX*1)
+	VMAXPS Y13, Y9, Y7
+	VCMPPS $0x03, Y9, Y9, Y10
+	VBLENDVPS Y10, Y9, Y7, Y11
+	VSQRTPS Y11, Y11
+	VDIVPS Y11, Y12, Y11
+	VMULPS Y6, Y11, Y11
+	VMOVUPS Y11, 32(R9)(AX*1)
+	ADDQ $64, AX
+adafactorVector32_check2:
+	CMPQ AX, DX
+	JB adafactorVector32_loop2
+	CMPQ AX, BX
+	JAE adafactorVector32_done
+adafactorVector32_loop:
+	VMOVUPS (SI)(AX*1), Y0
+	TESTQ $1, R11
+	JEQ adafactorvector32_9_end
+	VPCMPEQD Y1, Y1, Y1
+	VPSLLD $31, Y1, Y1
+	VXORPS Y1, Y0, Y0
+adafactorvector32_9_end:
+	VMULPS Y0, Y0, Y2
+	VMOVUPS (R8)(AX*1), Y3
+	VSUBPS Y3, Y2, Y1
+	TESTQ $2, R11
+	JNE adafactorvector32_10_then
+	VMULPS Y14, Y1, Y1
+	VSUBPS Y1, Y2, Y3
+	JMP adafactorvector32_10_end
+adafactorvector32_10_then:
+	VMULPS Y1, Y15, Y1
+	VADDPS Y1, Y3, Y3
+adafactorvector32_10_end:
+	VMOVUPS Y3, (R8)(AX*1)
+	VMAXPS Y13, Y3, Y1
+	VCMPPS $0x03, Y3, Y3, Y4
+	VBLENDVPS Y4, Y3, Y1, Y5
+	VSQRTPS Y5, Y5
+	VDIVPS Y5, Y12, Y5
+	VMULPS Y0, Y5, Y5
+	VMOVUPS Y5, (R9)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adafactorVector32_loop
+	JMP adafactorVector32_done
+adafactorVector32_done:
+	VZEROUPPER 
+	RET 
+
+// func adafactorVector64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+TEXT ·adafactorVector64(SB), NOSPLIT, $0-64
+	MOVQ n+0(FP), BX
+	SHLQ $3, BX
+	MOVQ c+8(FP), CX
+	MOVQ flags+16(FP), R11
+	MOVQ p+24(FP), DI
+	MOVQ gr+32(FP), SI
+	MOVQ b0+40(FP), R8
+	MOVQ b1+48(FP), R9
+	MOVQ b2+56(FP), R10
+	VBROADCASTSD 0(CX), Y15
+	VBROADCASTSD 8(CX), Y14
+	VBROADCASTSD 16(CX), Y13
+	VBROADCASTSD 24(CX), Y12
+	XORQ AX, AX
+	TESTQ BX, BX
+	JEQ adafactorVector64_done
+	LEAQ -32(BX), DX
+	CMPQ R11, $0
+	JNE adafactorVector64_f0_skip
+	JMP adafactorVector64_f0_check2
+adafactorVector64_f0_loop2:
+	VMOVUPD (SI)(AX*1), Y0
+	VMULPD Y0, Y0, Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VSUBPD Y2, Y1, Y3
+	VMULPD Y14, Y3, Y3
+	VSUBPD Y3, Y1, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMAXPD Y13, Y2, Y3
+	VCMPPD $0x03, Y2, Y2, Y4
+	VBLENDVPD Y4, Y2, Y3, Y5
+	VSQRTPD Y5, Y5
+	VDIVPD Y5, Y12, Y5
+	VMULPD Y0, Y5, Y5
+	VMOVUPD Y5, (R9)(AX*1)
+	VMOVUPD 32(SI)(AX*1), Y6
+	VMULPD Y6, Y6, Y7
+	VMOVUPD 32(R8)(AX*1), Y8
+	VSUBPD Y8, Y7, Y9
+	VMULPD Y14, Y9, Y9
+	VSUBPD Y9, Y7, Y8
+	VMOVUPD Y8, 32(R8)(AX*1)
+	VMAXPD Y13, Y8, Y9
+	VCMPPD $0x03, Y8, Y8, Y10
+	VBLENDVPD Y10, Y8, Y9, Y11
+	VSQRTPD Y11, Y11
+	VDIVPD Y11, Y12, Y11
+	VMULPD Y6, Y11, Y11
+	VMOVUPD Y11, 32(R9)(AX*1)
+	ADDQ $64, AX
+adafactorVector64_f0_check2:
+	CMPQ AX, DX
+	JB adafactorVector64_f0_loop2
+	CMPQ AX, BX
+	JAE adafactorVector64_done
+adafactorVector64_f0_loop:
+	VMOVUPD (SI)(AX*1), Y0
+	VMULPD Y0, Y0, Y1
+	VMOVUPD (R8)(AX*1), Y2
+	VSUBPD Y2, Y1, Y3
+	VMULPD Y14, Y3, Y3
+	VSUBPD Y3, Y1, Y2
+	VMOVUPD Y2, (R8)(AX*1)
+	VMAXPD Y13, Y2, Y3
+	VCMPPD $0x03, Y2, Y2, Y4
+	VBLENDVPD Y4, Y2, Y3, Y5
+	VSQRTPD Y5, Y5
+	VDIVPD Y5, Y12, Y5
+	VMULPD Y0, Y5, Y5
+	VMOVUPD Y5, (R9)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adafactorVector64_f0_loop
+	JMP adafactorVector64_done
+adafactorVector64_f0_skip:
+	JMP adafactorVector64_check2
+adafactorVector64_loop2:
+	VMOVUPD (SI)(AX*1), Y0
+	TESTQ $1, R11
+	JEQ adafactorvector64_5_end
+	VPCMPEQD Y1, Y1, Y1
+	VPSLLQ $63, Y1, Y1
+	VXORPD Y1, Y0, Y0
+adafactorvector64_5_end:
+	VMULPD Y0, Y0, Y2
+	VMOVUPD (R8)(AX*1), Y3
+	VSUBPD Y3, Y2, Y1
+	TESTQ $2, R11
+	JNE adafactorvector64_6_then
+	VMULPD Y14, Y1, Y1
+	VSUBPD Y1, Y2, Y3
+	JMP adafactorvector64_6_end
+adafactorvector64_6_then:
+	VMULPD Y1, Y15, Y1
+	VADDPD Y1, Y3, Y3
+adafactorvector64_6_end:
+	VMOVUPD Y3, (R8)(AX*1)
+	VMAXPD Y13, Y3, Y1
+	VCMPPD $0x03, Y3, Y3, Y4
+	VBLENDVPD Y4, Y3, Y1, Y5
+	VSQRTPD Y5, Y5
+	VDIVPD Y5, Y12, Y5
+	VMULPD Y0, Y5, Y5
+	VMOVUPD Y5, (R9)(AX*1)
+	VMOVUPD 32(SI)(AX*1), Y6
+	TESTQ $1, R11
+	JEQ adafactorvector64_7_end
+	VPCMPEQD Y7, Y7, Y7
+	VPSLLQ $63, Y7, Y7
+	VXORPD Y7, Y6, Y6
+adafactorvector64_7_end:
+	VMULPD Y6, Y6, Y8
+	VMOVUPD 32(R8)(AX*1), Y9
+	VSUBPD Y9, Y8, Y7
+	TESTQ $2, R11
+	JNE adafactorvector64_8_then
+	VMULPD Y14, Y7, Y7
+	VSUBPD Y7, Y8, Y9
+	JMP adafactorvector64_8_end
+adafactorvector64_8_then:
+	VMULPD Y7, Y15, Y7
+	VADDPD Y7, Y9, Y9
+adafactorvector64_8_end:
+	VMOVUPD Y9, 32(R8)(AX*1)
+	VMAXPD Y13, Y9, Y7
+	VCMPPD $0x03, Y9, Y9, Y10
+	VBLENDVPD Y10, Y9, Y7, Y11
+	VSQRTPD Y11, Y11
+	VDIVPD Y11, Y12, Y11
+	VMULPD Y6, Y11, Y11
+	VMOVUPD Y11, 32(R9)(AX*1)
+	ADDQ $64, AX
+adafactorVector64_check2:
+	CMPQ AX, DX
+	JB adafactorVector64_loop2
+	CMPQ AX, BX
+	JAE adafactorVector64_done
+adafactorVector64_loop:
+	VMOVUPD (SI)(AX*1), Y0
+	TESTQ $1, R11
+	JEQ adafactorvector64_9_end
+	VPCMPEQD Y1, Y1, Y1
+	VPSLLQ $63, Y1, Y1
+	VXORPD Y1, Y0, Y0
+adafactorvector64_9_end:
+	VMULPD Y0, Y0, Y2
+	VMOVUPD (R8)(AX*1), Y3
+	VSUBPD Y3, Y2, Y1
+	TESTQ $2, R11
+	JNE adafactorvector64_10_then
+	VMULPD Y14, Y1, Y1
+	VSUBPD Y1, Y2, Y3
+	JMP adafactorvector64_10_end
+adafactorvector64_10_then:
+	VMULPD Y1, Y15, Y1
+	VADDPD Y1, Y3, Y3
+adafactorvector64_10_end:
+	VMOVUPD Y3, (R8)(AX*1)
+	VMAXPD Y13, Y3, Y1
+	VCMPPD $0x03, Y3, Y3, Y4
+	VBLENDVPD Y4, Y3, Y1, Y5
+	VSQRTPD Y5, Y5
+	VDIVPD Y5, Y12, Y5
+	VMULPD Y0, Y5, Y5
+	VMOVUPD Y5, (R9)(AX*1)
+	ADDQ $32, AX
+	CMPQ AX, BX
+	JB adafactorVector64_loop
+	JMP adafactorVector64_done
+adafactorVector64_done:
+	VZEROUPPER 
+	RET 
+
 // func sfSGD32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
 TEXT ·sfSGD32(SB), NOSPLIT, $0-64
 	MOVQ n+0(FP), BX

@@ -143,6 +143,14 @@ func lamb64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
 	panic("kernel: no vector kernels in this build")
 }
 
+func adafactorVector32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func adafactorVector64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
+	panic("kernel: no vector kernels in this build")
+}
+
 func sfSGD32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
 	panic("kernel: no vector kernels in this build")
 }

@@ -137,6 +137,11 @@ func cases[T Float]() []kcase[T] {
 			func(p, g []T, b [][]T) { lambScalar(p, g, b[0], b[1], b[2], la) },
 			func(p, g []T, b [][]T) { LAMB(p, g, b[0], b[1], b[2], la) })
 	}
+	for i, af := range []AdafactorArgs{{W: 1, Floor: 0x1p-46}, {Maximize: true, W: 0.3, Floor: 1e-6}, {W: 0.5, Floor: 0}, {Maximize: true, W: 0.7, Floor: 1}} {
+		add(fmt.Sprintf("adafactor/%d", i), 2, []bool{true, false},
+			func(p, g []T, b [][]T) { adafactorVectorScalar(p, g, b[0], b[1], af) },
+			func(p, g []T, b [][]T) { AdafactorVector(p, g, b[0], b[1], af) })
+	}
 	for i, sg := range []SFSGDArgs{{LR: 0.01, Beta1: 0.9, C: 1}, {LR: 0.05, WeightDecay: 0.1, Beta1: 0.5, C: 1.0 / 3}} {
 		add(fmt.Sprintf("sf_sgd/%d", i), 2, nil,
 			func(p, g []T, b [][]T) { sfSGDScalar(p, g, b[0], b[1], sg) },
