@@ -32,6 +32,8 @@ func ExampleList() {
 	// adafactor  Adafactor: Adam's second moment factored into rows and columns
 	// sf_adamw   Schedule-Free AdamW: train at y, evaluate at the average x
 	// sf_sgd     Schedule-Free SGD: train at y, evaluate at the average x
+	// muon       Muon: momentum whose matrix step is orthogonalised by Newton–Schulz
+	// lamb       LAMB: Adam's step rescaled per layer by the trust ratio ‖w‖/‖step‖
 	// lookahead  Lookahead: k steps of any method, then part way back
 }
 
@@ -57,5 +59,5 @@ func ExampleRender() {
 	//   v ← μ·v − η·g          (v₀ = 0)
 	//   w ← w + v
 	//   weight_decay λ adds an L2 penalty first: g ← g + λ·w
-	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion, rprop, asgd, lbfgs, adafactor, sf_adamw, sf_sgd, lookahead)
+	// unknown method "adamm" (want one of: gd, sgd, momentum, adagrad, rmsprop, adam, adamw, nadam, radam, adamax, adadelta, lion, rprop, asgd, lbfgs, adafactor, sf_adamw, sf_sgd, muon, lamb, lookahead)
 }

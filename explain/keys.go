@@ -51,6 +51,15 @@ var jaKeyDoc = map[string]string{
 	"r":                         "平均の多項式の重み (k+1)^r の指数 r",
 	"weight_lr_power":           "平均でステップごとに lr_max^weight_lr_power の重みを付ける",
 	"decay_at_z":                "重み減衰を y ではなく z で計算する",
+	"ns_a":                      "ニュートン–シュルツ反復 X ← aX + (bA + cA²)X の係数 a（ns_coefficients[0]）",
+	"ns_b":                      "ニュートン–シュルツ反復の係数 b（ns_coefficients[1]）",
+	"ns_c":                      "ニュートン–シュルツ反復の係数 c（ns_coefficients[2]）",
+	"ns_steps":                  "ニュートン–シュルツ反復の回数",
+	"adjust_lr_fn":              "行列の形 A×B による lr の倍率：original は √max(1, A/B)、match_rms_adamw は 0.2·√max(A, B)",
+	"ns_dtype":                  "ニュートン–シュルツ反復の型：bfloat16（torch と同じ）か param（パラメータ自身の型）",
+	"clamp_value":               "信頼比に使う重みのノルムの上限：φ(‖w‖) = min(‖w‖, clamp_value)",
+	"bias_correction":           "モーメントを 1 − β₁ᵗ、1 − β₂ᵗ で割る（論文どおり）。false は pytorch-lamb と同じ",
+	"pullback_momentum":         "同期のときに内側のモーメンタムのバッファをどうするか：none（そのまま）、reset（0 に戻す）、pullback（重みと同じく補間する）",
 }
 
 // jaKeyDocOf holds the Japanese descriptions that differ by method.
@@ -77,6 +86,11 @@ var jaKeyDocOf = map[string]string{
 	"sf_sgd.weight_decay":    "L2 正則化：y での勾配に weight_decay·y を加える",
 	"adafactor.lr":           "相対的な歩幅 ρₜ = min(lr, 1/√t) の上限（重み減衰の係数にも使う）",
 	"adafactor.weight_decay": "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
+	"muon.weight_decay":      "分離型の重み減衰：w ← w·(1 − lr·weight_decay) で重みを直接縮める",
+	"muon.momentum":          "モーメンタム係数 μ：B ← B + (1−μ)(g − B)",
+	"muon.nesterov":          "バッファ B の代わりに g + μ(B − g) を直交化する（ネステロフ型）",
+	"muon.eps":               "反復の前に更新量を割るノルムの下限 ε",
+	"lamb.weight_decay":      "分離型の重み減衰 λ：信頼比の内側で、更新方向を r + λw にする",
 }
 
 // keyDoc is the one-line description of a hyperparameter in a language.
@@ -101,17 +115,18 @@ func jaDoc(method, key string) (string, bool) {
 // jaAllowedText translates optim.Option.Allowed, which is one of a few
 // fixed phrases.
 var jaAllowedText = map[string]string{
-	"a finite number ≥ 0": "0 以上の有限の数",
-	"a finite number > 0": "0 より大きい有限の数",
-	"a number in [0, 1)":  "0 以上 1 未満の数",
-	"a number in [0, 1]":  "0 以上 1 以下の数",
-	"a finite number":     "有限の数",
-	"a number in (0, 1)":  "0 より大きく 1 未満の数",
-	"a finite number > 1": "1 より大きい有限の数",
-	"an integer ≥ 1":      "1 以上の整数",
-	"a number ≤ 0":        "0 以下の数",
-	"a finite number ≥ 1": "1 以上の有限の数",
-	"true or false":       "true または false",
+	"a finite number ≥ 0":   "0 以上の有限の数",
+	"a finite number > 0":   "0 より大きい有限の数",
+	"a number in [0, 1)":    "0 以上 1 未満の数",
+	"a number in [0, 1]":    "0 以上 1 以下の数",
+	"a finite number":       "有限の数",
+	"a number in (0, 1)":    "0 より大きく 1 未満の数",
+	"a finite number > 1":   "1 より大きい有限の数",
+	"an integer ≥ 1":        "1 以上の整数",
+	"a number ≤ 0":          "0 以下の数",
+	"a finite number ≥ 1":   "1 以上の有限の数",
+	"an integer in [0, 99]": "0 以上 99 以下の整数",
+	"true or false":         "true または false",
 }
 
 func jaAllowed(s string) (string, bool) {

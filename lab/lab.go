@@ -112,7 +112,7 @@ func record(f testfunc.Function, start testfunc.Point, steps int, spec string, p
 
 // stepper returns the function that makes one step of h on f: Step after
 // setting the gradient (adafactor's own optimizer, the vector (x, y) not
-// factored) or, for lbfgs, one Step(closure), which evaluates f and its
+// factored; muon's with (x, y) a 1×2 matrix; lamb's) or, for lbfgs, one Step(closure), which evaluates f and its
 // gradient as often as it needs (as torch.optim.LBFGS.step does).
 func stepper(h optim.Hyper, f testfunc.Function, p *optim.Param[float64]) (func(), error) {
 	if lb, ok := h.(optim.LBFGS); ok {
@@ -133,6 +133,11 @@ func stepper(h optim.Hyper, f testfunc.Function, p *optim.Param[float64]) (func(
 		o, err = optim.NewAdafactor(h, p)
 	case optim.AdamWScheduleFree, optim.SGDScheduleFree:
 		o, err = optim.NewScheduleFree(h, p) // the path is y, where gradients are taken
+	case optim.Muon:
+		p.Rows, p.Cols = 1, 2 // muon takes matrices: (x, y) is a 1×2 one
+		o, err = optim.NewMuon(h, p)
+	case optim.LAMB:
+		o, err = optim.NewLAMB(h, p)
 	default:
 		o, err = optim.New(h, p)
 	}

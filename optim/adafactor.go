@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/optim/internal/kernel"
 )
 
 // Adafactor is the hyperparameters of torch.optim.Adafactor (torch ≥ 2.5;
@@ -91,13 +93,7 @@ type AdafactorOptimizer[T Float] struct {
 // NewAdafactor returns an Adafactor optimizer over params. Parameter names
 // must be unique and non-empty.
 func NewAdafactor[T Float](h Adafactor, params ...*Param[T]) (*AdafactorOptimizer[T], error) {
-	if err := h.Validate(); err != nil {
-		return nil, err
-	}
-	if err := CheckRange[T](h); err != nil {
-		return nil, err
-	}
-	if err := checkParams("adafactor", params); err != nil {
+	if err := checkNew(h, params); err != nil {
 		return nil, err
 	}
 	o := &AdafactorOptimizer[T]{h: h}
@@ -220,23 +216,17 @@ func (o *AdafactorOptimizer[T]) stepSlot(s *adafactorSlot[T]) {
 				u[r*cols+c] = s.rowVar[r] * s.colVar[c] / mean
 			}
 		}
-	} else {
-		for i := range g {
-			x := neg * g[i]
-			s.varVec[i] = lerp(s.varVec[i], x*x, omb)
-			u[i] = s.varVec[i]
+		floor := T(eps1 * eps1)
+		for i := range u {
+			u[i] = T(1) / T(math.Sqrt(float64(max(u[i], floor)))) * (neg * g[i])
 		}
-	}
-	floor := T(eps1 * eps1)
-	for i := range u {
-		u[i] = T(1) / T(math.Sqrt(float64(max(u[i], floor)))) * (neg * g[i])
+	} else {
+		// V ← lerp(V, g², t^τ) and u = g/√max(V, ε₁²), fused.
+		kernel.AdafactorVector(w, g, s.varVec, u, kernel.AdafactorArgs{Maximize: h.Maximize, W: math.Pow(t, h.Beta2Decay), Floor: eps1 * eps1})
 	}
 	denom := norm2(u) / (math.Pow(float64(n), 0.5) * h.D)
 	if !(denom > 1) {
 		denom = 1
 	}
-	step := T(-alpha / denom)
-	for i := range w {
-		w[i] = w[i] + step*u[i]
-	}
+	kernel.SGD(w, u, kernel.Common{LR: alpha / denom}) // w ← w − (α/denom)·u
 }

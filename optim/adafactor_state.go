@@ -9,14 +9,7 @@ import (
 // adafactorHeader is the JSON kept in the safetensors metadata of a saved
 // Adafactor state: the hyperparameters and, per parameter, its step and
 // length (torch's state["step"]).
-type adafactorHeader struct {
-	Version int      `json:"version"`
-	DType   string   `json:"dtype"`
-	Hyper   string   `json:"hyper"`
-	Params  []string `json:"params"`
-	Lengths []int    `json:"lengths"`
-	Steps   []int64  `json:"steps"`
-}
+type adafactorHeader = slotHeader
 
 const adafactorMetaKey = "descent.optim.adafactor"
 

@@ -70,27 +70,16 @@ func runMatrix[T optim.Float](t *testing.T, h optim.Adafactor, rows, cols, steps
 	if err != nil {
 		t.Fatal(err)
 	}
-	snap := func() []float64 {
-		out := make([]float64, len(v))
-		for i, x := range v {
-			out[i] = float64(x)
-		}
-		return out
-	}
-	pts := [][]float64{snap()}
+	pts := [][]float64{widen(v)}
 	for k := range steps {
-		for i := range rows {
-			for j := range cols {
-				w := float64(v[i*cols+j])
-				g := (w - math.Sin(float64(i+2*j)+float64(k)/10)) * float64(1+(i*cols+j)%3)
-				if h.Maximize {
-					g = -g
-				}
-				p.Grad[i*cols+j] = T(g)
+		matrixGrad(p, rows, cols, k)
+		if h.Maximize {
+			for i, g := range p.Grad {
+				p.Grad[i] = -g
 			}
 		}
 		o.Step()
-		pts = append(pts, snap())
+		pts = append(pts, widen(v))
 	}
 	return pts
 }

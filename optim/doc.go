@@ -97,9 +97,27 @@
 //
 // and sf_sgd its SGD form: ηₜ = η·warmup, z ← z − ηₜ(g + λy), y = μx + (1−μ)z.
 //
+// muon is torch ≥ 2.9's Muon, for matrix parameters only (Rows, Cols set;
+// others are refused, as torch does): build it with NewMuon. With
+// s = √max(1, rows/cols) (adjust_lr_fn original) or 0.2·√max(rows, cols)
+// (match_rms_adamw):
+//
+//	B ← lerp(B, g, 1−μ);  U = lerp(g, B, μ) (nesterov) or B;  X = U/max(‖U‖, ε)  (transposed if rows > cols)
+//	ns_steps times: A = XXᵀ, X ← aX + (bA + cA²)X;  w ← w(1 − ηλ) − η·s·X
+//
+// the iteration in bfloat16 as torch 2.x computes it (every result rounded
+// to bfloat16, products summed in float32), or with ns_dtype=param in T.
+//
+// lamb is LAMB (You et al. 2020, Algorithm 2; pytorch-lamb's choices where
+// the paper leaves them), built with NewLAMB; norms are per parameter:
+//
+//	m ← β₁m + (1−β₁)g;  v ← β₂v + (1−β₂)g²;  r = m̂/(√v̂ + ε) + λw   (m̂, v̂ bias-corrected unless bias_correction=false)
+//	w ← w − η·min(‖w‖, clamp_value)/‖r‖ · r                        (ratio 1 if a norm is 0)
+//
 // Lookahead (NewLookahead, spec lookahead:k=K,alpha=A/SPEC) wraps an
 // optimizer: every k steps w ← α·w + (1−α)·slow, slow ← w (Zhang et al.
-// 2019, the authors' code). Average is swa_utils.AveragedModel: SWA's
+// 2019, the authors' code); pullback_momentum=reset zeroes the inner
+// momentum buffer then, pullback sets m ← α·m + (1−α)·m_slow, m_slow ← m. Average is swa_utils.AveragedModel: SWA's
 // running mean a ← a + (w − a)/(n+1), or EMA's a ← β·a + (1−β)·w.
 //
 // decoupled_weight_decay=true (torch ≥ 2.0) on adam, nadam and radam
@@ -159,11 +177,12 @@
 // after longer gaps they spin for 20µs and sleep. BENCHMARKS.md has the
 // measurements.
 //
-// Fused vector kernels run every element-wise method, rprop and asgd
-// included. sf_adamw and sf_sgd (element-wise, but not yet in the kernel
-// generator),
-// lbfgs (dot products, a line search), adafactor (row, column
-// and whole-parameter norms), and the Lookahead synchronisation and
+// Fused vector kernels run every element-wise method, rprop, asgd,
+// sf_adamw and sf_sgd included. lamb, and adafactor on a parameter it does
+// not factor, run their element-wise pass and their update as fused
+// kernels and the norms between them as scalar sums. lbfgs (dot products,
+// a line search), adafactor's factored matrices (row and column norms),
+// muon (small matrix products), and the Lookahead synchronisation and
 // Average update (plain loops, once every k steps or once a step) run as
 // scalar Go.
 package optim

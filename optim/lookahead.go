@@ -2,6 +2,7 @@ package optim
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -14,10 +15,27 @@ import (
 type LookaheadOptions struct {
 	K     int     // inner steps between two synchronisations (la_steps)
 	Alpha float64 // la_alpha in [0, 1]: fast ← α·fast + (1 − α)·slow; 1 is the inner optimizer alone
+	// PullbackMomentum is what a synchronisation does to the inner
+	// method's momentum buffer (torch's "momentum_buffer": sgd or rmsprop
+	// with momentum > 0): "none" leaves it, "reset" zeroes it, "pullback"
+	// interpolates it as the weights, m ← α·m + (1 − α)·m_slow, m_slow ← m.
+	PullbackMomentum string
 }
 
-// DefaultLookahead returns the authors' defaults: k 5, alpha 0.8.
-func DefaultLookahead() LookaheadOptions { return LookaheadOptions{K: 5, Alpha: 0.8} }
+// Lookahead's choices of pullback_momentum.
+const (
+	PullbackNone     = "none"
+	PullbackReset    = "reset"
+	PullbackPullback = "pullback"
+)
+
+var pullbackModes = []string{PullbackNone, PullbackReset, PullbackPullback}
+
+// DefaultLookahead returns the authors' defaults: k 5, alpha 0.8,
+// pullback_momentum none.
+func DefaultLookahead() LookaheadOptions {
+	return LookaheadOptions{K: 5, Alpha: 0.8, PullbackMomentum: PullbackNone}
+}
 
 // Validate reports the first invalid option.
 func (o LookaheadOptions) Validate() error {
@@ -27,15 +45,23 @@ func (o LookaheadOptions) Validate() error {
 	if !(o.Alpha >= 0 && o.Alpha <= 1) {
 		return hyperErr("lookahead", "alpha", formatNum(o.Alpha), wantUnitClosed)
 	}
+	if !contains(pullbackModes, o.PullbackMomentum) {
+		return fmt.Errorf("lookahead: invalid pullback_momentum=%q: want one of %s", o.PullbackMomentum, strings.Join(pullbackModes, ", "))
+	}
 	return nil
 }
 
-// String is the wrapper's spec, lookahead:k=K,alpha=A.
+// String is the wrapper's spec, lookahead:k=K,alpha=A (and
+// pullback_momentum=P unless it is none).
 func (o LookaheadOptions) String() string {
-	return "lookahead:k=" + strconv.Itoa(o.K) + ",alpha=" + formatNum(o.Alpha)
+	s := "lookahead:k=" + strconv.Itoa(o.K) + ",alpha=" + formatNum(o.Alpha)
+	if o.PullbackMomentum != PullbackNone {
+		s += ",pullback_momentum=" + o.PullbackMomentum
+	}
+	return s
 }
 
-// ParseLookahead parses "lookahead[:k=K,alpha=A]/INNER", INNER any spec
+// ParseLookahead parses "lookahead[:k=K,alpha=A,pullback_momentum=P]/INNER", INNER any spec
 // ParseSpec reads (itself an element-wise method: not lbfgs or adafactor).
 func ParseLookahead(spec string) (LookaheadOptions, Hyper, error) {
 	outer, inner, ok := strings.Cut(strings.TrimSpace(spec), "/")
@@ -53,7 +79,7 @@ func ParseLookahead(spec string) (LookaheadOptions, Hyper, error) {
 			key, val, ok := strings.Cut(kv, "=")
 			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
 			if !ok || seen[key] {
-				return o, nil, fmt.Errorf("lookahead: malformed or repeated option %q (want k=K,alpha=A)", kv)
+				return o, nil, fmt.Errorf("lookahead: malformed or repeated option %q (want k=K,alpha=A,pullback_momentum=P)", kv)
 			}
 			seen[key] = true
 			switch key {
@@ -69,8 +95,10 @@ func ParseLookahead(spec string) (LookaheadOptions, Hyper, error) {
 					return o, nil, hyperErrf("lookahead", "alpha", val, "a number", "lookahead: invalid alpha=%q: want a number", val)
 				}
 				o.Alpha = v
+			case "pullback_momentum":
+				o.PullbackMomentum = val
 			default:
-				return o, nil, hyperErrf("lookahead", key, val, "k, alpha", "lookahead: unknown option %q (want k, alpha)", key)
+				return o, nil, hyperErrf("lookahead", key, val, "k, alpha, pullback_momentum", "lookahead: unknown option %q (want k, alpha, pullback_momentum)", key)
 			}
 		}
 	}
@@ -87,14 +115,16 @@ func ParseLookahead(spec string) (LookaheadOptions, Hyper, error) {
 // Lookahead wraps an optimizer (the fast weights' method) and keeps slow
 // weights, starting at the parameters' values: every K steps the
 // parameters move to fast·α + (1 − α)·slow, which becomes the new slow.
-// pullback_momentum is "none" (the authors' default). Step allocates
-// nothing; it is not safe for concurrent use.
+// With pullback_momentum "reset" or "pullback" the inner method's momentum
+// buffers follow (see LookaheadOptions). Step allocates nothing; it is not
+// safe for concurrent use.
 type Lookahead[T Float] struct {
 	inner  *Optimizer[T]
 	opts   LookaheadOptions
 	params []*Param[T]
 	slow   [][]T
-	count  int // inner steps since the last synchronisation
+	mom    [][]T // pullback: the momentum buffers at the last synchronisation (cached_mom)
+	count  int   // inner steps since the last synchronisation
 }
 
 // NewLookahead wraps inner; the slow weights are the parameters' values now.
@@ -105,11 +135,56 @@ func NewLookahead[T Float](o LookaheadOptions, inner *Optimizer[T]) (*Lookahead[
 	if inner == nil {
 		return nil, fmt.Errorf("lookahead: no inner optimizer")
 	}
+	if err := checkPullback(o, inner); err != nil {
+		return nil, err
+	}
 	l := &Lookahead[T]{inner: inner, opts: o, params: inner.Params()}
 	for _, p := range l.params {
 		l.slow = append(l.slow, append([]T(nil), p.Value...))
+		if o.PullbackMomentum == PullbackPullback {
+			l.mom = append(l.mom, make([]T, len(p.Value)))
+		}
 	}
 	return l, nil
+}
+
+// checkPullback refuses a pullback_momentum other than none over an inner
+// method without a momentum buffer (the authors' code fails on a missing
+// state["momentum_buffer"]).
+func checkPullback[T Float](o LookaheadOptions, inner *Optimizer[T]) error {
+	if o.PullbackMomentum == PullbackNone {
+		return nil
+	}
+	for i := range inner.groups {
+		h := inner.groups[i].hyper
+		if !slices.Contains(bufferNames(h), "momentum_buffer") {
+			return fmt.Errorf("lookahead: pullback_momentum=%s needs an inner method with a momentum buffer (sgd or rmsprop with momentum > 0), not %s", o.PullbackMomentum, h)
+		}
+	}
+	return nil
+}
+
+// syncMomentum applies pullback_momentum to the inner method's momentum
+// buffers (which exist: a synchronisation follows at least one step).
+func (l *Lookahead[T]) syncMomentum(a, b T) {
+	i := 0
+	for gi := range l.inner.groups {
+		g := &l.inner.groups[gi]
+		k := slices.Index(bufferNames(g.hyper), "momentum_buffer")
+		for _, s := range g.slots {
+			m := s.st.bufs[k]
+			if l.opts.PullbackMomentum == PullbackReset {
+				clear(m)
+			} else {
+				c := l.mom[i][:len(m)]
+				for j, v := range m {
+					v = v*a + b*c[j]
+					m[j], c[j] = v, v
+				}
+			}
+			i++
+		}
+	}
 }
 
 // Inner returns the wrapped optimizer (its learning rate is the one a
@@ -140,12 +215,15 @@ func (l *Lookahead[T]) Step() {
 			s[j] = v
 		}
 	}
+	if l.opts.PullbackMomentum != PullbackNone {
+		l.syncMomentum(a, b)
+	}
 }
 
 const lookaheadMetaKey = "descent.optim.lookahead"
 
 // MarshalBinary encodes the wrapper's state (options, step counter, slow
-// weights as tensors "slow/PARAM") and the inner optimizer's state in one
+// weights as tensors "slow/PARAM", pullback's momenta "momentum/PARAM") and the inner optimizer's state in one
 // safetensors file.
 func (l *Lookahead[T]) MarshalBinary() ([]byte, error) {
 	inner, err := l.inner.MarshalBinary()
@@ -156,6 +234,9 @@ func (l *Lookahead[T]) MarshalBinary() ([]byte, error) {
 	tensors := []safetensors.Tensor{{Name: "inner", DType: "U8", Shape: []int{len(inner)}, Data: inner}}
 	for i, p := range l.params {
 		tensors = append(tensors, vecTensor("slow/"+p.Name, l.slow[i]))
+		if l.mom != nil {
+			tensors = append(tensors, vecTensor("momentum/"+p.Name, l.mom[i]))
+		}
 	}
 	return encodeState(tensors, lookaheadMetaKey, lookaheadHeader{Spec: l.opts.String(), Count: l.count, DType: dt})
 }
@@ -186,8 +267,26 @@ func (l *Lookahead[T]) UnmarshalBinary(data []byte) error {
 	for _, t := range tensors {
 		byName[t.Name] = t
 	}
+	if err := checkPullback(o, l.inner); err != nil {
+		return fmt.Errorf("optim: lookahead state: %w", err)
+	}
 	slow := make([][]T, len(l.params))
+	var mom [][]T
 	for i, p := range l.params {
+		if o.PullbackMomentum == PullbackPullback {
+			t, ok := byName["momentum/"+p.Name]
+			if !ok || t.DType != h.DType {
+				return fmt.Errorf("optim: lookahead state: no %s pullback momentum for %q", dtypeOf[T](), p.Name)
+			}
+			m := fromBytes[T](t.Data)
+			if len(m) != len(p.Value) {
+				return fmt.Errorf("optim: lookahead state: %d momenta for %q of %d values", len(m), p.Name, len(p.Value))
+			}
+			if err := checkBuffer("momentum_buffer", m); err != nil {
+				return fmt.Errorf("optim: lookahead state: %q: %w", p.Name, err)
+			}
+			mom = append(mom, m)
+		}
 		t, ok := byName["slow/"+p.Name]
 		if !ok || t.DType != h.DType {
 			return fmt.Errorf("optim: lookahead state: no %s slow weights for %q", dtypeOf[T](), p.Name)
@@ -196,8 +295,8 @@ func (l *Lookahead[T]) UnmarshalBinary(data []byte) error {
 			return fmt.Errorf("optim: lookahead state: %d slow weights for %q of %d values", len(slow[i]), p.Name, len(p.Value))
 		}
 	}
-	if len(byName) != len(l.params)+1 {
-		return fmt.Errorf("optim: lookahead state: %d tensors, want the inner state and %d slow weights", len(byName), len(l.params))
+	if len(byName) != len(l.params)+len(mom)+1 {
+		return fmt.Errorf("optim: lookahead state: %d tensors, want the inner state, %d slow weights and %d momenta", len(byName), len(l.params), len(mom))
 	}
 	in, ok := byName["inner"]
 	if !ok {
@@ -206,6 +305,6 @@ func (l *Lookahead[T]) UnmarshalBinary(data []byte) error {
 	if err := l.inner.UnmarshalBinary(in.Data); err != nil {
 		return err
 	}
-	l.opts, l.count, l.slow = o, h.Count, slow
+	l.opts, l.count, l.slow, l.mom = o, h.Count, slow, mom
 	return nil
 }

@@ -1,8 +1,6 @@
 package optim_test
 
 import (
-	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 
@@ -11,52 +9,10 @@ import (
 
 // TestLookaheadStateAndAllocs: Step allocates nothing; save after 7 steps
 // (mid-cycle), load into a fresh wrapper over copies, 9 more steps:
-// bit-identical; bad specs are refused with the option named.
+// bit-identical (checkLookaheadSaveLoad); bad specs are refused with the
+// option named.
 func TestLookaheadStateAndAllocs(t *testing.T) {
-	lo, h, err := optim.ParseLookahead("lookahead:k=4,alpha=0.6/adam:lr=0.01")
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(1, 2))
-	ps := randomParams[float32](r, 100, 3)
-	inner, _ := optim.New(h, ps...)
-	l, err := optim.NewLookahead(lo, inner)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 7 {
-		fillGrads(r, ps)
-		l.Step()
-	}
-	if n := testing.AllocsPerRun(20, l.Step); n != 0 {
-		t.Errorf("%v allocations per step", n)
-	}
-	blob, err := l.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	ps2 := make([]*optim.Param[float32], len(ps))
-	for i, p := range ps {
-		ps2[i] = optim.NewParam(p.Name, slices.Clone(p.Value))
-	}
-	inner2, _ := optim.New(optim.DefaultAdam(), ps2...)
-	l2, _ := optim.NewLookahead(optim.DefaultLookahead(), inner2)
-	if err := l2.UnmarshalBinary(blob); err != nil {
-		t.Fatal(err)
-	}
-	seed := r.Uint64()
-	r1, r2 := rand.New(rand.NewPCG(seed, 1)), rand.New(rand.NewPCG(seed, 1))
-	for range 9 {
-		fillGrads(r1, ps)
-		fillGrads(r2, ps2)
-		l.Step()
-		l2.Step()
-	}
-	for i := range ps {
-		if !slices.Equal(ps[i].Value, ps2[i].Value) || !slices.Equal(l.Slow(i), l2.Slow(i)) {
-			t.Fatalf("%s differs after save/load", ps[i].Name)
-		}
-	}
+	checkLookaheadSaveLoad[float32](t, "lookahead:k=4,alpha=0.6/adam:lr=0.01", 7)
 	for spec, want := range map[string]string{
 		"lookahead:k=0/adam":     "k=0",
 		"lookahead:alpha=2/adam": "alpha=2",

@@ -102,6 +102,10 @@ func NewGroups[T Float](groups ...Group[T]) (*Optimizer[T], error) {
 			return nil, errClosure
 		case Adafactor:
 			return nil, errAdafactor
+		case Muon:
+			return nil, errMuon
+		case LAMB:
+			return nil, errLAMB
 		case AdamWScheduleFree, SGDScheduleFree:
 			return nil, fmt.Errorf("optim: %s keeps a training and an evaluation point: build it with NewScheduleFree", g.Hyper.Method())
 		}

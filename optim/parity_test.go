@@ -139,6 +139,10 @@ func TestTorchParity(t *testing.T) {
 	for _, file := range referenceFiles {
 		checkParity(t, loadReference(t, file), methods)
 	}
+	for _, c := range loadRest(t).Cases { // muon, lamb: TestRestParity checks them
+		m, _, _ := strings.Cut(c.Spec, ":")
+		methods[m] = true
+	}
 	for _, m := range append(optim.Methods(), "lookahead") {
 		if m == "gd" {
 			m = "sgd"
@@ -237,8 +241,8 @@ func closureOf[T optim.Float](f testfunc.Function, p *optim.Param[T]) func() flo
 	}
 }
 
-// runLookahead runs steps steps of a lookahead:…/INNER spec.
-func runLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T], f testfunc.Function, steps int) [][2]float64 {
+// newLookahead builds the Lookahead of a lookahead:…/INNER spec over p.
+func newLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T]) *optim.Lookahead[T] {
 	t.Helper()
 	lo, h, err := optim.ParseLookahead(spec)
 	if err != nil {
@@ -252,6 +256,13 @@ func runLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T], f
 	if err != nil {
 		t.Fatal(err)
 	}
+	return l
+}
+
+// runLookahead runs steps steps of a lookahead:…/INNER spec.
+func runLookahead[T optim.Float](t *testing.T, spec string, p *optim.Param[T], f testfunc.Function, steps int) [][2]float64 {
+	t.Helper()
+	l := newLookahead(t, spec, p)
 	out := [][2]float64{{float64(p.Value[0]), float64(p.Value[1])}}
 	for k := 0; k < steps; k++ {
 		gx, gy := f.Grad(float64(p.Value[0]), float64(p.Value[1]))

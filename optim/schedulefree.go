@@ -3,6 +3,8 @@ package optim
 import (
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/optim/internal/kernel"
 )
 
 // AdamWScheduleFree is the hyperparameters of Schedule-Free AdamW (Defazio
@@ -228,13 +230,6 @@ func (o *ScheduleFree[T]) Step() {
 	if o.weightSum != 0 {
 		ckp1 = weight / o.weightSum
 	}
-	wd := T(lr * h.wd)
-	if !h.adam {
-		wd = T(h.wd) // L2 on the gradient
-	}
-	b2, omb2, eps := T(h.beta2), T(1-h.beta2), T(h.eps)
-	nlr, omc, c := T(-lr), T(1-ckp1), T(ckp1)
-	b1, omb1 := T(h.beta1), T(1-h.beta1)
 	for i, p := range o.params {
 		y, g := p.Value, p.Grad[:len(p.Value)]
 		z, v, x := o.z[i][:len(y)], o.v[i][:len(y)], o.x[i][:len(y)]
@@ -242,38 +237,17 @@ func (o *ScheduleFree[T]) Step() {
 			copy(z, y)
 			copy(x, y)
 		}
-		for j := range y {
-			zj := z[j]
-			if !h.adam {
-				// sgd_schedulefree_reference: grad.add_(y, alpha=wd); z.sub_(grad, alpha=lr)
-				gj := g[j]
-				if h.wd != 0 {
-					gj = gj + wd*y[j]
-				}
-				zj = zj - T(lr)*gj
-			} else {
-				if h.wd != 0 {
-					pt := y[j]
-					if h.decayAtZ {
-						pt = zj
-					}
-					zj = zj - wd*pt
-				}
-				vj := v[j]*b2 + omb2*g[j]*g[j]
-				v[j] = vj
-				zj = zj + nlr*(g[j]/(sqrt(vj)+eps))
-			}
-			z[j] = zj
-			xj := x[j]*omc + c*zj
-			x[j] = xj
-			y[j] = xj*b1 + omb1*zj
+		if h.adam {
+			kernel.SFAdamW(y, g, z, v, x, kernel.SFAdamWArgs{LR: lr, Decay: lr * h.wd, Beta1: h.beta1, Beta2: h.beta2,
+				Eps: h.eps, C: ckp1, HasDecay: h.wd != 0, DecayAtZ: h.decayAtZ})
+		} else {
+			// sgd_schedulefree_reference: grad.add_(y, alpha=wd); z.sub_(grad, alpha=lr)
+			kernel.SFSGD(y, g, z, x, kernel.SFSGDArgs{LR: lr, WeightDecay: h.wd, Beta1: h.beta1, C: ckp1})
 		}
 	}
 	o.started = true
 	o.k++
 }
-
-func sqrt[T Float](x T) T { return T(math.Sqrt(float64(x))) }
 
 // X returns x, the evaluation point, of parameter i; do not modify it.
 func (o *ScheduleFree[T]) X(i int) []T { return o.x[i] }

@@ -120,6 +120,8 @@ func rangeOf(f field) (lo, hi float64, minOpen, maxOpen bool, err error) {
 		return math.Inf(-1), 0, false, false, nil
 	case wantIntAtLeast1:
 		return 1, math.Inf(1), false, false, nil
+	case wantNSSteps:
+		return 0, 99, false, false, nil
 	}
 	return 0, 0, false, false, fmt.Errorf("option %s: no range known for %s", f.key, strconv.Quote(f.want))
 }

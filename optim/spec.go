@@ -64,6 +64,12 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 	case "sf_sgd":
 		h := DefaultSGDScheduleFree()
 		return h.fields(), func() Hyper { return h }, true
+	case "muon":
+		h := DefaultMuon()
+		return h.fields(), func() Hyper { return h }, true
+	case "lamb":
+		h := DefaultLAMB()
+		return h.fields(), func() Hyper { return h }, true
 	}
 	return nil, nil, false
 }
@@ -73,7 +79,7 @@ func newMethod(name string) (tab []field, result func() Hyper, ok bool) {
 // first. ParseSpec also accepts adam_note, the study note's Adam (AdamNote),
 // which is explained with adam and usually written adam:variant=note.
 func Methods() []string {
-	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor", "sf_adamw", "sf_sgd"}
+	return []string{"gd", "sgd", "momentum", "adagrad", "rmsprop", "adam", "adamw", "nadam", "radam", "adamax", "adadelta", "lion", "rprop", "asgd", "lbfgs", "adafactor", "sf_adamw", "sf_sgd", "muon", "lamb"}
 }
 
 // Default returns the default hyperparameters of the named method, as
@@ -100,6 +106,8 @@ func Options(method string) ([]Option, error) {
 		return []Option{
 			{Key: "k", Default: strconv.Itoa(d.K), Allowed: wantIntAtLeast1, Doc: "inner steps between two synchronisations with the slow weights"},
 			{Key: "alpha", Default: formatNum(d.Alpha), Allowed: wantUnitClosed, Doc: "weight of the fast weights when synchronising: w ← α·w + (1−α)·slow"},
+			{Key: "pullback_momentum", Default: d.PullbackMomentum, Allowed: "one of " + strings.Join(pullbackModes, ", "),
+				Doc: "what a synchronisation does to the inner momentum buffer: none keeps it, reset zeroes it, pullback interpolates it as the weights"},
 		}, nil
 	}
 	tab, ok := optionTable(method)

@@ -44,6 +44,7 @@ func TestResumeExact(t *testing.T) {
 		{"adafactor", func(c *Config) { c.Opt = "adafactor:lr=0.05,weight_decay=0.01" }, []int{2, 14}},
 		{"lookahead", func(c *Config) { c.Opt = "lookahead:k=4,alpha=0.5/adam:lr=0.01" }, []int{3, 13}},
 		{"schedule-free", func(c *Config) { c.Opt = "sf_adamw:lr=0.01,warmup_steps=5" }, []int{4, 13}},
+		{"lamb", func(c *Config) { c.Opt = "lamb:lr=0.01,weight_decay=0.01" }, []int{3, 13}},
 		{"lbfgs full batch", func(c *Config) {
 			c.Opt, c.Batch = "lbfgs:max_iter=4,history_size=3,line_search_fn=strong_wolfe", FullBatch
 		}, []int{1, 3}},

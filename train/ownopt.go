@@ -43,10 +43,30 @@ func (t *Trainer) newOptimizer(h optim.Hyper, params []*optim.Param[float32], sh
 		t.adafactor, err = optim.NewAdafactor(h, params...)
 	case optim.AdamWScheduleFree, optim.SGDScheduleFree:
 		t.sf, err = optim.NewScheduleFree(h, params...)
+	case optim.Muon:
+		var o *optim.MuonOptimizer[float32]
+		if o, err = optim.NewMuon(h, params...); err == nil {
+			t.own, t.ownHyper = o, func() optim.Hyper { return o.Hyper() }
+		}
+	case optim.LAMB:
+		var o *optim.LAMBOptimizer[float32]
+		if o, err = optim.NewLAMB(h, params...); err == nil {
+			t.own, t.ownHyper = o, func() optim.Hyper { return o.Hyper() }
+		}
 	default:
 		t.opt, err = optim.New(h, params...)
 	}
 	return err
+}
+
+// ownOptimizer is muon's or lamb's optimizer (optim.NewMuon,
+// optim.NewLAMB): Step, SetLR and the state's codec are all the trainer
+// needs; Trainer.ownHyper returns its hyperparameters.
+type ownOptimizer interface {
+	Step()
+	SetLR(lr float64) error
+	encoding.BinaryMarshaler
+	encoding.BinaryUnmarshaler
 }
 
 // The optimizer's learning rate, spec and state, whichever optimizer runs.
@@ -59,6 +79,8 @@ func (t *Trainer) optLR() float64 {
 		return t.adafactor.Hyper().LR
 	case t.sf != nil:
 		return t.sf.Hyper().LearningRate()
+	case t.own != nil:
+		return t.ownHyper().LearningRate()
 	}
 	return t.opt.LR(0)
 }
@@ -71,6 +93,8 @@ func (t *Trainer) setOptLR(lr float64) error {
 		return t.adafactor.SetLR(lr)
 	case t.sf != nil:
 		return t.sf.SetLR(lr)
+	case t.own != nil:
+		return t.own.SetLR(lr)
 	}
 	return t.opt.SetAllLR(lr)
 }
@@ -83,6 +107,8 @@ func (t *Trainer) optSpec() string {
 		return fullSpec(t.adafactor.Hyper())
 	case t.sf != nil:
 		return fullSpec(t.sf.Hyper())
+	case t.own != nil:
+		return fullSpec(t.ownHyper())
 	case t.look != nil:
 		return t.look.Options().String() + "/" + fullSpec(t.opt.Hyper(0))
 	}
@@ -140,6 +166,8 @@ func (t *Trainer) optCodec() interface {
 		return t.adafactor
 	case t.sf != nil:
 		return t.sf
+	case t.own != nil:
+		return t.own
 	case t.look != nil:
 		return t.look
 	}
@@ -160,6 +188,8 @@ func (t *Trainer) optStep(loss float64, x []float32, y []uint8) {
 		t.adafactor.Step()
 	case t.sf != nil:
 		t.sf.Step()
+	case t.own != nil:
+		t.own.Step()
 	case t.look != nil:
 		t.look.Step()
 	default:

@@ -53,6 +53,8 @@ type Trainer struct {
 	lbfgs             *optim.LBFGSOptimizer[float32]     // in place of opt for --opt lbfgs (ownopt.go)
 	adafactor         *optim.AdafactorOptimizer[float32] // in place of opt for --opt adafactor
 	sf                *optim.ScheduleFree[float32]       // in place of opt for --opt sf_adamw
+	own               ownOptimizer                       // in place of opt for --opt muon, lamb (ownopt.go)
+	ownHyper          func() optim.Hyper                 // own's hyperparameters
 	look              *optim.Lookahead[float32]          // wraps opt for --opt lookahead:…/SPEC
 	ema               *optim.Average[float32]            // Config.EMA's average, or nil (ema.go)
 	emaLoss, emaAcc   float64                            // its last evaluation

@@ -15,7 +15,8 @@ var benchCases = []struct {
 }{
 	{"sgd/0", 12}, {"sgdmomentum/0/0", 20}, {"momentum/0", 20}, {"adagrad/0", 20},
 	{"rmsprop/0", 20}, {"adam/0/0/false", 28}, {"adamnote/0", 28}, {"adamax/0", 28},
-	{"adadelta/0", 28}, {"nadam/0", 28}, {"radam/0/1", 28}, {"lion/0/0", 20},
+	{"adadelta/0", 28}, {"nadam/0/0", 28}, {"radam/0/1/0", 28}, {"lion/0/0", 20},
+	{"sf_adamw/0", 36}, {"sf_sgd/0", 28}, {"lamb/0", 32}, {"adafactor/1", 20},
 }
 
 // BenchmarkKernel times one step of each kernel on one goroutine, float32,

@@ -511,3 +511,126 @@ func asgdVec[T Float](p, g, ax []T, a *ASGDArgs) int {
 	}
 	return n
 }
+
+// SFAdamW is sfAdamWScalar, run by the vector kernel where there is one.
+func SFAdamW[T Float](p, g, z, v, x []T, a SFAdamWArgs) {
+	n := sfAdamWVec(p, g, z, v, x, &a)
+	sfAdamWScalar(p[n:], g[n:], z[n:], v[n:], x[n:], a)
+}
+
+// sfAdamWVec updates the longest prefix of whole vectors and returns its length.
+func sfAdamWVec[T Float](p, g, z, v, x []T, a *SFAdamWArgs) int {
+	n := vectorLen[T](len(p))
+	if n == 0 {
+		return 0
+	}
+	_ = g[:len(p)]
+	_ = z[:len(p)]
+	_ = v[:len(p)]
+	_ = x[:len(p)]
+	var f uint64
+	if a.HasDecay {
+		f |= 1
+	}
+	if a.DecayAtZ {
+		f |= 2
+	}
+	c := [...]T{T(a.Decay), T(a.Beta2), T(1 - a.Beta2), T(a.Eps), T(-a.LR), T(1 - a.C), T(a.C), T(a.Beta1), T(1 - a.Beta1)}
+	if unsafe.Sizeof(c[0]) == 4 {
+		sfAdamW32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(z), ptr32(v), ptr32(x))
+	} else {
+		sfAdamW64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(z), ptr64(v), ptr64(x))
+	}
+	return n
+}
+
+// LAMB is lambScalar, run by the vector kernel where there is one.
+func LAMB[T Float](p, g, m, v, r []T, a LAMBArgs) {
+	n := lambVec(p, g, m, v, r, &a)
+	lambScalar(p[n:], g[n:], m[n:], v[n:], r[n:], a)
+}
+
+// lambVec updates the longest prefix of whole vectors and returns its length.
+func lambVec[T Float](p, g, m, v, r []T, a *LAMBArgs) int {
+	n := vectorLen[T](len(p))
+	if n == 0 {
+		return 0
+	}
+	_ = g[:len(p)]
+	_ = m[:len(p)]
+	_ = v[:len(p)]
+	_ = r[:len(p)]
+	var f uint64
+	if a.BiasCorrection {
+		f |= 1
+	}
+	if a.WeightDecay != 0 {
+		f |= 2
+	}
+	c := [...]T{T(a.Beta1), T(1 - a.Beta1), T(a.Beta2), T(1 - a.Beta2), T(a.Eps), T(a.WeightDecay), T(a.BC1), T(a.BC2)}
+	if unsafe.Sizeof(c[0]) == 4 {
+		lamb32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(m), ptr32(v), ptr32(r))
+	} else {
+		lamb64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(m), ptr64(v), ptr64(r))
+	}
+	return n
+}
+
+// AdafactorVector is adafactorVectorScalar, run by the vector kernel where there is one.
+func AdafactorVector[T Float](p, g, v, u []T, a AdafactorArgs) {
+	n := adafactorVectorVec(p, g, v, u, &a)
+	adafactorVectorScalar(p[n:], g[n:], v[n:], u[n:], a)
+}
+
+// adafactorVectorVec updates the longest prefix of whole vectors and returns its length.
+func adafactorVectorVec[T Float](p, g, v, u []T, a *AdafactorArgs) int {
+	n := vectorLen[T](len(p))
+	if n == 0 {
+		return 0
+	}
+	_ = g[:len(p)]
+	_ = v[:len(p)]
+	_ = u[:len(p)]
+	var f uint64
+	if a.Maximize {
+		f |= 1
+	}
+	if T(a.W) < 0.5 && T(a.W) > -0.5 {
+		f |= 2
+	}
+	c := [...]T{T(a.W), 1 - T(a.W), T(a.Floor), T(1)}
+	if unsafe.Sizeof(c[0]) == 4 {
+		adafactorVector32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(v), ptr32(u), nil)
+	} else {
+		adafactorVector64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(v), ptr64(u), nil)
+	}
+	return n
+}
+
+// SFSGD is sfSGDScalar, run by the vector kernel where there is one.
+func SFSGD[T Float](p, g, z, x []T, a SFSGDArgs) {
+	n := sfSGDVec(p, g, z, x, &a)
+	sfSGDScalar(p[n:], g[n:], z[n:], x[n:], a)
+}
+
+// sfSGDVec updates the longest prefix of whole vectors and returns its length.
+func sfSGDVec[T Float](p, g, z, x []T, a *SFSGDArgs) int {
+	n := vectorLen[T](len(p))
+	if n == 0 {
+		return 0
+	}
+	_ = g[:len(p)]
+	_ = z[:len(p)]
+	_ = x[:len(p)]
+	var f uint64
+	if a.WeightDecay != 0 {
+		f |= 1
+	}
+	c := [...]T{T(a.WeightDecay), T(a.LR), T(1 - a.C), T(a.C), T(a.Beta1), T(1 - a.Beta1)}
+	if unsafe.Sizeof(c[0]) == 4 {
+		sfSGD32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(z), ptr32(x), nil)
+	} else {
+		sfSGD64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(z), ptr64(x), nil)
+	}
+	return n
+}

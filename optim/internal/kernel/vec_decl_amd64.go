@@ -98,3 +98,27 @@ func asgd32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
 
 //go:noescape
 func asgd64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+
+//go:noescape
+func sfAdamW32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+
+//go:noescape
+func sfAdamW64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+
+//go:noescape
+func lamb32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+
+//go:noescape
+func lamb64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+
+//go:noescape
+func adafactorVector32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+
+//go:noescape
+func adafactorVector64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)
+
+//go:noescape
+func sfSGD32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32)
+
+//go:noescape
+func sfSGD64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64)

@@ -126,3 +126,35 @@ func asgd32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
 func asgd64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
 	panic("kernel: no vector kernels in this build")
 }
+
+func sfAdamW32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func sfAdamW64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func lamb32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func lamb64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func adafactorVector32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func adafactorVector64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func sfSGD32(n int, c *float32, flags uint64, p, gr, b0, b1, b2 *float32) {
+	panic("kernel: no vector kernels in this build")
+}
+
+func sfSGD64(n int, c *float64, flags uint64, p, gr, b0, b1, b2 *float64) {
+	panic("kernel: no vector kernels in this build")
+}

@@ -123,6 +123,31 @@ func cases[T Float]() []kcase[T] {
 				func(p, g []T, b [][]T) { Lion(p, g, b[0], li) })
 		}
 	}
+	// Schedule-Free: with and without decay (at y or at z), first step
+	// (c = 1) and later ones.
+	for i, sa := range []SFAdamWArgs{{LR: 0.01, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, C: 1},
+		{LR: 0.02, Decay: 0.02 * 0.1, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, C: 0.25, HasDecay: true},
+		{LR: 0.03, Decay: 0.03 * 0.05, Beta1: 0.95, Beta2: 0.99, Eps: 1e-6, C: 1.0 / 7, HasDecay: true, DecayAtZ: true}} {
+		add(fmt.Sprintf("sf_adamw/%d", i), 3, []bool{false, true, false},
+			func(p, g []T, b [][]T) { sfAdamWScalar(p, g, b[0], b[1], b[2], sa) },
+			func(p, g []T, b [][]T) { SFAdamW(p, g, b[0], b[1], b[2], sa) })
+	}
+	for i, la := range []LAMBArgs{{Beta1: 0.9, Beta2: 0.999, Eps: 1e-6, BC1: 1 - math.Pow(0.9, 3), BC2: 1 - math.Pow(0.999, 3), BiasCorrection: true},
+		{Beta1: 0.8, Beta2: 0.99, Eps: 1e-3, WeightDecay: 0.01}, {Beta1: 0.9, Beta2: 0.999, Eps: 1e-6, WeightDecay: 0.1, BC1: 0.1, BC2: 0.001, BiasCorrection: true}} {
+		add(fmt.Sprintf("lamb/%d", i), 3, []bool{false, true, false},
+			func(p, g []T, b [][]T) { lambScalar(p, g, b[0], b[1], b[2], la) },
+			func(p, g []T, b [][]T) { LAMB(p, g, b[0], b[1], b[2], la) })
+	}
+	for i, af := range []AdafactorArgs{{W: 1, Floor: 0x1p-46}, {Maximize: true, W: 0.3, Floor: 1e-6}, {W: 0.5, Floor: 0}, {Maximize: true, W: 0.7, Floor: 1}} {
+		add(fmt.Sprintf("adafactor/%d", i), 2, []bool{true, false},
+			func(p, g []T, b [][]T) { adafactorVectorScalar(p, g, b[0], b[1], af) },
+			func(p, g []T, b [][]T) { AdafactorVector(p, g, b[0], b[1], af) })
+	}
+	for i, sg := range []SFSGDArgs{{LR: 0.01, Beta1: 0.9, C: 1}, {LR: 0.05, WeightDecay: 0.1, Beta1: 0.5, C: 1.0 / 3}} {
+		add(fmt.Sprintf("sf_sgd/%d", i), 2, nil,
+			func(p, g []T, b [][]T) { sfSGDScalar(p, g, b[0], b[1], sg) },
+			func(p, g []T, b [][]T) { SFSGD(p, g, b[0], b[1], sg) })
+	}
 	return cs
 }
 
