@@ -18,14 +18,19 @@ import (
 	"gonum.org/v1/plot/vg/vgimg"
 
 	"github.com/descentlab/descent/internal/jpfont"
+	"github.com/descentlab/descent/viz"
 )
 
-// colors are the curves' colours (Okabe–Ito, distinguishable with colour
-// blindness), in the order of the runs.
-var colors = []color.RGBA{
-	{0x00, 0x72, 0xb2, 255}, {0xd5, 0x5e, 0x00, 255}, {0x00, 0x9e, 0x73, 255},
-	{0xcc, 0x79, 0xa7, 255}, {0xe6, 0x9f, 0x00, 255}, {0x56, 0xb4, 0xe9, 255},
-	{0x00, 0x00, 0x00, 255}, {0xf0, 0xe4, 0x42, 255},
+// runColors are the curves' colours, in the order of the runs: the fixed
+// colour of each run's method, as in every picture of the lab (viz.Colors);
+// variants named otherwise, and a second run of one method, get viz's
+// spare colours.
+func runColors(runs []Run) []color.RGBA {
+	labels := make([]string, len(runs))
+	for i, r := range runs {
+		labels[i] = r.Label
+	}
+	return viz.Colors(labels)
 }
 
 // series is one curve of a chart.
@@ -78,8 +83,9 @@ func AccuracyChartOptions(w io.Writer, runs []Run, o Options) error {
 func lossChart(runs []Run, o Options) chartSpec {
 	lang := o.lang()
 	var ss []series
+	cols := runColors(runs)
 	for i, r := range runs {
-		c := colors[i%len(colors)]
+		c := cols[i]
 		x, y := trainCurve(r, o.Smooth)
 		what := msg(lang, "train")
 		if o.Smooth > 0 {
@@ -156,12 +162,13 @@ func trainCurve(r Run, smooth float64) (x, y []float64) {
 func accuracyChart(runs []Run, o Options) chartSpec {
 	lang := o.lang()
 	var ss []series
+	cols := runColors(runs)
 	for i, r := range runs {
 		x, y := make([]float64, len(r.Metrics)), make([]float64, len(r.Metrics))
 		for k, m := range r.Metrics {
 			x[k], y[k] = m.Epoch, 100*m.TestAccuracy
 		}
-		ss = append(ss, series{label: r.Label, x: x, y: y, points: len(x) <= maxPointsMarked, color: colors[i%len(colors)], legend: true})
+		ss = append(ss, series{label: r.Label, x: x, y: y, points: len(x) <= maxPointsMarked, color: cols[i], legend: true})
 	}
 	return chartSpec{title: msg(lang, "acc.title"), xlabel: msg(lang, "acc.x"), ylabel: msg(lang, "acc.y"), series: ss}
 }
