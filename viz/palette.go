@@ -30,7 +30,9 @@ var methodColors = map[string]color.RGBA{
 	"adafactor":   {0xff, 0x7f, 0x50, 255}, // coral
 	"sf_adamw":    {0xc7, 0x15, 0x85, 255}, // deep pink
 	"sf_sgd":      {0xd2, 0x69, 0x1e, 255}, // chocolate
-	"lookahead":   {0xff, 0xff, 0xff, 255}, // white
+	"lookahead":   {0x5f, 0x9e, 0xa0, 255}, // cadet blue (white vanished on the MNIST charts' white ground)
+	"muon":        {0x8a, 0x2b, 0xe2, 255}, // blue violet
+	"lamb":        {0x00, 0xbf, 0xa0, 255}, // sea green
 }
 
 // spareColors are for the labels without a fixed colour of their own:
