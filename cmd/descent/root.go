@@ -52,6 +52,7 @@ rmsprop, adam and more, exact to torch.optim) on test functions and real data.`,
 	root.AddCommand(newCompareCmd(e))
 	root.AddCommand(newServeCmd(e))
 	root.AddCommand(newVersionCmd(e))
+	root.AddCommand(newDataCmd(e))
 	return root
 }
 
