@@ -15,6 +15,7 @@ import (
 
 	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/data"
+	"github.com/descentlab/descent/nn"
 )
 
 // state is the Trainer's own state as a checkpoint's manifest records it:
@@ -210,7 +211,7 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 		return nil, fmt.Errorf("train: checkpoint: %v", err)
 	}
 	return &checkpoint.Checkpoint{Step: t.step, Epoch: t.epochsDone, Run: t.run, Config: cfgJSON, State: stateJSON,
-		Model: checkpoint.Weights(t.model), Optimizer: opt}, nil
+		Model: nn.Weights(t.model), Optimizer: opt}, nil
 }
 
 // CheckpointConfig returns the config recorded in a checkpoint.
@@ -321,7 +322,7 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	if err := t.model.SetDropoutState(st.Dropout); err != nil {
 		return nil, fmt.Errorf("train: checkpoint state: %v", err)
 	}
-	if err := checkpoint.LoadWeights(t.model, ck.Model); err != nil {
+	if err := nn.LoadWeights(t.model, ck.Model); err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
 	if err := t.loadOptState(ck.Optimizer); err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/descentlab/descent/data"
 	"github.com/descentlab/descent/internal/atomicfile"
 	"github.com/descentlab/descent/internal/runlock"
+	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/train"
 	"github.com/descentlab/descent/train/report"
 )
@@ -445,7 +446,7 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string) 
 func writeModel(path string, t *train.Trainer) error {
 	meta := map[string]string{"format": "pt", "descent.model": t.Model().Spec().String(), "descent.step": strconv.Itoa(t.Steps())}
 	return atomicfile.WriteFunc(path, func(w io.Writer) error {
-		return checkpoint.WriteWeights(w, checkpoint.Weights(t.Model()), meta)
+		return checkpoint.WriteWeights(w, nn.Weights(t.Model()), meta)
 	})
 }
 
