@@ -53,6 +53,8 @@ rmsprop, adam and more, exact to torch.optim) on test functions and real data.`,
 	root.AddCommand(newServeCmd(e))
 	root.AddCommand(newVersionCmd(e))
 	root.AddCommand(newDataCmd(e))
+	root.AddCommand(newExportTorchCmd(e))
+	root.AddCommand(newImportTorchCmd(e))
 	return root
 }
 
