@@ -227,3 +227,32 @@ func TestErrors(t *testing.T) {
 		}
 	}
 }
+
+// FuzzImport checks that Import never panics and that the state it
+// returns is a valid safetensors file.
+func FuzzImport(f *testing.F) {
+	// Seeds written by hand, not by Export: an optimizer's worker pool
+	// has no place in every fuzzing process.
+	for _, c := range []struct{ class, groups, buf string }{
+		{"SGD", `[{"lr": 0.1, "momentum": 0.9, "params": [0, 1]}]`, "momentum_buffer"},
+		{"Adam", `[{"lr": 0.01, "betas": [0.9, 0.99], "amsgrad": true, "params": [1]}, {"params": [0]}]`, "exp_avg"},
+	} {
+		var b bytes.Buffer
+		safetensors.Encode(&b, []safetensors.Tensor{
+			safetensors.NewF32("model.w", []int{2}, []float32{1, 2}),
+			safetensors.NewF32("optim.state.0."+c.buf, []int{2}, []float32{0.5, -1}),
+			safetensors.NewF32("optim.state.0.step", []int{}, []float32{3}),
+		}, map[string]string{MetaClass: c.class, MetaParamGroups: c.groups, MetaParamNames: `["w", "v"]`})
+		f.Add(b.Bytes())
+	}
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, st, err := Import(data)
+		if err != nil {
+			return
+		}
+		if _, _, err := safetensors.Decode(st); err != nil {
+			t.Fatalf("Import returned a state that does not decode: %v", err)
+		}
+	})
+}
