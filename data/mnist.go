@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 )
 
@@ -72,7 +73,7 @@ func FindMNIST() (string, error) { return findMNIST(mnistCandidates()) }
 func findMNIST(dirs []string) (string, error) {
 	var tried []string
 	for _, dir := range dirs {
-		if dir == "" || containsString(tried, dir) {
+		if dir == "" || slices.Contains(tried, dir) {
 			continue
 		}
 		tried = append(tried, dir)
@@ -133,15 +134,6 @@ func hasMNIST(dir string) bool {
 		}
 	}
 	return true
-}
-
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // LoadMNIST decodes the MNIST database of handwritten digits (LeCun, Cortes
