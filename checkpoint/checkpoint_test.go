@@ -26,7 +26,7 @@ func sample(t testing.TB, step int) *Checkpoint {
 		Step: step, Epoch: step / 10,
 		Config:    json.RawMessage(`{"model":"mlp:4-3-2","seed":7}`),
 		State:     json.RawMessage(`{"sampler":{"pos":3},"loss":[0.5,1e-300]}`),
-		Model:     Weights(m),
+		Model:     nn.Weights(m),
 		Optimizer: []byte("opaque optimizer bytes"),
 	}
 }
@@ -67,7 +67,7 @@ func TestSaveLoadRoundTrip(t *testing.T) {
 	}
 	// Loading the weights into a fresh model of the same spec restores it.
 	m := nn.MustParse("mlp:4-3-2", 99)
-	if err := LoadWeights(m, got.Model); err != nil {
+	if err := nn.LoadWeights(m, got.Model); err != nil {
 		t.Fatal(err)
 	}
 	p, _ := m.Flat()
@@ -252,7 +252,7 @@ func TestLoadErrors(t *testing.T) {
 }
 
 func TestLoadWeightsMismatch(t *testing.T) {
-	w := Weights(nn.MustParse("mlp:4-3-2", 1))
+	w := nn.Weights(nn.MustParse("mlp:4-3-2", 1))
 	cases := []struct {
 		model, want string
 	}{
@@ -264,7 +264,7 @@ func TestLoadWeightsMismatch(t *testing.T) {
 		m := nn.MustParse(c.model, 1)
 		before, _ := m.Flat()
 		before = slices.Clone(before)
-		err := LoadWeights(m, w)
+		err := nn.LoadWeights(m, w)
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%s: err = %v, want %q", c.model, err, c.want)
 		}
@@ -296,7 +296,7 @@ func TestEncodeRefuses(t *testing.T) {
 func TestWeightsFileSpec(t *testing.T) {
 	m := nn.MustParse("mlp:784-16-10", 1)
 	var b bytes.Buffer
-	if err := WriteWeights(&b, Weights(m), map[string]string{"format": "pt"}); err != nil {
+	if err := WriteWeights(&b, nn.Weights(m), map[string]string{"format": "pt"}); err != nil {
 		t.Fatal(err)
 	}
 	file := b.Bytes()

@@ -58,17 +58,17 @@
 // as truncated) and SHA-256, that the weights file is valid safetensors of
 // F32 tensors whose shapes match their sizes, and that the manifest's
 // counters are sane. Each failure is one error naming the checkpoint and
-// what is wrong. LoadWeights then checks names and shapes against the
+// what is wrong. nn.LoadWeights then checks names and shapes against the
 // model being restored, so a checkpoint of another architecture is refused
 // before anything is copied.
 //
 // # Why a safetensors writer of our own
 //
-// The weights go through internal/safetensors, the same small reader and
+// The weights go through package safetensors, the same small reader and
 // writer that optim uses for its state, rather than
 // github.com/nlpodyssey/safetensors: optim must stay free of outside
-// dependencies, so the code exists anyway; it is fuzzed (FuzzDecode here
-// and in internal/safetensors) and checked against the header layout of
+// dependencies, so the code exists anyway; it is fuzzed (FuzzLoad here
+// and FuzzDecode in safetensors) and checked against the header layout of
 // the published specification (TestWeightsFileSpec); and one format
 // implementation for both files keeps checkpoints consistent.
 //
@@ -78,6 +78,8 @@
 // running losses, metrics so far) and its configuration travel in the
 // manifest as JSON that this package stores, under the manifest's own
 // checksum, but does not interpret: train defines and validates them. The
-// dependency runs one way, train → checkpoint → (nn, internal/safetensors,
-// internal/atomicfile).
+// dependency runs one way, train → checkpoint → (safetensors,
+// internal/atomicfile): a checkpoint holds named float32 tensors
+// (Tensor), and nn.Weights and nn.LoadWeights convert a model to and
+// from them, so that saving one's own weights needs no nn.
 package checkpoint

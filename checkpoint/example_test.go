@@ -18,7 +18,7 @@ func Example() {
 	for _, step := range []int{10, 20, 30} {
 		c := &checkpoint.Checkpoint{Step: step, Config: json.RawMessage(`{}`),
 			State: json.RawMessage(`{"note":"anything the loop needs"}`),
-			Model: checkpoint.Weights(m), Optimizer: []byte{}}
+			Model: nn.Weights(m), Optimizer: []byte{}}
 		if _, err := checkpoint.Save(root, c, 2); err != nil {
 			fmt.Println(err)
 			return
@@ -35,8 +35,8 @@ func Example() {
 		return
 	}
 	fresh := nn.MustParse("mlp:4-3-2", 99)
-	fmt.Println(checkpoint.LoadWeights(fresh, c.Model), c.Model[0].Name, c.Model[0].Shape)
-	fmt.Println(checkpoint.LoadWeights(nn.MustParse("mlp:4-5-2", 1), c.Model))
+	fmt.Println(nn.LoadWeights(fresh, c.Model), c.Model[0].Name, c.Model[0].Shape)
+	fmt.Println(nn.LoadWeights(nn.MustParse("mlp:4-5-2", 1), c.Model))
 	// Output:
 	// kept step 20
 	// kept step 30

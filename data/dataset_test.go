@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -16,20 +15,30 @@ import (
 	"testing"
 )
 
-// TestEmbeddedSHA256 checks each embedded file against the hash listed in
-// mnist/README.md, so the README, the files and update.sh stay in step.
-func TestEmbeddedSHA256(t *testing.T) {
+// TestMNISTFilesSHA256 checks MNISTFiles against the table of
+// mnist/README.md, and the files FindMNIST finds (in a clone, the
+// repository's) against both, so the README, the table, the files and
+// update.sh stay in step.
+func TestMNISTFilesSHA256(t *testing.T) {
 	readme, err := os.ReadFile("mnist/README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	row := regexp.MustCompile(`(?m)^\| (\S+\.gz) \| (\d+) \| ([0-9a-f]{64}) \|$`)
 	rows := row.FindAllStringSubmatch(string(readme), -1)
-	if len(rows) != 4 {
-		t.Fatalf("README lists %d files, want 4", len(rows))
+	files := MNISTFiles()
+	if len(rows) != 4 || len(files) != 4 {
+		t.Fatalf("README lists %d files, MNISTFiles %d, want 4", len(rows), len(files))
 	}
-	for _, r := range rows {
-		b, err := fs.ReadFile(mnistFS, "mnist/"+r[1])
+	dir, err := FindMNIST()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range rows {
+		if f := files[i]; f.Name != r[1] || strconv.FormatInt(f.Size, 10) != r[2] || f.SHA256 != r[3] {
+			t.Errorf("MNISTFiles()[%d] = %v, README says %v", i, f, r[1:])
+		}
+		b, err := os.ReadFile(filepath.Join(dir, r[1]))
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,15 +1,19 @@
 // Package data provides the datasets and batch samplers of descent's
-// real-data experiments: MNIST embedded in the binary, a reader for the idx
-// format of the MNIST family, and the three ways of drawing examples that
-// the study compares.
+// real-data experiments: MNIST, a reader for the idx format of the MNIST
+// family, and the three ways of drawing examples that the study compares.
 //
 // # Datasets
 //
-// LoadMNIST returns the embedded MNIST training (60 000) and test (10 000)
-// sets; nothing is downloaded at run time. The four original .gz files live
-// in data/mnist with their origin, SHA-256 hashes and licence (CC BY-SA
-// 3.0) in data/mnist/README.md. LoadDir reads any set stored under the four
-// standard file names, such as Fashion-MNIST or KMNIST.
+// LoadMNIST returns the MNIST training (60 000) and test (10 000) sets from
+// the folder FindMNIST finds; it never downloads. The four original .gz
+// files (11.6 MB) are not in the library's module: they are a module of
+// their own, data/mnist in the repository, with their origin, SHA-256
+// hashes and licence (CC BY-SA 3.0) in data/mnist/README.md, so that
+// importing descent downloads none of it. A program run from a clone finds
+// them there; elsewhere FetchMNIST (`descent data fetch`) downloads them
+// once into the user cache folder, checked by SHA-256. LoadDir reads any set
+// stored under the four standard file names, such as Fashion-MNIST or
+// KMNIST.
 //
 // A Dataset is an N×Dim row-major matrix and labels Y. Sets read from idx
 // files keep their pixels as bytes (Pixels; the byte b stands for

@@ -3,7 +3,7 @@ package optim
 import (
 	"fmt"
 
-	"github.com/descentlab/descent/internal/safetensors"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // adafactorHeader is the JSON kept in the safetensors metadata of a saved

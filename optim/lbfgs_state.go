@@ -5,7 +5,7 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/descentlab/descent/internal/safetensors"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // lbfgsHeader is the JSON kept in the safetensors metadata of a saved

@@ -6,7 +6,7 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/descentlab/descent/internal/safetensors"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // LookaheadOptions are the hyperparameters of Lookahead (Zhang, Lucas, Hinton

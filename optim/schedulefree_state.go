@@ -4,7 +4,7 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/descentlab/descent/internal/safetensors"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // sfHeader is the JSON kept in the metadata of a saved Schedule-Free state.

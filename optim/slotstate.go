@@ -3,7 +3,7 @@ package optim
 import (
 	"fmt"
 
-	"github.com/descentlab/descent/internal/safetensors"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // checkNew is the checks of the constructors of the optimizers with a

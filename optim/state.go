@@ -10,7 +10,7 @@ import (
 	"strings"
 	"unsafe"
 
-	"github.com/descentlab/descent/internal/safetensors"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // State is everything an optimizer needs to continue exactly where it

@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/descentlab/descent/checkpoint"
+	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/train"
 )
 
@@ -270,7 +271,7 @@ func TestServeStopsCleanly(t *testing.T) {
 	if _, err := ft.Run(context.Background(), nil); err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(checkpoint.Weights(ft.Model()), checkpoint.Weights(resumed.Model())) {
+	if !reflect.DeepEqual(nn.Weights(ft.Model()), nn.Weights(resumed.Model())) {
 		t.Errorf("the checkpoint at step %d differs from an uninterrupted run stopped there", e.Step)
 	}
 	// It continues.

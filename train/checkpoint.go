@@ -228,7 +228,7 @@ const (
 // tensors: what model.safetensors and a checkpoint hold of the model, named
 // as torch's state_dict names them.
 func ModelTensors(m *nn.Model) []checkpoint.Tensor {
-	out := checkpoint.Weights(m)
+	out := nn.Weights(m)
 	for _, b := range m.Buffers() {
 		out = append(out, checkpoint.Tensor{Name: b.Name, Shape: slices.Clone(b.Shape), Data: slices.Clone(b.Value)})
 	}
@@ -415,7 +415,7 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	if err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
-	if err := checkpoint.LoadWeights(t.model, params); err != nil {
+	if err := nn.LoadWeights(t.model, params); err != nil {
 		return nil, fmt.Errorf("train: %v", err)
 	}
 	if want := min(st.Step, MaxStepLog); len(log.Loss) != want && len(log.Loss) != 0 {

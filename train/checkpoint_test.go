@@ -3,7 +3,6 @@ package train
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"math"
 	"reflect"
 	"slices"
@@ -11,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/descentlab/descent/checkpoint"
-	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/nn"
 )
 
 // withoutSeconds returns metrics with Seconds zeroed: the one column that
@@ -183,7 +182,7 @@ func TestRestoreRefuses(t *testing.T) {
 		{"limit added", edited(func(c *Config) { c.MaxSteps = 100 }), nil, nil, "max-steps 100: the run has 0"},
 		{"model of another shape", cfg, func() *checkpoint.Checkpoint {
 			c := *ck
-			c.Model = checkpoint.Weights(newTrainer(t, edited(func(c *Config) { c.Model = "mlp:8-4-3" })).Model())
+			c.Model = nn.Weights(newTrainer(t, edited(func(c *Config) { c.Model = "mlp:8-4-3" })).Model())
 			return &c
 		}, nil, "fc1.weight has shape [4 8]"},
 		{"future state field", cfg, func() *checkpoint.Checkpoint {
@@ -312,31 +311,6 @@ func TestSummaryNonFiniteJSON(t *testing.T) {
 	if s := string(b); !strings.Contains(s, `"train_loss":null`) || !strings.Contains(s, `"test_loss":null`) ||
 		!strings.Contains(s, `"test_accuracy":0.1`) || !strings.Contains(s, `"steps":3`) {
 		t.Errorf("summary JSON %s", s)
-	}
-}
-
-func TestCheckFinite(t *testing.T) {
-	params := []*optim.Param[float32]{
-		{Name: "fc1.weight", Value: make([]float32, 3), Grad: []float32{1, 2, 3}},
-		{Name: "fc1.bias", Value: make([]float32, 4), Grad: []float32{0, 0, float32(math.Inf(-1)), float32(math.NaN())}},
-	}
-	err := CheckFinite(7, 0.5, params)
-	var nf *NonFiniteError
-	if !errors.As(err, &nf) || nf.Step != 7 || nf.Param != "fc1.bias" || nf.Index != 2 || !math.IsInf(nf.Value, -1) {
-		t.Fatalf("err = %#v", err)
-	}
-	if !strings.Contains(err.Error(), "step 7: gradient fc1.bias[2] is -Inf") {
-		t.Errorf("message %q", err)
-	}
-	if err := CheckFinite(3, math.NaN(), params); !errors.As(err, &nf) || nf.Param != "" {
-		t.Errorf("NaN loss: %v", err)
-	}
-	params[1].Grad[2], params[1].Grad[3] = 0, 0
-	if err := CheckFinite(1, 0.5, params); err != nil {
-		t.Errorf("finite: %v", err)
-	}
-	if n := testing.AllocsPerRun(100, func() { CheckFinite(1, 0.5, params) }); n != 0 {
-		t.Errorf("%v allocations on the finite path", n)
 	}
 }
 

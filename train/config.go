@@ -19,7 +19,7 @@ import (
 // kept as the strings the user gave, so the record reads like the command
 // line; Validate parses them all.
 type Config struct {
-	// Data names the data set: DataMNIST (embedded, nothing read from disk)
+	// Data names the data set: DataMNIST (data.LoadMNIST: the clone's data/mnist or the user cache)
 	// or DataDir (the four idx files in DataDir).
 	Data    string `json:"data"`
 	DataDir string `json:"data_dir,omitempty"`
@@ -85,7 +85,7 @@ const (
 
 // The data sets Config.Data names.
 const (
-	DataMNIST = "mnist" // the embedded MNIST (data.LoadMNIST)
+	DataMNIST = "mnist" // MNIST from data.FindMNIST's folder (data.LoadMNIST)
 	DataDir   = "dir"   // idx files in Config.DataDir (data.LoadDir)
 )
 

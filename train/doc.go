@@ -30,7 +30,7 @@
 //  3. forward pass and mean cross-entropy, backward pass,
 //  4. a NaN or ±Inf loss or gradient stops the run with a *NonFiniteError
 //     naming the step and the parameter, before anything is updated (or,
-//     with OnNonFinite skip, skips the step and counts it); CheckFinite is
+//     with OnNonFinite skip, skips the step and counts it); clip.CheckFinite is
 //     the same guard for code that drives an optimizer itself,
 //  5. clipping (global norm or value, with torch's semantics),
 //  6. the optimizer step over the model's named parameters, one optim.Param

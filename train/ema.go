@@ -4,8 +4,8 @@ import (
 	"fmt"
 	"math"
 
-	"github.com/descentlab/descent/internal/safetensors"
 	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // The exponential moving average of the weights (Config.EMA): updated

@@ -141,31 +141,10 @@ type StepResult struct {
 	Skipped *NonFiniteError
 }
 
-// NonFiniteError reports a NaN or ±Inf in the loss, a gradient or a
-// weight. For a loss or gradient the step was not applied: the weights and
-// optimizer state are as before it. A weight (Weight set) turns non-finite
-// only through an update with finite gradients and too large a learning
-// rate; it is looked for at the end of each epoch and before each step
-// that Config.CheckpointEvery saves, so the update that overflowed was this
-// step or one since the last look, the weights are unusable, and nothing
-// with them was saved.
-type NonFiniteError struct {
-	Step   int     // the step that failed, counted from 1
-	Param  string  // the parameter with the first bad gradient or weight; "" for the loss
-	Index  int     // the element of Param
-	Value  float64 // the bad value
-	Weight bool    // Param[Index] is a weight, not a gradient
-}
-
-func (e *NonFiniteError) Error() string {
-	if e.Weight {
-		return fmt.Sprintf("train: step %d: weight %s[%d] is %v after the update (lower the learning rate)", e.Step, e.Param, e.Index, e.Value)
-	}
-	if e.Param == "" {
-		return fmt.Sprintf("train: step %d: the training loss is %v (lower the learning rate, or use --clip)", e.Step, e.Value)
-	}
-	return fmt.Sprintf("train: step %d: gradient %s[%d] is %v (lower the learning rate, or use --clip)", e.Step, e.Param, e.Index, e.Value)
-}
+// NonFiniteError is clip.NonFiniteError, which a Trainer returns (or
+// records in Result.Skipped) for a NaN or ±Inf in the loss, a gradient or
+// a weight.
+type NonFiniteError = clip.NonFiniteError
 
 // New builds the run cfg describes on the given data: the model from
 // cfg.Seed, an optimizer over its named parameters (one optim.Param per

@@ -60,6 +60,9 @@ func writeTinyData(t testing.TB, dir string, nTrain, nTest int) {
 // trace windows (--xlim, --ylim) are fuzzed as given. bench and gallery,
 // which only time or draw fixed things, are left out.
 func FuzzCLI(f *testing.F) {
+	if testing.Short() {
+		f.Skip("-short: the seeds run in the full tests and in CI's fuzz smoke")
+	}
 	dataDir := f.TempDir()
 	writeTinyData(f, dataDir, 200, 50)
 	cmds := []string{"train", "explain", "trace", "compare", "help", ""}

@@ -326,7 +326,7 @@ func TestResumeDamagedCheckpoint(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			c.Model = checkpoint.Weights(nn.MustParse("mlp:784-12-10", 1))
+			c.Model = nn.Weights(nn.MustParse("mlp:784-12-10", 1))
 			if _, err := checkpoint.Save(filepath.Dir(ckDir), c, 0); err != nil {
 				t.Fatal(err)
 			}

@@ -33,7 +33,10 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 rmsprop, adam and more, exact to torch.optim) on test functions and real data.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildVersion(),
 	}
+	// --version prints what `descent version` prints.
+	root.SetVersionTemplate("{{.Version}}")
 	root.SetOut(stdout)
 	root.SetErr(stderr)
 	root.SetIn(stdin)
@@ -49,6 +52,10 @@ rmsprop, adam and more, exact to torch.optim) on test functions and real data.`,
 	root.AddCommand(newCompareCmd(e))
 	root.AddCommand(newServeCmd(e))
 	addLangHelp(root)
+	root.AddCommand(newVersionCmd(e))
+	root.AddCommand(newDataCmd(e))
+	root.AddCommand(newExportTorchCmd(e))
+	root.AddCommand(newImportTorchCmd(e))
 	return root
 }
 

@@ -122,6 +122,9 @@ func TestTraceDiverges(t *testing.T) {
 }
 
 func TestTracePictures(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: drawing is tested in full runs (and in package viz)")
+	}
 	dir := t.TempDir()
 	for _, name := range []string{"map.png", "map.svg", "anim.gif"} {
 		path := filepath.Join(dir, name)

@@ -42,7 +42,7 @@ type runFlags struct {
 }
 
 func (f *runFlags) bind(fl *pflag.FlagSet) {
-	fl.StringVar(&f.data, "data", train.DataMNIST, "data set: mnist (embedded); for other idx files use --data-dir")
+	fl.StringVar(&f.data, "data", train.DataMNIST, "data set: mnist (a clone's data/mnist, or descent data fetch); for other idx files use --data-dir")
 	fl.StringVar(&f.dataDir, "data-dir", "", "read the four MNIST-format idx files (raw or .gz) from `DIR`, e.g. Fashion-MNIST")
 	fl.StringVar(&f.model, "model", "mlp:784-100-10", "model `SPEC`, mlp:IN-H1-…-OUT[,act=relu|sigmoid|tanh][,init=torch|he|he-uniform|xavier|xavier-normal|normal:STD][,dropout=P][,bn]")
 	fl.StringVar(&f.batch, "batch", "100", "examples per step: `N`, 1 (SGD) or full (GD)")

@@ -115,6 +115,9 @@ func TestTrainCLI(t *testing.T) {
 // TestTrainCLIMethods runs GD, SGD and mini-batch for a few steps, and
 // checks that the same flags repeat the same numbers.
 func TestTrainCLIMethods(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: every method's training run is in the full tests")
+	}
 	metrics := func(args ...string) [][]string {
 		dir := t.TempDir()
 		args = append([]string{"train", "--model", "mlp:784-16-10", "--subset", "300", "--epochs", "3", "-o", dir}, args...)

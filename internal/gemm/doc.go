@@ -1,4 +1,4 @@
-//go:generate sh -c "python3 gen_kernel_avx512.py > kernel_avx512_amd64.s"
+//go:generate sh -c "go run gen_kernel_avx512.go > kernel_avx512_amd64.s"
 
 // Package gemm multiplies float32 matrices, C = alpha·op(A)·op(B) + beta·C,
 // row-major with BLAS sgemm semantics, for the neural-network package. Its

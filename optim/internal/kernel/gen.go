@@ -813,7 +813,23 @@ import "unsafe"
 			}
 			return fmt.Sprintf("%s%d(%s)", lname, bits, strings.Join(args, ", "))
 		}
-		fmt.Fprintf(w, "\tif unsafe.Sizeof(c[0]) == 4 {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn n\n}\n\n", call(32), call(64))
+		call32 := call(32)
+		if lname == "adam" {
+			// Adam's float32 loop without options has an AVX-512 form
+			// (adam_avx512_amd64.s, written by hand, the same operations
+			// and bits): whole 16-lane vectors go through it.
+			call32 = `// Without options, whole 16-lane vectors go through the AVX-512
+		// loop where there is one, the rest through the AVX2 loop.
+		k := 0
+		if f == 0 && useAVX512 {
+			k = n &^ 15
+			adam32x16(k, (*float32)(unsafe.Pointer(&c[0])), ptr32(p), ptr32(g), ptr32(m), ptr32(v))
+		}
+		if k < n {
+			adam32(n-k, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p[k:]), ptr32(g[k:]), ptr32(m[k:]), ptr32(v[k:]), ptr32(tail(vmax, k)))
+		}`
+		}
+		fmt.Fprintf(w, "\tif unsafe.Sizeof(c[0]) == 4 {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn n\n}\n\n", call32, call(64))
 	}
 }
 

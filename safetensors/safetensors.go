@@ -1,13 +1,3 @@
-// Package safetensors reads and writes the safetensors format
-// (https://huggingface.co/docs/safetensors, format spec in the
-// huggingface/safetensors README): an 8-byte little-endian header length N,
-// N bytes of JSON mapping tensor names to {dtype, shape, data_offsets} plus
-// an optional "__metadata__" string map, then the raw little-endian data.
-//
-// It is written here, not imported, because the optimizer package must stay
-// free of outside dependencies and saves its state in this format; the
-// format is one page, and Read validates everything a hostile file could
-// get wrong (offsets, overlaps, sizes, dtypes) before touching the data.
 package safetensors
 
 import (
@@ -24,10 +14,19 @@ import (
 // Tensor is one named tensor. Data holds its elements, little-endian.
 type Tensor struct {
 	Name  string
-	DType string // "F32", "F64", "I64", "U8", ...
+	DType string // F32, F64, I64, or another of the format's names ("U8", "BF16", ...)
 	Shape []int
 	Data  []byte
 }
+
+// The element types that have typed helpers here. Other dtypes of the
+// format (BOOL, U8, I8, F16, BF16, I16, U16, I32, U32, U64) are read and
+// written as bytes.
+const (
+	F32 = "F32"
+	F64 = "F64"
+	I64 = "I64"
+)
 
 // dtypeSize is the byte size of the element types this package accepts.
 var dtypeSize = map[string]int{
@@ -45,44 +44,27 @@ type entry struct {
 	DataOffsets [2]int64 `json:"data_offsets"`
 }
 
-// Encode writes tensors (in the given order) and metadata.
+// Encode writes tensors (in the given order) and metadata. The header is
+// JSON with its keys sorted, padded with spaces to a multiple of 8 bytes so
+// that the data are 8-byte aligned.
 func Encode(w io.Writer, tensors []Tensor, meta map[string]string) error {
-	header := map[string]any{}
-	if len(meta) > 0 {
-		header["__metadata__"] = meta
-	}
-	var off int64
-	for _, t := range tensors {
+	infos := make([]Info, len(tensors))
+	for i, t := range tensors {
+		infos[i] = Info{Name: t.Name, DType: t.DType, Shape: t.Shape}
 		if err := checkTensor(t.Name, t.DType, t.Shape, int64(len(t.Data))); err != nil {
 			return err
 		}
-		if _, dup := header[t.Name]; dup {
-			return fmt.Errorf("safetensors: tensor name %q appears twice", t.Name)
-		}
-		header[t.Name] = entry{DType: t.DType, Shape: nonNil(t.Shape), DataOffsets: [2]int64{off, off + int64(len(t.Data))}}
-		off += int64(len(t.Data))
 	}
-	h, err := json.Marshal(header)
+	sw, err := NewWriter(w, infos, meta)
 	if err != nil {
 		return err
 	}
-	for len(h)%8 != 0 { // pad with spaces so the data is 8-byte aligned
-		h = append(h, ' ')
-	}
-	var n [8]byte
-	binary.LittleEndian.PutUint64(n[:], uint64(len(h)))
-	if _, err := w.Write(n[:]); err != nil {
-		return err
-	}
-	if _, err := w.Write(h); err != nil {
-		return err
-	}
 	for _, t := range tensors {
-		if _, err := w.Write(t.Data); err != nil {
+		if err := sw.Bytes(t.Data); err != nil {
 			return err
 		}
 	}
-	return nil
+	return sw.Close()
 }
 
 func nonNil(s []int) []int {
@@ -92,31 +74,45 @@ func nonNil(s []int) []int {
 	return s
 }
 
-func checkTensor(name, dtype string, shape []int, nbytes int64) error {
+// byteSize checks a tensor's name, dtype and shape and returns the bytes
+// of its data.
+func byteSize(name, dtype string, shape []int) (int64, error) {
 	if name == "" || name == "__metadata__" {
-		return fmt.Errorf("safetensors: invalid tensor name %q", name)
+		return 0, fmt.Errorf("safetensors: invalid tensor name %q", name)
 	}
 	size, ok := dtypeSize[dtype]
 	if !ok {
-		return fmt.Errorf("safetensors: tensor %q: unknown dtype %q", name, dtype)
+		return 0, fmt.Errorf("safetensors: tensor %q: unknown dtype %q", name, dtype)
 	}
 	elems := int64(1)
 	for _, d := range shape {
 		if d < 0 {
-			return fmt.Errorf("safetensors: tensor %q: negative dimension %d", name, d)
+			return 0, fmt.Errorf("safetensors: tensor %q: negative dimension %d", name, d)
 		}
 		if d != 0 && elems > math.MaxInt64/int64(size)/int64(d) {
-			return fmt.Errorf("safetensors: tensor %q: shape %v too large", name, shape)
+			return 0, fmt.Errorf("safetensors: tensor %q: shape %v too large", name, shape)
 		}
 		elems *= int64(d)
 	}
-	if elems*int64(size) != nbytes {
-		return fmt.Errorf("safetensors: tensor %q: shape %v of %s needs %d bytes, has %d", name, shape, dtype, elems*int64(size), nbytes)
+	return elems * int64(size), nil
+}
+
+// checkTensor checks a tensor and that its data has nbytes.
+func checkTensor(name, dtype string, shape []int, nbytes int64) error {
+	want, err := byteSize(name, dtype, shape)
+	if err != nil {
+		return err
+	}
+	if want != nbytes {
+		return fmt.Errorf("safetensors: tensor %q: shape %v of %s needs %d bytes, has %d", name, shape, dtype, want, nbytes)
 	}
 	return nil
 }
 
-// Decode parses a whole safetensors file held in data. The returned
+// Decode parses a whole safetensors file held in data, validating
+// everything a hostile file could get wrong (header length, JSON, dtypes,
+// shapes against sizes, offsets, holes and overlaps) before any tensor is
+// returned. The returned
 // tensors alias data and are sorted by data offset.
 func Decode(data []byte) ([]Tensor, map[string]string, error) {
 	if len(data) < 8 {
@@ -217,4 +213,74 @@ func ToFloat64s(dst []float64, data []byte) {
 	for i := range dst {
 		dst[i] = math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:]))
 	}
+}
+
+// Int64s returns the little-endian bytes of v.
+func Int64s(v []int64) []byte {
+	b := make([]byte, 8*len(v))
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(b[8*i:], uint64(x))
+	}
+	return b
+}
+
+// ToInt64s decodes little-endian int64 data into dst, whose length must be
+// len(data)/8.
+func ToInt64s(dst []int64, data []byte) {
+	for i := range dst {
+		dst[i] = int64(binary.LittleEndian.Uint64(data[8*i:]))
+	}
+}
+
+// NewF32 returns an F32 tensor holding a copy of v with the given shape.
+func NewF32(name string, shape []int, v []float32) Tensor {
+	return Tensor{Name: name, DType: F32, Shape: shape, Data: Float32s(v)}
+}
+
+// NewF64 returns an F64 tensor holding a copy of v with the given shape.
+func NewF64(name string, shape []int, v []float64) Tensor {
+	return Tensor{Name: name, DType: F64, Shape: shape, Data: Float64s(v)}
+}
+
+// NewI64 returns an I64 tensor holding a copy of v with the given shape.
+func NewI64(name string, shape []int, v []int64) Tensor {
+	return Tensor{Name: name, DType: I64, Shape: shape, Data: Int64s(v)}
+}
+
+// check reports an error unless t is a valid tensor of dtype.
+func (t Tensor) check(dtype string) error {
+	if t.DType != dtype {
+		return fmt.Errorf("safetensors: tensor %q is %s, want %s", t.Name, t.DType, dtype)
+	}
+	return checkTensor(t.Name, t.DType, t.Shape, int64(len(t.Data)))
+}
+
+// AsFloat32 decodes the elements of an F32 tensor.
+func (t Tensor) AsFloat32() ([]float32, error) {
+	if err := t.check(F32); err != nil {
+		return nil, err
+	}
+	v := make([]float32, len(t.Data)/4)
+	ToFloat32s(v, t.Data)
+	return v, nil
+}
+
+// AsFloat64 decodes the elements of an F64 tensor.
+func (t Tensor) AsFloat64() ([]float64, error) {
+	if err := t.check(F64); err != nil {
+		return nil, err
+	}
+	v := make([]float64, len(t.Data)/8)
+	ToFloat64s(v, t.Data)
+	return v, nil
+}
+
+// AsInt64 decodes the elements of an I64 tensor.
+func (t Tensor) AsInt64() ([]int64, error) {
+	if err := t.check(I64); err != nil {
+		return nil, err
+	}
+	v := make([]int64, len(t.Data)/8)
+	ToInt64s(v, t.Data)
+	return v, nil
 }

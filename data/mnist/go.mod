@@ -1,0 +1,3 @@
+module github.com/descentlab/descent/data/mnist
+
+go 1.26.0

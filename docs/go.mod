@@ -1,0 +1,3 @@
+module github.com/descentlab/descent/docs
+
+go 1.26.0
