@@ -30,8 +30,13 @@
 // AVX-512 (not under -tags noavx512), the AVX2 loop the rest. Its results
 // equal the AVX2 loop's bit for bit (TestAVX512SameBits); it is about twice
 // as fast from cache (79,510 elements, one thread: 15.8 µs against 29.6),
-// as square root and division on 16 lanes cost what they cost on 8. UseAVX512
-// switches it off.
+// as square root and division on 16 lanes cost what they cost on 8.
+// AdaGrad and SGD with momentum without options (after momentum's first
+// step) have AVX-512 loops of the same kind (adagrad_avx512_amd64.s), equal
+// to their AVX2 loops bit for bit; from cache (65,536 elements, one thread,
+// BenchmarkKernel's vector against avx2) AdaGrad takes 9.9–11.0 µs against
+// 18.8–20.6 and SGD with momentum 4.5–5.1 µs against 5.4–6.0. UseAVX512
+// switches them off.
 //
 // All slices passed to one call must have the same length; the callers in
 // package optim guarantee it.
