@@ -14,14 +14,8 @@ var hasAVX512 = simd.AVX512
 //go:noescape
 func adam32x16(n int, c *float32, p, gr, m, v *float32)
 
-// adagrad32x16 is adagrad32 with flags 0 on 16-lane vectors; n is a
-// multiple of 16. See adagrad_avx512_amd64.s.
-//
-//go:noescape
-func adagrad32x16(n int, c *float32, p, gr, sum *float32)
-
 // sgdMomentum32x16 is sgdMomentum32 with flags 0 on 16-lane vectors; n is
-// a multiple of 16. See adagrad_avx512_amd64.s.
+// a multiple of 16. See momentum_avx512_amd64.s.
 //
 //go:noescape
 func sgdMomentum32x16(n int, c *float32, p, gr, buf *float32)

@@ -9,10 +9,6 @@ func adam32x16(n int, c *float32, p, gr, m, v *float32) {
 	panic("kernel: no AVX-512 kernels in this build")
 }
 
-func adagrad32x16(n int, c *float32, p, gr, sum *float32) {
-	panic("kernel: no AVX-512 kernels in this build")
-}
-
 func sgdMomentum32x16(n int, c *float32, p, gr, buf *float32) {
 	panic("kernel: no AVX-512 kernels in this build")
 }

@@ -136,15 +136,7 @@ func adagradVec[T Float](p, g, sum []T, a *AdagradArgs) int {
 	}
 	c := [...]T{-T(a.LR), T(a.WeightDecay), T(a.Eps)}
 	if unsafe.Sizeof(c[0]) == 4 {
-		// As in sgdMomentumVec: the AVX-512 loop without options.
-		k := 0
-		if f == 0 && useAVX512 {
-			k = n &^ 15
-			adagrad32x16(k, (*float32)(unsafe.Pointer(&c[0])), ptr32(p), ptr32(g), ptr32(sum))
-		}
-		if k < n {
-			adagrad32(n-k, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p[k:]), ptr32(g[k:]), ptr32(sum[k:]), nil, nil)
-		}
+		adagrad32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(sum), nil, nil)
 	} else {
 		adagrad64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(sum), nil, nil)
 	}

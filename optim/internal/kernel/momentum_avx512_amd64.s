@@ -2,46 +2,6 @@
 
 #include "textflag.h"
 
-// func adagrad32x16(n int, c *float32, p, gr, sum *float32)
-//
-// AdaGrad's update without options (adagrad32 with flags 0) on 16 float32
-// lanes at a time, n a multiple of 16; c is adagradVec's constant block
-// {−lr, wd, ε}. Every lane goes through the same operations in the same
-// order as adagrad32 and adagradScalar: s = s + g·g, p = p + (−lr)·(g / (√s + ε)).
-TEXT ·adagrad32x16(SB), NOSPLIT, $0-40
-	MOVQ n+0(FP), BX
-	SHLQ $2, BX
-	MOVQ c+8(FP), CX
-	MOVQ p+16(FP), DI
-	MOVQ gr+24(FP), SI
-	MOVQ sum+32(FP), R8
-	VBROADCASTSS 0(CX), Z15
-	VBROADCASTSS 8(CX), Z13
-	XORQ AX, AX
-	TESTQ BX, BX
-	JEQ done
-
-loop:
-	VMOVUPS (DI)(AX*1), Z0
-	VMOVUPS (SI)(AX*1), Z1
-	VMOVUPS (R8)(AX*1), Z2
-	VMULPS Z1, Z1, Z3
-	VADDPS Z3, Z2, Z2
-	VMOVUPS Z2, (R8)(AX*1)
-	VSQRTPS Z2, Z2
-	VADDPS Z13, Z2, Z2
-	VDIVPS Z2, Z1, Z3
-	VMULPS Z3, Z15, Z3
-	VADDPS Z3, Z0, Z0
-	VMOVUPS Z0, (DI)(AX*1)
-	ADDQ $64, AX
-	CMPQ AX, BX
-	JB loop
-
-done:
-	VZEROUPPER
-	RET
-
 // func sgdMomentum32x16(n int, c *float32, p, gr, buf *float32)
 //
 // SGD with momentum without options (sgdMomentum32 with flags 0: not the
