@@ -38,7 +38,9 @@
 // same way was twice as fast from cache (9.9–11.0 µs against 18.8–20.6)
 // but made the book net's AdaGrad training step slower (the 10th
 // percentile of 1500 steps: 388–457 µs against 364–393 in eleven
-// alternating pairs), for reasons not found: it is not used. UseAVX512 switches the AVX-512 loops off.
+// alternating pairs, load average 12–18), and on the machine minutes later,
+// quieter (load 9), barely faster (272–278 µs against 276–278): the reason
+// was not found, and it is not used. UseAVX512 switches the AVX-512 loops off.
 //
 // All slices passed to one call must have the same length; the callers in
 // package optim guarantee it.
