@@ -260,6 +260,7 @@ func (m *Model) Backward() {
 		panic("nn: Backward called before Loss")
 	}
 	n := len(m.y)
+	m.finiteKnown = false
 	// Loss left ∂(mean CE)/∂logits in m.train.dz[last].
 	if parts := m.rowParts(n); parts > 1 {
 		m.backwardSplit(n, parts)
@@ -424,6 +425,9 @@ type splitBackward struct {
 	n              int
 	tasks          []gradTask // for a batch of tasksN
 	tasksN, parts  int
+	// finite[i] is whether task i's ∂W columns and ∂b came out finite,
+	// each task checking what it just wrote while it is in the cache.
+	finite []bool
 }
 
 // gradTask is columns [lo, hi) of layer li's ∂W, and its ∂b when lo is 0.
@@ -448,6 +452,10 @@ func (m *Model) backwardSplit(n, parts int) {
 		for i := range b.tasks {
 			m.weightTask(i, len(b.tasks))
 		}
+	}
+	m.finite, m.finiteKnown = true, true
+	for _, ok := range b.finite {
+		m.finite = m.finite && ok
 	}
 }
 
@@ -501,6 +509,7 @@ func (m *Model) planGradTasks(n, parts int) {
 	}
 	work := func(t gradTask) int { return (t.hi - t.lo) * m.layers[t.li].out }
 	slices.SortStableFunc(b.tasks, func(x, y gradTask) int { return work(y) - work(x) })
+	b.finite = make([]bool, len(b.tasks))
 	b.tasksN, b.parts = n, parts
 }
 
@@ -516,7 +525,17 @@ func (m *Model) weightTask(i, _ int) {
 		in = m.layerInput(ws, t.li, n)
 	}
 	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+	ok := true
 	if t.lo == 0 {
 		vec.ColSums(l.gb, dz)
+		ok = vec.AllFinite(l.gb)
 	}
+	if t.lo == 0 && t.hi == l.in {
+		ok = ok && vec.AllFinite(l.gw)
+	} else {
+		for r := 0; ok && r < l.out; r++ {
+			ok = vec.AllFinite(l.gw[r*l.in+t.lo : r*l.in+t.hi])
+		}
+	}
+	m.back.finite[i] = ok
 }

@@ -2,6 +2,7 @@ package nn
 
 import (
 	"fmt"
+	"github.com/descentlab/descent/internal/vec"
 	"math"
 	"math/rand/v2"
 
@@ -67,6 +68,10 @@ type Model struct {
 	// passes after it (forward.go).
 	rows rowForward
 	back splitBackward
+
+	// Whether every gradient of the last Backward is finite, where
+	// Backward found it out while computing them (finiteKnown).
+	finite, finiteKnown bool
 }
 
 // Streams of the PCG generators that New seeds: one seed, two independent
@@ -231,4 +236,17 @@ func (m *Model) SetDropoutState(b []byte) error {
 		return fmt.Errorf("nn: dropout state: %w", err)
 	}
 	return nil
+}
+
+// GradsFinite reports whether every value in the gradient buffer is finite
+// (no NaN or ±Inf) as the last Backward left it. Where Backward ran by rows
+// and tasks on several threads, each task checked the gradients it had just
+// computed, and this costs nothing; otherwise it scans the buffer. Call it
+// before changing the gradients (clipping, say): it does not see changes
+// made after Backward.
+func (m *Model) GradsFinite() bool {
+	if m.finiteKnown {
+		return m.finite
+	}
+	return vec.AllFinite(m.grads)
 }

@@ -13,3 +13,9 @@ var hasAVX512 = simd.AVX512
 //
 //go:noescape
 func adam32x16(n int, c *float32, p, gr, m, v *float32)
+
+// sgdMomentum32x16 is sgdMomentum32 with flags 0 on 16-lane vectors; n is
+// a multiple of 16. See momentum_avx512_amd64.s.
+//
+//go:noescape
+func sgdMomentum32x16(n int, c *float32, p, gr, buf *float32)

@@ -20,8 +20,9 @@ var benchCases = []struct {
 }
 
 // BenchmarkKernel times one step of each kernel on one goroutine, float32,
-// through the vector path and the scalar reference, at sizes that fit in L1,
-// L2 and only in memory.
+// through the vector path (AVX-512 where the machine has it), the AVX2
+// loops alone (avx2, where there is AVX-512) and the scalar reference, at
+// sizes that fit in L1, L2 and only in memory.
 func BenchmarkKernel(b *testing.B) {
 	all := map[string]kcase[float32]{}
 	for _, c := range cases[float32]() {
@@ -41,14 +42,15 @@ func BenchmarkKernel(b *testing.B) {
 			for i := range p {
 				p[i], g[i] = 1, 0.5
 			}
-			for _, vec := range []bool{true, false} {
-				if vec && !HasVector() {
+			for _, path := range []string{"vector", "avx2", "scalar"} {
+				vec, avx512 := path != "scalar", path == "vector"
+				if vec && !HasVector() || path == "avx2" && !HasAVX512() {
 					continue
 				}
-				path := map[bool]string{true: "vector", false: "scalar"}[vec]
 				b.Run(fmt.Sprintf("%s/n=%d/%s", strings.Split(bc.name, "/")[0], n, path), func(b *testing.B) {
-					prev := UseVector(vec)
+					prev, prevA := UseVector(vec), UseAVX512(avx512)
 					defer UseVector(prev)
+					defer UseAVX512(prevA)
 					b.ReportAllocs()
 					for b.Loop() {
 						c.run(p, g, bufs)

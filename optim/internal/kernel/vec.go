@@ -66,7 +66,17 @@ func sgdMomentumVec[T Float](p, g, buf []T, a *SGDMomentumArgs) int {
 	}
 	c := [...]T{-T(a.LR), T(a.WeightDecay), T(a.Momentum), T(1 - a.Dampening)}
 	if unsafe.Sizeof(c[0]) == 4 {
-		sgdMomentum32(n, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p), ptr32(g), ptr32(buf), nil, nil)
+		// Without options (after the first step), whole 16-lane vectors go
+		// through the AVX-512 loop where there is one, the rest through
+		// the AVX2 loop.
+		k := 0
+		if f == 0 && useAVX512 {
+			k = n &^ 15
+			sgdMomentum32x16(k, (*float32)(unsafe.Pointer(&c[0])), ptr32(p), ptr32(g), ptr32(buf))
+		}
+		if k < n {
+			sgdMomentum32(n-k, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p[k:]), ptr32(g[k:]), ptr32(buf[k:]), nil, nil)
+		}
 	} else {
 		sgdMomentum64(n, (*float64)(unsafe.Pointer(&c[0])), f, ptr64(p), ptr64(g), ptr64(buf), nil, nil)
 	}

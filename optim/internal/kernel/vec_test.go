@@ -255,10 +255,13 @@ func TestVectorMatchesScalar(t *testing.T) {
 	}
 }
 
-// TestAVX512SameBits: Adam's AVX-512 loop gives the AVX2 loop's bits (not
-// merely within maxULP): training must not change by a bit when the wider
-// loop takes over. Lengths on both sides of every 16 and 8, unaligned
-// starts, and values from tiny to large, zeros included.
+// TestAVX512SameBits: the AVX-512 loops (Adam and SGD with momentum,
+// float32, without options) give the AVX2 loops' bits (not merely within
+// maxULP): training must not change by a bit when the wider loop takes
+// over. Lengths on both sides of every 16 and 8, unaligned starts, and
+// values from tiny to large, zeros included; SGD with momentum also with
+// dampening (which the AVX-512 loop takes) and Nesterov or the first step
+// (which it leaves to the AVX2 loop).
 func TestAVX512SameBits(t *testing.T) {
 	if !HasAVX512() {
 		t.Skip("no AVX-512 loops on this machine or build")
@@ -268,32 +271,50 @@ func TestAVX512SameBits(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	a := AdamArgs{Common: Common{LR: 1e-3}, Beta1: 0.9, Beta2: 0.999, Eps: 1e-8, StepSize: 1e-3 / (1 - 0.9*0.9),
 		BC2Sqrt: math.Sqrt(1 - 0.999*0.999), Decay: 1}
-	for _, n := range append(lengths, 4095, 4096, 4097) {
-		for _, off := range []int{0, 1, 5} {
-			fill := func(pos bool) []float32 {
-				s := make([]float32, n+off)
-				for i := range s {
-					v := rng.NormFloat64() * math.Pow(10, float64(rng.IntN(30)-20))
-					if pos {
-						v = math.Abs(v)
+	type step func(p, g, s1, s2 []float32)
+	kernels := map[string]step{
+		"adam": func(p, g, m, v []float32) { Adam(p, g, m, v, nil, a) },
+		"momentum": func(p, g, b, _ []float32) {
+			SGDMomentum(p, g, b, SGDMomentumArgs{Common: Common{LR: 0.01}, Momentum: 0.9})
+		},
+		"momentum/dampening": func(p, g, b, _ []float32) {
+			SGDMomentum(p, g, b, SGDMomentumArgs{Common: Common{LR: 0.01}, Momentum: 0.9, Dampening: 0.3})
+		},
+		"momentum/first": func(p, g, b, _ []float32) {
+			SGDMomentum(p, g, b, SGDMomentumArgs{Common: Common{LR: 0.01}, Momentum: 0.9, First: true})
+		},
+		"momentum/nesterov": func(p, g, b, _ []float32) {
+			SGDMomentum(p, g, b, SGDMomentumArgs{Common: Common{LR: 0.01}, Momentum: 0.9, Nesterov: true})
+		},
+	}
+	for name, k := range kernels {
+		for _, n := range append(lengths, 4095, 4096, 4097) {
+			for _, off := range []int{0, 1, 5} {
+				fill := func(pos bool) []float32 {
+					s := make([]float32, n+off)
+					for i := range s {
+						v := rng.NormFloat64() * math.Pow(10, float64(rng.IntN(30)-20))
+						if pos {
+							v = math.Abs(v)
+						}
+						if i%11 == 3 {
+							v = 0
+						}
+						s[i] = float32(v)
 					}
-					if i%11 == 3 {
-						v = 0
-					}
-					s[i] = float32(v)
+					return s[off:]
 				}
-				return s[off:]
-			}
-			p, g, m, v := fill(false), fill(false), fill(false), fill(true)
-			p2, m2, v2 := slices.Clone(p), slices.Clone(m), slices.Clone(v)
-			UseAVX512(true)
-			Adam(p, g, m, v, nil, a)
-			UseAVX512(false)
-			Adam(p2, g, m2, v2, nil, a)
-			for _, pair := range [][2][]float32{{p, p2}, {m, m2}, {v, v2}} {
-				for i := range pair[0] {
-					if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
-						t.Fatalf("n=%d off=%d: element %d: AVX-512 %v, AVX2 %v", n, off, i, pair[0][i], pair[1][i])
+				p, g, m, v := fill(false), fill(false), fill(false), fill(true)
+				p2, m2, v2 := slices.Clone(p), slices.Clone(m), slices.Clone(v)
+				UseAVX512(true)
+				k(p, g, m, v)
+				UseAVX512(false)
+				k(p2, g, m2, v2)
+				for _, pair := range [][2][]float32{{p, p2}, {m, m2}, {v, v2}} {
+					for i := range pair[0] {
+						if math.Float32bits(pair[0][i]) != math.Float32bits(pair[1][i]) {
+							t.Fatalf("%s n=%d off=%d: element %d: AVX-512 %v, AVX2 %v", name, n, off, i, pair[0][i], pair[1][i])
+						}
 					}
 				}
 			}
