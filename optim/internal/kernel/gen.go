@@ -814,23 +814,44 @@ import "unsafe"
 			return fmt.Sprintf("%s%d(%s)", lname, bits, strings.Join(args, ", "))
 		}
 		call32 := call(32)
-		if lname == "adam" {
-			// Adam's float32 loop without options has an AVX-512 form
-			// (adam_avx512_amd64.s, written by hand, the same operations
-			// and bits): whole 16-lane vectors go through it.
-			call32 = `// Without options, whole 16-lane vectors go through the AVX-512
-		// loop where there is one, the rest through the AVX2 loop.
-		k := 0
-		if f == 0 && useAVX512 {
-			k = n &^ 15
-			adam32x16(k, (*float32)(unsafe.Pointer(&c[0])), ptr32(p), ptr32(g), ptr32(m), ptr32(v))
-		}
-		if k < n {
-			adam32(n-k, (*float32)(unsafe.Pointer(&c[0])), f, ptr32(p[k:]), ptr32(g[k:]), ptr32(m[k:]), ptr32(v[k:]), ptr32(tail(vmax, k)))
-		}`
+		if why, ok := avx512Loops[lname]; ok {
+			call32 = avx512Call(lname, why, bs, k.opt)
 		}
 		fmt.Fprintf(w, "\tif unsafe.Sizeof(c[0]) == 4 {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn n\n}\n\n", call32, call(64))
 	}
+}
+
+// avx512Loops are the float32 loops that also have an AVX-512 form for
+// the flag-free case, written by hand (NAME_avx512_amd64.s: the same
+// operations and bits as the AVX2 loop, on 16 lanes), with the comment the
+// dispatch carries.
+var avx512Loops = map[string]string{
+	"adam":        "Without options,",
+	"sgdMomentum": "Without options (after the first step),",
+}
+
+// avx512Call is the float32 dispatch of such a loop: whole 16-lane vectors
+// through NAME32x16 when no flag is set and the CPU has AVX-512, the rest
+// through the AVX2 loop NAME32. The AVX-512 loop takes the required
+// buffers only.
+func avx512Call(lname, why string, bufs, optional []string) string {
+	const c = "(*float32)(unsafe.Pointer(&c[0]))"
+	wide := []string{"k", c, "ptr32(p)", "ptr32(g)"}
+	rest := []string{"n-k", c, "f", "ptr32(p[k:])", "ptr32(g[k:])"}
+	for _, b := range bufs {
+		switch {
+		case b == "nil":
+			rest = append(rest, "nil")
+		case contains(optional, b):
+			rest = append(rest, fmt.Sprintf("ptr32(tail(%s, k))", b))
+		default:
+			wide = append(wide, fmt.Sprintf("ptr32(%s)", b))
+			rest = append(rest, fmt.Sprintf("ptr32(%s[k:])", b))
+		}
+	}
+	comment := "// " + why + " whole 16-lane vectors go through the AVX-512\n\t\t// loop where there is one, the rest through the AVX2 loop."
+	return fmt.Sprintf("%s\n\t\tk := 0\n\t\tif f == 0 && useAVX512 {\n\t\t\tk = n &^ 15\n\t\t\t%s32x16(%s)\n\t\t}\n\t\tif k < n {\n\t\t\t%s32(%s)\n\t\t}",
+		comment, lname, strings.Join(wide, ", "), lname, strings.Join(rest, ", "))
 }
 
 func contains(xs []string, x string) bool {

@@ -66,9 +66,8 @@ func sgdMomentumVec[T Float](p, g, buf []T, a *SGDMomentumArgs) int {
 	}
 	c := [...]T{-T(a.LR), T(a.WeightDecay), T(a.Momentum), T(1 - a.Dampening)}
 	if unsafe.Sizeof(c[0]) == 4 {
-		// Without options (after the first step), whole 16-lane vectors go
-		// through the AVX-512 loop where there is one, the rest through
-		// the AVX2 loop.
+		// Without options (after the first step), whole 16-lane vectors go through the AVX-512
+		// loop where there is one, the rest through the AVX2 loop.
 		k := 0
 		if f == 0 && useAVX512 {
 			k = n &^ 15
