@@ -168,11 +168,12 @@ type rowForward struct {
 
 // rowParts returns how many threads Loss's forward pass on a batch of n
 // rows is split over: the first layer's product split by rows over
-// GOMAXPROCS threads, or 1 where it is not split (small products) or where
-// dropout draws its masks in one sequence.
+// GOMAXPROCS threads, or 1 where it is not split (small products), where
+// dropout draws its masks in one sequence, or where batch normalisation
+// needs the statistics of the whole batch between two layers.
 func (m *Model) rowParts(n int) int {
 	parts := runtime.GOMAXPROCS(0)
-	if parts < 2 || m.spec.Dropout > 0 {
+	if parts < 2 || m.spec.Dropout > 0 || m.norms != nil {
 		return 1
 	}
 	if _, _, ok := m.InputRows(n, 0, parts); !ok {
