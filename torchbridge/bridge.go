@@ -470,7 +470,7 @@ func descentSpec(method, base string, group map[string]json.RawMessage) (string,
 	}
 	var b strings.Builder
 	b.WriteString(method)
-	for i, o := range opts {
+	for _, o := range opts {
 		v, ok := baseVals[o.Key]
 		if !ok {
 			v = o.Default
@@ -484,7 +484,12 @@ func descentSpec(method, base string, group map[string]json.RawMessage) (string,
 				v = tv
 			}
 		}
-		if i == 0 {
+		if _, inBase := baseVals[o.Key]; base != "" && !inBase && v == o.Default {
+			// A key the saved spec leaves out (variant, which the
+			// method's own text omits) stays out.
+			continue
+		}
+		if b.Len() == len(method) {
 			b.WriteByte(':')
 		} else {
 			b.WriteByte(',')
