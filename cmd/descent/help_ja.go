@@ -11,7 +11,7 @@ const jaTrainLong = `train は多層パーセプトロンを一つのオプテ�
   steps.csv          ステップごとに 1 行: step,train_loss,lr（--smooth W なら
                      smoothed_loss も。loss.png が描く値）
   loss.png           ステップに対する訓練損失と、各エポック末のテスト損失
-  accuracy.png       エポックに対するテスト精度
+  accuracy.png       エポックに対するテスト正解率
   report.md, report.html  実行の設定、結果、グラフ（--lang ja なら日本語、
                      グラフも）
   model.safetensors  最後の重み（fc1.weight [out in], fc1.bias, …, F32。
@@ -56,13 +56,13 @@ FLAGS で変えたものです: --opt、--model（層、act、init、dropout、b
 変種には --run で名前をつけてください。
 
 DIR に書くもの:
-  report.md     設定、実行ごとに 1 行の結果の表（最終のテスト精度、テスト損失、訓練損失、
+  report.md     設定、実行ごとに 1 行の結果の表（最終のテスト正解率、テスト損失、訓練損失、
                 ステップ数とエポック数、時間。発散した実行は「diverged at step N」）、
                 各実行が何を学習したか、グラフ
   report.html   同じものを一枚の静的ページで（グラフを埋め込み、外部ファイルなし）
   loss.png      ステップに対する訓練損失（テスト損失は破線）を重ねたもの。
                 --smooth W なら訓練損失を移動平均で描く
-  accuracy.png  エポックに対するテスト精度を重ねたもの
+  accuracy.png  エポックに対するテスト正解率を重ねたもの
   metrics.csv   全実行のエポックごとの行: run,epoch,step,train_loss,
                 test_loss,test_accuracy,seconds
   steps.csv     全実行のステップ: run,step,train_loss,lr（--smooth なら

@@ -11,7 +11,7 @@ const T = {
     final: "final loss", dist: "distance to a minimum", status: "status", diverged: "diverged at step ",
     ok: "finite", stepof: "step ", footer: "Every number on this page comes from the engine of descent trace.",
     note: "The study note's mistakes", active: "(this page runs variant=note for this method)", loss: "loss (log)", losslin: "loss" },
-  ja: { nav2d: "2次元の関数", navmnist: "MNIST", function: "関数", steps: "ステップ数", start: "初期値",
+  ja: { nav2d: "2次元の関数", navmnist: "MNIST", function: "関数", steps: "ステップ数", start: "出発点",
     clickhint: "地図をクリックすると移動します", window: "表示範囲", reset: "元に戻す", add: "+ オプティマイザを追加",
     download: "ダウンロード", copy: "コマンドをコピー", copied: "コピーしました", play: "再生", pause: "一時停止", step: "1ステップ",
     speed: "速さ", method: "手法", dup: "複製", remove: "削除", optimizer: "オプティマイザ",
