@@ -498,6 +498,7 @@ function applyLang() {
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = tr(el.dataset.t);
   $("#lang-en").setAttribute("aria-pressed", S.lang === "en");
   $("#lang-ja").setAttribute("aria-pressed", S.lang === "ja");
+  $("nav a[href^='/mnist']").href = "/mnist?lang=" + S.lang; // the MNIST page opens in the same language
   $("#play").textContent = playing ? tr("pause") : tr("play");
   renderTable();
   drawAll();
