@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -47,8 +48,18 @@ func addLangHelp(root *cobra.Command) {
 	})
 }
 
+// pflagDefault matches the "(default X)" pflag appends to a flag's usage
+// line.
+var pflagDefault = regexp.MustCompile(`(?m) \(default (.*)\)$`)
+
+// jaDefaults writes pflag's "(default X)" as "（デフォルト X）".
+func jaDefaults(usages string) string {
+	return pflagDefault.ReplaceAllString(usages, "（デフォルト $1）")
+}
+
 // localize puts the Japanese texts into every command of the tree.
 func localize(root *cobra.Command) {
+	cobra.AddTemplateFunc("jaDefaults", jaDefaults)
 	root.SetUsageTemplate(jaUsage)
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
@@ -170,10 +181,10 @@ const jaUsage = `使い方:{{if .Runnable}}
   {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
 
 フラグ:
-{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces | jaDefaults}}{{end}}{{if .HasAvailableInheritedFlags}}
 
 全体のフラグ:
-{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces | jaDefaults}}{{end}}{{if .HasAvailableSubCommands}}
 
 各コマンドの詳細は "{{.CommandPath}} [コマンド] --help" で表示します。{{end}}
 `

@@ -31,6 +31,15 @@ func TestHelpJapanese(t *testing.T) {
 			t.Errorf("DESCENT_LANG=ja trace --help lacks %q:\n%s", want, out)
 		}
 	}
+	out, _, _ = runCLI(t, "train", "--help")
+	for _, want := range []string{"--epochs int", "訓練データを何周するか（エポック数）（デフォルト 5）", "--batch N ", "ミニバッチの大きさ"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("DESCENT_LANG=ja train --help lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "(default") {
+		t.Errorf("DESCENT_LANG=ja train --help has an English (default …):\n%s", out)
+	}
 	t.Setenv(langEnv, "")
 	out, _, _ = runCLI(t, "trace", "--help")
 	if strings.Contains(out, "使い方") || !strings.Contains(out, "Usage:") {
