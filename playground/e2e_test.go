@@ -379,13 +379,14 @@ func screenshots(t *testing.T, base, dir string) {
 	for _, v := range []struct {
 		name          string
 		width, height int
-	}{{"mnist.png", 1280, 860}, {"mnist-phone.png", 390, 844}} {
+		lang, done    string
+	}{{"mnist.png", 1280, 860, "en", "done"}, {"mnist-phone.png", 390, 844, "en", "done"}, {"mnist-ja.png", 1280, 860, "ja", "完了"}} {
 		ctx, cancel := newBrowser(t, v.width, v.height)
-		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(base+"/mnist"),
+		err := chromedp.Do(ctx, viewport(v.width, v.height), chromedp.Navigate(base+"/mnist?lang="+v.lang),
 			chromedp.SetValue(chromedp.CSS(`#subset`), "1000"),
 			chromedp.SetValue(chromedp.CSS(`#epochs`), "3"),
 			chromedp.Click(chromedp.CSS(`#start`)),
-			chromedp.Poll[chromedp.Void](`document.body.dataset.run && document.querySelector('#status').textContent === 'done' || document.querySelector('#error').textContent !== ''`, chromedp.WithPollingTimeout(60*time.Second)),
+			chromedp.Poll[chromedp.Void](`document.body.dataset.run && document.querySelector('#status').textContent === '`+v.done+`' || document.querySelector('#error').textContent !== ''`, chromedp.WithPollingTimeout(60*time.Second)),
 			chromedp.Sleep(300*time.Millisecond))
 		var buf []byte
 		if err == nil {
@@ -439,7 +440,7 @@ func TestPhoneLayout(t *testing.T) {
 			chromedp.Navigate(ts.URL + "/?func=rosenbrock&steps=300&opt=sgd:lr=0.001&opt=momentum:lr=0.001&opt=adam:lr=0.05&opt=adam:lr=0.05,variant=note&lang=ja"),
 			chromedp.Poll[chromedp.Void](`window.__ready === true && window.__explained === 'ja'`)}},
 		{"MNIST", []chromedp.Action[chromedp.Void]{
-			chromedp.Navigate(ts.URL + "/mnist"),
+			chromedp.Navigate(ts.URL + "/mnist?lang=en"),
 			chromedp.SetValue(chromedp.CSS(`#subset`), "100"),
 			chromedp.SetValue(chromedp.CSS(`#epochs`), "1"),
 			chromedp.Click(chromedp.CSS(`#start`)),
@@ -458,5 +459,56 @@ func TestPhoneLayout(t *testing.T) {
 		if px > 0 {
 			t.Errorf("%s page at 390×844: %d px wider than the screen", page.name, px)
 		}
+	}
+}
+
+// The MNIST page's Japanese toggle puts every word of the form, table and
+// footer into Japanese, keeps the language in the URL and in the link to
+// the 2-D page, and the 2-D page links back in its language.
+func TestMNISTLang(t *testing.T) {
+	ctx, cancel := newBrowser(t, 1280, 860)
+	defer cancel()
+	s, err := New(Config{RunDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(s)
+	defer ts.Close()
+	type words struct{ Lang, Start, Status, Head, Footer, Hint, Href, URL string }
+	read := chromedp.Evaluate[words](`({Lang: document.documentElement.lang, Start: document.querySelector('#start').textContent,
+		Status: document.querySelector('#status').textContent, Head: document.querySelector('#table thead').textContent,
+		Footer: document.querySelector('footer').textContent, Hint: document.querySelector('#opts input[placeholder]').placeholder,
+		Href: document.querySelector('nav a').href, URL: location.href})`)
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/mnist?lang=en")); err != nil {
+		t.Fatal(err)
+	}
+	en, err := chromedp.Run(ctx, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if en.Lang != "en" || en.Start != "start" || en.Status != "idle" || en.Head != "optimizersteptrain losstest losstest accuracy" {
+		t.Errorf("English page: %+v", en)
+	}
+	if err := chromedp.Do(ctx, chromedp.Click(chromedp.CSS(`#lang-ja`))); err != nil {
+		t.Fatal(err)
+	}
+	ja, err := chromedp.Run(ctx, read)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ja.Lang != "ja" || ja.Start != "開始" || ja.Status != "待機中" || ja.Head != "オプティマイザステップ訓練損失テスト損失テスト正解率" ||
+		!strings.Contains(ja.Footer, "実行フォルダ") || !strings.HasPrefix(ja.Hint, "別の指定") ||
+		!strings.HasSuffix(ja.Href, "/?lang=ja") || !strings.HasSuffix(ja.URL, "/mnist?lang=ja") {
+		t.Errorf("Japanese page: %+v", ja)
+	}
+	if err := chromedp.Do(ctx, chromedp.Navigate(ja.Href), chromedp.Poll[chromedp.Void](`window.__ready === true`)); err != nil {
+		t.Fatal(err)
+	}
+	link, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.querySelector("nav a[href^='/mnist']").href`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(link, "/mnist?lang=ja") {
+		t.Errorf("the 2-D page in Japanese links to %s", link)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"regexp"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -47,8 +48,18 @@ func addLangHelp(root *cobra.Command) {
 	})
 }
 
+// pflagDefault matches the "(default X)" pflag appends to a flag's usage
+// line.
+var pflagDefault = regexp.MustCompile(`(?m) \(default (.*)\)$`)
+
+// jaDefaults writes pflag's "(default X)" as "（デフォルト X）".
+func jaDefaults(usages string) string {
+	return pflagDefault.ReplaceAllString(usages, "（デフォルト $1）")
+}
+
 // localize puts the Japanese texts into every command of the tree.
 func localize(root *cobra.Command) {
+	cobra.AddTemplateFunc("jaDefaults", jaDefaults)
 	root.SetUsageTemplate(jaUsage)
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
@@ -81,7 +92,8 @@ type helpText struct{ short, long string }
 var jaHelp = map[string]helpText{
 	"descent": {"深層学習のオプティマイザを Go で。そのふるまいを見せる実験室つき", `descent は深層学習のオプティマイザ（gd, sgd, momentum, adagrad, rmsprop, adam ほか。
 torch.optim と同じ結果）を、テスト関数と実データの上で動かします。
---lang ja か環境変数 DESCENT_LANG=ja で、ヘルプと trace・gallery・explain の出力が日本語になります。`},
+--lang ja か環境変数 DESCENT_LANG=ja で、ヘルプと trace・gallery・explain の出力が日本語になります。
+train と compare のレポートとグラフは --lang ja で日本語になります。`},
 	"trace": {"2 次元のテスト関数でオプティマイザを動かし、道筋を CSV に書くか図にする", `trace は各オプティマイザを出発点から 2 次元のテスト関数の上で float64 で動かし、
 CSV（見出し optimizer,step,x,y,loss。step 0 が出発点。オプティマイザごと・ステップごとに 1 行）
 を標準出力に書きます。-o FILE なら拡張子で形式を選びます: .csv（同じ CSV）、.png か .svg
@@ -122,11 +134,16 @@ CSV の出力に図だけのフラグ（--title, --xlim, --ylim, --layout, --lan
 NAME は ` + strings.Join(optim.Methods(), ", ") + `、またはラッパー
 ` + strings.Join(optim.Wrappers(), ", ") + ` です。
 --lang は ` + strings.Join(explain.Languages(), " か ") + `（デフォルトは $DESCENT_LANG、なければ en）。`},
-	"train":   {"MNIST（または他の idx データ）でネットワークを一つのオプティマイザで学習する", ""},
-	"compare": {"同じネットワークを複数のオプティマイザで学習し、並べて報告する", ""},
-	"bench":   {"オプティマイザの 1 ステップの時間を、マシンのメモリ帯域と比べて測る", ""},
-	"serve":   {"プレイグラウンドを起動する：スライダーを動かしてオプティマイザを眺めるローカルのウェブページ", ""},
-	"help":    {"コマンドのヘルプ", ""},
+	"train":        {"MNIST（または他の idx データ）でネットワークを一つのオプティマイザで学習する", jaTrainLong},
+	"compare":      {"同じネットワークを複数のオプティマイザ（または任意の変種）で学習し、並べて報告する", jaCompareLong},
+	"bench":        {"オプティマイザの 1 ステップの時間を、マシンのメモリ帯域と比べて測る", jaBenchLong},
+	"serve":        {"プレイグラウンドを起動する：スライダーを動かしてオプティマイザを眺めるローカルのウェブページ", jaServeLong},
+	"data":         {"MNIST のファイルの場所と、その取得方法", jaDataLong},
+	"fetch":        {"MNIST のファイル四つをダウンロードし、SHA-256 で検査する", jaFetchLong},
+	"version":      {"このバイナリのバージョン、リビジョン、Go のリリースを表示する", ""},
+	"export-torch": {"重みとオプティマイザの状態を PyTorch の形式で書く（torchbridge）", jaExportLong},
+	"import-torch": {"重みとオプティマイザの状態を PyTorch の形式から読む（torchbridge）", jaImportLong},
+	"help":         {"コマンドのヘルプ", "help はどのコマンドのヘルプも表示します。\n詳しくは descent help [コマンドのパス] と入力してください。"},
 }
 
 // jaFlags holds the Japanese usage of flags: "command.flag" for one
@@ -164,10 +181,10 @@ const jaUsage = `使い方:{{if .Runnable}}
   {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
 
 フラグ:
-{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces | jaDefaults}}{{end}}{{if .HasAvailableInheritedFlags}}
 
 全体のフラグ:
-{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces | jaDefaults}}{{end}}{{if .HasAvailableSubCommands}}
 
 各コマンドの詳細は "{{.CommandPath}} [コマンド] --help" で表示します。{{end}}
 `

@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
 
@@ -30,6 +31,15 @@ func TestHelpJapanese(t *testing.T) {
 			t.Errorf("DESCENT_LANG=ja trace --help lacks %q:\n%s", want, out)
 		}
 	}
+	out, _, _ = runCLI(t, "train", "--help")
+	for _, want := range []string{"--epochs int", "訓練データを何周するか（エポック数）（デフォルト 5）", "--batch N ", "ミニバッチの大きさ"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("DESCENT_LANG=ja train --help lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "(default") {
+		t.Errorf("DESCENT_LANG=ja train --help has an English (default …):\n%s", out)
+	}
 	t.Setenv(langEnv, "")
 	out, _, _ = runCLI(t, "trace", "--help")
 	if strings.Contains(out, "使い方") || !strings.Contains(out, "Usage:") {
@@ -37,24 +47,44 @@ func TestHelpJapanese(t *testing.T) {
 	}
 }
 
-// Every command and every flag of trace, gallery and explain has its
-// Japanese text.
+// Every command (subcommands too) has a Japanese description, a Japanese
+// long text where it has an English one, and every flag a Japanese usage
+// that keeps the English one's argument name (the `NAME` pflag shows).
 func TestHelpJapaneseComplete(t *testing.T) {
 	root := newRoot(strings.NewReader(""), &strings.Builder{}, &strings.Builder{})
 	root.InitDefaultHelpCmd()
-	for _, c := range root.Commands() {
-		if _, ok := jaHelp[c.Name()]; !ok {
-			t.Errorf("command %s has no Japanese description", c.Name())
+	root.InitDefaultHelpFlag()
+	root.InitDefaultVersionFlag()
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.InitDefaultHelpFlag()
+		ja, ok := jaHelp[c.Name()]
+		switch {
+		case !ok || ja.short == "":
+			t.Errorf("command %s has no Japanese description", c.CommandPath())
+		case c.Long != "" && ja.long == "":
+			t.Errorf("command %s has an English long text and no Japanese one", c.CommandPath())
 		}
-		switch c.Name() {
-		case "trace", "gallery", "explain":
-			c.LocalFlags().VisitAll(func(f *pflag.Flag) {
-				if _, ok := jaFlags[c.Name()+"."+f.Name]; !ok {
-					if _, ok := jaFlags[f.Name]; !ok {
-						t.Errorf("%s --%s has no Japanese usage", c.Name(), f.Name)
-					}
+		for _, fs := range []*pflag.FlagSet{c.LocalFlags(), c.PersistentFlags()} {
+			fs.VisitAll(func(f *pflag.Flag) {
+				u, ok := jaFlags[c.Name()+"."+f.Name]
+				if !ok {
+					u, ok = jaFlags[f.Name]
+				}
+				if !ok {
+					t.Errorf("%s --%s has no Japanese usage", c.CommandPath(), f.Name)
+					return
+				}
+				en, _ := pflag.UnquoteUsage(f)
+				jaName, _ := pflag.UnquoteUsage(&pflag.Flag{Name: f.Name, Value: f.Value, Usage: u})
+				if en != jaName {
+					t.Errorf("%s --%s: Japanese usage shows the argument as %q, English as %q", c.CommandPath(), f.Name, jaName, en)
 				}
 			})
 		}
+		for _, s := range c.Commands() {
+			walk(s)
+		}
 	}
+	walk(root)
 }

@@ -11,7 +11,7 @@ const T = {
     final: "final loss", dist: "distance to a minimum", status: "status", diverged: "diverged at step ",
     ok: "finite", stepof: "step ", footer: "Every number on this page comes from the engine of descent trace.",
     note: "The study note's mistakes", active: "(this page runs variant=note for this method)", loss: "loss (log)", losslin: "loss" },
-  ja: { nav2d: "2次元の関数", navmnist: "MNIST", function: "関数", steps: "ステップ数", start: "初期値",
+  ja: { nav2d: "2次元の関数", navmnist: "MNIST", function: "関数", steps: "ステップ数", start: "出発点",
     clickhint: "地図をクリックすると移動します", window: "表示範囲", reset: "元に戻す", add: "+ オプティマイザを追加",
     download: "ダウンロード", copy: "コマンドをコピー", copied: "コピーしました", play: "再生", pause: "一時停止", step: "1ステップ",
     speed: "速さ", method: "手法", dup: "複製", remove: "削除", optimizer: "オプティマイザ",
@@ -498,6 +498,7 @@ function applyLang() {
   for (const el of document.querySelectorAll("[data-t]")) el.textContent = tr(el.dataset.t);
   $("#lang-en").setAttribute("aria-pressed", S.lang === "en");
   $("#lang-ja").setAttribute("aria-pressed", S.lang === "ja");
+  $("nav a[href^='/mnist']").href = "/mnist?lang=" + S.lang; // the MNIST page opens in the same language
   $("#play").textContent = playing ? tr("pause") : tr("play");
   renderTable();
   drawAll();

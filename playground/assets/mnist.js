@@ -5,6 +5,65 @@ const $ = (s) => document.querySelector(s);
 const COLORS = ["#e6194b", "#0030c0", "#ff8c00", "#d020d0", "#101010", "#8b4513", "#00a0e0", "#707070"];
 let runs = [];   // per optimizer: {opt, total, steps: [[step, loss]], epochs: [metric]}
 let source = null;
+let status = ["idle", ""]; // the status line: a key of T and a suffix
+let ended = null;          // the last run's end event, for its report line
+
+// T holds the page's words; data-t (text), data-th (trusted HTML) and
+// data-tp (placeholder) name them in mnist.html.
+const T = {
+  en: { title: "descent playground — MNIST", nav2d: "2-D functions", navmnist: "MNIST", optimizers: "Optimizers",
+    optshint: "one spec per line, as <code>descent compare --opt</code> takes them (at most 8)", another: "another spec, e.g. rmsprop:lr=0.001",
+    epochs: "Epochs", batch: "Batch", bfull: "full (gradient descent)", b1: "1 (SGD)", b100: "100 (mini-batch)", bother: "other…",
+    subset: "Subset", subsethint: "training examples (0: all 60,000)", start: "start", cancel: "cancel", status: "Status",
+    optimizer: "optimizer", step: "step", trainloss: "train loss", testloss: "test loss", testacc: "test accuracy",
+    footer: "Every run is written to the run folder as <code>descent compare</code> writes it: report.html, report.md, metrics.csv, summary.json and the charts.",
+    idle: "idle", loading: "loading MNIST…", training: "training ", done: "done", cancelled: "cancelled (partial report and checkpoint written)",
+    failed: "failed", report: "report: ", resume: "checkpoint written; continue it with ", nocheckpoint: "no checkpoint: ",
+    diverged: " (diverged)", losschart: "training loss (per step, log scale)", accchart: "test accuracy (per epoch)" },
+  ja: { title: "descent プレイグラウンド — MNIST", nav2d: "2次元の関数", navmnist: "MNIST", optimizers: "オプティマイザ",
+    optshint: "1 行に一つの指定。<code>descent compare --opt</code> と同じ形（8 個まで）", another: "別の指定。例: rmsprop:lr=0.001",
+    epochs: "エポック数", batch: "バッチサイズ", bfull: "full（勾配降下法）", b1: "1（SGD）", b100: "100（ミニバッチ）", bother: "その他…",
+    subset: "データ数", subsethint: "訓練データ（0: 全 60,000 個）", start: "開始", cancel: "中止", status: "状態",
+    optimizer: "オプティマイザ", step: "ステップ", trainloss: "訓練損失", testloss: "テスト損失", testacc: "テスト正解率",
+    footer: "どの実行も <code>descent compare</code> と同じ形で実行フォルダに書きます: report.html、report.md、metrics.csv、summary.json とグラフ。",
+    idle: "待機中", loading: "MNIST を読み込み中…", training: "学習中: ", done: "完了", cancelled: "中止しました（途中までのレポートとチェックポイントを書きました）",
+    failed: "失敗", report: "レポート: ", resume: "チェックポイントを書きました。続けるには ", nocheckpoint: "チェックポイントなし: ",
+    diverged: "（発散）", losschart: "訓練損失（ステップごと、対数目盛）", accchart: "テスト正解率（エポックごと）" },
+};
+const query = new URLSearchParams(location.search);
+let lang = query.get("lang") === "ja" ? "ja" : (query.get("lang") === "en" ? "en" : (navigator.language || "").startsWith("ja") ? "ja" : "en");
+function tr(k) { return (T[lang] || T.en)[k] || k; }
+
+function setStatus(key, suffix) { status = [key, suffix || ""]; $("#status").textContent = tr(key) + status[1]; }
+
+// showEnd writes the report line of the run's end event d (none: empty).
+function showEnd(d) {
+  ended = d;
+  if (!d) { $("#report").textContent = ""; return; }
+  const a = document.createElement("a"); a.href = d.report; a.textContent = tr("report") + d.dir; a.target = "_blank";
+  $("#report").replaceChildren(a);
+  if (d.resume) { const c = document.createElement("code"); c.textContent = d.resume; $("#report").append(document.createElement("br"), tr("resume"), c); }
+  if (d.checkpoint_error) $("#report").append(document.createElement("br"), tr("nocheckpoint") + d.checkpoint_error);
+}
+
+function applyLang() {
+  document.documentElement.lang = lang;
+  for (const el of document.querySelectorAll("[data-t]")) el.textContent = tr(el.dataset.t);
+  for (const el of document.querySelectorAll("[data-th]")) el.innerHTML = tr(el.dataset.th);
+  for (const el of document.querySelectorAll("[data-tp]")) el.placeholder = tr(el.dataset.tp);
+  $("#lang-en").setAttribute("aria-pressed", lang === "en");
+  $("#lang-ja").setAttribute("aria-pressed", lang === "ja");
+  $("nav a[href^='/']:not([href^='/mnist'])").href = "/?lang=" + lang; // the 2-D page opens in the same language
+  setStatus(status[0], status[1]);
+  showEnd(ended);
+  draw();
+}
+
+function setLang(l) {
+  lang = l;
+  const u = new URL(location.href); u.searchParams.set("lang", l); history.replaceState(null, "", u);
+  applyLang();
+}
 
 function showError(msg) { $("#error").hidden = !msg; $("#error").textContent = msg || ""; }
 
@@ -41,16 +100,16 @@ function chart(c, title, series, xmax, logY, yfmt) {
 
 function draw() {
   const maxSteps = Math.max(1, ...runs.map((r) => r.total || 1));
-  chart($("#losschart"), "training loss (per step, log scale)", runs.map((r, i) => ({ color: COLORS[i], pts: r.steps })), maxSteps, true, (v) => fmt(v));
+  chart($("#losschart"), tr("losschart"), runs.map((r, i) => ({ color: COLORS[i], pts: r.steps })), maxSteps, true, (v) => fmt(v));
   const maxEp = Math.max(1, ...runs.map((r) => r.epochs.length ? r.epochs[r.epochs.length - 1].epoch : 1));
-  chart($("#accchart"), "test accuracy (per epoch)", runs.map((r, i) => ({ color: COLORS[i], dots: true, pts: [[0, null]].concat(r.epochs.map((m) => [m.epoch, m.test_accuracy])) })), maxEp, false, (v) => (100 * v).toFixed(1) + "%");
+  chart($("#accchart"), tr("accchart"), runs.map((r, i) => ({ color: COLORS[i], dots: true, pts: [[0, null]].concat(r.epochs.map((m) => [m.epoch, m.test_accuracy])) })), maxEp, false, (v) => (100 * v).toFixed(1) + "%");
   const tb = $("#table tbody"); tb.innerHTML = "";
   runs.forEach((r, i) => {
     const m = r.epochs[r.epochs.length - 1] || {};
     const last = r.steps[r.steps.length - 1];
     const row = document.createElement("tr");
     row.innerHTML = "<td><span class=swatch style=\"background:" + COLORS[i] + "\"></span> </td><td class=num></td><td class=num></td><td class=num></td><td class=num></td>";
-    row.cells[0].append(r.opt + (r.diverged ? " (diverged)" : ""));
+    row.cells[0].append(r.opt + (r.diverged ? tr("diverged") : ""));
     row.cells[1].textContent = last ? last[0] + " / " + r.total : "—";
     row.cells[2].textContent = fmt(m.train_loss ?? (last ? last[1] : null));
     row.cells[3].textContent = fmt(m.test_loss);
@@ -64,23 +123,20 @@ function listen() {
   runs = [];
   source = new EventSource("/api/train/events");
   const on = (name, fn) => source.addEventListener(name, (e) => { fn(JSON.parse(e.data)); draw(); });
-  on("begin", (d) => { $("#status").textContent = "loading MNIST…"; $("#report").textContent = ""; });
-  on("start", (d) => { runs[d.index] = { opt: d.opt, total: d.total_steps, steps: [], epochs: [] }; $("#status").textContent = "training " + d.opt; });
+  on("begin", (d) => { setStatus("loading"); showEnd(null); });
+  on("start", (d) => { runs[d.index] = { opt: d.opt, total: d.total_steps, steps: [], epochs: [] }; setStatus("training", d.opt); });
   on("step", (d) => { runs[d.index].steps.push([d.step, d.loss]); });
   on("epoch", (d) => { runs[d.index].epochs.push(d); });
   on("diverged", (d) => { runs[d.index].diverged = true; });
   on("finish", () => {});
-  const ended = (label) => (d) => {
-    $("#status").textContent = label;
-    const a = document.createElement("a"); a.href = d.report; a.textContent = "report: " + d.dir; a.target = "_blank";
-    $("#report").replaceChildren(a);
-    if (d.resume) { const c = document.createElement("code"); c.textContent = d.resume; $("#report").append(document.createElement("br"), "checkpoint written; continue it with ", c); }
-    if (d.checkpoint_error) $("#report").append(document.createElement("br"), "no checkpoint: " + d.checkpoint_error);
+  const end = (key) => (d) => {
+    setStatus(key);
+    showEnd(d);
     $("#start").disabled = false; $("#cancel").disabled = true;
   };
-  on("done", ended("done"));
-  on("cancelled", ended("cancelled (partial report and checkpoint written)"));
-  on("failed", (d) => { showError(d.error); $("#status").textContent = "failed"; });
+  on("done", end("done"));
+  on("cancelled", end("cancelled"));
+  on("failed", (d) => { showError(d.error); setStatus("failed"); });
   source.addEventListener("end", () => { source.close(); source = null; $("#start").disabled = false; $("#cancel").disabled = true; });
 }
 
@@ -99,6 +155,8 @@ $("#form").onsubmit = async (e) => {
   listen();
 };
 $("#cancel").onclick = async () => { await fetch("/api/train/cancel", { method: "POST" }); };
+$("#lang-en").onclick = () => setLang("en");
+$("#lang-ja").onclick = () => setLang("ja");
 window.addEventListener("resize", draw);
 fetch("/api/train").then((r) => r.json()).then((s) => { if (s.running) { $("#start").disabled = true; $("#cancel").disabled = false; } if (s.id) listen(); });
-draw();
+applyLang();
