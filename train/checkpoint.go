@@ -18,6 +18,7 @@ import (
 	"github.com/descentlab/descent/data"
 	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // state is the Trainer's own state as a checkpoint's manifest records it:
@@ -148,13 +149,14 @@ func fingerprint(trainSet, testSet *data.Dataset, scheme int) dataPrint {
 		} else {
 			for lo := 0; lo < d.N; lo += chunk {
 				vals = d.Examples(vals, lo, min(lo+chunk, d.N))
-				for _, x := range vals {
-					if len(buf) == cap(buf) {
-						h.Write(buf)
-						buf = buf[:0]
-					}
-					buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
+				// The hash sees one byte stream however it is cut.
+				if n := 4 * len(vals); len(buf)+n > cap(buf) {
+					h.Write(buf)
+					buf = slices.Grow(buf[:0], n)
 				}
+				n := len(buf)
+				buf = buf[:n+4*len(vals)]
+				safetensors.PutFloat32s(buf[n:], vals)
 			}
 		}
 		h.Write(buf)
