@@ -187,7 +187,7 @@ func Save(root string, c *Checkpoint, keep int) (string, error) {
 		return "", err
 	}
 	if err := os.MkdirAll(root, 0o755); err != nil {
-		return "", fmt.Errorf("checkpoint: %v", err)
+		return "", fmt.Errorf("checkpoint: %w", err)
 	}
 	if err := claimRun(root, c.Run); err != nil {
 		return "", err
@@ -197,7 +197,7 @@ func Save(root string, c *Checkpoint, keep int) (string, error) {
 	final := filepath.Join(root, name)
 	tmp, err := os.MkdirTemp(root, "."+name+".tmp-")
 	if err != nil {
-		return "", fmt.Errorf("checkpoint: %v", err)
+		return "", fmt.Errorf("checkpoint: %w", err)
 	}
 	ok := false
 	defer func() {
@@ -206,12 +206,12 @@ func Save(root string, c *Checkpoint, keep int) (string, error) {
 		}
 	}()
 	if err := os.Chmod(tmp, 0o755); err != nil {
-		return "", fmt.Errorf("checkpoint: %v", err)
+		return "", fmt.Errorf("checkpoint: %w", err)
 	}
 	// The manifest goes last: it vouches for the files before it.
 	for _, f := range []string{ModelFile, OptimizerFile, ManifestFile} {
 		if err := atomicfile.Write(filepath.Join(tmp, f), files[f]); err != nil {
-			return "", fmt.Errorf("checkpoint: %v", err)
+			return "", fmt.Errorf("checkpoint: %w", err)
 		}
 	}
 	hook("written")
@@ -221,7 +221,7 @@ func Save(root string, c *Checkpoint, keep int) (string, error) {
 	prev := filepath.Join(root, prevPrefix+name)
 	if _, err := os.Lstat(final); err == nil {
 		if err := os.Rename(final, prev); err != nil {
-			return "", fmt.Errorf("checkpoint: %v", err)
+			return "", fmt.Errorf("checkpoint: %w", err)
 		}
 		atomicfile.SyncDir(root)
 		hook("moved-aside")
@@ -230,7 +230,7 @@ func Save(root string, c *Checkpoint, keep int) (string, error) {
 		if _, perr := os.Lstat(prev); perr == nil {
 			os.Rename(prev, final) // put the old one back
 		}
-		return "", fmt.Errorf("checkpoint: %v", err)
+		return "", fmt.Errorf("checkpoint: %w", err)
 	}
 	ok = true
 	atomicfile.SyncDir(root)
@@ -277,7 +277,7 @@ func RunOf(root string) (string, error) {
 		return "", nil
 	}
 	if err != nil {
-		return "", fmt.Errorf("checkpoint: %s: %v", filepath.Join(root, RunFile), err)
+		return "", fmt.Errorf("checkpoint: %s: %w", filepath.Join(root, RunFile), err)
 	}
 	id := strings.TrimSpace(string(b))
 	if !validRun(id) {
@@ -302,7 +302,7 @@ func claimRun(root, run string) error {
 		return nil
 	}
 	if err := atomicfile.Write(filepath.Join(root, RunFile), []byte(run+"\n")); err != nil {
-		return fmt.Errorf("checkpoint: %v", err)
+		return fmt.Errorf("checkpoint: %w", err)
 	}
 	return nil
 }
@@ -334,16 +334,16 @@ func CheckRun(root string, c *Checkpoint, dir string) error {
 func remove(root, dir string) error {
 	trash, err := os.MkdirTemp(root, ".trash-")
 	if err != nil {
-		return fmt.Errorf("checkpoint: %v", err)
+		return fmt.Errorf("checkpoint: %w", err)
 	}
 	gone := filepath.Join(trash, filepath.Base(dir))
 	if err := os.Rename(dir, gone); err != nil {
 		os.Remove(trash)
-		return fmt.Errorf("checkpoint: cannot remove %s: %v", dir, err)
+		return fmt.Errorf("checkpoint: cannot remove %s: %w", dir, err)
 	}
 	atomicfile.SyncDir(root)
 	if err := os.RemoveAll(trash); err != nil {
-		return fmt.Errorf("checkpoint: cannot remove %s: %v", dir, err)
+		return fmt.Errorf("checkpoint: cannot remove %s: %w", dir, err)
 	}
 	return nil
 }
@@ -390,7 +390,7 @@ func List(root string) ([]Entry, error) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint: %v", err)
+		return nil, fmt.Errorf("checkpoint: %w", err)
 	}
 	var out []Entry
 	have := map[int]bool{}
@@ -492,7 +492,7 @@ func ParseManifest(b []byte) (*Manifest, error) {
 		Version json.RawMessage `json:"version"`
 	}
 	if err := json.Unmarshal(b, &head); err != nil {
-		return nil, fmt.Errorf("%s is damaged (truncated or not JSON): %v", ManifestFile, err)
+		return nil, fmt.Errorf("%s is damaged (truncated or not JSON): %w", ManifestFile, err)
 	}
 	if head.Format != Format {
 		return nil, fmt.Errorf("%s: format %q, want %q (not a descent checkpoint)", ManifestFile, head.Format, Format)
@@ -508,14 +508,14 @@ func ParseManifest(b []byte) (*Manifest, error) {
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&m); err != nil {
-		return nil, fmt.Errorf("%s is damaged: %v", ManifestFile, err)
+		return nil, fmt.Errorf("%s is damaged: %w", ManifestFile, err)
 	}
 	if d.More() {
 		return nil, fmt.Errorf("%s is damaged: data after the JSON object", ManifestFile)
 	}
 	want, err := m.selfSum()
 	if err != nil {
-		return nil, fmt.Errorf("%s is damaged: %v", ManifestFile, err)
+		return nil, fmt.Errorf("%s is damaged: %w", ManifestFile, err)
 	}
 	if m.Checksum != want {
 		return nil, fmt.Errorf("%s is damaged: its checksum does not match its content", ManifestFile)
@@ -565,7 +565,7 @@ func load(fsys fs.FS) (*Checkpoint, error) {
 			return nil, fmt.Errorf("%s is missing", name)
 		}
 		if err != nil {
-			return nil, fmt.Errorf("%s is damaged: %v (the manifest says %d bytes)", name, err, want.Bytes)
+			return nil, fmt.Errorf("%s is damaged: %w (the manifest says %d bytes)", name, err, want.Bytes)
 		}
 		if int64(len(b)) < want.Bytes {
 			return nil, fmt.Errorf("%s is truncated: %d bytes, the manifest says %d", name, len(b), want.Bytes)
@@ -577,7 +577,7 @@ func load(fsys fs.FS) (*Checkpoint, error) {
 	}
 	model, _, err := ReadWeights(files[ModelFile])
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", ModelFile, err)
+		return nil, fmt.Errorf("%s: %w", ModelFile, err)
 	}
 	return &Checkpoint{Step: m.Step, Epoch: m.Epoch, Run: m.Run, Config: m.Config, State: m.State,
 		Model: model, Optimizer: files[OptimizerFile]}, nil

@@ -5,10 +5,8 @@ import (
 	"math"
 
 	"github.com/descentlab/descent/internal/vec"
+	"github.com/descentlab/descent/optim"
 )
-
-// Float is the element type of a gradient.
-type Float interface{ ~float32 | ~float64 }
 
 // eps is torch's guard in clip_grad_norm_: coef = maxNorm/(total + 1e-6).
 const eps = 1e-6
@@ -17,7 +15,7 @@ const eps = 1e-6
 // accumulated in float64. It is +Inf if a gradient is ±Inf and NaN if one is
 // NaN; otherwise it is finite and accurate even where the squares would
 // overflow or underflow float64.
-func Norm[T Float](grads [][]T) float64 {
+func Norm[T optim.Float](grads [][]T) float64 {
 	var sum float64
 	for _, g := range grads {
 		sum += sumSquares(g)
@@ -32,7 +30,7 @@ func Norm[T Float](grads [][]T) float64 {
 
 // sumSquares is Σ g_i² in float64 with four accumulators, so that the
 // additions do not wait on each other.
-func sumSquares[T Float](g []T) float64 {
+func sumSquares[T optim.Float](g []T) float64 {
 	var s0, s1, s2, s3 float64
 	i := 0
 	for ; i+4 <= len(g); i += 4 {
@@ -51,7 +49,7 @@ func sumSquares[T Float](g []T) float64 {
 
 // scaledNorm computes the norm as m·sqrt(Σ (g_i/m)²) with m = max |g_i|, as
 // BLAS dnrm2 does, so that nothing overflows or underflows.
-func scaledNorm[T Float](grads [][]T) float64 {
+func scaledNorm[T optim.Float](grads [][]T) float64 {
 	m := 0.0
 	for _, g := range grads {
 		for _, x := range g {
@@ -84,7 +82,7 @@ func scaledNorm[T Float](grads [][]T) float64 {
 // that the caller can skip the step (see FirstNonFinite). maxNorm must be
 // > 0; +Inf measures without clipping. On an error the gradients are left
 // untouched and norm is 0.
-func GlobalNorm[T Float](grads [][]T, maxNorm float64) (norm float64, err error) {
+func GlobalNorm[T optim.Float](grads [][]T, maxNorm float64) (norm float64, err error) {
 	if !(maxNorm > 0) {
 		return 0, fmt.Errorf("clip: GlobalNorm: maxNorm=%v, want a number > 0", maxNorm)
 	}
@@ -106,7 +104,7 @@ func GlobalNorm[T Float](grads [][]T, maxNorm float64) (norm float64, err error)
 // Value clamps every gradient to [−clipValue, clipValue] in place, as
 // torch.nn.utils.clip_grad_value_. NaN stays NaN; ±Inf becomes ±clipValue.
 // clipValue must be > 0; on an error the gradients are left untouched.
-func Value[T Float](grads [][]T, clipValue float64) error {
+func Value[T optim.Float](grads [][]T, clipValue float64) error {
 	if !(clipValue > 0) {
 		return fmt.Errorf("clip: Value: clipValue=%v, want a number > 0", clipValue)
 	}
@@ -126,7 +124,7 @@ func Value[T Float](grads [][]T, clipValue float64) error {
 // anyNonFinite reports whether g holds a NaN or ±Inf: x·0 is 0 for every
 // finite x and NaN otherwise, so the sum is NaN exactly when one is there.
 // The loop has no branch, so it runs at memory speed.
-func anyNonFinite[T Float](g []T) bool {
+func anyNonFinite[T optim.Float](g []T) bool {
 	if g32, ok := any(g).([]float32); ok {
 		return !vec.AllFinite(g32)
 	}
@@ -146,7 +144,7 @@ func anyNonFinite[T Float](g []T) bool {
 }
 
 // AllFinite reports whether no gradient is NaN or ±Inf.
-func AllFinite[T Float](grads [][]T) bool {
+func AllFinite[T optim.Float](grads [][]T) bool {
 	for _, g := range grads {
 		if anyNonFinite(g) {
 			return false
@@ -158,7 +156,7 @@ func AllFinite[T Float](grads [][]T) bool {
 // FirstNonFinite finds the first NaN or ±Inf gradient, grads[slice][index],
 // scanning slices in order; ok reports whether there is one. When ok is
 // false, slice and index are −1.
-func FirstNonFinite[T Float](grads [][]T) (slice, index int, ok bool) {
+func FirstNonFinite[T optim.Float](grads [][]T) (slice, index int, ok bool) {
 	for s, g := range grads {
 		if !anyNonFinite(g) {
 			continue

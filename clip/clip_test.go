@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"testing"
+
+	"github.com/descentlab/descent/optim"
 )
 
 var (
@@ -12,7 +14,7 @@ var (
 	inf = math.Inf(1)
 )
 
-func clone[T Float](g [][]T) [][]T {
+func clone[T optim.Float](g [][]T) [][]T {
 	out := make([][]T, len(g))
 	for i := range g {
 		out[i] = slices.Clone(g[i])
@@ -238,7 +240,7 @@ func TestNoAllocs(t *testing.T) {
 
 // grads splits n values into slices of about 1/8 each, like the parameter
 // tensors of a small network.
-func grads[T Float](n int) [][]T {
+func grads[T optim.Float](n int) [][]T {
 	var out [][]T
 	for n > 0 {
 		k := min(n, max(n/8, 1024))
@@ -252,7 +254,7 @@ func grads[T Float](n int) [][]T {
 	return out
 }
 
-func bench[T Float](b *testing.B, f func([][]T)) {
+func bench[T optim.Float](b *testing.B, f func([][]T)) {
 	for _, n := range []int{1 << 10, 1 << 16, 1 << 22} {
 		g := grads[T](n)
 		var zero T
@@ -267,7 +269,7 @@ func bench[T Float](b *testing.B, f func([][]T)) {
 	}
 }
 
-func sizeof[T Float](x T) int {
+func sizeof[T optim.Float](x T) int {
 	switch any(x).(type) {
 	case float32:
 		return 4

@@ -42,7 +42,7 @@ func (e *NonFiniteError) Error() string {
 // after the backward pass and before Optimizer.Step; skipping the Step
 // when it fails keeps the bad values out of the weights and the
 // optimizer's state. It allocates nothing when all is finite.
-func CheckFinite[T Float](step int, loss float64, params []*optim.Param[T]) error {
+func CheckFinite[T optim.Float](step int, loss float64, params []*optim.Param[T]) error {
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		return &NonFiniteError{Step: step, Value: loss}
 	}

@@ -12,7 +12,7 @@ import (
 // slices, with the same semantics as the [][]T forms they are named after.
 
 // NormParams is Norm of the gradients of params.
-func NormParams[T Float](params []*optim.Param[T]) float64 {
+func NormParams[T optim.Float](params []*optim.Param[T]) float64 {
 	var sum float64
 	for _, p := range params {
 		sum += sumSquares(p.Grad)
@@ -25,7 +25,7 @@ func NormParams[T Float](params []*optim.Param[T]) float64 {
 
 // gradsOf lists the gradients of params (for the rare paths only: it
 // allocates).
-func gradsOf[T Float](params []*optim.Param[T]) [][]T {
+func gradsOf[T optim.Float](params []*optim.Param[T]) [][]T {
 	g := make([][]T, len(params))
 	for i, p := range params {
 		g[i] = p.Grad
@@ -39,7 +39,7 @@ func gradsOf[T Float](params []*optim.Param[T]) [][]T {
 //	norm, err := clip.GlobalNormParams(opt.Params(), 1.0)
 //
 // It returns the norm before clipping; a non-finite norm changes nothing.
-func GlobalNormParams[T Float](params []*optim.Param[T], maxNorm float64) (norm float64, err error) {
+func GlobalNormParams[T optim.Float](params []*optim.Param[T], maxNorm float64) (norm float64, err error) {
 	if !(maxNorm > 0) {
 		return 0, fmt.Errorf("clip: GlobalNormParams: maxNorm=%v, want a number > 0", maxNorm)
 	}
@@ -60,7 +60,7 @@ func GlobalNormParams[T Float](params []*optim.Param[T], maxNorm float64) (norm 
 
 // ValueParams is Value of the gradients of params, as
 // torch.nn.utils.clip_grad_value_.
-func ValueParams[T Float](params []*optim.Param[T], clipValue float64) error {
+func ValueParams[T optim.Float](params []*optim.Param[T], clipValue float64) error {
 	if !(clipValue > 0) {
 		return fmt.Errorf("clip: ValueParams: clipValue=%v, want a number > 0", clipValue)
 	}
@@ -75,7 +75,7 @@ func ValueParams[T Float](params []*optim.Param[T], clipValue float64) error {
 // FirstNonFiniteParams finds the first NaN or ±Inf gradient of params, in
 // order: the parameter's name and the element's index; ok reports whether
 // there is one (name is "" and index −1 if not).
-func FirstNonFiniteParams[T Float](params []*optim.Param[T]) (name string, index int, ok bool) {
+func FirstNonFiniteParams[T optim.Float](params []*optim.Param[T]) (name string, index int, ok bool) {
 	for _, p := range params {
 		if _, i, bad := FirstNonFinite([][]T{p.Grad}); bad {
 			return p.Name, i, true

@@ -10,13 +10,18 @@ import (
 	"github.com/descentlab/descent/testfunc"
 )
 
-// NoteMethods are the study note's methods, in its order, as the gallery
-// draws them.
-var NoteMethods = []string{"gd", "momentum", "adagrad", "rmsprop", "adam"}
+// NoteMethods returns the study note's methods, in its order, as the
+// gallery draws them (a new slice each call).
+func NoteMethods() []string { return slices.Clone(noteMethods) }
 
-// LRGrid is the grid Tune searches: 1e-4 to 3 in steps of about ×1.5
-// (the values 1, 1.5, 2.2, 3.2, 4.6, 6.8 per decade, rounded).
-var LRGrid = func() []float64 {
+var noteMethods = []string{"gd", "momentum", "adagrad", "rmsprop", "adam"}
+
+// LRGrid returns the grid Tune searches: 1e-4 to 3 in steps of about ×1.5
+// (the values 1, 1.5, 2.2, 3.2, 4.6, 6.8 per decade, rounded), a new slice
+// each call.
+func LRGrid() []float64 { return slices.Clone(lrGrid) }
+
+var lrGrid = func() []float64 {
 	var g []float64
 	for _, d := range []float64{1e-4, 1e-3, 1e-2, 1e-1, 1} {
 		for _, m := range []float64{1, 1.5, 2.2, 3.2, 4.6, 6.8} {
@@ -71,7 +76,7 @@ func Search(f testfunc.Function, start testfunc.Point, steps int, method string)
 	for _, m := range f.Minima() {
 		fstar = math.Min(fstar, f.Value(m.X, m.Y))
 	}
-	for _, lr := range LRGrid {
+	for _, lr := range lrGrid {
 		tr, err := Run(f, start, steps, withLR(method, lr))
 		if err != nil {
 			return Tuning{}, err
@@ -146,7 +151,7 @@ func CheckAuto(method string) error {
 	if IsSecondOrder(method) || isLookahead(method) {
 		return fmt.Errorf("lr=auto: %s has no learning rate to search (want a method of optim such as adam)", method)
 	}
-	return Check(withLR(method, LRGrid[0]))
+	return Check(withLR(method, lrGrid[0]))
 }
 
 func withLR(method string, lr float64) string {
@@ -171,9 +176,26 @@ type GalleryEntry struct {
 	XLim, YLim *[2]float64
 }
 
-// Gallery lists the standard comparisons: the note's methods and Newton on
-// every test function, from its standard start.
-var Gallery = []GalleryEntry{
+// Gallery returns the standard comparisons: the note's methods and Newton
+// on every test function, from its standard start. The entries are copies:
+// changing them changes no later call's.
+func Gallery() []GalleryEntry {
+	out := slices.Clone(gallery)
+	for i := range out {
+		out[i].Fixed = slices.Clone(out[i].Fixed)
+		if out[i].XLim != nil {
+			x := *out[i].XLim
+			out[i].XLim = &x
+		}
+		if out[i].YLim != nil {
+			y := *out[i].YLim
+			out[i].YLim = &y
+		}
+	}
+	return out
+}
+
+var gallery = []GalleryEntry{
 	{Func: "elliptic", Steps: 30, Fixed: []string{"gd:lr=0.95", "momentum:lr=0.1", "adagrad:lr=1.5", "rmsprop:lr=0.1", "adam:lr=0.3", "newton"},
 		Caption: "The textbook valley x²/20+y² from (−7, 2), with the learning rates of 『ゼロから作るDeep Learning』 §6.1 (SGD 0.95, Momentum 0.1, AdaGrad 1.5, Adam 0.3): GD zig-zags across the steep y direction, Momentum overshoots and swings, the adaptive methods rescale each coordinate and head for the minimum.", CaptionJA: "教科書の谷 x²/20+y² を (−7, 2) から、『ゼロから作るDeep Learning』§6.1 の学習率（SGD 0.95、モーメンタム 0.1、AdaGrad 1.5、Adam 0.3）で。GD は急な y 方向にジグザグし、モーメンタムは行き過ぎて揺れ、適応的な手法は座標ごとに歩幅を調整して最小点へ向かう。"},
 	{Func: "rosenbrock", Steps: 1000, Caption: "Rosenbrock's banana valley: every first-order method reaches the valley floor quickly and then crawls along it; Newton follows the curvature.", CaptionJA: "Rosenbrock のバナナ形の谷。一次の手法はどれもすぐに谷底へ着き、そこから谷に沿ってゆっくり進む。Newton 法は曲率に沿って進む。"},
@@ -207,7 +229,7 @@ func RunEntry(e GalleryEntry) (testfunc.Function, []Trajectory, error) {
 		}
 		return f, trs, nil
 	}
-	for _, m := range NoteMethods {
+	for _, m := range noteMethods {
 		tr, err := Tune(f, start, e.Steps, m)
 		if err != nil {
 			return nil, nil, err

@@ -148,13 +148,13 @@ func TestSearch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(tu.Trials) != len(LRGrid) {
-		t.Fatalf("%d trials, want %d", len(tu.Trials), len(LRGrid))
+	if len(tu.Trials) != len(lrGrid) {
+		t.Fatalf("%d trials, want %d", len(tu.Trials), len(lrGrid))
 	}
 	diverged := 0
 	for i, tr := range tu.Trials {
-		if tr.LR != LRGrid[i] {
-			t.Errorf("trial %d lr %g, want %g", i, tr.LR, LRGrid[i])
+		if tr.LR != lrGrid[i] {
+			t.Errorf("trial %d lr %g, want %g", i, tr.LR, lrGrid[i])
 		}
 		if tr.Out != "" {
 			diverged++
@@ -177,5 +177,26 @@ func TestSearch(t *testing.T) {
 	run, err := Tune(f, f.Start(), 30, "gd")
 	if err != nil || run.Spec != tu.Run.Spec {
 		t.Errorf("Tune chose %q (%v), Search %q", run.Spec, err, tu.Run.Spec)
+	}
+}
+
+// TestSlicesAreCopies: the gallery, the grid and the method lists are
+// returned as copies, so a caller that edits one changes no later call's.
+func TestSlicesAreCopies(t *testing.T) {
+	g := Gallery()
+	g[0].Func, g[0].Fixed[0] = "changed", "changed"
+	*g[6].XLim = [2]float64{9, 9}
+	if h := Gallery(); h[0].Func == "changed" || h[0].Fixed[0] == "changed" || h[6].XLim[0] == 9 {
+		t.Error("editing Gallery()'s result changed the gallery")
+	}
+	lr := LRGrid()
+	lr[0] = 42
+	if LRGrid()[0] == 42 {
+		t.Error("editing LRGrid()'s result changed the grid")
+	}
+	nm, so := NoteMethods(), SecondOrder()
+	nm[0], so[0] = "x", "x"
+	if NoteMethods()[0] == "x" || SecondOrder()[0] == "x" || !IsSecondOrder("newton") {
+		t.Error("editing NoteMethods() or SecondOrder() changed them")
 	}
 }

@@ -20,12 +20,15 @@ import (
 // optim's, torch.optim.LBFGS. Each of their major iterations (a line search
 // along the Newton or quasi-Newton direction) is one step of the
 // trajectory; they stop early once the gradient vanishes (‖∇f‖∞ < 1e-12).
-var SecondOrder = []string{"newton", "gonum_lbfgs"}
+// It returns a new slice each call.
+func SecondOrder() []string { return slices.Clone(secondOrder) }
+
+var secondOrder = []string{"newton", "gonum_lbfgs"}
 
 // IsSecondOrder reports whether spec names a second-order comparator.
 func IsSecondOrder(spec string) bool {
 	name, _, _ := strings.Cut(strings.TrimSpace(spec), ":")
-	return slices.Contains(SecondOrder, strings.TrimSpace(name))
+	return slices.Contains(secondOrder, strings.TrimSpace(name))
 }
 
 // parseSecondOrder returns the gonum method described by spec:

@@ -49,11 +49,6 @@ func (h *Adafactor) fields() []field {
 	}
 }
 
-func (h Adafactor) Method() string          { return "adafactor" }
-func (h Adafactor) LearningRate() float64   { return h.LR }
-func (h Adafactor) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Adafactor) table() []field          { return h.fields() }
-
 // Validate implements Hyper.
 func (h Adafactor) Validate() error {
 	if err := validate(h.Method(), h.fields()); err != nil {
@@ -65,7 +60,6 @@ func (h Adafactor) Validate() error {
 	}
 	return nil
 }
-func (h Adafactor) String() string { return stringOf(h) }
 
 var _ Hyper = Adafactor{}
 

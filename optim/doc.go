@@ -186,3 +186,5 @@
 // Average update (plain loops, once every k steps or once a step) run as
 // scalar Go.
 package optim
+
+//go:generate go run hypergen.go

@@ -270,12 +270,6 @@ func (h *SGD) fields() []field {
 	}
 }
 
-func (h SGD) Method() string          { return "sgd" }
-func (h SGD) LearningRate() float64   { return h.LR }
-func (h SGD) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h SGD) table() []field          { return h.fields() }
-func (h SGD) String() string          { return stringOf(h) }
-
 // Validate implements Hyper.
 func (h SGD) Validate() error {
 	if err := validate(h.Method(), h.fields()); err != nil {
@@ -313,13 +307,6 @@ func (h *Momentum) fields() []field {
 	}
 }
 
-func (h Momentum) Method() string          { return "momentum" }
-func (h Momentum) LearningRate() float64   { return h.LR }
-func (h Momentum) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Momentum) table() []field          { return h.fields() }
-func (h Momentum) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Momentum) String() string          { return stringOf(h) }
-
 // Adagrad is torch.optim.Adagrad (Duchi, Hazan & Singer 2011).
 type Adagrad struct {
 	LR                      float64
@@ -343,13 +330,6 @@ func (h *Adagrad) fields() []field {
 		maxField(&h.Maximize),
 	}
 }
-
-func (h Adagrad) Method() string          { return "adagrad" }
-func (h Adagrad) LearningRate() float64   { return h.LR }
-func (h Adagrad) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Adagrad) table() []field          { return h.fields() }
-func (h Adagrad) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Adagrad) String() string          { return stringOf(h) }
 
 // RMSprop is torch.optim.RMSprop (Hinton's lecture 6e; centered form from
 // Graves 2013).
@@ -379,13 +359,6 @@ func (h *RMSprop) fields() []field {
 		maxField(&h.Maximize),
 	}
 }
-
-func (h RMSprop) Method() string          { return "rmsprop" }
-func (h RMSprop) LearningRate() float64   { return h.LR }
-func (h RMSprop) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h RMSprop) table() []field          { return h.fields() }
-func (h RMSprop) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h RMSprop) String() string          { return stringOf(h) }
 
 // Adam is torch.optim.Adam (Kingma & Ba 2015; AMSGrad from Reddi, Kale &
 // Kumar 2018). WeightDecay is an L2 penalty added to the gradient, or with
@@ -421,13 +394,6 @@ func (h *Adam) fields() []field {
 	}
 }
 
-func (h Adam) Method() string          { return "adam" }
-func (h Adam) LearningRate() float64   { return h.LR }
-func (h Adam) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Adam) table() []field          { return h.fields() }
-func (h Adam) String() string          { return stringOf(h) }
-func (h Adam) Validate() error         { return validate(h.Method(), h.fields()) }
-
 // AdamNote is the study note's Adam, as its code writes it (see the
 // package documentation): the bias corrected by 1−β instead of 1−βᵗ and ε
 // inside the square root,
@@ -461,13 +427,6 @@ func (h *AdamNote) fields() []field {
 	}
 }
 
-func (h AdamNote) Method() string          { return "adam_note" }
-func (h AdamNote) LearningRate() float64   { return h.LR }
-func (h AdamNote) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h AdamNote) table() []field          { return h.fields() }
-func (h AdamNote) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h AdamNote) String() string          { return stringOf(h) }
-
 // AdamW is torch.optim.AdamW (Loshchilov & Hutter 2019): Adam with weight
 // decay decoupled from the gradient, w ← w·(1 − lr·weight_decay) before the
 // Adam step.
@@ -497,13 +456,6 @@ func (h *AdamW) fields() []field {
 		maxField(&h.Maximize),
 	}
 }
-
-func (h AdamW) Method() string          { return "adamw" }
-func (h AdamW) LearningRate() float64   { return h.LR }
-func (h AdamW) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h AdamW) table() []field          { return h.fields() }
-func (h AdamW) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h AdamW) String() string          { return stringOf(h) }
 
 // NAdam is torch.optim.NAdam (Dozat 2016): Adam with Nesterov momentum and
 // the momentum schedule μ_t = β₁(1 − ½·0.96^(t·momentum_decay)).
@@ -537,13 +489,6 @@ func (h *NAdam) fields() []field {
 	}
 }
 
-func (h NAdam) Method() string          { return "nadam" }
-func (h NAdam) LearningRate() float64   { return h.LR }
-func (h NAdam) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h NAdam) table() []field          { return h.fields() }
-func (h NAdam) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h NAdam) String() string          { return stringOf(h) }
-
 // RAdam is torch.optim.RAdam (Liu et al. 2020): Adam whose adaptive step is
 // switched on only once the variance of the adaptive lr is tractable, and
 // rectified by a factor r_t.
@@ -573,13 +518,6 @@ func (h *RAdam) fields() []field {
 	}
 }
 
-func (h RAdam) Method() string          { return "radam" }
-func (h RAdam) LearningRate() float64   { return h.LR }
-func (h RAdam) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h RAdam) table() []field          { return h.fields() }
-func (h RAdam) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h RAdam) String() string          { return stringOf(h) }
-
 // Adamax is torch.optim.Adamax (Kingma & Ba 2015, §7.1): Adam with the
 // infinity norm in place of the second moment.
 type Adamax struct {
@@ -605,13 +543,6 @@ func (h *Adamax) fields() []field {
 	}
 }
 
-func (h Adamax) Method() string          { return "adamax" }
-func (h Adamax) LearningRate() float64   { return h.LR }
-func (h Adamax) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Adamax) table() []field          { return h.fields() }
-func (h Adamax) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Adamax) String() string          { return stringOf(h) }
-
 // Adadelta is torch.optim.Adadelta (Zeiler 2012).
 type Adadelta struct {
 	LR          float64 // scale of the delta (torch default 1.0)
@@ -633,13 +564,6 @@ func (h *Adadelta) fields() []field {
 		maxField(&h.Maximize),
 	}
 }
-
-func (h Adadelta) Method() string          { return "adadelta" }
-func (h Adadelta) LearningRate() float64   { return h.LR }
-func (h Adadelta) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Adadelta) table() []field          { return h.fields() }
-func (h Adadelta) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Adadelta) String() string          { return stringOf(h) }
 
 // Lion is the EvoLved Sign Momentum optimizer (Chen et al. 2023, "Symbolic
 // Discovery of Optimization Algorithms", Algorithm 2): the step is the sign
@@ -664,13 +588,6 @@ func (h *Lion) fields() []field {
 		maxField(&h.Maximize),
 	}
 }
-
-func (h Lion) Method() string          { return "lion" }
-func (h Lion) LearningRate() float64   { return h.LR }
-func (h Lion) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Lion) table() []field          { return h.fields() }
-func (h Lion) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Lion) String() string          { return stringOf(h) }
 
 // Compile-time checks that every method implements Hyper.
 var (

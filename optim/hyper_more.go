@@ -36,12 +36,6 @@ func (h *Rprop) fields() []field {
 	}
 }
 
-func (h Rprop) Method() string          { return "rprop" }
-func (h Rprop) LearningRate() float64   { return h.LR }
-func (h Rprop) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Rprop) table() []field          { return h.fields() }
-func (h Rprop) String() string          { return stringOf(h) }
-
 // Validate implements Hyper.
 func (h Rprop) Validate() error {
 	if err := validate(h.Method(), h.fields()); err != nil {
@@ -83,13 +77,6 @@ func (h *ASGD) fields() []field {
 		maxField(&h.Maximize),
 	}
 }
-
-func (h ASGD) Method() string          { return "asgd" }
-func (h ASGD) LearningRate() float64   { return h.LR }
-func (h ASGD) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h ASGD) table() []field          { return h.fields() }
-func (h ASGD) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h ASGD) String() string          { return stringOf(h) }
 
 var (
 	_ Hyper = Rprop{}

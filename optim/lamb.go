@@ -46,13 +46,6 @@ func (h *LAMB) fields() []field {
 
 const wantPositive = "a finite number > 0"
 
-func (h LAMB) Method() string          { return "lamb" }
-func (h LAMB) LearningRate() float64   { return h.LR }
-func (h LAMB) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h LAMB) table() []field          { return h.fields() }
-func (h LAMB) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h LAMB) String() string          { return stringOf(h) }
-
 var _ Hyper = LAMB{}
 
 var errLAMB = errors.New("optim: lamb scales each parameter's step by its norms: build it with NewLAMB")

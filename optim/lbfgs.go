@@ -49,12 +49,6 @@ func (h *LBFGS) fields() []field {
 	}
 }
 
-func (h LBFGS) Method() string          { return "lbfgs" }
-func (h LBFGS) LearningRate() float64   { return h.LR }
-func (h LBFGS) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h LBFGS) table() []field          { return h.fields() }
-func (h LBFGS) Validate() error         { return validate(h.Method(), h.fields()) }
-
 // String lists the keys that differ from the defaults, max_eval's being
 // max_iter·5/4 as in ParseSpec, so that the spec reads back the same.
 func (h LBFGS) String() string {

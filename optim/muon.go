@@ -74,13 +74,6 @@ func (h *Muon) fields() []field {
 
 const wantNSSteps = "an integer in [0, 99]"
 
-func (h Muon) Method() string          { return "muon" }
-func (h Muon) LearningRate() float64   { return h.LR }
-func (h Muon) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h Muon) table() []field          { return h.fields() }
-func (h Muon) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h Muon) String() string          { return stringOf(h) }
-
 var _ Hyper = Muon{}
 
 var errMuon = errors.New("optim: muon orthogonalises whole matrices: build it with NewMuon")

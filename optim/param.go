@@ -2,7 +2,9 @@ package optim
 
 // Float is the element type of parameters: float32 (the speed path) or
 // float64 (the precision path). The maths of every method is written once,
-// generically, and instantiated for both.
+// generically, and instantiated for both. It is the module's one element
+// constraint (clip uses it too); only optim/internal/kernel
+// has a copy of its own, because optim imports it.
 type Float interface{ ~float32 | ~float64 }
 
 // Param is one named parameter tensor, flattened: its values, updated in

@@ -57,13 +57,6 @@ func sfWLPField(p *float64) field {
 	return num("weight_lr_power", p, nonNeg, wantNonNeg, "the average weights each step by lr_max^weight_lr_power")
 }
 
-func (h AdamWScheduleFree) Method() string          { return "sf_adamw" }
-func (h AdamWScheduleFree) LearningRate() float64   { return h.LR }
-func (h AdamWScheduleFree) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h AdamWScheduleFree) table() []field          { return h.fields() }
-func (h AdamWScheduleFree) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h AdamWScheduleFree) String() string          { return stringOf(h) }
-
 var _ Hyper = AdamWScheduleFree{}
 
 // SGDScheduleFree is the hyperparameters of Schedule-Free SGD (Defazio et
@@ -96,13 +89,6 @@ func (h *SGDScheduleFree) fields() []field {
 		sfWLPField(&h.WeightLRPower),
 	}
 }
-
-func (h SGDScheduleFree) Method() string          { return "sf_sgd" }
-func (h SGDScheduleFree) LearningRate() float64   { return h.LR }
-func (h SGDScheduleFree) withLR(lr float64) Hyper { h.LR = lr; return h }
-func (h SGDScheduleFree) table() []field          { return h.fields() }
-func (h SGDScheduleFree) Validate() error         { return validate(h.Method(), h.fields()) }
-func (h SGDScheduleFree) String() string          { return stringOf(h) }
 
 var _ Hyper = SGDScheduleFree{}
 

@@ -2,7 +2,6 @@ package optim
 
 import (
 	"bytes"
-	"encoding/binary"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -439,34 +438,27 @@ func vecTensor[T Float](name string, v []T) safetensors.Tensor {
 	return safetensors.Tensor{Name: name, DType: dtypeOf[T](), Shape: []int{len(v)}, Data: toBytes(v)}
 }
 
-// toBytes encodes v little-endian in the width of T, in one pass.
+// toBytes encodes v little-endian in the width of T, in one pass, with
+// safetensors' codec. T's underlying type is float32 or float64, so v is
+// viewed as a slice of it without a copy.
 func toBytes[T Float](v []T) []byte {
+	p := unsafe.Pointer(unsafe.SliceData(v))
 	if dtypeOf[T]() == "F32" {
-		b := make([]byte, 4*len(v))
-		for i, x := range v {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(float32(x)))
-		}
-		return b
+		return safetensors.Float32s(unsafe.Slice((*float32)(p), len(v)))
 	}
-	b := make([]byte, 8*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(float64(x)))
-	}
-	return b
+	return safetensors.Float64s(unsafe.Slice((*float64)(p), len(v)))
 }
 
-// fromBytes decodes little-endian data of the width of T, in one pass.
+// fromBytes decodes little-endian data of the width of T, in one pass,
+// with safetensors' codec.
 func fromBytes[T Float](data []byte) []T {
+	var z T
+	out := make([]T, len(data)/int(unsafe.Sizeof(z)))
+	p := unsafe.Pointer(unsafe.SliceData(out))
 	if dtypeOf[T]() == "F32" {
-		out := make([]T, len(data)/4)
-		for i := range out {
-			out[i] = T(math.Float32frombits(binary.LittleEndian.Uint32(data[4*i:])))
-		}
-		return out
-	}
-	out := make([]T, len(data)/8)
-	for i := range out {
-		out[i] = T(math.Float64frombits(binary.LittleEndian.Uint64(data[8*i:])))
+		safetensors.ToFloat32s(unsafe.Slice((*float32)(p), len(out)), data)
+	} else {
+		safetensors.ToFloat64s(unsafe.Slice((*float64)(p), len(out)), data)
 	}
 	return out
 }

@@ -506,7 +506,7 @@ func TestSchemasEndpoints(t *testing.T) {
 			}
 		}
 	}
-	if len(os_.SecondOrder) != len(lab.SecondOrder) || len(os_.Colors) != 10 {
+	if len(os_.SecondOrder) != len(lab.SecondOrder()) || len(os_.Colors) != 10 {
 		t.Errorf("second order %d, colors %d", len(os_.SecondOrder), len(os_.Colors))
 	}
 }

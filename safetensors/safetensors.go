@@ -184,19 +184,35 @@ func Decode(data []byte) ([]Tensor, map[string]string, error) {
 // Float32s returns the little-endian bytes of v.
 func Float32s(v []float32) []byte {
 	b := make([]byte, 4*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-	}
+	PutFloat32s(b, v)
 	return b
 }
 
 // Float64s returns the little-endian bytes of v.
 func Float64s(v []float64) []byte {
 	b := make([]byte, 8*len(v))
-	for i, x := range v {
-		binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
-	}
+	PutFloat64s(b, v)
 	return b
+}
+
+// PutFloat32s encodes v little-endian into dst, whose length must be at
+// least 4·len(v). It does not allocate: this and ToFloat32s are the
+// module's one float32 ↔ bytes codec (and PutFloat64s, ToFloat64s the
+// float64 one).
+func PutFloat32s(dst []byte, v []float32) {
+	dst = dst[:4*len(v)]
+	for i, x := range v {
+		binary.LittleEndian.PutUint32(dst[4*i:], math.Float32bits(x))
+	}
+}
+
+// PutFloat64s encodes v little-endian into dst, whose length must be at
+// least 8·len(v). It does not allocate.
+func PutFloat64s(dst []byte, v []float64) {
+	dst = dst[:8*len(v)]
+	for i, x := range v {
+		binary.LittleEndian.PutUint64(dst[8*i:], math.Float64bits(x))
+	}
 }
 
 // ToFloat32s decodes little-endian float32 data into dst, whose length must

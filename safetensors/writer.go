@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 )
 
 // Info describes a tensor to be written by a Writer.
@@ -134,9 +133,7 @@ func (w *Writer) Float32s(v []float32) error {
 	for len(v) > 0 {
 		k := min(len(v), bufElems/4)
 		b := w.scratch(4 * k)
-		for i, x := range v[:k] {
-			binary.LittleEndian.PutUint32(b[4*i:], math.Float32bits(x))
-		}
+		PutFloat32s(b, v[:k])
 		_, err := w.w.Write(b)
 		if err := w.done(int64(len(b)), err); err != nil {
 			return err
@@ -154,9 +151,7 @@ func (w *Writer) Float64s(v []float64) error {
 	for len(v) > 0 {
 		k := min(len(v), bufElems/8)
 		b := w.scratch(8 * k)
-		for i, x := range v[:k] {
-			binary.LittleEndian.PutUint64(b[8*i:], math.Float64bits(x))
-		}
+		PutFloat64s(b, v[:k])
 		_, err := w.w.Write(b)
 		if err := w.done(int64(len(b)), err); err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 	"github.com/descentlab/descent/data"
 	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/optim"
+	"github.com/descentlab/descent/safetensors"
 )
 
 // state is the Trainer's own state as a checkpoint's manifest records it:
@@ -148,13 +149,14 @@ func fingerprint(trainSet, testSet *data.Dataset, scheme int) dataPrint {
 		} else {
 			for lo := 0; lo < d.N; lo += chunk {
 				vals = d.Examples(vals, lo, min(lo+chunk, d.N))
-				for _, x := range vals {
-					if len(buf) == cap(buf) {
-						h.Write(buf)
-						buf = buf[:0]
-					}
-					buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(x))
+				// The hash sees one byte stream however it is cut.
+				if n := 4 * len(vals); len(buf)+n > cap(buf) {
+					h.Write(buf)
+					buf = slices.Grow(buf[:0], n)
 				}
+				n := len(buf)
+				buf = buf[:n+4*len(vals)]
+				safetensors.PutFloat32s(buf[n:], vals)
 			}
 		}
 		h.Write(buf)
@@ -176,7 +178,7 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 	}
 	opt, err := t.optState()
 	if err != nil {
-		return nil, fmt.Errorf("train: checkpoint: %v", err)
+		return nil, fmt.Errorf("train: checkpoint: %w", err)
 	}
 	if t.fp == nil {
 		p := fingerprint(t.trainSet, t.testSet, printStored)
@@ -206,11 +208,11 @@ func (t *Trainer) Checkpoint() (*checkpoint.Checkpoint, error) {
 	}
 	stateJSON, err := json.Marshal(st)
 	if err != nil {
-		return nil, fmt.Errorf("train: checkpoint: %v", err)
+		return nil, fmt.Errorf("train: checkpoint: %w", err)
 	}
 	cfgJSON, err := json.Marshal(t.cfg)
 	if err != nil {
-		return nil, fmt.Errorf("train: checkpoint: %v", err)
+		return nil, fmt.Errorf("train: checkpoint: %w", err)
 	}
 	return &checkpoint.Checkpoint{Step: t.step, Epoch: t.epochsDone, Run: t.run, Config: cfgJSON, State: stateJSON,
 		Model: append(ModelTensors(t.model), t.logTensors()...), Optimizer: opt}, nil
@@ -305,10 +307,10 @@ func checkpointConfig(ck *checkpoint.Checkpoint, method optim.Hyper) (Config, er
 	d := json.NewDecoder(bytes.NewReader(ck.Config))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&c); err != nil {
-		return Config{}, fmt.Errorf("train: checkpoint config: %v", err)
+		return Config{}, fmt.Errorf("train: checkpoint config: %w", err)
 	}
 	if err := c.Validate(); err != nil {
-		return Config{}, fmt.Errorf("train: checkpoint config: %v", err)
+		return Config{}, fmt.Errorf("train: checkpoint config: %w", err)
 	}
 	return c, nil
 }
@@ -371,13 +373,13 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 		return nil, err
 	}
 	if err := cfg.Extends(old); err != nil {
-		return nil, fmt.Errorf("train: %v", err)
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	var st state
 	d := json.NewDecoder(bytes.NewReader(ck.State))
 	d.DisallowUnknownFields()
 	if err := d.Decode(&st); err != nil {
-		return nil, fmt.Errorf("train: checkpoint state: %v", err)
+		return nil, fmt.Errorf("train: checkpoint state: %w", err)
 	}
 	t, err := New(cfg, trainSet, testSet)
 	if err != nil {
@@ -406,28 +408,28 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	}
 	if err := t.sampler.SetState(data.SamplerState{N: st.Sampler.N, Batch: st.Sampler.Batch, Epoch: st.Sampler.Epoch,
 		Pos: st.Sampler.Pos, Steps: st.Sampler.Steps, RNG: st.Sampler.RNG}); err != nil {
-		return nil, fmt.Errorf("train: checkpoint state: %v", err)
+		return nil, fmt.Errorf("train: checkpoint state: %w", err)
 	}
 	if err := t.model.SetDropoutState(st.Dropout); err != nil {
-		return nil, fmt.Errorf("train: checkpoint state: %v", err)
+		return nil, fmt.Errorf("train: checkpoint state: %w", err)
 	}
 	params, log, err := splitTensors(t.model, ck.Model)
 	if err != nil {
-		return nil, fmt.Errorf("train: %v", err)
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	if err := nn.LoadWeights(t.model, params); err != nil {
-		return nil, fmt.Errorf("train: %v", err)
+		return nil, fmt.Errorf("train: %w", err)
 	}
 	if want := min(st.Step, MaxStepLog); len(log.Loss) != want && len(log.Loss) != 0 {
 		return nil, fmt.Errorf("train: checkpoint: the step log has %d steps, the run took %d", len(log.Loss), st.Step)
 	}
 	loadBuffers(t.model, ck.Model)
 	if err := t.loadOptState(ck.Optimizer); err != nil {
-		return nil, fmt.Errorf("train: checkpoint optimizer state: %v", err)
+		return nil, fmt.Errorf("train: checkpoint optimizer state: %w", err)
 	}
 	t.run = ck.Run
 	if err := t.loadEMAState(st.EMACount, st.EMA); err != nil {
-		return nil, fmt.Errorf("train: checkpoint state: %v", err)
+		return nil, fmt.Errorf("train: checkpoint state: %w", err)
 	}
 	if st.EpochsDone > 0 {
 		t.evalEMA() // the summary's evaluation of the average, as the run had it

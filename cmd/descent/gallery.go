@@ -51,16 +51,17 @@ adam:lr=auto' runs the same search for one spec and prints it.`,
 			if err := os.MkdirAll(dir, 0o755); err != nil {
 				return fmt.Errorf("gallery: -o: %v", err)
 			}
+			gallery := lab.Gallery()
 			var bar *progressbar.ProgressBar
 			if f, ok := e.stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-				bar = progressbar.NewOptions(len(lab.Gallery), progressbar.OptionSetWriter(e.stderr),
+				bar = progressbar.NewOptions(len(gallery), progressbar.OptionSetWriter(e.stderr),
 					progressbar.OptionSetDescription("gallery"), progressbar.OptionShowCount(),
 					progressbar.OptionClearOnFinish())
 			}
 			in := catchInterrupt(cmd.Context())
 			defer in.stop()
 			var items []galleryItem
-			for _, entry := range lab.Gallery {
+			for _, entry := range gallery {
 				if in.interrupted() {
 					break
 				}
@@ -89,7 +90,7 @@ adam:lr=auto' runs the same search for one spec and prints it.`,
 				return fmt.Errorf("gallery: %v", err)
 			}
 			if in.interrupted() {
-				return in.stopped("gallery: stopped after %d of %d functions; %s/index.html shows those", len(items), len(lab.Gallery), dir)
+				return in.stopped("gallery: stopped after %d of %d functions; %s/index.html shows those", len(items), len(gallery), dir)
 			}
 			fmt.Fprintf(e.stdout, "wrote %d pictures and animations and %s/index.html\n", len(items), dir)
 			return nil

@@ -27,11 +27,11 @@ func TestGalleryJapanese(t *testing.T) {
 	dir := t.TempDir()
 	in := catchInterrupt(context.Background())
 	defer in.stop()
-	item, done, err := drawEntry(in, dir, lab.Gallery[0], "ja")
+	item, done, err := drawEntry(in, dir, lab.Gallery()[0], "ja")
 	if err != nil || !done {
 		t.Fatalf("drawEntry: %v, done %v", err, done)
 	}
-	if item.Caption != lab.Gallery[0].CaptionJA {
+	if item.Caption != lab.Gallery()[0].CaptionJA {
 		t.Fatalf("caption %q, want the Japanese one", item.Caption)
 	}
 	var page bytes.Buffer
@@ -39,12 +39,12 @@ func TestGalleryJapanese(t *testing.T) {
 		t.Fatal(err)
 	}
 	text := html.UnescapeString(page.String())
-	for _, want := range []string{`<html lang="ja">`, "descent ギャラリー", lab.Gallery[0].CaptionJA, "指定: <code>gd:lr=0.95</code>"} {
+	for _, want := range []string{`<html lang="ja">`, "descent ギャラリー", lab.Gallery()[0].CaptionJA, "指定: <code>gd:lr=0.95</code>"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the Japanese page lacks %q", want)
 		}
 	}
-	for _, e := range lab.Gallery {
+	for _, e := range lab.Gallery() {
 		if e.CaptionJA == "" || jpfontMissing(e.CaptionJA) != "" {
 			t.Errorf("%s: Japanese caption %q (missing glyphs %q)", e.Func, e.CaptionJA, jpfontMissing(e.CaptionJA))
 		}
@@ -72,7 +72,7 @@ func checkGallery(t *testing.T, lang string) {
 	if strings.Contains(string(page), "http://") || strings.Contains(string(page), "https://") {
 		t.Error("index.html refers to external assets")
 	}
-	for _, e := range lab.Gallery {
+	for _, e := range lab.Gallery() {
 		name := strings.NewReplacer(":", "-", "=", "", ",", "-").Replace(e.Func)
 		caption := e.Caption
 		if lang == "ja" {

@@ -194,7 +194,8 @@ func (tf *traceFlags) warnUnused(e *env, cmd *cobra.Command) {
 // writeTuning reports a learning-rate search: the grid, each lr's score or
 // why it was ruled out, and the choice.
 func writeTuning(w io.Writer, spec, fname string, steps int, tu lab.Tuning) {
-	fmt.Fprintf(w, "descent: %s on %s, %d steps: searched %d learning rates from %g to %g (6 per decade: 1, 1.5, 2.2, 3.2, 4.6, 6.8);\n", spec, fname, steps, len(tu.Trials), lab.LRGrid[0], lab.LRGrid[len(lab.LRGrid)-1])
+	grid := lab.LRGrid()
+	fmt.Fprintf(w, "descent: %s on %s, %d steps: searched %d learning rates from %g to %g (6 per decade: 1, 1.5, 2.2, 3.2, 4.6, 6.8);\n", spec, fname, steps, len(tu.Trials), grid[0], grid[len(grid)-1])
 	fmt.Fprintf(w, "  score = mean over the steps of log10(f − f* + 1e-12), lower is better; runs that diverge or climb above their start are ruled out\n")
 	for i, t := range tu.Trials {
 		mark := " "

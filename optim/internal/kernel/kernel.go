@@ -2,7 +2,8 @@ package kernel
 
 import "math"
 
-// Float is the element type.
+// Float is the element type: optim.Float's copy, which this package cannot
+// import (optim imports it).
 type Float interface{ ~float32 | ~float64 }
 
 func sqrt[T Float](x T) T { return T(math.Sqrt(float64(x))) }
