@@ -11,7 +11,7 @@ import (
 // and AdaGrad has come down the least after 40 steps, at y ≈ 1.7.
 func TestSaddleCaption(t *testing.T) {
 	var e GalleryEntry
-	for _, g := range Gallery {
+	for _, g := range Gallery() {
 		if g.Func == "saddle" {
 			e = g
 		}
