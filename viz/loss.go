@@ -17,8 +17,8 @@ import (
 // Loss writes a chart of loss against step for every path, in the colours
 // Contour gives them. format is "png" or "svg". Each path is drawn up to its
 // first non-finite loss and then labelled "(diverged)". The loss axis is
-// logarithmic when every drawn value is positive (and o.YLim, if set, is
-// positive), linear otherwise. Its top is capped at 1000 times the largest
+// logarithmic when the drawn values are positive and the range shown (o.YLim
+// if set) is positive and spans a decade or more (LogAxis), linear otherwise. Its top is capped at 1000 times the largest
 // first loss (log) or that loss plus the span below it (linear), so that one
 // diverging run does not flatten the others. o.XLim and o.YLim fix the step
 // and loss ranges.
@@ -84,7 +84,12 @@ func Loss(w io.Writer, format string, paths []Path, o Options) error {
 			first = math.Max(first, c.y[0])
 		}
 	}
-	logY := lo > 0 && !math.IsInf(lo, 0) && (o.YLim == nil || o.YLim[0] > 0)
+	// The axis is logarithmic by LogAxis over the range it shows.
+	ylo, yhi := lo, hi
+	if o.YLim != nil {
+		ylo, yhi = o.YLim[0], o.YLim[1]
+	}
+	logY := lo > 0 && !math.IsInf(lo, 0) && LogAxis(ylo, yhi)
 
 	p := plot.New()
 	p.Title.Text = o.Title
@@ -107,12 +112,8 @@ func Loss(w io.Writer, format string, paths []Path, o Options) error {
 		lo, hi = 0, 1
 	case logY:
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+		p.Y.Tick.Marker = LogTicks{}
 		hi = math.Min(hi, 1000*first)
-		if hi/lo < 10 { // show at least one decade so a tick is labelled
-			m := math.Sqrt(10 * lo / hi)
-			lo, hi = lo/m, hi*m
-		}
 	case hi-lo <= 0:
 		lo, hi = lo-1, hi+1
 	default:

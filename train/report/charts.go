@@ -5,7 +5,6 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"strconv"
 	"sync"
 	"unicode"
 
@@ -239,8 +238,9 @@ func chartFont(texts []string) (font.Typeface, error) {
 	return jpTypeface, nil
 }
 
-// drawChart draws c on an 800×500 PNG; logY puts the y axis on a log scale
-// when every finite value is positive, legendTop puts the legend in the top
+// drawChart draws c on an 800×500 PNG, with viz's ticks; logY puts the y
+// axis on a log scale by viz's rule (viz.LogAxis: positive values over a
+// decade or more), legendTop puts the legend in the top
 // right corner (else the bottom right). Non-finite values end a series.
 func drawChart(w io.Writer, c chartSpec) error {
 	texts := []string{c.title, c.xlabel, c.ylabel}
@@ -265,7 +265,7 @@ func drawChart(w io.Writer, c chartSpec) error {
 	p.Title.Text = c.title
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text, p.Y.Label.Text = c.xlabel, c.ylabel
-	p.X.Tick.Marker = shortTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = viz.NiceTicks{}, viz.NiceTicks{}
 	p.Legend.Top = c.legendTop
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), vg.Points(6)
 	if c.legendTop {
@@ -285,9 +285,10 @@ func drawChart(w io.Writer, c chartSpec) error {
 		}
 		ss[i].x, ss[i].y = ss[i].x[:n], ss[i].y[:n]
 	}
-	if c.logY && useLogY(lo, hi) {
+	logY := c.logY && viz.LogAxis(lo, hi)
+	if logY {
 		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+		p.Y.Tick.Marker = viz.LogTicks{}
 	}
 	for _, s := range ss {
 		if len(s.x) == 0 {
@@ -338,53 +339,4 @@ type legendEntry struct {
 func (e legendEntry) Thumbnail(c *draw.Canvas) {
 	e.line.Thumbnail(c)
 	e.pts.Thumbnail(c)
-}
-
-// shortTicks are gonum's default ticks labelled in the fewest digits that
-// give the value ("250", not "250.00").
-type shortTicks struct{}
-
-func (shortTicks) Ticks(min, max float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(min, max)
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
-		}
-	}
-	return ts
-}
-
-// logTicks label a log axis at 1, 2 and 5 times the powers of ten (gonum's
-// LogTicks label only the powers, which leaves a loss between 0.2 and 2.3
-// with one label), with unlabelled ticks at the other integers between.
-type logTicks struct{}
-
-func (logTicks) Ticks(min, max float64) []plot.Tick {
-	var ts []plot.Tick
-	if !(min > 0) || !(max > min) {
-		return ts
-	}
-	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
-		p := math.Pow(10, e)
-		for k := 1; k <= 9; k++ {
-			v := float64(k) * p
-			if v < min || v > max {
-				continue
-			}
-			t := plot.Tick{Value: v}
-			if k == 1 || k == 2 || k == 5 {
-				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
-			}
-			ts = append(ts, t)
-		}
-	}
-	return ts
-}
-
-// useLogY reports whether values in [lo, hi] read better on a log axis: a
-// decade or more of positive values, such as a training loss falling from
-// 2.3 to 0.1, whose last stretch (where the optimizers differ) a linear axis
-// squeezes into its bottom tenth.
-func useLogY(lo, hi float64) bool {
-	return lo > 0 && !math.IsInf(hi, 0) && hi/lo >= 10
 }
