@@ -259,17 +259,8 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	fail := func(format string, a ...any) (*train.Trainer, *runFolder, error) {
 		return nil, nil, fmt.Errorf("train: --resume %s: %w", dir, fmt.Errorf(format, a...))
 	}
-	if dir == "" {
-		return fail("want the folder of a run")
-	}
-	if fl := cmd.Flags(); fl.Changed("output") && filepath.Clean(f.output) != filepath.Clean(dir) {
-		return fail("the run continues in its own folder; leave out -o")
-	}
-	if cmd.Flags().Changed("overwrite") {
-		return fail("--overwrite starts a new run; a resumed run continues its own")
-	}
-	if _, serr := os.Stat(dir); serr != nil {
-		return fail("%v", unwrapPathErr(serr))
+	if err := checkResumeFlags(cmd, f, dir); err != nil {
+		return fail("%w", err)
 	}
 	l, err := runlock.Acquire(dir)
 	if err != nil {
@@ -282,13 +273,59 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	}()
 	rf = &runFolder{dir: dir, lock: l}
 	sweepTemps(dir)
-	root := filepath.Join(dir, "checkpoints")
-	latest, err := checkpoint.Latest(root)
-	if errors.Is(err, checkpoint.ErrNone) {
-		return fail("no checkpoint in %s to resume from", root)
-	}
+	c, latest, err := latestCheckpoint(filepath.Join(dir, "checkpoints"))
 	if err != nil {
 		return fail("%w", err)
+	}
+	rec, err := train.CheckpointConfig(c)
+	if err != nil {
+		return fail("%w", err)
+	}
+	cfg, err := resumedConfig(cmd, f, opt, ck, rec)
+	if err != nil {
+		return fail("--%w", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fail("%w", flagError(err))
+	}
+	trainSet, testSet, err := loadData(cfg)
+	if err != nil {
+		return fail("%w", err)
+	}
+	t, err = train.Restore(cfg, c, trainSet, testSet)
+	if err != nil {
+		return fail("%s: %v", latest, err)
+	}
+	return t, rf, nil
+}
+
+// checkResumeFlags refuses the flags a resumed run cannot take and a run
+// folder that is not there.
+func checkResumeFlags(cmd *cobra.Command, f *runFlags, dir string) error {
+	if dir == "" {
+		return errors.New("want the folder of a run")
+	}
+	if fl := cmd.Flags(); fl.Changed("output") && filepath.Clean(f.output) != filepath.Clean(dir) {
+		return errors.New("the run continues in its own folder; leave out -o")
+	}
+	if cmd.Flags().Changed("overwrite") {
+		return errors.New("--overwrite starts a new run; a resumed run continues its own")
+	}
+	if _, serr := os.Stat(dir); serr != nil {
+		return fmt.Errorf("%v", unwrapPathErr(serr))
+	}
+	return nil
+}
+
+// latestCheckpoint loads the newest checkpoint under root, checked against
+// the run's others, and returns it with its folder.
+func latestCheckpoint(root string) (*checkpoint.Checkpoint, string, error) {
+	latest, err := checkpoint.Latest(root)
+	if errors.Is(err, checkpoint.ErrNone) {
+		return nil, "", fmt.Errorf("no checkpoint in %s to resume from", root)
+	}
+	if err != nil {
+		return nil, "", err
 	}
 	c, err := checkpoint.Load(latest.Dir)
 	if err == nil {
@@ -296,22 +333,19 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	}
 	if err != nil {
 		if all, _ := checkpoint.List(root); len(all) > 1 {
-			return fail("%v (remove that folder to resume from %s)", err, all[len(all)-2].Dir)
+			return nil, "", fmt.Errorf("%v (remove that folder to resume from %s)", err, all[len(all)-2].Dir)
 		}
-		return fail("%w", err)
+		return nil, "", err
 	}
-	rec, err := train.CheckpointConfig(c)
-	if err != nil {
-		return fail("%w", err)
-	}
+	return c, latest.Dir, nil
+}
+
+// resumedConfig is the recorded config rec changed by the flags given,
+// which may only extend it. Its errors start with the flag's name, without
+// the dashes.
+func resumedConfig(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, rec train.Config) (train.Config, error) {
 	cfg := rec
 	fl := cmd.Flags()
-	set := func(name string, apply func() error) error {
-		if !fl.Changed(name) {
-			return nil
-		}
-		return apply()
-	}
 	for _, step := range []struct {
 		name  string
 		apply func() error
@@ -336,25 +370,14 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 			return err
 		}},
 	} {
-		if err := set(step.name, step.apply); err != nil {
-			return fail("--%w", err)
+		if !fl.Changed(step.name) {
+			continue
+		}
+		if err := step.apply(); err != nil {
+			return cfg, err
 		}
 	}
-	if err := cfg.Extends(rec); err != nil {
-		return fail("--%w", err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return fail("%w", flagError(err))
-	}
-	trainSet, testSet, err := loadData(cfg)
-	if err != nil {
-		return fail("%w", err)
-	}
-	t, err = train.Restore(cfg, c, trainSet, testSet)
-	if err != nil {
-		return fail("%s: %v", latest.Dir, err)
-	}
-	return t, rf, nil
+	return cfg, cfg.Extends(rec)
 }
 
 func unwrapPathErr(err error) error {
