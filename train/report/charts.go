@@ -272,8 +272,29 @@ func drawChart(w io.Writer, c chartSpec) error {
 		p.Legend.YOffs = -vg.Points(6)
 	}
 	p.Add(plotter.NewGrid())
-	lo, hi := math.Inf(1), math.Inf(-1)
 	ss := c.series
+	lo, hi := cutNonFinite(ss)
+	logY := c.logY && viz.LogAxis(lo, hi)
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = viz.LogTicks{}
+	}
+	for _, s := range ss {
+		if err := addSeries(p, s); err != nil {
+			return err
+		}
+	}
+	cv := vgimg.New(8*vg.Inch, 5*vg.Inch)
+	// A margin above the title, which gonum puts at the canvas's edge.
+	p.Draw(draw.Crop(draw.New(cv), 0, 0, 0, -vg.Points(5)))
+	_, err = vgimg.PngCanvas{Canvas: cv}.WriteTo(w)
+	return err
+}
+
+// cutNonFinite ends every series at its first non-finite value and returns
+// the least and greatest value left.
+func cutNonFinite(ss []series) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
 	for i := range ss {
 		n := len(ss[i].y)
 		for k, v := range ss[i].y {
@@ -285,49 +306,44 @@ func drawChart(w io.Writer, c chartSpec) error {
 		}
 		ss[i].x, ss[i].y = ss[i].x[:n], ss[i].y[:n]
 	}
-	logY := c.logY && viz.LogAxis(lo, hi)
-	if logY {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = viz.LogTicks{}
+	return lo, hi
+}
+
+// addSeries adds s to p as a line (with its markers, and to the legend) if
+// it has a point.
+func addSeries(p *plot.Plot, s series) error {
+	if len(s.x) == 0 {
+		return nil
 	}
-	for _, s := range ss {
-		if len(s.x) == 0 {
-			continue
-		}
-		xy := make(plotter.XYs, len(s.x))
-		for k := range s.x {
-			xy[k].X, xy[k].Y = s.x[k], s.y[k]
-		}
-		l, err := plotter.NewLine(xy)
+	xy := make(plotter.XYs, len(s.x))
+	for k := range s.x {
+		xy[k].X, xy[k].Y = s.x[k], s.y[k]
+	}
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width = s.color, vg.Points(1.5)
+	if s.dashed {
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	}
+	var thumb plot.Thumbnailer = l
+	if s.points {
+		pts, err := plotter.NewScatter(xy)
 		if err != nil {
 			return err
 		}
-		l.Color, l.Width = s.color, vg.Points(1.5)
-		if s.dashed {
-			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-		}
-		var thumb plot.Thumbnailer = l
-		if s.points {
-			pts, err := plotter.NewScatter(xy)
-			if err != nil {
-				return err
-			}
-			pts.Color, pts.Shape, pts.Radius = s.color, draw.CircleGlyph{}, vg.Points(2.5)
-			p.Add(pts)
-			if !s.dashed {
-				thumb = legendEntry{l, pts}
-			}
-		}
-		p.Add(l)
-		if s.legend {
-			p.Legend.Add(s.label, thumb)
+		pts.Color, pts.Shape, pts.Radius = s.color, draw.CircleGlyph{}, vg.Points(2.5)
+		p.Add(pts)
+		if !s.dashed {
+			thumb = legendEntry{l, pts}
 		}
 	}
-	cv := vgimg.New(8*vg.Inch, 5*vg.Inch)
-	// A margin above the title, which gonum puts at the canvas's edge.
-	p.Draw(draw.Crop(draw.New(cv), 0, 0, 0, -vg.Points(5)))
-	_, err = vgimg.PngCanvas{Canvas: cv}.WriteTo(w)
-	return err
+	p.Add(l)
+	if s.legend {
+		p.Legend.Add(s.label, thumb)
+	}
+	return nil
 }
 
 // legendEntry draws a line and its marker in the legend.
