@@ -336,9 +336,10 @@ func (t *Trainer) nextBatch() (x []float32, y []uint8) {
 func (t *Trainer) scheduledLR() (float64, error) {
 	lr := t.optLR()
 	if t.sched != nil {
-		// SetAllLR boxes a new Hyper value (one small allocation), so it
-		// is called only when the rate changes: a step schedule allocates
-		// nothing, a cosine one 64 bytes a step.
+		// The schedule gives the absolute rate; the trainer's optimizer has
+		// one group, which SetAllLR sets to it (storing a number, no
+		// allocation: TestStepAllocs runs a cosine schedule). It is set
+		// only when it changes.
 		if lr = t.sched.LR(t.step); lr != t.optLR() {
 			if err := t.setOptLR(lr); err != nil {
 				return lr, fmt.Errorf("train: step %d: schedule: %v", t.step+1, err)
