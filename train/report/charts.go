@@ -5,10 +5,8 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"sync"
 	"unicode"
 
-	"golang.org/x/image/font/opentype"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -200,23 +198,11 @@ func label(run, what string, n int) string {
 	return run
 }
 
-// The typeface the charts use for text beyond Latin-1 (Japanese): the
-// embedded jpfont, registered once in gonum/plot's font cache.
-const jpTypeface = font.Typeface("Descent Gothic")
-
-var registerJP = sync.OnceValue(func() error {
-	f, err := opentype.Parse(jpfont.TTF())
-	if err != nil {
-		return fmt.Errorf("report: the Japanese font: %v", err)
-	}
-	font.DefaultCache.Add(font.Collection{{Font: font.Font{Typeface: jpTypeface}, Face: f}})
-	return nil
-})
-
 // chartFont picks the typeface for the texts of a chart: gonum's default
 // (Liberation) when all of them are Latin-1, else the embedded Japanese
-// font, which must be able to draw every character: a character it cannot
-// draw is an error that names it, never a glyph silently left out.
+// font as viz registers it (viz.JapaneseTypeface), which must be able to
+// draw every character: a character it cannot draw is an error that names
+// it, never a glyph silently left out.
 func chartFont(texts []string) (font.Typeface, error) {
 	wide := false
 	for _, s := range texts {
@@ -227,7 +213,8 @@ func chartFont(texts []string) (font.Typeface, error) {
 	if !wide {
 		return "", nil
 	}
-	if err := registerJP(); err != nil {
+	face, err := viz.JapaneseTypeface()
+	if err != nil {
 		return "", err
 	}
 	for _, s := range texts {
@@ -235,13 +222,13 @@ func chartFont(texts []string) (font.Typeface, error) {
 			return "", fmt.Errorf("report: the charts' font cannot draw %q (in %q)", string(miss), s)
 		}
 	}
-	return jpTypeface, nil
+	return face, nil
 }
 
 // drawChart draws c on an 800×500 PNG, with viz's ticks; logY puts the y
 // axis on a log scale by viz's rule (viz.LogAxis: positive values over a
-// decade or more), legendTop puts the legend in the top
-// right corner (else the bottom right). Non-finite values end a series.
+// decade or more), legendTop puts the legend in the top right corner (else
+// the bottom right). Non-finite values end a series.
 func drawChart(w io.Writer, c chartSpec) error {
 	texts := []string{c.title, c.xlabel, c.ylabel}
 	for _, s := range c.series {
