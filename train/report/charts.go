@@ -230,6 +230,19 @@ func chartFont(texts []string) (font.Typeface, error) {
 // decade or more), legendTop puts the legend in the top right corner (else
 // the bottom right). Non-finite values end a series.
 func drawChart(w io.Writer, c chartSpec) error {
+	p, err := chartPlot(c)
+	if err != nil {
+		return err
+	}
+	cv := vgimg.New(8*vg.Inch, 5*vg.Inch)
+	// A margin above the title, which gonum puts at the canvas's edge.
+	p.Draw(draw.Crop(draw.New(cv), 0, 0, 0, -vg.Points(5)))
+	_, err = vgimg.PngCanvas{Canvas: cv}.WriteTo(w)
+	return err
+}
+
+// chartPlot is the plot drawChart draws.
+func chartPlot(c chartSpec) (*plot.Plot, error) {
 	texts := []string{c.title, c.xlabel, c.ylabel}
 	for _, s := range c.series {
 		if s.legend {
@@ -238,7 +251,7 @@ func drawChart(w io.Writer, c chartSpec) error {
 	}
 	face, err := chartFont(texts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := plot.New()
 	if face != "" {
@@ -268,14 +281,10 @@ func drawChart(w io.Writer, c chartSpec) error {
 	}
 	for _, s := range ss {
 		if err := addSeries(p, s); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	cv := vgimg.New(8*vg.Inch, 5*vg.Inch)
-	// A margin above the title, which gonum puts at the canvas's edge.
-	p.Draw(draw.Crop(draw.New(cv), 0, 0, 0, -vg.Points(5)))
-	_, err = vgimg.PngCanvas{Canvas: cv}.WriteTo(w)
-	return err
+	return p, nil
 }
 
 // cutNonFinite ends every series at its first non-finite value and returns

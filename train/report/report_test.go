@@ -10,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
+
 	"github.com/descentlab/descent/train"
+	"github.com/descentlab/descent/viz"
 )
 
 func fakeRun(label string, diverge bool) Run {
@@ -269,4 +272,35 @@ func darkPixels(im image.Image, x0, y0, x1, y1 int) int {
 		}
 	}
 	return n
+}
+
+// TestChartAxes: the report's charts use viz's ticks and log rule: a loss
+// falling over a decade or more on viz's log axis, a narrower one, and
+// accuracy, on linear axes with viz's ticks.
+func TestChartAxes(t *testing.T) {
+	curve := func(lo, hi float64) []Run {
+		return []Run{{Label: "adam", Curve: train.Curve{Step: []int{1, 2, 3}, Loss: []float64{hi, (lo + hi) / 2, lo}},
+			Metrics: []train.Metric{{Epoch: 1, Step: 3, TestLoss: lo, TestAccuracy: 0.9}}}}
+	}
+	for _, c := range []struct {
+		spec chartSpec
+		log  bool
+	}{
+		{lossChart(curve(0.1, 2.3), Options{}), true},
+		{lossChart(curve(0.5, 2.3), Options{}), false},
+		{accuracyChart(curve(0.1, 2.3), Options{}), false},
+	} {
+		p, err := chartPlot(c.spec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, isLog := p.Y.Scale.(plot.LogScale)
+		var want plot.Ticker = viz.NiceTicks{}
+		if c.log {
+			want = viz.LogTicks{}
+		}
+		if isLog != c.log || p.Y.Tick.Marker != want || p.X.Tick.Marker != (viz.NiceTicks{}) {
+			t.Errorf("%s: log scale %v, y ticks %T, x ticks %T; want log %v, %T, viz.NiceTicks", c.spec.title, isLog, p.Y.Tick.Marker, p.X.Tick.Marker, c.log, want)
+		}
+	}
 }
