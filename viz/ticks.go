@@ -67,9 +67,10 @@ func formatTick(v, step float64, decimals int) string {
 }
 
 // LogTicks is the tick maker of every log axis in descent's charts (viz's
-// loss chart and train/report's). A range of at most two decades is
-// labelled at 1, 2 and 5 times the powers of ten (powers alone would leave
-// a loss between 0.2 and 2.3 with one label); a wider one at the powers of
+// loss chart and train/report's). A range within three decades (from a
+// power of ten to the third above it) is labelled at 1, 2 and 5 times the
+// powers of ten (powers alone would leave a loss between 0.2 and 2.3 with
+// one label); a wider one at the powers of
 // ten, every k-th decade so that at most eight are labelled. Minor ticks sit
 // at 2…9 times each power when the range spans at most six decades.
 // plot.LogTicks labels every decade and prints rounding noise.
@@ -86,7 +87,7 @@ func (LogTicks) Ticks(lo, hi float64) []plot.Tick {
 		return nil
 	}
 	e0, e1 := int(math.Floor(math.Log10(lo))), int(math.Ceil(math.Log10(hi))) // within ±324: bounded
-	few := e1-e0 <= 2
+	few := e1-e0 <= 3
 	stride := max(1, (e1-e0+7)/8)
 	var ts []plot.Tick
 	for e := e0; e <= e1; e++ {

@@ -53,7 +53,7 @@ func TestLogTicks(t *testing.T) {
 	}
 }
 
-// A range of at most two decades is labelled at 1, 2 and 5 times the powers
+// A range within three decades is labelled at 1, 2 and 5 times the powers
 // of ten, in the fewest digits (steps and losses have no "250.00").
 func TestLogTicksFewDecades(t *testing.T) {
 	for _, tc := range []struct {
@@ -64,6 +64,8 @@ func TestLogTicksFewDecades(t *testing.T) {
 		{0.5, 2.3, "0.5 1 2"},
 		{120, 1800, "200 500 1000"},
 		{2e-7, 3e-6, "2e-7 5e-7 1e-6 2e-6"},
+		{0.03, 2.3, "0.05 0.1 0.2 0.5 1 2"},       // the book's figure 6-9
+		{0.013, 12000, "0.1 1 10 100 1000 10000"}, // wider: the powers
 	} {
 		var got []string
 		for _, tk := range (LogTicks{}).Ticks(tc.lo, tc.hi) {
