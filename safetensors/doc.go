@@ -13,8 +13,8 @@
 // Decode parses a whole file held in memory and validates everything a
 // hostile file could get wrong (header length against the file, JSON,
 // dtypes, shapes against byte sizes, offsets, holes and overlaps) before it
-// returns any tensor; the tensors alias the input. Tensor.Float32s,
-// Float64s and Int64s decode one tensor's elements after checking its
+// returns any tensor; the tensors alias the input. Tensor.AsFloat32,
+// AsFloat64 and AsInt64 decode one tensor's elements after checking its
 // dtype. ReadFloat32 reads a file of F32 tensors (model weights).
 //
 // # Writing

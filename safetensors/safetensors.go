@@ -34,7 +34,7 @@ var dtypeSize = map[string]int{
 	"F32": 4, "I32": 4, "U32": 4, "F64": 8, "I64": 8, "U64": 8,
 }
 
-// MaxHeader is the largest header Read accepts (the reference
+// MaxHeader is the largest header Decode accepts (the reference
 // implementation's limit is 100 MB).
 const MaxHeader = 100 << 20
 

@@ -385,18 +385,8 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	if err != nil {
 		return nil, err
 	}
-	if st.Step != ck.Step || st.EpochsDone != ck.Epoch {
-		return nil, fmt.Errorf("train: checkpoint state: step %d, epoch %d; the manifest says step %d, epoch %d", st.Step, st.EpochsDone, ck.Step, ck.Epoch)
-	}
-	if st.Step > t.total {
-		return nil, fmt.Errorf("train: the checkpoint is at step %d, past the run's %d steps", st.Step, t.total)
-	}
-	if st.Examples < 0 || st.EpochSeen < 0 || st.Skipped < 0 || st.Skipped > st.Step || st.CurveN < 0 ||
-		st.ElapsedNS < 0 || st.EvalNS < 0 || len(st.CurveStep) != len(st.CurveLoss) {
-		return nil, errors.New("train: checkpoint state: negative counters or a curve whose steps and losses differ in number")
-	}
-	if st.Sampler.Steps != st.Step || st.Sampler.Epoch != st.EpochsDone {
-		return nil, fmt.Errorf("train: checkpoint state: the sampler has drawn %d batches in %d epochs, the run took %d steps in %d epochs", st.Sampler.Steps, st.Sampler.Epoch, st.Step, st.EpochsDone)
+	if err := st.check(ck, t.total); err != nil {
+		return nil, err
 	}
 	if st.Data.Scheme != printValues && st.Data.Scheme != printStored {
 		return nil, fmt.Errorf("train: checkpoint state: data fingerprint scheme %d: want %d or %d", st.Data.Scheme, printValues, printStored)
@@ -434,6 +424,32 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 	if st.EpochsDone > 0 {
 		t.evalEMA() // the summary's evaluation of the average, as the run had it
 	}
+	t.restoreCounters(&st, log)
+	return t, nil
+}
+
+// check refuses a state that does not agree with itself, with the
+// checkpoint's manifest, or with a run of total steps.
+func (st *state) check(ck *checkpoint.Checkpoint, total int) error {
+	if st.Step != ck.Step || st.EpochsDone != ck.Epoch {
+		return fmt.Errorf("train: checkpoint state: step %d, epoch %d; the manifest says step %d, epoch %d", st.Step, st.EpochsDone, ck.Step, ck.Epoch)
+	}
+	if st.Step > total {
+		return fmt.Errorf("train: the checkpoint is at step %d, past the run's %d steps", st.Step, total)
+	}
+	if st.Examples < 0 || st.EpochSeen < 0 || st.Skipped < 0 || st.Skipped > st.Step || st.CurveN < 0 ||
+		st.ElapsedNS < 0 || st.EvalNS < 0 || len(st.CurveStep) != len(st.CurveLoss) {
+		return errors.New("train: checkpoint state: negative counters or a curve whose steps and losses differ in number")
+	}
+	if st.Sampler.Steps != st.Step || st.Sampler.Epoch != st.EpochsDone {
+		return fmt.Errorf("train: checkpoint state: the sampler has drawn %d batches in %d epochs, the run took %d steps in %d epochs", st.Sampler.Steps, st.Sampler.Epoch, st.Step, st.EpochsDone)
+	}
+	return nil
+}
+
+// restoreCounters sets t's counters, step log, curve and metrics to those
+// of st and log.
+func (t *Trainer) restoreCounters(st *state, log StepLog) {
 	t.step, t.examples, t.epochsDone = st.Step, st.Examples, st.EpochsDone
 	t.epochLoss, t.epochSeen, t.skipped = float64(st.EpochLoss), st.EpochSeen, st.Skipped
 	t.curveSum, t.curveN = float64(st.CurveSum), st.CurveN
@@ -454,5 +470,4 @@ func Restore(cfg Config, ck *checkpoint.Checkpoint, trainSet, testSet *data.Data
 		t.metrics = append(t.metrics, Metric{Epoch: float64(m.Epoch), Step: m.Step, TrainLoss: float64(m.TrainLoss),
 			TestLoss: float64(m.TestLoss), TestAccuracy: float64(m.TestAccuracy), Seconds: float64(m.Seconds), Skipped: m.Skipped})
 	}
-	return t, nil
 }

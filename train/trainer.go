@@ -269,41 +269,12 @@ func (t *Trainer) Step() (StepResult, error) {
 		return StepResult{}, ErrDone
 	}
 	start := time.Now()
-	t.idx = t.sampler.Next(t.idx)
-	x, y := t.trainSet.X, t.trainSet.Y
-	// GD draws 0…n−1 in order every step: a float32 set is used as it is,
-	// and a set of pixel bytes is converted once, at the first step.
-	if n := len(t.idx); n < t.trainSet.N || x == nil {
-		if n < t.trainSet.N || t.batch.N != n {
-			t.gather()
-		}
-		x, y = t.batch.X, t.batch.Y
+	x, y := t.nextBatch()
+	lr, err := t.scheduledLR()
+	if err != nil {
+		return StepResult{}, err
 	}
-	lr := t.optLR()
-	if t.sched != nil {
-		// SetAllLR boxes a new Hyper value (one small allocation), so it
-		// is called only when the rate changes: a step schedule allocates
-		// nothing, a cosine one 64 bytes a step.
-		if lr = t.sched.LR(t.step); lr != t.optLR() {
-			if err := t.setOptLR(lr); err != nil {
-				return StepResult{}, fmt.Errorf("train: step %d: schedule: %v", t.step+1, err)
-			}
-		}
-	}
-	loss := t.model.Loss(x, y)
-	var bad *NonFiniteError
-	if math.IsNaN(loss) || math.IsInf(loss, 0) {
-		bad = &NonFiniteError{Step: t.step + 1, Value: loss}
-	} else {
-		t.model.Backward()
-		// Without clipping, the gradient tasks checked what they computed
-		// (nn.Model.GradsFinite): the same answer as a pass over t.grads.
-		ok := t.clip.Kind == "" && t.model.GradsFinite() || t.clip.Kind != "" && t.clip.apply(t.grads)
-		if !ok {
-			i, j, _ := clip.FirstNonFinite(t.grads)
-			bad = &NonFiniteError{Step: t.step + 1, Param: t.names[i], Index: j, Value: float64(t.grads[i][j])}
-		}
-	}
+	loss, bad := t.lossAndGrads(x, y)
 	if bad != nil && t.cfg.OnNonFinite != NonFiniteSkip {
 		t.diverged = bad.Step
 		return StepResult{}, bad
@@ -329,11 +300,7 @@ func (t *Trainer) Step() (StepResult, error) {
 	}
 	t.elapsed += time.Since(start)
 
-	if t.curveN > 0 && (t.curveN == t.stride || t.Done()) {
-		t.curve.Step = append(t.curve.Step, t.step)
-		t.curve.Loss = append(t.curve.Loss, t.curveSum/float64(t.curveN))
-		t.curveSum, t.curveN = 0, 0
-	}
+	t.closeCurvePoint()
 	r := StepResult{Step: t.step, Loss: loss, LR: lr, Examples: n, Skipped: bad}
 	epochEnd := t.sampler.Epoch() > t.epochsDone || t.Done()
 	if every := t.cfg.CheckpointEvery; epochEnd || every > 0 && t.step%every == 0 {
@@ -347,6 +314,68 @@ func (t *Trainer) Step() (StepResult, error) {
 	}
 	r.Epoch = t.epochsDone
 	return r, nil
+}
+
+// nextBatch draws the next batch and returns its inputs and labels.
+func (t *Trainer) nextBatch() (x []float32, y []uint8) {
+	t.idx = t.sampler.Next(t.idx)
+	x, y = t.trainSet.X, t.trainSet.Y
+	// GD draws 0…n−1 in order every step: a float32 set is used as it is,
+	// and a set of pixel bytes is converted once, at the first step.
+	if n := len(t.idx); n < t.trainSet.N || x == nil {
+		if n < t.trainSet.N || t.batch.N != n {
+			t.gather()
+		}
+		x, y = t.batch.X, t.batch.Y
+	}
+	return x, y
+}
+
+// scheduledLR sets the optimizer's rate to the schedule's for this step
+// and returns it.
+func (t *Trainer) scheduledLR() (float64, error) {
+	lr := t.optLR()
+	if t.sched != nil {
+		// The schedule gives the absolute rate; the trainer's optimizer has
+		// one group, which SetAllLR sets to it (storing a number, no
+		// allocation: TestStepAllocs runs a cosine schedule). It is set
+		// only when it changes.
+		if lr = t.sched.LR(t.step); lr != t.optLR() {
+			if err := t.setOptLR(lr); err != nil {
+				return lr, fmt.Errorf("train: step %d: schedule: %v", t.step+1, err)
+			}
+		}
+	}
+	return lr, nil
+}
+
+// lossAndGrads computes the loss of the batch and, when it is finite, the
+// gradients (clipped as configured); bad says which was not finite.
+func (t *Trainer) lossAndGrads(x []float32, y []uint8) (loss float64, bad *NonFiniteError) {
+	loss = t.model.Loss(x, y)
+	if math.IsNaN(loss) || math.IsInf(loss, 0) {
+		bad = &NonFiniteError{Step: t.step + 1, Value: loss}
+	} else {
+		t.model.Backward()
+		// Without clipping, the gradient tasks checked what they computed
+		// (nn.Model.GradsFinite): the same answer as a pass over t.grads.
+		ok := t.clip.Kind == "" && t.model.GradsFinite() || t.clip.Kind != "" && t.clip.apply(t.grads)
+		if !ok {
+			i, j, _ := clip.FirstNonFinite(t.grads)
+			bad = &NonFiniteError{Step: t.step + 1, Param: t.names[i], Index: j, Value: float64(t.grads[i][j])}
+		}
+	}
+	return loss, bad
+}
+
+// closeCurvePoint ends the curve's current point when it has its stride
+// of steps, or at the run's end.
+func (t *Trainer) closeCurvePoint() {
+	if t.curveN > 0 && (t.curveN == t.stride || t.Done()) {
+		t.curve.Step = append(t.curve.Step, t.step)
+		t.curve.Loss = append(t.curve.Loss, t.curveSum/float64(t.curveN))
+		t.curveSum, t.curveN = 0, 0
+	}
 }
 
 // gather fills t.batch with the examples t.idx. Where the first layer's

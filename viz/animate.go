@@ -178,13 +178,49 @@ func px(ptLen float64) float64 { return ptLen * dpi / 72 }
 // transparent.
 func (a *animator) frame(step int, first bool) *image.Paletted {
 	r := &raster{img: a.lines}
-	dirty := image.Rectangle{}
-	bbox := func(x0, x1, y int) { dirty = dirty.Union(image.Rect(x0, y, x1, y+1)) }
-	type seg struct {
-		ax, ay, bx, by float64
-		t              int
-		mark           bool // a step marker at b
+	dirty := a.drawSegments(r, a.newSegments(step))
+	a.drawStartRings(r)
+	a.restoreStars(a.lines)
+
+	// End markers go on a copy, so the next frame can take them away.
+	r.img = a.next
+	hs, heads := a.headsAt(r, step)
+	if first {
+		dirty = a.lines.Bounds()
 	}
+	dirty = dirty.Union(heads).Union(a.heads).Union(a.counter)
+	a.heads = heads
+	for y := dirty.Min.Y; y < dirty.Max.Y; y++ {
+		o := a.lines.PixOffset(dirty.Min.X, y)
+		copy(a.next.Pix[o:o+dirty.Dx()], a.lines.Pix[o:o+dirty.Dx()])
+	}
+	for _, h := range hs {
+		r.clip = a.clips[h.t]
+		r.disc(h.x, h.y, px(dotRadius+haloWidth), r.fill(a.halo[h.t]))
+		r.disc(h.x, h.y, px(dotRadius), r.fill(a.core[h.t]))
+	}
+	a.restoreStars(a.next)
+	a.drawCounter(step)
+
+	if first {
+		copy(a.screen.Pix, a.next.Pix)
+		out := image.NewPaletted(a.next.Bounds(), a.next.Palette)
+		copy(out.Pix, a.next.Pix)
+		return out
+	}
+	return a.changedSince(dirty)
+}
+
+// seg is a path's segment in pixels, new in a frame.
+type seg struct {
+	ax, ay, bx, by float64
+	t              int
+	mark           bool // a step marker at b
+}
+
+// newSegments returns the segments of every path up to step not drawn yet,
+// clipped to the window, and marks them drawn.
+func (a *animator) newSegments(step int) []seg {
 	var segs []seg
 	for t, tr := range a.m.tracks {
 		end := min(step, len(tr.pts)-1)
@@ -200,7 +236,14 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 		}
 		a.done[t] = max(a.done[t], end)
 	}
-	// All outlines first, then all lines, so no outline covers a line.
+	return segs
+}
+
+// drawSegments draws segs onto a.lines and returns the rectangle they
+// cover: all outlines first, then all lines, so no outline covers a line.
+func (a *animator) drawSegments(r *raster, segs []seg) image.Rectangle {
+	dirty := image.Rectangle{}
+	bbox := func(x0, x1, y int) { dirty = dirty.Union(image.Rect(x0, y, x1, y+1)) }
 	lineR, haloR := px(lineWidth/2), px(lineWidth/2+haloWidth)
 	markR, markHaloR := px(stepRadius), px(stepRadius+haloWidth)
 	stride := a.lines.Stride
@@ -234,8 +277,13 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 			r.disc(s.bx, s.by, markR, over)
 		}
 	}
-	// Start rings stay on top of the lines. Repainting them is idempotent,
-	// so they only change pixels a new segment covered, inside dirty.
+	return dirty
+}
+
+// drawStartRings paints the start rings, which stay on top of the lines.
+// Repainting them is idempotent, so they only change pixels a new segment
+// covered, inside the dirty rectangle.
+func (a *animator) drawStartRings(r *raster) {
 	for t, tr := range a.m.tracks {
 		if len(tr.pts) == 0 {
 			continue
@@ -248,16 +296,19 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 			r.disc(x, y, px(ringRadius-lineWidth/2), r.fill(a.halo[t]))
 		}
 	}
-	a.restoreStars(a.lines)
+}
 
-	// End markers go on a copy, so the next frame can take them away.
+// head is a path's end marker in a frame.
+type head struct {
+	x, y float64
+	t    int
+}
+
+// headsAt returns the end markers of the paths at step, inside the window,
+// and the rectangle they cover on r.
+func (a *animator) headsAt(r *raster, step int) ([]head, image.Rectangle) {
 	heads := image.Rectangle{}
 	headBox := func(x0, x1, y int) { heads = heads.Union(image.Rect(x0, y, x1, y+1)) }
-	r.img = a.next
-	type head struct {
-		x, y float64
-		t    int
-	}
 	var hs []head
 	for t, tr := range a.m.tracks {
 		end := min(step, len(tr.pts)-1)
@@ -269,29 +320,13 @@ func (a *animator) frame(step int, first bool) *image.Paletted {
 		r.disc(x, y, px(dotRadius+haloWidth), headBox)
 		hs = append(hs, head{x, y, t})
 	}
-	if first {
-		dirty = a.lines.Bounds()
-	}
-	dirty = dirty.Union(heads).Union(a.heads).Union(a.counter)
-	a.heads = heads
-	for y := dirty.Min.Y; y < dirty.Max.Y; y++ {
-		o := a.lines.PixOffset(dirty.Min.X, y)
-		copy(a.next.Pix[o:o+dirty.Dx()], a.lines.Pix[o:o+dirty.Dx()])
-	}
-	for _, h := range hs {
-		r.clip = a.clips[h.t]
-		r.disc(h.x, h.y, px(dotRadius+haloWidth), r.fill(a.halo[h.t]))
-		r.disc(h.x, h.y, px(dotRadius), r.fill(a.core[h.t]))
-	}
-	a.restoreStars(a.next)
-	a.drawCounter(step)
+	return hs, heads
+}
 
-	if first {
-		copy(a.screen.Pix, a.next.Pix)
-		out := image.NewPaletted(a.next.Bounds(), a.next.Palette)
-		copy(out.Pix, a.next.Pix)
-		return out
-	}
+// changedSince returns the pixels of a.next within dirty that differ from
+// a.screen, in their bounding rectangle with the others transparent, and
+// copies them to a.screen.
+func (a *animator) changedSince(dirty image.Rectangle) *image.Paletted {
 	// Shrink dirty to the pixels that really changed.
 	x0, y0, x1, y1 := dirty.Max.X, dirty.Max.Y, dirty.Min.X, dirty.Min.Y
 	for y := dirty.Min.Y; y < dirty.Max.Y; y++ {

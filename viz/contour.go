@@ -302,7 +302,7 @@ func styleAxes(p *plot.Plot) {
 		a.Label.TextStyle.Font = font.From(sansFont, 12)
 		a.Tick.Label.Font = font.From(sansFont, 10)
 		a.Padding = 0
-		a.Tick.Marker = niceTicks{}
+		a.Tick.Marker = NiceTicks{}
 	}
 }
 

@@ -41,6 +41,16 @@
 // grow together, panels in step, with a step counter, and [Loss] charts loss
 // against step for every path, in the same colours.
 //
+// # Axes
+//
+// Every chart of descent draws its axes with this package's tick makers,
+// train/report's too: [NiceTicks] labels 4–8 round values on a linear axis,
+// [LogTicks] 1, 2 and 5 times the powers of ten on a log axis within three
+// decades (the powers alone on a wider one), and [LogAxis] is the rule for
+// a loss axis: logarithmic when every value drawn is positive and they span
+// a decade or more. [JapaneseTypeface] gives charts drawn elsewhere the
+// Japanese face these pictures use.
+//
 // # Window and divergence
 //
 // A map shows f.Window(), grown to hold every drawable path point plus a 5%

@@ -25,6 +25,18 @@ var registerJP = sync.OnceValues(func() (*opentype.Font, error) {
 	return f, nil
 })
 
+// JapaneseTypeface registers the embedded Japanese gothic (internal/jpfont)
+// in gonum's font.DefaultCache, once, and returns its typeface, for charts
+// drawn with gonum/plot outside this package (train/report's) to use the
+// face viz's pictures use. It is registered with no variant, style or
+// weight.
+func JapaneseTypeface() (font.Typeface, error) {
+	if _, err := registerJP(); err != nil {
+		return "", err
+	}
+	return jpTypeface.Typeface, nil
+}
+
 // liberationHas reports whether Liberation Sans, the default face, has r.
 func liberationHas(r rune) bool {
 	face := font.DefaultCache.Lookup(sansFont, 10)

@@ -75,11 +75,11 @@ func TestWindowBounds(t *testing.T) {
 // even one the pictures refuse.
 func TestTicksBounded(t *testing.T) {
 	for _, r := range [][2]float64{{1, 1.000000000000001}, {-1e308, 1e308}, {0, 5e-324}, {1e300, 1.0000000001e300}, {-1, 1}, {9e15, 9e15 + 1e6}} {
-		if n := len(niceTicks{}.Ticks(r[0], r[1])); n > maxTicks {
-			t.Errorf("niceTicks %v: %d ticks", r, n)
+		if n := len(NiceTicks{}.Ticks(r[0], r[1])); n > maxTicks {
+			t.Errorf("NiceTicks %v: %d ticks", r, n)
 		}
-		if n := len(logTicks{}.Ticks(r[0], r[1])); n > 800 {
-			t.Errorf("logTicks %v: %d ticks", r, n)
+		if n := len(LogTicks{}.Ticks(r[0], r[1])); n > 800 {
+			t.Errorf("LogTicks %v: %d ticks", r, n)
 		}
 	}
 }
@@ -92,11 +92,11 @@ func FuzzTicks(f *testing.F) {
 		f.Add(r[0], r[1])
 	}
 	f.Fuzz(func(t *testing.T, lo, hi float64) {
-		ts := niceTicks{}.Ticks(lo, hi)
+		ts := NiceTicks{}.Ticks(lo, hi)
 		if len(ts) > maxTicks {
 			t.Fatalf("[%g, %g]: %d ticks", lo, hi, len(ts))
 		}
-		if n := len(logTicks{}.Ticks(lo, hi)); n > 800 {
+		if n := len(LogTicks{}.Ticks(lo, hi)); n > 800 {
 			t.Fatalf("[%g, %g]: %d log ticks", lo, hi, n)
 		}
 		if !(lo < hi) || CheckRange(lo, hi) != nil {

@@ -34,16 +34,8 @@ type benchResult struct {
 	Ratio     float64 `json:"ratio"`
 }
 
-func newBenchCmd(e *env) *cobra.Command {
-	var (
-		spec              string
-		n, threads, steps int
-		asJSON            bool
-	)
-	cmd := &cobra.Command{
-		Use:   "bench [--opt SPEC] [--n N] [--threads T] [--steps S] [--json]",
-		Short: "Time an optimizer step against the machine's memory bandwidth",
-		Long: `bench times the optimizer step on N float32 parameters and, in the same
+// benchLong is bench's help text.
+const benchLong = `bench times the optimizer step on N float32 parameters and, in the same
 run and with the same number of threads, the STREAM triad a[i] = b[i] + s·c[i]
 on three arrays of N float32, which measures the memory bandwidth the step
 is bound by.
@@ -56,7 +48,18 @@ rmsprop, 28 for adam and adamw), the triad bandwidth (the median of as many
 repetitions, 12 bytes per element) and their ratio. An effective bandwidth
 above the triad's is possible: the triad's store to a also reads a into the
 cache first, which it does not count, while every buffer a step writes it
-has read.`,
+has read.`
+
+func newBenchCmd(e *env) *cobra.Command {
+	var (
+		spec              string
+		n, threads, steps int
+		asJSON            bool
+	)
+	cmd := &cobra.Command{
+		Use:   "bench [--opt SPEC] [--n N] [--threads T] [--steps S] [--json]",
+		Short: "Time an optimizer step against the machine's memory bandwidth",
+		Long:  benchLong,
 		Example: `  descent bench --opt adam --n 10000000 --threads 2 --steps 20
   descent bench --opt sgd:momentum=0.9 --json`,
 		Args: cobra.NoArgs,

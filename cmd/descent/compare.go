@@ -23,7 +23,110 @@ func newCompareCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "compare (--opt SPEC [--opt SPEC ...] | --run NAME=FLAGS [--run NAME=FLAGS ...]) [--data mnist | --data-dir DIR] [--model SPEC] [--batch N|full] [--epochs N] -o DIR",
 		Short: "Train the same network with several optimizers (or any variants) and report side by side",
-		Long: `compare trains the model once per --opt, each from the same seed, so every
+		Long:  compareLong,
+		Example: `  descent compare --data mnist --model mlp:784-100-10 --opt sgd:lr=0.1 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt rmsprop:lr=0.001 --opt adam:lr=0.001 --epochs 5 -o runs/cmp
+  descent compare --subset 10000 --epochs 3 --opt sgd:lr=0.1 --opt adam -o runs/quick
+  descent compare --model mlp:784-100-100-100-100-10,init=he --batch 128 --max-steps 2000 --smooth 0.9 --opt sgd:lr=0.01 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt adam:lr=0.001 -o runs/fig6-9
+  descent compare --opt sgd:lr=0.01 --batch 128 --max-steps 2000 --smooth 0.9 --run "std=0.01=--model mlp:784-100-100-100-100-10,init=normal:0.01" --run "Xavier=--model mlp:784-100-100-100-100-10,init=xavier-normal" --run "He=--model mlp:784-100-100-100-100-10,init=he" -o runs/init
+  descent compare --subset 1000 --epochs 20 --opt sgd:lr=0.01 --run "plain=--model mlp:784-100-100-100-100-100-10" --run "bn=--model mlp:784-100-100-100-100-100-10,bn" -o runs/bn`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runCompare(e, cmd, &f, opts, runs)
+		},
+	}
+	f.bind(cmd.Flags())
+	f.bindReport(cmd.Flags())
+	cmd.Flags().StringArrayVar(&opts, "opt", nil, "optimizer `SPEC`, NAME[:key=value,...]; repeat to compare (with --run: the optimizer of every run that gives none)")
+	cmd.Flags().StringArrayVar(&runs, "run", nil, "a named variant, `NAME=FLAGS` (e.g. \"he=--model mlp:784-100-10,init=he --opt adam\"); repeat to compare")
+	cmd.Flags().BoolVar(&f.overwrite, "overwrite", false, "replace the results (and checkpoints) a run left in -o DIR")
+	countSets(cmd.Flags(), "opt", "run")
+	return cmd
+}
+
+// runCompare checks the flags, trains every variant and writes the report.
+func runCompare(e *env, cmd *cobra.Command, f *runFlags, opts, runs []string) error {
+	if err := onceOnly(cmd, "compare"); err != nil {
+		return err
+	}
+	o := report.Options{Smooth: f.smooth, Lang: f.lang}
+	if err := o.Check(); err != nil {
+		return fmt.Errorf("compare: --%v", err)
+	}
+	vs, err := variants(cmd, f, opts, runs)
+	if err != nil {
+		return fmt.Errorf("compare: %v", err)
+	}
+	rf, err := claim("compare", f.output, f.overwrite)
+	if err != nil {
+		return err
+	}
+	trainSet, testSet, err := loadData(vs[0].cfg)
+	if err != nil {
+		rf.abandon()
+		return fmt.Errorf("compare: %v", err)
+	}
+	trainers := make([]*train.Trainer, len(vs))
+	for i, v := range vs {
+		if trainers[i], err = train.New(v.cfg, trainSet, testSet); err != nil {
+			rf.abandon()
+			return fmt.Errorf("compare: %s: %v", v.what(), err)
+		}
+	}
+	defer rf.done()
+	if err := rf.clear(); err != nil {
+		return fmt.Errorf("compare: %v", err)
+	}
+	if testCompareHook != nil {
+		testCompareHook(trainers)
+	}
+	in := catchInterrupt(cmd.Context())
+	defer in.stop()
+	done, err := trainAll(e, in, trainers, vs, f.output, o)
+	if err != nil {
+		return err
+	}
+	if err := report.WriteDirOptions(f.output, "descent compare", done, o); err != nil {
+		return fmt.Errorf("compare: %v", err)
+	}
+	fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(f.output, "report.html"))
+	return nil
+}
+
+// trainAll trains the variants one after the other and returns their
+// results. A run that diverged is a result; an interrupt writes the report
+// of the runs so far into dir and stops.
+func trainAll(e *env, in *interrupt, trainers []*train.Trainer, vs []variant, dir string, o report.Options) ([]report.Run, error) {
+	ctx := in.ctx
+	done := make([]report.Run, 0, len(vs))
+	for i, t := range trainers {
+		v := vs[i]
+		_, err := runWithProgress(ctx, e, t, v.name)
+		warnStepLog(e, t, v.name)
+		r := report.FromTrainer(v.name, t)
+		if v.named {
+			r.Flags, r.Summary.Name = v.flags, v.name
+		}
+		var nf *train.NonFiniteError
+		switch {
+		case errors.As(err, &nf):
+			// A diverging run is a result, not a failure of the comparison.
+			fmt.Fprintf(e.stderr, "descent: warning: %s: %v\n", v.name, err)
+		case err != nil && ctx.Err() != nil:
+			done = append(done, r)
+			if werr := report.WriteDirOptions(dir, "descent compare", done, o); werr != nil {
+				return nil, fmt.Errorf("compare: %v", werr)
+			}
+			return nil, in.stopped("compare: interrupted during %s; partial report in %s", v.name, dir)
+		case err != nil:
+			return nil, fmt.Errorf("compare: %s: %v", v.what(), err)
+		}
+		done = append(done, r)
+	}
+	return done, nil
+}
+
+// compareLong is compare's help text.
+const compareLong = `compare trains the model once per --opt, each from the same seed, so every
 optimizer starts from the same weights and sees the same batches in the same
 order.
 
@@ -55,91 +158,7 @@ It writes into DIR:
 --lang ja writes the reports and charts in Japanese.
 A DIR that holds results (of compare or train) is refused; --overwrite
 replaces them. While it runs, compare owns DIR as train does.
-The other flags are those of descent train.`,
-		Example: `  descent compare --data mnist --model mlp:784-100-10 --opt sgd:lr=0.1 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt rmsprop:lr=0.001 --opt adam:lr=0.001 --epochs 5 -o runs/cmp
-  descent compare --subset 10000 --epochs 3 --opt sgd:lr=0.1 --opt adam -o runs/quick
-  descent compare --model mlp:784-100-100-100-100-10,init=he --batch 128 --max-steps 2000 --smooth 0.9 --opt sgd:lr=0.01 --opt momentum:lr=0.01 --opt adagrad:lr=0.01 --opt adam:lr=0.001 -o runs/fig6-9
-  descent compare --opt sgd:lr=0.01 --batch 128 --max-steps 2000 --smooth 0.9 --run "std=0.01=--model mlp:784-100-100-100-100-10,init=normal:0.01" --run "Xavier=--model mlp:784-100-100-100-100-10,init=xavier-normal" --run "He=--model mlp:784-100-100-100-100-10,init=he" -o runs/init
-  descent compare --subset 1000 --epochs 20 --opt sgd:lr=0.01 --run "plain=--model mlp:784-100-100-100-100-100-10" --run "bn=--model mlp:784-100-100-100-100-100-10,bn" -o runs/bn`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := onceOnly(cmd, "compare"); err != nil {
-				return err
-			}
-			o := report.Options{Smooth: f.smooth, Lang: f.lang}
-			if err := o.Check(); err != nil {
-				return fmt.Errorf("compare: --%v", err)
-			}
-			vs, err := variants(cmd, &f, opts, runs)
-			if err != nil {
-				return fmt.Errorf("compare: %v", err)
-			}
-			rf, err := claim("compare", f.output, f.overwrite)
-			if err != nil {
-				return err
-			}
-			trainSet, testSet, err := loadData(vs[0].cfg)
-			if err != nil {
-				rf.abandon()
-				return fmt.Errorf("compare: %v", err)
-			}
-			trainers := make([]*train.Trainer, len(vs))
-			for i, v := range vs {
-				if trainers[i], err = train.New(v.cfg, trainSet, testSet); err != nil {
-					rf.abandon()
-					return fmt.Errorf("compare: %s: %v", v.what(), err)
-				}
-			}
-			defer rf.done()
-			if err := rf.clear(); err != nil {
-				return fmt.Errorf("compare: %v", err)
-			}
-			if testCompareHook != nil {
-				testCompareHook(trainers)
-			}
-			in := catchInterrupt(cmd.Context())
-			defer in.stop()
-			ctx := in.ctx
-			done := make([]report.Run, 0, len(vs))
-			for i, t := range trainers {
-				v := vs[i]
-				_, err := runWithProgress(ctx, e, t, v.name)
-				warnStepLog(e, t, v.name)
-				r := report.FromTrainer(v.name, t)
-				if v.named {
-					r.Flags, r.Summary.Name = v.flags, v.name
-				}
-				var nf *train.NonFiniteError
-				switch {
-				case errors.As(err, &nf):
-					// A diverging run is a result, not a failure of the comparison.
-					fmt.Fprintf(e.stderr, "descent: warning: %s: %v\n", v.name, err)
-				case err != nil && ctx.Err() != nil:
-					done = append(done, r)
-					if werr := report.WriteDirOptions(f.output, "descent compare", done, o); werr != nil {
-						return fmt.Errorf("compare: %v", werr)
-					}
-					return in.stopped("compare: interrupted during %s; partial report in %s", v.name, f.output)
-				case err != nil:
-					return fmt.Errorf("compare: %s: %v", v.what(), err)
-				}
-				done = append(done, r)
-			}
-			if err := report.WriteDirOptions(f.output, "descent compare", done, o); err != nil {
-				return fmt.Errorf("compare: %v", err)
-			}
-			fmt.Fprintf(e.stdout, "wrote %s\n", filepath.Join(f.output, "report.html"))
-			return nil
-		},
-	}
-	f.bind(cmd.Flags())
-	f.bindReport(cmd.Flags())
-	cmd.Flags().StringArrayVar(&opts, "opt", nil, "optimizer `SPEC`, NAME[:key=value,...]; repeat to compare (with --run: the optimizer of every run that gives none)")
-	cmd.Flags().StringArrayVar(&runs, "run", nil, "a named variant, `NAME=FLAGS` (e.g. \"he=--model mlp:784-100-10,init=he --opt adam\"); repeat to compare")
-	cmd.Flags().BoolVar(&f.overwrite, "overwrite", false, "replace the results (and checkpoints) a run left in -o DIR")
-	countSets(cmd.Flags(), "opt", "run")
-	return cmd
-}
+The other flags are those of descent train.`
 
 // testCompareHook, when set (by the tests only), sees compare's trainers
 // before their first step.

@@ -17,12 +17,8 @@ import (
 	"github.com/descentlab/descent/viz"
 )
 
-func newGalleryCmd(e *env) *cobra.Command {
-	var dir, lang string
-	cmd := &cobra.Command{
-		Use:   "gallery -o DIR",
-		Short: "Draw the standard comparisons on every test function (PNG, GIF, index.html)",
-		Long: `gallery runs the study note's methods (gd, momentum, adagrad, rmsprop, adam)
+// galleryLong is gallery's help text.
+const galleryLong = `gallery runs the study note's methods (gd, momentum, adagrad, rmsprop, adam)
 and Newton's method on every test function from its standard start and
 writes, into DIR, per function: a contour map with every path (NAME.png),
 one panel per method on the same map (NAME-panels.png, as the book's
@@ -37,7 +33,14 @@ log distance to the minimum over all steps, among those that never diverge
 nor climb above their start), except on elliptic, which uses the textbook's
 rates, and on the unbounded saddle, where every method gets lr 0.1. The
 legend of each picture lists the specs used; 'descent trace --opt
-adam:lr=auto' runs the same search for one spec and prints it.`,
+adam:lr=auto' runs the same search for one spec and prints it.`
+
+func newGalleryCmd(e *env) *cobra.Command {
+	var dir, lang string
+	cmd := &cobra.Command{
+		Use:     "gallery -o DIR",
+		Short:   "Draw the standard comparisons on every test function (PNG, GIF, index.html)",
+		Long:    galleryLong,
 		Example: "  descent gallery -o gallery",
 		Args:    cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {

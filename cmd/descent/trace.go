@@ -25,17 +25,139 @@ type traceFlags struct {
 }
 
 func newTraceCmd(e *env) *cobra.Command {
-	var (
-		funcName string
-		start    string
-		steps    int
-		opts     []string
-		tf       traceFlags
-	)
+	var a traceArgs
 	cmd := &cobra.Command{
 		Use:   "trace --func NAME --opt SPEC [--opt SPEC ...] [--start X,Y] [--steps N] [-o FILE] [--loss FILE]",
 		Short: "Run optimizers on a 2-D test function; write their paths as CSV or draw them",
-		Long: `trace runs each optimizer from the start point on a 2-D test function, in
+		Long:  traceLong(),
+		Example: `  descent trace --func rosenbrock --start -1.5,2 --steps 200 --opt sgd:lr=0.0005 --opt adam:lr=0.02
+  descent trace --func elliptic --steps 60 --opt gd:lr=0.9 --opt momentum:lr=0.1 --opt adam:lr=0.3 -o elliptic.png
+  descent trace --func rosenbrock --steps 300 --opt adam:lr=0.05 --opt adam:lr=0.05,variant=note -o adam.gif --loss adam-loss.png
+  descent trace --func elliptic --start -7,2 --steps 30 --opt sgd:lr=0.95 --opt momentum:lr=0.1 --opt adagrad:lr=1.5 --opt adam:lr=0.3 --layout grid -o fig6-8.png
+  descent trace --func beale --steps 300 --opt adam:lr=auto --opt rmsprop:lr=auto -o beale.png`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return a.run(e, cmd)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&a.funcName, "func", "", "test function: "+strings.Join(testfunc.Names(), ", ")+" (quadratic takes :cond=K)")
+	fl.StringVar(&a.start, "start", "", "start point X,Y (default: the function's standard start)")
+	fl.IntVar(&a.steps, "steps", 100, "number of optimizer steps")
+	fl.StringArrayVar(&a.opts, "opt", nil, "optimizer SPEC, NAME[:key=value,...]; repeat to compare")
+	fl.StringVarP(&a.tf.output, "output", "o", "", "write to FILE (.csv, .png, .svg or .gif) instead of CSV on stdout")
+	fl.StringVar(&a.tf.loss, "loss", "", "also draw the loss against the step to FILE (.png or .svg)")
+	fl.StringVar(&a.tf.xlim, "xlim", "", "x range A,B of the picture (default: the function's window, grown to fit the paths)")
+	fl.StringVar(&a.tf.ylim, "ylim", "", "y range C,D of the picture")
+	fl.StringVar(&a.tf.title, "title", "", "title of the picture (default: the function and its formula)")
+	fl.StringVar(&a.tf.layout, "layout", "overlay", "overlay (every path on one map) or grid (one panel per optimizer, same axes and bands)")
+	fl.StringVar(&a.tf.lang, "lang", "", "language of the words the pictures write (en or ja; default $DESCENT_LANG, else en)")
+	return cmd
+}
+
+// traceArgs are trace's flags.
+type traceArgs struct {
+	funcName string
+	start    string
+	steps    int
+	opts     []string
+	tf       traceFlags
+}
+
+// run checks the flags, runs every optimizer and writes what they did.
+func (a *traceArgs) run(e *env, cmd *cobra.Command) error {
+	if a.funcName == "" {
+		return fmt.Errorf("trace: --func is required (one of: %s)", strings.Join(testfunc.Names(), ", "))
+	}
+	f, err := testfunc.Lookup(a.funcName)
+	if err != nil {
+		return fmt.Errorf("trace: --func: %v", err)
+	}
+	if len(a.opts) == 0 {
+		return fmt.Errorf("trace: at least one --opt SPEC is required (e.g. --opt adam:lr=0.01)")
+	}
+	p := f.Start()
+	if cmd.Flags().Changed("start") {
+		if p, err = parsePoint(a.start); err != nil {
+			return fmt.Errorf("trace: --start: %v", err)
+		}
+	}
+	if a.steps < 0 || a.steps > lab.MaxSteps {
+		return fmt.Errorf("trace: --steps=%d: want an integer in [0, %d]", a.steps, lab.MaxSteps)
+	}
+	a.tf.lang = langOf(cmd)
+	vo, err := a.tf.check()
+	if err != nil {
+		return fmt.Errorf("trace: %v", err)
+	}
+	if err := checkTraceOpts(a.opts); err != nil {
+		return err
+	}
+	a.tf.warnUnused(e, cmd)
+	in := catchInterrupt(cmd.Context())
+	defer in.stop()
+	trs, err := a.runAll(e, in, f, p)
+	if err != nil {
+		return err
+	}
+	if in.interrupted() {
+		return in.stopped("trace: stopped before writing; nothing written")
+	}
+	if err := a.tf.write(e, f, trs, vo); err != nil {
+		return err
+	}
+	if in.interrupted() { // the files being written were finished
+		return in.stopped("trace: stopped after writing its output whole")
+	}
+	return nil
+}
+
+// checkTraceOpts checks every --opt SPEC before anything runs.
+func checkTraceOpts(opts []string) error {
+	for _, s := range opts {
+		if m, auto := lab.AutoLR(s); auto {
+			if err := lab.CheckAuto(m); err != nil {
+				return fmt.Errorf("trace: --opt %s: %v", s, err)
+			}
+		} else if err := lab.Check(s); err != nil {
+			return fmt.Errorf("trace: --opt %s: %v", s, err)
+		}
+	}
+	return nil
+}
+
+// runAll runs every --opt from p, warning on e.stderr about the paths that
+// diverged or stopped early; an interrupt stops it before the next.
+func (a *traceArgs) runAll(e *env, in *interrupt, f testfunc.Function, p testfunc.Point) ([]lab.Trajectory, error) {
+	var err error
+	trs := make([]lab.Trajectory, len(a.opts))
+	for i, s := range a.opts {
+		if in.interrupted() {
+			return nil, in.stopped("trace: stopped before writing; nothing written")
+		}
+		if m, auto := lab.AutoLR(s); auto {
+			tu, err := lab.Search(f, p, a.steps, m)
+			writeTuning(e.stderr, s, f.Name(), a.steps, tu)
+			if err != nil {
+				return nil, fmt.Errorf("trace: --opt %s: %v", s, err)
+			}
+			trs[i] = tu.Run
+		} else if trs[i], err = lab.Run(f, p, a.steps, s); err != nil {
+			return nil, fmt.Errorf("trace: --opt %s: %v", s, err)
+		}
+		if d := trs[i].Diverged; d > 0 {
+			fmt.Fprintf(e.stderr, "descent: warning: %s diverged at step %d on %s; its path stops at step %d\n", s, d, f.Name(), d-1)
+		}
+		if k := trs[i].Stopped; trs[i].StopReason != "" {
+			fmt.Fprintf(e.stderr, "descent: warning: %s stopped early on %s: %s; its path stops at step %d of %d\n", s, f.Name(), trs[i].StopReason, k, a.steps)
+		}
+	}
+	return trs, nil
+}
+
+// traceLong is trace's help text.
+func traceLong() string {
+	return `trace runs each optimizer from the start point on a 2-D test function, in
 float64, and writes CSV (header optimizer,step,x,y,loss; step 0 is the start
 point; one row per step per optimizer) to stdout, or to FILE chosen by its
 extension: .csv (the same CSV), .png or .svg (a contour map with the paths),
@@ -67,97 +189,7 @@ on stderr.
 Functions: ` + strings.Join(testfunc.Names(), ", ") + `.
 
 A path that leaves the finite numbers stops at its last finite point, with
-a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`,
-		Example: `  descent trace --func rosenbrock --start -1.5,2 --steps 200 --opt sgd:lr=0.0005 --opt adam:lr=0.02
-  descent trace --func elliptic --steps 60 --opt gd:lr=0.9 --opt momentum:lr=0.1 --opt adam:lr=0.3 -o elliptic.png
-  descent trace --func rosenbrock --steps 300 --opt adam:lr=0.05 --opt adam:lr=0.05,variant=note -o adam.gif --loss adam-loss.png
-  descent trace --func elliptic --start -7,2 --steps 30 --opt sgd:lr=0.95 --opt momentum:lr=0.1 --opt adagrad:lr=1.5 --opt adam:lr=0.3 --layout grid -o fig6-8.png
-  descent trace --func beale --steps 300 --opt adam:lr=auto --opt rmsprop:lr=auto -o beale.png`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			if funcName == "" {
-				return fmt.Errorf("trace: --func is required (one of: %s)", strings.Join(testfunc.Names(), ", "))
-			}
-			f, err := testfunc.Lookup(funcName)
-			if err != nil {
-				return fmt.Errorf("trace: --func: %v", err)
-			}
-			if len(opts) == 0 {
-				return fmt.Errorf("trace: at least one --opt SPEC is required (e.g. --opt adam:lr=0.01)")
-			}
-			p := f.Start()
-			if cmd.Flags().Changed("start") {
-				if p, err = parsePoint(start); err != nil {
-					return fmt.Errorf("trace: --start: %v", err)
-				}
-			}
-			if steps < 0 || steps > lab.MaxSteps {
-				return fmt.Errorf("trace: --steps=%d: want an integer in [0, %d]", steps, lab.MaxSteps)
-			}
-			tf.lang = langOf(cmd)
-			vo, err := tf.check()
-			if err != nil {
-				return fmt.Errorf("trace: %v", err)
-			}
-			for _, s := range opts {
-				if m, auto := lab.AutoLR(s); auto {
-					if err := lab.CheckAuto(m); err != nil {
-						return fmt.Errorf("trace: --opt %s: %v", s, err)
-					}
-				} else if err := lab.Check(s); err != nil {
-					return fmt.Errorf("trace: --opt %s: %v", s, err)
-				}
-			}
-			tf.warnUnused(e, cmd)
-			in := catchInterrupt(cmd.Context())
-			defer in.stop()
-			trs := make([]lab.Trajectory, len(opts))
-			for i, s := range opts {
-				if in.interrupted() {
-					return in.stopped("trace: stopped before writing; nothing written")
-				}
-				if m, auto := lab.AutoLR(s); auto {
-					tu, err := lab.Search(f, p, steps, m)
-					writeTuning(e.stderr, s, f.Name(), steps, tu)
-					if err != nil {
-						return fmt.Errorf("trace: --opt %s: %v", s, err)
-					}
-					trs[i] = tu.Run
-				} else if trs[i], err = lab.Run(f, p, steps, s); err != nil {
-					return fmt.Errorf("trace: --opt %s: %v", s, err)
-				}
-				if d := trs[i].Diverged; d > 0 {
-					fmt.Fprintf(e.stderr, "descent: warning: %s diverged at step %d on %s; its path stops at step %d\n", s, d, f.Name(), d-1)
-				}
-				if k := trs[i].Stopped; trs[i].StopReason != "" {
-					fmt.Fprintf(e.stderr, "descent: warning: %s stopped early on %s: %s; its path stops at step %d of %d\n", s, f.Name(), trs[i].StopReason, k, steps)
-				}
-			}
-			if in.interrupted() {
-				return in.stopped("trace: stopped before writing; nothing written")
-			}
-			if err := tf.write(e, f, trs, vo); err != nil {
-				return err
-			}
-			if in.interrupted() { // the files being written were finished
-				return in.stopped("trace: stopped after writing its output whole")
-			}
-			return nil
-		},
-	}
-	fl := cmd.Flags()
-	fl.StringVar(&funcName, "func", "", "test function: "+strings.Join(testfunc.Names(), ", ")+" (quadratic takes :cond=K)")
-	fl.StringVar(&start, "start", "", "start point X,Y (default: the function's standard start)")
-	fl.IntVar(&steps, "steps", 100, "number of optimizer steps")
-	fl.StringArrayVar(&opts, "opt", nil, "optimizer SPEC, NAME[:key=value,...]; repeat to compare")
-	fl.StringVarP(&tf.output, "output", "o", "", "write to FILE (.csv, .png, .svg or .gif) instead of CSV on stdout")
-	fl.StringVar(&tf.loss, "loss", "", "also draw the loss against the step to FILE (.png or .svg)")
-	fl.StringVar(&tf.xlim, "xlim", "", "x range A,B of the picture (default: the function's window, grown to fit the paths)")
-	fl.StringVar(&tf.ylim, "ylim", "", "y range C,D of the picture")
-	fl.StringVar(&tf.title, "title", "", "title of the picture (default: the function and its formula)")
-	fl.StringVar(&tf.layout, "layout", "overlay", "overlay (every path on one map) or grid (one panel per optimizer, same axes and bands)")
-	fl.StringVar(&tf.lang, "lang", "", "language of the words the pictures write (en or ja; default $DESCENT_LANG, else en)")
-	return cmd
+a warning on stderr. newton and gonum_lbfgs stop once the gradient vanishes.`
 }
 
 // warnUnused warns about the flags that only shape a picture when the output

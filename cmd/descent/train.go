@@ -124,7 +124,50 @@ func newTrainCmd(e *env) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "train [--data mnist | --data-dir DIR] [--model SPEC] [--opt SPEC] [--batch N|full] [--epochs N] -o DIR | --resume DIR",
 		Short: "Train a network on MNIST (or other idx data) with one optimizer",
-		Long: `train trains a multilayer perceptron with one optimizer and writes into DIR:
+		Long:  trainLong,
+		Example: `  descent train --data mnist --model mlp:784-100-10 --opt adam:lr=0.001 --batch 100 --epochs 5 --seed 1 -o runs/adam
+  descent train --opt sgd:lr=0.5 --batch full --epochs 50 -o runs/gd
+  descent train --opt sgd:lr=0.1,momentum=0.9 --schedule cosine --clip norm=1 -o runs/sgdm
+  descent train --opt adam --checkpoint-every 500 --keep 2 -o runs/long
+  descent train --resume runs/long
+  descent train --resume runs/long --epochs 10
+  descent train --data-dir ~/fashion-mnist --opt adam --subset 10000 --max-steps 500 -o runs/fashion`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			var (
+				t   *train.Trainer
+				rf  *runFolder
+				err error
+			)
+			o := report.Options{Smooth: f.smooth, Lang: f.lang}
+			if err := o.Check(); err != nil {
+				return fmt.Errorf("train: --%v", err)
+			}
+			if cmd.Flags().Changed("resume") {
+				t, rf, err = resumeTrainer(cmd, &f, opt, ck, resume)
+			} else {
+				t, rf, err = newTrainer(cmd, &f, opt, ck)
+			}
+			if err != nil {
+				return err
+			}
+			defer rf.done()
+			return trainAndSave(cmd.Context(), e, t, rf.dir, o)
+		},
+	}
+	f.bind(cmd.Flags())
+	f.bindReport(cmd.Flags())
+	cmd.Flags().StringVar(&opt, "opt", "adam:lr=0.001", "optimizer `SPEC`, NAME[:key=value,...] as in descent trace")
+	cmd.Flags().IntVar(&ck.every, "checkpoint-every", 0, "write a checkpoint every `N` steps (0: only at the end and when interrupted)")
+	cmd.Flags().IntVar(&ck.keep, "keep", 3, "keep the newest `K` checkpoints (0: all)")
+	cmd.Flags().StringVar(&ck.onNonFinite, "on-nonfinite", train.NonFiniteStop, "on a NaN or infinite loss or gradient: stop (the run, exit 1) or skip (the step)")
+	cmd.Flags().StringVar(&resume, "resume", "", "continue the run in `DIR` from its newest checkpoint")
+	cmd.Flags().BoolVar(&f.overwrite, "overwrite", false, "replace the results (and checkpoints) a run left in -o DIR")
+	return cmd
+}
+
+// trainLong is train's help text.
+const trainLong = `train trains a multilayer perceptron with one optimizer and writes into DIR:
   metrics.csv        one row per epoch: epoch,step,train_loss,test_loss,
                      test_accuracy,seconds (and skipped with --on-nonfinite skip)
   summary.json       test_accuracy (0–1), test_loss, seconds, examples_per_second,
@@ -167,47 +210,7 @@ error naming the step and the parameter (exit 1), the last checkpoint
 kept; --on-nonfinite skip skips such steps instead and counts them.
 Ctrl-C (SIGINT) or SIGTERM stops after the current step, writes a
 checkpoint and the results so far, and exits 130 or 143; a second one
-stops at once.`,
-		Example: `  descent train --data mnist --model mlp:784-100-10 --opt adam:lr=0.001 --batch 100 --epochs 5 --seed 1 -o runs/adam
-  descent train --opt sgd:lr=0.5 --batch full --epochs 50 -o runs/gd
-  descent train --opt sgd:lr=0.1,momentum=0.9 --schedule cosine --clip norm=1 -o runs/sgdm
-  descent train --opt adam --checkpoint-every 500 --keep 2 -o runs/long
-  descent train --resume runs/long
-  descent train --resume runs/long --epochs 10
-  descent train --data-dir ~/fashion-mnist --opt adam --subset 10000 --max-steps 500 -o runs/fashion`,
-		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			var (
-				t   *train.Trainer
-				rf  *runFolder
-				err error
-			)
-			o := report.Options{Smooth: f.smooth, Lang: f.lang}
-			if err := o.Check(); err != nil {
-				return fmt.Errorf("train: --%v", err)
-			}
-			if cmd.Flags().Changed("resume") {
-				t, rf, err = resumeTrainer(cmd, &f, opt, ck, resume)
-			} else {
-				t, rf, err = newTrainer(cmd, &f, opt, ck)
-			}
-			if err != nil {
-				return err
-			}
-			defer rf.done()
-			return trainAndSave(cmd.Context(), e, t, rf.dir, o)
-		},
-	}
-	f.bind(cmd.Flags())
-	f.bindReport(cmd.Flags())
-	cmd.Flags().StringVar(&opt, "opt", "adam:lr=0.001", "optimizer `SPEC`, NAME[:key=value,...] as in descent trace")
-	cmd.Flags().IntVar(&ck.every, "checkpoint-every", 0, "write a checkpoint every `N` steps (0: only at the end and when interrupted)")
-	cmd.Flags().IntVar(&ck.keep, "keep", 3, "keep the newest `K` checkpoints (0: all)")
-	cmd.Flags().StringVar(&ck.onNonFinite, "on-nonfinite", train.NonFiniteStop, "on a NaN or infinite loss or gradient: stop (the run, exit 1) or skip (the step)")
-	cmd.Flags().StringVar(&resume, "resume", "", "continue the run in `DIR` from its newest checkpoint")
-	cmd.Flags().BoolVar(&f.overwrite, "overwrite", false, "replace the results (and checkpoints) a run left in -o DIR")
-	return cmd
-}
+stops at once.`
 
 // ckFlags are train's flags on checkpoints and non-finite values.
 type ckFlags struct {
@@ -259,17 +262,8 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	fail := func(format string, a ...any) (*train.Trainer, *runFolder, error) {
 		return nil, nil, fmt.Errorf("train: --resume %s: %w", dir, fmt.Errorf(format, a...))
 	}
-	if dir == "" {
-		return fail("want the folder of a run")
-	}
-	if fl := cmd.Flags(); fl.Changed("output") && filepath.Clean(f.output) != filepath.Clean(dir) {
-		return fail("the run continues in its own folder; leave out -o")
-	}
-	if cmd.Flags().Changed("overwrite") {
-		return fail("--overwrite starts a new run; a resumed run continues its own")
-	}
-	if _, serr := os.Stat(dir); serr != nil {
-		return fail("%v", unwrapPathErr(serr))
+	if err := checkResumeFlags(cmd, f, dir); err != nil {
+		return fail("%w", err)
 	}
 	l, err := runlock.Acquire(dir)
 	if err != nil {
@@ -282,13 +276,59 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	}()
 	rf = &runFolder{dir: dir, lock: l}
 	sweepTemps(dir)
-	root := filepath.Join(dir, "checkpoints")
-	latest, err := checkpoint.Latest(root)
-	if errors.Is(err, checkpoint.ErrNone) {
-		return fail("no checkpoint in %s to resume from", root)
-	}
+	c, latest, err := latestCheckpoint(filepath.Join(dir, "checkpoints"))
 	if err != nil {
 		return fail("%w", err)
+	}
+	rec, err := train.CheckpointConfig(c)
+	if err != nil {
+		return fail("%w", err)
+	}
+	cfg, err := resumedConfig(cmd, f, opt, ck, rec)
+	if err != nil {
+		return fail("--%w", err)
+	}
+	if err := cfg.Validate(); err != nil {
+		return fail("%w", flagError(err))
+	}
+	trainSet, testSet, err := loadData(cfg)
+	if err != nil {
+		return fail("%w", err)
+	}
+	t, err = train.Restore(cfg, c, trainSet, testSet)
+	if err != nil {
+		return fail("%s: %v", latest, err)
+	}
+	return t, rf, nil
+}
+
+// checkResumeFlags refuses the flags a resumed run cannot take and a run
+// folder that is not there.
+func checkResumeFlags(cmd *cobra.Command, f *runFlags, dir string) error {
+	if dir == "" {
+		return errors.New("want the folder of a run")
+	}
+	if fl := cmd.Flags(); fl.Changed("output") && filepath.Clean(f.output) != filepath.Clean(dir) {
+		return errors.New("the run continues in its own folder; leave out -o")
+	}
+	if cmd.Flags().Changed("overwrite") {
+		return errors.New("--overwrite starts a new run; a resumed run continues its own")
+	}
+	if _, serr := os.Stat(dir); serr != nil {
+		return fmt.Errorf("%v", unwrapPathErr(serr))
+	}
+	return nil
+}
+
+// latestCheckpoint loads the newest checkpoint under root, checked against
+// the run's others, and returns it with its folder.
+func latestCheckpoint(root string) (*checkpoint.Checkpoint, string, error) {
+	latest, err := checkpoint.Latest(root)
+	if errors.Is(err, checkpoint.ErrNone) {
+		return nil, "", fmt.Errorf("no checkpoint in %s to resume from", root)
+	}
+	if err != nil {
+		return nil, "", err
 	}
 	c, err := checkpoint.Load(latest.Dir)
 	if err == nil {
@@ -296,22 +336,19 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 	}
 	if err != nil {
 		if all, _ := checkpoint.List(root); len(all) > 1 {
-			return fail("%v (remove that folder to resume from %s)", err, all[len(all)-2].Dir)
+			return nil, "", fmt.Errorf("%v (remove that folder to resume from %s)", err, all[len(all)-2].Dir)
 		}
-		return fail("%w", err)
+		return nil, "", err
 	}
-	rec, err := train.CheckpointConfig(c)
-	if err != nil {
-		return fail("%w", err)
-	}
+	return c, latest.Dir, nil
+}
+
+// resumedConfig is the recorded config rec changed by the flags given,
+// which may only extend it. Its errors start with the flag's name, without
+// the dashes.
+func resumedConfig(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, rec train.Config) (train.Config, error) {
 	cfg := rec
 	fl := cmd.Flags()
-	set := func(name string, apply func() error) error {
-		if !fl.Changed(name) {
-			return nil
-		}
-		return apply()
-	}
 	for _, step := range []struct {
 		name  string
 		apply func() error
@@ -336,25 +373,14 @@ func resumeTrainer(cmd *cobra.Command, f *runFlags, opt string, ck ckFlags, dir 
 			return err
 		}},
 	} {
-		if err := set(step.name, step.apply); err != nil {
-			return fail("--%w", err)
+		if !fl.Changed(step.name) {
+			continue
+		}
+		if err := step.apply(); err != nil {
+			return cfg, err
 		}
 	}
-	if err := cfg.Extends(rec); err != nil {
-		return fail("--%w", err)
-	}
-	if err := cfg.Validate(); err != nil {
-		return fail("%w", flagError(err))
-	}
-	trainSet, testSet, err := loadData(cfg)
-	if err != nil {
-		return fail("%w", err)
-	}
-	t, err = train.Restore(cfg, c, trainSet, testSet)
-	if err != nil {
-		return fail("%s: %v", latest.Dir, err)
-	}
-	return t, rf, nil
+	return cfg, cfg.Extends(rec)
 }
 
 func unwrapPathErr(err error) error {
@@ -411,18 +437,7 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string, 
 	})
 	var nf *train.NonFiniteError
 	if errors.As(runErr, &nf) {
-		where := "no checkpoint was written yet (--checkpoint-every N writes them)"
-		if last, err := checkpoint.Latest(root); err == nil {
-			where = fmt.Sprintf("the last good checkpoint is %s; descent train --resume %s --on-nonfinite skip skips such steps", last.Dir, out)
-			if nf.Weight {
-				// Skipping steps cannot mend weights an update has already
-				// broken, and a resumed run keeps its learning rate.
-				where = fmt.Sprintf("nothing with it was saved; the last good checkpoint is %s, but only a new run with a lower learning rate avoids this", last.Dir)
-			}
-		} else if nf.Weight {
-			where = "nothing with it was saved"
-		}
-		return &exitError{1, fmt.Errorf("%v; %s", runErr, where)}
+		return nonFiniteExit(runErr, nf, root, out)
 	}
 	if runErr != nil && !errors.Is(runErr, context.Canceled) {
 		return runErr
@@ -431,18 +446,8 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string, 
 	if err != nil {
 		return fmt.Errorf("train: %w", err)
 	}
-	warnStepLog(e, t, "")
-	if err := writeRun(out, report.FromTrainer(cfg.Opt, t), o); err != nil {
-		return fmt.Errorf("train: %w", err)
-	}
-	var modelErr error
-	t.WithEvalPoint(func() { modelErr = writeModel(filepath.Join(out, "model.safetensors"), t) })
-	if modelErr != nil {
-		return fmt.Errorf("train: %v", modelErr)
-	}
-	var emaErr error
-	if t.WithEMAWeights(func() { emaErr = writeModel(filepath.Join(out, "model_ema.safetensors"), t) }); emaErr != nil {
-		return fmt.Errorf("train: %v", emaErr)
+	if err := writeResults(e, t, out, o); err != nil {
+		return err
 	}
 	if runErr != nil {
 		code, name := 130, "SIGINT"
@@ -454,6 +459,42 @@ func trainAndSave(parent context.Context, e *env, t *train.Trainer, out string, 
 	fmt.Fprintf(e.stdout, "wrote %s\n", strings.Join([]string{
 		filepath.Join(out, "metrics.csv"), filepath.Join(out, "steps.csv"), filepath.Join(out, "summary.json"),
 		filepath.Join(out, "report.html"), filepath.Join(out, "model.safetensors"), ckDir}, ", "))
+	return nil
+}
+
+// nonFiniteExit is the error (exit 1) of a run stopped by a non-finite
+// value, saying where the last good checkpoint is and what would help.
+func nonFiniteExit(runErr error, nf *train.NonFiniteError, root, out string) error {
+	where := "no checkpoint was written yet (--checkpoint-every N writes them)"
+	if last, err := checkpoint.Latest(root); err == nil {
+		where = fmt.Sprintf("the last good checkpoint is %s; descent train --resume %s --on-nonfinite skip skips such steps", last.Dir, out)
+		if nf.Weight {
+			// Skipping steps cannot mend weights an update has already
+			// broken, and a resumed run keeps its learning rate.
+			where = fmt.Sprintf("nothing with it was saved; the last good checkpoint is %s, but only a new run with a lower learning rate avoids this", last.Dir)
+		}
+	} else if nf.Weight {
+		where = "nothing with it was saved"
+	}
+	return &exitError{1, fmt.Errorf("%v; %s", runErr, where)}
+}
+
+// writeResults writes the run's metrics, report and charts, its final
+// weights and their moving average (with --ema) into out.
+func writeResults(e *env, t *train.Trainer, out string, o report.Options) error {
+	warnStepLog(e, t, "")
+	if err := writeRun(out, report.FromTrainer(t.Config().Opt, t), o); err != nil {
+		return fmt.Errorf("train: %w", err)
+	}
+	var modelErr error
+	t.WithEvalPoint(func() { modelErr = writeModel(filepath.Join(out, "model.safetensors"), t) })
+	if modelErr != nil {
+		return fmt.Errorf("train: %v", modelErr)
+	}
+	var emaErr error
+	if t.WithEMAWeights(func() { emaErr = writeModel(filepath.Join(out, "model_ema.safetensors"), t) }); emaErr != nil {
+		return fmt.Errorf("train: %v", emaErr)
+	}
 	return nil
 }
 

@@ -10,11 +10,14 @@
 // 2-core virtual machine: a fifth of a two-thread SGD step over ten million
 // parameters, and as much as a matrix product of a small network. So the
 // helpers also spin for a while between computations instead of going
-// straight to sleep: as long as the last gap or part when computations come
-// less than 0.3 ms apart (the matrix products and optimizer step of a
-// training loop, back-to-back steps), 20µs otherwise; and the caller waits for the helpers' parts in progress
-// spinning for up to 2ms before it sleeps. While spinning, each side yields
-// to the Go scheduler, so other goroutines on its P still run.
+// straight to sleep. After a part, a helper whose wait for it was at most
+// 0.3 ms (about what a wake-up costs) or no longer than the part (the
+// matrix products and optimizer step of a training loop, back-to-back
+// steps) spins for 20 µs plus the longer of that wait and the part, at
+// most 5 ms more; after a longer wait, or when it got no part, for 20 µs.
+// The caller waits for the helpers' parts in progress spinning for up to
+// 2 ms before it sleeps. While spinning, each side yields to the Go
+// scheduler, so other goroutines on its P still run.
 //
 // A Pool runs one computation at a time: Run must not be called from two
 // goroutines at once. A panic in a helper's part is recovered and raised

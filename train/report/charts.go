@@ -5,11 +5,8 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"strconv"
-	"sync"
 	"unicode"
 
-	"golang.org/x/image/font/opentype"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -201,23 +198,11 @@ func label(run, what string, n int) string {
 	return run
 }
 
-// The typeface the charts use for text beyond Latin-1 (Japanese): the
-// embedded jpfont, registered once in gonum/plot's font cache.
-const jpTypeface = font.Typeface("Descent Gothic")
-
-var registerJP = sync.OnceValue(func() error {
-	f, err := opentype.Parse(jpfont.TTF())
-	if err != nil {
-		return fmt.Errorf("report: the Japanese font: %v", err)
-	}
-	font.DefaultCache.Add(font.Collection{{Font: font.Font{Typeface: jpTypeface}, Face: f}})
-	return nil
-})
-
 // chartFont picks the typeface for the texts of a chart: gonum's default
 // (Liberation) when all of them are Latin-1, else the embedded Japanese
-// font, which must be able to draw every character: a character it cannot
-// draw is an error that names it, never a glyph silently left out.
+// font as viz registers it (viz.JapaneseTypeface), which must be able to
+// draw every character: a character it cannot draw is an error that names
+// it, never a glyph silently left out.
 func chartFont(texts []string) (font.Typeface, error) {
 	wide := false
 	for _, s := range texts {
@@ -228,7 +213,8 @@ func chartFont(texts []string) (font.Typeface, error) {
 	if !wide {
 		return "", nil
 	}
-	if err := registerJP(); err != nil {
+	face, err := viz.JapaneseTypeface()
+	if err != nil {
 		return "", err
 	}
 	for _, s := range texts {
@@ -236,13 +222,27 @@ func chartFont(texts []string) (font.Typeface, error) {
 			return "", fmt.Errorf("report: the charts' font cannot draw %q (in %q)", string(miss), s)
 		}
 	}
-	return jpTypeface, nil
+	return face, nil
 }
 
-// drawChart draws c on an 800×500 PNG; logY puts the y axis on a log scale
-// when every finite value is positive, legendTop puts the legend in the top
-// right corner (else the bottom right). Non-finite values end a series.
+// drawChart draws c on an 800×500 PNG, with viz's ticks; logY puts the y
+// axis on a log scale by viz's rule (viz.LogAxis: positive values over a
+// decade or more), legendTop puts the legend in the top right corner (else
+// the bottom right). Non-finite values end a series.
 func drawChart(w io.Writer, c chartSpec) error {
+	p, err := chartPlot(c)
+	if err != nil {
+		return err
+	}
+	cv := vgimg.New(8*vg.Inch, 5*vg.Inch)
+	// A margin above the title, which gonum puts at the canvas's edge.
+	p.Draw(draw.Crop(draw.New(cv), 0, 0, 0, -vg.Points(5)))
+	_, err = vgimg.PngCanvas{Canvas: cv}.WriteTo(w)
+	return err
+}
+
+// chartPlot is the plot drawChart draws.
+func chartPlot(c chartSpec) (*plot.Plot, error) {
 	texts := []string{c.title, c.xlabel, c.ylabel}
 	for _, s := range c.series {
 		if s.legend {
@@ -251,7 +251,7 @@ func drawChart(w io.Writer, c chartSpec) error {
 	}
 	face, err := chartFont(texts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	p := plot.New()
 	if face != "" {
@@ -265,15 +265,32 @@ func drawChart(w io.Writer, c chartSpec) error {
 	p.Title.Text = c.title
 	p.Title.Padding = vg.Points(6)
 	p.X.Label.Text, p.Y.Label.Text = c.xlabel, c.ylabel
-	p.X.Tick.Marker = shortTicks{}
+	p.X.Tick.Marker, p.Y.Tick.Marker = viz.NiceTicks{}, viz.NiceTicks{}
 	p.Legend.Top = c.legendTop
 	p.Legend.XOffs, p.Legend.YOffs = -vg.Points(6), vg.Points(6)
 	if c.legendTop {
 		p.Legend.YOffs = -vg.Points(6)
 	}
 	p.Add(plotter.NewGrid())
-	lo, hi := math.Inf(1), math.Inf(-1)
 	ss := c.series
+	lo, hi := cutNonFinite(ss)
+	logY := c.logY && viz.LogAxis(lo, hi)
+	if logY {
+		p.Y.Scale = plot.LogScale{}
+		p.Y.Tick.Marker = viz.LogTicks{}
+	}
+	for _, s := range ss {
+		if err := addSeries(p, s); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+// cutNonFinite ends every series at its first non-finite value and returns
+// the least and greatest value left.
+func cutNonFinite(ss []series) (lo, hi float64) {
+	lo, hi = math.Inf(1), math.Inf(-1)
 	for i := range ss {
 		n := len(ss[i].y)
 		for k, v := range ss[i].y {
@@ -285,48 +302,44 @@ func drawChart(w io.Writer, c chartSpec) error {
 		}
 		ss[i].x, ss[i].y = ss[i].x[:n], ss[i].y[:n]
 	}
-	if c.logY && useLogY(lo, hi) {
-		p.Y.Scale = plot.LogScale{}
-		p.Y.Tick.Marker = logTicks{}
+	return lo, hi
+}
+
+// addSeries adds s to p as a line (with its markers, and to the legend) if
+// it has a point.
+func addSeries(p *plot.Plot, s series) error {
+	if len(s.x) == 0 {
+		return nil
 	}
-	for _, s := range ss {
-		if len(s.x) == 0 {
-			continue
-		}
-		xy := make(plotter.XYs, len(s.x))
-		for k := range s.x {
-			xy[k].X, xy[k].Y = s.x[k], s.y[k]
-		}
-		l, err := plotter.NewLine(xy)
+	xy := make(plotter.XYs, len(s.x))
+	for k := range s.x {
+		xy[k].X, xy[k].Y = s.x[k], s.y[k]
+	}
+	l, err := plotter.NewLine(xy)
+	if err != nil {
+		return err
+	}
+	l.Color, l.Width = s.color, vg.Points(1.5)
+	if s.dashed {
+		l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+	}
+	var thumb plot.Thumbnailer = l
+	if s.points {
+		pts, err := plotter.NewScatter(xy)
 		if err != nil {
 			return err
 		}
-		l.Color, l.Width = s.color, vg.Points(1.5)
-		if s.dashed {
-			l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
-		}
-		var thumb plot.Thumbnailer = l
-		if s.points {
-			pts, err := plotter.NewScatter(xy)
-			if err != nil {
-				return err
-			}
-			pts.Color, pts.Shape, pts.Radius = s.color, draw.CircleGlyph{}, vg.Points(2.5)
-			p.Add(pts)
-			if !s.dashed {
-				thumb = legendEntry{l, pts}
-			}
-		}
-		p.Add(l)
-		if s.legend {
-			p.Legend.Add(s.label, thumb)
+		pts.Color, pts.Shape, pts.Radius = s.color, draw.CircleGlyph{}, vg.Points(2.5)
+		p.Add(pts)
+		if !s.dashed {
+			thumb = legendEntry{l, pts}
 		}
 	}
-	cv := vgimg.New(8*vg.Inch, 5*vg.Inch)
-	// A margin above the title, which gonum puts at the canvas's edge.
-	p.Draw(draw.Crop(draw.New(cv), 0, 0, 0, -vg.Points(5)))
-	_, err = vgimg.PngCanvas{Canvas: cv}.WriteTo(w)
-	return err
+	p.Add(l)
+	if s.legend {
+		p.Legend.Add(s.label, thumb)
+	}
+	return nil
 }
 
 // legendEntry draws a line and its marker in the legend.
@@ -338,53 +351,4 @@ type legendEntry struct {
 func (e legendEntry) Thumbnail(c *draw.Canvas) {
 	e.line.Thumbnail(c)
 	e.pts.Thumbnail(c)
-}
-
-// shortTicks are gonum's default ticks labelled in the fewest digits that
-// give the value ("250", not "250.00").
-type shortTicks struct{}
-
-func (shortTicks) Ticks(min, max float64) []plot.Tick {
-	ts := plot.DefaultTicks{}.Ticks(min, max)
-	for i := range ts {
-		if ts[i].Label != "" {
-			ts[i].Label = strconv.FormatFloat(ts[i].Value, 'f', -1, 64)
-		}
-	}
-	return ts
-}
-
-// logTicks label a log axis at 1, 2 and 5 times the powers of ten (gonum's
-// LogTicks label only the powers, which leaves a loss between 0.2 and 2.3
-// with one label), with unlabelled ticks at the other integers between.
-type logTicks struct{}
-
-func (logTicks) Ticks(min, max float64) []plot.Tick {
-	var ts []plot.Tick
-	if !(min > 0) || !(max > min) {
-		return ts
-	}
-	for e := math.Floor(math.Log10(min)); e <= math.Ceil(math.Log10(max)); e++ {
-		p := math.Pow(10, e)
-		for k := 1; k <= 9; k++ {
-			v := float64(k) * p
-			if v < min || v > max {
-				continue
-			}
-			t := plot.Tick{Value: v}
-			if k == 1 || k == 2 || k == 5 {
-				t.Label = strconv.FormatFloat(v, 'g', 3, 64)
-			}
-			ts = append(ts, t)
-		}
-	}
-	return ts
-}
-
-// useLogY reports whether values in [lo, hi] read better on a log axis: a
-// decade or more of positive values, such as a training loss falling from
-// 2.3 to 0.1, whose last stretch (where the optimizers differ) a linear axis
-// squeezes into its bottom tenth.
-func useLogY(lo, hi float64) bool {
-	return lo > 0 && !math.IsInf(hi, 0) && hi/lo >= 10
 }

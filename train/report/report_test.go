@@ -10,7 +10,10 @@ import (
 	"strings"
 	"testing"
 
+	"gonum.org/v1/plot"
+
 	"github.com/descentlab/descent/train"
+	"github.com/descentlab/descent/viz"
 )
 
 func fakeRun(label string, diverge bool) Run {
@@ -271,49 +274,33 @@ func darkPixels(im image.Image, x0, y0, x1, y1 int) int {
 	return n
 }
 
-func TestUseLogY(t *testing.T) {
+// TestChartAxes: the report's charts use viz's ticks and log rule: a loss
+// falling over a decade or more on viz's log axis, a narrower one, and
+// accuracy, on linear axes with viz's ticks.
+func TestChartAxes(t *testing.T) {
+	curve := func(lo, hi float64) []Run {
+		return []Run{{Label: "adam", Curve: train.Curve{Step: []int{1, 2, 3}, Loss: []float64{hi, (lo + hi) / 2, lo}},
+			Metrics: []train.Metric{{Epoch: 1, Step: 3, TestLoss: lo, TestAccuracy: 0.9}}}}
+	}
 	for _, c := range []struct {
-		lo, hi float64
-		want   bool
+		spec chartSpec
+		log  bool
 	}{
-		{0.07, 2.3, true}, // MNIST training loss over five epochs
-		{0.1, 1, true},
-		{0.5, 2.3, false}, // less than a decade
-		{0, 2.3, false},   // zero has no place on a log axis
-		{-1, 2, false},
-		{0.1, math.Inf(1), false},
+		{lossChart(curve(0.1, 2.3), Options{}), true},
+		{lossChart(curve(0.5, 2.3), Options{}), false},
+		{accuracyChart(curve(0.1, 2.3), Options{}), false},
 	} {
-		if got := useLogY(c.lo, c.hi); got != c.want {
-			t.Errorf("useLogY(%v, %v) = %v, want %v", c.lo, c.hi, got, c.want)
+		p, err := chartPlot(c.spec)
+		if err != nil {
+			t.Fatal(err)
 		}
-	}
-}
-
-func TestLogTicks(t *testing.T) {
-	var labels []string
-	for _, tk := range (logTicks{}).Ticks(0.15, 2.3) {
-		if tk.Label != "" {
-			labels = append(labels, tk.Label)
+		_, isLog := p.Y.Scale.(plot.LogScale)
+		var want plot.Ticker = viz.NiceTicks{}
+		if c.log {
+			want = viz.LogTicks{}
 		}
-	}
-	if strings.Join(labels, " ") != "0.2 0.5 1 2" {
-		t.Errorf("labels over 0.15–2.3: %v", labels)
-	}
-}
-
-func TestShortTicks(t *testing.T) {
-	labels := map[string]bool{}
-	for _, tk := range (shortTicks{}).Ticks(1, 1800) {
-		if tk.Label != "" {
-			labels[tk.Label] = true
+		if isLog != c.log || p.Y.Tick.Marker != want || p.X.Tick.Marker != (viz.NiceTicks{}) {
+			t.Errorf("%s: log scale %v, y ticks %T, x ticks %T; want log %v, %T, viz.NiceTicks", c.spec.title, isLog, p.Y.Tick.Marker, p.X.Tick.Marker, c.log, want)
 		}
-	}
-	for l := range labels {
-		if strings.Contains(l, ".") {
-			t.Errorf("tick label %q over steps 1–1800 has a fraction", l)
-		}
-	}
-	if len(labels) < 2 {
-		t.Errorf("tick labels %v over steps 1–1800, want at least two", labels)
 	}
 }
