@@ -524,31 +524,9 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 		c.kind = kAdam
 		x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.Maximize)
 	case NAdam:
-		mu := h.Beta1 * (1 - 0.5*math.Pow(0.96, t*h.MomentumDecay))
-		muNext := h.Beta1 * (1 - 0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))
-		s.st.muProduct *= mu
-		prodNext := s.st.muProduct * muNext
-		wd, decay := decoupled(lr, h.WeightDecay, h.DecoupledWeightDecay)
-		c.kind = kNAdam
-		x.nadam = kernel.NAdamArgs{
-			Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: h.Maximize},
-			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps,
-			BC2:   1 - math.Pow(h.Beta2, t),
-			C1:    -lr * (1 - mu) / (1 - s.st.muProduct),
-			C2:    -lr * muNext / (1 - prodNext),
-			Decay: decay}
+		c.kind, x.nadam = kNAdam, nadamArgs(h, lr, t, &s.st.muProduct)
 	case RAdam:
-		bc2 := 1 - math.Pow(h.Beta2, t)
-		rhoInf := 2/(1-h.Beta2) - 1
-		rhoT := rhoInf - 2*t*math.Pow(h.Beta2, t)/bc2
-		wd, decay := decoupled(lr, h.WeightDecay, h.DecoupledWeightDecay)
-		a := kernel.RAdamArgs{Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: h.Maximize},
-			Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps, BC1: 1 - math.Pow(h.Beta1, t), BC2Sqrt: math.Sqrt(bc2), Decay: decay}
-		if rhoT > 5 {
-			a.Rect = true
-			a.R = math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
-		}
-		c.kind, x.radam = kRAdam, a
+		c.kind, x.radam = kRAdam, radamArgs(h, lr, t)
 	case Adamax:
 		c.kind = kAdamax
 		x.adamax = kernel.AdamaxArgs{
@@ -568,19 +546,58 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 		x.rprop = kernel.RpropArgs{Maximize: h.Maximize, EtaMinus: h.EtaMinus, EtaPlus: h.EtaPlus,
 			StepMin: h.StepSizeMin, StepMax: h.StepSizeMax}
 	case ASGD:
-		if s.st.step == 1 { // torch's state initialisation: η = lr, μ = 1
-			s.st.eta, s.st.avgMu = float64(float32(lr)), 1
-		}
-		c.kind = kASGD
-		x.asgd = kernel.ASGDArgs{Common: kernel.Common{LR: s.st.eta, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
-			Decay: 1 - h.Lambd*s.st.eta, Mu: s.st.avgMu}
-		// torch computes the next η and μ in float64 and stores them in
-		// float32 tensors (its default dtype).
-		s.st.eta = float64(float32(lr / math.Pow(1+h.Lambd*lr*t, h.Alpha)))
-		s.st.avgMu = float64(float32(1 / max(1, t-h.T0)))
+		c.kind, x.asgd = kASGD, asgdArgs(h, lr, t, &s.st.eta, &s.st.avgMu)
 	default:
 		panic(fmt.Sprintf("optim: unknown method %T", h)) // unreachable: NewGroups admits only these and Custom ones, which Step runs apart
 	}
+}
+
+// nadamArgs are NAdam's scalars for step t; muProduct, the running product
+// of μ, is advanced by this step's μ.
+func nadamArgs(h NAdam, lr, t float64, muProduct *float64) kernel.NAdamArgs {
+	mu := h.Beta1 * (1 - 0.5*math.Pow(0.96, t*h.MomentumDecay))
+	muNext := h.Beta1 * (1 - 0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))
+	*muProduct *= mu
+	prodNext := *muProduct * muNext
+	wd, decay := decoupled(lr, h.WeightDecay, h.DecoupledWeightDecay)
+	return kernel.NAdamArgs{
+		Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: h.Maximize},
+		Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps,
+		BC2:   1 - math.Pow(h.Beta2, t),
+		C1:    -lr * (1 - mu) / (1 - *muProduct),
+		C2:    -lr * muNext / (1 - prodNext),
+		Decay: decay}
+}
+
+// radamArgs are RAdam's scalars for step t, with the rectification where
+// the variance is tractable (ρ_t > 5).
+func radamArgs(h RAdam, lr, t float64) kernel.RAdamArgs {
+	bc2 := 1 - math.Pow(h.Beta2, t)
+	rhoInf := 2/(1-h.Beta2) - 1
+	rhoT := rhoInf - 2*t*math.Pow(h.Beta2, t)/bc2
+	wd, decay := decoupled(lr, h.WeightDecay, h.DecoupledWeightDecay)
+	a := kernel.RAdamArgs{Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: h.Maximize},
+		Beta1: h.Beta1, Beta2: h.Beta2, Eps: h.Eps, BC1: 1 - math.Pow(h.Beta1, t), BC2Sqrt: math.Sqrt(bc2), Decay: decay}
+	if rhoT > 5 {
+		a.Rect = true
+		a.R = math.Sqrt((rhoT - 4) * (rhoT - 2) * rhoInf / ((rhoInf - 4) * (rhoInf - 2) * rhoT))
+	}
+	return a
+}
+
+// asgdArgs are ASGD's scalars for step t from the parameter's η and μ,
+// which it then advances as torch does.
+func asgdArgs(h ASGD, lr, t float64, eta, avgMu *float64) kernel.ASGDArgs {
+	if t == 1 { // torch's state initialisation: η = lr, μ = 1
+		*eta, *avgMu = float64(float32(lr)), 1
+	}
+	a := kernel.ASGDArgs{Common: kernel.Common{LR: *eta, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
+		Decay: 1 - h.Lambd**eta, Mu: *avgMu}
+	// torch computes the next η and μ in float64 and stores them in
+	// float32 tensors (its default dtype).
+	*eta = float64(float32(lr / math.Pow(1+h.Lambd*lr*t, h.Alpha)))
+	*avgMu = float64(float32(1 / max(1, t-h.T0)))
+	return a
 }
 
 // shareSlot advances s, which is in the state prev was in before this
