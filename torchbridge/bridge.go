@@ -241,43 +241,75 @@ func Import(file []byte) (weights []safetensors.Float32Tensor, optState []byte, 
 	if err != nil {
 		return nil, nil, fmt.Errorf("torchbridge: %w", err)
 	}
+	im, err := importMeta(meta)
+	if err != nil {
+		return nil, nil, err
+	}
+	weights, params, err := im.readTensors(tensors)
+	if err != nil {
+		return nil, nil, err
+	}
+	optState, err = im.state(params)
+	if err != nil {
+		return nil, nil, err
+	}
+	return weights, optState, nil
+}
+
+// imported is what Import reads from a torch-layout file's metadata.
+type imported struct {
+	method string
+	groups []map[string]json.RawMessage
+	names  []string // parameter names by torch id
+	specs  []string // descent.groups, or nil
+	dtype  string   // the state's buffers' dtype, "" until known
+}
+
+// importParam is one parameter's optimizer state in a torch-layout file.
+type importParam struct {
+	step    int64
+	hasStep bool
+	bufs    []safetensors.Tensor
+	scalars map[string]float64
+}
+
+// importMeta reads and checks the method, the groups and the names.
+func importMeta(meta map[string]string) (*imported, error) {
 	method := meta[MetaMethod]
 	if class := meta[MetaClass]; class != "" {
 		m, ok := methodOf(class)
 		if !ok {
-			return nil, nil, fmt.Errorf("torchbridge: %s %q: want one of %s", MetaClass, class, strings.Join(sortedValues(classes), ", "))
+			return nil, fmt.Errorf("torchbridge: %s %q: want one of %s", MetaClass, class, strings.Join(sortedValues(classes), ", "))
 		}
 		if method != "" && method != m {
-			return nil, nil, fmt.Errorf("torchbridge: %s is %q but %s is %q", MetaMethod, method, MetaClass, class)
+			return nil, fmt.Errorf("torchbridge: %s is %q but %s is %q", MetaMethod, method, MetaClass, class)
 		}
 		method = m
 	}
 	if method == "" {
-		return nil, nil, fmt.Errorf("torchbridge: the file names no optimizer (no %s or %s metadata)", MetaClass, MetaMethod)
+		return nil, fmt.Errorf("torchbridge: the file names no optimizer (no %s or %s metadata)", MetaClass, MetaMethod)
 	}
-	var groups []map[string]json.RawMessage
-	var names, specs []string
-	if err := unmarshalMeta(meta, MetaParamGroups, &groups, true); err != nil {
-		return nil, nil, err
+	im := &imported{method: method, dtype: meta[MetaDType]}
+	if err := unmarshalMeta(meta, MetaParamGroups, &im.groups, true); err != nil {
+		return nil, err
 	}
-	if err := unmarshalMeta(meta, MetaParamNames, &names, true); err != nil {
-		return nil, nil, err
+	if err := unmarshalMeta(meta, MetaParamNames, &im.names, true); err != nil {
+		return nil, err
 	}
-	if err := unmarshalMeta(meta, MetaGroups, &specs, false); err != nil {
-		return nil, nil, err
+	if err := unmarshalMeta(meta, MetaGroups, &im.specs, false); err != nil {
+		return nil, err
 	}
-	if specs != nil && len(specs) != len(groups) {
-		return nil, nil, fmt.Errorf("torchbridge: %d descent.groups for %d param_groups", len(specs), len(groups))
+	if im.specs != nil && len(im.specs) != len(im.groups) {
+		return nil, fmt.Errorf("torchbridge: %d descent.groups for %d param_groups", len(im.specs), len(im.groups))
 	}
-	dtype := meta[MetaDType]
+	return im, nil
+}
 
-	type param struct {
-		step    int64
-		hasStep bool
-		bufs    []safetensors.Tensor
-		scalars map[string]float64
-	}
-	params := map[int]*param{}
+// readTensors sorts the file's tensors into the model's weights and each
+// parameter's optimizer state, by torch id.
+func (im *imported) readTensors(tensors []safetensors.Tensor) ([]safetensors.Float32Tensor, map[int]*importParam, error) {
+	var weights []safetensors.Float32Tensor
+	params := map[int]*importParam{}
 	for _, t := range tensors {
 		if name, ok := strings.CutPrefix(t.Name, "model."); ok {
 			v, err := t.AsFloat32()
@@ -290,72 +322,86 @@ func Import(file []byte) (weights []safetensors.Float32Tensor, optState []byte, 
 		rest, ok := strings.CutPrefix(t.Name, "optim.state.")
 		idText, buf, ok2 := strings.Cut(rest, ".")
 		id, err := strconv.Atoi(idText)
-		if !ok || !ok2 || err != nil || id < 0 || id >= len(names) {
-			return nil, nil, fmt.Errorf("torchbridge: tensor %q is neither model.NAME nor optim.state.ID.BUFFER with ID < %d", t.Name, len(names))
+		if !ok || !ok2 || err != nil || id < 0 || id >= len(im.names) {
+			return nil, nil, fmt.Errorf("torchbridge: tensor %q is neither model.NAME nor optim.state.ID.BUFFER with ID < %d", t.Name, len(im.names))
 		}
 		p := params[id]
 		if p == nil {
-			p = &param{}
+			p = &importParam{}
 			params[id] = p
 		}
-		switch {
-		case buf == "step":
-			s, err := scalar(t)
-			if err != nil || s < 0 || s > maxStep || s != math.Trunc(s) {
-				return nil, nil, fmt.Errorf("torchbridge: %s: want one whole number in [0, %d]", t.Name, maxStep)
-			}
-			p.step, p.hasStep = int64(s), true
-		case len(t.Shape) == 0 && (buf == "mu_product" || buf == "eta" || buf == "mu"):
-			s, err := scalar(t)
-			if err != nil {
-				return nil, nil, fmt.Errorf("torchbridge: %s: %v", t.Name, err)
-			}
-			if p.scalars == nil {
-				p.scalars = map[string]float64{}
-			}
-			p.scalars[buf] = s
-		default:
-			if t.DType != safetensors.F32 && t.DType != safetensors.F64 {
-				return nil, nil, fmt.Errorf("torchbridge: %s is %s, want F32 or F64", t.Name, t.DType)
-			}
-			if dtype == "" {
-				dtype = t.DType
-			}
-			if t.DType != dtype {
-				return nil, nil, fmt.Errorf("torchbridge: %s is %s, the state's buffers are %s", t.Name, t.DType, dtype)
-			}
-			t.Name = names[id] + "/" + buf
-			t.Shape = []int{product(t.Shape)}
-			p.bufs = append(p.bufs, t)
+		if err := im.addState(p, t, id, buf); err != nil {
+			return nil, nil, err
 		}
 	}
-	if dtype == "" {
-		dtype = safetensors.F32
+	if im.dtype == "" {
+		im.dtype = safetensors.F32
 	}
+	return weights, params, nil
+}
 
-	h := state{Version: 1, DType: dtype, Method: method, Steps: map[string]int64{}, Scalars: map[string]map[string]float64{}}
+// addState puts tensor t, buffer buf of parameter id, into p: its step, a
+// scalar (NAdam's μ product, ASGD's η and μ) or a buffer.
+func (im *imported) addState(p *importParam, t safetensors.Tensor, id int, buf string) error {
+	switch {
+	case buf == "step":
+		s, err := scalar(t)
+		if err != nil || s < 0 || s > maxStep || s != math.Trunc(s) {
+			return fmt.Errorf("torchbridge: %s: want one whole number in [0, %d]", t.Name, maxStep)
+		}
+		p.step, p.hasStep = int64(s), true
+	case len(t.Shape) == 0 && (buf == "mu_product" || buf == "eta" || buf == "mu"):
+		s, err := scalar(t)
+		if err != nil {
+			return fmt.Errorf("torchbridge: %s: %v", t.Name, err)
+		}
+		if p.scalars == nil {
+			p.scalars = map[string]float64{}
+		}
+		p.scalars[buf] = s
+	default:
+		if t.DType != safetensors.F32 && t.DType != safetensors.F64 {
+			return fmt.Errorf("torchbridge: %s is %s, want F32 or F64", t.Name, t.DType)
+		}
+		if im.dtype == "" {
+			im.dtype = t.DType
+		}
+		if t.DType != im.dtype {
+			return fmt.Errorf("torchbridge: %s is %s, the state's buffers are %s", t.Name, t.DType, im.dtype)
+		}
+		t.Name = im.names[id] + "/" + buf
+		t.Shape = []int{product(t.Shape)}
+		p.bufs = append(p.bufs, t)
+	}
+	return nil
+}
+
+// state builds the optimizer state optim loads from the groups and each
+// parameter's state.
+func (im *imported) state(params map[int]*importParam) ([]byte, error) {
+	h := state{Version: 1, DType: im.dtype, Method: im.method, Steps: map[string]int64{}, Scalars: map[string]map[string]float64{}}
 	var out []safetensors.Tensor
 	seen := map[int]bool{}
-	for gi, g := range groups {
+	for gi, g := range im.groups {
 		var base string
-		if specs != nil {
-			base = specs[gi]
+		if im.specs != nil {
+			base = im.specs[gi]
 		}
-		spec, err := descentSpec(method, base, g)
+		spec, err := descentSpec(im.method, base, g)
 		if err != nil {
-			return nil, nil, fmt.Errorf("torchbridge: param_groups[%d]: %w", gi, err)
+			return nil, fmt.Errorf("torchbridge: param_groups[%d]: %w", gi, err)
 		}
 		var ids []int
 		if err := json.Unmarshal(g["params"], &ids); err != nil {
-			return nil, nil, fmt.Errorf("torchbridge: param_groups[%d]: params: want a list of ids: %v", gi, err)
+			return nil, fmt.Errorf("torchbridge: param_groups[%d]: params: want a list of ids: %v", gi, err)
 		}
 		gs := optim.GroupState{Hyper: spec}
 		for _, id := range ids {
-			if id < 0 || id >= len(names) || seen[id] {
-				return nil, nil, fmt.Errorf("torchbridge: param_groups[%d]: parameter id %d unknown or listed twice (%d names)", gi, id, len(names))
+			if id < 0 || id >= len(im.names) || seen[id] {
+				return nil, fmt.Errorf("torchbridge: param_groups[%d]: parameter id %d unknown or listed twice (%d names)", gi, id, len(im.names))
 			}
 			seen[id] = true
-			name := names[id]
+			name := im.names[id]
 			gs.Params = append(gs.Params, name)
 			p := params[id]
 			if p == nil {
@@ -377,18 +423,18 @@ func Import(file []byte) (weights []safetensors.Float32Tensor, optState []byte, 
 	}
 	for id := range params {
 		if !seen[id] {
-			return nil, nil, fmt.Errorf("torchbridge: optim.state.%d belongs to no param_group", id)
+			return nil, fmt.Errorf("torchbridge: optim.state.%d belongs to no param_group", id)
 		}
 	}
 	hj, err := json.Marshal(h)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var b bytes.Buffer
 	if err := safetensors.Encode(&b, out, map[string]string{stateKey: string(hj)}); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	return weights, b.Bytes(), nil
+	return b.Bytes(), nil
 }
 
 func sortedValues(m map[string]string) []string {
