@@ -46,7 +46,8 @@ func (o LookaheadOptions) Validate() error {
 		return hyperErr("lookahead", "alpha", formatNum(o.Alpha), wantUnitClosed)
 	}
 	if !contains(pullbackModes, o.PullbackMomentum) {
-		return fmt.Errorf("lookahead: invalid pullback_momentum=%q: want one of %s", o.PullbackMomentum, strings.Join(pullbackModes, ", "))
+		want := "one of " + strings.Join(pullbackModes, ", ")
+		return hyperErrf("lookahead", "pullback_momentum", o.PullbackMomentum, want, "lookahead: invalid pullback_momentum=%q: want %s", o.PullbackMomentum, want)
 	}
 	return nil
 }

@@ -117,8 +117,8 @@ func NewMuon[T Float](h Muon, params ...*Param[T]) (*MuonOptimizer[T], error) {
 	o := &MuonOptimizer[T]{h: h}
 	for _, p := range params {
 		if !p.Matrix() {
-			return nil, fmt.Errorf("muon: parameter %q is not a matrix (rows=%d, cols=%d, %d values): muon updates 2-D parameters only, as torch.optim.Muon; give the others to another method",
-				p.Name, p.Rows, p.Cols, len(p.Value))
+			return nil, &ParamError{Param: p.Name, Key: "shape", msg: fmt.Sprintf("muon: parameter %q is not a matrix (rows=%d, cols=%d, %d values): muon updates 2-D parameters only, as torch.optim.Muon; give the others to another method",
+				p.Name, p.Rows, p.Cols, len(p.Value))}
 		}
 		s, l := min(p.Rows, p.Cols), max(p.Rows, p.Cols)
 		sl := muonSlot[T]{p: p, buf: make([]T, len(p.Value))}
