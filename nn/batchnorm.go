@@ -3,6 +3,9 @@ package nn
 import (
 	"fmt"
 	"math"
+
+	"github.com/descentlab/descent/internal/gemm"
+	"github.com/descentlab/descent/internal/vec"
 )
 
 // Batch normalisation (Ioffe and Szegedy 2015) as torch.nn.BatchNorm1d with
@@ -57,9 +60,9 @@ func newBatchNorm(width int) batchNorm {
 
 // forward normalises z (n rows of len(gamma) features) in place, with the
 // batch's statistics when training (keeping x̂ in xhat and moving the
-// running statistics) or with the running ones otherwise, and applies ReLU
-// in the same pass when relu is set.
-func (b *batchNorm) forward(z, xhat []float32, n int, training, relu bool) {
+// running statistics by momentum towards the batch's) or with the running
+// ones otherwise, and applies ReLU in the same pass when relu is set.
+func (b *batchNorm) forward(z, xhat []float32, n int, training, relu bool, momentum float64) {
 	f := len(b.gamma)
 	if training {
 		if n < 2 {
@@ -85,8 +88,8 @@ func (b *batchNorm) forward(z, xhat []float32, n int, training, relu bool) {
 			mu, v := b.sum[j], b.sq[j]/float64(n)
 			b.mean[j] = float32(mu)
 			b.invstd[j] = float32(1 / math.Sqrt(v+BatchNormEps))
-			b.runMean[j] = float32((1-BatchNormMomentum)*float64(b.runMean[j]) + BatchNormMomentum*mu)
-			b.runVar[j] = float32((1-BatchNormMomentum)*float64(b.runVar[j]) + BatchNormMomentum*v*float64(n)/float64(n-1))
+			b.runMean[j] = float32((1-momentum)*float64(b.runMean[j]) + momentum*mu)
+			b.runVar[j] = float32((1-momentum)*float64(b.runVar[j]) + momentum*v*float64(n)/float64(n-1))
 		}
 		for r := range n {
 			row, xr := z[r*f:(r+1)*f], xhat[r*f:(r+1)*f]
@@ -159,3 +162,47 @@ func (b *batchNorm) backward(g, xhat []float32, n int) {
 // the model's own slices; a checkpoint copies them out and back in. A model
 // without batch normalisation has none.
 func (m *Model) Buffers() []NamedView { return m.buffers }
+
+// ResetRunningStats sets the running mean of every batch normalisation to 0
+// and its running variance to 1, as torch's reset_running_stats.
+func (m *Model) ResetRunningStats() {
+	for i := range m.norms {
+		clear(m.norms[i].runMean)
+		for j := range m.norms[i].runVar {
+			m.norms[i].runVar[j] = 1
+		}
+	}
+}
+
+// AccumulateRunningStats runs the batch x (at least 2 examples) through the
+// hidden layers normalising with the batch's statistics, and moves every
+// running statistic towards the batch's with weight 1/k: after
+// ResetRunningStats and batches k = 1, 2, …, K the running statistics are
+// the plain average of the K batches' (torch's BatchNorm1d with momentum
+// None). This is what torch.optim.swa_utils.update_bn does to give averaged
+// weights their own statistics; unlike it, dropout is not applied (the
+// statistics are those evaluation sees, and the dropout generator is left
+// alone). It disturbs a pending Backward; a model without batch
+// normalisation is left as it is.
+func (m *Model) AccumulateRunningStats(x []float32, k int) {
+	if m.norms == nil {
+		return
+	}
+	d := m.Inputs()
+	if len(x)%d != 0 || len(x)/d < 2 || k < 1 {
+		panic(fmt.Sprintf("nn: running statistics from %d inputs (%d per example) as batch %d: want at least 2 whole examples and k ≥ 1", len(x), d, k))
+	}
+	n := len(x) / d
+	ws := &m.train
+	ws.ensure(m, n, true)
+	in := x
+	for li := range len(m.layers) - 1 {
+		l := &m.layers[li]
+		z := ws.z[li][:n*l.out]
+		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		vec.AddBias(z, l.b, false)
+		m.norms[li].forward(z, ws.xhat[li][:len(z)], n, true, m.spec.Act == ReLU, 1/float64(k))
+		activate(m.spec.Act, z)
+		in = z
+	}
+}

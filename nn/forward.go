@@ -87,7 +87,7 @@ func (m *Model) forward(ws *workspace, x []float32, n int, training bool) []floa
 			if training {
 				xhat = ws.xhat[li][:len(z)]
 			}
-			m.norms[li].forward(z, xhat, n, training, m.spec.Act == ReLU)
+			m.norms[li].forward(z, xhat, n, training, m.spec.Act == ReLU, BatchNormMomentum)
 		}
 		activate(m.spec.Act, z)
 		in = z

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/safetensors"
@@ -28,7 +29,10 @@ func (t *Trainer) setupEMA(params []*optim.Param[float32]) error {
 // WithEMAWeights runs fn with the model's weights replaced by their moving
 // average, then puts the raw weights back. It reports false, running
 // nothing, when the run keeps no average (Config.EMA = 0) or it has none
-// yet (no step taken).
+// yet (no step taken). A model with batch normalisation also has, while fn
+// runs, the average's own running statistics, recomputed over the training
+// set as torch.optim.swa_utils.update_bn does (averageRunningStats); the raw
+// model's come back with its weights.
 func (t *Trainer) WithEMAWeights(fn func()) bool {
 	if t.ema == nil || t.ema.Count() == 0 {
 		return false
@@ -39,8 +43,41 @@ func (t *Trainer) WithEMAWeights(fn func()) bool {
 		copy(v, t.ema.Values(i))
 	}
 	defer copy(raw, t.emaSwap)
+	if bufs := t.model.Buffers(); len(bufs) > 0 {
+		// The average's own batch-normalisation statistics, as torch's
+		// swa_utils.update_bn gives them; the raw model's come back after.
+		saved := make([][]float32, len(bufs))
+		for i, b := range bufs {
+			saved[i] = slices.Clone(b.Value)
+		}
+		defer func() {
+			for i, b := range bufs {
+				copy(b.Value, saved[i])
+			}
+		}()
+		t.averageRunningStats()
+	}
 	fn()
 	return true
+}
+
+// averageRunningStats recomputes the model's batch-normalisation statistics
+// as the plain average over the training set, in order, one training batch
+// at a time (nn.Model.AccumulateRunningStats); a last batch of one example
+// is left out (a batch needs two for its variance).
+func (t *Trainer) averageRunningStats() {
+	t.model.ResetRunningStats()
+	n := t.trainSet.N
+	b := t.cfg.Batch.size(n)
+	var x []float32
+	for k, lo := 1, 0; n-lo >= 2; k, lo = k+1, lo+b {
+		hi := min(lo+b, n)
+		if hi-lo < 2 {
+			break
+		}
+		x = t.trainSet.Examples(x, lo, hi)
+		t.model.AccumulateRunningStats(x, k)
+	}
 }
 
 // evalEMA evaluates the averaged weights on the test set.
