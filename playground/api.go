@@ -10,6 +10,7 @@ import (
 	"math"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -73,8 +74,19 @@ func (s *Server) optimizers(w http.ResponseWriter, r *http.Request) {
 		c := viz.PathColor(i)
 		colors[i] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
 	}
+	// Each method's fixed colour, as every picture of the lab draws it
+	// (viz.MethodColor): a new row takes its method's colour unless another
+	// row has it, then a spare one from colors.
+	methodColors := map[string]string{}
+	methods := optim.Schema()
+	for _, m := range append(slices.Clone(methods), secondOrder()...) {
+		if c, ok := viz.MethodColor(m.Method); ok {
+			methodColors[m.Method] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+		}
+	}
 	writeJSON(w, http.StatusOK, map[string]any{
-		"methods":        optim.Schema(),
+		"method_colors":  methodColors,
+		"methods":        methods,
 		"second_order":   secondOrder(),
 		"colors":         colors,
 		"max_optimizers": MaxOptimizers,

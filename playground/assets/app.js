@@ -21,7 +21,17 @@ const T = {
 };
 
 const $ = (s) => document.querySelector(s);
-const api = { functions: null, methods: null, colors: [], maxOpt: 8, maxSteps: 10000 };
+const api = { functions: null, methods: null, colors: [], methodColors: {}, maxOpt: 8, maxSteps: 10000 };
+
+// pickColor is the colour of a new row of method: the method's own (as every
+// picture of the lab draws it) unless another row (not row except) has it,
+// else the first spare colour no row uses.
+function pickColor(method, except) {
+  const used = new Set(S.rows.filter((r, k) => k !== except).map((r) => r.color));
+  const own = api.methodColors[method];
+  if (own && !used.has(own)) return own;
+  return api.colors.find((c) => !used.has(c)) || api.colors[S.rows.length % api.colors.length];
+}
 const S = { func: "rosenbrock", cond: null, start: null, steps: 200, xlim: null, ylim: null, rows: [], lang: "en", t: null };
 let data = null;          // the last /api/trace answer
 let seq = 0, shown = 0;   // request numbers: the newest sent, the newest drawn
@@ -112,14 +122,14 @@ function loadURL() {
   const colors = q.getAll("color");
   S.rows = [];
   q.getAll("opt").forEach((spec, i) => {
-    const r = rowFromSpec(spec, "#" + (colors[i] || api.colors[i % api.colors.length].slice(1)));
+    const r = rowFromSpec(spec, colors[i] ? "#" + colors[i] : pickColor(spec.split(":")[0].trim()));
     if (r) S.rows.push(r);
   });
   if (q.get("t") !== null) S.t = +q.get("t");
   if (!S.rows.length) {
     const f = fnByName(S.func);
     S.steps = q.get("steps") ? S.steps : 300;
-    ["sgd:lr=0.001", "momentum:lr=0.001", "adam:lr=0.05", "adam:lr=0.05,variant=note"].forEach((s, i) => S.rows.push(rowFromSpec(s, api.colors[i])));
+    ["sgd:lr=0.001", "momentum:lr=0.001", "adam:lr=0.05", "adam:lr=0.05,variant=note"].forEach((s) => S.rows.push(rowFromSpec(s, pickColor(s.split(":")[0]))));
     if (!f) S.func = "rosenbrock";
   }
 }
@@ -165,14 +175,18 @@ function renderRows() {
     const sel = document.createElement("select");
     sel.setAttribute("aria-label", tr("method"));
     methodOptions(sel, row.method);
-    sel.onchange = () => { S.rows[i] = rowFromSpec(sel.value, row.color); renderRows(); changed(); renderExplain(); };
+    sel.onchange = () => {
+      // A row in its method's own colour takes the new method's.
+      const c = row.color === api.methodColors[row.method] ? pickColor(sel.value, i) : row.color;
+      S.rows[i] = rowFromSpec(sel.value, c); renderRows(); changed(); renderExplain();
+    };
     const col = document.createElement("input");
     col.type = "color"; col.value = row.color; col.setAttribute("aria-label", "colour");
     col.oninput = () => { row.color = col.value; el.style.setProperty("--c", row.color); drawAll(); saveURL(); };
     const dup = document.createElement("button");
     dup.type = "button"; dup.innerHTML = '<svg width="14" height="14" viewBox="0 0 14 14" aria-hidden="true"><rect x="1" y="4" width="8" height="9" rx="1.5" fill="none" stroke="currentColor" stroke-width="1.5"/><rect x="5" y="1" width="8" height="9" rx="1.5" fill="#fff" stroke="currentColor" stroke-width="1.5"/></svg>'; dup.title = tr("dup"); dup.className = "dup";
     dup.disabled = S.rows.length >= api.maxOpt;
-    dup.onclick = () => { S.rows.splice(i + 1, 0, { ...row, values: { ...row.values }, color: api.colors[S.rows.length % api.colors.length] }); renderRows(); changed(); };
+    dup.onclick = () => { S.rows.splice(i + 1, 0, { ...row, values: { ...row.values }, color: pickColor(row.method) }); renderRows(); changed(); };
     const rm = document.createElement("button");
     rm.type = "button"; rm.textContent = "✕"; rm.title = tr("remove"); rm.className = "remove";
     rm.disabled = S.rows.length <= 1;
@@ -556,6 +570,7 @@ function zoom(k, fx = 0.5, fy = 0.5) {
 async function main() {
   const [fs, os] = await Promise.all([fetch("/api/functions").then((r) => r.json()), fetch("/api/optimizers").then((r) => r.json())]);
   api.functions = fs; api.methods = os.methods; api.second = os.second_order; api.colors = os.colors;
+  api.methodColors = os.method_colors || {};
   api.maxOpt = os.max_optimizers; api.maxSteps = os.max_steps;
   loadURL();
   const fsel = $("#func");
@@ -577,7 +592,7 @@ async function main() {
   $("#reset-view").onclick = () => { S.xlim = S.ylim = null; drawAll(); saveURL(); };
   $("#add").onclick = () => {
     if (S.rows.length >= api.maxOpt) return;
-    S.rows.push(rowFromSpec("adam:lr=0.05", api.colors[S.rows.length % api.colors.length]));
+    S.rows.push(rowFromSpec("adam:lr=0.05", pickColor("adam")));
     renderRows(); changed(); renderExplain();
   };
   $("#play").onclick = () => { playing = !playing; $("#play").textContent = playing ? tr("pause") : tr("play"); if (playing) requestAnimationFrame(tick); };
