@@ -36,7 +36,12 @@ type kern struct {
 	// tests are resolved when the loop is generated, so the loop the usual
 	// call runs has no branch but its own.
 	fast []uint64
-	body func(g *gen)
+	// avx512, when set, says the float32 loop without flags also has a
+	// hand-written AVX-512 form NAME32x16 (NAME_avx512_amd64.s: the same
+	// operations and bits on 16 lanes) and is the condition the dispatch's
+	// comment names ("Without options,").
+	avx512 string
+	body   func(g *gen)
 }
 
 // cnst is a constant: a register name used in body and its Go expression
@@ -234,7 +239,7 @@ var kernels = []*kern{
 		},
 	},
 	{
-		name: "SGDMomentum", args: "SGDMomentumArgs", bufs: []string{"buf"},
+		name: "SGDMomentum", args: "SGDMomentumArgs", bufs: []string{"buf"}, avx512: "Without options (after the first step),",
 		consts: []cnst{{"NLR", "-T(a.LR)"}, {"WD", "T(a.WeightDecay)"}, {"MU", "T(a.Momentum)"}, {"DAMP", "T(1 - a.Dampening)"}},
 		flags:  append(gradFlags, "a.First", "a.Nesterov"),
 		body: func(g *gen) {
@@ -335,7 +340,7 @@ var kernels = []*kern{
 		},
 	},
 	{
-		name: "Adam", args: "AdamArgs", bufs: []string{"m", "v", "vmax"}, opt: []string{"vmax"},
+		name: "Adam", args: "AdamArgs", bufs: []string{"m", "v", "vmax"}, opt: []string{"vmax"}, avx512: "Without options,",
 		consts: []cnst{{"WD", "T(a.WeightDecay)"}, {"B1", "T(a.Beta1)"}, {"OMB1", "T(1 - a.Beta1)"},
 			{"B2", "T(a.Beta2)"}, {"OMB2", "T(1 - a.Beta2)"}, {"NSTEP", "-T(a.StepSize)"},
 			{"BC2", "T(a.BC2Sqrt)"}, {"EPS", "T(a.Eps)"}, {"DECAY", "T(a.Decay)"}},
@@ -814,20 +819,11 @@ import "unsafe"
 			return fmt.Sprintf("%s%d(%s)", lname, bits, strings.Join(args, ", "))
 		}
 		call32 := call(32)
-		if why, ok := avx512Loops[lname]; ok {
-			call32 = avx512Call(lname, why, bs, k.opt)
+		if k.avx512 != "" {
+			call32 = avx512Call(lname, k.avx512, bs, k.opt)
 		}
 		fmt.Fprintf(w, "\tif unsafe.Sizeof(c[0]) == 4 {\n\t\t%s\n\t} else {\n\t\t%s\n\t}\n\treturn n\n}\n\n", call32, call(64))
 	}
-}
-
-// avx512Loops are the float32 loops that also have an AVX-512 form for
-// the flag-free case, written by hand (NAME_avx512_amd64.s: the same
-// operations and bits as the AVX2 loop, on 16 lanes), with the comment the
-// dispatch carries.
-var avx512Loops = map[string]string{
-	"adam":        "Without options,",
-	"sgdMomentum": "Without options (after the first step),",
 }
 
 // avx512Call is the float32 dispatch of such a loop: whole 16-lane vectors
