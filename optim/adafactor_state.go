@@ -17,7 +17,7 @@ const adafactorMetaKey = "descent.optim.adafactor"
 // "PARAM/row_var" and "PARAM/col_var" (matrices) or "PARAM/variance", as
 // torch names them, the rest as JSON metadata.
 func (o *AdafactorOptimizer[T]) MarshalBinary() ([]byte, error) {
-	h := adafactorHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: fullSpec(o.h)}
+	h := adafactorHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: FullSpec(o.h)}
 	var tensors []safetensors.Tensor
 	add := func(name string, v []T) {
 		tensors = append(tensors, vecTensor(name, v))

@@ -33,7 +33,7 @@ const lbfgsMetaKey = "descent.optim.lbfgs"
 // safetensors format: tensors "d", "prev_flat_grad", "old_dirs/i" and
 // "old_stps/i" (i from the oldest pair), the rest as JSON metadata.
 func (o *LBFGSOptimizer[T]) MarshalBinary() ([]byte, error) {
-	h := lbfgsHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: fullSpec(o.h), NIter: o.nIter,
+	h := lbfgsHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: FullSpec(o.h), NIter: o.nIter,
 		FuncEvals: o.funcEvals, T: o.t, HDiag: o.hDiag, PrevLoss: o.prevLoss, Started: o.started}
 	for _, p := range o.params {
 		h.Params = append(h.Params, p.Name)

@@ -26,7 +26,7 @@ const sfMetaKey = "descent.optim.sf_adamw"
 // "PARAM/x" and "PARAM/y" (y as saved in Eval mode, the parameters' value
 // otherwise), the rest as JSON metadata.
 func (o *ScheduleFree[T]) MarshalBinary() ([]byte, error) {
-	h := sfHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: fullSpec(o.h), K: o.k,
+	h := sfHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: FullSpec(o.h), K: o.k,
 		WeightSum: o.weightSum, LRMax: o.lrMax, Eval: o.eval, Started: o.started}
 	var tensors []safetensors.Tensor
 	for i, p := range o.params {

@@ -43,7 +43,7 @@ type slotHeader struct {
 // marshalSlots encodes h and the slots' state: tensors "PARAM/BUFFER" and
 // the rest as JSON under key.
 func marshalSlots[T Float](key string, h Hyper, slots []slotView[T]) ([]byte, error) {
-	hd := slotHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: fullSpec(h)}
+	hd := slotHeader{Version: stateVersion, DType: dtypeOf[T](), Hyper: FullSpec(h)}
 	tensors := make([]safetensors.Tensor, 0, 2*len(slots))
 	for _, s := range slots {
 		hd.Params = append(hd.Params, s.name)

@@ -252,9 +252,11 @@ func setField(method string, f field, val string) error {
 	return nil
 }
 
-// fullSpec writes every hyperparameter of h, defaults included, so that
-// saved state does not depend on the defaults of the version that reads it.
-func fullSpec(h Hyper) string {
+// FullSpec writes every hyperparameter of h, defaults included, so that
+// saved state does not depend on the defaults of the version that reads it;
+// it is the spec a saved state's groups carry. A Custom method's is its
+// String.
+func FullSpec(h Hyper) string {
 	bh, ok := h.(builtin)
 	if !ok {
 		return h.String()

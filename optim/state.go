@@ -44,7 +44,7 @@ type ParamState[T Float] struct {
 func (o *Optimizer[T]) State() State[T] {
 	s := State[T]{Method: o.method, Params: map[string]ParamState[T]{}}
 	for gi, g := range o.groups {
-		gs := GroupState{Hyper: fullSpec(o.Hyper(gi))}
+		gs := GroupState{Hyper: FullSpec(o.Hyper(gi))}
 		names := g.bufferNames()
 		for _, sl := range g.slots {
 			gs.Params = append(gs.Params, sl.param.Name)

@@ -530,11 +530,6 @@ func descentSpec(method, base string, group map[string]json.RawMessage) (string,
 				v = tv
 			}
 		}
-		if _, inBase := baseVals[o.Key]; base != "" && !inBase && v == o.Default {
-			// A key the saved spec leaves out (variant, which the
-			// method's own text omits) stays out.
-			continue
-		}
 		if b.Len() == len(method) {
 			b.WriteByte(':')
 		} else {
@@ -542,11 +537,12 @@ func descentSpec(method, base string, group map[string]json.RawMessage) (string,
 		}
 		b.WriteString(o.Key + "=" + v)
 	}
-	spec := b.String()
-	if _, err := optim.ParseSpec(spec); err != nil {
+	h, err := optim.ParseSpec(b.String())
+	if err != nil {
 		return "", err
 	}
-	return spec, nil
+	// optim's own full text of it, as a saved state's groups carry it.
+	return optim.FullSpec(h), nil
 }
 
 // specValue writes a JSON value of a param_group as a spec value.
