@@ -70,12 +70,8 @@ func (t *Trainer) averageRunningStats() {
 	n := t.trainSet.N
 	b := t.cfg.Batch.size(n)
 	var x []float32
-	for k, lo := 1, 0; n-lo >= 2; k, lo = k+1, lo+b {
-		hi := min(lo+b, n)
-		if hi-lo < 2 {
-			break
-		}
-		x = t.trainSet.Examples(x, lo, hi)
+	for k, lo := 1, 0; n-lo >= 2; k, lo = k+1, lo+b { // b ≥ 2: New refuses batches of 1 with batch norm
+		x = t.trainSet.Examples(x, lo, min(lo+b, n))
 		t.model.AccumulateRunningStats(x, k)
 	}
 }
