@@ -3,9 +3,6 @@ package nn
 import (
 	"fmt"
 	"math"
-
-	"github.com/descentlab/descent/internal/gemm"
-	"github.com/descentlab/descent/internal/vec"
 )
 
 // Batch normalisation (Ioffe and Szegedy 2015) as torch.nn.BatchNorm1d with
@@ -197,12 +194,6 @@ func (m *Model) AccumulateRunningStats(x []float32, k int) {
 	ws.ensure(m, n, true)
 	in := x
 	for li := range len(m.layers) - 1 {
-		l := &m.layers[li]
-		z := ws.z[li][:n*l.out]
-		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
-		vec.AddBias(z, l.b, false)
-		m.norms[li].forward(z, ws.xhat[li][:len(z)], n, true, m.spec.Act == ReLU, 1/float64(k))
-		activate(m.spec.Act, z)
-		in = z
+		in = m.hidden(ws, li, in, n, true, 1/float64(k))
 	}
 }

@@ -72,24 +72,8 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 func (m *Model) forward(ws *workspace, x []float32, n int, training bool) []float32 {
 	in := x
 	last := len(m.layers) - 1
-	for li := range m.layers {
-		l := &m.layers[li]
-		z := ws.z[li][:n*l.out]
-		// z = act(x·Wᵀ + b), with x n×in and W out×in; ReLU is applied
-		// in the same pass as the bias.
-		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
-		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU && m.norms == nil)
-		if li == last {
-			return z
-		}
-		if m.norms != nil {
-			var xhat []float32
-			if training {
-				xhat = ws.xhat[li][:len(z)]
-			}
-			m.norms[li].forward(z, xhat, n, training, m.spec.Act == ReLU, BatchNormMomentum)
-		}
-		activate(m.spec.Act, z)
+	for li := range last {
+		z := m.hidden(ws, li, in, n, training, BatchNormMomentum)
 		in = z
 		if training && m.spec.Dropout > 0 {
 			keep := 1 - m.spec.Dropout
@@ -105,7 +89,32 @@ func (m *Model) forward(ws *workspace, x []float32, n int, training bool) []floa
 			in = h
 		}
 	}
-	panic("unreachable")
+	l := &m.layers[last]
+	z := ws.z[last][:n*l.out]
+	gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+	vec.AddBias(z, l.b, false)
+	return z
+}
+
+// hidden computes hidden layer li of n examples from its input in, into
+// ws.z[li]: z = act(in·Wᵀ + b), with in n×in and W out×in, normalised in
+// between when the model has batch normalisation (with the batch's
+// statistics when training, moving the running ones by momentum). ReLU is
+// applied in the same pass as the bias, or as the normalisation.
+func (m *Model) hidden(ws *workspace, li int, in []float32, n int, training bool, momentum float64) []float32 {
+	l := &m.layers[li]
+	z := ws.z[li][:n*l.out]
+	gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+	vec.AddBias(z, l.b, m.spec.Act == ReLU && m.norms == nil)
+	if m.norms != nil {
+		var xhat []float32
+		if training {
+			xhat = ws.xhat[li][:len(z)]
+		}
+		m.norms[li].forward(z, xhat, n, training, m.spec.Act == ReLU, momentum)
+	}
+	activate(m.spec.Act, z)
+	return z
 }
 
 // crossEntropy returns the summed softmax cross-entropy of the n rows of
