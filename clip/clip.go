@@ -91,14 +91,18 @@ func GlobalNorm[T optim.Float](grads [][]T, maxNorm float64) (norm float64, err 
 		return norm, nil
 	}
 	if coef := maxNorm / (norm + eps); coef < 1 {
-		c := T(coef)
 		for _, g := range grads {
-			for i := range g {
-				g[i] *= c
-			}
+			scale(g, T(coef))
 		}
 	}
 	return norm, nil
+}
+
+// scale multiplies g by c in place.
+func scale[T optim.Float](g []T, c T) {
+	for i := range g {
+		g[i] *= c
+	}
 }
 
 // Value clamps every gradient to [−clipValue, clipValue] in place, as
@@ -158,14 +162,23 @@ func AllFinite[T optim.Float](grads [][]T) bool {
 // false, slice and index are −1.
 func FirstNonFinite[T optim.Float](grads [][]T) (slice, index int, ok bool) {
 	for s, g := range grads {
-		if !anyNonFinite(g) {
-			continue
-		}
-		for i, x := range g {
-			if d := x - x; d != d { // x − x is NaN only for NaN and ±Inf
-				return s, i, true
-			}
+		if i := firstNonFiniteIn(g); i >= 0 {
+			return s, i, true
 		}
 	}
 	return -1, -1, false
+}
+
+// firstNonFiniteIn is the index of g's first NaN or ±Inf, or −1: the
+// branch-free anyNonFinite scan first, the element search only if it fails.
+func firstNonFiniteIn[T optim.Float](g []T) int {
+	if !anyNonFinite(g) {
+		return -1
+	}
+	for i, x := range g {
+		if d := x - x; d != d { // x − x is NaN only for NaN and ±Inf
+			return i
+		}
+	}
+	return -1
 }

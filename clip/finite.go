@@ -47,11 +47,9 @@ func CheckFinite[T optim.Float](step int, loss float64, params []*optim.Param[T]
 		return &NonFiniteError{Step: step, Value: loss}
 	}
 	for _, p := range params {
-		if !anyNonFinite(p.Grad) {
-			continue
+		if j := firstNonFiniteIn(p.Grad); j >= 0 {
+			return &NonFiniteError{Step: step, Param: p.Name, Index: j, Value: float64(p.Grad[j])}
 		}
-		_, j, _ := FirstNonFinite([][]T{p.Grad})
-		return &NonFiniteError{Step: step, Param: p.Name, Index: j, Value: float64(p.Grad[j])}
 	}
 	return nil
 }

@@ -48,11 +48,8 @@ func GlobalNormParams[T optim.Float](params []*optim.Param[T], maxNorm float64) 
 		return norm, nil
 	}
 	if coef := maxNorm / (norm + eps); coef < 1 {
-		c := T(coef)
 		for _, p := range params {
-			for i := range p.Grad {
-				p.Grad[i] *= c
-			}
+			scale(p.Grad, T(coef))
 		}
 	}
 	return norm, nil
@@ -77,7 +74,7 @@ func ValueParams[T optim.Float](params []*optim.Param[T], clipValue float64) err
 // there is one (name is "" and index −1 if not).
 func FirstNonFiniteParams[T optim.Float](params []*optim.Param[T]) (name string, index int, ok bool) {
 	for _, p := range params {
-		if _, i, bad := FirstNonFinite([][]T{p.Grad}); bad {
+		if i := firstNonFiniteIn(p.Grad); i >= 0 {
 			return p.Name, i, true
 		}
 	}

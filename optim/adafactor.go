@@ -182,19 +182,15 @@ func (o *AdafactorOptimizer[T]) stepSlot(s *adafactorSlot[T]) {
 	eps1 := o.eps1()
 	if s.rowVar != nil {
 		rows, cols := p.Rows, p.Cols
+		// The norms are of neg·g, whose squares are g's: neg is left out.
 		for r := range rows {
-			var ss T
-			for _, x := range g[r*cols : (r+1)*cols] {
-				x *= neg
-				ss += x * x
-			}
-			nr := T(math.Sqrt(float64(ss)))
+			nr := T(norm2(g[r*cols : (r+1)*cols]))
 			s.rowVar[r] = lerp(s.rowVar[r], nr*nr/T(cols), omb)
 		}
 		for c := range cols {
 			var ss T
 			for r := range rows {
-				x := neg * g[r*cols+c]
+				x := g[r*cols+c]
 				ss += x * x
 			}
 			nc := T(math.Sqrt(float64(ss)))

@@ -4,9 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"math"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -86,7 +86,7 @@ func Export(weights []safetensors.Float32Tensor, optState []byte) ([]byte, error
 	}
 	class, ok := classes[h.Method]
 	if !ok {
-		return nil, fmt.Errorf("torchbridge: method %q has no torch.optim class (want one of %s)", h.Method, strings.Join(sortedKeys(classes), ", "))
+		return nil, fmt.Errorf("torchbridge: method %q has no torch.optim class (want one of %s)", h.Method, strings.Join(slices.Sorted(maps.Keys(classes)), ", "))
 	}
 	shapes := map[string][]int{}
 	var out []safetensors.Tensor
@@ -132,7 +132,7 @@ func Export(weights []safetensors.Float32Tensor, optState []byte) ([]byte, error
 				return nil, fmt.Errorf("torchbridge: parameter %q: step %d: want 0 ≤ step ≤ %d (torch keeps it as a float32)", name, step, maxStep)
 			}
 			out = append(out, safetensors.NewF32(prefix+"step", []int{}, []float32{float32(step)}))
-			for _, k := range sortedKeys(h.Scalars[name]) {
+			for _, k := range slices.Sorted(maps.Keys(h.Scalars[name])) {
 				out = append(out, safetensors.NewF64(prefix+k, []int{}, []float64{h.Scalars[name][k]}))
 			}
 		}
@@ -220,15 +220,6 @@ func dtypeBytes(dtype string) int {
 	return 4
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
-
 // Import converts a torch-layout file (Export's, or torch_bridge.py's) into
 // weights and an optimizer state that optim.Optimizer.UnmarshalBinary
 // loads. The method comes from descent.method or else from optim.class;
@@ -279,7 +270,7 @@ func importMeta(meta map[string]string) (*imported, error) {
 	if class := meta[MetaClass]; class != "" {
 		m, ok := methodOf(class)
 		if !ok {
-			return nil, fmt.Errorf("torchbridge: %s %q: want one of %s", MetaClass, class, strings.Join(sortedValues(classes), ", "))
+			return nil, fmt.Errorf("torchbridge: %s %q: want one of %s", MetaClass, class, strings.Join(slices.Sorted(maps.Values(classes)), ", "))
 		}
 		if method != "" && method != m {
 			return nil, fmt.Errorf("torchbridge: %s is %q but %s is %q", MetaMethod, method, MetaClass, class)
@@ -435,15 +426,6 @@ func (im *imported) state(params map[int]*importParam) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-func sortedValues(m map[string]string) []string {
-	var v []string
-	for _, x := range m {
-		v = append(v, x)
-	}
-	sort.Strings(v)
-	return v
 }
 
 // unmarshalMeta decodes the JSON of metadata key into v.
