@@ -2,11 +2,11 @@ package nn
 
 import (
 	"fmt"
-	"github.com/descentlab/descent/internal/vec"
 	"math"
 	"math/rand/v2"
 
 	"github.com/descentlab/descent/internal/gemm"
+	"github.com/descentlab/descent/internal/vec"
 )
 
 // NamedView is one named parameter tensor: a window into the model's flat

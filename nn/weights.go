@@ -3,6 +3,7 @@ package nn
 import (
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/descentlab/descent/safetensors"
 )
@@ -51,12 +52,9 @@ func LoadWeights(m *Model, tensors []safetensors.Float32Tensor) error {
 }
 
 func viewNames(views []NamedView) string {
-	s := ""
+	names := make([]string, len(views))
 	for i, v := range views {
-		if i > 0 {
-			s += ", "
-		}
-		s += v.Name
+		names[i] = v.Name
 	}
-	return s
+	return strings.Join(names, ", ")
 }

@@ -12,8 +12,8 @@ import (
 // loss several times per step, which must be one fixed function.
 var errLBFGSBatch = errors.New("lbfgs needs --batch full: L-BFGS re-evaluates the loss within a step, which must be the same function each time")
 
-// The methods with an optimizer type of their own (optim.NewLBFGS,
-// optim.NewAdafactor) run in place of t.opt; these helpers pick the one
+// The methods with an optimizer type of their own (optim.NewLBFGS, and
+// Trainer.own's) run in place of t.opt; these helpers pick the one
 // that runs.
 
 // newLBFGS builds the L-BFGS optimizer of a full-batch run.
@@ -26,8 +26,9 @@ func (t *Trainer) newLBFGS(h optim.LBFGS, params []*optim.Param[float32]) error 
 	return err
 }
 
-// newOptimizer builds the optimizer of h over params: lbfgs and adafactor
-// their own, every other method optim.New's. Weight matrices carry their
+// newOptimizer builds the optimizer of h over params: lbfgs, adafactor,
+// the schedule-free methods, muon and lamb their own, every other method
+// optim.New's. Weight matrices carry their
 // shape (nn's Shape) for adafactor's factored second moments.
 func (t *Trainer) newOptimizer(h optim.Hyper, params []*optim.Param[float32], shapes [][]int) error {
 	for i, s := range shapes {
@@ -40,9 +41,14 @@ func (t *Trainer) newOptimizer(h optim.Hyper, params []*optim.Param[float32], sh
 	case optim.LBFGS:
 		return t.newLBFGS(h, params)
 	case optim.Adafactor:
-		t.adafactor, err = optim.NewAdafactor(h, params...)
+		var o *optim.AdafactorOptimizer[float32]
+		if o, err = optim.NewAdafactor(h, params...); err == nil {
+			t.own, t.ownHyper = o, func() optim.Hyper { return o.Hyper() }
+		}
 	case optim.AdamWScheduleFree, optim.SGDScheduleFree:
-		t.sf, err = optim.NewScheduleFree(h, params...)
+		if t.sf, err = optim.NewScheduleFree(h, params...); err == nil {
+			t.own, t.ownHyper = t.sf, t.sf.Hyper
+		}
 	case optim.Muon:
 		var o *optim.MuonOptimizer[float32]
 		if o, err = optim.NewMuon(h, params...); err == nil {
@@ -59,8 +65,9 @@ func (t *Trainer) newOptimizer(h optim.Hyper, params []*optim.Param[float32], sh
 	return err
 }
 
-// ownOptimizer is muon's or lamb's optimizer (optim.NewMuon,
-// optim.NewLAMB): Step, SetLR and the state's codec are all the trainer
+// ownOptimizer is the optimizer of muon, lamb, adafactor or the
+// schedule-free methods (optim.NewMuon, optim.NewLAMB, optim.NewAdafactor,
+// optim.NewScheduleFree): Step, SetLR and the state's codec are all the trainer
 // needs; Trainer.ownHyper returns its hyperparameters.
 type ownOptimizer interface {
 	Step()
@@ -75,10 +82,6 @@ func (t *Trainer) optLR() float64 {
 	switch {
 	case t.lbfgs != nil:
 		return t.lbfgs.Hyper().LR
-	case t.adafactor != nil:
-		return t.adafactor.Hyper().LR
-	case t.sf != nil:
-		return t.sf.Hyper().LearningRate()
 	case t.own != nil:
 		return t.ownHyper().LearningRate()
 	}
@@ -89,10 +92,6 @@ func (t *Trainer) setOptLR(lr float64) error {
 	switch {
 	case t.lbfgs != nil:
 		return t.lbfgs.SetLR(lr)
-	case t.adafactor != nil:
-		return t.adafactor.SetLR(lr)
-	case t.sf != nil:
-		return t.sf.SetLR(lr)
 	case t.own != nil:
 		return t.own.SetLR(lr)
 	}
@@ -103,10 +102,6 @@ func (t *Trainer) optSpec() string {
 	switch {
 	case t.lbfgs != nil:
 		return fullSpec(t.lbfgs.Hyper())
-	case t.adafactor != nil:
-		return fullSpec(t.adafactor.Hyper())
-	case t.sf != nil:
-		return fullSpec(t.sf.Hyper())
 	case t.own != nil:
 		return fullSpec(t.ownHyper())
 	case t.look != nil:
@@ -162,10 +157,6 @@ func (t *Trainer) optCodec() interface {
 	switch {
 	case t.lbfgs != nil:
 		return t.lbfgs
-	case t.adafactor != nil:
-		return t.adafactor
-	case t.sf != nil:
-		return t.sf
 	case t.own != nil:
 		return t.own
 	case t.look != nil:
@@ -184,10 +175,6 @@ func (t *Trainer) optStep(loss float64, x []float32, y []uint8) {
 	switch {
 	case t.lbfgs != nil:
 		t.lbfgsStep(loss, x, y)
-	case t.adafactor != nil:
-		t.adafactor.Step()
-	case t.sf != nil:
-		t.sf.Step()
 	case t.own != nil:
 		t.own.Step()
 	case t.look != nil:

@@ -50,16 +50,15 @@ type Trainer struct {
 	trainSet, testSet *data.Dataset
 	model             *nn.Model
 	opt               *optim.Optimizer[float32]
-	lbfgs             *optim.LBFGSOptimizer[float32]     // in place of opt for --opt lbfgs (ownopt.go)
-	adafactor         *optim.AdafactorOptimizer[float32] // in place of opt for --opt adafactor
-	sf                *optim.ScheduleFree[float32]       // in place of opt for --opt sf_adamw
-	own               ownOptimizer                       // in place of opt for --opt muon, lamb (ownopt.go)
-	ownHyper          func() optim.Hyper                 // own's hyperparameters
-	look              *optim.Lookahead[float32]          // wraps opt for --opt lookahead:…/SPEC
-	ema               *optim.Average[float32]            // Config.EMA's average, or nil (ema.go)
-	emaLoss, emaAcc   float64                            // its last evaluation
-	emaSwap           []float32                          // the raw weights while the average is in the model
-	sched             schedule.Schedule                  // nil: the optimizer's lr throughout
+	lbfgs             *optim.LBFGSOptimizer[float32] // in place of opt for --opt lbfgs (ownopt.go)
+	sf                *optim.ScheduleFree[float32]   // own for --opt sf_adamw, sf_sgd, for its Eval and Train
+	own               ownOptimizer                   // in place of opt for --opt muon, lamb, adafactor, sf_* (ownopt.go)
+	ownHyper          func() optim.Hyper             // own's hyperparameters
+	look              *optim.Lookahead[float32]      // wraps opt for --opt lookahead:…/SPEC
+	ema               *optim.Average[float32]        // Config.EMA's average, or nil (ema.go)
+	emaLoss, emaAcc   float64                        // its last evaluation
+	emaSwap           []float32                      // the raw weights while the average is in the model
+	sched             schedule.Schedule              // nil: the optimizer's lr throughout
 	sampler           *data.Sampler
 	total             int // optimizer steps in the whole run
 
