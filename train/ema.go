@@ -63,14 +63,14 @@ func (t *Trainer) WithEMAWeights(fn func()) bool {
 
 // averageRunningStats recomputes the model's batch-normalisation statistics
 // as the plain average over the training set, in order, one training batch
-// at a time (nn.Model.AccumulateRunningStats); a last batch of one example
-// is left out (a batch needs two for its variance).
+// at a time (nn.Model.AccumulateRunningStats). Every batch has at least two
+// examples: New refuses a batch-normalised run that would leave one.
 func (t *Trainer) averageRunningStats() {
 	t.model.ResetRunningStats()
 	n := t.trainSet.N
 	b := t.cfg.Batch.size(n)
 	var x []float32
-	for k, lo := 1, 0; n-lo >= 2; k, lo = k+1, lo+b { // b ≥ 2: New refuses batches of 1 with batch norm
+	for k, lo := 1, 0; n-lo >= 2; k, lo = k+1, lo+b {
 		x = t.trainSet.Examples(x, lo, min(lo+b, n))
 		t.model.AccumulateRunningStats(x, k)
 	}
