@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -71,28 +72,30 @@ func secondOrder() []optim.MethodSchema {
 func (s *Server) optimizers(w http.ResponseWriter, r *http.Request) {
 	colors := make([]string, 10)
 	for i := range colors {
-		c := viz.PathColor(i)
-		colors[i] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+		colors[i] = hexColor(viz.PathColor(i))
 	}
 	// Each method's fixed colour, as every picture of the lab draws it
 	// (viz.MethodColor): a new row takes its method's colour unless another
 	// row has it, then a spare one from colors.
 	methodColors := map[string]string{}
-	methods := optim.Schema()
-	for _, m := range append(slices.Clone(methods), secondOrder()...) {
+	methods, second := optim.Schema(), secondOrder()
+	for _, m := range append(slices.Clone(methods), second...) {
 		if c, ok := viz.MethodColor(m.Method); ok {
-			methodColors[m.Method] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+			methodColors[m.Method] = hexColor(c)
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"method_colors":  methodColors,
 		"methods":        methods,
-		"second_order":   secondOrder(),
+		"second_order":   second,
 		"colors":         colors,
 		"max_optimizers": MaxOptimizers,
 		"max_steps":      MaxSteps,
 	})
 }
+
+// hexColor writes c as CSS writes it, #rrggbb.
+func hexColor(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
 // traceReq is a parsed /api/trace (or /api/download) request.
 type traceReq struct {
