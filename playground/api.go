@@ -149,7 +149,7 @@ func parseTrace(q url.Values, endpoint string) (traceReq, error) {
 	}
 	t.f, t.start = f, f.Start()
 	if v := q.Get("start"); v != "" {
-		if t.start, err = parsePair(v); err != nil {
+		if t.start, err = lab.ParsePoint(v); err != nil {
 			return t, fmt.Errorf("start: %v", err)
 		}
 	}
@@ -178,7 +178,7 @@ func parseTrace(q url.Values, endpoint string) (traceReq, error) {
 		dst **[2]float64
 	}{{"xlim", &t.xlim}, {"ylim", &t.ylim}} {
 		if v := q.Get(l.key); v != "" {
-			p, err := parsePair(v)
+			p, err := lab.ParsePoint(v)
 			if err != nil || !(p.X < p.Y) {
 				return t, fmt.Errorf("%s=%s: want A,B with finite A < B", l.key, oneLine(v))
 			}
@@ -198,17 +198,6 @@ func (t traceReq) run() ([]lab.Trajectory, error) {
 		}
 	}
 	return trs, nil
-}
-
-// parsePair reads "X,Y" with two finite numbers.
-func parsePair(s string) (testfunc.Point, error) {
-	xs, ys, ok := strings.Cut(s, ",")
-	x, err1 := strconv.ParseFloat(strings.TrimSpace(xs), 64)
-	y, err2 := strconv.ParseFloat(strings.TrimSpace(ys), 64)
-	if !ok || err1 != nil || err2 != nil || math.IsInf(x, 0) || math.IsInf(y, 0) || x != x || y != y {
-		return testfunc.Point{}, fmt.Errorf("%s: want X,Y with two finite numbers", strconv.Quote(s))
-	}
-	return testfunc.Point{X: x, Y: y}, nil
 }
 
 // oneLine quotes s when it holds anything that would break an error line.
@@ -447,7 +436,7 @@ func windowOf(q url.Values, f testfunc.Function) (testfunc.Window, error) {
 		if v == "" {
 			continue
 		}
-		p, err := parsePair(v)
+		p, err := lab.ParsePoint(v)
 		if err != nil || !(p.X < p.Y) || p.Y-p.X < 1e-9*math.Max(math.Abs(p.X), math.Abs(p.Y)) || math.IsInf(p.Y-p.X, 0) {
 			return win, fmt.Errorf("%s=%s: want A,B with finite A < B", l.key, oneLine(v))
 		}
