@@ -4,6 +4,7 @@ import (
 	"embed"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/descentlab/descent/optim"
@@ -96,13 +97,14 @@ var noteSymbols = map[string]map[string]string{
 // the note's own symbols where the note covers the method.
 func legendOf(method, lang string) string {
 	l := labelsOf[lang].legend
-	if n := noteSymbols[lang][canonical(method)]; n != "" {
-		l += "。" + n
-		if lang == "en" {
-			l = labelsOf[lang].legend + ". " + n
-		}
+	n := noteSymbols[lang][canonical(method)]
+	if n == "" {
+		return l
 	}
-	return l
+	if lang == "en" {
+		return l + ". " + n
+	}
+	return l + "。" + n
 }
 
 // canonical maps a method name to the one whose text explains it.
@@ -121,12 +123,11 @@ func checkLang(lang string) error {
 }
 
 func checkMethod(method string) error {
-	for _, m := range names() {
-		if m == method {
-			return nil
-		}
+	all := names()
+	if slices.Contains(all, method) {
+		return nil
 	}
-	return fmt.Errorf("unknown method %q (want one of: %s)", method, strings.Join(names(), ", "))
+	return fmt.Errorf("unknown method %q (want one of: %s)", method, strings.Join(all, ", "))
 }
 
 // names are the methods and the wrappers explained, in List's order.

@@ -5,6 +5,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"image/png"
 	"io"
 	"math"
@@ -71,28 +72,30 @@ func secondOrder() []optim.MethodSchema {
 func (s *Server) optimizers(w http.ResponseWriter, r *http.Request) {
 	colors := make([]string, 10)
 	for i := range colors {
-		c := viz.PathColor(i)
-		colors[i] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+		colors[i] = hexColor(viz.PathColor(i))
 	}
 	// Each method's fixed colour, as every picture of the lab draws it
 	// (viz.MethodColor): a new row takes its method's colour unless another
 	// row has it, then a spare one from colors.
 	methodColors := map[string]string{}
-	methods := optim.Schema()
-	for _, m := range append(slices.Clone(methods), secondOrder()...) {
+	methods, second := optim.Schema(), secondOrder()
+	for _, m := range append(slices.Clone(methods), second...) {
 		if c, ok := viz.MethodColor(m.Method); ok {
-			methodColors[m.Method] = fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B)
+			methodColors[m.Method] = hexColor(c)
 		}
 	}
 	writeJSON(w, http.StatusOK, map[string]any{
 		"method_colors":  methodColors,
 		"methods":        methods,
-		"second_order":   secondOrder(),
+		"second_order":   second,
 		"colors":         colors,
 		"max_optimizers": MaxOptimizers,
 		"max_steps":      MaxSteps,
 	})
 }
+
+// hexColor writes c as CSS writes it, #rrggbb.
+func hexColor(c color.RGBA) string { return fmt.Sprintf("#%02x%02x%02x", c.R, c.G, c.B) }
 
 // traceReq is a parsed /api/trace (or /api/download) request.
 type traceReq struct {
@@ -146,7 +149,7 @@ func parseTrace(q url.Values, endpoint string) (traceReq, error) {
 	}
 	t.f, t.start = f, f.Start()
 	if v := q.Get("start"); v != "" {
-		if t.start, err = parsePair(v); err != nil {
+		if t.start, err = lab.ParsePoint(v); err != nil {
 			return t, fmt.Errorf("start: %v", err)
 		}
 	}
@@ -175,7 +178,7 @@ func parseTrace(q url.Values, endpoint string) (traceReq, error) {
 		dst **[2]float64
 	}{{"xlim", &t.xlim}, {"ylim", &t.ylim}} {
 		if v := q.Get(l.key); v != "" {
-			p, err := parsePair(v)
+			p, err := lab.ParsePoint(v)
 			if err != nil || !(p.X < p.Y) {
 				return t, fmt.Errorf("%s=%s: want A,B with finite A < B", l.key, oneLine(v))
 			}
@@ -195,17 +198,6 @@ func (t traceReq) run() ([]lab.Trajectory, error) {
 		}
 	}
 	return trs, nil
-}
-
-// parsePair reads "X,Y" with two finite numbers.
-func parsePair(s string) (testfunc.Point, error) {
-	xs, ys, ok := strings.Cut(s, ",")
-	x, err1 := strconv.ParseFloat(strings.TrimSpace(xs), 64)
-	y, err2 := strconv.ParseFloat(strings.TrimSpace(ys), 64)
-	if !ok || err1 != nil || err2 != nil || math.IsInf(x, 0) || math.IsInf(y, 0) || x != x || y != y {
-		return testfunc.Point{}, fmt.Errorf("%s: want X,Y with two finite numbers", strconv.Quote(s))
-	}
-	return testfunc.Point{X: x, Y: y}, nil
 }
 
 // oneLine quotes s when it holds anything that would break an error line.
@@ -444,7 +436,7 @@ func windowOf(q url.Values, f testfunc.Function) (testfunc.Window, error) {
 		if v == "" {
 			continue
 		}
-		p, err := parsePair(v)
+		p, err := lab.ParsePoint(v)
 		if err != nil || !(p.X < p.Y) || p.Y-p.X < 1e-9*math.Max(math.Abs(p.X), math.Abs(p.Y)) || math.IsInf(p.Y-p.X, 0) {
 			return win, fmt.Errorf("%s=%s: want A,B with finite A < B", l.key, oneLine(v))
 		}

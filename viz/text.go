@@ -2,6 +2,7 @@ package viz
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"unicode"
@@ -80,13 +81,8 @@ var Langs = []string{"en", "ja"}
 // CheckLang returns an error naming lang and the allowed values unless lang
 // is "" (English) or one of Langs.
 func CheckLang(lang string) error {
-	if lang == "" {
+	if lang == "" || slices.Contains(Langs, lang) {
 		return nil
-	}
-	for _, l := range Langs {
-		if lang == l {
-			return nil
-		}
 	}
 	return fmt.Errorf("viz: language %q: want one of %s", lang, strings.Join(Langs, ", "))
 }

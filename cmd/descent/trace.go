@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"strconv"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -78,7 +77,7 @@ func (a *traceArgs) run(e *env, cmd *cobra.Command) error {
 	}
 	p := f.Start()
 	if cmd.Flags().Changed("start") {
-		if p, err = parsePoint(a.start); err != nil {
+		if p, err = lab.ParsePoint(a.start); err != nil {
 			return fmt.Errorf("trace: --start: %v", err)
 		}
 	}
@@ -272,7 +271,7 @@ func (tf *traceFlags) check() (viz.Options, error) {
 		if lim.val == "" {
 			continue
 		}
-		p, err := parsePoint(lim.val)
+		p, err := lab.ParsePoint(lim.val)
 		if err != nil || !(p.X < p.Y) {
 			return o, fmt.Errorf("%s %q: want A,B with finite A < B", lim.name, lim.val)
 		}
@@ -329,18 +328,4 @@ func (tf *traceFlags) write(e *env, f testfunc.Function, trs []lab.Trajectory, o
 		}
 	}
 	return nil
-}
-
-// parsePoint reads "X,Y".
-func parsePoint(s string) (testfunc.Point, error) {
-	xs, ys, ok := strings.Cut(s, ",")
-	if !ok {
-		return testfunc.Point{}, fmt.Errorf("%q: want X,Y (two numbers separated by a comma)", s)
-	}
-	x, err1 := strconv.ParseFloat(strings.TrimSpace(xs), 64)
-	y, err2 := strconv.ParseFloat(strings.TrimSpace(ys), 64)
-	if err1 != nil || err2 != nil || x != x || y != y || x-x != 0 || y-y != 0 {
-		return testfunc.Point{}, fmt.Errorf("%q: want X,Y with two finite numbers", s)
-	}
-	return testfunc.Point{X: x, Y: y}, nil
 }
