@@ -116,6 +116,17 @@ var known = map[string][]string{
 	"explain":  {"method", "lang"},
 }
 
+// parseQuery parses the query string raw of a request to endpoint (a key
+// of known), refusing what url.ParseQuery refuses (a bad %-escape, a
+// semicolon), unknown parameters and repeated single ones.
+func parseQuery(raw, endpoint string) (url.Values, error) {
+	q, err := url.ParseQuery(raw)
+	if err != nil {
+		return q, fmt.Errorf("bad query string: %v", err)
+	}
+	return q, checkQuery(q, endpoint)
+}
+
 // checkQuery refuses unknown parameters and repeated single ones.
 func checkQuery(q url.Values, endpoint string) error {
 	allowed := known[endpoint]
@@ -134,11 +145,10 @@ func checkQuery(q url.Values, endpoint string) error {
 	return nil
 }
 
-func parseTrace(q url.Values, endpoint string) (traceReq, error) {
+// parseTrace reads the parameters of a trace from q (checked by
+// parseQuery).
+func parseTrace(q url.Values) (traceReq, error) {
 	var t traceReq
-	if err := checkQuery(q, endpoint); err != nil {
-		return t, err
-	}
 	t.funcSpec = q.Get("func")
 	if t.funcSpec == "" {
 		return t, fmt.Errorf("func is required (one of: %s)", strings.Join(testfunc.Names(), ", "))
@@ -217,38 +227,63 @@ func oneLine(s string) string {
 // the same answer in the form the page reads without parsing numbers: see
 // appendTraceBinary.
 func (s *Server) trace(w http.ResponseWriter, r *http.Request, bin bool) {
-	t, err := parseTrace(r.URL.Query(), "trace")
+	bp := tracePool.Get().(*[]byte)
+	b, err := appendTraceAnswer((*bp)[:0], r.URL.RawQuery, bin)
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
-		return
+	} else {
+		ctype := "application/json"
+		if bin {
+			ctype = "application/octet-stream"
+		}
+		w.Header().Set("Content-Type", ctype)
+		w.Header().Set("Content-Length", strconv.Itoa(len(b))) // one write, not chunks
+		w.Write(b)
+	}
+	putTraceBuffer(bp, b)
+}
+
+// appendTraceAnswer appends to b the answer of /api/trace (bin false) or
+// /api/trace.bin (bin true) to the query string raw, or returns the
+// one-line error of a bad query.
+func appendTraceAnswer(b []byte, raw string, bin bool) ([]byte, error) {
+	q, err := parseQuery(raw, "trace")
+	if err != nil {
+		return b, err
+	}
+	t, err := parseTrace(q)
+	if err != nil {
+		return b, err
 	}
 	trs, err := t.run()
 	if err != nil {
-		writeError(w, http.StatusBadRequest, err.Error())
-		return
+		return b, err
 	}
 	n := 0
 	for _, tr := range trs {
 		n += len(tr.Points)
 	}
-	bp := tracePool.Get().(*[]byte)
-	if need := 80*n + 1024; cap(*bp) < need { // a point takes at most 3×24+4 bytes
-		*bp = make([]byte, 0, need)
+	if need := 80*n + 1024; cap(b)-len(b) < need { // a point takes at most 3×24+4 bytes
+		b = slices.Grow(b, need)
 	}
-	ctype := "application/json"
-	var b []byte
 	if bin {
-		ctype = "application/octet-stream"
-		b = appendTraceBinary((*bp)[:0], t, trs)
-	} else {
-		b = appendTrace((*bp)[:0], t, trs, true)
+		return appendTraceBinary(b, t, trs), nil
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Length", strconv.Itoa(len(b))) // one write, not chunks
-	w.Write(b)
+	return appendTrace(b, t, trs, true), nil
+}
+
+// putTraceBuffer returns an answer buffer to tracePool, keeping b's
+// storage (see keepTraceBuffer).
+func putTraceBuffer(bp *[]byte, b []byte) {
+	keepTraceBuffer(bp, b)
+	tracePool.Put(bp)
+}
+
+// keepTraceBuffer keeps b's storage in *bp, the buffer it was appended to,
+// when it is not too large.
+func keepTraceBuffer(bp *[]byte, b []byte) {
 	if cap(b) <= 1<<24 { // keep buffers of up to 8 × 10,000 steps
-		*bp = b
-		tracePool.Put(bp)
+		*bp = b[:0]
 	}
 }
 
@@ -325,12 +360,13 @@ func appendTrace(b []byte, t traceReq, trs []lab.Trajectory, points bool) []byte
 // x, y, loss, x, y, loss, ... The page views them as a Float64Array: no
 // number is parsed, and the bytes are half the JSON's.
 func appendTraceBinary(b []byte, t traceReq, trs []lab.Trajectory) []byte {
+	off := len(b)
 	b = append(b, 0, 0, 0, 0)
 	b = appendTrace(b, t, trs, false)
-	for len(b)%8 != 0 {
+	for (len(b)-off)%8 != 0 {
 		b = append(b, ' ')
 	}
-	binary.LittleEndian.PutUint32(b, uint32(len(b)-4))
+	binary.LittleEndian.PutUint32(b[off:], uint32(len(b)-off-4))
 	for _, tr := range trs {
 		for k, p := range tr.Points {
 			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(p.X))
@@ -382,8 +418,7 @@ func shellQuote(s string) string {
 }
 
 func (s *Server) field(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	err := checkQuery(q, "field")
+	q, err := parseQuery(r.URL.RawQuery, "field")
 	var f testfunc.Function
 	if err == nil {
 		if f, err = testfunc.Lookup(q.Get("func")); err != nil {
@@ -446,8 +481,8 @@ func windowOf(q url.Values, f testfunc.Function) (testfunc.Window, error) {
 }
 
 func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	if err := checkQuery(q, "explain"); err != nil {
+	q, err := parseQuery(r.URL.RawQuery, "explain")
+	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
 	}
@@ -464,8 +499,11 @@ func (s *Server) explain(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) download(w http.ResponseWriter, r *http.Request) {
-	q := r.URL.Query()
-	t, err := parseTrace(q, "download")
+	q, err := parseQuery(r.URL.RawQuery, "download")
+	var t traceReq
+	if err == nil {
+		t, err = parseTrace(q)
+	}
 	if err != nil {
 		writeError(w, http.StatusBadRequest, err.Error())
 		return

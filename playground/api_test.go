@@ -316,6 +316,13 @@ func TestBadInput(t *testing.T) {
 		{"/api/download?func=booth&opt=sgd&format=bmp", "format=bmp"},
 		{"/api/download?func=booth&opt=sgd", "format="},
 		{"/api/download?func=booth&opt=sgd&format=png&xlim=2,1", "xlim"},
+		// A bad %-escape is refused, not dropped (a dropped steps=… would
+		// answer 100 steps to a query that asked for something else).
+		{"/api/trace?func=booth&opt=sgd&steps=%zz", "bad query string"},
+		{"/api/trace.bin?func=booth&opt=sgd&steps=%zz", "bad query string"},
+		{"/api/field?func=booth&w=10&h=10&xlim=%zz", "bad query string"},
+		{"/api/explain?method=adam&lang=%zz", "bad query string"},
+		{"/api/download?func=booth&opt=sgd&format=%zz", "bad query string"},
 	} {
 		code, body, h := get(t, ts, c.path)
 		checkError(t, c.path, code, http.StatusBadRequest, body, h, c.want)

@@ -46,7 +46,12 @@ type Server struct {
 	mux     *http.ServeMux
 	traces  chan struct{} // a token per /api/trace or /api/field in flight
 	renders chan struct{} // a token per download being drawn
+	sockets chan struct{} // a token per open /api/trace.ws
 	trainer *trainer
+	// ctx is cancelled by Shutdown: the trace sockets, which
+	// http.Server.Shutdown does not close, close on it.
+	ctx    context.Context
+	cancel context.CancelFunc
 }
 
 // New returns a Server.
@@ -62,7 +67,9 @@ func New(cfg Config) (*Server, error) {
 		mux:     http.NewServeMux(),
 		traces:  make(chan struct{}, maxInFlight),
 		renders: make(chan struct{}, maxRenders),
+		sockets: make(chan struct{}, maxSockets),
 	}
+	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.trainer = newTrainer(cfg.RunDir, cfg.Log)
 	static, err := fs.Sub(assets, "assets")
 	if err != nil {
@@ -87,6 +94,7 @@ func New(cfg Config) (*Server, error) {
 	s.mux.HandleFunc("GET /api/optimizers", s.optimizers)
 	s.mux.HandleFunc("GET /api/trace", s.limited(s.traces, func(w http.ResponseWriter, r *http.Request) { s.trace(w, r, false) }))
 	s.mux.HandleFunc("GET /api/trace.bin", s.limited(s.traces, func(w http.ResponseWriter, r *http.Request) { s.trace(w, r, true) }))
+	s.mux.HandleFunc("GET /api/trace.ws", s.traceSocket)
 	s.mux.HandleFunc("GET /api/field", s.limited(s.traces, s.field))
 	s.mux.HandleFunc("GET /api/explain", s.explain)
 	s.mux.HandleFunc("GET /api/download", s.limited(s.renders, s.download))
@@ -135,10 +143,14 @@ func (s *Server) limited(sem chan struct{}, h http.HandlerFunc) http.HandlerFunc
 	}
 }
 
-// Shutdown cancels a running comparison and waits, until ctx is done, for
-// it to write its partial results and the checkpoint of the optimizer it
-// was training.
-func (s *Server) Shutdown(ctx context.Context) error { return s.trainer.shutdown(ctx) }
+// Shutdown closes the open trace sockets (status 1001, going away) and
+// cancels a running comparison, waiting, until ctx is done, for it to
+// write its partial results and the checkpoint of the optimizer it was
+// training.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.cancel()
+	return s.trainer.shutdown(ctx)
+}
 
 // Serve listens on addr and serves s until ctx is cancelled, then shuts
 // down: it stops accepting requests, cancels a running comparison (which
