@@ -47,7 +47,10 @@ type Server struct {
 	traces  chan struct{} // a token per /api/trace or /api/field in flight
 	renders chan struct{} // a token per download being drawn
 	sockets chan struct{} // a token per open /api/trace.ws
-	trainer *trainer
+	// socketIdle is how long a trace socket may stay without a query
+	// (socketIdle; tests shorten it).
+	socketIdle time.Duration
+	trainer    *trainer
 	// ctx is cancelled by Shutdown: the trace sockets, which
 	// http.Server.Shutdown does not close, close on it.
 	ctx    context.Context
@@ -63,11 +66,12 @@ func New(cfg Config) (*Server, error) {
 		cfg.Log = io.Discard
 	}
 	s := &Server{
-		cfg:     cfg,
-		mux:     http.NewServeMux(),
-		traces:  make(chan struct{}, maxInFlight),
-		renders: make(chan struct{}, maxRenders),
-		sockets: make(chan struct{}, maxSockets),
+		cfg:        cfg,
+		mux:        http.NewServeMux(),
+		traces:     make(chan struct{}, maxInFlight),
+		renders:    make(chan struct{}, maxRenders),
+		sockets:    make(chan struct{}, maxSockets),
+		socketIdle: socketIdle,
 	}
 	s.ctx, s.cancel = context.WithCancel(context.Background())
 	s.trainer = newTrainer(cfg.RunDir, cfg.Log)

@@ -26,9 +26,6 @@ const (
 	socketIdle = 5 * time.Minute // a socket with no query for this long is closed
 )
 
-// socketIdleTimeout is socketIdle; tests shorten it.
-var socketIdleTimeout = socketIdle
-
 // traceSocket serves /api/trace.ws. The upgrade is refused, with the API's
 // error shape, when the request is not a WebSocket handshake (426), comes
 // from a page of another origin (403: another site must not drive the
@@ -58,7 +55,7 @@ func (s *Server) traceSocket(w http.ResponseWriter, r *http.Request) {
 	c.SetReadLimit(MaxBody)
 	// Idle and shutting down, the socket is closed from the side, with a
 	// close frame that says why; the Read below then returns.
-	idle := time.AfterFunc(socketIdleTimeout, func() { c.Close(websocket.StatusNormalClosure, "idle") })
+	idle := time.AfterFunc(s.socketIdle, func() { c.Close(websocket.StatusNormalClosure, "idle") })
 	defer idle.Stop()
 	defer context.AfterFunc(s.ctx, func() { c.Close(websocket.StatusGoingAway, "the server is shutting down") })()
 	bp := tracePool.Get().(*[]byte)
@@ -84,7 +81,7 @@ func (s *Server) traceSocket(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		idle.Reset(socketIdleTimeout)
+		idle.Reset(s.socketIdle)
 	}
 }
 

@@ -207,18 +207,16 @@ func TestConcurrentSockets(t *testing.T) {
 // (going away), which http.Server.Shutdown would not, and that a socket
 // left idle is closed (1000).
 func TestSocketCloses(t *testing.T) {
-	old := socketIdleTimeout
-	socketIdleTimeout = 200 * time.Millisecond
-	defer func() { socketIdleTimeout = old }()
-	s, ts := newTestServer(t)
-	c := dialTrace(t, ts)
+	short, ts1 := newTestServer(t)
+	short.socketIdle = 200 * time.Millisecond
+	c := dialTrace(t, ts1)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if _, _, err := c.Read(ctx); websocket.CloseStatus(err) != websocket.StatusNormalClosure {
 		t.Errorf("idle socket: %v, want close 1000", err)
 	}
 
-	socketIdleTimeout = old
+	s, ts := newTestServer(t)
 	c = dialTrace(t, ts)
 	if typ, _, err := ask(c, socketQuery(traceQuery("booth", "", 10, []string{"adam"}))); err != nil || typ != websocket.MessageBinary {
 		t.Fatalf("before Shutdown: %v %v", typ, err)
