@@ -60,6 +60,7 @@ type redraw struct {
 	Fetch float64 `json:"fetch"` // from the input to the answer's arrival
 	Draw  float64 `json:"draw"`  // from the answer's arrival to the drawing's end
 	Paint float64 `json:"paint"` // from the drawing's end to the painted frame
+	Via   string  `json:"via"`   // how the answer came: "ws" (the trace socket) or "http"
 }
 
 // pageState is what the test reads back from the page after a click.
@@ -146,9 +147,12 @@ func TestBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		if testing.Verbose() {
-			fmt.Printf("redraw %.1f ms: fetch %.1f ms, read and draw %.1f ms, to the painted frame %.1f ms\n", r.MS, r.Fetch, r.Draw, r.Paint)
+			fmt.Printf("redraw %.1f ms: ask (%s) %.1f ms, read and draw %.1f ms, to the painted frame %.1f ms\n", r.MS, r.Via, r.Fetch, r.Draw, r.Paint)
 		}
 		times = append(times, r.MS)
+		if r.Via != "ws" {
+			t.Errorf("redraw %d: the answer came by %q, want the trace socket (ws)", k, r.Via)
+		}
 	}
 	slices.Sort(times)
 	median := times[len(times)/2]

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/coder/websocket"
@@ -53,17 +54,23 @@ func (s *Server) traceSocket(w http.ResponseWriter, r *http.Request) {
 	}
 	defer c.CloseNow()
 	c.SetReadLimit(MaxBody)
-	// Idle and shutting down, the socket is closed from the side, with a
-	// close frame that says why; the Read below then returns.
-	idle := time.AfterFunc(s.socketIdle, func() { c.Close(websocket.StatusNormalClosure, "idle") })
-	defer idle.Stop()
-	defer context.AfterFunc(s.ctx, func() { c.Close(websocket.StatusGoingAway, "the server is shutting down") })()
+	// A watcher closes the socket, with a close frame that says why, when
+	// it stays idle or the server shuts down; the Read below then returns.
+	asked, ended := make(chan struct{}, 1), make(chan struct{})
+	var watcher sync.WaitGroup
+	watcher.Go(func() { s.watchSocket(c, asked, ended) })
+	defer watcher.Wait() // until a close the watcher began is done
+	defer close(ended)
 	bp := tracePool.Get().(*[]byte)
 	defer func() { tracePool.Put(bp) }()
 	for {
 		typ, msg, err := c.Read(context.Background())
-		if err != nil || !idle.Stop() {
+		if err != nil {
 			return // closed, idle, shutting down, or a message over MaxBody (closed 1009 by Read)
+		}
+		select {
+		case asked <- struct{}{}:
+		default:
 		}
 		if typ != websocket.MessageText {
 			c.Close(websocket.StatusUnsupportedData, "send each query as a text message")
@@ -81,7 +88,27 @@ func (s *Server) traceSocket(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		idle.Reset(s.socketIdle)
+	}
+}
+
+// watchSocket closes c when no query came on asked for s.socketIdle
+// (1000, "idle") or when the server shuts down (1001), until ended.
+func (s *Server) watchSocket(c *websocket.Conn, asked, ended <-chan struct{}) {
+	idle := time.NewTimer(s.socketIdle)
+	defer idle.Stop()
+	for {
+		select {
+		case <-asked:
+			idle.Reset(s.socketIdle)
+		case <-idle.C:
+			c.Close(websocket.StatusNormalClosure, "idle")
+			return
+		case <-s.ctx.Done():
+			c.Close(websocket.StatusGoingAway, "the server is shutting down")
+			return
+		case <-ended:
+			return
+		}
 	}
 }
 

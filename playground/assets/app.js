@@ -237,27 +237,74 @@ function renderRows() {
 
 // ----- fetching and drawing -----
 // changed re-runs the engine at once; answers that arrive after a newer
-// one has been drawn are dropped (see update), so a dragged slider never
+// one has been drawn are dropped (see show), so a dragged slider never
 // waits for a frame.
 function changed() {
   update();
   saveURL();
 }
 
-async function update() {
-  const q = query();
-  const my = ++seq;
-  const t0 = pendingT0 ?? performance.now();
+function update() {
+  ask({ q: query(), my: ++seq, t0: pendingT0 ?? performance.now() });
   pendingT0 = null;
+}
+
+// ----- asking the engine -----
+// The page asks over a WebSocket, /api/trace.ws, whose answers are
+// /api/trace.bin's bytes: a fetch costs the browser 7–13 ms however small
+// the answer, a message on an open socket 1–2 ms. While the socket is not
+// open (the first query, a server that closed it) the page fetches
+// /api/trace.bin. One query is on the socket at a time; a newer one waits
+// for its answer, replacing any other waiting query, so that a dragged
+// slider never queues stale work. A request req is {q, my, t0}: the
+// query, its number, and the time of the input that asked for it.
+const sock = { ws: null, open: false, busy: null, next: null, tried: -Infinity };
+function openSocket() {
+  if (sock.ws || !littleEndian || typeof WebSocket !== "function" || performance.now() - sock.tried < 1000) return;
+  sock.tried = performance.now();
+  const ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/api/trace.ws");
+  ws.binaryType = "arraybuffer";
+  sock.ws = ws;
+  ws.onopen = () => { sock.open = true; };
+  ws.onmessage = (e) => {
+    const req = sock.busy, tf = performance.now();
+    sock.busy = null;
+    if (req) {
+      if (typeof e.data === "string") show(req, false, JSON.parse(e.data), tf, "ws");
+      else show(req, true, readTrace(e.data), tf, "ws");
+    }
+    if (sock.next) { const n = sock.next; sock.next = null; send(n); }
+  };
+  ws.onclose = () => {
+    const req = sock.next || sock.busy;
+    Object.assign(sock, { ws: null, open: false, busy: null, next: null });
+    if (req) fetchTrace(req); // closed under a query: ask it by fetch
+  };
+}
+function ask(req) {
+  openSocket();
+  if (!sock.open) fetchTrace(req);
+  else if (sock.busy) sock.next = req;
+  else send(req);
+}
+function send(req) { sock.busy = req; sock.ws.send(req.q.toString()); }
+async function fetchTrace(req) {
   let res, body, tf;
   try {
-    res = await fetch((littleEndian ? "/api/trace.bin?" : "/api/trace?") + q.toString());
+    res = await fetch((littleEndian ? "/api/trace.bin?" : "/api/trace?") + req.q.toString());
     tf = performance.now();
     body = !res.ok ? await res.json() : littleEndian ? readTrace(await res.arrayBuffer()) : fromJSON(await res.json());
   } catch (e) { showError(String(e)); return; }
+  show(req, res.ok, body, tf, "http");
+}
+
+// show draws the answer body to req (or its error, ok false), unless a
+// newer answer is already drawn; tf is when the answer arrived, via how.
+function show(req, ok, body, tf, via) {
+  const my = req.my, q = req.q, t0 = req.t0;
   if (my < shown) return;
   shown = my;
-  if (!res.ok) { showError(body.error); return; }
+  if (!ok) { showError(body.error); return; }
   showError("");
   const prevSteps = data ? data.steps : null;
   data = body;
@@ -278,7 +325,7 @@ async function update() {
   // task queued from the next animation frame runs after that paint.
   requestAnimationFrame(() => setTimeout(() => {
     const t2 = performance.now();
-    window.__redraw = { ms: t2 - t0, seq: my, fetch: tf - t0, draw: t1 - tf, paint: t2 - t1 };
+    window.__redraw = { ms: t2 - t0, seq: my, fetch: tf - t0, draw: t1 - tf, paint: t2 - t1, via };
     window.__ready = true;
     dispatchEvent(new Event("redrawn"));
   }));
@@ -391,13 +438,26 @@ function drawPaths() {
     g.beginPath();
     g.moveTo(...toPx(xyl[0], xyl[1], W, H, w));
     const kx = W / (w.xmax - w.xmin), ky = H / (w.ymax - w.ymin);
-    for (let k = 1; k < n; k++) g.lineTo((xyl[3 * k] - w.xmin) * kx, (w.ymax - xyl[3 * k + 1]) * ky);
+    lineThrough(g, n, (k) => (xyl[3 * k] - w.xmin) * kx, (k) => (w.ymax - xyl[3 * k + 1]) * ky);
     g.stroke();
     const [sx, sy] = toPx(xyl[0], xyl[1], W, H, w);
     g.beginPath(); g.arc(sx, sy, 5, 0, 2 * Math.PI); g.lineWidth = 2; g.stroke();
     const [ex, ey] = toPx(xyl[3 * n - 3], xyl[3 * n - 2], W, H, w);
     g.beginPath(); g.arc(ex, ey, 4, 0, 2 * Math.PI); g.fillStyle = color; g.fill();
   });
+}
+
+// lineThrough adds to g's path, already at point 0, the points 1…n−1 at
+// (x(k), y(k)) pixels, leaving out a point within half a pixel of the
+// last one drawn (never the last): the picture is the same, and a path of
+// thousands of steps that has settled costs the canvas a few segments.
+function lineThrough(g, n, x, y) {
+  let lx = x(0), ly = y(0);
+  for (let k = 1; k < n; k++) {
+    const px = x(k), py = y(k);
+    if (k < n - 1 && Math.abs(px - lx) < 0.5 && Math.abs(py - ly) < 0.5) continue;
+    g.lineTo(px, py); lx = px; ly = py;
+  }
 }
 
 function drawLoss() {
@@ -422,7 +482,7 @@ function drawLoss() {
     g.strokeStyle = S.rows[i] ? S.rows[i].color : "#000"; g.lineWidth = 1.8;
     g.beginPath();
     g.moveTo(X(0), Y(p.xyl[2]));
-    for (let k = 1; k < p.n; k++) g.lineTo(X(k), Y(p.xyl[3 * k + 2]));
+    lineThrough(g, p.n, X, (k) => Y(p.xyl[3 * k + 2]));
     g.stroke();
   });
   g.strokeStyle = "rgba(0,0,0,.45)"; g.setLineDash([4, 3]);
@@ -612,7 +672,7 @@ async function main() {
   setupMap();
   renderRows();
   applyLang();
-  await update();
+  update();
   renderExplain();
 }
 
