@@ -22,6 +22,9 @@
 //	GET  /api/trace?func=F&start=X,Y&steps=N&opt=SPEC...
 //	                                    {"func", "paths": [{"opt", "points": [[x, y, loss], ...], ...}]}
 //	GET  /api/trace.bin?(trace's parameters)   the same answer with the points as float64 (the page reads it)
+//	GET  /api/trace.ws                  a WebSocket: each text message is trace's query string,
+//	                                    answered in order by /api/trace.bin's bytes (a binary
+//	                                    message) or {"error", "status"} (a text message)
 //	GET  /api/field?func=F&xlim=A,B&ylim=C,D&w=W&h=H   the map's bands as PNG (viz.Field)
 //	GET  /api/explain?method=M&lang=en|ja               explain.Explain as JSON
 //	GET  /api/download?format=csv|png|gif&(trace's parameters)[&xlim=A,B&ylim=C,D]
