@@ -516,3 +516,47 @@ func TestMNISTLang(t *testing.T) {
 		t.Errorf("the 2-D page in Japanese links to %s", link)
 	}
 }
+
+// TestBrowserSocketFallback checks that the page still answers when its
+// trace socket is gone: the server closes an idle socket, the next change
+// is fetched (/api/trace.bin) and drawn all the same, and the change after
+// it goes over the socket the page opened again.
+func TestBrowserSocketFallback(t *testing.T) {
+	ctx, cancel := newBrowser(t, 1000, 800)
+	defer cancel()
+	s, ts := newTestServer(t)
+	s.socketIdle = 1500 * time.Millisecond
+	if err := chromedp.Do(ctx, chromedp.Navigate(ts.URL+"/?func=booth&steps=50&opt=sgd:lr=0.01&opt=adam:lr=0.1"),
+		chromedp.Poll[chromedp.Void](`window.__ready === true && sock.open`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`!sock.open`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the idle socket was not closed: %v", err)
+	}
+	change := func(v int) redraw {
+		t.Helper()
+		r, err := chromedp.Run(ctx, chromedp.Evaluate[redraw](fmt.Sprintf(`new Promise((resolve) => {
+			addEventListener('redrawn', () => resolve(window.__redraw), {once: true});
+			const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
+			r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })`, v), chromedp.EvalAwaitPromise))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+	if r := change(400); r.Via != "http" {
+		t.Errorf("with the socket closed the answer came by %q, want http", r.Via)
+	}
+	if err := chromedp.Do(ctx, chromedp.Poll[chromedp.Void](`sock.open`, chromedp.WithPollingTimeout(10*time.Second))); err != nil {
+		t.Fatalf("the page did not open its socket again: %v", err)
+	}
+	if r := change(420); r.Via != "ws" {
+		t.Errorf("after the socket reopened the answer came by %q, want ws", r.Via)
+	}
+	st, drawn := readPage(ctx, t)
+	_, body, _ := get(t, ts, "/api/trace?"+st.Query)
+	var api traceAnswer
+	if err := json.Unmarshal(body, &api); err != nil || !reflect.DeepEqual(api, drawn) {
+		t.Errorf("the page drew something else than the API's answer (%v)", err)
+	}
+}
