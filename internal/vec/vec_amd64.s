@@ -589,3 +589,111 @@ pfloop:
 
 pfdone:
 	RET
+
+// func maxAbsBitsAVX512(x *float32, n int) uint32
+// n is a multiple of 16. The largest element's bits with the sign cleared,
+// compared as unsigned integers.
+TEXT ·maxAbsBitsAVX512(SB), NOSPLIT, $0-20
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	MOVL         $0x7fffffff, AX
+	VPBROADCASTD AX, Z4
+	VPXORD       Z0, Z0, Z0
+	VPXORD       Z1, Z1, Z1
+	VPXORD       Z2, Z2, Z2
+	VPXORD       Z3, Z3, Z3
+	CMPQ         CX, $64
+	JLT          m512one
+
+m512four:
+	VPANDD  (SI), Z4, Z5
+	VPANDD  64(SI), Z4, Z6
+	VPANDD  128(SI), Z4, Z7
+	VPANDD  192(SI), Z4, Z8
+	VPMAXUD Z5, Z0, Z0
+	VPMAXUD Z6, Z1, Z1
+	VPMAXUD Z7, Z2, Z2
+	VPMAXUD Z8, Z3, Z3
+	ADDQ    $256, SI
+	SUBQ    $64, CX
+	CMPQ    CX, $64
+	JGE     m512four
+
+m512one:
+	CMPQ    CX, $16
+	JLT     m512done
+	VPANDD  (SI), Z4, Z5
+	VPMAXUD Z5, Z0, Z0
+	ADDQ    $64, SI
+	SUBQ    $16, CX
+	JMP     m512one
+
+m512done:
+	VPMAXUD       Z1, Z0, Z0
+	VPMAXUD       Z3, Z2, Z2
+	VPMAXUD       Z2, Z0, Z0
+	VEXTRACTI64X4 $1, Z0, Y1
+	VPMAXUD       Y1, Y0, Y0
+	VEXTRACTI128  $1, Y0, X1
+	VPMAXUD       X1, X0, X0
+	VPSHUFD       $0x4e, X0, X1
+	VPMAXUD       X1, X0, X0
+	VPSHUFD       $0xb1, X0, X1
+	VPMAXUD       X1, X0, X0
+	VMOVD         X0, AX
+	MOVL          AX, ret+16(FP)
+	VZEROUPPER
+	RET
+
+// func maxAbsBitsAVX2(x *float32, n int) uint32
+// n is a multiple of 8.
+TEXT ·maxAbsBitsAVX2(SB), NOSPLIT, $0-20
+	MOVQ         x+0(FP), SI
+	MOVQ         n+8(FP), CX
+	MOVL         $0x7fffffff, AX
+	VMOVD        AX, X4
+	VPBROADCASTD X4, Y4
+	VPXOR        Y0, Y0, Y0
+	VPXOR        Y1, Y1, Y1
+	VPXOR        Y2, Y2, Y2
+	VPXOR        Y3, Y3, Y3
+	CMPQ         CX, $32
+	JLT          m256one
+
+m256four:
+	VPAND   (SI), Y4, Y5
+	VPAND   32(SI), Y4, Y6
+	VPAND   64(SI), Y4, Y7
+	VPAND   96(SI), Y4, Y8
+	VPMAXUD Y5, Y0, Y0
+	VPMAXUD Y6, Y1, Y1
+	VPMAXUD Y7, Y2, Y2
+	VPMAXUD Y8, Y3, Y3
+	ADDQ    $128, SI
+	SUBQ    $32, CX
+	CMPQ    CX, $32
+	JGE     m256four
+
+m256one:
+	CMPQ    CX, $8
+	JLT     m256done
+	VPAND   (SI), Y4, Y5
+	VPMAXUD Y5, Y0, Y0
+	ADDQ    $32, SI
+	SUBQ    $8, CX
+	JMP     m256one
+
+m256done:
+	VPMAXUD      Y1, Y0, Y0
+	VPMAXUD      Y3, Y2, Y2
+	VPMAXUD      Y2, Y0, Y0
+	VEXTRACTI128 $1, Y0, X1
+	VPMAXUD      X1, X0, X0
+	VPSHUFD      $0x4e, X0, X1
+	VPMAXUD      X1, X0, X0
+	VPSHUFD      $0xb1, X0, X1
+	VPMAXUD      X1, X0, X0
+	VMOVD        X0, AX
+	MOVL         AX, ret+16(FP)
+	VZEROUPPER
+	RET
