@@ -173,6 +173,17 @@ type rowForward struct {
 	y     []uint8
 	n     int
 	scale float32
+	// peaks bounds what a part's rows hold, for BackwardStep's bound:
+	// at part·2L+li the largest |activation| of hidden layer li (written
+	// by forwardPart), at part·2L+L+li the largest |∂z| of layer li
+	// (forwardPart for the last layer, backwardRows for the others), L
+	// the number of layers. A NaN or ±Inf there is NaN or +Inf (vec.MaxAbs).
+	// A part with no rows has zeros.
+	peaks []float32
+	// parts is the number of parts of the last Loss, 0 where it did not
+	// run by rows: peaks describe the batch only if BackwardStep splits
+	// it the same way.
+	parts int
 }
 
 // rowParts returns how many threads Loss's forward pass on a batch of n
@@ -195,13 +206,15 @@ func (m *Model) rowParts(n int) int {
 // m.rows (see rowForward) and leaves the logits' gradient of those rows in dz[last].
 func (m *Model) forwardPart(part, parts int) {
 	r := &m.rows
+	L := len(m.layers)
+	last, peaks := L-1, r.peaks[part*2*L:(part+1)*2*L]
 	lo, hi, _ := m.InputRows(r.n, part, parts)
 	if lo >= hi {
+		clear(peaks)
 		return
 	}
 	ws := &m.train
 	in := r.x[lo*m.Inputs() : hi*m.Inputs()]
-	last := len(m.layers) - 1
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
@@ -209,11 +222,13 @@ func (m *Model) forwardPart(part, parts int) {
 		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
 		if li < last {
 			activate(m.spec.Act, z)
+			peaks[li] = vec.MaxAbs(z)
 		}
 		in = z
 	}
 	c := m.Classes()
 	softmaxGrad(ws, ws.z[last][:r.n*c], r.y, c, ws.dz[last][:r.n*c], r.scale, lo, hi)
+	peaks[L+last] = vec.MaxAbs(ws.dz[last][lo*c : hi*c])
 }
 
 func (m *Model) checkBatch(x []float32, y []uint8) int {
@@ -245,15 +260,19 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
+		if want := parts * 2 * len(m.layers); len(m.rows.peaks) != want {
+			m.rows.peaks = make([]float32, want)
+		}
 		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
 		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
 			for part := range parts {
 				m.forwardPart(part, parts)
 			}
 		}
-		m.rows.x, m.rows.y = nil, nil
+		m.rows.x, m.rows.y, m.rows.parts = nil, nil, parts
 		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)
 	} else {
+		m.rows.parts = 0
 		logits := m.forward(ws, x, n, true)
 		total = crossEntropy(ws, logits, y, c, ws.dz[len(m.layers)-1][:n*c], scale)
 	}
@@ -273,7 +292,7 @@ func (m *Model) Backward() {
 	m.finiteKnown = false
 	// Loss left ∂(mean CE)/∂logits in m.train.dz[last].
 	if parts := m.rowParts(n); parts > 1 {
-		m.backwardSplit(n, parts)
+		m.backwardSplit(n, parts, 0, nil)
 		return
 	}
 	for li := len(m.layers) - 1; li >= 0; li-- {
@@ -438,13 +457,19 @@ type splitBackward struct {
 	// finite[i] is whether task i's ∂W columns and ∂b came out finite,
 	// each task checking what it just wrote while it is in the cache.
 	finite []bool
+	// step, during a BackwardStep whose gradients are proven finite,
+	// updates each task's elements once it has computed them.
+	step Stepper
 }
 
 // gradTask is columns [lo, hi) of layer li's ∂W, and its ∂b when lo is 0.
 type gradTask struct{ li, lo, hi int }
 
-// backwardSplit is Backward by rows and tasks on parts threads.
-func (m *Model) backwardSplit(n, parts int) {
+// backwardSplit is Backward by rows and tasks on parts threads. With a
+// stepper s, and every gradient proven finite before the weight gradients
+// are computed (gradsBounded, with inputMax bounding |x|), each task also
+// updates its elements through s; it reports whether they did.
+func (m *Model) backwardSplit(n, parts int, inputMax float32, s Stepper) bool {
 	b := &m.back
 	if b.rowsFn == nil {
 		b.rowsFn, b.gradFn = m.backwardRows, m.weightTask
@@ -458,15 +483,25 @@ func (m *Model) backwardSplit(n, parts int) {
 	if b.tasksN != n || b.parts != parts {
 		m.planGradTasks(n, parts)
 	}
+	b.step = nil
+	if s != nil && m.gradsBounded(n, parts, inputMax) && s.BeginStep() {
+		b.step = s
+	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
 			m.weightTask(i, len(b.tasks))
 		}
 	}
+	fused := b.step != nil
+	if fused {
+		b.step.EndStep()
+		b.step = nil
+	}
 	m.finite, m.finiteKnown = true, true
 	for _, ok := range b.finite {
 		m.finite = m.finite && ok
 	}
+	return fused
 }
 
 // backwardRows computes, for part's rows of the batch (the rows its forward
@@ -474,8 +509,10 @@ func (m *Model) backwardSplit(n, parts int) {
 // activation below it: dz[li−1] = (dz[li]·W) ⊙ act′.
 func (m *Model) backwardRows(part, parts int) {
 	n := m.back.n
+	L := len(m.layers)
 	lo, hi, _ := m.InputRows(n, part, parts)
 	if lo >= hi {
+		clear(m.rows.peaks[(2*part+1)*L : (2*part+1)*L+L-1])
 		return
 	}
 	ws := &m.train
@@ -485,6 +522,7 @@ func (m *Model) backwardRows(part, parts int) {
 		prev := ws.dz[li-1][lo*l.in : hi*l.in]
 		gemm.SgemmSerial(false, false, hi-lo, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
 		activateGrad(m.spec.Act, prev, ws.z[li-1][lo*l.in:hi*l.in])
+		m.rows.peaks[(2*part+1)*L+li-1] = vec.MaxAbs(prev)
 	}
 }
 
@@ -535,9 +573,29 @@ func (m *Model) weightTask(i, _ int) {
 		in = m.layerInput(ws, t.li, n)
 	}
 	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
-	ok := true
 	if t.lo == 0 {
 		vec.ColSums(l.gb, dz)
+	}
+	if s := m.back.step; s != nil {
+		// Proven finite (gradsBounded): update what this task computed,
+		// while it is in this core's caches. On this path the views are
+		// each layer's weight then its bias (no batch normalisation).
+		wv := 2 * t.li
+		if t.lo == 0 && t.hi == l.in {
+			s.StepRange(wv, 0, len(l.gw))
+		} else {
+			for r := range l.out {
+				s.StepRange(wv, r*l.in+t.lo, r*l.in+t.hi)
+			}
+		}
+		if t.lo == 0 {
+			s.StepRange(wv+1, 0, l.out)
+		}
+		m.back.finite[i] = true
+		return
+	}
+	ok := true
+	if t.lo == 0 {
 		ok = vec.AllFinite(l.gb)
 	}
 	if t.lo == 0 && t.hi == l.in {
