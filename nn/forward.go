@@ -463,7 +463,10 @@ type splitBackward struct {
 }
 
 // gradTask is columns [lo, hi) of layer li's ∂W, and its ∂b when lo is 0.
-type gradTask struct{ li, lo, hi int }
+type gradTask struct {
+	li, lo, hi int
+	rows       bool
+}
 
 // backwardSplit is Backward by rows and tasks on parts threads. With a
 // stepper s, and every gradient proven finite before the weight gradients
@@ -543,19 +546,32 @@ func (m *Model) planGradTasks(n, parts int) {
 		if 2*float64(n)*float64(l.in)*float64(l.out) >= minTaskWork {
 			cuts = min(parts, l.in/32)
 		}
+		byRows := cuts > 1 && l.out >= 32*parts
 		lo := 0
 		for c := 1; c <= cuts; c++ {
 			hi := l.in
+			if byRows {
+				hi = l.out
+			}
 			if c < cuts {
-				hi = (l.in * c / cuts) &^ 31
+				if byRows {
+					hi = (l.out * c / cuts) &^ 15
+				} else {
+					hi = (l.in * c / cuts) &^ 31
+				}
 			}
 			if hi > lo {
-				b.tasks = append(b.tasks, gradTask{li, lo, hi})
+				b.tasks = append(b.tasks, gradTask{li, lo, hi, byRows})
 			}
 			lo = hi
 		}
 	}
-	work := func(t gradTask) int { return (t.hi - t.lo) * m.layers[t.li].out }
+	work := func(t gradTask) int {
+		if t.rows {
+			return (t.hi - t.lo) * m.layers[t.li].in
+		}
+		return (t.hi - t.lo) * m.layers[t.li].out
+	}
 	slices.SortStableFunc(b.tasks, func(x, y gradTask) int { return work(y) - work(x) })
 	b.finite = make([]bool, len(b.tasks))
 	b.tasksN, b.parts = n, parts
@@ -572,18 +588,22 @@ func (m *Model) weightTask(i, _ int) {
 	if t.li > 0 {
 		in = m.layerInput(ws, t.li, n)
 	}
-	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+	if t.rows {
+		gemm.SgemmSerial(true, false, t.hi-t.lo, l.in, n, 1, dz[t.lo:], l.out, in, l.in, 0, l.gw[t.lo*l.in:], l.in)
+	} else {
+		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+	}
 	if t.lo == 0 {
 		vec.ColSums(l.gb, dz)
 	}
 	if s := m.back.step; s != nil {
-		// Proven finite (gradsBounded): update what this task computed,
-		// while it is in this core's caches. On this path the views are
-		// each layer's weight then its bias (no batch normalisation).
 		wv := 2 * t.li
-		if t.lo == 0 && t.hi == l.in {
+		switch {
+		case t.rows:
+			s.StepRange(wv, t.lo*l.in, t.hi*l.in)
+		case t.lo == 0 && t.hi == l.in:
 			s.StepRange(wv, 0, len(l.gw))
-		} else {
+		default:
 			for r := range l.out {
 				s.StepRange(wv, r*l.in+t.lo, r*l.in+t.hi)
 			}
@@ -598,9 +618,12 @@ func (m *Model) weightTask(i, _ int) {
 	if t.lo == 0 {
 		ok = vec.AllFinite(l.gb)
 	}
-	if t.lo == 0 && t.hi == l.in {
+	switch {
+	case t.rows:
+		ok = ok && vec.AllFinite(l.gw[t.lo*l.in:t.hi*l.in])
+	case t.lo == 0 && t.hi == l.in:
 		ok = ok && vec.AllFinite(l.gw)
-	} else {
+	default:
 		for r := 0; ok && r < l.out; r++ {
 			ok = vec.AllFinite(l.gw[r*l.in+t.lo : r*l.in+t.hi])
 		}
