@@ -35,17 +35,6 @@ type Dataset struct {
 	Shape   []int
 }
 
-// InputBound returns a bound on |x| for every input value x of the set as
-// Gather gives it: 1 for pixels (a byte b gives b/255), else the largest |X|
-// (NaN or +Inf if X holds a NaN or ±Inf; see vec.MaxAbs), or 0 for an empty
-// set. It scans X each time it is called.
-func (d *Dataset) InputBound() float32 {
-	if d.Pixels != nil {
-		return 1
-	}
-	return vec.MaxAbs(d.X)
-}
-
 // NewDataset builds a Dataset from an images idx (n × d1 × d2 …, at least two
 // dimensions) and a labels idx (n). Its Pixels are images.Data itself (not a
 // copy); Classes is the largest label plus one.

@@ -173,17 +173,6 @@ type rowForward struct {
 	y     []uint8
 	n     int
 	scale float32
-	// peaks bounds what a part's rows hold, for BackwardStep's bound:
-	// at part·2L+li the largest |activation| of hidden layer li (written
-	// by forwardPart), at part·2L+L+li the largest |∂z| of layer li
-	// (forwardPart for the last layer, backwardRows for the others), L
-	// the number of layers. A NaN or ±Inf there is NaN or +Inf (vec.MaxAbs).
-	// A part with no rows has zeros.
-	peaks []float32
-	// parts is the number of parts of the last Loss, 0 where it did not
-	// run by rows: peaks describe the batch only if BackwardStep splits
-	// it the same way.
-	parts int
 }
 
 // rowParts returns how many threads Loss's forward pass on a batch of n
@@ -206,15 +195,13 @@ func (m *Model) rowParts(n int) int {
 // m.rows (see rowForward) and leaves the logits' gradient of those rows in dz[last].
 func (m *Model) forwardPart(part, parts int) {
 	r := &m.rows
-	L := len(m.layers)
-	last, peaks := L-1, r.peaks[part*2*L:(part+1)*2*L]
 	lo, hi, _ := m.InputRows(r.n, part, parts)
 	if lo >= hi {
-		clear(peaks)
 		return
 	}
 	ws := &m.train
 	in := r.x[lo*m.Inputs() : hi*m.Inputs()]
+	last := len(m.layers) - 1
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
@@ -222,13 +209,11 @@ func (m *Model) forwardPart(part, parts int) {
 		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
 		if li < last {
 			activate(m.spec.Act, z)
-			peaks[li] = vec.MaxAbs(z)
 		}
 		in = z
 	}
 	c := m.Classes()
 	softmaxGrad(ws, ws.z[last][:r.n*c], r.y, c, ws.dz[last][:r.n*c], r.scale, lo, hi)
-	peaks[L+last] = vec.MaxAbs(ws.dz[last][lo*c : hi*c])
 }
 
 func (m *Model) checkBatch(x []float32, y []uint8) int {
@@ -260,19 +245,15 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
-		if want := parts * 2 * len(m.layers); len(m.rows.peaks) != want {
-			m.rows.peaks = make([]float32, want)
-		}
 		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
 		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
 			for part := range parts {
 				m.forwardPart(part, parts)
 			}
 		}
-		m.rows.x, m.rows.y, m.rows.parts = nil, nil, parts
+		m.rows.x, m.rows.y = nil, nil
 		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)
 	} else {
-		m.rows.parts = 0
 		logits := m.forward(ws, x, n, true)
 		total = crossEntropy(ws, logits, y, c, ws.dz[len(m.layers)-1][:n*c], scale)
 	}
@@ -292,7 +273,7 @@ func (m *Model) Backward() {
 	m.finiteKnown = false
 	// Loss left ∂(mean CE)/∂logits in m.train.dz[last].
 	if parts := m.rowParts(n); parts > 1 {
-		m.backwardSplit(n, parts, 0, nil)
+		m.backwardSplit(n, parts)
 		return
 	}
 	for li := len(m.layers) - 1; li >= 0; li-- {
@@ -457,22 +438,13 @@ type splitBackward struct {
 	// finite[i] is whether task i's ∂W columns and ∂b came out finite,
 	// each task checking what it just wrote while it is in the cache.
 	finite []bool
-	// step, during a BackwardStep whose gradients are proven finite,
-	// updates each task's elements once it has computed them.
-	step Stepper
 }
 
 // gradTask is columns [lo, hi) of layer li's ∂W, and its ∂b when lo is 0.
-type gradTask struct {
-	li, lo, hi int
-	rows       bool
-}
+type gradTask struct{ li, lo, hi int }
 
-// backwardSplit is Backward by rows and tasks on parts threads. With a
-// stepper s, and every gradient proven finite before the weight gradients
-// are computed (gradsBounded, with inputMax bounding |x|), each task also
-// updates its elements through s; it reports whether they did.
-func (m *Model) backwardSplit(n, parts int, inputMax float32, s Stepper) bool {
+// backwardSplit is Backward by rows and tasks on parts threads.
+func (m *Model) backwardSplit(n, parts int) {
 	b := &m.back
 	if b.rowsFn == nil {
 		b.rowsFn, b.gradFn = m.backwardRows, m.weightTask
@@ -486,25 +458,15 @@ func (m *Model) backwardSplit(n, parts int, inputMax float32, s Stepper) bool {
 	if b.tasksN != n || b.parts != parts {
 		m.planGradTasks(n, parts)
 	}
-	b.step = nil
-	if s != nil && m.gradsBounded(n, parts, inputMax) && s.BeginStep() {
-		b.step = s
-	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
 			m.weightTask(i, len(b.tasks))
 		}
 	}
-	fused := b.step != nil
-	if fused {
-		b.step.EndStep()
-		b.step = nil
-	}
 	m.finite, m.finiteKnown = true, true
 	for _, ok := range b.finite {
 		m.finite = m.finite && ok
 	}
-	return fused
 }
 
 // backwardRows computes, for part's rows of the batch (the rows its forward
@@ -512,10 +474,8 @@ func (m *Model) backwardSplit(n, parts int, inputMax float32, s Stepper) bool {
 // activation below it: dz[li−1] = (dz[li]·W) ⊙ act′.
 func (m *Model) backwardRows(part, parts int) {
 	n := m.back.n
-	L := len(m.layers)
 	lo, hi, _ := m.InputRows(n, part, parts)
 	if lo >= hi {
-		clear(m.rows.peaks[(2*part+1)*L : (2*part+1)*L+L-1])
 		return
 	}
 	ws := &m.train
@@ -525,7 +485,6 @@ func (m *Model) backwardRows(part, parts int) {
 		prev := ws.dz[li-1][lo*l.in : hi*l.in]
 		gemm.SgemmSerial(false, false, hi-lo, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
 		activateGrad(m.spec.Act, prev, ws.z[li-1][lo*l.in:hi*l.in])
-		m.rows.peaks[(2*part+1)*L+li-1] = vec.MaxAbs(prev)
 	}
 }
 
@@ -546,32 +505,19 @@ func (m *Model) planGradTasks(n, parts int) {
 		if 2*float64(n)*float64(l.in)*float64(l.out) >= minTaskWork {
 			cuts = min(parts, l.in/32)
 		}
-		byRows := cuts > 1 && l.out >= 32*parts
 		lo := 0
 		for c := 1; c <= cuts; c++ {
 			hi := l.in
-			if byRows {
-				hi = l.out
-			}
 			if c < cuts {
-				if byRows {
-					hi = (l.out * c / cuts) &^ 15
-				} else {
-					hi = (l.in * c / cuts) &^ 31
-				}
+				hi = (l.in * c / cuts) &^ 31
 			}
 			if hi > lo {
-				b.tasks = append(b.tasks, gradTask{li, lo, hi, byRows})
+				b.tasks = append(b.tasks, gradTask{li, lo, hi})
 			}
 			lo = hi
 		}
 	}
-	work := func(t gradTask) int {
-		if t.rows {
-			return (t.hi - t.lo) * m.layers[t.li].in
-		}
-		return (t.hi - t.lo) * m.layers[t.li].out
-	}
+	work := func(t gradTask) int { return (t.hi - t.lo) * m.layers[t.li].out }
 	slices.SortStableFunc(b.tasks, func(x, y gradTask) int { return work(y) - work(x) })
 	b.finite = make([]bool, len(b.tasks))
 	b.tasksN, b.parts = n, parts
@@ -588,42 +534,15 @@ func (m *Model) weightTask(i, _ int) {
 	if t.li > 0 {
 		in = m.layerInput(ws, t.li, n)
 	}
-	if t.rows {
-		gemm.SgemmSerial(true, false, t.hi-t.lo, l.in, n, 1, dz[t.lo:], l.out, in, l.in, 0, l.gw[t.lo*l.in:], l.in)
-	} else {
-		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
-	}
-	if t.lo == 0 {
-		vec.ColSums(l.gb, dz)
-	}
-	if s := m.back.step; s != nil {
-		wv := 2 * t.li
-		switch {
-		case t.rows:
-			s.StepRange(wv, t.lo*l.in, t.hi*l.in)
-		case t.lo == 0 && t.hi == l.in:
-			s.StepRange(wv, 0, len(l.gw))
-		default:
-			for r := range l.out {
-				s.StepRange(wv, r*l.in+t.lo, r*l.in+t.hi)
-			}
-		}
-		if t.lo == 0 {
-			s.StepRange(wv+1, 0, l.out)
-		}
-		m.back.finite[i] = true
-		return
-	}
+	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
 	ok := true
 	if t.lo == 0 {
+		vec.ColSums(l.gb, dz)
 		ok = vec.AllFinite(l.gb)
 	}
-	switch {
-	case t.rows:
-		ok = ok && vec.AllFinite(l.gw[t.lo*l.in:t.hi*l.in])
-	case t.lo == 0 && t.hi == l.in:
+	if t.lo == 0 && t.hi == l.in {
 		ok = ok && vec.AllFinite(l.gw)
-	default:
+	} else {
 		for r := 0; ok && r < l.out; r++ {
 			ok = vec.AllFinite(l.gw[r*l.in+t.lo : r*l.in+t.hi])
 		}

@@ -91,11 +91,6 @@ type Trainer struct {
 	// that later steps allocate nothing, and the row where its parts meet.
 	gatherFn  func(part, parts int)
 	gatherMid int
-	// fused is the optimizer when the step may run inside Backward
-	// (nn.Model.BackwardStep; see fusedStepper), else nil; inputMax
-	// bounds every |input value| of the training set.
-	fused    nn.Stepper
-	inputMax float32
 }
 
 // Metric is the record of one epoch: the mean training loss over its steps
@@ -229,22 +224,7 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	t.log = StepLog{Loss: make([]float32, 0, nlog), LR: make([]float32, 0, nlog)}
 	t.run = newRunID()
 	t.idx = make([]int, 0, t.sampler.BatchSize())
-	t.fused, t.inputMax = t.fusedStepper(), trainSet.InputBound()
 	return t, nil
-}
-
-// fusedStepper returns the optimizer if its step can run inside the
-// backward pass (nn.Model.BackwardStep), each weight updated as soon as its
-// gradient is computed: an element-wise method of package optim (opt), on
-// gradients used as computed. Clipping needs every gradient first, the
-// methods with an optimizer of their own and lookahead are not element-wise
-// steps, and an EMA is left to run as it was written, after a whole step;
-// with any of them, nil.
-func (t *Trainer) fusedStepper() nn.Stepper {
-	if t.opt == nil || t.look != nil || t.ema != nil || t.clip.Kind != "" {
-		return nil
-	}
-	return t.opt
 }
 
 // totalSteps is the run's number of optimizer steps: cfg.Epochs epochs of
@@ -293,16 +273,14 @@ func (t *Trainer) Step() (StepResult, error) {
 	if err != nil {
 		return StepResult{}, err
 	}
-	loss, stepped, bad := t.lossAndGrads(x, y)
+	loss, bad := t.lossAndGrads(x, y)
 	if bad != nil && t.cfg.OnNonFinite != NonFiniteSkip {
 		t.diverged = bad.Step
 		return StepResult{}, bad
 	}
 	n := len(y)
 	if bad == nil {
-		if !stepped {
-			t.optStep(loss, x, y)
-		}
+		t.optStep(loss, x, y)
 		if t.ema != nil {
 			t.ema.Update()
 		}
@@ -371,20 +349,13 @@ func (t *Trainer) scheduledLR() (float64, error) {
 }
 
 // lossAndGrads computes the loss of the batch and, when it is finite, the
-// gradients (clipped as configured); bad says which was not finite. Where
-// the backward pass could take the optimizer step as it went (t.fused and
-// nn.Model.BackwardStep: every gradient proven finite before any weight
-// changed), stepped is true and the step is taken.
-func (t *Trainer) lossAndGrads(x []float32, y []uint8) (loss float64, stepped bool, bad *NonFiniteError) {
+// gradients (clipped as configured); bad says which was not finite.
+func (t *Trainer) lossAndGrads(x []float32, y []uint8) (loss float64, bad *NonFiniteError) {
 	loss = t.model.Loss(x, y)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		bad = &NonFiniteError{Step: t.step + 1, Value: loss}
-	} else if t.fused != nil && t.model.BackwardStep(t.inputMax, t.fused) {
-		stepped = true
 	} else {
-		if t.fused == nil {
-			t.model.Backward() // else BackwardStep computed the gradients
-		}
+		t.model.Backward()
 		// Without clipping, the gradient tasks checked what they computed
 		// (nn.Model.GradsFinite): the same answer as a pass over t.grads.
 		ok := t.clip.Kind == "" && t.model.GradsFinite() || t.clip.Kind != "" && t.clip.apply(t.grads)
@@ -393,7 +364,7 @@ func (t *Trainer) lossAndGrads(x []float32, y []uint8) (loss float64, stepped bo
 			bad = &NonFiniteError{Step: t.step + 1, Param: t.names[i], Index: j, Value: float64(t.grads[i][j])}
 		}
 	}
-	return loss, stepped, bad
+	return loss, bad
 }
 
 // closeCurvePoint ends the curve's current point when it has its stride

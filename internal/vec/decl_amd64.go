@@ -21,12 +21,6 @@ func bytesToF32AVX512(dst *float32, src *byte, n int, div float32)
 func bytesToF32AVX2(dst *float32, src *byte, n int, div float32)
 
 //go:noescape
-func maxAbsBitsAVX512(x *float32, n int) uint32
-
-//go:noescape
-func maxAbsBitsAVX2(x *float32, n int) uint32
-
-//go:noescape
 func finiteAVX512(x *float32, n int) bool
 
 //go:noescape

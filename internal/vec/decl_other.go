@@ -6,8 +6,6 @@ const best = Portable
 
 func bytesToF32AVX512(dst *float32, src *byte, n int, div float32) { panic("vec: no assembly") }
 func bytesToF32AVX2(dst *float32, src *byte, n int, div float32)   { panic("vec: no assembly") }
-func maxAbsBitsAVX512(x *float32, n int) uint32                    { panic("vec: no assembly") }
-func maxAbsBitsAVX2(x *float32, n int) uint32                      { panic("vec: no assembly") }
 func finiteAVX512(x *float32, n int) bool                          { panic("vec: no assembly") }
 func finiteAVX2(x *float32, n int) bool                            { panic("vec: no assembly") }
 func addBiasAVX512(z, b *float32, rows, c int, relu bool)          { panic("vec: no assembly") }

@@ -1,9 +1,6 @@
 package vec
 
-import (
-	"fmt"
-	"math"
-)
+import "fmt"
 
 // Path names a family of kernels.
 type Path int
@@ -96,38 +93,6 @@ func allFinite(x []float32) bool {
 		s += v * 0 // NaN exactly when v is NaN or ±Inf
 	}
 	return s == s
-}
-
-// MaxAbs returns the largest |x[i]|: 0 for an empty x, +Inf if some
-// element is ±Inf and none is NaN, and a NaN if some element is NaN. It
-// compares the elements' bits with the sign cleared, as unsigned integers:
-// for IEEE 754 values they order as the magnitudes do, with +Inf above every
-// finite value and every NaN above +Inf. So one pass both bounds the
-// elements and says whether they are all finite.
-func MaxAbs(x []float32) float32 {
-	var m uint32
-	n := 0
-	switch path {
-	case AVX512:
-		n = len(x) &^ 15
-		if n > 0 {
-			m = maxAbsBitsAVX512(&x[0], n)
-		}
-	case AVX2:
-		n = len(x) &^ 7
-		if n > 0 {
-			m = maxAbsBitsAVX2(&x[0], n)
-		}
-	}
-	return math.Float32frombits(max(m, maxAbsBits(x[n:])))
-}
-
-func maxAbsBits(x []float32) uint32 {
-	var m uint32
-	for _, v := range x {
-		m = max(m, math.Float32bits(v)&0x7fffffff)
-	}
-	return m
 }
 
 // AddBias adds b to every row of z (len(z) must be a multiple of len(b),

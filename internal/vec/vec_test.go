@@ -1,7 +1,6 @@
 package vec
 
 import (
-	"fmt"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -127,58 +126,6 @@ func TestAllFinite(t *testing.T) {
 	})
 }
 
-// maxAbsRef is MaxAbs by its definition, in float64: NaN if any element
-// is NaN, else the largest |x[i]| (0 for none).
-func maxAbsRef(x []float32) float64 {
-	m := 0.0
-	for _, v := range x {
-		if v != v {
-			return math.NaN()
-		}
-		m = max(m, math.Abs(float64(v)))
-	}
-	return m
-}
-
-func TestMaxAbs(t *testing.T) {
-	r := rand.New(rand.NewPCG(5, 6))
-	each(t, func(t *testing.T, _ Path) {
-		for _, n := range sizes {
-			base := randVec(r, n+3, false)
-			for off := range 3 {
-				x := base[off : off+n]
-				check := func(what string) {
-					t.Helper()
-					got, want := MaxAbs(x), maxAbsRef(x)
-					if math.IsNaN(want) != (got != got) || !math.IsNaN(want) && float64(got) != want {
-						t.Fatalf("n=%d off=%d %s: MaxAbs = %v, want %v", n, off, what, got, want)
-					}
-				}
-				check("normal values")
-				for i := range x { // the largest, or a special value, at every position
-					old := x[i]
-					for _, v := range append([]float32{-100, 100}, special...) {
-						x[i] = v
-						check(fmt.Sprintf("%v at %d", v, i))
-					}
-					x[i] = old
-				}
-			}
-			// Values outside x do not count.
-			if n > 0 {
-				y := base[1 : 1+n-1]
-				base[0], base[n] = float32(math.NaN()), float32(math.Inf(1))
-				if got, want := MaxAbs(y), maxAbsRef(y); float64(got) != want {
-					t.Fatalf("n=%d: MaxAbs = %v, want %v: a value outside the slice counted", n, got, want)
-				}
-			}
-		}
-		if got := MaxAbs([]float32{float32(math.Inf(-1)), float32(math.NaN())}); got == got {
-			t.Fatalf("MaxAbs(-Inf, NaN) = %v, want NaN", got)
-		}
-	})
-}
-
 func TestAddBias(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	for _, c := range []int{1, 5, 8, 10, 15, 16, 17, 31, 64, 100, 129} {
@@ -285,7 +232,6 @@ func TestNoAllocs(t *testing.T) {
 		ColSums(b, z)
 		BytesToFloat32(z, src, 255)
 		AllFinite(z)
-		MaxAbs(z)
 	}); a != 0 {
 		t.Fatalf("%v allocations per call set", a)
 	}
