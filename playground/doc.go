@@ -21,7 +21,7 @@
 //	GET  /api/optimizers                every method's hyperparameters (optim.Schema) and newton/lbfgs
 //	GET  /api/trace?func=F&start=X,Y&steps=N&opt=SPEC...
 //	                                    {"func", "paths": [{"opt", "points": [[x, y, loss], ...], ...}]}
-//	GET  /api/trace.bin?(trace's parameters)   the same answer with the points as float64 (the page reads it)
+//	GET  /api/trace.bin?(trace's parameters)   the same answer with the points as float64 (what the page reads)
 //	GET  /api/trace.ws                  a WebSocket: each text message is trace's query string,
 //	                                    answered in order by /api/trace.bin's bytes (a binary
 //	                                    message) or {"error", "status"} (a text message)
