@@ -267,3 +267,66 @@ func panicOf(f func()) (r any) {
 	f()
 	return nil
 }
+
+// TestRunOwned: RunOwned calls every part once, alternating with Run (the
+// cursor counts parts in one and holds a bitmask in the other), with
+// more parts than goroutines and fewer; with two parts on two goroutines
+// part 0 always runs on the caller and part 1 on the one helper whenever
+// it takes part (and on the caller otherwise); more than 24 parts panic.
+func TestRunOwned(t *testing.T) {
+	var counts [26]atomic.Int64
+	var mu sync.Mutex
+	where := map[int]map[string]bool{} // part → goroutines it ran on
+	record := false
+	p := newWith(2, func(part, parts int) {
+		counts[part].Add(1)
+		if record {
+			id := strings.Fields(string(debug.Stack()))[1]
+			mu.Lock()
+			if where[part] == nil {
+				where[part] = map[string]bool{}
+			}
+			where[part][id] = true
+			mu.Unlock()
+			time.Sleep(20 * time.Microsecond)
+		}
+	})
+	defer p.Close()
+	var runs [26]int
+	for k := 0; k < 3000; k++ {
+		n := 1 + k%24
+		if k%2 == 0 {
+			p.RunOwned(n, 3, p.f)
+		} else {
+			p.run(n, 3)
+		}
+		for part := range n {
+			runs[part]++
+		}
+	}
+	for part := range counts {
+		if got := counts[part].Load(); got != int64(runs[part]) {
+			t.Errorf("part %d ran %d times, want %d", part, got, runs[part])
+		}
+	}
+	caller := strings.Fields(string(debug.Stack()))[1]
+	record = true
+	for range 200 {
+		p.RunOwned(2, 2, p.f)
+	}
+	if len(where[0]) != 1 || !where[0][caller] {
+		t.Errorf("part 0 ran on %v, want only the caller (%s)", where[0], caller)
+	}
+	helpers := 0
+	for id := range where[1] {
+		if id != caller {
+			helpers++
+		}
+	}
+	if helpers > 1 {
+		t.Errorf("part 1 ran on %d helpers (%v), want one", helpers, where[1])
+	}
+	if r := panicOf(func() { p.RunOwned(25, 2, p.f) }); r == nil {
+		t.Error("RunOwned of 25 parts did not panic")
+	}
+}
