@@ -43,9 +43,14 @@ type neuronSplit struct {
 	active bool
 	parts  int
 	cut    []int // part t owns neurons [cut[t], cut[t+1]) of the first layer
-	rest   bool  // the layers above the first run by rows on every thread
-	n      int
-	x      []float32
+	// full is the first layer's neurons in whole panels of 16: the
+	// forward pass computes the last part's neurons from full on (gemm's
+	// ragged panel, which costs a whole one) by rows, each thread the
+	// rows it gathered, so that no thread has a panel more than another.
+	full int
+	rest bool // the layers above the first run by rows on every thread
+	n    int
+	x    []float32
 	// neuronForward, neuronGrad and neuronStep, made once.
 	fwdFn, gradFn, stepFn func(part, parts int)
 	finite                []bool // per block: its ∂W₁ rows and ∂b₁ entries are finite
@@ -77,12 +82,20 @@ func (m *Model) neuronSplit(n, parts int) bool {
 		return false
 	}
 	ns := &m.neurons
+	if ns.fwdFn == nil {
+		ns.fwdFn, ns.gradFn, ns.stepFn = m.neuronForward, m.neuronGrad, m.neuronStep
+	}
 	if ns.parts != parts {
-		ns.cut = make([]int, parts+1)
+		full := l.out &^ 15
+		cut := make([]int, parts+1)
 		for t := 1; t < parts; t++ {
-			ns.cut[t] = (l.out*t/parts + 8) &^ 15
+			cut[t] = (full*t/parts + 8) &^ 15
+			if cut[t] <= cut[t-1] {
+				return false
+			}
 		}
-		ns.cut[parts] = l.out
+		cut[parts] = l.out
+		ns.cut, ns.full = cut, full
 		ns.finite = make([]bool, parts)
 		ns.parts = parts
 	}
@@ -94,9 +107,6 @@ func (m *Model) neuronSplit(n, parts int) bool {
 // m.rows holds the batch.
 func (m *Model) forwardNeurons(x []float32, n, parts int) {
 	ns := &m.neurons
-	if ns.fwdFn == nil {
-		ns.fwdFn, ns.gradFn, ns.stepFn = m.neuronForward, m.neuronGrad, m.neuronStep
-	}
 	ns.x, ns.n = x, n
 	if !workpool.TryRunSharedOwned(parts, parts, ns.fwdFn) {
 		for part := range parts {
@@ -112,15 +122,31 @@ func (m *Model) forwardNeurons(x []float32, n, parts int) {
 }
 
 // neuronForward computes part's block of columns of the first layer's
-// output for the whole batch: z₁[:, lo:hi] = act(x·W₁[lo:hi]ᵀ + b₁[lo:hi]).
-func (m *Model) neuronForward(part, _ int) {
+// output for the whole batch, z₁[:, lo:hi] = act(x·W₁[lo:hi]ᵀ + b₁[lo:hi]),
+// whole panels only, and the ragged panel's columns of its rows of the
+// batch (see neuronSplit.full).
+func (m *Model) neuronForward(part, parts int) {
 	ns := &m.neurons
-	lo, hi, n := ns.cut[part], ns.cut[part+1], ns.n
+	n, l := ns.n, &m.layers[0]
+	m.neuronBlock(0, n, ns.cut[part], min(ns.cut[part+1], ns.full))
+	if ns.full < l.out {
+		if lo, hi, _ := m.InputRows(n, part, parts); lo < hi {
+			m.neuronBlock(lo, hi, ns.full, l.out)
+		}
+	}
+}
+
+// neuronBlock computes rows [r0, r1) and columns [lo, hi) of the first
+// layer's output.
+func (m *Model) neuronBlock(r0, r1, lo, hi int) {
+	if r0 >= r1 || lo >= hi {
+		return
+	}
 	l := &m.layers[0]
-	z := m.train.z[0][:n*l.out]
-	gemm.SgemmSerial(false, true, n, hi-lo, l.in, 1, ns.x, l.in, l.w[lo*l.in:hi*l.in], l.in, 0, z[lo:], l.out)
+	z := m.train.z[0][:r1*l.out]
+	gemm.SgemmSerial(false, true, r1-r0, hi-lo, l.in, 1, m.neurons.x[r0*l.in:r1*l.in], l.in, l.w[lo*l.in:hi*l.in], l.in, 0, z[r0*l.out+lo:], l.out)
 	relu := m.spec.Act == ReLU
-	for r := range n {
+	for r := r0; r < r1; r++ {
 		row := z[r*l.out+lo : r*l.out+hi]
 		vec.AddBias(row, l.b[lo:hi], relu)
 		activate(m.spec.Act, row)
