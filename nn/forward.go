@@ -173,9 +173,6 @@ type rowForward struct {
 	y     []uint8
 	n     int
 	scale float32
-	// from is the first layer the pass computes: 0, or 1 where the first
-	// layer was computed by neurons (neurons.go) and is in ws.z[0].
-	from int
 }
 
 // rowParts returns how many threads Loss's forward pass on a batch of n
@@ -197,22 +194,15 @@ func (m *Model) rowParts(n int) int {
 // forwardPart runs Loss's forward pass on part's rows of the batch in
 // m.rows (see rowForward) and leaves the logits' gradient of those rows in dz[last].
 func (m *Model) forwardPart(part, parts int) {
-	lo, hi, _ := m.InputRows(m.rows.n, part, parts)
-	if lo < hi {
-		m.forwardRows(lo, hi)
-	}
-}
-
-// forwardRows is forwardPart's work on rows [lo, hi) of the batch.
-func (m *Model) forwardRows(lo, hi int) {
 	r := &m.rows
+	lo, hi, _ := m.InputRows(r.n, part, parts)
+	if lo >= hi {
+		return
+	}
 	ws := &m.train
 	in := r.x[lo*m.Inputs() : hi*m.Inputs()]
-	if r.from > 0 {
-		in = ws.z[r.from-1][lo*m.layers[r.from].in : hi*m.layers[r.from].in]
-	}
 	last := len(m.layers) - 1
-	for li := r.from; li < len(m.layers); li++ {
+	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
 		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
@@ -250,16 +240,13 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
 	scale := float32(1 / float64(n))
 	var total float64
-	m.neurons.active = false
 	if parts := m.rowParts(n); parts > 1 {
 		checkLabels(y, c)
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
-		m.rows.x, m.rows.y, m.rows.n, m.rows.scale, m.rows.from = x, y, n, scale, 0
-		if m.neuronSplit(n, parts) {
-			m.forwardNeurons(x, n, parts)
-		} else if !workpool.TryRunShared(parts, parts, m.rows.fn) {
+		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
+		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
 			for part := range parts {
 				m.forwardPart(part, parts)
 			}
@@ -448,10 +435,6 @@ type splitBackward struct {
 	n              int
 	tasks          []gradTask // for a batch of tasksN
 	tasksN, parts  int
-	from           int // the lowest layer with tasks: 0, or 1 (neurons.go)
-	// stop is the lowest layer whose input gradient backwardRows computes:
-	// 1, or 2 where the first layer's is computed by neurons.
-	stop int
 	// finite[i] is whether task i's ∂W columns and ∂b came out finite,
 	// each task checking what it just wrote while it is in the cache.
 	finite []bool
@@ -467,18 +450,13 @@ func (m *Model) backwardSplit(n, parts int) {
 		b.rowsFn, b.gradFn = m.backwardRows, m.weightTask
 	}
 	b.n = n
-	if m.neurons.active {
-		m.backwardNeurons(n, m.neurons.parts)
-		return
-	}
-	b.stop = 1
 	if len(m.layers) > 1 && !workpool.TryRunShared(parts, parts, b.rowsFn) {
 		for part := range parts {
 			m.backwardRows(part, parts)
 		}
 	}
-	if b.tasksN != n || b.parts != parts || b.from != 0 {
-		m.planGradTasks(n, parts, 0)
+	if b.tasksN != n || b.parts != parts {
+		m.planGradTasks(n, parts)
 	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
@@ -492,19 +470,16 @@ func (m *Model) backwardSplit(n, parts int) {
 }
 
 // backwardRows computes, for part's rows of the batch (the rows its forward
-// pass took), ∂x of every layer from the top down to layer m.back.stop,
-// back through the activation below it: dz[li−1] = (dz[li]·W) ⊙ act′.
+// pass took), ∂x of every layer above the first, back through the
+// activation below it: dz[li−1] = (dz[li]·W) ⊙ act′.
 func (m *Model) backwardRows(part, parts int) {
-	lo, hi, _ := m.InputRows(m.back.n, part, parts)
-	if lo < hi {
-		m.backwardRowRange(lo, hi)
+	n := m.back.n
+	lo, hi, _ := m.InputRows(n, part, parts)
+	if lo >= hi {
+		return
 	}
-}
-
-// backwardRowRange is backwardRows's work on rows [lo, hi) of the batch.
-func (m *Model) backwardRowRange(lo, hi int) {
 	ws := &m.train
-	for li := len(m.layers) - 1; li >= m.back.stop; li-- {
+	for li := len(m.layers) - 1; li > 0; li-- {
 		l := &m.layers[li]
 		dz := ws.dz[li][lo*l.out : hi*l.out]
 		prev := ws.dz[li-1][lo*l.in : hi*l.in]
@@ -517,14 +492,14 @@ func (m *Model) backwardRowRange(lo, hi int) {
 // planGradTasks cuts it into one column range per thread.
 const minTaskWork = 1 << 20
 
-// planGradTasks lists the weight-gradient tasks of layers from and above
-// for a batch of n on parts threads, largest first. Column ranges start at multiples of 32, where
+// planGradTasks lists the weight-gradient tasks of a batch of n on parts
+// threads, largest first. Column ranges start at multiples of 32, where
 // gemm's 32-column strips (products of at most three rows) and 16-column
 // tiles both begin, so that each column is computed as in the whole product.
-func (m *Model) planGradTasks(n, parts, from int) {
+func (m *Model) planGradTasks(n, parts int) {
 	b := &m.back
 	b.tasks = b.tasks[:0]
-	for li := len(m.layers) - 1; li >= from; li-- {
+	for li := len(m.layers) - 1; li >= 0; li-- {
 		l := &m.layers[li]
 		cuts := 1
 		if 2*float64(n)*float64(l.in)*float64(l.out) >= minTaskWork {
@@ -545,7 +520,7 @@ func (m *Model) planGradTasks(n, parts, from int) {
 	work := func(t gradTask) int { return (t.hi - t.lo) * m.layers[t.li].out }
 	slices.SortStableFunc(b.tasks, func(x, y gradTask) int { return work(y) - work(x) })
 	b.finite = make([]bool, len(b.tasks))
-	b.tasksN, b.parts, b.from = n, parts, from
+	b.tasksN, b.parts = n, parts
 }
 
 // weightTask runs task i of planGradTasks: columns [lo, hi) of ∂W = dzᵀ·x

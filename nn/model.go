@@ -68,8 +68,6 @@ type Model struct {
 	// passes after it (forward.go).
 	rows rowForward
 	back splitBackward
-	// The first layer owned by neurons where it dominates (neurons.go).
-	neurons neuronSplit
 
 	// Whether every gradient of the last Backward is finite, where
 	// Backward found it out while computing them (finiteKnown).

@@ -124,7 +124,7 @@ func (m *Model) phaseStep(ph *phases, x []float32, y []uint8) {
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
-		m.rows.x, m.rows.y, m.rows.n, m.rows.scale, m.rows.from = x, y, n, float32(1/float64(n)), 0
+		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, float32(1/float64(n))
 		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
 			panic("pool busy")
 		}
@@ -137,15 +137,15 @@ func (m *Model) phaseStep(ph *phases, x []float32, y []uint8) {
 		if b.rowsFn == nil {
 			b.rowsFn, b.gradFn = m.backwardRows, m.weightTask
 		}
-		b.n, b.stop = n, 1
+		b.n = n
 		t = time.Now()
 		if !workpool.TryRunShared(parts, parts, b.rowsFn) {
 			panic("pool busy")
 		}
 		ph.add("bwd-x", t)
 		t = time.Now()
-		if b.tasksN != n || b.parts != parts || b.from != 0 {
-			m.planGradTasks(n, parts, 0)
+		if b.tasksN != n || b.parts != parts {
+			m.planGradTasks(n, parts)
 		}
 		if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 			panic("pool busy")

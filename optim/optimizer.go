@@ -41,8 +41,6 @@ type Optimizer[T Float] struct {
 	calls   []*call[T] // every slot's call, in group order (parallel.go)
 	offs    []int
 	work    func(part, parts int) // runs part of a step over calls and offs; made once
-	// stepping is set between BeginStep and EndStep (split.go).
-	stepping bool
 }
 
 type group[T Float] struct {
@@ -298,22 +296,6 @@ func (o *Optimizer[T]) ZeroGrad() {
 // the length it had when the optimizer was made; a panic inside a part of
 // the step run by a helper goroutine is raised again in the caller.
 func (o *Optimizer[T]) Step() {
-	o.prepare()
-	o.runCalls()
-	for gi := range o.groups {
-		if g := &o.groups[gi]; g.custom != nil {
-			stepCustom(g)
-		}
-	}
-}
-
-// prepare is the first half of a step (Step, BeginStep): it checks the
-// lengths, advances every built-in method's parameter by one step and
-// fills its call.
-func (o *Optimizer[T]) prepare() {
-	if o.stepping {
-		panic("optim: Step or BeginStep called between BeginStep and EndStep")
-	}
 	// A value or gradient whose length has changed since New is a
 	// programming error: it panics here, on the goroutine that called
 	// Step, before any state or element changes.
@@ -328,7 +310,7 @@ func (o *Optimizer[T]) prepare() {
 	for gi := range o.groups {
 		g := &o.groups[gi]
 		if g.custom != nil {
-			continue // after the built-in kernels (Step)
+			continue // after the built-in kernels, below
 		}
 		if !g.packed {
 			// Buffers that start at lr (Rprop's step sizes) take the
@@ -349,6 +331,12 @@ func (o *Optimizer[T]) prepare() {
 			}
 			prev, st = s, s.st
 			prepareSlot(g.hyper, g.lr, g.bi, s)
+		}
+	}
+	o.runCalls()
+	for gi := range o.groups {
+		if g := &o.groups[gi]; g.custom != nil {
+			stepCustom(g)
 		}
 	}
 }

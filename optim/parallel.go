@@ -154,7 +154,18 @@ func (o *Optimizer[T]) SetThreads(n int) error {
 
 // runCalls runs the prepared calls of every parameter.
 func (o *Optimizer[T]) runCalls() {
-	o.makeCalls()
+	if o.calls == nil {
+		o.calls = []*call[T]{} // not nil even when every group is Custom
+		for gi := range o.groups {
+			if o.groups[gi].custom != nil {
+				continue
+			}
+			for _, s := range o.groups[gi].slots {
+				o.calls = append(o.calls, &s.call)
+			}
+		}
+		o.offs = make([]int, len(o.calls)+1)
+	}
 	total := 0
 	for i, c := range o.calls {
 		o.offs[i] = total
@@ -181,23 +192,6 @@ func (o *Optimizer[T]) runCalls() {
 	if !workpool.TryRunShared(parts, threads, o.work) {
 		o.work(0, 1)
 	}
-}
-
-// makeCalls lists every built-in method's call, in group order, once.
-func (o *Optimizer[T]) makeCalls() {
-	if o.calls != nil {
-		return
-	}
-	o.calls = []*call[T]{} // not nil even when every group is Custom
-	for gi := range o.groups {
-		if o.groups[gi].custom != nil {
-			continue
-		}
-		for _, s := range o.groups[gi].slots {
-			o.calls = append(o.calls, &s.call)
-		}
-	}
-	o.offs = make([]int, len(o.calls)+1)
 }
 
 // layout is where each call's elements lie when a step's parameters are

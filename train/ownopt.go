@@ -179,11 +179,6 @@ func (t *Trainer) optStep(loss float64, x []float32, y []uint8) {
 		t.own.Step()
 	case t.look != nil:
 		t.look.Step()
-	case t.model.NeuronsOwned() && t.opt.BeginStep():
-		// Each thread updates the first layer's rows whose gradients it
-		// computed (nn.Model.StepOwned): the same bits as Step.
-		t.model.StepOwned(t.opt)
-		t.opt.EndStep()
 	default:
 		t.opt.Step()
 	}

@@ -39,7 +39,7 @@ func reluGradAVX512(grad, y *float32, n int)
 func reluGradAVX2(grad, y *float32, n int)
 
 //go:noescape
-func colSumsAVX512(dst, x *float32, rows, c, stride int)
+func colSumsAVX512(dst, x *float32, rows, c int)
 
 //go:noescape
 func colSumsAVX2(dst, x *float32, rows, c, full int)

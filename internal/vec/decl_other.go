@@ -12,7 +12,7 @@ func addBiasAVX512(z, b *float32, rows, c int, relu bool)          { panic("vec:
 func addBiasAVX2(z, b *float32, rows, c, full int, relu bool)      { panic("vec: no assembly") }
 func reluGradAVX512(grad, y *float32, n int)                       { panic("vec: no assembly") }
 func reluGradAVX2(grad, y *float32, n int)                         { panic("vec: no assembly") }
-func colSumsAVX512(dst, x *float32, rows, c, stride int)           { panic("vec: no assembly") }
+func colSumsAVX512(dst, x *float32, rows, c int)                   { panic("vec: no assembly") }
 func colSumsAVX2(dst, x *float32, rows, c, full int)               { panic("vec: no assembly") }
 
 func softmaxAVX512(dz, tops, sums, logits *float32, rows, c int, scale float32) {

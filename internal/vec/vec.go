@@ -179,41 +179,26 @@ func ColSums(dst, x []float32) {
 	if c == 0 || len(x)%c != 0 {
 		panic(fmt.Sprintf("vec: ColSums of %d values into %d columns", len(x), c))
 	}
-	colSumsStride(dst, x, len(x)/c, c)
-}
-
-// ColSumsStride is ColSums of the first len(dst) columns of a matrix of
-// rows rows that lie stride values apart in x (a block of columns of a
-// wider matrix, x starting at the block's first column): the same sums,
-// the same bits. It panics unless len(dst) ≤ stride and x holds the rows.
-func ColSumsStride(dst, x []float32, rows, stride int) {
-	if len(dst) == 0 || stride < len(dst) || rows < 0 || rows > 0 && len(x) < (rows-1)*stride+len(dst) {
-		panic(fmt.Sprintf("vec: ColSumsStride of %d rows %d apart into %d columns from %d values", rows, stride, len(dst), len(x)))
-	}
-	colSumsStride(dst, x, rows, stride)
-}
-
-func colSumsStride(dst, x []float32, rows, stride int) {
-	c := len(dst)
+	rows := len(x) / c
 	if rows == 0 {
 		clear(dst)
 		return
 	}
 	switch path {
 	case AVX512:
-		colSumsAVX512(&dst[0], &x[0], rows, c, stride)
+		colSumsAVX512(&dst[0], &x[0], rows, c)
 		return
 	case AVX2:
 		if c >= 8 {
 			full := c &^ 7
-			colSumsAVX2(&dst[0], &x[0], rows, stride, full)
+			colSumsAVX2(&dst[0], &x[0], rows, c, full)
 			if full < c {
-				colSums(dst[full:], x[full:], rows, stride)
+				colSums(dst[full:], x[full:], rows, c)
 			}
 			return
 		}
 	}
-	colSums(dst, x, rows, stride)
+	colSums(dst, x, rows, c)
 }
 
 // colSums sums the first len(dst) columns of x, whose rows are stride apart.

@@ -335,14 +335,13 @@ rg256done:
 	VZEROUPPER
 	RET
 
-// func colSumsAVX512(dst, x *float32, rows, c, stride int)
-// The first c columns of rows that are stride floats apart.
-TEXT ·colSumsAVX512(SB), NOSPLIT, $0-40
+// func colSumsAVX512(dst, x *float32, rows, c int)
+TEXT ·colSumsAVX512(SB), NOSPLIT, $0-32
 	MOVQ dst+0(FP), DI
 	MOVQ x+8(FP), SI
 	MOVQ rows+16(FP), DX
 	MOVQ c+24(FP), R10
-	MOVQ stride+32(FP), BX
+	MOVQ R10, BX
 	SHLQ $2, BX
 
 cs512b64:

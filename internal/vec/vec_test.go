@@ -205,47 +205,12 @@ func TestColSums(t *testing.T) {
 	}
 }
 
-// TestColSumsStride: a block of columns [lo, lo+c) of a wider matrix,
-// summed in place, on every path: the bits of ColSums of the block copied
-// out (and of the scalar sum), nothing written past dst.
-func TestColSumsStride(t *testing.T) {
-	r := rand.New(rand.NewPCG(9, 10))
-	for _, tc := range []struct{ lo, c, stride int }{{0, 48, 100}, {48, 52, 100}, {3, 17, 33}, {1, 7, 8}, {16, 16, 32}, {0, 100, 100}, {5, 64, 200}} {
-		for _, rows := range []int{1, 3, 100} {
-			x := randVec(r, rows*tc.stride, true)
-			block := make([]float32, 0, rows*tc.c)
-			want := make([]float32, tc.c)
-			for i := range rows {
-				row := x[i*tc.stride+tc.lo : i*tc.stride+tc.lo+tc.c]
-				block = append(block, row...)
-				for j, v := range row {
-					want[j] += v
-				}
-			}
-			each(t, func(t *testing.T, _ Path) {
-				got := make([]float32, tc.c+1)
-				got[tc.c] = 42
-				ColSumsStride(got[:tc.c], x[tc.lo:], rows, tc.stride)
-				sameBits(t, "ColSumsStride", got[:tc.c], want)
-				ref := make([]float32, tc.c)
-				ColSums(ref, block)
-				sameBits(t, "ColSumsStride against ColSums", got[:tc.c], ref)
-				if got[tc.c] != 42 {
-					t.Fatal("ColSumsStride wrote past dst")
-				}
-			})
-		}
-	}
-}
-
 func TestBadShapesPanic(t *testing.T) {
 	for name, f := range map[string]func(){
-		"AddBias":       func() { AddBias(make([]float32, 5), make([]float32, 2), false) },
-		"AddBias0":      func() { AddBias(make([]float32, 5), nil, false) },
-		"ColSums":       func() { ColSums(make([]float32, 2), make([]float32, 5)) },
-		"ColSumsStride": func() { ColSumsStride(make([]float32, 4), make([]float32, 10), 3, 3) },
-		"ColSumsShort":  func() { ColSumsStride(make([]float32, 2), make([]float32, 10), 3, 5) },
-		"Use":           func() { Use(Best() + 1) },
+		"AddBias":  func() { AddBias(make([]float32, 5), make([]float32, 2), false) },
+		"AddBias0": func() { AddBias(make([]float32, 5), nil, false) },
+		"ColSums":  func() { ColSums(make([]float32, 2), make([]float32, 5)) },
+		"Use":      func() { Use(Best() + 1) },
 	} {
 		func() {
 			defer func() {

@@ -2,7 +2,6 @@ package workpool
 
 import (
 	"fmt"
-	"math/bits"
 	"runtime"
 	"runtime/debug"
 	"sync"
@@ -26,12 +25,6 @@ const (
 	maxParts    = 1<<ticketShift - 1
 	partsMask   = maxParts
 	closedBit   = 1 << 63
-	// ownedBit marks a computation whose parts have owners (RunOwned): the
-	// cursor then holds a bitmask of the claimed parts, not a count.
-	ownedBit = 1 << 62
-	// maxOwnedParts is the most parts a computation with owners may have:
-	// one bit each below ticketShift.
-	maxOwnedParts = ticketShift
 )
 
 // Pool is a set of helper goroutines that run parts of a computation.
@@ -88,31 +81,13 @@ func (p *Pool) Helpers() int { return len(p.helpers) }
 // fn is stored in the pool for the helpers: pass a func value made once,
 // not a new closure per call, or Run allocates.
 func (p *Pool) Run(parts, threads int, fn func(part, parts int)) {
-	p.run(max(1, min(parts, maxParts)), threads, 0, fn)
-}
-
-// RunOwned is Run where part i, for i below the number of goroutines,
-// belongs to goroutine i (the caller is 0, helper h is h): each goroutine
-// claims its own part first, then any part left, lowest first. The same
-// helper thus runs the same part computation after computation, so that
-// data which part i's computations share stays in the cache of one core
-// (while that helper's goroutine stays on one thread and core, as it does
-// on a machine with nothing else to run). A helper slow to wake still holds
-// nothing up: the caller runs its part. At most 24 parts; more panics.
-func (p *Pool) RunOwned(parts, threads int, fn func(part, parts int)) {
-	if parts > maxOwnedParts {
-		panic(fmt.Sprintf("workpool: RunOwned of %d parts; at most %d", parts, maxOwnedParts))
-	}
-	p.run(max(1, parts), threads, ownedBit, fn)
-}
-
-func (p *Pool) run(parts, threads int, owned uint64, fn func(part, parts int)) {
+	parts = max(1, min(parts, maxParts))
 	p.fn = fn
 	// A helper's panic left from a Run that a panic on the caller ended
 	// belongs to that Run.
 	p.failed.Store(nil)
 	p.step++
-	base := (p.step<<ticketShift)&^(closedBit|ownedBit) | owned
+	base := (p.step << ticketShift) &^ closedBit
 	p.remaining.Store(int64(parts))
 	p.cursor.Store(base)
 	p.threads.Store(int64(threads))
@@ -141,7 +116,7 @@ func (p *Pool) runCaller(base uint64, parts int) {
 			p.remaining.Add(-1)
 		}
 		for {
-			if _, ok := p.claim(0, base, parts); !ok {
+			if _, ok := p.claim(base, parts); !ok {
 				break
 			}
 			p.remaining.Add(-1)
@@ -152,7 +127,7 @@ func (p *Pool) runCaller(base uint64, parts int) {
 		p.fn = nil
 	}()
 	for {
-		i, ok := p.claim(0, base, parts)
+		i, ok := p.claim(base, parts)
 		if !ok {
 			return
 		}
@@ -163,36 +138,17 @@ func (p *Pool) runCaller(base uint64, parts int) {
 	}
 }
 
-// claim takes, for goroutine g (0 the caller, h helper h), the next
-// unclaimed part of the computation whose ticket has the step bits base;
-// false when none is left or a later computation has begun (a helper that
-// woke late). In a computation with owners (RunOwned) it takes part g if
-// it is free, else the lowest free part.
-func (p *Pool) claim(g int, base uint64, parts int) (int, bool) {
+// claim takes the next unclaimed part of the computation whose ticket has
+// the step bits base; false when none is left or a later computation has
+// begun (a helper that woke late).
+func (p *Pool) claim(base uint64, parts int) (int, bool) {
 	for {
 		c := p.cursor.Load()
-		if c&^partsMask != base {
+		i := int(c & partsMask)
+		if c&^partsMask != base || i >= parts {
 			return 0, false
 		}
-		if base&ownedBit == 0 {
-			i := int(c & partsMask)
-			if i >= parts {
-				return 0, false
-			}
-			if p.cursor.CompareAndSwap(c, c+1) {
-				return i, true
-			}
-			continue
-		}
-		free := ^c & (1<<parts - 1)
-		if free == 0 {
-			return 0, false
-		}
-		i := bits.TrailingZeros64(free)
-		if g < parts && free&(1<<g) != 0 {
-			i = g
-		}
-		if p.cursor.CompareAndSwap(c, c|1<<i) {
+		if p.cursor.CompareAndSwap(c, c+1) {
 			return i, true
 		}
 	}
@@ -243,7 +199,7 @@ func (p *Pool) help(i int) {
 		// caller has moved on, threads may be the next computation's; the
 		// claims below then fail, and the helper looks again.)
 		for int64(i) < p.threads.Load() {
-			k, ok := p.claim(i, base, parts)
+			k, ok := p.claim(base, parts)
 			if !ok {
 				break
 			}
@@ -361,17 +317,6 @@ var (
 // another computation holds the pool (another goroutine's, or one that fn
 // itself is part of), it runs nothing and reports false.
 func TryRunShared(parts, threads int, fn func(part, parts int)) bool {
-	return tryShared(parts, threads, false, fn)
-}
-
-// TryRunSharedOwned is TryRunShared with Pool.RunOwned's owners: part i
-// goes to the shared pool's goroutine i, the caller's part 0, computation
-// after computation.
-func TryRunSharedOwned(parts, threads int, fn func(part, parts int)) bool {
-	return tryShared(parts, threads, true, fn)
-}
-
-func tryShared(parts, threads int, owned bool, fn func(part, parts int)) bool {
 	if !sharedMu.TryLock() {
 		return false
 	}
@@ -384,10 +329,6 @@ func tryShared(parts, threads int, owned bool, fn func(part, parts int)) bool {
 		}
 		shared = New(procs - 1)
 	}
-	if owned {
-		shared.RunOwned(parts, threads, fn)
-	} else {
-		shared.Run(parts, threads, fn)
-	}
+	shared.Run(parts, threads, fn)
 	return true
 }
