@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -299,7 +300,7 @@ func (t *trainer) checkpoint(dir string, i int, tr *train.Trainer) map[string]st
 
 // finiteOrNil keeps NaN and ±Inf out of JSON (they are not numbers there).
 func finiteOrNil(v float64) any {
-	if v != v || v > 1e308 || v < -1e308 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
 		return nil
 	}
 	return v

@@ -1,6 +1,7 @@
 package playground
 
 import (
+	"math"
 	"bufio"
 	"context"
 	"encoding/json"
@@ -282,5 +283,20 @@ func TestServeStopsCleanly(t *testing.T) {
 	stop()
 	if IsLoopback("0.0.0.0:80") || !IsLoopback("127.0.0.1:8080") || !IsLoopback("[::1]:1") || !IsLoopback("localhost:1") {
 		t.Error("IsLoopback")
+	}
+}
+
+// TestFiniteOrNil: every finite number is kept, the largest too (a loss
+// of 1.5e308 is a number JSON can hold); only NaN and ±Inf become null.
+func TestFiniteOrNil(t *testing.T) {
+	for _, v := range []float64{0, -0.5, 1.5e308, -math.MaxFloat64, math.SmallestNonzeroFloat64} {
+		if got := finiteOrNil(v); got != v {
+			t.Errorf("finiteOrNil(%g) = %v", v, got)
+		}
+	}
+	for _, v := range []float64{math.NaN(), math.Inf(1), math.Inf(-1)} {
+		if got := finiteOrNil(v); got != nil {
+			t.Errorf("finiteOrNil(%g) = %v, want nil", v, got)
+		}
 	}
 }
