@@ -1,12 +1,12 @@
 package playground
 
 import (
-	"math"
 	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
 	"io"
+	"math"
 	"net/http"
 	"net/http/httptest"
 	"os"
