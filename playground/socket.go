@@ -77,7 +77,9 @@ func (s *Server) traceSocket(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 		answer, b := s.socketAnswer((*bp)[:0], string(msg))
-		ctx, cancel := context.WithTimeout(s.ctx, 10*time.Second)
+		// Not a child of s.ctx: a shutdown that cancelled it while Write
+		// returned would close the socket without its close frame.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		if b != nil {
 			err = c.Write(ctx, websocket.MessageBinary, b)
 			keepTraceBuffer(bp, b)
