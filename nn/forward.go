@@ -205,11 +205,7 @@ func (m *Model) forwardPart(part, parts int) {
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
-		if li == 0 && m.cols.on {
-			m.forwardFirstCols(lo, hi, r.x, z)
-		} else {
-			gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
-		}
+		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
 		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
 		if li < last {
 			activate(m.spec.Act, z)
@@ -244,17 +240,12 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
 	scale := float32(1 / float64(n))
 	var total float64
-	m.cols.on = false
 	if parts := m.rowParts(n); parts > 1 {
 		checkLabels(y, c)
-		m.planCols(n, parts)
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
 		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
-		if m.cols.on {
-			m.compactCols(parts)
-		}
 		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
 			for part := range parts {
 				m.forwardPart(part, parts)
@@ -467,9 +458,6 @@ func (m *Model) backwardSplit(n, parts int) {
 	if b.tasksN != n || b.parts != parts {
 		m.planGradTasks(n, parts)
 	}
-	if m.cols.on {
-		m.planColTasks()
-	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
 			m.weightTask(i, len(b.tasks))
@@ -546,22 +534,15 @@ func (m *Model) weightTask(i, _ int) {
 	if t.li > 0 {
 		in = m.layerInput(ws, t.li, n)
 	}
-	cols := t.li == 0 && m.cols.on
+	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
 	ok := true
-	if cols {
-		ok = m.weightTaskCols(i, t.lo, t.hi, n, dz)
-	} else {
-		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
-	}
 	if t.lo == 0 {
 		vec.ColSums(l.gb, dz)
-		ok = ok && vec.AllFinite(l.gb)
+		ok = vec.AllFinite(l.gb)
 	}
-	switch {
-	case cols: // weightTaskCols checked the columns it computed
-	case t.lo == 0 && t.hi == l.in:
+	if t.lo == 0 && t.hi == l.in {
 		ok = ok && vec.AllFinite(l.gw)
-	default:
+	} else {
 		for r := 0; ok && r < l.out; r++ {
 			ok = vec.AllFinite(l.gw[r*l.in+t.lo : r*l.in+t.hi])
 		}
