@@ -155,6 +155,15 @@ func (d *Dataset) Reserve(dst *Batch, n int) {
 // examples; the other rows are not touched, so goroutines may gather
 // disjoint parts of one batch at once.
 func (d *Dataset) GatherPart(dst *Batch, idx []int, lo, hi int) {
+	d.GatherPartOr(dst, idx, lo, hi, nil)
+}
+
+// GatherPartOr is GatherPart that also ORs the pixel bytes of every row it
+// gathers into or (at least Dim bytes; not for a set held as float32, which
+// leaves or untouched): where or[j] is still 0 afterwards, column j is 0
+// in every one of those rows (nn.Model.LossCols skips such columns). A nil
+// or is GatherPart.
+func (d *Dataset) GatherPartOr(dst *Batch, idx []int, lo, hi int, or []byte) {
 	dim := d.Dim
 	if d.Pixels != nil {
 		// The rows are scattered over the set (47 MB for MNIST, more than
@@ -168,7 +177,11 @@ func (d *Dataset) GatherPart(dst *Batch, idx []int, lo, hi int) {
 			if k := j + gatherAhead; k < hi {
 				vec.Prefetch(d.Pixels[idx[k]*dim : (idx[k]+1)*dim])
 			}
-			pixelsToFloat32(dst.X[j*dim:(j+1)*dim], d.Pixels[i*dim:(i+1)*dim])
+			row := d.Pixels[i*dim : (i+1)*dim]
+			pixelsToFloat32(dst.X[j*dim:(j+1)*dim], row)
+			if or != nil {
+				vec.OrBytes(or, row)
+			}
 			dst.Y[j] = d.Y[i]
 		}
 		return

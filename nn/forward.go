@@ -205,7 +205,11 @@ func (m *Model) forwardPart(part, parts int) {
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
-		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		if li == 0 && m.cols.on {
+			m.forwardFirstCols(part, lo, hi, r.x, z)
+		} else {
+			gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		}
 		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
 		if li < last {
 			activate(m.spec.Act, z)
@@ -240,8 +244,10 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
 	scale := float32(1 / float64(n))
 	var total float64
+	m.cols.on = false
 	if parts := m.rowParts(n); parts > 1 {
 		checkLabels(y, c)
+		m.planCols(n, parts)
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
@@ -534,15 +540,22 @@ func (m *Model) weightTask(i, _ int) {
 	if t.li > 0 {
 		in = m.layerInput(ws, t.li, n)
 	}
-	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+	cols := t.li == 0 && m.cols.on
 	ok := true
+	if cols {
+		ok = m.weightTaskCols(t.lo, t.hi, n, dz)
+	} else {
+		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+	}
 	if t.lo == 0 {
 		vec.ColSums(l.gb, dz)
-		ok = vec.AllFinite(l.gb)
+		ok = ok && vec.AllFinite(l.gb)
 	}
-	if t.lo == 0 && t.hi == l.in {
+	switch {
+	case cols: // weightTaskCols checked the columns it computed
+	case t.lo == 0 && t.hi == l.in:
 		ok = ok && vec.AllFinite(l.gw)
-	} else {
+	default:
 		for r := 0; ok && r < l.out; r++ {
 			ok = vec.AllFinite(l.gw[r*l.in+t.lo : r*l.in+t.hi])
 		}

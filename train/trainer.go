@@ -7,11 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"time"
 
 	"github.com/descentlab/descent/clip"
 	"github.com/descentlab/descent/data"
+	"github.com/descentlab/descent/internal/vec"
 	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/optim"
@@ -91,7 +93,19 @@ type Trainer struct {
 	// that later steps allocate nothing, and the row where its parts meet.
 	gatherFn  func(part, parts int)
 	gatherMid int
+	// colOr[p] is the OR of the pixel bytes of the rows gather part p
+	// gathered; nonzero is their OR over the whole batch, for
+	// nn.Model.LossCols, or nil where the batch has no such flags (a
+	// float32 set, or DESCENT_DENSE=1).
+	colOr   [2][]byte
+	nonzero []byte
 }
+
+// denseInput is whether DESCENT_DENSE=1 was set when the program started:
+// the first layer's products then run over every input column, also those
+// that are zero in the whole batch (nn.Model.LossCols skips them
+// otherwise, with the same bits). It is there to measure the difference.
+var denseInput = os.Getenv("DESCENT_DENSE") == "1"
 
 // Metric is the record of one epoch: the mean training loss over its steps
 // (with the weights as they were at each step), and the test loss and
@@ -326,6 +340,8 @@ func (t *Trainer) nextBatch() (x []float32, y []uint8) {
 			t.gather()
 		}
 		x, y = t.batch.X, t.batch.Y
+	} else {
+		t.nonzero = nil
 	}
 	return x, y
 }
@@ -351,7 +367,11 @@ func (t *Trainer) scheduledLR() (float64, error) {
 // lossAndGrads computes the loss of the batch and, when it is finite, the
 // gradients (clipped as configured); bad says which was not finite.
 func (t *Trainer) lossAndGrads(x []float32, y []uint8) (loss float64, bad *NonFiniteError) {
-	loss = t.model.Loss(x, y)
+	if t.nonzero != nil {
+		loss = t.model.LossCols(x, y, t.nonzero)
+	} else {
+		loss = t.model.Loss(x, y)
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		bad = &NonFiniteError{Step: t.step + 1, Value: loss}
 	} else {
@@ -383,9 +403,23 @@ func (t *Trainer) closeCurvePoint() {
 // in its own caches (a batch gathered by one core alone made the next
 // forward pass 20–30% slower: the other core pulled its rows across).
 // The batch is the same either way.
+//
+// For a set of pixel bytes each part also ORs the bytes of its rows into
+// its colOr, and t.nonzero is then their OR over the batch: the columns
+// that are not zero in every row (unless DESCENT_DENSE=1).
 func (t *Trainer) gather() {
 	n := len(t.idx)
 	t.trainSet.Reserve(&t.batch, n)
+	t.nonzero = nil
+	if t.trainSet.Pixels != nil && !denseInput {
+		for p := range t.colOr {
+			if len(t.colOr[p]) != t.trainSet.Dim {
+				t.colOr[p] = make([]byte, t.trainSet.Dim)
+			}
+			clear(t.colOr[p])
+		}
+		t.nonzero = t.colOr[0]
+	}
 	if runtime.GOMAXPROCS(0) > 1 {
 		if _, mid, ok := t.model.InputRows(n, 0, 2); ok {
 			if t.gatherFn == nil {
@@ -393,11 +427,14 @@ func (t *Trainer) gather() {
 			}
 			t.gatherMid = mid
 			if workpool.TryRunShared(2, 2, t.gatherFn) {
+				if t.nonzero != nil {
+					vec.OrBytes(t.nonzero, t.colOr[1])
+				}
 				return
 			}
 		}
 	}
-	t.trainSet.GatherPart(&t.batch, t.idx, 0, n)
+	t.trainSet.GatherPartOr(&t.batch, t.idx, 0, n, t.nonzero)
 }
 
 // gatherPart gathers part's rows of the batch, [0, t.gatherMid) or
@@ -407,7 +444,11 @@ func (t *Trainer) gatherPart(part, _ int) {
 	if part == 1 {
 		lo, hi = t.gatherMid, len(t.idx)
 	}
-	t.trainSet.GatherPart(&t.batch, t.idx, lo, hi)
+	var or []byte
+	if t.nonzero != nil {
+		or = t.colOr[part]
+	}
+	t.trainSet.GatherPartOr(&t.batch, t.idx, lo, hi, or)
 }
 
 // checkWeights returns a *NonFiniteError naming the first weight that is

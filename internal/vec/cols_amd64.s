@@ -52,17 +52,14 @@ TEXT ·compactAVX512(SB), NOSPLIT, $0-40
 	MOVQ mask+16(FP), BX
 	MOVQ groups+24(FP), R9
 	MOVQ DI, R8
+	LEAQ lowLanes<>(SB), R10
 
 cgroup:
-	MOVWLZX     (BX), AX
-	KMOVW       AX, K1
+	KMOVW       (BX), K1
+	POPCNTW     (BX), CX
+	KMOVW       (R10)(CX*2), K2
 	VMOVUPS     (SI), Z0
 	VCOMPRESSPS Z0, K1, Z1
-	POPCNTL     AX, CX
-	MOVL        $1, DX
-	SHLL        CX, DX
-	DECL        DX
-	KMOVW       DX, K2
 	VMOVUPS     Z1, K2, (DI)
 	LEAQ        (DI)(CX*4), DI
 	ADDQ        $64, SI
@@ -85,15 +82,12 @@ TEXT ·expandAVX512(SB), NOSPLIT, $0-40
 	MOVQ mask+16(FP), BX
 	MOVQ groups+24(FP), R9
 	MOVQ SI, R8
+	LEAQ lowLanes<>(SB), R10
 
 egroup:
-	MOVWLZX     (BX), AX
-	KMOVW       AX, K1
-	POPCNTL     AX, CX
-	MOVL        $1, DX
-	SHLL        CX, DX
-	DECL        DX
-	KMOVW       DX, K2
+	KMOVW       (BX), K1
+	POPCNTW     (BX), CX
+	KMOVW       (R10)(CX*2), K2
 	VMOVUPS.Z   (SI), K2, Z1
 	VEXPANDPS.Z Z1, K1, Z0
 	VMOVUPS     Z0, (DI)
@@ -107,3 +101,23 @@ egroup:
 	MOVQ        SI, ret+32(FP)
 	VZEROUPPER
 	RET
+
+// lowLanes[c] has the low c of 16 bits set: the lanes of c packed floats.
+DATA lowLanes<>+0(SB)/2, $0x0000
+DATA lowLanes<>+2(SB)/2, $0x0001
+DATA lowLanes<>+4(SB)/2, $0x0003
+DATA lowLanes<>+6(SB)/2, $0x0007
+DATA lowLanes<>+8(SB)/2, $0x000f
+DATA lowLanes<>+10(SB)/2, $0x001f
+DATA lowLanes<>+12(SB)/2, $0x003f
+DATA lowLanes<>+14(SB)/2, $0x007f
+DATA lowLanes<>+16(SB)/2, $0x00ff
+DATA lowLanes<>+18(SB)/2, $0x01ff
+DATA lowLanes<>+20(SB)/2, $0x03ff
+DATA lowLanes<>+22(SB)/2, $0x07ff
+DATA lowLanes<>+24(SB)/2, $0x0fff
+DATA lowLanes<>+26(SB)/2, $0x1fff
+DATA lowLanes<>+28(SB)/2, $0x3fff
+DATA lowLanes<>+30(SB)/2, $0x7fff
+DATA lowLanes<>+32(SB)/2, $0xffff
+GLOBL lowLanes<>(SB), RODATA|NOPTR, $34

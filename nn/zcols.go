@@ -1,0 +1,157 @@
+package nn
+
+import (
+	"fmt"
+
+	"github.com/descentlab/descent/internal/gemm"
+	"github.com/descentlab/descent/internal/vec"
+)
+
+// Input columns that are zero in every row of a batch (MNIST's border
+// pixels: on average 268 of 784 in a batch of 100) add nothing to the first
+// layer's products: x·w is ±0 for finite w, and a sum is unchanged by a zero
+// term. LossCols skips them. Its forward pass multiplies the batch's
+// nonzero columns by the same columns of W₁, and Backward computes ∂W₁ over
+// those columns alone and writes exact zeros (+0, as the full product gives)
+// into the others.
+//
+// The bits are those of the full product: gemm sums over k in passes
+// (gemm.PassDepth: k = 784 runs as three passes of 262), so the forward pass
+// compacts each pass's columns separately and multiplies them by one call
+// each, the first storing and the others adding, which is what the full
+// product does pass by pass with the zero terms in its chains. ∂W₁'s
+// elements are sums over the batch, which compaction does not touch.
+
+// minSkipFraction: a batch whose zero columns are fewer than 1/minSkipFraction
+// of the input runs the full product, which then costs little more than
+// the compaction.
+const minSkipFraction = 8
+
+// colSkip is the state of a Loss that skipped zero columns, for its
+// Backward.
+type colSkip struct {
+	on   bool     // the last Loss skipped columns
+	mask []uint16 // the batch's nonzero columns (vec's column mask)
+	k    int      // how many
+	// passEnd[s] is the number of nonzero columns before the end of the
+	// full product's pass s over the input.
+	passEnd []int
+	xc      []float32   // the batch's nonzero columns, n×k
+	wc      [][]float32 // per forward part: W₁'s nonzero columns, out×k
+	gwc     []float32   // ∂W₁ over the nonzero columns, out×k
+}
+
+// LossCols is Loss for a batch x whose column j is zero in every row
+// wherever nonzero[j] is 0 (for a batch of pixel bytes, the OR of its
+// rows: data.Dataset.GatherPartOr). Where Loss runs by rows on several
+// threads and at least an eighth of the columns are zero, the first layer's
+// products skip those columns; the loss, the gradients and so the trained
+// weights are the same bits as Loss gives (TestLossColsSameBits). A column
+// marked zero that is not makes the result wrong, not a panic: the caller
+// vouches for nonzero. len(nonzero) must be Inputs.
+func (m *Model) LossCols(x []float32, y []uint8, nonzero []byte) float64 {
+	if len(nonzero) != m.Inputs() {
+		panic(fmt.Sprintf("nn: %d column flags for %d inputs", len(nonzero), m.Inputs()))
+	}
+	m.colFlags = nonzero
+	loss := m.Loss(x, y)
+	m.colFlags = nil
+	return loss
+}
+
+// planCols decides whether the Loss of a batch of n rows, split over parts
+// threads by rows, skips zero columns, and prepares its buffers.
+func (m *Model) planCols(n, parts int) {
+	c := &m.cols
+	c.on = false
+	l := &m.layers[0]
+	if m.colFlags == nil || n <= 3 || l.out <= 3 {
+		return
+	}
+	words := vec.MaskWords(l.in)
+	if len(c.mask) < words {
+		c.mask = make([]uint16, words)
+	}
+	c.mask = c.mask[:words]
+	c.k = vec.NonzeroMask(c.mask, m.colFlags)
+	if (l.in-c.k)*minSkipFraction < l.in {
+		return
+	}
+	c.on = true
+	c.passEnd = c.passEnd[:0]
+	d := gemm.PassDepth(l.in)
+	for end := d; ; end += d {
+		end = min(end, l.in)
+		c.passEnd = append(c.passEnd, maskCountBefore(c.mask, end))
+		if end == l.in {
+			break
+		}
+	}
+	if len(c.xc) < n*l.in {
+		c.xc = make([]float32, n*l.in)
+	}
+	if len(c.gwc) < l.out*l.in {
+		c.gwc = make([]float32, l.out*l.in)
+	}
+	for len(c.wc) < parts {
+		c.wc = append(c.wc, make([]float32, l.out*l.in))
+	}
+}
+
+// maskCountBefore returns the number of columns of mask before column j.
+func maskCountBefore(mask []uint16, j int) int {
+	n := vec.MaskCount(mask[:j/16])
+	if r := j % 16; r > 0 {
+		n += vec.MaskCount([]uint16{mask[j/16] & (1<<r - 1)})
+	}
+	return n
+}
+
+// forwardFirstCols computes rows [lo, hi) of the first layer's product
+// z = x·W₁ᵀ over the batch's nonzero columns, on the calling goroutine:
+// it compacts those rows of x (for Backward too) and W₁ (into part's
+// buffer), then multiplies pass by pass (see colSkip).
+func (m *Model) forwardFirstCols(part, lo, hi int, x, z []float32) {
+	c, l := &m.cols, &m.layers[0]
+	k := c.k
+	for r := lo; r < hi; r++ {
+		vec.Compact(c.xc[r*k:], x[r*l.in:(r+1)*l.in], c.mask)
+	}
+	if k == 0 || hi-lo <= 3 {
+		// Nothing to multiply, or a part so small that gemm sums it
+		// without passes: the full product, whose bits it must match.
+		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, x[lo*l.in:hi*l.in], l.in, l.w, l.in, 0, z, l.out)
+		return
+	}
+	wc := c.wc[part][:l.out*k]
+	for o := range l.out {
+		vec.Compact(wc[o*k:], l.w[o*l.in:(o+1)*l.in], c.mask)
+	}
+	xc := c.xc[lo*k : hi*k]
+	var beta float32
+	prev := 0
+	for _, end := range c.passEnd {
+		gemm.SgemmSerial(false, true, hi-lo, l.out, end-prev, 1, xc[prev:], k, wc[prev:], k, beta, z, l.out)
+		beta, prev = 1, end
+	}
+}
+
+// weightTaskCols is weightTask for columns [lo, hi) of ∂W₁ (lo a multiple
+// of 16) when the last Loss skipped zero columns: the product over the
+// nonzero columns among them, spread back into ∂W₁ with +0 in the others.
+// It reports whether the gradients it computed are finite.
+func (m *Model) weightTaskCols(lo, hi, n int, dz []float32) bool {
+	c, l := &m.cols, &m.layers[0]
+	k := c.k
+	clo, chi := maskCountBefore(c.mask, lo), maskCountBefore(c.mask, hi)
+	ok := true
+	if chi > clo {
+		gemm.SgemmSerial(true, false, l.out, chi-clo, n, 1, dz, l.out, c.xc[clo:], k, 0, c.gwc[clo:], k)
+	}
+	for o := range l.out {
+		row := c.gwc[o*k+clo : o*k+chi]
+		ok = ok && vec.AllFinite(row)
+		vec.Expand(l.gw[o*l.in+lo:o*l.in+hi], row, c.mask[lo/16:])
+	}
+	return ok
+}
