@@ -543,7 +543,7 @@ func (m *Model) weightTask(i, _ int) {
 	cols := t.li == 0 && m.cols.on
 	ok := true
 	if cols {
-		ok = m.weightTaskCols(t.lo, t.hi, n, dz)
+		ok = m.weightTaskCols(i, t.lo, t.hi, n, dz)
 	} else {
 		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
 	}

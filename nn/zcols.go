@@ -31,8 +31,10 @@ const minSkipFraction = 8
 // Backward.
 type colSkip struct {
 	on   bool     // the last Loss skipped columns
-	mask []uint16 // the batch's nonzero columns (vec's column mask)
+	set  vec.Cols // the batch's nonzero columns
 	k    int      // how many
+	// sub[i] is the part of set in column task i of ∂W₁ (weightTaskCols).
+	sub []vec.Cols
 	// passEnd[s] is the number of nonzero columns before the end of the
 	// full product's pass s over the input.
 	passEnd []int
@@ -68,12 +70,8 @@ func (m *Model) planCols(n, parts int) {
 	if m.colFlags == nil || n <= 3 || l.out <= 3 {
 		return
 	}
-	words := vec.MaskWords(l.in)
-	if len(c.mask) < words {
-		c.mask = make([]uint16, words)
-	}
-	c.mask = c.mask[:words]
-	c.k = vec.NonzeroMask(c.mask, m.colFlags)
+	c.set.SetNonzero(m.colFlags)
+	c.k = c.set.Count()
 	if (l.in-c.k)*minSkipFraction < l.in {
 		return
 	}
@@ -82,7 +80,7 @@ func (m *Model) planCols(n, parts int) {
 	d := gemm.PassDepth(l.in)
 	for end := d; ; end += d {
 		end = min(end, l.in)
-		c.passEnd = append(c.passEnd, maskCountBefore(c.mask, end))
+		c.passEnd = append(c.passEnd, c.set.CountBefore(end))
 		if end == l.in {
 			break
 		}
@@ -98,15 +96,6 @@ func (m *Model) planCols(n, parts int) {
 	}
 }
 
-// maskCountBefore returns the number of columns of mask before column j.
-func maskCountBefore(mask []uint16, j int) int {
-	n := vec.MaskCount(mask[:j/16])
-	if r := j % 16; r > 0 {
-		n += vec.MaskCount([]uint16{mask[j/16] & (1<<r - 1)})
-	}
-	return n
-}
-
 // forwardFirstCols computes rows [lo, hi) of the first layer's product
 // z = x·W₁ᵀ over the batch's nonzero columns, on the calling goroutine:
 // it compacts those rows of x (for Backward too) and W₁ (into part's
@@ -115,7 +104,7 @@ func (m *Model) forwardFirstCols(part, lo, hi int, x, z []float32) {
 	c, l := &m.cols, &m.layers[0]
 	k := c.k
 	for r := lo; r < hi; r++ {
-		vec.Compact(c.xc[r*k:], x[r*l.in:(r+1)*l.in], c.mask)
+		vec.Compact(c.xc[r*k:(r+1)*k], x[r*l.in:(r+1)*l.in], &c.set)
 	}
 	if k == 0 || hi-lo <= 3 {
 		// Nothing to multiply, or a part so small that gemm sums it
@@ -125,7 +114,7 @@ func (m *Model) forwardFirstCols(part, lo, hi int, x, z []float32) {
 	}
 	wc := c.wc[part][:l.out*k]
 	for o := range l.out {
-		vec.Compact(wc[o*k:], l.w[o*l.in:(o+1)*l.in], c.mask)
+		vec.Compact(wc[o*k:(o+1)*k], l.w[o*l.in:(o+1)*l.in], &c.set)
 	}
 	xc := c.xc[lo*k : hi*k]
 	var beta float32
@@ -140,18 +129,24 @@ func (m *Model) forwardFirstCols(part, lo, hi int, x, z []float32) {
 // of 16) when the last Loss skipped zero columns: the product over the
 // nonzero columns among them, spread back into ∂W₁ with +0 in the others.
 // It reports whether the gradients it computed are finite.
-func (m *Model) weightTaskCols(lo, hi, n int, dz []float32) bool {
+func (m *Model) weightTaskCols(i, lo, hi, n int, dz []float32) bool {
 	c, l := &m.cols, &m.layers[0]
 	k := c.k
-	clo, chi := maskCountBefore(c.mask, lo), maskCountBefore(c.mask, hi)
-	ok := true
+	for len(c.sub) <= i {
+		c.sub = append(c.sub, vec.Cols{})
+	}
+	sub := &c.sub[i]
+	*sub = c.set.Sub(lo, hi)
+	clo := c.set.CountBefore(lo)
+	chi := clo + sub.Count()
 	if chi > clo {
 		gemm.SgemmSerial(true, false, l.out, chi-clo, n, 1, dz, l.out, c.xc[clo:], k, 0, c.gwc[clo:], k)
 	}
+	ok := true
 	for o := range l.out {
 		row := c.gwc[o*k+clo : o*k+chi]
 		ok = ok && vec.AllFinite(row)
-		vec.Expand(l.gw[o*l.in+lo:o*l.in+hi], row, c.mask[lo/16:])
+		vec.Expand(l.gw[o*l.in+lo:o*l.in+hi], row, sub)
 	}
 	return ok
 }

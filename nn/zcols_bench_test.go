@@ -52,3 +52,29 @@ func BenchmarkLossCols(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkLossColsPhases times Loss and Backward apart (see BenchmarkLossCols).
+func BenchmarkLossColsPhases(b *testing.B) {
+	x, y, or := mnistLikeBatch(100, 3)
+	for _, cols := range []bool{false, true} {
+		name := "dense"
+		if cols {
+			name = "cols"
+		}
+		m := MustParse("mlp:784-100-10", 1)
+		b.Run(name+"/loss", func(b *testing.B) {
+			for b.Loop() {
+				if cols {
+					m.LossCols(x, y, or)
+				} else {
+					m.Loss(x, y)
+				}
+			}
+		})
+		b.Run(name+"/backward", func(b *testing.B) {
+			for b.Loop() {
+				m.Backward()
+			}
+		})
+	}
+}

@@ -40,51 +40,92 @@ func orBytes(acc, src []byte) {
 	}
 }
 
-// MaskWords is the number of uint16 words of a mask of n columns.
-func MaskWords(n int) int { return (n + 15) / 16 }
+// Cols is a set of the columns of rows of a fixed width, for Compact and
+// Expand. Its zero value is the empty set of width 0; SetNonzero fills it,
+// reusing its buffers.
+type Cols struct {
+	width, count int
+	// mask has bit j%16 of word j/16 set for each column j of the set.
+	mask []uint16
+	// perm and inv hold 16 lane indices per group of 16 columns: perm the
+	// lanes of the group's columns in order (Compact's permutation), inv
+	// each column's rank among them (Expand's).
+	perm, inv []int32
+}
 
-// NonzeroMask sets bit j of mask (mask[j/16] bit j%16) where b[j] is not 0,
-// clears the others, and returns the number of bits set. mask must have
-// MaskWords(len(b)) words; the bits beyond len(b) are cleared.
-func NonzeroMask(mask []uint16, b []byte) int {
-	mask = mask[:MaskWords(len(b))]
-	clear(mask)
-	count := 0
-	for j, v := range b {
-		if v != 0 {
-			mask[j>>4] |= 1 << (j & 15)
-			count++
+// SetNonzero makes c the set of the columns j < len(b) with b[j] ≠ 0.
+func (c *Cols) SetNonzero(b []byte) {
+	words := (len(b) + 15) / 16
+	if cap(c.mask) < words {
+		c.mask = make([]uint16, words)
+		c.perm = make([]int32, 16*words)
+		c.inv = make([]int32, 16*words)
+	}
+	c.width, c.count = len(b), 0
+	c.mask = c.mask[:words]
+	c.perm, c.inv = c.perm[:16*words], c.inv[:16*words]
+	clear(c.perm)
+	clear(c.inv)
+	for g := range words {
+		var w uint16
+		k := 0
+		for i, v := range b[16*g : min(16*g+16, len(b))] {
+			if v != 0 {
+				w |= 1 << i
+				c.perm[16*g+k] = int32(i)
+				c.inv[16*g+i] = int32(k)
+				k++
+			}
 		}
+		c.mask[g] = w
+		c.count += k
 	}
-	return count
 }
 
-// MaskCount returns the number of bits set in mask.
-func MaskCount(mask []uint16) int {
-	c := 0
-	for _, w := range mask {
-		c += bits.OnesCount16(w)
+// Width returns the width of the rows c is a set of columns of.
+func (c *Cols) Width() int { return c.width }
+
+// Count returns the number of columns in c.
+func (c *Cols) Count() int { return c.count }
+
+// CountBefore returns the number of columns of c before column j ≤ Width.
+func (c *Cols) CountBefore(j int) int {
+	n := 0
+	for _, w := range c.mask[:j/16] {
+		n += bits.OnesCount16(w)
 	}
-	return c
+	if r := j % 16; r > 0 {
+		n += bits.OnesCount16(c.mask[j/16] & (1<<r - 1))
+	}
+	return n
 }
 
-// Compact writes, in order, the elements src[j] whose bit is set in mask
-// into dst, and returns how many it wrote. mask must have
-// MaskWords(len(src)) words and dst room for every element it selects.
-func Compact(dst, src []float32, mask []uint16) int {
-	checkMask(mask, len(src))
-	g := 0
-	k := 0
+// Sub returns the columns [lo, hi) of c as a set of columns of rows of
+// width hi−lo, sharing c's buffers. lo must be a multiple of 16.
+func (c *Cols) Sub(lo, hi int) Cols {
+	if lo%16 != 0 || lo < 0 || hi < lo || hi > c.width {
+		panic(fmt.Sprintf("vec: columns [%d, %d) of %d (the first must be a multiple of 16)", lo, hi, c.width))
+	}
+	s := Cols{width: hi - lo, mask: c.mask[lo/16 : (hi+15)/16], perm: c.perm[lo : lo+16*((hi-lo+15)/16)], inv: c.inv[lo : lo+16*((hi-lo+15)/16)]}
+	s.count = c.CountBefore(hi) - c.CountBefore(lo)
+	return s
+}
+
+// Compact writes, in order, the elements of src in the columns of c into
+// dst and returns their number, c.Count(). len(src) must be c.Width() and
+// dst must have room for c.Count() elements.
+func Compact(dst, src []float32, c *Cols) int {
+	if len(src) != c.width || len(dst) < c.count {
+		panic(fmt.Sprintf("vec: Compact of %d values into %d by a set of %d of %d columns", len(src), len(dst), c.count, c.width))
+	}
+	g, k := 0, 0
 	if path == AVX512 {
 		g = len(src) / 16
 		if g > 0 {
-			if c := MaskCount(mask[:g]); c > 0 {
-				_ = dst[c-1] // bounds, before the assembly writes
-			}
-			k = compactAVX512(unsafeFirst(dst), &src[0], &mask[0], g)
+			k = compactAVX512(first(dst), &src[0], &c.mask[0], &c.perm[0], g)
 		}
 	}
-	return k + compact(dst[k:], src[16*g:], mask[g:])
+	return k + compact(dst[k:], src[16*g:], c.mask[g:])
 }
 
 func compact(dst, src []float32, mask []uint16) int {
@@ -99,26 +140,23 @@ func compact(dst, src []float32, mask []uint16) int {
 }
 
 // Expand is Compact's inverse: it sets dst[j] to the next element of src
-// where bit j of mask is set and to +0 elsewhere, for every j < len(dst),
-// and returns how many elements of src it read. mask must have
-// MaskWords(len(dst)) words and src as many elements as it selects.
-func Expand(dst, src []float32, mask []uint16) int {
-	checkMask(mask, len(dst))
-	g := 0
-	k := 0
+// for each column j in c and to +0 for the others. len(dst) must be
+// c.Width() and src must hold c.Count() elements.
+func Expand(dst, src []float32, c *Cols) {
+	if len(dst) != c.width || len(src) < c.count {
+		panic(fmt.Sprintf("vec: Expand of %d values into %d by a set of %d of %d columns", len(src), len(dst), c.count, c.width))
+	}
+	g, k := 0, 0
 	if path == AVX512 {
 		g = len(dst) / 16
 		if g > 0 {
-			if c := MaskCount(mask[:g]); c > 0 {
-				_ = src[c-1]
-			}
-			k = expandAVX512(&dst[0], unsafeFirst(src), &mask[0], g)
+			k = expandAVX512(&dst[0], first(src), &c.mask[0], &c.inv[0], g)
 		}
 	}
-	return k + expand(dst[16*g:], src[k:], mask[g:])
+	expand(dst[16*g:], src[k:], c.mask[g:])
 }
 
-func expand(dst, src []float32, mask []uint16) int {
+func expand(dst, src []float32, mask []uint16) {
 	k := 0
 	for j := range dst {
 		if mask[j>>4]>>(j&15)&1 != 0 {
@@ -128,18 +166,11 @@ func expand(dst, src []float32, mask []uint16) int {
 			dst[j] = 0
 		}
 	}
-	return k
 }
 
-func checkMask(mask []uint16, n int) {
-	if len(mask) < MaskWords(n) {
-		panic(fmt.Sprintf("vec: a mask of %d words for %d columns", len(mask), n))
-	}
-}
-
-// unsafeFirst returns &s[0], or nil for an empty s (an assembly loop that
-// selects nothing writes or reads nothing through it).
-func unsafeFirst(s []float32) *float32 {
+// first returns &s[0], or nil for an empty s (an assembly loop that selects
+// nothing writes or reads nothing through it).
+func first(s []float32) *float32 {
 	if cap(s) == 0 {
 		return nil
 	}

@@ -1,8 +1,10 @@
 package vec
 
 import (
+	"bytes"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -37,60 +39,56 @@ func TestOrBytes(t *testing.T) {
 	})
 }
 
-func TestNonzeroMask(t *testing.T) {
+func TestColsSetNonzero(t *testing.T) {
 	for _, tc := range []struct {
-		b    []byte
-		want []uint16
-		n    int
+		b     []byte
+		want  []uint16
+		count int
 	}{
 		{nil, nil, 0},
-		{make([]byte, 784), make([]uint16, 49), 0}, // all zero
+		{make([]byte, 784), make([]uint16, 49), 0}, // an all-zero batch
 		{[]byte{0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7}, []uint16{2, 1}, 2},
 		{append(make([]byte, 783), 9), append(make([]uint16, 48), 1<<15), 1}, // the last column of 784
 	} {
-		mask := make([]uint16, MaskWords(len(tc.b)))
-		for i := range mask {
-			mask[i] = 0xffff // must be cleared
+		var c Cols
+		c.SetNonzero(bytes.Repeat([]byte{1}, 800)) // the next call must clear it
+		c.SetNonzero(tc.b)
+		if c.Count() != tc.count || c.Width() != len(tc.b) {
+			t.Errorf("%d bytes: %d of %d columns, want %d of %d", len(tc.b), c.Count(), c.Width(), tc.count, len(tc.b))
 		}
-		if n := NonzeroMask(mask, tc.b); n != tc.n {
-			t.Errorf("%d bytes: %d columns, want %d", len(tc.b), n, tc.n)
-		}
-		for i := range mask {
-			if mask[i] != tc.want[i] {
-				t.Errorf("%d bytes: mask[%d] = %#x, want %#x", len(tc.b), i, mask[i], tc.want[i])
-			}
+		if !slices.Equal(c.mask, tc.want) {
+			t.Errorf("%d bytes: mask %x, want %x", len(tc.b), c.mask, tc.want)
 		}
 	}
-	all := make([]byte, 785)
-	for i := range all {
-		all[i] = 1
-	}
-	mask := make([]uint16, MaskWords(785))
-	if n := NonzeroMask(mask, all); n != 785 || MaskCount(mask) != 785 || mask[49] != 1 {
-		t.Errorf("785 nonzero: %d columns, count %d, last word %#x", n, MaskCount(mask), mask[49])
+	var c Cols
+	c.SetNonzero(bytes.Repeat([]byte{1}, 785)) // no zero column
+	if c.Count() != 785 || c.mask[49] != 1 || c.CountBefore(785) != 785 || c.CountBefore(17) != 17 {
+		t.Errorf("785 nonzero: count %d, last word %#x, before 785 %d", c.Count(), c.mask[49], c.CountBefore(785))
 	}
 }
 
-// randMask returns a mask of n columns: all set, none, one, or each set
-// with probability 2/3.
-func randMask(r *rand.Rand, n, kind int) []uint16 {
-	mask := make([]uint16, MaskWords(n))
+// randCols returns a set of n columns: all, none, the last alone, or each
+// with probability 2/3, and the flags it was made from.
+func randCols(r *rand.Rand, n, kind int) (*Cols, []byte) {
+	b := make([]byte, n)
 	for j := range n {
-		set := false
 		switch kind {
 		case 0:
-			set = true
+			b[j] = 1
 		case 1:
 		case 2:
-			set = j == n-1
+			if j == n-1 {
+				b[j] = 200
+			}
 		default:
-			set = r.IntN(3) != 0
-		}
-		if set {
-			mask[j>>4] |= 1 << (j & 15)
+			if r.IntN(3) != 0 {
+				b[j] = byte(1 + r.IntN(255))
+			}
 		}
 	}
-	return mask
+	c := new(Cols)
+	c.SetNonzero(b)
+	return c, b
 }
 
 func TestCompactExpand(t *testing.T) {
@@ -99,17 +97,22 @@ func TestCompactExpand(t *testing.T) {
 		for off := range 5 {
 			for _, n := range sizes {
 				for kind := range 5 {
-					mask := randMask(r, n, kind)
+					c, flags := randCols(r, n, kind)
 					src := randVec(r, off+n, true)[off:]
-					k := MaskCount(mask)
-					want := make([]float32, k)
-					if c := compact(want, src, mask); c != k {
-						t.Fatalf("portable compact: %d, want %d", c, k)
+					var want []float32
+					for j, f := range flags {
+						if f != 0 {
+							want = append(want, src[j])
+						}
+					}
+					k := len(want)
+					if c.Count() != k {
+						t.Fatalf("Count %d, want %d", c.Count(), k)
 					}
 					got := make([]float32, off+k+1)[off:]
 					got[k] = -7 // must stay
-					if c := Compact(got, src, mask); c != k {
-						t.Fatalf("off %d n %d kind %d: Compact wrote %d, want %d", off, n, kind, c, k)
+					if w := Compact(got[:k], src, c); w != k {
+						t.Fatalf("off %d n %d kind %d: Compact wrote %d, want %d", off, n, kind, w, k)
 					}
 					if got[k] != -7 {
 						t.Fatalf("off %d n %d kind %d: Compact wrote past its %d elements", off, n, kind, k)
@@ -122,19 +125,29 @@ func TestCompactExpand(t *testing.T) {
 						back[i] = float32(math.NaN())
 					}
 					back[n] = -7
-					if c := Expand(back[:n], got[:k], mask); c != k {
-						t.Fatalf("off %d n %d kind %d: Expand read %d, want %d", off, n, kind, c, k)
-					}
+					Expand(back[:n], got[:k], c)
 					if back[n] != -7 {
 						t.Fatalf("Expand wrote past dst")
 					}
-					wantBack := make([]float32, n)
-					expand(wantBack, want, mask)
-					sameBits(t, "Expand", back[:n], wantBack)
 					for j := range n {
-						if mask[j>>4]>>(j&15)&1 == 0 && math.Float32bits(back[j]) != 0 {
-							t.Fatalf("Expand: column %d not in the mask is %v, want +0", j, back[j])
+						w := float32(0)
+						if flags[j] != 0 {
+							w = src[j]
 						}
+						sameBits(t, "Expand", back[j:j+1], []float32{w})
+					}
+
+					// A part of the columns, from a multiple of 16.
+					for lo := 0; lo <= n; lo += 32 {
+						hi := lo + (n-lo)/2
+						s := c.Sub(lo, hi)
+						part := make([]float32, s.Count())
+						Compact(part, src[lo:hi], &s)
+						cb := c.CountBefore(lo)
+						sameBits(t, "Compact of a Sub", part, want[cb:cb+s.Count()])
+						out := make([]float32, hi-lo)
+						Expand(out, part, &s)
+						sameBits(t, "Expand of a Sub", out, back[lo:hi])
 					}
 				}
 			}
@@ -142,27 +155,55 @@ func TestCompactExpand(t *testing.T) {
 	})
 }
 
-func TestCompactShortMaskPanics(t *testing.T) {
-	defer func() {
-		if recover() == nil {
-			t.Fatal("no panic")
-		}
-	}()
-	Compact(make([]float32, 17), make([]float32, 17), make([]uint16, 1))
+func TestColsBadLengthsPanic(t *testing.T) {
+	var c Cols
+	c.SetNonzero(bytes.Repeat([]byte{1}, 17))
+	for name, f := range map[string]func(){
+		"Compact, src not the width": func() { Compact(make([]float32, 17), make([]float32, 16), &c) },
+		"Compact, dst short":         func() { Compact(make([]float32, 16), make([]float32, 17), &c) },
+		"Expand, src short":          func() { Expand(make([]float32, 17), make([]float32, 16), &c) },
+		"Sub, unaligned":             func() { c.Sub(3, 10) },
+	} {
+		func() {
+			defer func() {
+				if recover() == nil {
+					t.Errorf("%s: no panic", name)
+				}
+			}()
+			f()
+		}()
+	}
 }
 
+// BenchmarkCompact: a row of 784 with a third of its columns out of the
+// set, as a batch of MNIST has.
 func BenchmarkCompact(b *testing.B) {
-	// A batch row of MNIST with a third of its columns zero in the batch.
 	r := rand.New(rand.NewPCG(1, 2))
 	src := randVec(r, 784, false)
-	mask := randMask(r, 784, 3)
+	c, _ := randCols(r, 784, 3)
 	dst := make([]float32, 784)
 	for _, p := range paths() {
 		b.Run(p.String(), func(b *testing.B) {
 			old := Use(p)
 			defer Use(old)
 			for b.Loop() {
-				Compact(dst, src, mask)
+				Compact(dst, src, c)
+			}
+		})
+	}
+}
+
+func BenchmarkExpand(b *testing.B) {
+	r := rand.New(rand.NewPCG(1, 2))
+	src := randVec(r, 784, false)
+	c, _ := randCols(r, 784, 3)
+	dst := make([]float32, 784)
+	for _, p := range paths() {
+		b.Run(p.String(), func(b *testing.B) {
+			old := Use(p)
+			defer Use(old)
+			for b.Loop() {
+				Expand(dst, src, c)
 			}
 		})
 	}

@@ -57,7 +57,7 @@ func orBytesAVX512(acc, src *byte, n int)
 func orBytesAVX2(acc, src *byte, n int)
 
 //go:noescape
-func compactAVX512(dst, src *float32, mask *uint16, groups int) int
+func compactAVX512(dst, src *float32, mask *uint16, perm *int32, groups int) int
 
 //go:noescape
-func expandAVX512(dst, src *float32, mask *uint16, groups int) int
+func expandAVX512(dst, src *float32, mask *uint16, inv *int32, groups int) int

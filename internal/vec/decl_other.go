@@ -23,5 +23,9 @@ func prefetchAsm(p *byte, n int) {}
 
 func orBytesAVX512(acc, src *byte, n int)                          { panic("vec: no assembly") }
 func orBytesAVX2(acc, src *byte, n int)                            { panic("vec: no assembly") }
-func compactAVX512(dst, src *float32, mask *uint16, groups int) int { panic("vec: no assembly") }
-func expandAVX512(dst, src *float32, mask *uint16, groups int) int  { panic("vec: no assembly") }
+func compactAVX512(dst, src *float32, mask *uint16, perm *int32, groups int) int {
+	panic("vec: no assembly")
+}
+func expandAVX512(dst, src *float32, mask *uint16, inv *int32, groups int) int {
+	panic("vec: no assembly")
+}
