@@ -464,6 +464,9 @@ func (m *Model) backwardSplit(n, parts int) {
 	if b.tasksN != n || b.parts != parts {
 		m.planGradTasks(n, parts)
 	}
+	if m.cols.on {
+		m.planColTasks()
+	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
 			m.weightTask(i, len(b.tasks))

@@ -30,9 +30,9 @@ const minSkipFraction = 8
 // colSkip is the state of a Loss that skipped zero columns, for its
 // Backward.
 type colSkip struct {
-	on   bool     // the last Loss skipped columns
-	set  vec.Cols // the batch's nonzero columns
-	k    int      // how many
+	on  bool     // the last Loss skipped columns
+	set vec.Cols // the batch's nonzero columns
+	k   int      // how many
 	// sub[i] is the part of set in column task i of ∂W₁ (weightTaskCols).
 	sub []vec.Cols
 	// passEnd[s] is the number of nonzero columns before the end of the
@@ -125,6 +125,20 @@ func (m *Model) forwardFirstCols(part, lo, hi int, x, z []float32) {
 	}
 }
 
+// planColTasks gives each of Backward's tasks over ∂W₁'s columns the part
+// of the batch's nonzero columns in its range, before they run.
+func (m *Model) planColTasks() {
+	c := &m.cols
+	for len(c.sub) < len(m.back.tasks) {
+		c.sub = append(c.sub, vec.Cols{})
+	}
+	for i, t := range m.back.tasks {
+		if t.li == 0 {
+			c.sub[i] = c.set.Sub(t.lo, t.hi)
+		}
+	}
+}
+
 // weightTaskCols is weightTask for columns [lo, hi) of ∂W₁ (lo a multiple
 // of 16) when the last Loss skipped zero columns: the product over the
 // nonzero columns among them, spread back into ∂W₁ with +0 in the others.
@@ -132,11 +146,7 @@ func (m *Model) forwardFirstCols(part, lo, hi int, x, z []float32) {
 func (m *Model) weightTaskCols(i, lo, hi, n int, dz []float32) bool {
 	c, l := &m.cols, &m.layers[0]
 	k := c.k
-	for len(c.sub) <= i {
-		c.sub = append(c.sub, vec.Cols{})
-	}
 	sub := &c.sub[i]
-	*sub = c.set.Sub(lo, hi)
 	clo := c.set.CountBefore(lo)
 	chi := clo + sub.Count()
 	if chi > clo {
