@@ -3,8 +3,8 @@ package train
 import (
 	"maps"
 	"math"
-	"slices"
 	"runtime"
+	"slices"
 	"testing"
 )
 
