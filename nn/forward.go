@@ -206,7 +206,7 @@ func (m *Model) forwardPart(part, parts int) {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
 		if li == 0 && m.cols.on {
-			m.forwardFirstCols(part, lo, hi, r.x, z)
+			m.forwardFirstCols(lo, hi, r.x, z)
 		} else {
 			gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
 		}
@@ -252,6 +252,9 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 			m.rows.fn = m.forwardPart
 		}
 		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
+		if m.cols.on {
+			m.compactCols(parts)
+		}
 		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
 			for part := range parts {
 				m.forwardPart(part, parts)

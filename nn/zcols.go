@@ -5,6 +5,7 @@ import (
 
 	"github.com/descentlab/descent/internal/gemm"
 	"github.com/descentlab/descent/internal/vec"
+	"github.com/descentlab/descent/internal/workpool"
 )
 
 // Input columns that are zero in every row of a batch (MNIST's border
@@ -38,9 +39,11 @@ type colSkip struct {
 	// passEnd[s] is the number of nonzero columns before the end of the
 	// full product's pass s over the input.
 	passEnd []int
-	xc      []float32   // the batch's nonzero columns, n×k
-	wc      [][]float32 // per forward part: W₁'s nonzero columns, out×k
-	gwc     []float32   // ∂W₁ over the nonzero columns, out×k
+	xc      []float32 // the batch's nonzero columns, n×k
+	wc      []float32 // W₁'s nonzero columns, out×k
+	// compactFn is compactPart as a func value, made once.
+	compactFn func(part, parts int)
+	gwc       []float32 // ∂W₁ over the nonzero columns, out×k
 }
 
 // LossCols is Loss for a batch x whose column j is zero in every row
@@ -91,31 +94,53 @@ func (m *Model) planCols(n, parts int) {
 	if len(c.gwc) < l.out*l.in {
 		c.gwc = make([]float32, l.out*l.in)
 	}
-	for len(c.wc) < parts {
-		c.wc = append(c.wc, make([]float32, l.out*l.in))
+	if len(c.wc) < l.out*l.in {
+		c.wc = make([]float32, l.out*l.in)
+	}
+}
+
+// compactCols compacts the batch in m.rows and W₁ to the batch's nonzero
+// columns on parts threads, before the forward pass: each part the rows of
+// the batch that its forward pass takes and a share of W₁'s rows, so that
+// W₁ is compacted once for all parts.
+func (m *Model) compactCols(parts int) {
+	c := &m.cols
+	if c.compactFn == nil {
+		c.compactFn = m.compactPart
+	}
+	if !workpool.TryRunShared(parts, parts, c.compactFn) {
+		for part := range parts {
+			m.compactPart(part, parts)
+		}
+	}
+}
+
+// compactPart is part's share of compactCols.
+func (m *Model) compactPart(part, parts int) {
+	c, l, r := &m.cols, &m.layers[0], &m.rows
+	k := c.k
+	lo, hi, _ := m.InputRows(r.n, part, parts)
+	for i := lo; i < hi; i++ {
+		vec.Compact(c.xc[i*k:(i+1)*k], r.x[i*l.in:(i+1)*l.in], &c.set)
+	}
+	for o := l.out * part / parts; o < l.out*(part+1)/parts; o++ {
+		vec.Compact(c.wc[o*k:(o+1)*k], l.w[o*l.in:(o+1)*l.in], &c.set)
 	}
 }
 
 // forwardFirstCols computes rows [lo, hi) of the first layer's product
-// z = x·W₁ᵀ over the batch's nonzero columns, on the calling goroutine:
-// it compacts those rows of x (for Backward too) and W₁ (into part's
-// buffer), then multiplies pass by pass (see colSkip).
-func (m *Model) forwardFirstCols(part, lo, hi int, x, z []float32) {
+// z = x·W₁ᵀ over the batch's nonzero columns (compactCols made them), on
+// the calling goroutine, pass by pass (see colSkip).
+func (m *Model) forwardFirstCols(lo, hi int, x, z []float32) {
 	c, l := &m.cols, &m.layers[0]
 	k := c.k
-	for r := lo; r < hi; r++ {
-		vec.Compact(c.xc[r*k:(r+1)*k], x[r*l.in:(r+1)*l.in], &c.set)
-	}
 	if k == 0 || hi-lo <= 3 {
 		// Nothing to multiply, or a part so small that gemm sums it
 		// without passes: the full product, whose bits it must match.
 		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, x[lo*l.in:hi*l.in], l.in, l.w, l.in, 0, z, l.out)
 		return
 	}
-	wc := c.wc[part][:l.out*k]
-	for o := range l.out {
-		vec.Compact(wc[o*k:(o+1)*k], l.w[o*l.in:(o+1)*l.in], &c.set)
-	}
+	wc := c.wc[:l.out*k]
 	xc := c.xc[lo*k : hi*k]
 	var beta float32
 	prev := 0
