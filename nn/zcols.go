@@ -40,10 +40,11 @@ type colSkip struct {
 	// full product's pass s over the input.
 	passEnd []int
 	xc      []float32 // the batch's nonzero columns, n×k
-	wc      []float32 // W₁'s nonzero columns, out×k
+	// wc holds W₁'s nonzero columns (out×k) for the forward pass, then
+	// ∂W₁'s for Backward (which needs no W₁): one buffer less to cache.
+	wc []float32
 	// compactFn is compactPart as a func value, made once.
 	compactFn func(part, parts int)
-	gwc       []float32 // ∂W₁ over the nonzero columns, out×k
 }
 
 // LossCols is Loss for a batch x whose column j is zero in every row
@@ -90,9 +91,6 @@ func (m *Model) planCols(n, parts int) {
 	}
 	if len(c.xc) < n*l.in {
 		c.xc = make([]float32, n*l.in)
-	}
-	if len(c.gwc) < l.out*l.in {
-		c.gwc = make([]float32, l.out*l.in)
 	}
 	if len(c.wc) < l.out*l.in {
 		c.wc = make([]float32, l.out*l.in)
@@ -175,11 +173,11 @@ func (m *Model) weightTaskCols(i, lo, hi, n int, dz []float32) bool {
 	clo := c.set.CountBefore(lo)
 	chi := clo + sub.Count()
 	if chi > clo {
-		gemm.SgemmSerial(true, false, l.out, chi-clo, n, 1, dz, l.out, c.xc[clo:], k, 0, c.gwc[clo:], k)
+		gemm.SgemmSerial(true, false, l.out, chi-clo, n, 1, dz, l.out, c.xc[clo:], k, 0, c.wc[clo:], k)
 	}
 	ok := true
 	for o := range l.out {
-		row := c.gwc[o*k+clo : o*k+chi]
+		row := c.wc[o*k+clo : o*k+chi]
 		ok = ok && vec.AllFinite(row)
 		vec.Expand(l.gw[o*l.in+lo:o*l.in+hi], row, sub)
 	}
