@@ -173,3 +173,213 @@ tloop:
 tdone:
 	VZEROUPPER
 	RET
+
+// func packBTMaskAVX512(blocks int, b *float32, ldb int, dst *float32, masks *uint16)
+//
+// For each block t < blocks, transposes the 16×16 block of b at rows
+// [0, 16), columns [16t, 16t+16) (row stride ldb) and stores, in order,
+// only its k-rows q (dst[·16+j] = b[j·ldb+16t+q]) with bit q of masks[t]
+// set: the packed B panel of the columns the masks keep. Every store is a
+// whole k-row, and a row left out is stored and then overwritten: the 64
+// bytes after the last row kept are written too.
+TEXT ·packBTMaskAVX512(SB), NOSPLIT, $0-40
+	MOVQ blocks+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ ldb+16(FP), R8
+	SHLQ $2, R8
+	MOVQ dst+24(FP), DI
+	MOVQ masks+32(FP), AX
+	LEAQ (R8)(R8*2), R9
+	LEAQ (R8)(R8*4), R10
+	LEAQ (R9)(R8*4), R11
+	LEAQ (SI)(R8*8), R12
+	TESTQ CX, CX
+	JZ    mdone
+
+mblock:
+	VMOVUPS (SI), Z0
+	VMOVUPS (SI)(R8*1), Z1
+	VMOVUPS (SI)(R8*2), Z2
+	VMOVUPS (SI)(R9*1), Z3
+	VMOVUPS (SI)(R8*4), Z4
+	VMOVUPS (SI)(R10*1), Z5
+	VMOVUPS (SI)(R9*2), Z6
+	VMOVUPS (SI)(R11*1), Z7
+	VMOVUPS (R12), Z8
+	VMOVUPS (R12)(R8*1), Z9
+	VMOVUPS (R12)(R8*2), Z10
+	VMOVUPS (R12)(R9*1), Z11
+	VMOVUPS (R12)(R8*4), Z12
+	VMOVUPS (R12)(R10*1), Z13
+	VMOVUPS (R12)(R9*2), Z14
+	VMOVUPS (R12)(R11*1), Z15
+	VUNPCKLPS Z1, Z0, Z16
+	VUNPCKHPS Z1, Z0, Z17
+	VUNPCKLPS Z3, Z2, Z18
+	VUNPCKHPS Z3, Z2, Z19
+	VUNPCKLPS Z5, Z4, Z20
+	VUNPCKHPS Z5, Z4, Z21
+	VUNPCKLPS Z7, Z6, Z22
+	VUNPCKHPS Z7, Z6, Z23
+	VUNPCKLPS Z9, Z8, Z24
+	VUNPCKHPS Z9, Z8, Z25
+	VUNPCKLPS Z11, Z10, Z26
+	VUNPCKHPS Z11, Z10, Z27
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+	VSHUFPS $0x44, Z18, Z16, Z0
+	VSHUFPS $0xEE, Z18, Z16, Z1
+	VSHUFPS $0x44, Z19, Z17, Z2
+	VSHUFPS $0xEE, Z19, Z17, Z3
+	VSHUFPS $0x44, Z22, Z20, Z4
+	VSHUFPS $0xEE, Z22, Z20, Z5
+	VSHUFPS $0x44, Z23, Z21, Z6
+	VSHUFPS $0xEE, Z23, Z21, Z7
+	VSHUFPS $0x44, Z26, Z24, Z8
+	VSHUFPS $0xEE, Z26, Z24, Z9
+	VSHUFPS $0x44, Z27, Z25, Z10
+	VSHUFPS $0xEE, Z27, Z25, Z11
+	VSHUFPS $0x44, Z30, Z28, Z12
+	VSHUFPS $0xEE, Z30, Z28, Z13
+	VSHUFPS $0x44, Z31, Z29, Z14
+	VSHUFPS $0xEE, Z31, Z29, Z15
+	VSHUFF32X4 $0x88, Z4, Z0, Z16
+	VSHUFF32X4 $0xDD, Z4, Z0, Z20
+	VSHUFF32X4 $0x88, Z5, Z1, Z17
+	VSHUFF32X4 $0xDD, Z5, Z1, Z21
+	VSHUFF32X4 $0x88, Z6, Z2, Z18
+	VSHUFF32X4 $0xDD, Z6, Z2, Z22
+	VSHUFF32X4 $0x88, Z7, Z3, Z19
+	VSHUFF32X4 $0xDD, Z7, Z3, Z23
+	VSHUFF32X4 $0x88, Z12, Z8, Z24
+	VSHUFF32X4 $0xDD, Z12, Z8, Z28
+	VSHUFF32X4 $0x88, Z13, Z9, Z25
+	VSHUFF32X4 $0xDD, Z13, Z9, Z29
+	VSHUFF32X4 $0x88, Z14, Z10, Z26
+	VSHUFF32X4 $0xDD, Z14, Z10, Z30
+	VSHUFF32X4 $0x88, Z15, Z11, Z27
+	VSHUFF32X4 $0xDD, Z15, Z11, Z31
+	VSHUFF32X4 $0x88, Z24, Z16, Z0
+	VSHUFF32X4 $0xDD, Z24, Z16, Z8
+	VSHUFF32X4 $0x88, Z25, Z17, Z1
+	VSHUFF32X4 $0xDD, Z25, Z17, Z9
+	VSHUFF32X4 $0x88, Z26, Z18, Z2
+	VSHUFF32X4 $0xDD, Z26, Z18, Z10
+	VSHUFF32X4 $0x88, Z27, Z19, Z3
+	VSHUFF32X4 $0xDD, Z27, Z19, Z11
+	VSHUFF32X4 $0x88, Z28, Z20, Z4
+	VSHUFF32X4 $0xDD, Z28, Z20, Z12
+	VSHUFF32X4 $0x88, Z29, Z21, Z5
+	VSHUFF32X4 $0xDD, Z29, Z21, Z13
+	VSHUFF32X4 $0x88, Z30, Z22, Z6
+	VSHUFF32X4 $0xDD, Z30, Z22, Z14
+	VSHUFF32X4 $0x88, Z31, Z23, Z7
+	VSHUFF32X4 $0xDD, Z31, Z23, Z15
+	MOVWQZX (AX), DX
+	VMOVUPS Z0, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z1, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z2, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z3, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z4, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z5, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z6, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z7, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z8, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z9, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z10, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z11, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z12, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z13, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z14, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	VMOVUPS Z15, (DI)
+	MOVQ    DX, BX
+	ANDQ    $1, BX
+	SHLQ    $6, BX
+	ADDQ    BX, DI
+	SHRQ    $1, DX
+	ADDQ $64, SI
+	ADDQ $64, R12
+	ADDQ $2, AX
+	DECQ CX
+	JNZ  mblock
+
+mdone:
+	VZEROUPPER
+	RET
