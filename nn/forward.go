@@ -200,13 +200,16 @@ func (m *Model) forwardPart(part, parts int) {
 		return
 	}
 	ws := &m.train
-	in := r.x[lo*m.Inputs() : hi*m.Inputs()]
+	var in []float32 // the rows' inputs, for a layer that reads them whole
+	if !m.cols.on {
+		in = r.x[lo*m.Inputs() : hi*m.Inputs()]
+	}
 	last := len(m.layers) - 1
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
 		if li == 0 && m.cols.on {
-			m.forwardFirstCols(lo, hi, r.x, z)
+			m.forwardFirstCols(lo, hi, z)
 		} else {
 			gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
 		}
@@ -238,21 +241,32 @@ func (m *Model) checkBatch(x []float32, y []uint8) int {
 // A label ≥ Classes or a length mismatch panics.
 func (m *Model) Loss(x []float32, y []uint8) float64 {
 	n := m.checkBatch(x, y)
+	m.cols.planned = 0
+	return m.loss(x, y, n, false)
+}
+
+// loss is Loss of n rows; planned says that the batch is the compacted one
+// of PlanCols (x is then nil).
+func (m *Model) loss(x []float32, y []uint8, n int, planned bool) float64 {
 	ws := &m.train
 	ws.ensure(m, n, true)
 	c := m.Classes()
 	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
 	scale := float32(1 / float64(n))
 	var total float64
-	m.cols.on = false
+	if !planned {
+		m.cols.on = false
+	}
 	if parts := m.rowParts(n); parts > 1 {
 		checkLabels(y, c)
-		m.planCols(n, parts)
+		if !planned {
+			m.planCols(n, parts)
+		}
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
 		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
-		if m.cols.on {
+		if m.cols.on && !planned {
 			m.compactCols(parts)
 		}
 		if !workpool.TryRunShared(parts, parts, m.rows.fn) {

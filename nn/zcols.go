@@ -17,11 +17,19 @@ import (
 // into the others.
 //
 // The bits are those of the full product: gemm sums over k in passes
-// (gemm.PassDepth: k = 784 runs as three passes of 262), so the forward pass
-// compacts each pass's columns separately and multiplies them by one call
-// each, the first storing and the others adding, which is what the full
-// product does pass by pass with the zero terms in its chains. ∂W₁'s
-// elements are sums over the batch, which compaction does not touch.
+// (gemm.PassDepth: k = 784 runs as three passes of 262), and
+// gemm.SgemmSerialCols multiplies the compacted batch by W₁ as it is,
+// packing only the rows of W₁ᵀ the batch's nonzero columns meet, pass by
+// pass as the full product does, with the zero terms left out of each
+// pass's chain. ∂W₁'s elements are sums over the batch, which compaction
+// does not touch.
+//
+// The batch reaches the first layer compacted in one of two ways: LossCols
+// compacts the full batch on the threads, each the rows its forward pass
+// takes; or the caller plans the batch (PlanCols) and writes its rows
+// compacted (SetColsRow) as it makes them (train's gather, from the pixel
+// bytes), so that the full float batch is never written, then calls
+// LossPlanned.
 
 // minSkipFraction: a batch whose zero columns are fewer than 1/minSkipFraction
 // of the input runs the full product, which then costs little more than
@@ -34,15 +42,15 @@ type colSkip struct {
 	on  bool     // the last Loss skipped columns
 	set vec.Cols // the batch's nonzero columns
 	k   int      // how many
+	// planned is the number of rows of a batch that PlanCols planned and
+	// SetColsRow fills, for LossPlanned; 0 when there is none.
+	planned int
 	// sub[i] is the part of set in column task i of ∂W₁ (weightTaskCols).
 	sub []vec.Cols
-	// passEnd[s] is the number of nonzero columns before the end of the
-	// full product's pass s over the input.
-	passEnd []int
-	xc      []float32 // the batch's nonzero columns, n×k
-	// wc holds W₁'s nonzero columns (out×k) for the forward pass, then
-	// ∂W₁'s for Backward (which needs no W₁): one buffer less to cache.
-	wc []float32
+	xc  []float32 // the batch's nonzero columns, n×k
+	// gc holds ∂W₁'s nonzero columns (out×k) before weightTaskCols
+	// spreads them into ∂W₁.
+	gc []float32
 	// compactFn is compactPart as a func value, made once.
 	compactFn func(part, parts int)
 }
@@ -65,14 +73,69 @@ func (m *Model) LossCols(x []float32, y []uint8, nonzero []byte) float64 {
 	return loss
 }
 
+// PlanCols prepares the Loss of a batch of n rows whose column j is zero
+// in every row wherever nonzero[j] is 0, to be given by its nonzero
+// columns alone: it reports whether it did, and then each row i of the
+// batch must be written with SetColsRow (from any goroutine, rows
+// disjoint) before LossPlanned computes the loss. Where it reports false
+// (Loss would not skip columns for such a batch) the caller calls Loss or
+// LossCols with the whole batch instead. len(nonzero) must be Inputs.
+func (m *Model) PlanCols(n int, nonzero []byte) bool {
+	if len(nonzero) != m.Inputs() {
+		panic(fmt.Sprintf("nn: %d column flags for %d inputs", len(nonzero), m.Inputs()))
+	}
+	m.cols.planned = 0
+	parts := m.rowParts(n)
+	if parts <= 1 {
+		return false
+	}
+	m.colFlags = nonzero
+	m.planCols(n, parts)
+	m.colFlags = nil
+	if m.cols.on {
+		m.cols.planned = n
+	}
+	return m.cols.on
+}
+
+// SetColsRow writes row i of the batch that PlanCols planned, given whole
+// (Inputs values), in its compacted form.
+func (m *Model) SetColsRow(i int, row []float32) {
+	c := &m.cols
+	if i < 0 || i >= c.planned {
+		panic(fmt.Sprintf("nn: SetColsRow(%d) of a planned batch of %d rows", i, c.planned))
+	}
+	vec.Compact(c.xc[i*c.k:(i+1)*c.k], row, &c.set)
+}
+
+// LossPlanned is Loss for the batch that PlanCols planned and SetColsRow
+// wrote, with labels y (one per row): the same bits as Loss of the whole
+// batch. The plan is used up; Backward follows as after Loss.
+func (m *Model) LossPlanned(y []uint8) float64 {
+	n := m.cols.planned
+	if n == 0 || len(y) != n {
+		panic(fmt.Sprintf("nn: LossPlanned with %d labels for a planned batch of %d rows", len(y), n))
+	}
+	m.cols.planned = 0
+	return m.loss(nil, y, n, true)
+}
+
 // planCols decides whether the Loss of a batch of n rows, split over parts
-// threads by rows, skips zero columns, and prepares its buffers.
+// threads by rows, skips zero columns, and prepares its buffers: it does
+// where at least 1/minSkipFraction of the columns are zero and gemm can
+// multiply every part's rows by the columns (gemm.ColsOK).
 func (m *Model) planCols(n, parts int) {
 	c := &m.cols
 	c.on = false
 	l := &m.layers[0]
-	if m.colFlags == nil || n <= 3 || l.out <= 3 {
+	if m.colFlags == nil || l.out <= 3 {
 		return
+	}
+	for part := range parts {
+		lo, hi, ok := m.InputRows(n, part, parts)
+		if !ok || !gemm.ColsOK(hi-lo) {
+			return
+		}
 	}
 	c.set.SetNonzero(m.colFlags)
 	c.k = c.set.Count()
@@ -80,27 +143,17 @@ func (m *Model) planCols(n, parts int) {
 		return
 	}
 	c.on = true
-	c.passEnd = c.passEnd[:0]
-	d := gemm.PassDepth(l.in)
-	for end := d; ; end += d {
-		end = min(end, l.in)
-		c.passEnd = append(c.passEnd, c.set.CountBefore(end))
-		if end == l.in {
-			break
-		}
-	}
 	if len(c.xc) < n*l.in {
 		c.xc = make([]float32, n*l.in)
 	}
-	if len(c.wc) < l.out*l.in {
-		c.wc = make([]float32, l.out*l.in)
+	if len(c.gc) < l.out*l.in {
+		c.gc = make([]float32, l.out*l.in)
 	}
 }
 
-// compactCols compacts the batch in m.rows and W₁ to the batch's nonzero
-// columns on parts threads, before the forward pass: each part the rows of
-// the batch that its forward pass takes and a share of W₁'s rows, so that
-// W₁ is compacted once for all parts.
+// compactCols compacts the batch in m.rows to its nonzero columns on parts
+// threads, before the forward pass, each part the rows that its forward
+// pass takes.
 func (m *Model) compactCols(parts int) {
 	c := &m.cols
 	if c.compactFn == nil {
@@ -121,31 +174,14 @@ func (m *Model) compactPart(part, parts int) {
 	for i := lo; i < hi; i++ {
 		vec.Compact(c.xc[i*k:(i+1)*k], r.x[i*l.in:(i+1)*l.in], &c.set)
 	}
-	for o := l.out * part / parts; o < l.out*(part+1)/parts; o++ {
-		vec.Compact(c.wc[o*k:(o+1)*k], l.w[o*l.in:(o+1)*l.in], &c.set)
-	}
 }
 
 // forwardFirstCols computes rows [lo, hi) of the first layer's product
-// z = x·W₁ᵀ over the batch's nonzero columns (compactCols made them), on
-// the calling goroutine, pass by pass (see colSkip).
-func (m *Model) forwardFirstCols(lo, hi int, x, z []float32) {
+// z = x·W₁ᵀ over the batch's nonzero columns, on the calling goroutine.
+func (m *Model) forwardFirstCols(lo, hi int, z []float32) {
 	c, l := &m.cols, &m.layers[0]
 	k := c.k
-	if k == 0 || hi-lo <= 3 {
-		// Nothing to multiply, or a part so small that gemm sums it
-		// without passes: the full product, whose bits it must match.
-		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, x[lo*l.in:hi*l.in], l.in, l.w, l.in, 0, z, l.out)
-		return
-	}
-	wc := c.wc[:l.out*k]
-	xc := c.xc[lo*k : hi*k]
-	var beta float32
-	prev := 0
-	for _, end := range c.passEnd {
-		gemm.SgemmSerial(false, true, hi-lo, l.out, end-prev, 1, xc[prev:], k, wc[prev:], k, beta, z, l.out)
-		beta, prev = 1, end
-	}
+	gemm.SgemmSerialCols(hi-lo, l.out, l.in, c.xc[lo*k:hi*k], max(k, 1), l.w, l.in, z, l.out, c.set.Masks())
 }
 
 // planColTasks gives each of Backward's tasks over ∂W₁'s columns the part
@@ -173,11 +209,11 @@ func (m *Model) weightTaskCols(i, lo, hi, n int, dz []float32) bool {
 	clo := c.set.CountBefore(lo)
 	chi := clo + sub.Count()
 	if chi > clo {
-		gemm.SgemmSerial(true, false, l.out, chi-clo, n, 1, dz, l.out, c.xc[clo:], k, 0, c.wc[clo:], k)
+		gemm.SgemmSerial(true, false, l.out, chi-clo, n, 1, dz, l.out, c.xc[clo:], k, 0, c.gc[clo:], k)
 	}
 	ok := true
 	for o := range l.out {
-		row := c.wc[o*k+clo : o*k+chi]
+		row := c.gc[o*k+clo : o*k+chi]
 		ok = ok && vec.AllFinite(row)
 		vec.Expand(l.gw[o*l.in+lo:o*l.in+hi], row, sub)
 	}

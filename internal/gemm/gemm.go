@@ -165,12 +165,15 @@ func SgemmSerialCols(m, n, k int, a []float32, lda int, b []float32, ldb int, c 
 	if n == 0 {
 		return
 	}
-	if len(a) < (m-1)*lda+kk || len(b) < (n-1)*ldb+k || len(c) < (m-1)*ldc+n {
-		panic("gemm: SgemmSerialCols: short slice")
+	if len(c) < (m-1)*ldc+n {
+		panic(errShortC)
 	}
 	if kk == 0 {
-		scaleC(m, n, 0, c, ldc)
+		scaleC(m, n, 0, c, ldc) // A and B are not read
 		return
+	}
+	if len(a) < (m-1)*lda+kk || len(b) < (n-1)*ldb+k {
+		panic("gemm: SgemmSerialCols: short slice")
 	}
 	run(problem{
 		serial: true, transB: true,

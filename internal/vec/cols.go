@@ -176,3 +176,7 @@ func first(s []float32) *float32 {
 	}
 	return &s[:1][0]
 }
+
+// Masks returns c's columns as a mask: bit j%16 of word j/16 is set for
+// each column j in c. The slice is c's own; do not modify it.
+func (c *Cols) Masks() []uint16 { return c.mask }
