@@ -64,15 +64,24 @@ func TestLossColsSameBits(t *testing.T) {
 		{"the first pass empty", "mlp:784-100-10", keep(100, func(_ *rand.Rand, j int) bool { return j >= 300 }), true},
 		{"random columns", "mlp:784-100-10", keep(100, func(r *rand.Rand, _ int) bool { return r.IntN(3) == 0 }), true},
 	} {
-		run := func(procs int, cols bool) (float64, []float32) {
+		// how: 0 Loss, 1 LossCols, 2 PlanCols, SetColsRow and LossPlanned
+		// (Loss where PlanCols declines).
+		run := func(procs int, how int) (float64, []float32) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			m := MustParse(c.spec, 3)
 			x, y, flags := c.batch(rand.New(rand.NewPCG(4, 5)))
 			var loss float64
 			for range 3 { // the second and third steps start from updated weights
-				if cols {
+				cols := how > 0
+				switch {
+				case how == 1:
 					loss = m.LossCols(x, y, flags)
-				} else {
+				case how == 2 && m.PlanCols(len(y), flags):
+					for i := range y {
+						m.SetColsRow(i, x[i*784:(i+1)*784])
+					}
+					loss = m.LossPlanned(y)
+				default:
 					loss = m.Loss(x, y)
 				}
 				if want := cols && procs > 1 && c.skips; m.cols.on != want {
@@ -87,19 +96,51 @@ func TestLossColsSameBits(t *testing.T) {
 			_, g := m.Flat()
 			return loss, slices.Clone(g)
 		}
-		l1, g1 := run(1, false)
-		for _, procs := range []int{1, 2, 3} {
-			l2, g2 := run(procs, true)
+		l1, g1 := run(1, 0)
+		for _, procs := range []int{1, 2, 3, -2, -3} {
+			how := 1
+			if procs < 0 {
+				procs, how = -procs, 2
+			}
+			l2, g2 := run(procs, how)
 			if math.Float64bits(l1) != math.Float64bits(l2) {
-				t.Fatalf("%s: loss %v by Loss on one thread, %v by LossCols on %d", c.name, l1, l2, procs)
+				t.Fatalf("%s: loss %v by Loss on one thread, %v by way %d on %d", c.name, l1, l2, how, procs)
 			}
 			for i := range g1 {
 				if math.Float32bits(g1[i]) != math.Float32bits(g2[i]) {
-					t.Fatalf("%s: gradient %d is %v by Loss on one thread, %v by LossCols on %d", c.name, i, g1[i], g2[i], procs)
+					t.Fatalf("%s: gradient %d is %v by Loss on one thread, %v by way %d on %d", c.name, i, g1[i], g2[i], how, procs)
 				}
 			}
 		}
 	}
+}
+
+// TestLossPlannedMisusePanics: LossPlanned without a plan, with the wrong
+// number of labels, or a second time, panics.
+func TestLossPlannedMisusePanics(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	m := MustParse("mlp:784-100-10", 1)
+	x, y, flags := mnistLikeBatch(100, 1)
+	mustPanic := func(what string, f func()) {
+		t.Helper()
+		defer func() {
+			if recover() == nil {
+				t.Errorf("%s: no panic", what)
+			}
+		}()
+		f()
+	}
+	mustPanic("no plan", func() { m.LossPlanned(y) })
+	if !m.PlanCols(100, flags) {
+		t.Fatal("PlanCols declined an MNIST-like batch on two threads")
+	}
+	mustPanic("row past the batch", func() { m.SetColsRow(100, x[:784]) })
+	mustPanic("99 labels", func() { m.LossPlanned(y[:99]) })
+	for i := range y {
+		m.SetColsRow(i, x[i*784:(i+1)*784])
+	}
+	m.LossPlanned(y)
+	mustPanic("used up", func() { m.LossPlanned(y) })
 }
 
 // TestLossColsAllocs: after the first step, LossCols and Backward allocate

@@ -99,6 +99,13 @@ type Trainer struct {
 	// float32 set, or DESCENT_DENSE=1).
 	colOr   [2][]byte
 	nonzero []byte
+	// planned is whether the batch went to the model compacted
+	// (gatherPlanned: nn.Model.PlanCols), t.batch.X not written; rowBuf[p]
+	// is gather part p's row of floats on its way there; convertFn is
+	// convertPart as a func value, orFn orPart.
+	planned         bool
+	rowBuf          [2][]float32
+	convertFn, orFn func(part, parts int)
 }
 
 // denseInput is whether DESCENT_DENSE=1 was set when the program started:
@@ -367,9 +374,13 @@ func (t *Trainer) scheduledLR() (float64, error) {
 // lossAndGrads computes the loss of the batch and, when it is finite, the
 // gradients (clipped as configured); bad says which was not finite.
 func (t *Trainer) lossAndGrads(x []float32, y []uint8) (loss float64, bad *NonFiniteError) {
-	if t.nonzero != nil {
+	switch {
+	case t.planned:
+		t.planned = false
+		loss = t.model.LossPlanned(y)
+	case t.nonzero != nil:
 		loss = t.model.LossCols(x, y, t.nonzero)
-	} else {
+	default:
 		loss = t.model.Loss(x, y)
 	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
@@ -410,7 +421,7 @@ func (t *Trainer) closeCurvePoint() {
 func (t *Trainer) gather() {
 	n := len(t.idx)
 	t.trainSet.Reserve(&t.batch, n)
-	t.nonzero = nil
+	t.nonzero, t.planned = nil, false
 	if t.trainSet.Pixels != nil && !denseInput {
 		for p := range t.colOr {
 			if len(t.colOr[p]) != t.trainSet.Dim {
@@ -426,6 +437,11 @@ func (t *Trainer) gather() {
 				t.gatherFn = t.gatherPart
 			}
 			t.gatherMid = mid
+			// L-BFGS evaluates the batch again and needs it whole; a
+			// full batch is gathered once and kept.
+			if t.nonzero != nil && t.lbfgs == nil && n < t.trainSet.N && t.gatherPlanned() {
+				return
+			}
 			if workpool.TryRunShared(2, 2, t.gatherFn) {
 				if t.nonzero != nil {
 					vec.OrBytes(t.nonzero, t.colOr[1])
@@ -440,15 +456,69 @@ func (t *Trainer) gather() {
 // gatherPart gathers part's rows of the batch, [0, t.gatherMid) or
 // [t.gatherMid, n) (see gather).
 func (t *Trainer) gatherPart(part, _ int) {
-	lo, hi := 0, t.gatherMid
-	if part == 1 {
-		lo, hi = t.gatherMid, len(t.idx)
-	}
+	lo, hi := t.partRows(part)
 	var or []byte
 	if t.nonzero != nil {
 		or = t.colOr[part]
 	}
 	t.trainSet.GatherPartOr(&t.batch, t.idx, lo, hi, or)
+}
+
+// gatherPlanned gathers the batch in two hand-overs without writing
+// t.batch.X where the model takes it compacted: each part ORs its rows'
+// bytes (orPart), the two ORs are merged, and then each part converts its
+// rows, now in its core's caches, straight into the model's compacted
+// batch (nn.Model.PlanCols, SetColsRow), or into t.batch.X where the model
+// declines. It reports false, gathering nothing, when the pool is busy.
+func (t *Trainer) gatherPlanned() bool {
+	if t.orFn == nil {
+		t.orFn, t.convertFn = t.orPart, t.convertPart
+	}
+	if !workpool.TryRunShared(2, 2, t.orFn) {
+		return false
+	}
+	vec.OrBytes(t.nonzero, t.colOr[1])
+	t.planned = t.model.PlanCols(len(t.idx), t.nonzero)
+	if !workpool.TryRunShared(2, 2, t.convertFn) {
+		t.convertPart(0, 2)
+		t.convertPart(1, 2)
+	}
+	return true
+}
+
+// partRows returns gather part part's rows, [0, t.gatherMid) or
+// [t.gatherMid, n).
+func (t *Trainer) partRows(part int) (lo, hi int) {
+	if part == 1 {
+		return t.gatherMid, len(t.idx)
+	}
+	return 0, t.gatherMid
+}
+
+// orPart is part's first half of gatherPlanned.
+func (t *Trainer) orPart(part, _ int) {
+	lo, hi := t.partRows(part)
+	t.trainSet.OrPart(&t.batch, t.idx, lo, hi, t.colOr[part])
+}
+
+// convertPart is part's second half of gatherPlanned.
+func (t *Trainer) convertPart(part, _ int) {
+	lo, hi := t.partRows(part)
+	dim := t.trainSet.Dim
+	if !t.planned {
+		for j := lo; j < hi; j++ {
+			t.trainSet.RowFloats(t.batch.X[j*dim:(j+1)*dim], t.idx[j])
+		}
+		return
+	}
+	if len(t.rowBuf[part]) != dim {
+		t.rowBuf[part] = make([]float32, dim)
+	}
+	row := t.rowBuf[part]
+	for j := lo; j < hi; j++ {
+		t.trainSet.RowFloats(row, t.idx[j])
+		t.model.SetColsRow(j, row)
+	}
 }
 
 // checkWeights returns a *NonFiniteError naming the first weight that is
