@@ -45,11 +45,9 @@ type colSkip struct {
 	// planned is the number of rows of a batch that PlanCols planned and
 	// SetColsRow fills, for LossPlanned; 0 when there is none.
 	planned int
-	// sub[i] is the part of set in column task i of ∂W₁ (weightTaskCols).
-	sub []vec.Cols
 	xc  []float32 // the batch's nonzero columns, n×k
-	// gc holds ∂W₁'s nonzero columns (out×k) before weightTaskCols
-	// spreads them into ∂W₁.
+	// gc[i·out·colChunk:] holds, for column task i of ∂W₁, the nonzero
+	// columns of its chunk of colChunk columns (weightTaskCols).
 	gc []float32
 	// compactFn is compactPart as a func value, made once.
 	compactFn func(part, parts int)
@@ -146,9 +144,6 @@ func (m *Model) planCols(n, parts int) {
 	if len(c.xc) < n*l.in {
 		c.xc = make([]float32, n*l.in)
 	}
-	if len(c.gc) < l.out*l.in {
-		c.gc = make([]float32, l.out*l.in)
-	}
 }
 
 // compactCols compacts the batch in m.rows to its nonzero columns on parts
@@ -184,38 +179,47 @@ func (m *Model) forwardFirstCols(lo, hi int, z []float32) {
 	gemm.SgemmSerialCols(hi-lo, l.out, l.in, c.xc[lo*k:hi*k], max(k, 1), l.w, l.in, z, l.out, c.set.Masks())
 }
 
-// planColTasks gives each of Backward's tasks over ∂W₁'s columns the part
-// of the batch's nonzero columns in its range, before they run.
+// colChunk is the width of the chunks of ∂W₁'s columns that
+// weightTaskCols computes and spreads into ∂W₁ one at a time: ≤ 100×128
+// floats (51 KB for MNIST's 100 neurons) stay in the core's caches between
+// the product and its spreading, where a buffer for all of ∂W₁'s nonzero
+// columns would push W₁ out of them.
+const colChunk = 128
+
+// planColTasks sizes the buffers of Backward's tasks over ∂W₁'s columns,
+// before they run.
 func (m *Model) planColTasks() {
 	c := &m.cols
-	for len(c.sub) < len(m.back.tasks) {
-		c.sub = append(c.sub, vec.Cols{})
-	}
-	for i, t := range m.back.tasks {
-		if t.li == 0 {
-			c.sub[i] = c.set.Sub(t.lo, t.hi)
-		}
+	if need := len(m.back.tasks) * m.layers[0].out * colChunk; len(c.gc) < need {
+		c.gc = make([]float32, need)
 	}
 }
 
-// weightTaskCols is weightTask for columns [lo, hi) of ∂W₁ (lo a multiple
-// of 16) when the last Loss skipped zero columns: the product over the
-// nonzero columns among them, spread back into ∂W₁ with +0 in the others.
-// It reports whether the gradients it computed are finite.
+// weightTaskCols is weightTask i, for columns [lo, hi) of ∂W₁ (lo a
+// multiple of 16), when the last Loss skipped zero columns: chunk by chunk,
+// the product over the nonzero columns of the chunk, spread into ∂W₁ with
+// +0 in the others. The elements are sums over the batch, the same however
+// the columns are cut. It reports whether the gradients it computed are
+// finite.
 func (m *Model) weightTaskCols(i, lo, hi, n int, dz []float32) bool {
 	c, l := &m.cols, &m.layers[0]
 	k := c.k
-	sub := &c.sub[i]
-	clo := c.set.CountBefore(lo)
-	chi := clo + sub.Count()
-	if chi > clo {
-		gemm.SgemmSerial(true, false, l.out, chi-clo, n, 1, dz, l.out, c.xc[clo:], k, 0, c.gc[clo:], k)
-	}
+	gc := c.gc[i*l.out*colChunk : (i+1)*l.out*colChunk]
 	ok := true
-	for o := range l.out {
-		row := c.gc[o*k+clo : o*k+chi]
-		ok = ok && vec.AllFinite(row)
-		vec.Expand(l.gw[o*l.in+lo:o*l.in+hi], row, sub)
+	clo := c.set.CountBefore(lo)
+	for a := lo; a < hi; a += colChunk {
+		b := min(a+colChunk, hi)
+		sub := c.set.Sub(a, b)
+		w := sub.Count()
+		if w > 0 {
+			gemm.SgemmSerial(true, false, l.out, w, n, 1, dz, l.out, c.xc[clo:], k, 0, gc, w)
+		}
+		for o := range l.out {
+			row := gc[o*w : (o+1)*w]
+			ok = ok && vec.AllFinite(row)
+			vec.Expand(l.gw[o*l.in+a:o*l.in+b], row, &sub)
+		}
+		clo += w
 	}
 	return ok
 }
