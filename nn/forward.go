@@ -201,7 +201,9 @@ func (m *Model) forwardPart(part, parts int) {
 	}
 	ws := &m.train
 	var in []float32 // the rows' inputs, for a layer that reads them whole
-	if !m.cols.on {
+	if m.cols.on {
+		m.compactRows(part, lo, hi)
+	} else {
 		in = r.x[lo*m.Inputs() : hi*m.Inputs()]
 	}
 	last := len(m.layers) - 1
@@ -266,9 +268,6 @@ func (m *Model) loss(x []float32, y []uint8, n int, planned bool) float64 {
 			m.rows.fn = m.forwardPart
 		}
 		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
-		if m.cols.on && !planned {
-			m.compactCols(parts)
-		}
 		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
 			for part := range parts {
 				m.forwardPart(part, parts)

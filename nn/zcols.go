@@ -5,7 +5,6 @@ import (
 
 	"github.com/descentlab/descent/internal/gemm"
 	"github.com/descentlab/descent/internal/vec"
-	"github.com/descentlab/descent/internal/workpool"
 )
 
 // Input columns that are zero in every row of a batch (MNIST's border
@@ -24,12 +23,11 @@ import (
 // pass's chain. ∂W₁'s elements are sums over the batch, which compaction
 // does not touch.
 //
-// The batch reaches the first layer compacted in one of two ways: LossCols
-// compacts the full batch on the threads, each the rows its forward pass
-// takes; or the caller plans the batch (PlanCols) and writes its rows
-// compacted (SetColsRow) as it makes them (train's gather, from the pixel
-// bytes), so that the full float batch is never written, then calls
-// LossPlanned.
+// The batch reaches the first layer compacted at the start of each thread's
+// forward pass, for the rows that thread multiplies: LossCols compacts the
+// rows of the full batch; after PlanCols, the caller's fill function gives
+// each row whole into a row buffer of the thread's (train's gather: from
+// the pixel bytes), so that the full float batch is never written.
 
 // minSkipFraction: a batch whose zero columns are fewer than 1/minSkipFraction
 // of the input runs the full product, which then costs little more than
@@ -42,15 +40,16 @@ type colSkip struct {
 	on  bool     // the last Loss skipped columns
 	set vec.Cols // the batch's nonzero columns
 	k   int      // how many
-	// planned is the number of rows of a batch that PlanCols planned and
-	// SetColsRow fills, for LossPlanned; 0 when there is none.
+	// planned is the number of rows of the batch that PlanCols planned,
+	// for LossPlanned; 0 when there is none. fill gives its rows, into
+	// rowBuf[part·Inputs:] on the thread of part part.
 	planned int
-	xc  []float32 // the batch's nonzero columns, n×k
+	fill    func(dst []float32, i int)
+	rowBuf  []float32
+	xc      []float32 // the batch's nonzero columns, n×k
 	// gc[i·out·colChunk:] holds, for column task i of ∂W₁, the nonzero
 	// columns of its chunk of colChunk columns (weightTaskCols).
 	gc []float32
-	// compactFn is compactPart as a func value, made once.
-	compactFn func(part, parts int)
 }
 
 // LossCols is Loss for a batch x whose column j is zero in every row
@@ -72,17 +71,18 @@ func (m *Model) LossCols(x []float32, y []uint8, nonzero []byte) float64 {
 }
 
 // PlanCols prepares the Loss of a batch of n rows whose column j is zero
-// in every row wherever nonzero[j] is 0, to be given by its nonzero
-// columns alone: it reports whether it did, and then each row i of the
-// batch must be written with SetColsRow (from any goroutine, rows
-// disjoint) before LossPlanned computes the loss. Where it reports false
-// (Loss would not skip columns for such a batch) the caller calls Loss or
+// in every row wherever nonzero[j] is 0, to be given by fill, which writes
+// row i whole (Inputs values) into dst: it reports whether it did, and then
+// LossPlanned computes the loss, calling fill once for each row, from
+// several goroutines at once (rows disjoint). Where it reports false (Loss
+// would not skip columns for such a batch) the caller calls Loss or
 // LossCols with the whole batch instead. len(nonzero) must be Inputs.
-func (m *Model) PlanCols(n int, nonzero []byte) bool {
+func (m *Model) PlanCols(n int, nonzero []byte, fill func(dst []float32, i int)) bool {
 	if len(nonzero) != m.Inputs() {
 		panic(fmt.Sprintf("nn: %d column flags for %d inputs", len(nonzero), m.Inputs()))
 	}
-	m.cols.planned = 0
+	c := &m.cols
+	c.planned, c.fill = 0, nil
 	parts := m.rowParts(n)
 	if parts <= 1 {
 		return false
@@ -90,32 +90,29 @@ func (m *Model) PlanCols(n int, nonzero []byte) bool {
 	m.colFlags = nonzero
 	m.planCols(n, parts)
 	m.colFlags = nil
-	if m.cols.on {
-		m.cols.planned = n
+	if !c.on {
+		return false
 	}
-	return m.cols.on
+	c.planned, c.fill = n, fill
+	if len(c.rowBuf) < parts*m.Inputs() {
+		c.rowBuf = make([]float32, parts*m.Inputs())
+	}
+	return true
 }
 
-// SetColsRow writes row i of the batch that PlanCols planned, given whole
-// (Inputs values), in its compacted form.
-func (m *Model) SetColsRow(i int, row []float32) {
-	c := &m.cols
-	if i < 0 || i >= c.planned {
-		panic(fmt.Sprintf("nn: SetColsRow(%d) of a planned batch of %d rows", i, c.planned))
-	}
-	vec.Compact(c.xc[i*c.k:(i+1)*c.k], row, &c.set)
-}
-
-// LossPlanned is Loss for the batch that PlanCols planned and SetColsRow
-// wrote, with labels y (one per row): the same bits as Loss of the whole
-// batch. The plan is used up; Backward follows as after Loss.
+// LossPlanned is Loss for the batch that PlanCols planned, with labels y
+// (one per row): the same bits as Loss of the whole batch. The plan is used
+// up; Backward follows as after Loss.
 func (m *Model) LossPlanned(y []uint8) float64 {
-	n := m.cols.planned
+	c := &m.cols
+	n := c.planned
 	if n == 0 || len(y) != n {
 		panic(fmt.Sprintf("nn: LossPlanned with %d labels for a planned batch of %d rows", len(y), n))
 	}
-	m.cols.planned = 0
-	return m.loss(nil, y, n, true)
+	c.planned = 0
+	loss := m.loss(nil, y, n, true)
+	c.fill = nil
+	return loss
 }
 
 // planCols decides whether the Loss of a batch of n rows, split over parts
@@ -146,28 +143,21 @@ func (m *Model) planCols(n, parts int) {
 	}
 }
 
-// compactCols compacts the batch in m.rows to its nonzero columns on parts
-// threads, before the forward pass, each part the rows that its forward
-// pass takes.
-func (m *Model) compactCols(parts int) {
-	c := &m.cols
-	if c.compactFn == nil {
-		c.compactFn = m.compactPart
-	}
-	if !workpool.TryRunShared(parts, parts, c.compactFn) {
-		for part := range parts {
-			m.compactPart(part, parts)
-		}
-	}
-}
-
-// compactPart is part's share of compactCols.
-func (m *Model) compactPart(part, parts int) {
-	c, l, r := &m.cols, &m.layers[0], &m.rows
+// compactRows writes rows [lo, hi) of the batch, compacted to its nonzero
+// columns, into c.xc, on the thread of part part, before its forward pass:
+// from the batch in m.rows, or from PlanCols's fill.
+func (m *Model) compactRows(part, lo, hi int) {
+	c, r, d := &m.cols, &m.rows, m.Inputs()
 	k := c.k
-	lo, hi, _ := m.InputRows(r.n, part, parts)
 	for i := lo; i < hi; i++ {
-		vec.Compact(c.xc[i*k:(i+1)*k], r.x[i*l.in:(i+1)*l.in], &c.set)
+		var row []float32
+		if c.fill != nil {
+			row = c.rowBuf[part*d : (part+1)*d]
+			c.fill(row, i)
+		} else {
+			row = r.x[i*d : (i+1)*d]
+		}
+		vec.Compact(c.xc[i*k:(i+1)*k], row, &c.set)
 	}
 }
 

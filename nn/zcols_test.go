@@ -64,7 +64,7 @@ func TestLossColsSameBits(t *testing.T) {
 		{"the first pass empty", "mlp:784-100-10", keep(100, func(_ *rand.Rand, j int) bool { return j >= 300 }), true},
 		{"random columns", "mlp:784-100-10", keep(100, func(r *rand.Rand, _ int) bool { return r.IntN(3) == 0 }), true},
 	} {
-		// how: 0 Loss, 1 LossCols, 2 PlanCols, SetColsRow and LossPlanned
+		// how: 0 Loss, 1 LossCols, 2 PlanCols and LossPlanned
 		// (Loss where PlanCols declines).
 		run := func(procs int, how int) (float64, []float32) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
@@ -76,10 +76,7 @@ func TestLossColsSameBits(t *testing.T) {
 				switch {
 				case how == 1:
 					loss = m.LossCols(x, y, flags)
-				case how == 2 && m.PlanCols(len(y), flags):
-					for i := range y {
-						m.SetColsRow(i, x[i*784:(i+1)*784])
-					}
+				case how == 2 && m.PlanCols(len(y), flags, func(dst []float32, i int) { copy(dst, x[i*784:(i+1)*784]) }):
 					loss = m.LossPlanned(y)
 				default:
 					loss = m.Loss(x, y)
@@ -131,14 +128,11 @@ func TestLossPlannedMisusePanics(t *testing.T) {
 		f()
 	}
 	mustPanic("no plan", func() { m.LossPlanned(y) })
-	if !m.PlanCols(100, flags) {
+	fill := func(dst []float32, i int) { copy(dst, x[i*784:(i+1)*784]) }
+	if !m.PlanCols(100, flags, fill) {
 		t.Fatal("PlanCols declined an MNIST-like batch on two threads")
 	}
-	mustPanic("row past the batch", func() { m.SetColsRow(100, x[:784]) })
 	mustPanic("99 labels", func() { m.LossPlanned(y[:99]) })
-	for i := range y {
-		m.SetColsRow(i, x[i*784:(i+1)*784])
-	}
 	m.LossPlanned(y)
 	mustPanic("used up", func() { m.LossPlanned(y) })
 }

@@ -99,13 +99,13 @@ type Trainer struct {
 	// float32 set, or DESCENT_DENSE=1).
 	colOr   [2][]byte
 	nonzero []byte
-	// planned is whether the batch went to the model compacted
-	// (gatherPlanned: nn.Model.PlanCols), t.batch.X not written; rowBuf[p]
-	// is gather part p's row of floats on its way there; convertFn is
-	// convertPart as a func value, orFn orPart.
+	// planned is whether the model takes the batch compacted, from
+	// fillFn (gatherPlanned: nn.Model.PlanCols), t.batch.X not written;
+	// convertFn is convertPart as a func value, orFn orPart, fillFn
+	// fillRow.
 	planned         bool
-	rowBuf          [2][]float32
 	convertFn, orFn func(part, parts int)
+	fillFn          func(dst []float32, i int)
 }
 
 // denseInput is whether DESCENT_DENSE=1 was set when the program started:
@@ -464,27 +464,33 @@ func (t *Trainer) gatherPart(part, _ int) {
 	t.trainSet.GatherPartOr(&t.batch, t.idx, lo, hi, or)
 }
 
-// gatherPlanned gathers the batch in two hand-overs without writing
-// t.batch.X where the model takes it compacted: each part ORs its rows'
-// bytes (orPart), the two ORs are merged, and then each part converts its
-// rows, now in its core's caches, straight into the model's compacted
-// batch (nn.Model.PlanCols, SetColsRow), or into t.batch.X where the model
-// declines. It reports false, gathering nothing, when the pool is busy.
+// gatherPlanned gathers the batch without writing t.batch.X where the
+// model takes it compacted: each part ORs its rows' bytes (orPart), the two
+// ORs are merged, and the model's forward pass then converts each row, its
+// bytes in that core's caches, straight into its compacted batch
+// (nn.Model.PlanCols, fillRow); where the model declines, a second
+// hand-over converts the rows into t.batch.X. It reports false, gathering
+// nothing, when the pool is busy.
 func (t *Trainer) gatherPlanned() bool {
 	if t.orFn == nil {
-		t.orFn, t.convertFn = t.orPart, t.convertPart
+		t.orFn, t.convertFn, t.fillFn = t.orPart, t.convertPart, t.fillRow
 	}
 	if !workpool.TryRunShared(2, 2, t.orFn) {
 		return false
 	}
 	vec.OrBytes(t.nonzero, t.colOr[1])
-	t.planned = t.model.PlanCols(len(t.idx), t.nonzero)
+	if t.planned = t.model.PlanCols(len(t.idx), t.nonzero, t.fillFn); t.planned {
+		return true
+	}
 	if !workpool.TryRunShared(2, 2, t.convertFn) {
 		t.convertPart(0, 2)
 		t.convertPart(1, 2)
 	}
 	return true
 }
+
+// fillRow writes row i of the batch into dst, for nn.Model.PlanCols.
+func (t *Trainer) fillRow(dst []float32, i int) { t.trainSet.RowFloats(dst, t.idx[i]) }
 
 // partRows returns gather part part's rows, [0, t.gatherMid) or
 // [t.gatherMid, n).
@@ -501,23 +507,13 @@ func (t *Trainer) orPart(part, _ int) {
 	t.trainSet.OrPart(&t.batch, t.idx, lo, hi, t.colOr[part])
 }
 
-// convertPart is part's second half of gatherPlanned.
+// convertPart converts part's rows into t.batch.X, where gatherPlanned's
+// model declined them compacted.
 func (t *Trainer) convertPart(part, _ int) {
 	lo, hi := t.partRows(part)
 	dim := t.trainSet.Dim
-	if !t.planned {
-		for j := lo; j < hi; j++ {
-			t.trainSet.RowFloats(t.batch.X[j*dim:(j+1)*dim], t.idx[j])
-		}
-		return
-	}
-	if len(t.rowBuf[part]) != dim {
-		t.rowBuf[part] = make([]float32, dim)
-	}
-	row := t.rowBuf[part]
 	for j := lo; j < hi; j++ {
-		t.trainSet.RowFloats(row, t.idx[j])
-		t.model.SetColsRow(j, row)
+		t.trainSet.RowFloats(t.batch.X[j*dim:(j+1)*dim], t.idx[j])
 	}
 }
 
