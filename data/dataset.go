@@ -155,29 +155,20 @@ func (d *Dataset) Reserve(dst *Batch, n int) {
 // examples; the other rows are not touched, so goroutines may gather
 // disjoint parts of one batch at once.
 func (d *Dataset) GatherPart(dst *Batch, idx []int, lo, hi int) {
-	d.GatherPartOr(dst, idx, lo, hi, nil)
-}
-
-// GatherPartOr is GatherPart that also ORs the pixel bytes of every row it
-// gathers into or (at least Dim bytes; not for a set held as float32, which
-// leaves or untouched): where or[j] is still 0 afterwards, column j is 0
-// in every one of those rows (nn.Model.LossCols skips such columns). A nil
-// or is GatherPart.
-func (d *Dataset) GatherPartOr(dst *Batch, idx []int, lo, hi int, or []byte) {
 	dim := d.Dim
 	if d.Pixels != nil {
 		// The rows are scattered over the set (47 MB for MNIST, more than
 		// the caches): ask for a few rows ahead while converting this one,
 		// so that their cache misses overlap (BenchmarkGather).
-		d.prefetchRows(idx, lo, min(lo+gatherAhead, hi))
+		for j := lo; j < min(lo+gatherAhead, hi); j++ {
+			vec.Prefetch(d.Pixels[idx[j]*dim : (idx[j]+1)*dim])
+		}
 		for j := lo; j < hi; j++ {
 			i := idx[j]
-			d.prefetchRows(idx, j+gatherAhead, min(j+gatherAhead+1, hi))
-			row := d.Pixels[i*dim : (i+1)*dim]
-			pixelsToFloat32(dst.X[j*dim:(j+1)*dim], row)
-			if or != nil {
-				vec.OrBytes(or, row)
+			if k := j + gatherAhead; k < hi {
+				vec.Prefetch(d.Pixels[idx[k]*dim : (idx[k]+1)*dim])
 			}
+			pixelsToFloat32(dst.X[j*dim:(j+1)*dim], d.Pixels[i*dim:(i+1)*dim])
 			dst.Y[j] = d.Y[i]
 		}
 		return
@@ -187,43 +178,4 @@ func (d *Dataset) GatherPartOr(dst *Batch, idx []int, lo, hi int, or []byte) {
 		copy(dst.X[j*dim:(j+1)*dim], d.X[i*dim:(i+1)*dim])
 		dst.Y[j] = d.Y[i]
 	}
-}
-
-// prefetchRows asks for the pixel rows of the examples idx[lo:hi].
-func (d *Dataset) prefetchRows(idx []int, lo, hi int) {
-	dim := d.Dim
-	for j := lo; j < hi; j++ {
-		vec.Prefetch(d.Pixels[idx[j]*dim : (idx[j]+1)*dim])
-	}
-}
-
-// OrPart is the first half of GatherPartOr for a set of pixel bytes: it
-// ORs the bytes of the examples idx[lo:hi] into or (Dim bytes) and copies
-// their labels into rows [lo, hi) of dst.Y, but converts no pixel; the
-// caller then converts each row with RowFloats (its bytes now in this
-// core's caches) into where it wants them. It panics for a set held as
-// float32.
-func (d *Dataset) OrPart(dst *Batch, idx []int, lo, hi int, or []byte) {
-	if d.Pixels == nil {
-		panic("data: OrPart of a set held as float32")
-	}
-	dim := d.Dim
-	d.prefetchRows(idx, lo, min(lo+gatherAhead, hi))
-	for j := lo; j < hi; j++ {
-		i := idx[j]
-		d.prefetchRows(idx, j+gatherAhead, min(j+gatherAhead+1, hi))
-		vec.OrBytes(or, d.Pixels[i*dim:(i+1)*dim])
-		dst.Y[j] = d.Y[i]
-	}
-}
-
-// RowFloats writes example i's inputs into dst (Dim values): the values
-// Gather writes for it.
-func (d *Dataset) RowFloats(dst []float32, i int) {
-	dim := d.Dim
-	if d.Pixels != nil {
-		pixelsToFloat32(dst[:dim], d.Pixels[i*dim:(i+1)*dim])
-		return
-	}
-	copy(dst[:dim], d.X[i*dim:(i+1)*dim])
 }

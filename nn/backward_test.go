@@ -97,8 +97,7 @@ func TestLossSameBitsByRows(t *testing.T) {
 // says, on one thread (where it scans) and on two and three (where each
 // gradient task checks its own columns), for a gradient that is ±Inf in one
 // column of the first layer's ∂W only: in the first column range, in the
-// second, in the last column; and again true after a finite batch; by Loss
-// and by LossCols.
+// second, in the last column; and again true after a finite batch.
 func TestGradsFinite(t *testing.T) {
 	scan := func(g []float32) bool {
 		for _, v := range g {
@@ -110,71 +109,58 @@ func TestGradsFinite(t *testing.T) {
 	}
 	for _, procs := range []int{1, 2, 3} {
 		for _, col := range []int{-1, 10, 500, 783} {
-			for _, cols := range []bool{false, true} {
-				func() {
-					defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
-					m := MustParse("mlp:784-100-10", 3)
-					const n = 100
-					if got := m.rowParts(n); (got > 1) != (procs > 1) {
-						t.Fatalf("%d threads: rowParts %d", procs, got)
+			func() {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
+				m := MustParse("mlp:784-100-10", 3)
+				const n = 100
+				if got := m.rowParts(n); (got > 1) != (procs > 1) {
+					t.Fatalf("%d threads: rowParts %d", procs, got)
+				}
+				// W₁ = 0 and b₁ = 1: every hidden unit is 1 whatever x, so x
+				// may hold 3e38; W₂ large with b₂ cancelling its row sums
+				// keeps the logits near 0 and makes ∂x₁ about 1e4/n, whose
+				// product with 3e38 overflows: column col of ∂W₁ is ±Inf.
+				rng := rand.New(rand.NewPCG(7, 8))
+				w1, b1, w2, b2 := m.views[0].Value, m.views[1].Value, m.views[2].Value, m.views[3].Value
+				clear(w1)
+				for i := range b1 {
+					b1[i] = 1
+				}
+				for c := range b2 {
+					var s float32
+					for o := range 100 {
+						w2[c*100+o] = float32(rng.NormFloat64()) * 1e4
+						s += w2[c*100+o]
 					}
-					// W₁ = 0 and b₁ = 1: every hidden unit is 1 whatever x, so x
-					// may hold 3e38; W₂ large with b₂ cancelling its row sums
-					// keeps the logits near 0 and makes ∂x₁ about 1e4/n, whose
-					// product with 3e38 overflows: column col of ∂W₁ is ±Inf.
-					rng := rand.New(rand.NewPCG(7, 8))
-					w1, b1, w2, b2 := m.views[0].Value, m.views[1].Value, m.views[2].Value, m.views[3].Value
-					clear(w1)
-					for i := range b1 {
-						b1[i] = 1
+					b2[c] = -s
+				}
+				x, y := randBatch(rng, n, 784, 10)
+				if col >= 0 {
+					for r := range n {
+						x[r*784+col] = 3e38
 					}
-					for c := range b2 {
-						var s float32
-						for o := range 100 {
-							w2[c*100+o] = float32(rng.NormFloat64()) * 1e4
-							s += w2[c*100+o]
-						}
-						b2[c] = -s
-					}
-					x, y := randBatch(rng, n, 784, 10)
-					if col >= 0 {
-						for r := range n {
-							x[r*784+col] = 3e38
-						}
-					}
-					var loss float64
-					if cols {
-						// LossCols with columns 520–782 zero (but col): the
-						// gradient tasks then compute ∂W₁ over the others.
-						flags := zeroColumns(x, 784, func(j int) bool { return j < 520 || j == 783 || j == col })
-						loss = m.LossCols(x, y, flags)
-						if m.cols.on != (procs > 1) {
-							t.Fatalf("%d threads: columns skipped %v", procs, m.cols.on)
-						}
-					} else {
-						loss = m.Loss(x, y)
-					}
-					if math.IsNaN(loss) || math.IsInf(loss, 0) {
-						t.Fatalf("loss %v", loss)
-					}
-					m.Backward()
-					_, g := m.Flat()
-					want := scan(g)
-					if want != (col < 0) {
-						t.Fatalf("%d threads, column %d: the test's gradients are all finite: %v", procs, col, want)
-					}
-					if got := m.GradsFinite(); got != want {
-						t.Errorf("%d threads, column %d: GradsFinite %v, a scan says %v", procs, col, got, want)
-					}
-					// A finite batch next: the flag must not stay false.
-					x, y = randBatch(rng, n, 784, 10)
-					m.Loss(x, y)
-					m.Backward()
-					if !m.GradsFinite() || !scan(g) {
-						t.Errorf("%d threads, after column %d: GradsFinite %v on a finite batch", procs, col, m.GradsFinite())
-					}
-				}()
-			}
+				}
+				loss := m.Loss(x, y)
+				if math.IsNaN(loss) || math.IsInf(loss, 0) {
+					t.Fatalf("loss %v", loss)
+				}
+				m.Backward()
+				_, g := m.Flat()
+				want := scan(g)
+				if want != (col < 0) {
+					t.Fatalf("%d threads, column %d: the test's gradients are all finite: %v", procs, col, want)
+				}
+				if got := m.GradsFinite(); got != want {
+					t.Errorf("%d threads, column %d: GradsFinite %v, a scan says %v", procs, col, got, want)
+				}
+				// A finite batch next: the flag must not stay false.
+				x, y = randBatch(rng, n, 784, 10)
+				m.Loss(x, y)
+				m.Backward()
+				if !m.GradsFinite() || !scan(g) {
+					t.Errorf("%d threads, after column %d: GradsFinite %v on a finite batch", procs, col, m.GradsFinite())
+				}
+			}()
 		}
 	}
 }

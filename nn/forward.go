@@ -200,21 +200,12 @@ func (m *Model) forwardPart(part, parts int) {
 		return
 	}
 	ws := &m.train
-	var in []float32 // the rows' inputs, for a layer that reads them whole
-	if m.cols.on {
-		m.compactRows(part, lo, hi)
-	} else {
-		in = r.x[lo*m.Inputs() : hi*m.Inputs()]
-	}
+	in := r.x[lo*m.Inputs() : hi*m.Inputs()]
 	last := len(m.layers) - 1
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
-		if li == 0 && m.cols.on {
-			m.forwardFirstCols(lo, hi, z)
-		} else {
-			gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
-		}
+		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
 		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
 		if li < last {
 			activate(m.spec.Act, z)
@@ -243,27 +234,14 @@ func (m *Model) checkBatch(x []float32, y []uint8) int {
 // A label ≥ Classes or a length mismatch panics.
 func (m *Model) Loss(x []float32, y []uint8) float64 {
 	n := m.checkBatch(x, y)
-	m.cols.planned = 0
-	return m.loss(x, y, n, false)
-}
-
-// loss is Loss of n rows; planned says that the batch is the compacted one
-// of PlanCols (x is then nil).
-func (m *Model) loss(x []float32, y []uint8, n int, planned bool) float64 {
 	ws := &m.train
 	ws.ensure(m, n, true)
 	c := m.Classes()
 	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
 	scale := float32(1 / float64(n))
 	var total float64
-	if !planned {
-		m.cols.on = false
-	}
 	if parts := m.rowParts(n); parts > 1 {
 		checkLabels(y, c)
-		if !planned {
-			m.planCols(n, parts)
-		}
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
@@ -480,9 +458,6 @@ func (m *Model) backwardSplit(n, parts int) {
 	if b.tasksN != n || b.parts != parts {
 		m.planGradTasks(n, parts)
 	}
-	if m.cols.on {
-		m.planColTasks()
-	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
 			m.weightTask(i, len(b.tasks))
@@ -559,22 +534,15 @@ func (m *Model) weightTask(i, _ int) {
 	if t.li > 0 {
 		in = m.layerInput(ws, t.li, n)
 	}
-	cols := t.li == 0 && m.cols.on
+	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
 	ok := true
-	if cols {
-		ok = m.weightTaskCols(i, t.lo, t.hi, n, dz)
-	} else {
-		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
-	}
 	if t.lo == 0 {
 		vec.ColSums(l.gb, dz)
-		ok = ok && vec.AllFinite(l.gb)
+		ok = vec.AllFinite(l.gb)
 	}
-	switch {
-	case cols: // weightTaskCols checked the columns it computed
-	case t.lo == 0 && t.hi == l.in:
+	if t.lo == 0 && t.hi == l.in {
 		ok = ok && vec.AllFinite(l.gw)
-	default:
+	} else {
 		for r := 0; ok && r < l.out; r++ {
 			ok = vec.AllFinite(l.gw[r*l.in+t.lo : r*l.in+t.hi])
 		}

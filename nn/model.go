@@ -69,11 +69,6 @@ type Model struct {
 	rows rowForward
 	back splitBackward
 
-	// LossCols's column flags during its Loss, and the state of a Loss
-	// that skipped the batch's zero columns (zcols.go).
-	colFlags []byte
-	cols     colSkip
-
 	// Whether every gradient of the last Backward is finite, where
 	// Backward found it out while computing them (finiteKnown).
 	finite, finiteKnown bool

@@ -7,13 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"os"
 	"runtime"
 	"time"
 
 	"github.com/descentlab/descent/clip"
 	"github.com/descentlab/descent/data"
-	"github.com/descentlab/descent/internal/vec"
 	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/optim"
@@ -93,26 +91,7 @@ type Trainer struct {
 	// that later steps allocate nothing, and the row where its parts meet.
 	gatherFn  func(part, parts int)
 	gatherMid int
-	// colOr[p] is the OR of the pixel bytes of the rows gather part p
-	// gathered; nonzero is their OR over the whole batch, for
-	// nn.Model.LossCols, or nil where the batch has no such flags (a
-	// float32 set, or DESCENT_DENSE=1).
-	colOr   [2][]byte
-	nonzero []byte
-	// planned is whether the model takes the batch compacted, from
-	// fillFn (gatherPlanned: nn.Model.PlanCols), t.batch.X not written;
-	// convertFn is convertPart as a func value, orFn orPart, fillFn
-	// fillRow.
-	planned         bool
-	convertFn, orFn func(part, parts int)
-	fillFn          func(dst []float32, i int)
 }
-
-// denseInput is whether DESCENT_DENSE=1 was set when the program started:
-// the first layer's products then run over every input column, also those
-// that are zero in the whole batch (nn.Model.LossCols skips them
-// otherwise, with the same bits). It is there to measure the difference.
-var denseInput = os.Getenv("DESCENT_DENSE") == "1"
 
 // Metric is the record of one epoch: the mean training loss over its steps
 // (with the weights as they were at each step), and the test loss and
@@ -347,8 +326,6 @@ func (t *Trainer) nextBatch() (x []float32, y []uint8) {
 			t.gather()
 		}
 		x, y = t.batch.X, t.batch.Y
-	} else {
-		t.nonzero = nil
 	}
 	return x, y
 }
@@ -374,15 +351,7 @@ func (t *Trainer) scheduledLR() (float64, error) {
 // lossAndGrads computes the loss of the batch and, when it is finite, the
 // gradients (clipped as configured); bad says which was not finite.
 func (t *Trainer) lossAndGrads(x []float32, y []uint8) (loss float64, bad *NonFiniteError) {
-	switch {
-	case t.planned:
-		t.planned = false
-		loss = t.model.LossPlanned(y)
-	case t.nonzero != nil:
-		loss = t.model.LossCols(x, y, t.nonzero)
-	default:
-		loss = t.model.Loss(x, y)
-	}
+	loss = t.model.Loss(x, y)
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		bad = &NonFiniteError{Step: t.step + 1, Value: loss}
 	} else {
@@ -414,107 +383,31 @@ func (t *Trainer) closeCurvePoint() {
 // in its own caches (a batch gathered by one core alone made the next
 // forward pass 20–30% slower: the other core pulled its rows across).
 // The batch is the same either way.
-//
-// For a set of pixel bytes each part also ORs the bytes of its rows into
-// its colOr, and t.nonzero is then their OR over the batch: the columns
-// that are not zero in every row (unless DESCENT_DENSE=1).
 func (t *Trainer) gather() {
 	n := len(t.idx)
 	t.trainSet.Reserve(&t.batch, n)
-	t.nonzero, t.planned = nil, false
-	if t.trainSet.Pixels != nil && !denseInput {
-		for p := range t.colOr {
-			if len(t.colOr[p]) != t.trainSet.Dim {
-				t.colOr[p] = make([]byte, t.trainSet.Dim)
-			}
-			clear(t.colOr[p])
-		}
-		t.nonzero = t.colOr[0]
-	}
 	if runtime.GOMAXPROCS(0) > 1 {
 		if _, mid, ok := t.model.InputRows(n, 0, 2); ok {
 			if t.gatherFn == nil {
 				t.gatherFn = t.gatherPart
 			}
 			t.gatherMid = mid
-			// L-BFGS evaluates the batch again and needs it whole; a
-			// full batch is gathered once and kept.
-			if t.nonzero != nil && t.lbfgs == nil && n < t.trainSet.N && t.gatherPlanned() {
-				return
-			}
 			if workpool.TryRunShared(2, 2, t.gatherFn) {
-				if t.nonzero != nil {
-					vec.OrBytes(t.nonzero, t.colOr[1])
-				}
 				return
 			}
 		}
 	}
-	t.trainSet.GatherPartOr(&t.batch, t.idx, 0, n, t.nonzero)
+	t.trainSet.GatherPart(&t.batch, t.idx, 0, n)
 }
 
 // gatherPart gathers part's rows of the batch, [0, t.gatherMid) or
 // [t.gatherMid, n) (see gather).
 func (t *Trainer) gatherPart(part, _ int) {
-	lo, hi := t.partRows(part)
-	var or []byte
-	if t.nonzero != nil {
-		or = t.colOr[part]
-	}
-	t.trainSet.GatherPartOr(&t.batch, t.idx, lo, hi, or)
-}
-
-// gatherPlanned gathers the batch without writing t.batch.X where the
-// model takes it compacted: each part ORs its rows' bytes (orPart), the two
-// ORs are merged, and the model's forward pass then converts each row, its
-// bytes in that core's caches, straight into its compacted batch
-// (nn.Model.PlanCols, fillRow); where the model declines, a second
-// hand-over converts the rows into t.batch.X. It reports false, gathering
-// nothing, when the pool is busy.
-func (t *Trainer) gatherPlanned() bool {
-	if t.orFn == nil {
-		t.orFn, t.convertFn, t.fillFn = t.orPart, t.convertPart, t.fillRow
-	}
-	if !workpool.TryRunShared(2, 2, t.orFn) {
-		return false
-	}
-	vec.OrBytes(t.nonzero, t.colOr[1])
-	if t.planned = t.model.PlanCols(len(t.idx), t.nonzero, t.fillFn); t.planned {
-		return true
-	}
-	if !workpool.TryRunShared(2, 2, t.convertFn) {
-		t.convertPart(0, 2)
-		t.convertPart(1, 2)
-	}
-	return true
-}
-
-// fillRow writes row i of the batch into dst, for nn.Model.PlanCols.
-func (t *Trainer) fillRow(dst []float32, i int) { t.trainSet.RowFloats(dst, t.idx[i]) }
-
-// partRows returns gather part part's rows, [0, t.gatherMid) or
-// [t.gatherMid, n).
-func (t *Trainer) partRows(part int) (lo, hi int) {
+	lo, hi := 0, t.gatherMid
 	if part == 1 {
-		return t.gatherMid, len(t.idx)
+		lo, hi = t.gatherMid, len(t.idx)
 	}
-	return 0, t.gatherMid
-}
-
-// orPart is part's first half of gatherPlanned.
-func (t *Trainer) orPart(part, _ int) {
-	lo, hi := t.partRows(part)
-	t.trainSet.OrPart(&t.batch, t.idx, lo, hi, t.colOr[part])
-}
-
-// convertPart converts part's rows into t.batch.X, where gatherPlanned's
-// model declined them compacted.
-func (t *Trainer) convertPart(part, _ int) {
-	lo, hi := t.partRows(part)
-	dim := t.trainSet.Dim
-	for j := lo; j < hi; j++ {
-		t.trainSet.RowFloats(t.batch.X[j*dim:(j+1)*dim], t.idx[j])
-	}
+	t.trainSet.GatherPart(&t.batch, t.idx, lo, hi)
 }
 
 // checkWeights returns a *NonFiniteError naming the first weight that is

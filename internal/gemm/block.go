@@ -171,12 +171,3 @@ var colMasks = func() (t [nr + 1][nr]int32) {
 }()
 
 func roundUp(x, to int) int { return (x + to - 1) / to * to }
-
-// PassDepth is the depth of the passes over k in which Sgemm sums a product
-// of inner dimension k on every path (gemm's K blocking): its elements are
-// the sums over k in [0, d), [d, 2d), … (d = PassDepth(k)) added in that
-// order, each pass a chain of multiply-adds from 0. A caller that leaves
-// out terms known to be zero and multiplies each pass's remaining columns
-// by a call of its own (the first with its beta, the others with beta 1)
-// gets the same bits: a product of depth at most kcMax is one pass.
-func PassDepth(k int) int { return passDepth(k) }

@@ -1,9 +1,6 @@
 package gemm
 
-import (
-	"math"
-	"math/bits"
-)
+import "math"
 
 // gemmBlocked512 is gemmBlocked for the AVX-512 path. It has the same loops
 // and passes over k (so every element of C gets the same bits as on the
@@ -28,28 +25,13 @@ func gemmBlocked512(ws *workspace, p *problem) {
 	inPlace := p.alpha == 1 && (p.transA || p.lda%512 != 0)
 	rowCopy := p.alpha == 1 && !p.transA // A as stored: copies keep its layout
 	ws.apack = grow(ws.apack, mcb*kcb)
-	ws.bpack = grow(ws.bpack, ncb*kcb+nr) // nr: packBTMaskAVX512 writes one row past
+	ws.bpack = grow(ws.bpack, ncb*kcb)
 	for jc := 0; jc < n; jc += ncb {
 		nc := min(ncb, n-jc)
-		apc := 0 // where the pass's columns start in A (p.cols: A holds only those)
 		for pc := 0; pc < k; pc += kcb {
 			kc := min(kcb, k-pc)
-			if p.cols == nil {
-				apc = pc
-			}
-			// The first pass with terms stores (or scales): a pass left
-			// out with p.cols is all +0 terms, which the dense product adds
-			// to a +0 accumulator and then to C, leaving it as it was.
-			beta, mode := passBeta(p, apc)
-			if p.cols == nil {
-				packB512(ws, p, pc, kc, jc, nc)
-			} else {
-				ckc := packBCols512(ws, p, pc, kc, jc, nc, apc)
-				if ckc == 0 {
-					continue // every term of the pass is zero: C is unchanged
-				}
-				kc = ckc
-			}
+			beta, mode := passBeta(p, pc)
+			packB512(ws, p, pc, kc, jc, nc)
 			for ic := 0; ic < m; ic += mcb {
 				mc := min(mcb, m-ic)
 				// Rows [ic, ic+full) are read in place, the others from
@@ -64,12 +46,12 @@ func gemmBlocked512(ws *workspace, p *problem) {
 				case rowCopy:
 					end := roundUp(mc, mr) * kc
 					for i := full; i < mc; i++ {
-						src := p.a[(ic+i)*p.lda+apc:]
+						src := p.a[(ic+i)*p.lda+pc:]
 						copy(ws.apack[i*kc:(i+1)*kc], src[:kc])
 					}
 					clear(ws.apack[mc*kc : end])
 				default:
-					packA(ws.apack[full*kc:], p, ic+full, mc-full, apc, kc, mr)
+					packA(ws.apack[full*kc:], p, ic+full, mc-full, pc, kc, mr)
 				}
 				sweepTiles(mc, nc, mr, kc, func(ir, jr int) {
 					bp := ws.bpack[jr*kc : (jr+nr)*kc]
@@ -97,18 +79,15 @@ func gemmBlocked512(ws *workspace, p *problem) {
 							kernel26x16(kc, &ap[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, mr, nil)
 						}
 					case p.transA:
-						at := p.a[apc*p.lda+ic+ir:]
+						at := p.a[pc*p.lda+ic+ir:]
 						_ = at[(kc-1)*p.lda+mr-1]
 						kernel26x16(kc, &at[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, p.lda, nil)
 					default:
-						at := p.a[(ic+ir)*p.lda+apc:]
+						at := p.a[(ic+ir)*p.lda+pc:]
 						_ = at[(mr-1)*p.lda+kc-1]
 						kernel26x16RowA(kc, &at[0], &bp[0], &c[0], p.ldc, beta, mode, rows, cmask, p.lda, nil)
 					}
 				})
-			}
-			if p.cols != nil {
-				apc += kc
 			}
 		}
 	}
@@ -156,70 +135,4 @@ func packB512(ws *workspace, p *problem, pc, kc, jc, nc int) {
 		_ = src[(cols-1)*p.ldb+kc-1]
 		packBTAVX512(kc, &src[0], p.ldb, &idx[0], &panel[0], cmask)
 	}
-}
-
-// packBCols512 is packB512 for a product whose A holds only the columns
-// of op(A) in p.cols (op(B) transposed, B full): it packs the rows of op(B)
-// in [pc, pc+kc) that p.cols keeps, as a panel of that depth, and returns
-// it. 16-column blocks go through packBTMaskAVX512, the last kc%16 columns
-// through a plain loop.
-func packBCols512(ws *workspace, p *problem, pc, kc, jc, nc, apc int) int {
-	var masks [kcMax/16 + 1]uint16
-	blocks := kc / nr
-	ckc := 0
-	for t := range blocks {
-		masks[t] = colWord(p.cols, pc+nr*t)
-		ckc += bits.OnesCount16(masks[t])
-	}
-	inBlocks := ckc
-	tail := colWord(p.cols, pc+nr*blocks) & (1<<(kc%nr) - 1)
-	ckc += bits.OnesCount16(tail)
-	if ckc == 0 {
-		return 0
-	}
-	dst := ws.bpack
-	for jr := 0; jr < nc; jr += nr {
-		panel := dst[jr*ckc : (jr+nr)*ckc+nr]
-		cols := min(nr, nc-jr)
-		src, ldb, off := p.b[(jc+jr)*p.ldb:], p.ldb, pc
-		if cols < nr {
-			// A ragged panel: its rows copied above zero rows, as in
-			// packB512.
-			ws.bt = grow(ws.bt, nr*kc)
-			for j := range cols {
-				copy(ws.bt[j*kc:(j+1)*kc], src[j*ldb+pc:j*ldb+pc+kc])
-			}
-			clear(ws.bt[cols*kc:])
-			src, ldb, off = ws.bt, kc, 0
-		}
-		if blocks > 0 {
-			_ = src[off+(nr-1)*ldb+nr*blocks-1]
-			_ = panel[(inBlocks+1)*nr-1]
-			packBTMaskAVX512(blocks, &src[off], ldb, &panel[0], &masks[0])
-		}
-		q := inBlocks
-		for t := tail; t != 0; t &= t - 1 {
-			col := off + nr*blocks + bits.TrailingZeros16(t)
-			d := panel[q*nr : q*nr+nr]
-			for j := range d {
-				d[j] = src[j*ldb+col] // ws.bt's zero rows past a ragged edge
-			}
-			q++
-		}
-	}
-	return ckc
-}
-
-// colWord returns the 16 bits of the column mask cols (bit j%16 of word
-// j/16 for column j) from column o on; columns past the mask are 0.
-func colWord(cols []uint16, o int) uint16 {
-	i := o / nr
-	var w uint32
-	if i < len(cols) {
-		w = uint32(cols[i])
-	}
-	if i+1 < len(cols) {
-		w |= uint32(cols[i+1]) << 16
-	}
-	return uint16(w >> (o % nr))
 }

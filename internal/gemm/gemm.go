@@ -1,7 +1,5 @@
 package gemm
 
-import "math/bits"
-
 // Panic messages for programmer errors, worded like gonum's BLAS so that
 // callers see the same text whichever implementation they used before.
 const (
@@ -112,9 +110,6 @@ type problem struct {
 	beta           float32
 	c              []float32
 	ldc            int
-	// cols, where not nil, is the mask of the columns of op(A) that a
-	// holds (SgemmSerialCols); k is then the depth of the full product.
-	cols []uint16
 }
 
 // scaleC sets C = beta·C, writing zeros (not 0·C) when beta is 0.
@@ -132,55 +127,4 @@ func scaleC(m, n int, beta float32, c []float32, ldc int) {
 			row[j] *= beta
 		}
 	}
-}
-
-// ColsOK reports whether SgemmSerialCols can compute a product of m rows
-// on this machine: on the AVX-512 path, for more rows than a small-m
-// product has (it packs op(B); the small-m path packs A).
-func ColsOK(m int) bool { return usePath == pathAVX512 && m > nr }
-
-// SgemmSerialCols is SgemmSerial(false, true, m, n, k, 1, aFull, lda, b,
-// ldb, 0, c, ldc) for an aFull whose columns outside the mask cols are
-// zero, given as a, which holds only the columns in cols (bit j%16 of word
-// j/16 for column j < k), in order, row stride lda. It multiplies only
-// those columns, reading only the rows of op(B) they meet, and sums them
-// in the full product's passes over k (each pass's kept terms in its own
-// chain), so C has the bits of the full product for finite B: the left-out
-// terms are ±0 added to a chain that starts at +0 and never holds −0.
-// ColsOK(m) must be true.
-func SgemmSerialCols(m, n, k int, a []float32, lda int, b []float32, ldb int, c []float32, ldc int, cols []uint16) {
-	if !ColsOK(m) {
-		panic("gemm: SgemmSerialCols on a product it cannot compute (ColsOK)")
-	}
-	if n < 0 || k < 0 || len(cols)*nr < k {
-		panic("gemm: SgemmSerialCols: bad n, k or column mask")
-	}
-	kk := 0
-	for i := 0; i < k; i += nr {
-		kk += bits.OnesCount16(colWord(cols, i) & uint16(1<<min(nr, k-i)-1))
-	}
-	if lda < max(1, kk) || ldb < max(1, k) || ldc < max(1, n) {
-		panic("gemm: SgemmSerialCols: bad leading dimension")
-	}
-	if n == 0 {
-		return
-	}
-	if len(c) < (m-1)*ldc+n {
-		panic(errShortC)
-	}
-	if kk == 0 {
-		scaleC(m, n, 0, c, ldc) // A and B are not read
-		return
-	}
-	if len(a) < (m-1)*lda+kk || len(b) < (n-1)*ldb+k {
-		panic("gemm: SgemmSerialCols: short slice")
-	}
-	run(problem{
-		serial: true, transB: true,
-		m: m, n: n, k: k,
-		alpha: 1, a: a, lda: lda,
-		b: b, ldb: ldb,
-		c: c, ldc: ldc,
-		cols: cols,
-	})
 }

@@ -76,11 +76,3 @@ func gemvN8(k int, x, b *float32, ldb int, y *float32, mask *int32)
 //
 //go:noescape
 func dot4(k int, x, b *float32, ldb int, out *float32, mask *int32)
-
-// packBTMaskAVX512 transposes blocks 16×16 blocks of 16 rows of b (row
-// stride ldb), block t at columns [16t, 16t+16), into dst, keeping only the
-// k-rows whose bit is set in masks[t]; it also writes the 16 floats after
-// the last row kept.
-//
-//go:noescape
-func packBTMaskAVX512(blocks int, b *float32, ldb int, dst *float32, masks *uint16)

@@ -47,7 +47,3 @@ func gemvN8(k int, x, b *float32, ldb int, y *float32, mask *int32) {
 func dot4(k int, x, b *float32, ldb int, out *float32, mask *int32) {
 	panic("gemm: assembly kernel called in a build without it")
 }
-
-func packBTMaskAVX512(blocks int, b *float32, ldb int, dst *float32, masks *uint16) {
-	panic("gemm: no AVX-512 kernels on this platform")
-}

@@ -49,15 +49,3 @@ func softmaxAVX512(dz, tops, sums, logits *float32, rows, c int, scale float32)
 
 //go:noescape
 func prefetchAsm(p *byte, n int)
-
-//go:noescape
-func orBytesAVX512(acc, src *byte, n int)
-
-//go:noescape
-func orBytesAVX2(acc, src *byte, n int)
-
-//go:noescape
-func compactAVX512(dst, src *float32, mask *uint16, perm *int32, groups int) int
-
-//go:noescape
-func expandAVX512(dst, src *float32, mask *uint16, inv *int32, groups int) int

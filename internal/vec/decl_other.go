@@ -20,12 +20,3 @@ func softmaxAVX512(dz, tops, sums, logits *float32, rows, c int, scale float32) 
 }
 
 func prefetchAsm(p *byte, n int) {}
-
-func orBytesAVX512(acc, src *byte, n int) { panic("vec: no assembly") }
-func orBytesAVX2(acc, src *byte, n int)   { panic("vec: no assembly") }
-func compactAVX512(dst, src *float32, mask *uint16, perm *int32, groups int) int {
-	panic("vec: no assembly")
-}
-func expandAVX512(dst, src *float32, mask *uint16, inv *int32, groups int) int {
-	panic("vec: no assembly")
-}
