@@ -92,13 +92,7 @@ func New(spec Spec, seed uint64) (*Model, error) {
 	spec.Sizes = append([]int(nil), spec.Sizes...)
 	m := &Model{spec: spec}
 	m.pair = m.pairPart
-	total := 0
-	for i := 1; i < len(spec.Sizes); i++ {
-		total += spec.Sizes[i-1]*spec.Sizes[i] + spec.Sizes[i]
-		if spec.BatchNorm && i < len(spec.Sizes)-1 {
-			total += 2 * spec.Sizes[i] // γ and β
-		}
-	}
+	total := spec.NumParams()
 	m.params = make([]float32, total)
 	m.grads = make([]float32, total)
 	off := 0

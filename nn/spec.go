@@ -203,22 +203,32 @@ func indexOf(names []string, s string) int {
 }
 
 // Validate reports whether the spec describes a model that New can build.
+// NumParams is the number of parameters a model of s has (Model.NumParams),
+// known without building it: each dense layer's weights and biases and,
+// with BatchNorm, γ and β of every hidden layer. It does not check s:
+// Validate bounds the sizes first (MaxLayers, MaxWidth), then the count
+// (MaxParams).
+func (s Spec) NumParams() int {
+	total := 0
+	for i := 1; i < len(s.Sizes); i++ {
+		total += s.Sizes[i-1]*s.Sizes[i] + s.Sizes[i]
+		if s.BatchNorm && i < len(s.Sizes)-1 {
+			total += 2 * s.Sizes[i] // γ and β
+		}
+	}
+	return total
+}
+
 func (s Spec) Validate() error {
 	if len(s.Sizes) < 2 || len(s.Sizes) > MaxLayers+1 {
 		return fmt.Errorf("nn: %d layer sizes: want 2 to %d", len(s.Sizes), MaxLayers+1)
 	}
-	params := 0
 	for i, n := range s.Sizes {
 		if n < 1 || n > MaxWidth {
 			return fmt.Errorf("nn: layer size %d is %d: want 1 to %d", i, n, MaxWidth)
 		}
-		if i > 0 {
-			params += s.Sizes[i-1]*n + n
-			if s.BatchNorm && i < len(s.Sizes)-1 {
-				params += 2 * n
-			}
-		}
 	}
+	params := s.NumParams() // bounded by MaxLayers and MaxWidth: no overflow
 	if c := s.Sizes[len(s.Sizes)-1]; c > 256 {
 		return fmt.Errorf("nn: %d outputs: labels are bytes, so at most 256 classes", c)
 	}

@@ -106,3 +106,24 @@ func FuzzParseModel(f *testing.F) {
 		}
 	})
 }
+
+// TestSpecNumParams: the count known from the spec is the built model's,
+// with and without batch normalisation.
+func TestSpecNumParams(t *testing.T) {
+	for _, s := range []string{"mlp:784-100-10", "mlp:784-100-100-10,bn", "mlp:3-1", "mlp:5-4-3-2,bn,act=tanh"} {
+		spec, err := ParseModel(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := New(spec, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if spec.NumParams() != m.NumParams() {
+			t.Errorf("%s: Spec.NumParams %d, the model has %d", s, spec.NumParams(), m.NumParams())
+		}
+	}
+	if n := (Spec{Sizes: []int{784, 100, 10}, BatchNorm: true}).NumParams(); n != 784*100+100+2*100+100*10+10 {
+		t.Errorf("mlp:784-100-10,bn: %d parameters", n)
+	}
+}

@@ -349,6 +349,8 @@ func TestBadInput(t *testing.T) {
 		{`{"opts": ["sgd"], "model": "mlp:784-100-11"}`, 400, "11 outputs"},
 		{`{"opts": ["sgd"], "model": "mlp:100-10"}`, 400, "100 inputs"},
 		{`{"opts": ["sgd"], "model": "mlp:784-1048576-10"}`, 400, "at most 8388608 parameters"},
+		// 8,388,055 parameters without batch norm, 8,409,157 with its γ and β.
+		{`{"opts": ["sgd"], "model": "mlp:784-10551-10,bn"}`, 400, "8409157 parameters"},
 		{big, 413, "over"},
 	} {
 		res, err := http.Post(ts.URL+"/api/train", "application/json", strings.NewReader(c.body))

@@ -141,10 +141,7 @@ func (req *trainReq) configs() ([]train.Config, error) {
 	if err != nil {
 		return nil, fmt.Errorf("model: %v", err)
 	}
-	params := 0
-	for i := 1; i < len(spec.Sizes); i++ {
-		params += spec.Sizes[i-1]*spec.Sizes[i] + spec.Sizes[i]
-	}
+	params := spec.NumParams() // ParseModel validated spec
 	if in, out := spec.Sizes[0], spec.Sizes[len(spec.Sizes)-1]; in != 784 || out != 10 || params > maxModelParams {
 		return nil, fmt.Errorf("model=%s: want an mlp:784-…-10 for MNIST's 28×28 images and 10 classes, with at most %d parameters (this one: %d inputs, %d outputs, %d parameters)",
 			oneLine(req.Model), maxModelParams, in, out, params)
