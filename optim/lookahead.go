@@ -67,12 +67,13 @@ func (o LookaheadOptions) String() string {
 func ParseLookahead(spec string) (LookaheadOptions, Hyper, error) {
 	outer, inner, ok := strings.Cut(strings.TrimSpace(spec), "/")
 	if !ok {
-		return LookaheadOptions{}, nil, fmt.Errorf("lookahead spec %q: want lookahead[:k=K,alpha=A]/INNER, e.g. lookahead:k=5/adam:lr=0.01", spec)
+		return LookaheadOptions{}, nil, hyperErrf("lookahead", "method", spec, "lookahead[:k=K,alpha=A]/INNER",
+			"lookahead spec %q: want lookahead[:k=K,alpha=A]/INNER, e.g. lookahead:k=5/adam:lr=0.01", spec)
 	}
 	o := DefaultLookahead()
 	name, rest, hasOpts := strings.Cut(strings.TrimSpace(outer), ":")
 	if strings.TrimSpace(name) != "lookahead" {
-		return o, nil, fmt.Errorf("lookahead spec %q: starts with %q, want lookahead", spec, name)
+		return o, nil, hyperErrf("", "method", name, "lookahead", "lookahead spec %q: starts with %q, want lookahead", spec, name)
 	}
 	if hasOpts {
 		seen := map[string]bool{}
@@ -80,7 +81,8 @@ func ParseLookahead(spec string) (LookaheadOptions, Hyper, error) {
 			key, val, ok := strings.Cut(kv, "=")
 			key, val = strings.TrimSpace(key), strings.TrimSpace(val)
 			if !ok || seen[key] {
-				return o, nil, fmt.Errorf("lookahead: malformed or repeated option %q (want k=K,alpha=A,pullback_momentum=P)", kv)
+				return o, nil, hyperErrf("lookahead", key, val, "k=K,alpha=A,pullback_momentum=P, each once",
+					"lookahead: malformed or repeated option %q (want k=K,alpha=A,pullback_momentum=P)", kv)
 			}
 			seen[key] = true
 			switch key {
@@ -159,7 +161,9 @@ func checkPullback[T Float](o LookaheadOptions, inner *Optimizer[T]) error {
 	for i := range inner.groups {
 		h := inner.groups[i].hyper
 		if !slices.Contains(bufferNames(h), "momentum_buffer") {
-			return fmt.Errorf("lookahead: pullback_momentum=%s needs an inner method with a momentum buffer (sgd or rmsprop with momentum > 0), not %s", o.PullbackMomentum, h)
+			want := "none, or an inner method with a momentum buffer (sgd or rmsprop with momentum > 0)"
+			return hyperErrf("lookahead", "pullback_momentum", o.PullbackMomentum, want,
+				"lookahead: pullback_momentum=%s needs an inner method with a momentum buffer (sgd or rmsprop with momentum > 0), not %s", o.PullbackMomentum, h)
 		}
 	}
 	return nil
@@ -259,17 +263,17 @@ func (l *Lookahead[T]) UnmarshalBinary(data []byte) error {
 	}
 	o, _, err := ParseLookahead(h.Spec + "/sgd")
 	if err != nil {
-		return fmt.Errorf("optim: lookahead state: %w", err)
+		return wrapParamErr("", "lookahead", "lookahead state", err)
 	}
 	if h.DType != dtypeOf[T]() || h.Count < 0 || h.Count >= o.K {
-		return fmt.Errorf("optim: lookahead state: dtype %s, count %d for k=%d", h.DType, h.Count, o.K)
+		return paramErr("", "lookahead", "lookahead state: dtype %s, count %d for k=%d", h.DType, h.Count, o.K)
 	}
 	byName := map[string]safetensors.Tensor{}
 	for _, t := range tensors {
 		byName[t.Name] = t
 	}
 	if err := checkPullback(o, l.inner); err != nil {
-		return fmt.Errorf("optim: lookahead state: %w", err)
+		return wrapParamErr("", "lookahead", "lookahead state", err)
 	}
 	slow := make([][]T, len(l.params))
 	var mom [][]T
@@ -277,31 +281,31 @@ func (l *Lookahead[T]) UnmarshalBinary(data []byte) error {
 		if o.PullbackMomentum == PullbackPullback {
 			t, ok := byName["momentum/"+p.Name]
 			if !ok || t.DType != h.DType {
-				return fmt.Errorf("optim: lookahead state: no %s pullback momentum for %q", dtypeOf[T](), p.Name)
+				return paramErr(p.Name, "momentum", "lookahead state: no %s pullback momentum for %q", dtypeOf[T](), p.Name)
 			}
 			m := fromBytes[T](t.Data)
 			if len(m) != len(p.Value) {
-				return fmt.Errorf("optim: lookahead state: %d momenta for %q of %d values", len(m), p.Name, len(p.Value))
+				return paramErr(p.Name, "momentum", "lookahead state: %d momenta for %q of %d values", len(m), p.Name, len(p.Value))
 			}
 			if err := checkBuffer("momentum_buffer", m); err != nil {
-				return fmt.Errorf("optim: lookahead state: %q: %w", p.Name, err)
+				return wrapParamErr(p.Name, "momentum", fmt.Sprintf("lookahead state: %q", p.Name), err)
 			}
 			mom = append(mom, m)
 		}
 		t, ok := byName["slow/"+p.Name]
 		if !ok || t.DType != h.DType {
-			return fmt.Errorf("optim: lookahead state: no %s slow weights for %q", dtypeOf[T](), p.Name)
+			return paramErr(p.Name, "slow", "lookahead state: no %s slow weights for %q", dtypeOf[T](), p.Name)
 		}
 		if slow[i] = fromBytes[T](t.Data); len(slow[i]) != len(p.Value) {
-			return fmt.Errorf("optim: lookahead state: %d slow weights for %q of %d values", len(slow[i]), p.Name, len(p.Value))
+			return paramErr(p.Name, "slow", "lookahead state: %d slow weights for %q of %d values", len(slow[i]), p.Name, len(p.Value))
 		}
 	}
 	if len(byName) != len(l.params)+len(mom)+1 {
-		return fmt.Errorf("optim: lookahead state: %d tensors, want the inner state, %d slow weights and %d momenta", len(byName), len(l.params), len(mom))
+		return paramErr("", "tensors", "lookahead state: %d tensors, want the inner state, %d slow weights and %d momenta", len(byName), len(l.params), len(mom))
 	}
 	in, ok := byName["inner"]
 	if !ok {
-		return fmt.Errorf("optim: lookahead state: no inner optimizer state")
+		return paramErr("", "inner", "lookahead state: no inner optimizer state")
 	}
 	if err := l.inner.UnmarshalBinary(in.Data); err != nil {
 		return err

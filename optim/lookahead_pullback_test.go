@@ -1,6 +1,7 @@
 package optim_test
 
 import (
+	"errors"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -95,5 +96,49 @@ func checkLookaheadSaveLoad[T optim.Float](t *testing.T, spec string, warm int) 
 		if !slices.Equal(ps[i].Value, ps2[i].Value) || !slices.Equal(l.Slow(i), l2.Slow(i)) {
 			t.Fatalf("%s: %s differs after save/load", spec, ps[i].Name)
 		}
+	}
+}
+
+// TestLookaheadTypedErrors: a bad lookahead spec is a *HyperError naming
+// its key, and a saved state that does not fit is a *ParamError naming the
+// parameter and the part of the state, as for the other optimizers.
+func TestLookaheadTypedErrors(t *testing.T) {
+	for _, c := range []struct{ spec, key string }{
+		{"lookahead:k=5", "method"},
+		{"lookahead:k=0/sgd", "k"},
+		{"lookahead:k=5,k=6/sgd", "k"},
+		{"lookahead:pullback_momentum=pullback/adam", "pullback_momentum"},
+	} {
+		h, err := optim.ParseSpec("sgd:lr=0.1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		o, _, err := optim.ParseLookahead(c.spec)
+		if err == nil { // a pullback that needs a momentum buffer fails at NewLookahead
+			if strings.HasSuffix(c.spec, "/adam") {
+				h, _ = optim.ParseSpec("adam")
+			}
+			inner, _ := optim.New(h, optim.NewParam("w", make([]float32, 3)))
+			_, err = optim.NewLookahead(o, inner)
+		}
+		var he *optim.HyperError
+		if !errors.As(err, &he) || he.Key != c.key {
+			t.Errorf("%s: %v (%T), want a *HyperError for key %s", c.spec, err, err, c.key)
+		}
+	}
+	// A state saved with parameter "w" loaded where the parameter is "v".
+	h, _ := optim.ParseSpec("sgd:lr=0.1")
+	inner, _ := optim.New(h, optim.NewParam("w", make([]float32, 3)))
+	l, _ := optim.NewLookahead(optim.DefaultLookahead(), inner)
+	blob, err := l.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	inner2, _ := optim.New(h, optim.NewParam("v", make([]float32, 3)))
+	l2, _ := optim.NewLookahead(optim.DefaultLookahead(), inner2)
+	err = l2.UnmarshalBinary(blob)
+	var pe *optim.ParamError
+	if !errors.As(err, &pe) || pe.Param != "v" || pe.Key != "slow" {
+		t.Errorf("state of another parameter: %v (%T), want a *ParamError for v's slow weights", err, err)
 	}
 }
