@@ -188,11 +188,11 @@ func parseTrace(q url.Values) (traceReq, error) {
 		dst **[2]float64
 	}{{"xlim", &t.xlim}, {"ylim", &t.ylim}} {
 		if v := q.Get(l.key); v != "" {
-			p, err := lab.ParsePoint(v)
-			if err != nil || !(p.X < p.Y) {
-				return t, fmt.Errorf("%s=%s: want A,B with finite A < B", l.key, oneLine(v))
+			lo, hi, err := parseLimits(l.key, v)
+			if err != nil {
+				return t, err
 			}
-			*l.dst = &[2]float64{p.X, p.Y}
+			*l.dst = &[2]float64{lo, hi}
 		}
 	}
 	return t, nil
@@ -471,13 +471,25 @@ func windowOf(q url.Values, f testfunc.Function) (testfunc.Window, error) {
 		if v == "" {
 			continue
 		}
-		p, err := lab.ParsePoint(v)
-		if err != nil || !(p.X < p.Y) || p.Y-p.X < 1e-9*math.Max(math.Abs(p.X), math.Abs(p.Y)) || math.IsInf(p.Y-p.X, 0) {
-			return win, fmt.Errorf("%s=%s: want A,B with finite A < B", l.key, oneLine(v))
+		var err error
+		if *l.lo, *l.hi, err = parseLimits(l.key, v); err != nil {
+			return f.Window(), err
 		}
-		*l.lo, *l.hi = p.X, p.Y
 	}
 	return win, nil
+}
+
+// parseLimits reads a window side, key=A,B: finite A < B, and a span the
+// pictures can draw (viz.CheckRange, the rule of descent trace's --xlim).
+func parseLimits(key, v string) (lo, hi float64, err error) {
+	p, err := lab.ParsePoint(v)
+	if err != nil || !(p.X < p.Y) {
+		return 0, 0, fmt.Errorf("%s=%s: want A,B with finite A < B", key, oneLine(v))
+	}
+	if err := viz.CheckRange(p.X, p.Y); err != nil {
+		return 0, 0, fmt.Errorf("%s=%s: %v", key, oneLine(v), err)
+	}
+	return p.X, p.Y, nil
 }
 
 func (s *Server) explain(w http.ResponseWriter, r *http.Request) {

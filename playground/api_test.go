@@ -309,6 +309,12 @@ func TestBadInput(t *testing.T) {
 		{"/api/field?func=booth&w=10", "h="},
 		{"/api/field?func=booth&w=10&h=10&xlim=1,0", "xlim"},
 		{"/api/field?func=booth&w=10&h=10&ylim=0,NaN", "ylim"},
+		// descent trace's rule for a window (viz.CheckRange), on every endpoint.
+		{"/api/field?func=booth&w=10&h=10&xlim=0,1e-300", "narrower than float64 resolves"},
+		{"/api/field?func=booth&w=10&h=10&xlim=1,1.0000000000000002", "narrower than float64 resolves"},
+		{"/api/field?func=booth&w=10&h=10&ylim=-1e308,1e308", "wider than float64's finite range"},
+		{"/api/download?func=booth&opt=sgd&format=png&xlim=0,1e-300", "narrower than float64 resolves"},
+		{"/api/download?func=booth&opt=sgd&format=csv&ylim=-1e308,1e308", "wider than float64's finite range"},
 		{"/api/field?func=nope&w=10&h=10", "unknown function"},
 		{"/api/explain?method=nope", "unknown method"},
 		{"/api/explain?method=adam&lang=fr", "unknown language"},
