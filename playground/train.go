@@ -20,6 +20,7 @@ import (
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/train"
 	"github.com/descentlab/descent/train/report"
+	"github.com/descentlab/descent/viz"
 )
 
 // Limits of one comparison on the MNIST page.
@@ -225,7 +226,14 @@ func (t *trainer) run(ctx context.Context, j *job, dir string, cfgs []train.Conf
 		}
 		j.emit(kind, ev)
 	}
-	j.emit("begin", map[string]any{"dir": dir, "opts": j.req.Opts, "epochs": j.req.Epochs, "batch": j.req.Batch, "subset": j.req.Subset, "model": j.req.Model})
+	// Each run's colour is the one the comparison's charts give it (the
+	// fixed colour of its method, viz.Colors), so that the page's curves
+	// match report.html's pictures.
+	colors := make([]string, len(j.req.Opts))
+	for i, c := range viz.Colors(j.req.Opts) {
+		colors[i] = hexColor(c)
+	}
+	j.emit("begin", map[string]any{"dir": dir, "opts": j.req.Opts, "colors": colors, "epochs": j.req.Epochs, "batch": j.req.Batch, "subset": j.req.Subset, "model": j.req.Model})
 	// Loaded as descent train and compare load it (all of it: each run
 	// takes its subset), so that a checkpoint written here has the data
 	// fingerprint descent train --resume finds.

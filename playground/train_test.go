@@ -5,6 +5,8 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"github.com/descentlab/descent/viz"
 	"io"
 	"math"
 	"net/http"
@@ -96,6 +98,13 @@ func TestTrainStreamsInOrder(t *testing.T) {
 		if e.name != "step" {
 			names = append(names, e.name)
 		}
+	}
+	// The page colours the runs as the comparison's charts do: sgd and
+	// adam take their methods' fixed colours (viz.MethodColor).
+	sgd, _ := viz.MethodColor("sgd")
+	adam, _ := viz.MethodColor("adam")
+	if got := fmt.Sprint(evs[0].data["colors"]); got != fmt.Sprint([]any{hexColor(sgd), hexColor(adam)}) {
+		t.Errorf("begin colours %s, want sgd's %s and adam's %s", got, hexColor(sgd), hexColor(adam))
 	}
 	want := "begin start epoch epoch finish start epoch epoch finish done end"
 	if got := strings.Join(append(names, evs[len(evs)-1].name), " "); got != want {

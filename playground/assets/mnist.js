@@ -3,6 +3,9 @@
 "use strict";
 const $ = (s) => document.querySelector(s);
 const COLORS = ["#e6194b", "#0030c0", "#ff8c00", "#d020d0", "#101010", "#8b4513", "#00a0e0", "#707070"];
+// colors are this comparison's run colours, from its begin event (those of
+// report.html's charts); COLORS until one arrives.
+let colors = COLORS;
 let runs = [];   // per optimizer: {opt, total, steps: [[step, loss]], epochs: [metric]}
 let source = null;
 let status = ["idle", ""]; // the status line: a key of T and a suffix
@@ -100,15 +103,15 @@ function chart(c, title, series, xmax, logY, yfmt) {
 
 function draw() {
   const maxSteps = Math.max(1, ...runs.map((r) => r.total || 1));
-  chart($("#losschart"), tr("losschart"), runs.map((r, i) => ({ color: COLORS[i], pts: r.steps })), maxSteps, true, (v) => fmt(v));
+  chart($("#losschart"), tr("losschart"), runs.map((r, i) => ({ color: colors[i], pts: r.steps })), maxSteps, true, (v) => fmt(v));
   const maxEp = Math.max(1, ...runs.map((r) => r.epochs.length ? r.epochs[r.epochs.length - 1].epoch : 1));
-  chart($("#accchart"), tr("accchart"), runs.map((r, i) => ({ color: COLORS[i], dots: true, pts: [[0, null]].concat(r.epochs.map((m) => [m.epoch, m.test_accuracy])) })), maxEp, false, (v) => (100 * v).toFixed(1) + "%");
+  chart($("#accchart"), tr("accchart"), runs.map((r, i) => ({ color: colors[i], dots: true, pts: [[0, null]].concat(r.epochs.map((m) => [m.epoch, m.test_accuracy])) })), maxEp, false, (v) => (100 * v).toFixed(1) + "%");
   const tb = $("#table tbody"); tb.innerHTML = "";
   runs.forEach((r, i) => {
     const m = r.epochs[r.epochs.length - 1] || {};
     const last = r.steps[r.steps.length - 1];
     const row = document.createElement("tr");
-    row.innerHTML = "<td><span class=swatch style=\"background:" + COLORS[i] + "\"></span> </td><td class=num></td><td class=num></td><td class=num></td><td class=num></td>";
+    row.innerHTML = "<td><span class=swatch style=\"background:" + colors[i] + "\"></span> </td><td class=num></td><td class=num></td><td class=num></td><td class=num></td>";
     row.cells[0].append(r.opt + (r.diverged ? tr("diverged") : ""));
     row.cells[1].textContent = last ? last[0] + " / " + r.total : "—";
     row.cells[2].textContent = fmt(m.train_loss ?? (last ? last[1] : null));
@@ -123,7 +126,7 @@ function listen() {
   runs = [];
   source = new EventSource("/api/train/events");
   const on = (name, fn) => source.addEventListener(name, (e) => { fn(JSON.parse(e.data)); draw(); });
-  on("begin", (d) => { setStatus("loading"); showEnd(null); });
+  on("begin", (d) => { colors = d.colors || COLORS; setStatus("loading"); showEnd(null); });
   on("start", (d) => { runs[d.index] = { opt: d.opt, total: d.total_steps, steps: [], epochs: [] }; setStatus("training", d.opt); });
   on("step", (d) => { runs[d.index].steps.push([d.step, d.loss]); });
   on("epoch", (d) => { runs[d.index].epochs.push(d); });
