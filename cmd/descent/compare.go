@@ -48,7 +48,7 @@ func runCompare(e *env, cmd *cobra.Command, f *runFlags, opts, runs []string) er
 	if err := onceOnly(cmd, "compare"); err != nil {
 		return err
 	}
-	o := report.Options{Smooth: f.smooth, Lang: f.lang}
+	o := f.reportOptions(cmd)
 	if err := o.Check(); err != nil {
 		return fmt.Errorf("compare: --%v", err)
 	}

@@ -206,3 +206,30 @@ func FuzzRunSpec(f *testing.F) {
 		}
 	})
 }
+
+// TestReportLangFromEnv: train and compare take their reports' language from
+// $DESCENT_LANG, as trace, gallery and explain do, and --lang overrides it.
+func TestReportLangFromEnv(t *testing.T) {
+	t.Setenv("DESCENT_LANG", "ja")
+	for _, c := range []struct {
+		args []string
+		ja   bool
+	}{
+		{[]string{"compare", "--opt", "adam:lr=0.01"}, true},
+		{[]string{"train", "--opt", "adam:lr=0.01"}, true},
+		{[]string{"compare", "--opt", "adam:lr=0.01", "--lang", "en"}, false},
+	} {
+		dir := t.TempDir()
+		args := append(c.args, "--subset", "200", "--batch", "50", "--epochs", "1", "--model", "mlp:784-8-10", "-o", dir)
+		if _, errOut, code := runCLI(t, args...); code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, errOut)
+		}
+		b, err := os.ReadFile(filepath.Join(dir, "report.md"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Contains(string(b), "秒は訓練の時間"); got != c.ja {
+			t.Errorf("%v with DESCENT_LANG=ja: Japanese report %v, want %v", c.args, got, c.ja)
+		}
+	}
+}

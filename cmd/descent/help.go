@@ -15,7 +15,7 @@ import (
 
 // langEnv names the environment variable that sets the default language of
 // the help text and of the commands that write words (trace, gallery,
-// explain): en or ja.
+// explain, train, compare): en or ja.
 const langEnv = "DESCENT_LANG"
 
 // langOf is the language a command runs in: its --lang flag (or the
@@ -92,7 +92,7 @@ type helpText struct{ short, long string }
 var jaHelp = map[string]helpText{
 	"descent": {"深層学習のオプティマイザを Go で。そのふるまいを見せる実験室つき", `descent は深層学習のオプティマイザ（gd, sgd, momentum, adagrad, rmsprop, adam ほか。
 torch.optim と同じ結果）を、テスト関数と実データの上で動かします。
---lang ja か環境変数 DESCENT_LANG=ja で、ヘルプと trace・gallery・explain の出力が日本語になります。
+--lang ja か環境変数 DESCENT_LANG=ja で、ヘルプと trace・gallery・explain・train・compare の出力が日本語になります。
 train と compare のレポートとグラフは --lang ja で日本語になります。`},
 	"trace": {"2 次元のテスト関数でオプティマイザを動かし、道筋を CSV に書くか図にする", `trace は各オプティマイザを出発点から 2 次元のテスト関数の上で float64 で動かし、
 CSV（見出し optimizer,step,x,y,loss。step 0 が出発点。オプティマイザごと・ステップごとに 1 行）

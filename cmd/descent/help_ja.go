@@ -135,7 +135,7 @@ var jaRunFlags = map[string]string{
 	"threads":   "行列積のスレッド数（0: GOMAXPROCS）",
 	"output":    "結果を `DIR` に書く（なければ作る）",
 	"smooth":    "訓練損失を重み `W`（0 以上 1 未満、例: 0.9。0 なら各ステップそのまま）の指数移動平均で描く",
-	"lang":      "レポートとグラフの言語: en か ja",
+	"lang":      "レポートとグラフの言語: en か ja（デフォルトは $DESCENT_LANG、なければ en）",
 	"overwrite": "-o DIR に実行が残した結果（とチェックポイント）を置き換える",
 }
 

@@ -60,7 +60,16 @@ func (f *runFlags) bind(fl *pflag.FlagSet) {
 // bindReport adds the flags of the reports and charts.
 func (f *runFlags) bindReport(fl *pflag.FlagSet) {
 	fl.Float64Var(&f.smooth, "smooth", 0, "draw the training loss as an exponential moving average with weight `W` in [0, 1) (e.g. 0.9; 0: every step as it is)")
-	fl.StringVar(&f.lang, "lang", report.LangEnglish, "language of the reports and charts: en or ja")
+	fl.StringVar(&f.lang, "lang", "", "language of the reports and charts: en or ja (default $"+langEnv+", else en)")
+}
+
+// reportOptions are the report options of the flags, the language from
+// --lang, else $DESCENT_LANG, else English (langOf).
+func (f *runFlags) reportOptions(cmd *cobra.Command) report.Options {
+	if f.lang = langOf(cmd); f.lang == "" {
+		f.lang = report.LangEnglish
+	}
+	return report.Options{Smooth: f.smooth, Lang: f.lang}
 }
 
 // config builds the run's config from the flags (opt left to the caller)
@@ -139,7 +148,7 @@ func newTrainCmd(e *env) *cobra.Command {
 				rf  *runFolder
 				err error
 			)
-			o := report.Options{Smooth: f.smooth, Lang: f.lang}
+			o := f.reportOptions(cmd)
 			if err := o.Check(); err != nil {
 				return fmt.Errorf("train: --%v", err)
 			}
