@@ -87,15 +87,23 @@ func GlobalNorm[T optim.Float](grads [][]T, maxNorm float64) (norm float64, err 
 		return 0, fmt.Errorf("clip: GlobalNorm: maxNorm=%v, want a number > 0", maxNorm)
 	}
 	norm = Norm(grads)
-	if math.IsNaN(norm) || math.IsInf(norm, 0) {
-		return norm, nil
-	}
-	if coef := maxNorm / (norm + eps); coef < 1 {
+	if coef, ok := clipCoef(norm, maxNorm); ok {
 		for _, g := range grads {
 			scale(g, T(coef))
 		}
 	}
 	return norm, nil
+}
+
+// clipCoef is the factor GlobalNorm multiplies the gradients by, and
+// whether it must: maxNorm/(norm + 1e-6) when the norm is finite and the
+// factor below 1.
+func clipCoef(norm, maxNorm float64) (coef float64, ok bool) {
+	if math.IsNaN(norm) || math.IsInf(norm, 0) {
+		return 1, false
+	}
+	coef = maxNorm / (norm + eps)
+	return coef, coef < 1
 }
 
 // scale multiplies g by c in place.

@@ -44,10 +44,7 @@ func GlobalNormParams[T optim.Float](params []*optim.Param[T], maxNorm float64) 
 		return 0, fmt.Errorf("clip: GlobalNormParams: maxNorm=%v, want a number > 0", maxNorm)
 	}
 	norm = NormParams(params)
-	if math.IsNaN(norm) || math.IsInf(norm, 0) {
-		return norm, nil
-	}
-	if coef := maxNorm / (norm + eps); coef < 1 {
+	if coef, ok := clipCoef(norm, maxNorm); ok {
 		for _, p := range params {
 			scale(p.Grad, T(coef))
 		}
