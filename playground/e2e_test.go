@@ -10,7 +10,6 @@ import (
 	"image/color"
 	"image/png"
 	"math"
-	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -98,6 +97,17 @@ const redraws = 20
 // redrawSeq is the number of the last drawn answer.
 const redrawSeq = `window.__redraw ? window.__redraw.seq : 0`
 
+// moveLRSlider sets the first row's learning-rate slider to v, as a drag
+// does, and returns the page's measure of the redraw it causes. One
+// evaluation sets the slider and waits for the page's "redrawn" event, so
+// the test adds no polling to the page's work.
+func moveLRSlider(ctx context.Context, v int) (redraw, error) {
+	return chromedp.Run(ctx, chromedp.Evaluate[redraw](fmt.Sprintf(`new Promise((resolve) => {
+		addEventListener('redrawn', () => resolve(window.__redraw), {once: true});
+		const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
+		r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })`, v), chromedp.EvalAwaitPromise))
+}
+
 // waitRedraw waits until an answer newer than seq is drawn and returns the
 // page's own measure of the time from the input to the finished redraw.
 func waitRedraw(ctx context.Context, seq int) (ms float64, err error) {
@@ -118,12 +128,7 @@ func waitRedraw(ctx context.Context, seq int) (ms float64, err error) {
 func TestBrowser(t *testing.T) {
 	ctx, cancel := newBrowser(t, 1280, 1000)
 	defer cancel()
-	s, err := New(Config{RunDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	defer ts.Close()
+	_, ts := newTestServer(t)
 
 	// Distinct colours, so that each path's pixels can be told apart.
 	page := ts.URL + "/?func=rosenbrock&steps=500&opt=sgd:lr=0.001&opt=momentum:lr=0.001&opt=adagrad:lr=0.1&opt=rmsprop:lr=0.01&opt=adam:lr=0.05" +
@@ -133,16 +138,11 @@ func TestBrowser(t *testing.T) {
 	}
 
 	// Change the first row's learning rate with its slider, 20 times; the
-	// page measures each change to its painted frame (see update in
-	// app.js). One evaluation sets the slider and waits for the page's
-	// "redrawn" event, so the test adds no polling to the page's work.
+	// page measures each change to its painted frame (see update and show
+	// in app.js).
 	var times []float64
 	for k := range redraws {
-		set := fmt.Sprintf(`new Promise((resolve) => {
-			addEventListener('redrawn', () => resolve(window.__redraw), {once: true});
-			const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
-			r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })`, 380+8*k)
-		r, err := chromedp.Run(ctx, chromedp.Evaluate[redraw](set, chromedp.EvalAwaitPromise))
+		r, err := moveLRSlider(ctx, 380+8*k)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -429,12 +429,7 @@ func viewport(width, height int) chromedp.Action[chromedp.Void] {
 // a small comparison (its report link and table filled), and checks that
 // nothing is wider than the screen: no sideways scrolling of the page.
 func TestPhoneLayout(t *testing.T) {
-	s, err := New(Config{RunDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	defer ts.Close()
+	_, ts := newTestServer(t)
 	const wider = `document.documentElement.scrollWidth - document.documentElement.clientWidth`
 	for _, page := range []struct {
 		name    string
@@ -472,12 +467,7 @@ func TestPhoneLayout(t *testing.T) {
 func TestMNISTLang(t *testing.T) {
 	ctx, cancel := newBrowser(t, 1280, 860)
 	defer cancel()
-	s, err := New(Config{RunDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ts := httptest.NewServer(s)
-	defer ts.Close()
+	_, ts := newTestServer(t)
 	type words struct{ Lang, Start, Status, Head, Footer, Hint, Href, URL string }
 	read := chromedp.Evaluate[words](`({Lang: document.documentElement.lang, Start: document.querySelector('#start').textContent,
 		Status: document.querySelector('#status').textContent, Head: document.querySelector('#table thead').textContent,
@@ -535,10 +525,7 @@ func TestBrowserSocketFallback(t *testing.T) {
 	}
 	change := func(v int) redraw {
 		t.Helper()
-		r, err := chromedp.Run(ctx, chromedp.Evaluate[redraw](fmt.Sprintf(`new Promise((resolve) => {
-			addEventListener('redrawn', () => resolve(window.__redraw), {once: true});
-			const r = document.querySelector('#rows .row input[type=range][data-key=lr]');
-			r.value = %d; r.dispatchEvent(new Event('input', {bubbles: true})); })`, v), chromedp.EvalAwaitPromise))
+		r, err := moveLRSlider(ctx, v)
 		if err != nil {
 			t.Fatal(err)
 		}
