@@ -59,24 +59,8 @@ func TestResumeExact(t *testing.T) {
 				t.Fatal(err)
 			}
 			for _, k := range tc.at {
-				a := newTrainer(t, cfg)
-				for range k {
-					if _, err := a.Step(); err != nil {
-						t.Fatal(err)
-					}
-				}
-				ck, err := a.Checkpoint()
-				if err != nil {
-					t.Fatal(err)
-				}
-				dir, err := checkpoint.Save(t.TempDir(), ck, 1)
-				if err != nil {
-					t.Fatal(err)
-				}
-				loaded, err := checkpoint.Load(dir)
-				if err != nil {
-					t.Fatal(err)
-				}
+				a, ck := checkpointAfter(t, cfg, k)
+				loaded := saveAndLoad(t, ck)
 				rc, err := CheckpointConfig(loaded)
 				if err != nil || rc != cfg {
 					t.Fatalf("recorded config %+v, %v; want %+v", rc, err, cfg)

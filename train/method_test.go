@@ -8,7 +8,6 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/descentlab/descent/checkpoint"
 	"github.com/descentlab/descent/optim"
 )
 
@@ -58,24 +57,8 @@ func TestTrainerRunsCustomMethod(t *testing.T) {
 		t.Fatalf("custom method: weights equal %v, recorded opt %q", slices.Equal(pa, pb), got.Config().Opt)
 	}
 
-	a := newTrainer(t, custom)
-	for range 7 {
-		if _, err := a.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ck, err := a.Checkpoint()
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir, err := checkpoint.Save(t.TempDir(), ck, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	loaded, err := checkpoint.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, ck := checkpointAfter(t, custom, 7)
+	loaded := saveAndLoad(t, ck)
 	if _, err := Restore(builtin, loaded, blobs(200, 8, 3, 1), blobs(100, 8, 3, 2)); err == nil {
 		t.Fatal("a plain_sgd checkpoint restored into an sgd run")
 	}

@@ -72,16 +72,7 @@ func TestEMA(t *testing.T) {
 	if !ref.WithEMAWeights(func() { emaFirst = ref.values[0][0] }) || emaFirst == ref.values[0][0] {
 		t.Error("WithEMAWeights did not put the average in, or took it out")
 	}
-	a := newTrainer(t, cfg)
-	for range 17 {
-		if _, err := a.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ck, err := a.Checkpoint()
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, ck := checkpointAfter(t, cfg, 17)
 	b, err := Restore(cfg, ck, blobs(200, 8, 3, 1), blobs(100, 8, 3, 2))
 	if err != nil {
 		t.Fatal(err)

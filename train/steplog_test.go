@@ -60,16 +60,7 @@ func TestBatchNormNeedsTwo(t *testing.T) {
 // existed restores with the steps it does not know as NaN (steps.csv
 // writes them as NaN, the chart leaves them out), and the log goes on.
 func TestStepLogOlderCheckpoint(t *testing.T) {
-	a := newTrainer(t, testConfig())
-	for range 7 {
-		if _, err := a.Step(); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ck, err := a.Checkpoint()
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, ck := checkpointAfter(t, testConfig(), 7)
 	var kept []checkpoint.Tensor
 	for _, tn := range ck.Model {
 		if !strings.HasPrefix(tn.Name, "train.") {

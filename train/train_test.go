@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"github.com/descentlab/descent/checkpoint"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -45,6 +46,38 @@ func newTrainer(t *testing.T, cfg Config) *Trainer {
 		t.Fatal(err)
 	}
 	return tr
+}
+
+// checkpointAfter runs k steps of a new trainer of cfg and returns the
+// trainer and its checkpoint.
+func checkpointAfter(t *testing.T, cfg Config, k int) (*Trainer, *checkpoint.Checkpoint) {
+	t.Helper()
+	a := newTrainer(t, cfg)
+	for range k {
+		if _, err := a.Step(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ck, err := a.Checkpoint()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, ck
+}
+
+// saveAndLoad writes ck to a new folder and reads it back, as a resumed
+// run finds it.
+func saveAndLoad(t *testing.T, ck *checkpoint.Checkpoint) *checkpoint.Checkpoint {
+	t.Helper()
+	dir, err := checkpoint.Save(t.TempDir(), ck, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	loaded, err := checkpoint.Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loaded
 }
 
 func TestTrainingReducesLoss(t *testing.T) {
