@@ -126,13 +126,7 @@ type bnReference struct {
 	} `json:"cases"`
 }
 
-func to32(v []float64) []float32 {
-	out := make([]float32, len(v))
-	for i, f := range v {
-		out[i] = float32(f)
-	}
-	return out
-}
+func to32(v []float64) []float32 { return convert[float32](v) }
 
 // TestBatchNormTorch checks the forward and backward passes, the running
 // statistics and the evaluation mode against torch 1.13's BatchNorm1d

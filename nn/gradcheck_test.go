@@ -85,10 +85,13 @@ func randBatch(rng *rand.Rand, n, d, classes int) ([]float32, []uint8) {
 	return x, y
 }
 
-func to64(v []float32) []float64 {
-	out := make([]float64, len(v))
+func to64(v []float32) []float64 { return convert[float64](v) }
+
+// convert returns v's values converted to D.
+func convert[D, S float32 | float64](v []S) []D {
+	out := make([]D, len(v))
 	for i, f := range v {
-		out[i] = float64(f)
+		out[i] = D(f)
 	}
 	return out
 }
