@@ -84,14 +84,7 @@ func checkLookaheadSaveLoad[T optim.Float](t *testing.T, spec string, warm int) 
 	if err := l2.UnmarshalBinary(blob); err != nil {
 		t.Fatal(err)
 	}
-	seed := r.Uint64()
-	r1, r2 := rand.New(rand.NewPCG(seed, 1)), rand.New(rand.NewPCG(seed, 1))
-	for range 9 {
-		fillGrads(r1, ps)
-		fillGrads(r2, ps2)
-		l.Step()
-		l2.Step()
-	}
+	stepBoth(r.Uint64(), 9, ps, ps2, l, l2)
 	for i := range ps {
 		if !slices.Equal(ps[i].Value, ps2[i].Value) || !slices.Equal(l.Slow(i), l2.Slow(i)) {
 			t.Fatalf("%s: %s differs after save/load", spec, ps[i].Name)

@@ -44,6 +44,18 @@ func fillGrads[T optim.Float](r *rand.Rand, ps []*optim.Param[T]) {
 	}
 }
 
+// stepBoth takes n steps of a on ps and of b on ps2, both parameter sets
+// given the same random gradients each step (from seed).
+func stepBoth[T optim.Float](seed uint64, n int, ps, ps2 []*optim.Param[T], a, b interface{ Step() }) {
+	r1, r2 := rand.New(rand.NewPCG(seed, 1)), rand.New(rand.NewPCG(seed, 1))
+	for range n {
+		fillGrads(r1, ps)
+		fillGrads(r2, ps2)
+		a.Step()
+		b.Step()
+	}
+}
+
 // TestStepAllocatesNothing: after the first step, a step allocates nothing.
 func TestStepAllocatesNothing(t *testing.T) {
 	for _, spec := range allSpecs {

@@ -275,14 +275,7 @@ func testSaveLoadOwn[T optim.Float](t *testing.T, spec string) {
 	if err := o2.UnmarshalBinary(blob); err != nil {
 		t.Fatal(err)
 	}
-	seed := r.Uint64()
-	r1, r2 := rand.New(rand.NewPCG(seed, 1)), rand.New(rand.NewPCG(seed, 1))
-	for range 6 {
-		fillGrads(r1, ps)
-		fillGrads(r2, ps2)
-		o.Step()
-		o2.Step()
-	}
+	stepBoth(r.Uint64(), 6, ps, ps2, o, o2)
 	for i := range ps {
 		if !slices.Equal(ps[i].Value, ps2[i].Value) {
 			t.Fatalf("%s: %s differs after save/load", spec, ps[i].Name)
