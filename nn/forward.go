@@ -205,7 +205,11 @@ func (m *Model) forwardPart(part, parts int) {
 	for li := range m.layers {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
-		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		if li == 0 && m.sp.on && m.sparseOK(hi-lo) && m.sparseForward(part, lo, hi, r.x, z) {
+			m.sp.used[part] = true
+		} else {
+			gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		}
 		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
 		if li < last {
 			activate(m.spec.Act, z)
@@ -246,14 +250,21 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 			m.rows.fn = m.forwardPart
 		}
 		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
+		m.sp.on = m.sparseOK(n)
+		if m.sp.on {
+			m.ensureSparse(n, parts)
+			clear(m.sp.used[:parts])
+		}
 		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
 			for part := range parts {
 				m.forwardPart(part, parts)
 			}
 		}
 		m.rows.x, m.rows.y = nil, nil
+		m.sp.ready = m.sp.on && m.allPartsSparse(n, parts)
 		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)
 	} else {
+		m.sp.ready = false
 		logits := m.forward(ws, x, n, true)
 		total = crossEntropy(ws, logits, y, c, ws.dz[len(m.layers)-1][:n*c], scale)
 	}
@@ -458,6 +469,9 @@ func (m *Model) backwardSplit(n, parts int) {
 	if b.tasksN != n || b.parts != parts {
 		m.planGradTasks(n, parts)
 	}
+	if m.sp.ready {
+		m.sizeSparseGrad()
+	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
 			m.weightTask(i, len(b.tasks))
@@ -534,7 +548,9 @@ func (m *Model) weightTask(i, _ int) {
 	if t.li > 0 {
 		in = m.layerInput(ws, t.li, n)
 	}
-	gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+	if t.li != 0 || !m.sparseGrad(t.lo, t.hi, n, dz) {
+		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+	}
 	ok := true
 	if t.lo == 0 {
 		vec.ColSums(l.gb, dz)

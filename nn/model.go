@@ -68,6 +68,8 @@ type Model struct {
 	// passes after it (forward.go).
 	rows rowForward
 	back splitBackward
+	// The sparse first layer's lists and buffers (sparse.go).
+	sp sparseFirst
 
 	// Whether every gradient of the last Backward is finite, where
 	// Backward found it out while computing them (finiteKnown).

@@ -44,11 +44,12 @@ func Nonzeros(x []float32, idx []int32, val []float32) int {
 	return compressRow(len(x), &x[0], &idx[0], &val[0])
 }
 
-// Packed holds an n×k matrix W transposed in panels of 16 of its rows, for
-// RowNT. A Packed belongs to one goroutine; its buffers grow once.
+// Packed holds an n×k matrix W transposed, k rows of GradLD(n) floats
+// (row q holds W's column q, zeros past n), for RowNT. A Packed belongs to
+// one goroutine; its buffers grow once.
 type Packed struct {
-	ws   workspace
-	n, k int
+	bt, rag []float32
+	n, k    int
 }
 
 // Pack packs w (n rows of k, row stride ldw) and reports whether every
@@ -59,11 +60,22 @@ func (pk *Packed) Pack(w []float32, ldw, n, k int) (finite bool) {
 		panic("gemm: Pack's matrix does not fit its slice")
 	}
 	pk.n, pk.k = n, k
-	size := roundUp(n, nr) * k
-	pk.ws.bpack = grow(pk.ws.bpack, size)
-	p := problem{transB: true, n: n, k: k, b: w, ldb: ldw}
-	packB512(&pk.ws, &p, 0, k, 0, n)
-	return vec.AllFinite(pk.ws.bpack[:size])
+	ld := GradLD(n)
+	pk.bt = grow(pk.bt, k*ld)
+	for j0 := 0; j0 < n; j0 += nr {
+		src, ldb := w[j0*ldw:], ldw
+		if rows := n - j0; rows < nr {
+			// The last rows, copied above zero rows: a whole panel.
+			pk.rag = grow(pk.rag, nr*k)
+			for j := range rows {
+				copy(pk.rag[j*k:(j+1)*k], w[(j0+j)*ldw:(j0+j)*ldw+k])
+			}
+			clear(pk.rag[rows*k : nr*k])
+			src, ldb = pk.rag, k
+		}
+		packBTSAVX512(k, &src[0], ldb, &pk.bt[j0], ld)
+	}
+	return vec.AllFinite(pk.bt[:k*ld])
 }
 
 // RowNT sets c[0:n] to x·Wᵀ for the row x given by its nonzeros (idx,
@@ -80,7 +92,7 @@ func (pk *Packed) RowNT(c []float32, idx []int32, val []float32) {
 	// entries; but &idx[t] must exist when t == cnt.
 	idx, val = idx[:cnt:cnt], val[:cnt:cnt]
 	kcb := passDepth(k)
-	bt := pk.ws.bpack
+	bt, ld := pk.bt, GradLD(n)
 	panels := (n + nr - 1) / nr
 	var dummyI [1]int32
 	var dummyV [1]float32
@@ -102,7 +114,7 @@ func (pk *Packed) RowNT(c []float32, idx []int32, val []float32) {
 			if pc > 0 {
 				add = 1
 			}
-			spRowNT(e-t, ip, vp, &bt[g*nr*k], nr*k, np, &c[g*nr], mask, add)
+			spRowNT(e-t, ip, vp, &bt[g*nr], 4*ld, 4*nr, np, &c[g*nr], mask, add)
 			t = e
 		}
 	}
@@ -153,24 +165,121 @@ func Span(idx []int32, val []float32, lo, hi int) ([]int32, []float32) {
 
 // UnpackT writes rows [lo, hi) of gt (row stride GradLD(n)), transposed,
 // into columns [lo, hi) of the n×k matrix dst (row stride ldd): dst[o·ldd
-// + q] = gt[q·ld + o] for o < n. tmp needs 16·GradLD(n) floats.
-func UnpackT(dst []float32, ldd int, gt []float32, n, lo, hi int, tmp []float32) {
+// + q] = gt[q·ld + o] for o < n.
+func UnpackT(dst []float32, ldd int, gt []float32, n, lo, hi int) {
 	ld := GradLD(n)
 	if lo >= hi {
 		return
 	}
-	if len(tmp) < nr*ld || len(gt) < hi*ld || len(dst) < (n-1)*ldd+hi {
+	if len(gt) < hi*ld || len(dst) < (n-1)*ldd+hi {
 		panic("gemm: UnpackT's slices do not fit")
 	}
-	var idx [nr]int32
-	for i := range idx {
-		idx[i] = int32(i * ld)
+	q0 := lo
+	for ; q0+nr <= hi; q0 += nr {
+		packBTSAVX512(n, &gt[q0*ld], ld, &dst[q0], ldd)
 	}
-	for q0 := lo; q0 < hi; q0 += nr {
-		cols := min(nr, hi-q0)
-		packBTAVX512(n, &gt[q0*ld], ld, &idx[0], &tmp[0], uint64(1)<<cols-1)
+	for ; q0 < hi; q0++ {
 		for o := range n {
-			copy(dst[o*ldd+q0:o*ldd+q0+cols], tmp[o*nr:o*nr+cols])
+			dst[o*ldd+q0] = gt[q0*ld+o]
 		}
+	}
+}
+
+// Union4 lists the positions q < k where any of the four rows x[i] (k
+// floats each) is nonzero: idx gets q and v[i] gets x[i][q], zero where
+// that row is zero there. It returns their number. idx and every v[i]
+// need room for k+16 elements. It needs HasSparse.
+func Union4(x [4][]float32, k int, idx []int32, v [4][]float32) int {
+	if k <= 0 {
+		return 0
+	}
+	var xp, vp [4]*float32
+	for i := range 4 {
+		if len(x[i]) < k || len(v[i]) < k+16 {
+			panic("gemm: Union4's rows do not fit")
+		}
+		xp[i], vp[i] = &x[i][0], &v[i][0]
+	}
+	if len(idx) < k+16 {
+		panic("gemm: Union4 needs k+16 room")
+	}
+	return union4(k, &xp, &idx[0], &vp)
+}
+
+// Rows4NT is RowNT for four rows given by one list of positions (Union4's):
+// c[i][0:n] = x[i]·Wᵀ, the bits that SgemmSerial gives those rows (see
+// RowNT), when Pack reported W finite.
+func (pk *Packed) Rows4NT(c [4][]float32, idx []int32, v [4][]float32) {
+	n, k := pk.n, pk.k
+	cnt := len(idx)
+	var vp [4]*float32
+	var zero [1]float32
+	for i := range 4 {
+		if len(c[i]) < n || len(v[i]) < cnt {
+			panic("gemm: Rows4NT's slices do not fit")
+		}
+		vp[i] = &zero[0]
+	}
+	var idx0 [1]int32
+	kcb := passDepth(k)
+	bt, ld := pk.bt, GradLD(n)
+	panels := (n + nr - 1) / nr
+	for g := 0; g < panels; g += 7 {
+		np := min(7, panels-g)
+		last := min(nr, n-(g+np-1)*nr)
+		var gc [4]*float32
+		for i := range 4 {
+			gc[i] = &c[i][g*nr]
+		}
+		t := 0
+		for pc := 0; pc < k; pc += kcb {
+			e := t
+			for e < cnt && int(idx[e]) < pc+kcb {
+				e++
+			}
+			ip := &idx0[0]
+			if e > t {
+				ip = &idx[t]
+				for i := range 4 {
+					vp[i] = &v[i][t]
+				}
+			}
+			add := 0
+			if pc > 0 {
+				add = 1
+			}
+			rows4NT(e-t, ip, &vp, &bt[g*nr], 4*ld, np, &gc, uint64(1)<<last-1, add)
+			t = e
+		}
+	}
+}
+
+// GradT4 is GradT for four batch rows in order, given by one list of
+// positions (Union4's): for each position q, row q of gt gets v[i]·dz[i]
+// added by one FMA per element for i = 0, 1, 2, 3 in turn.
+func GradT4(gt []float32, n int, idx []int32, v [4][]float32, dz [4][]float32) {
+	ld := GradLD(n)
+	cnt := len(idx)
+	if cnt == 0 {
+		return
+	}
+	if (int(idx[cnt-1])+1)*ld > len(gt) {
+		panic("gemm: GradT4's position past gt")
+	}
+	var vp, dp [4]*float32
+	for i := range 4 {
+		if len(v[i]) < cnt || len(dz[i]) < n {
+			panic("gemm: GradT4's slices do not fit")
+		}
+		vp[i] = &v[i][0]
+	}
+	panels := ld / nr
+	for g := 0; g < panels; g += 7 {
+		np := min(7, panels-g)
+		last := min(nr, n-(g+np-1)*nr)
+		for i := range 4 {
+			dp[i] = &dz[i][g*nr]
+		}
+		grad4T(cnt, &idx[0], &vp, &dp, &gt[g*nr], ld, np, uint64(1)<<last-1)
 	}
 }

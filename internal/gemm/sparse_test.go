@@ -109,6 +109,23 @@ func TestRowNTSameBits(t *testing.T) {
 						pk.RowNT(got[r*n:(r+1)*n], idx[:c], val[:c])
 					}
 					sameBits(t, fmt.Sprintf("k %d n %d m %d density %g", k, n, m, d), got[:m*n], want)
+					// Four rows at a time, a partial last group filled with
+					// a zero row whose product goes to a scratch row.
+					zero, scratch := make([]float32, k), make([]float32, n)
+					vals := [4][]float32{make([]float32, k+16), make([]float32, k+16), make([]float32, k+16), make([]float32, k+16)}
+					got4 := make([]float32, m*n)
+					for r0 := 0; r0 < m; r0 += 4 {
+						var xs, cs [4][]float32
+						for i := range 4 {
+							xs[i], cs[i] = zero, scratch
+							if r0+i < m {
+								xs[i], cs[i] = x[(r0+i)*k:(r0+i+1)*k], got4[(r0+i)*n:(r0+i+1)*n]
+							}
+						}
+						c := Union4(xs, k, idx, vals)
+						pk.Rows4NT(cs, idx[:c], vals)
+					}
+					sameBits(t, fmt.Sprintf("4 rows: k %d n %d m %d density %g", k, n, m, d), got4, want)
 					for _, v := range got[m*n:] {
 						if v == v {
 							t.Fatalf("k %d n %d: RowNT wrote past its row", k, n)
@@ -154,7 +171,6 @@ func TestGradTSameBits(t *testing.T) {
 				SgemmSerial(true, false, n, k, m, 1, dz, n, x, k, 0, want, k)
 				ld := GradLD(n)
 				gt := make([]float32, k*ld)
-				tmp := make([]float32, 16*ld)
 				got := make([]float32, n*k)
 				idx := make([]int32, m*(k+16))
 				val := make([]float32, m*(k+16))
@@ -168,10 +184,48 @@ func TestGradTSameBits(t *testing.T) {
 						i, v := Span(idx[r*(k+16):r*(k+16)+cnt[r]], val[r*(k+16):r*(k+16)+cnt[r]], span[0], span[1])
 						GradT(gt, n, i, v, dz[r*n:(r+1)*n])
 					}
-					UnpackT(got, k, gt, n, span[0], span[1], tmp)
+					UnpackT(got, k, gt, n, span[0], span[1])
 				}
 				sameBits(t, fmt.Sprintf("k %d n %d m %d density %g", k, n, m, d), got, want)
+				// Four rows at a time, split into the same ranges.
+				zx, zd := make([]float32, k), make([]float32, n)
+				idx4 := make([]int32, k+16)
+				vals := [4][]float32{make([]float32, k+16), make([]float32, k+16), make([]float32, k+16), make([]float32, k+16)}
+				clear(gt)
+				got4 := make([]float32, n*k)
+				for _, span := range [][2]int{{0, cut}, {cut, k}} {
+					for r0 := 0; r0 < m; r0 += 4 {
+						var xs, ds [4][]float32
+						for i := range 4 {
+							xs[i], ds[i] = zx, zd
+							if r0+i < m {
+								xs[i], ds[i] = x[(r0+i)*k:(r0+i+1)*k], dz[(r0+i)*n:(r0+i+1)*n]
+							}
+						}
+						c := Union4(xs, k, idx4, vals)
+						lo, hi := span4(idx4[:c], span[0], span[1])
+						var vs [4][]float32
+						for i := range 4 {
+							vs[i] = vals[i][lo:hi]
+						}
+						GradT4(gt, n, idx4[lo:hi], vs, ds)
+					}
+					UnpackT(got4, k, gt, n, span[0], span[1])
+				}
+				sameBits(t, fmt.Sprintf("4 rows: k %d n %d m %d density %g", k, n, m, d), got4, want)
 			}
 		}
 	}
+}
+
+// span4 is the range of a sorted list of positions within [lo, hi).
+func span4(idx []int32, lo, hi int) (a, b int) {
+	for a < len(idx) && int(idx[a]) < lo {
+		a++
+	}
+	b = a
+	for b < len(idx) && int(idx[b]) < hi {
+		b++
+	}
+	return a, b
 }

@@ -1,0 +1,228 @@
+package nn
+
+import (
+	"os"
+
+	"github.com/descentlab/descent/internal/gemm"
+)
+
+// The sparse first layer. Where a batch is mostly zeros (MNIST: 19% of
+// its pixels are not), the first layer's two products, z₁ = x·W₁ᵀ in Loss
+// and ∂W₁ = ∂z₁ᵀ·x in Backward, walk only the inputs where one of four
+// consecutive rows is nonzero (internal/gemm's Union4, Rows4NT, GradT4:
+// 39% of MNIST's positions for four random images, against all of them).
+// Every element is the dense product's chain of FMAs less terms whose input
+// is zero, so the results have the same bits as the dense products on any
+// number of threads (gemm's sparse.go gives the conditions: every weight
+// finite, which Pack reports, and the dense product computed by the
+// blocked kernels, which sparseOK and sparseGrad check). The forward pass
+// decides per thread, after listing its rows: dense where more than
+// maxSparseDensity of its groups' positions are listed, or a weight is not
+// finite; Backward takes the sparse ∂W₁ only where every thread's rows
+// went sparse.
+
+// maxSparseDensity is the fraction of listed positions above which the
+// dense product is faster: a listed position costs the sparse kernel about
+// what one and a half dense ones cost (BenchmarkSparse in internal/gemm).
+const maxSparseDensity = 0.5
+
+// maxSparsePack is the most bytes of packed W₁ for which the sparse
+// forward kernel's scattered loads stay in a core's L2.
+const maxSparsePack = 512 << 10
+
+// sparseEnv turns the sparse first layer off for a process:
+// DESCENT_SPARSE=off (benchmarks compare the two; the bits are the same).
+var sparseEnv = os.Getenv("DESCENT_SPARSE") != "off"
+
+// group is the number of batch rows that share one list of positions.
+const group = 4
+
+// sparseFirst is the state of the sparse first layer for the last Loss.
+// A group of rows starting at row r0 (each thread's rows in groups of four
+// from its first, the last group shorter) keeps its positions at
+// idx[r0·stride:] and row r0+i's values at val[(r0+i)·stride:]; cnt[r0] is
+// the number of positions and rows[r0] the group's rows (0 for a row that
+// does not start a group).
+type sparseFirst struct {
+	off    bool // SetSparseInput(false)
+	on     bool // the last Loss could take it (sparseOK for its batch)
+	stride int  // Inputs()+16
+	idx    []int32
+	val    []float32
+	cnt    []int32
+	rows   []int8
+	packed []gemm.Packed // one per thread of the forward pass
+	used   []bool        // per thread: its rows went sparse
+	ready  bool          // every row of the last Loss went sparse
+	gt     []float32     // ∂W₁ transposed, Inputs() × GradLD(out)
+	// Stand-ins for the rows missing from a short group: zero inputs,
+	// values and ∂z₁ (never written), and per thread the values and the
+	// product row that nobody reads.
+	zeroX, zeroV, zeroD []float32
+	scrV, scrZ          [][]float32
+}
+
+// SetSparseInput turns the sparse first layer on (the default, where the
+// CPU has AVX-512) or off. Either way the results have the same bits; off
+// makes every batch take the dense products.
+func (m *Model) SetSparseInput(on bool) { m.sp.off = !on }
+
+// sparseOK reports whether a part of rows rows of the first layer may
+// take the sparse product at all.
+func (m *Model) sparseOK(rows int) bool {
+	l := &m.layers[0]
+	return sparseEnv && !m.sp.off && gemm.HasSparse() && rows > gemm.MaxGemvRows &&
+		gemm.GradLD(l.out)*l.in*4 <= maxSparsePack
+}
+
+// ensureSparse sizes the lists for a batch of n on parts threads.
+func (m *Model) ensureSparse(n, parts int) {
+	sp, l := &m.sp, &m.layers[0]
+	k := l.in
+	sp.stride = k + 16
+	if len(sp.cnt) < n {
+		sp.idx = make([]int32, n*sp.stride)
+		sp.val = make([]float32, n*sp.stride)
+		sp.cnt = make([]int32, n)
+		sp.rows = make([]int8, n)
+	}
+	if sp.zeroX == nil {
+		sp.zeroX = make([]float32, k)
+		sp.zeroV = make([]float32, sp.stride)
+		sp.zeroD = make([]float32, gemm.GradLD(l.out))
+	}
+	for len(sp.packed) < parts {
+		sp.packed = append(sp.packed, gemm.Packed{})
+		sp.used = append(sp.used, false)
+		sp.scrV = append(sp.scrV, make([]float32, sp.stride))
+		sp.scrZ = append(sp.scrZ, make([]float32, l.out))
+	}
+}
+
+// allPartsSparse reports whether every thread of the last forward pass
+// that had rows took the sparse product.
+func (m *Model) allPartsSparse(n, parts int) bool {
+	for part := range parts {
+		if lo, hi, _ := m.InputRows(n, part, parts); lo < hi && !m.sp.used[part] {
+			return false
+		}
+	}
+	return true
+}
+
+// vals returns row r0+i's values of the group at r0 with rows rows, or
+// stand-in where that row is missing.
+func (sp *sparseFirst) vals(r0, i, rows int, standIn []float32) []float32 {
+	if i < rows {
+		return sp.val[(r0+i)*sp.stride : (r0+i+1)*sp.stride]
+	}
+	return standIn
+}
+
+// sparseForward computes z = x·W₁ᵀ for rows [lo, hi) of the batch x
+// (z holds those rows) by the sparse kernel, as thread part, and reports
+// whether it did; where it did not, nothing of z was written.
+func (m *Model) sparseForward(part, lo, hi int, x, z []float32) bool {
+	sp, l := &m.sp, &m.layers[0]
+	k, out := l.in, l.out
+	listed := 0
+	for r0 := lo; r0 < hi; r0 += group {
+		rows := min(group, hi-r0)
+		var xs, vs [group][]float32
+		for i := range group {
+			xs[i] = sp.zeroX
+			if i < rows {
+				xs[i] = x[(r0+i)*k : (r0+i+1)*k]
+			}
+			vs[i] = sp.vals(r0, i, rows, sp.scrV[part])
+		}
+		c := gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs)
+		sp.cnt[r0], sp.rows[r0] = int32(c), int8(rows)
+		for i := 1; i < rows; i++ {
+			sp.rows[r0+i] = 0
+		}
+		listed += c
+	}
+	if float64(listed) > maxSparseDensity*float64((hi-lo+group-1)/group*k) {
+		return false
+	}
+	pk := &sp.packed[part]
+	if !pk.Pack(l.w, k, out, k) {
+		return false
+	}
+	for r0 := lo; r0 < hi; r0 += group {
+		rows := int(sp.rows[r0])
+		c := int(sp.cnt[r0])
+		var cs, vs [group][]float32
+		for i := range group {
+			cs[i] = sp.scrZ[part]
+			if i < rows {
+				cs[i] = z[(r0+i-lo)*out : (r0+i-lo+1)*out]
+			}
+			vs[i] = sp.vals(r0, i, rows, sp.scrV[part])[:c]
+		}
+		pk.Rows4NT(cs, sp.idx[r0*sp.stride:r0*sp.stride+c], vs)
+	}
+	return true
+}
+
+// sparseGrad computes columns [lo, hi) of ∂W₁ = ∂z₁ᵀ·x from the lists of
+// the last Loss: the transposed gradient built group by group of the batch
+// in row order, then unpacked into ∂W₁. It reports false, doing nothing,
+// where the dense product must run.
+func (m *Model) sparseGrad(lo, hi, n int, dz []float32) bool {
+	sp, l := &m.sp, &m.layers[0]
+	if !sp.ready || n > gemm.MaxPassDepth || l.out <= gemm.MaxGemvRows {
+		return false
+	}
+	out := l.out
+	ld := gemm.GradLD(out)
+	gt := sp.gt[:l.in*ld]
+	clear(gt[lo*ld : hi*ld])
+	for r0 := 0; r0 < n; {
+		rows := int(sp.rows[r0])
+		all := sp.idx[r0*sp.stride : r0*sp.stride+int(sp.cnt[r0])]
+		a, b := span(all, lo, hi)
+		var vs, ds [group][]float32
+		for i := range group {
+			vs[i] = sp.vals(r0, i, rows, sp.zeroV)[a:b]
+			ds[i] = sp.zeroD
+			if i < rows {
+				ds[i] = dz[(r0+i)*out : (r0+i+1)*out]
+			}
+		}
+		gemm.GradT4(gt, out, all[a:b], vs, ds)
+		r0 += rows
+	}
+	gemm.UnpackT(l.gw, l.in, gt, out, lo, hi)
+	return true
+}
+
+// span returns the range [a, b) of a sorted list of positions that lies
+// in [lo, hi).
+func span(idx []int32, lo, hi int) (a, b int) {
+	a = searchPos(idx, lo)
+	return a, a + searchPos(idx[a:], hi)
+}
+
+// searchPos is the first index of idx whose position is ≥ q.
+func searchPos(idx []int32, q int) int {
+	i, j := 0, len(idx)
+	for i < j {
+		h := int(uint(i+j) >> 1)
+		if int(idx[h]) < q {
+			i = h + 1
+		} else {
+			j = h
+		}
+	}
+	return i
+}
+
+// sizeSparseGrad makes the transposed gradient's buffer.
+func (m *Model) sizeSparseGrad() {
+	sp, l := &m.sp, &m.layers[0]
+	if n := l.in * gemm.GradLD(l.out); len(sp.gt) < n {
+		sp.gt = make([]float32, n)
+	}
+}
