@@ -67,6 +67,10 @@ type sparseFirst struct {
 // makes every batch take the dense products.
 func (m *Model) SetSparseInput(on bool) { m.sp.off = !on }
 
+// SparseInputUsed reports whether the last Loss took the sparse first
+// layer for every row of its batch (and so Backward will for ∂W₁).
+func (m *Model) SparseInputUsed() bool { return m.sp.ready }
+
 // sparseOK reports whether a part of rows rows of the first layer may
 // take the sparse product at all.
 func (m *Model) sparseOK(rows int) bool {

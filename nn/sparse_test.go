@@ -147,3 +147,22 @@ func TestSparseInputNonFiniteWeight(t *testing.T) {
 		}
 	}
 }
+
+// TestSparseInputAllocs: a step on the sparse first layer allocates
+// nothing once its buffers are made.
+func TestSparseInputAllocs(t *testing.T) {
+	if !gemm.HasSparse() {
+		t.Skip("no AVX-512")
+	}
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	m := MustParse("mlp:784-100-10", 3)
+	x, y := pixelBatch(rand.New(rand.NewPCG(11, 12)), 100, 784, 10, 0.1)
+	m.Loss(x, y)
+	m.Backward()
+	if !m.SparseInputUsed() {
+		t.Fatal("the sparse path did not run")
+	}
+	if a := testing.AllocsPerRun(20, func() { m.Loss(x, y); m.Backward() }); a != 0 {
+		t.Fatalf("%v allocations per step", a)
+	}
+}

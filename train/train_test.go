@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"github.com/descentlab/descent/checkpoint"
+	"github.com/descentlab/descent/internal/simd"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -438,5 +439,56 @@ func TestNonFiniteWeights(t *testing.T) {
 	}
 	if msg := err.Error(); !strings.Contains(msg, "weight "+tr.names[1]+"[4] is +Inf after the update") {
 		t.Errorf("message %q", msg)
+	}
+}
+
+// TestSparseInputSameModel: training on MNIST with the sparse first layer
+// (nn.Model.SetSparseInput) gives the weights and metrics of the dense
+// products, bit for bit, for the two small nets; and the sparse
+// path did run.
+func TestSparseInputSameModel(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads MNIST")
+	}
+	for _, c := range []struct{ model, opt string }{
+		{"mlp:784-100-10", "adam:lr=0.001"},
+		{"mlp:784-100-100-100-100-10,init=he", "sgd:lr=0.01,momentum=0.9"},
+	} {
+		cfg := Config{Data: DataMNIST, Model: c.model, Opt: c.opt, Batch: 100, Epochs: 1, Subset: 2000, Seed: 1, Threads: 2}
+		trainSet, testSet, err := LoadData(cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		run := func(sparse bool) ([]float32, []Metric, bool) {
+			tr, err := New(cfg, trainSet, testSet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr.model.SetSparseInput(sparse)
+			used := false
+			for !tr.Done() {
+				if _, err := tr.Step(); err != nil {
+					t.Fatal(err)
+				}
+				used = used || tr.model.SparseInputUsed()
+			}
+			w, _ := tr.model.Flat()
+			ms := append([]Metric(nil), tr.Metrics()...)
+			for i := range ms {
+				ms[i].Seconds = 0
+			}
+			return slices.Clone(w), ms, used
+		}
+		wd, md, _ := run(false)
+		ws, ms, used := run(true)
+		if !used && simd.AVX512 {
+			t.Fatalf("%s: the sparse first layer never ran", c.model)
+		}
+		if !slices.Equal(wd, ws) {
+			t.Errorf("%s: weights differ between the sparse first layer and the dense products", c.model)
+		}
+		if !reflect.DeepEqual(md, ms) {
+			t.Errorf("%s: metrics differ:\n%+v\n%+v", c.model, md, ms)
+		}
 	}
 }
