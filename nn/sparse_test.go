@@ -47,7 +47,7 @@ func TestSparseInputSameBits(t *testing.T) {
 		{"mlp:784-100-10", 100, 0.6, false}, // too dense: the dense product
 		{"mlp:784-30-10", 50, 0.1, true},    // a ragged last panel of W₁
 		{"mlp:784-130-10", 128, 0.12, true}, // nine panels: two kernel groups
-		{"mlp:784-100-10", 500, 0.1, true}, // ∂W₁ over two passes: dense
+		{"mlp:784-100-10", 500, 0.1, true},  // ∂W₁ over two passes: dense
 	} {
 		// run reports whether the sparse path ran, where the forward pass
 		// was split over threads (the only place it runs).
