@@ -46,7 +46,8 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 	} else {
 		ws.dz = make([][]float32, L)
 		for i, l := range m.layers {
-			ws.dz[i] = make([]float32, n*l.out)
+			// Room past the rows for the sparse ∂W₁'s reads (sparse.go).
+			ws.dz[i] = make([]float32, n*l.out+gemm.GradRowsPad)
 		}
 		if m.norms != nil {
 			ws.xhat = make([][]float32, L-1)
@@ -470,7 +471,7 @@ func (m *Model) backwardSplit(n, parts int) {
 		m.planGradTasks(n, parts)
 	}
 	if m.sp.ready {
-		m.sizeSparseGrad()
+		m.sizeSparseGrad(len(b.tasks), n)
 	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
@@ -548,7 +549,7 @@ func (m *Model) weightTask(i, _ int) {
 	if t.li > 0 {
 		in = m.layerInput(ws, t.li, n)
 	}
-	if t.li != 0 || !m.sparseGrad(t.lo, t.hi, n, dz) {
+	if t.li != 0 || !m.sparseGrad(i, t.lo, t.hi, n, ws.dz[t.li][:n*l.out+gemm.GradRowsPad]) {
 		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
 	}
 	ok := true

@@ -8,9 +8,11 @@ import (
 
 // The sparse first layer. Where a batch is mostly zeros (MNIST: 19% of
 // its pixels are not), the first layer's two products, z₁ = x·W₁ᵀ in Loss
-// and ∂W₁ = ∂z₁ᵀ·x in Backward, walk only the inputs where one of four
-// consecutive rows is nonzero (internal/gemm's Union4, Rows4NT, GradT4:
-// 39% of MNIST's positions for four random images, against all of them).
+// and ∂W₁ = ∂z₁ᵀ·x in Backward, leave out inputs that are zero: the
+// forward product walks the positions where one of four consecutive rows
+// is nonzero (39% of MNIST's for four random images), ∂W₁ each 16-column
+// block over the rows that light it (58%), by internal/gemm's Union4,
+// Rows4NT and GradRows.
 // Every element is the dense product's chain of FMAs less terms whose input
 // is zero, so the results have the same bits as the dense products on any
 // number of threads (gemm's sparse.go gives the conditions: every weight
@@ -54,7 +56,8 @@ type sparseFirst struct {
 	packed []gemm.Packed // one per thread of the forward pass
 	used   []bool        // per thread: its rows went sparse
 	ready  bool          // every row of the last Loss went sparse
-	gt     []float32     // ∂W₁ transposed, Inputs() × GradLD(out)
+	masks  []uint64      // per row: bit c set where it has a nonzero in columns [16c, 16c+16)
+	lists  [][]int32     // per gradient task: the rows GradRows walks
 	// Stand-ins for the rows missing from a short group: zero inputs,
 	// values and ∂z₁ (never written), and per thread the values and the
 	// product row that nobody reads.
@@ -76,7 +79,7 @@ func (m *Model) SparseInputUsed() bool { return m.sp.ready }
 func (m *Model) sparseOK(rows int) bool {
 	l := &m.layers[0]
 	return sparseEnv && !m.sp.off && gemm.HasSparse() && rows > gemm.MaxGemvRows &&
-		gemm.GradLD(l.out)*l.in*4 <= maxSparsePack
+		gemm.PackedLD(l.out)*l.in*4 <= maxSparsePack && l.in%16 == 0 && l.in <= gemm.MaxSparseInputs
 }
 
 // ensureSparse sizes the lists for a batch of n on parts threads.
@@ -89,11 +92,12 @@ func (m *Model) ensureSparse(n, parts int) {
 		sp.val = make([]float32, n*sp.stride)
 		sp.cnt = make([]int32, n)
 		sp.rows = make([]int8, n)
+		sp.masks = make([]uint64, n)
 	}
 	if sp.zeroX == nil {
 		sp.zeroX = make([]float32, k)
 		sp.zeroV = make([]float32, sp.stride)
-		sp.zeroD = make([]float32, gemm.GradLD(l.out))
+		sp.zeroD = make([]float32, gemm.PackedLD(l.out))
 	}
 	for len(sp.packed) < parts {
 		sp.packed = append(sp.packed, gemm.Packed{})
@@ -140,7 +144,9 @@ func (m *Model) sparseForward(part, lo, hi int, x, z []float32) bool {
 			}
 			vs[i] = sp.vals(r0, i, rows, sp.scrV[part])
 		}
-		c := gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs)
+		var masks [group]uint64
+		c := gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs, &masks)
+		copy(sp.masks[r0:r0+rows], masks[:rows])
 		sp.cnt[r0], sp.rows[r0] = int32(c), int8(rows)
 		for i := 1; i < rows; i++ {
 			sp.rows[r0+i] = 0
@@ -170,63 +176,30 @@ func (m *Model) sparseForward(part, lo, hi int, x, z []float32) bool {
 	return true
 }
 
-// sparseGrad computes columns [lo, hi) of ∂W₁ = ∂z₁ᵀ·x from the lists of
-// the last Loss: the transposed gradient built group by group of the batch
-// in row order, then unpacked into ∂W₁. It reports false, doing nothing,
+// sparseGrad computes columns [lo, hi) of ∂W₁ = ∂z₁ᵀ·x, as gradient task
+// task, by 16-column blocks over the rows of the batch that have a
+// nonzero there (the masks of the last Loss). dz has gemm.GradRowsPad
+// floats of room past the batch's rows. It reports false, doing nothing,
 // where the dense product must run.
-func (m *Model) sparseGrad(lo, hi, n int, dz []float32) bool {
+func (m *Model) sparseGrad(task, lo, hi, n int, dz []float32) bool {
 	sp, l := &m.sp, &m.layers[0]
 	if !sp.ready || n > gemm.MaxPassDepth || l.out <= gemm.MaxGemvRows {
 		return false
 	}
-	out := l.out
-	ld := gemm.GradLD(out)
-	gt := sp.gt[:l.in*ld]
-	clear(gt[lo*ld : hi*ld])
-	for r0 := 0; r0 < n; {
-		rows := int(sp.rows[r0])
-		all := sp.idx[r0*sp.stride : r0*sp.stride+int(sp.cnt[r0])]
-		a, b := span(all, lo, hi)
-		var vs, ds [group][]float32
-		for i := range group {
-			vs[i] = sp.vals(r0, i, rows, sp.zeroV)[a:b]
-			ds[i] = sp.zeroD
-			if i < rows {
-				ds[i] = dz[(r0+i)*out : (r0+i+1)*out]
-			}
-		}
-		gemm.GradT4(gt, out, all[a:b], vs, ds)
-		r0 += rows
-	}
-	gemm.UnpackT(l.gw, l.in, gt, out, lo, hi)
+	gemm.GradRows(l.gw, l.in, l.out, l.in, n, dz, m.x, sp.masks, lo, hi, sp.lists[task])
 	return true
 }
 
-// span returns the range [a, b) of a sorted list of positions that lies
-// in [lo, hi).
-func span(idx []int32, lo, hi int) (a, b int) {
-	a = searchPos(idx, lo)
-	return a, a + searchPos(idx[a:], hi)
-}
-
-// searchPos is the first index of idx whose position is ≥ q.
-func searchPos(idx []int32, q int) int {
-	i, j := 0, len(idx)
-	for i < j {
-		h := int(uint(i+j) >> 1)
-		if int(idx[h]) < q {
-			i = h + 1
-		} else {
-			j = h
-		}
+// sizeSparseGrad makes a row list for each of tasks gradient tasks on a
+// batch of n.
+func (m *Model) sizeSparseGrad(tasks, n int) {
+	sp := &m.sp
+	for len(sp.lists) < tasks {
+		sp.lists = append(sp.lists, nil)
 	}
-	return i
-}
-
-// sizeSparseGrad makes the transposed gradient's buffer.
-func (m *Model) sizeSparseGrad() {
-	sp, l := &m.sp, &m.layers[0]
-	if n := l.in * gemm.GradLD(l.out); len(sp.gt) < n {
-		sp.gt = make([]float32, n)
+	for i := range sp.lists[:tasks] {
+		if len(sp.lists[i]) < n {
+			sp.lists[i] = make([]int32, n)
+		}
 	}
 }

@@ -1,22 +1,28 @@
 package gemm
 
-import (
-	"sort"
-
-	"github.com/descentlab/descent/internal/vec"
-)
+import "github.com/descentlab/descent/internal/vec"
 
 // The sparse first layer. A network's first layer multiplies the batch as
-// it came: MNIST's images are 81% zeros. The kernels below walk each row's
-// nonzero inputs only, and give every element the dense product's bits:
+// it came: MNIST's images are 81% zeros. The kernels below leave out terms
+// whose input is zero, and give every element the dense product's bits:
 // the dense kernels compute an element as one chain of FMAs over k, one
 // chain per pass of depth passDepth(k), the passes added in order, and a
 // term whose input is zero leaves the chain as it was (fma(0, w, s) = s)
 // unless w is ±Inf or NaN, or s is −0 (which a chain starting at +0 only
 // reaches through underflow below 2⁻¹⁴⁹). Hence the callers' conditions:
-// every weight finite (Packed.Pack reports it), and the dense product they
-// stand for computed by the blocked kernels (more than maxGemvRows rows;
-// for the gradient, a batch of at most kcMax rows: one pass).
+// the other factor finite (Packed.Pack reports it for W; for GradRows, ∂Z),
+// and the dense product they stand for computed by the blocked kernels
+// (more than maxGemvRows rows; for the gradient, a batch of at most kcMax
+// rows: one pass).
+//
+//   - Union4 lists, for four rows of the batch, the positions where any of
+//     them is nonzero (39% of MNIST's 784 for four random images) with the
+//     four rows' values there, and which 16-column blocks each row lights.
+//   - Rows4NT is the forward product x·Wᵀ of the four rows over that list,
+//     W packed transposed (Packed): one row of W per listed position.
+//   - GradRows is ∂W = ∂Zᵀ·X by 16-column blocks, each over the batch rows
+//     that light it (58% of MNIST's rows per block): the dense micro-kernel
+//     with its k loop over a list of rows.
 
 // HasSparse reports whether the sparse kernels run here: they need
 // AVX-512 (the build tags noasm and noavx512 turn them off).
@@ -26,26 +32,16 @@ func HasSparse() bool { return hasAVX512 }
 // row-at-a-time path, whose sums are not the blocked kernels' chains.
 const MaxGemvRows = maxGemvRows
 
+// MaxSparseInputs is the longest row Union4 takes: its masks have a bit per
+// 16 columns.
+const MaxSparseInputs = 64 * nr
+
 // MaxPassDepth is the deepest pass over k: a gradient over a batch of at
 // most this many rows is one chain per element.
 const MaxPassDepth = kcMax
 
-// Nonzeros writes the positions q where x[q] ≠ 0 (NaN included) to idx
-// and the values to val, in order, and returns their number. idx and val
-// need room for len(x)+16 elements (the kernel stores whole vectors).
-// It needs HasSparse.
-func Nonzeros(x []float32, idx []int32, val []float32) int {
-	if len(idx) < len(x)+16 || len(val) < len(x)+16 {
-		panic("gemm: Nonzeros needs len(x)+16 room")
-	}
-	if len(x) == 0 {
-		return 0
-	}
-	return compressRow(len(x), &x[0], &idx[0], &val[0])
-}
-
-// Packed holds an n×k matrix W transposed, k rows of GradLD(n) floats
-// (row q holds W's column q, zeros past n), for RowNT. A Packed belongs to
+// Packed holds an n×k matrix W transposed, k rows of PackedLD(n) floats
+// (row q holds W's column q, zeros past n), for Rows4NT. A Packed belongs to
 // one goroutine; its buffers grow once.
 type Packed struct {
 	bt, rag []float32
@@ -53,14 +49,14 @@ type Packed struct {
 }
 
 // Pack packs w (n rows of k, row stride ldw) and reports whether every
-// element of it is finite (the condition for RowNT's bits). It needs
+// element of it is finite (the condition for Rows4NT's bits). It needs
 // HasSparse.
 func (pk *Packed) Pack(w []float32, ldw, n, k int) (finite bool) {
 	if n <= 0 || k <= 0 || ldw < k || len(w) < (n-1)*ldw+k {
 		panic("gemm: Pack's matrix does not fit its slice")
 	}
 	pk.n, pk.k = n, k
-	ld := GradLD(n)
+	ld := PackedLD(n)
 	pk.bt = grow(pk.bt, k*ld)
 	for j0 := 0; j0 < n; j0 += nr {
 		src, ldb := w[j0*ldw:], ldw
@@ -78,120 +74,23 @@ func (pk *Packed) Pack(w []float32, ldw, n, k int) (finite bool) {
 	return vec.AllFinite(pk.bt[:k*ld])
 }
 
-// RowNT sets c[0:n] to x·Wᵀ for the row x given by its nonzeros (idx,
-// val from Nonzeros; positions < k): the bits that SgemmSerial(false,
-// true, m, n, k, 1, X, k, W, ldw, 0, C, n) gives that row for any m >
-// MaxGemvRows, when Pack reported W finite.
-func (pk *Packed) RowNT(c []float32, idx []int32, val []float32) {
-	n, k := pk.n, pk.k
-	cnt := len(idx)
-	if len(val) != cnt || len(c) < n {
-		panic("gemm: RowNT's slices do not fit")
-	}
-	// Room for the kernel's loads past the list: none, it reads cnt
-	// entries; but &idx[t] must exist when t == cnt.
-	idx, val = idx[:cnt:cnt], val[:cnt:cnt]
-	kcb := passDepth(k)
-	bt, ld := pk.bt, GradLD(n)
-	panels := (n + nr - 1) / nr
-	var dummyI [1]int32
-	var dummyV [1]float32
-	for g := 0; g < panels; g += 8 {
-		np := min(8, panels-g)
-		last := min(nr, n-(g+np-1)*nr)
-		mask := uint64(1)<<last - 1
-		t := 0
-		for pc := 0; pc < k; pc += kcb {
-			e := t
-			for e < cnt && int(idx[e]) < pc+kcb {
-				e++
-			}
-			ip, vp := &dummyI[0], &dummyV[0]
-			if e > t {
-				ip, vp = &idx[t], &val[t]
-			}
-			add := 0
-			if pc > 0 {
-				add = 1
-			}
-			spRowNT(e-t, ip, vp, &bt[g*nr], 4*ld, 4*nr, np, &c[g*nr], mask, add)
-			t = e
-		}
-	}
-}
-
-// GradLD is the row stride of the transposed gradient that GradT adds to,
-// for n outputs: whole vectors.
-func GradLD(n int) int { return roundUp(n, nr) }
-
-// GradT adds, for each nonzero (q, v) of one batch row given by idx, val
-// (in order), v·dz[0:n] to row q of gt (row stride GradLD(n)) by one FMA
-// per element: the transposed gradient ∂Wᵀ = Xᵀ·dZ built row by row of
-// the batch. Started from +0 and run over the batch's rows in order, each
-// element is the chain that SgemmSerial(true, false, n, k, m, 1, dZ, n, X,
-// k, 0, ∂W, k) computes for it when m ≤ MaxPassDepth and n > MaxGemvRows.
-// The padding columns n ≤ o < GradLD(n) of gt are left finite only if they
-// were zero and every v is finite.
-func GradT(gt []float32, n int, idx []int32, val []float32, dz []float32) {
-	ld := GradLD(n)
-	cnt := len(idx)
-	if len(val) != cnt || len(dz) < n {
-		panic("gemm: GradT's slices do not fit")
-	}
-	if cnt == 0 {
-		return
-	}
-	if top := int(slicesMax(idx)); (top+1)*ld > len(gt) {
-		panic("gemm: GradT's position past gt")
-	}
-	panels := ld / nr
-	for g := 0; g < panels; g += 8 {
-		np := min(8, panels-g)
-		last := min(nr, n-(g+np-1)*nr)
-		spGradT(cnt, &idx[0], &val[0], &dz[g*nr], &gt[g*nr], ld, np, uint64(1)<<last-1)
-	}
-}
-
-// slicesMax is the largest of a sorted, nonempty list: its last element.
-func slicesMax(idx []int32) int32 { return idx[len(idx)-1] }
-
-// Span returns the part of a sorted list of positions (and its values)
-// that lies in [lo, hi).
-func Span(idx []int32, val []float32, lo, hi int) ([]int32, []float32) {
-	a := sort.Search(len(idx), func(i int) bool { return int(idx[i]) >= lo })
-	b := a + sort.Search(len(idx)-a, func(i int) bool { return int(idx[a+i]) >= hi })
-	return idx[a:b], val[a:b]
-}
-
-// UnpackT writes rows [lo, hi) of gt (row stride GradLD(n)), transposed,
-// into columns [lo, hi) of the n×k matrix dst (row stride ldd): dst[o·ldd
-// + q] = gt[q·ld + o] for o < n.
-func UnpackT(dst []float32, ldd int, gt []float32, n, lo, hi int) {
-	ld := GradLD(n)
-	if lo >= hi {
-		return
-	}
-	if len(gt) < hi*ld || len(dst) < (n-1)*ldd+hi {
-		panic("gemm: UnpackT's slices do not fit")
-	}
-	q0 := lo
-	for ; q0+nr <= hi; q0 += nr {
-		packBTSAVX512(n, &gt[q0*ld], ld, &dst[q0], ldd)
-	}
-	for ; q0 < hi; q0++ {
-		for o := range n {
-			dst[o*ldd+q0] = gt[q0*ld+o]
-		}
-	}
-}
+// PackedLD is the row stride of a Packed n×k matrix: n rounded up to
+// whole vectors.
+func PackedLD(n int) int { return roundUp(n, nr) }
 
 // Union4 lists the positions q < k where any of the four rows x[i] (k
 // floats each) is nonzero: idx gets q and v[i] gets x[i][q], zero where
-// that row is zero there. It returns their number. idx and every v[i]
-// need room for k+16 elements. It needs HasSparse.
-func Union4(x [4][]float32, k int, idx []int32, v [4][]float32) int {
+// that row is zero there. It returns their number, and sets bit c of
+// masks[i] where row i has a nonzero among columns [16c, 16c+16) (for
+// GradRows). idx and every v[i] need room for k+16 elements; k is at most
+// MaxSparseInputs. It needs HasSparse.
+func Union4(x [4][]float32, k int, idx []int32, v [4][]float32, masks *[4]uint64) int {
 	if k <= 0 {
+		*masks = [4]uint64{}
 		return 0
+	}
+	if k > MaxSparseInputs {
+		panic("gemm: Union4's rows are longer than MaxSparseInputs")
 	}
 	var xp, vp [4]*float32
 	for i := range 4 {
@@ -203,7 +102,7 @@ func Union4(x [4][]float32, k int, idx []int32, v [4][]float32) int {
 	if len(idx) < k+16 {
 		panic("gemm: Union4 needs k+16 room")
 	}
-	return union4(k, &xp, &idx[0], &vp)
+	return union4(k, &xp, &idx[0], &vp, masks)
 }
 
 // Rows4NT is RowNT for four rows given by one list of positions (Union4's):
@@ -222,7 +121,7 @@ func (pk *Packed) Rows4NT(c [4][]float32, idx []int32, v [4][]float32) {
 	}
 	var idx0 [1]int32
 	kcb := passDepth(k)
-	bt, ld := pk.bt, GradLD(n)
+	bt, ld := pk.bt, PackedLD(n)
 	panels := (n + nr - 1) / nr
 	for g := 0; g < panels; g += 7 {
 		np := min(7, panels-g)
@@ -254,32 +153,33 @@ func (pk *Packed) Rows4NT(c [4][]float32, idx []int32, v [4][]float32) {
 	}
 }
 
-// GradT4 is GradT for four batch rows in order, given by one list of
-// positions (Union4's): for each position q, row q of gt gets v[i]·dz[i]
-// added by one FMA per element for i = 0, 1, 2, 3 in turn.
-func GradT4(gt []float32, n int, idx []int32, v [4][]float32, dz [4][]float32) {
-	ld := GradLD(n)
-	cnt := len(idx)
-	if cnt == 0 {
-		return
+// GradRowsPad is the room GradRows needs past the last row of dz.
+const GradRowsPad = mrAVX512
+
+// GradRows computes columns [lo, hi) of ∂W = dZᵀ·X, n×k (row stride ldw),
+// for a batch of m rows: dZ is m×n, X m×k, and bit c of masks[r] says
+// whether row r of X has a nonzero among columns [16c, 16c+16). Each
+// 16-column block is the dense kernel's chains over the rows whose bit is
+// set: the bits SgemmSerial(true, false, n, k, m, 1, dZ, n, X, k, 0, ∂W,
+// ldw) gives, when m ≤ MaxPassDepth, n > MaxGemvRows, and dZ is finite.
+// lo is a multiple of 16; dz needs GradRowsPad floats of room past m·n
+// (all 26 values of a tile are read); list needs m elements.
+func GradRows(gw []float32, ldw, n, k, m int, dz, x []float32, masks []uint64, lo, hi int, list []int32) {
+	if lo%nr != 0 || hi > k || len(dz) < m*n+GradRowsPad || len(x) < m*k || len(masks) < m || len(list) < m || len(gw) < (n-1)*ldw+hi {
+		panic("gemm: GradRows' slices do not fit")
 	}
-	if (int(idx[cnt-1])+1)*ld > len(gt) {
-		panic("gemm: GradT4's position past gt")
-	}
-	var vp, dp [4]*float32
-	for i := range 4 {
-		if len(v[i]) < cnt || len(dz[i]) < n {
-			panic("gemm: GradT4's slices do not fit")
+	for j0 := lo; j0 < hi; j0 += nr {
+		bit := uint64(1) << (j0 / nr)
+		cnt := 0
+		for r, mk := range masks[:m] {
+			if mk&bit != 0 {
+				list[cnt] = int32(r)
+				cnt++
+			}
 		}
-		vp[i] = &v[i][0]
-	}
-	panels := ld / nr
-	for g := 0; g < panels; g += 7 {
-		np := min(7, panels-g)
-		last := min(nr, n-(g+np-1)*nr)
-		for i := range 4 {
-			dp[i] = &dz[i][g*nr]
+		cmask := uint64(1)<<min(nr, hi-j0) - 1
+		for o0 := 0; o0 < n; o0 += mrAVX512 {
+			gradRows26(cnt, &list[0], &dz[o0], n, &x[j0], k, &gw[o0*ldw+j0], ldw, min(mrAVX512, n-o0), cmask)
 		}
-		grad4T(cnt, &idx[0], &vp, &dp, &gt[g*nr], ld, np, uint64(1)<<last-1)
 	}
 }

@@ -29,387 +29,6 @@ GLOBL iota<>(SB), RODATA|NOPTR, $64
 DATA sixteen<>+0(SB)/4, $16
 GLOBL sixteen<>(SB), RODATA|NOPTR, $4
 
-// func compressRow(n int, x *float32, idx *int32, val *float32) int
-//
-// Writes the positions q < n where x[q] != 0 (NaN included) to idx and
-// their values to val, in order, and returns their count. Whole vectors
-// are stored: idx and val need 16 elements of room past the count.
-TEXT ·compressRow(SB), NOSPLIT, $0-40
-	MOVQ n+0(FP), R10
-	MOVQ x+8(FP), SI
-	MOVQ idx+16(FP), DI
-	MOVQ val+24(FP), R8
-	XORQ AX, AX
-	XORQ DX, DX
-	VPXORD Z0, Z0, Z0
-	VMOVDQU32 iota<>(SB), Z1
-	VPBROADCASTD sixteen<>(SB), Z2
-
-crloop:
-	MOVQ R10, BX
-	SUBQ DX, BX
-	CMPQ BX, $16
-	JLT  crtail
-	VMOVUPS     (SI)(DX*4), Z3
-	VCMPPS      $4, Z0, Z3, K1
-	VCOMPRESSPS Z3, K1, Z4
-	VPCOMPRESSD Z1, K1, Z5
-	VMOVUPS     Z4, (R8)(AX*4)
-	VMOVDQU32   Z5, (DI)(AX*4)
-	KMOVW       K1, BX
-	POPCNTL     BX, BX
-	ADDQ        BX, AX
-	VPADDD      Z2, Z1, Z1
-	ADDQ        $16, DX
-	JMP         crloop
-
-crtail:
-	TESTQ BX, BX
-	JZ    crdone
-	MOVQ  BX, CX
-	MOVL  $1, R9
-	SHLL  CX, R9
-	DECL  R9
-	KMOVW R9, K2
-	VMOVUPS.Z   (SI)(DX*4), K2, Z3
-	VCMPPS      $4, Z0, Z3, K2, K1
-	VCOMPRESSPS Z3, K1, Z4
-	VPCOMPRESSD Z1, K1, Z5
-	VMOVUPS     Z4, (R8)(AX*4)
-	VMOVDQU32   Z5, (DI)(AX*4)
-	KMOVW       K1, BX
-	POPCNTL     BX, BX
-	ADDQ        BX, AX
-
-crdone:
-	MOVQ AX, ret+32(FP)
-	VZEROUPPER
-	RET
-
-
-// func spRowNT(cnt int, idx *int32, val *float32, bt *float32, kstride, pstride int, np int, c *float32, lastmask uint64, add int)
-//
-// For p < np (1 ≤ np ≤ 8): s_p = Σ_t val[t]·(16 floats at bt + idx[t]·kstride
-// + p·pstride bytes), one FMA chain per lane in t's order from +0; then
-// c[16p : 16p+16] = s_p (add = 0) or c + s_p (add ≠ 0). The last panel's
-// lanes are those set in lastmask, the others full; nothing else of c is
-// read or written.
-TEXT ·spRowNT(SB), NOSPLIT, $0-80
-	MOVQ cnt+0(FP), CX
-	MOVQ idx+8(FP), SI
-	MOVQ val+16(FP), DI
-	MOVQ bt+24(FP), R8
-	MOVQ kstride+32(FP), R14
-	MOVQ pstride+40(FP), R9
-	MOVQ np+48(FP), R10
-
-	VPXORD Z0, Z0, Z0
-	VPXORD Z1, Z1, Z1
-	VPXORD Z2, Z2, Z2
-	VPXORD Z3, Z3, Z3
-	VPXORD Z4, Z4, Z4
-	VPXORD Z5, Z5, Z5
-	VPXORD Z6, Z6, Z6
-	VPXORD Z7, Z7, Z7
-	XORQ DX, DX
-	TESTQ CX, CX
-	JZ   rnepi
-
-rnloop:
-	MOVLQZX      (SI)(DX*4), AX
-	IMULQ        R14, AX
-	ADDQ         R8, AX
-	VBROADCASTSS (DI)(DX*4), Z8
-	VFMADD231PS  (AX), Z8, Z0
-	CMPQ         R10, $2
-	JLT          rnnext
-	ADDQ         R9, AX
-	VFMADD231PS  (AX), Z8, Z1
-	CMPQ         R10, $3
-	JLT          rnnext
-	ADDQ         R9, AX
-	VFMADD231PS  (AX), Z8, Z2
-	CMPQ         R10, $4
-	JLT          rnnext
-	ADDQ         R9, AX
-	VFMADD231PS  (AX), Z8, Z3
-	CMPQ         R10, $5
-	JLT          rnnext
-	ADDQ         R9, AX
-	VFMADD231PS  (AX), Z8, Z4
-	CMPQ         R10, $6
-	JLT          rnnext
-	ADDQ         R9, AX
-	VFMADD231PS  (AX), Z8, Z5
-	CMPQ         R10, $7
-	JLT          rnnext
-	ADDQ         R9, AX
-	VFMADD231PS  (AX), Z8, Z6
-	CMPQ         R10, $8
-	JLT          rnnext
-	ADDQ         R9, AX
-	VFMADD231PS  (AX), Z8, Z7
-
-rnnext:
-	INCQ DX
-	CMPQ DX, CX
-	JLT  rnloop
-
-rnepi:
-	MOVQ     c+56(FP), BX
-	MOVQ     lastmask+64(FP), R11
-	MOVQ     add+72(FP), R12
-	MOVL     $0xffff, R13
-	KMOVW    R13, K3
-	CMPQ     R10, $1
-	JNE      rnfull0
-	KMOVW    R11, K3
-rnfull0:
-	TESTQ    R12, R12
-	JZ       rnstore0
-	VMOVUPS.Z 0(BX), K3, Z9
-	VADDPS   Z9, Z0, Z0
-rnstore0:
-	VMOVUPS  Z0, K3, 0(BX)
-	CMPQ     R10, $1
-	JEQ      rndone
-	KMOVW    R13, K3
-	CMPQ     R10, $2
-	JNE      rnfull1
-	KMOVW    R11, K3
-rnfull1:
-	TESTQ    R12, R12
-	JZ       rnstore1
-	VMOVUPS.Z 64(BX), K3, Z9
-	VADDPS   Z9, Z1, Z1
-rnstore1:
-	VMOVUPS  Z1, K3, 64(BX)
-	CMPQ     R10, $2
-	JEQ      rndone
-	KMOVW    R13, K3
-	CMPQ     R10, $3
-	JNE      rnfull2
-	KMOVW    R11, K3
-rnfull2:
-	TESTQ    R12, R12
-	JZ       rnstore2
-	VMOVUPS.Z 128(BX), K3, Z9
-	VADDPS   Z9, Z2, Z2
-rnstore2:
-	VMOVUPS  Z2, K3, 128(BX)
-	CMPQ     R10, $3
-	JEQ      rndone
-	KMOVW    R13, K3
-	CMPQ     R10, $4
-	JNE      rnfull3
-	KMOVW    R11, K3
-rnfull3:
-	TESTQ    R12, R12
-	JZ       rnstore3
-	VMOVUPS.Z 192(BX), K3, Z9
-	VADDPS   Z9, Z3, Z3
-rnstore3:
-	VMOVUPS  Z3, K3, 192(BX)
-	CMPQ     R10, $4
-	JEQ      rndone
-	KMOVW    R13, K3
-	CMPQ     R10, $5
-	JNE      rnfull4
-	KMOVW    R11, K3
-rnfull4:
-	TESTQ    R12, R12
-	JZ       rnstore4
-	VMOVUPS.Z 256(BX), K3, Z9
-	VADDPS   Z9, Z4, Z4
-rnstore4:
-	VMOVUPS  Z4, K3, 256(BX)
-	CMPQ     R10, $5
-	JEQ      rndone
-	KMOVW    R13, K3
-	CMPQ     R10, $6
-	JNE      rnfull5
-	KMOVW    R11, K3
-rnfull5:
-	TESTQ    R12, R12
-	JZ       rnstore5
-	VMOVUPS.Z 320(BX), K3, Z9
-	VADDPS   Z9, Z5, Z5
-rnstore5:
-	VMOVUPS  Z5, K3, 320(BX)
-	CMPQ     R10, $6
-	JEQ      rndone
-	KMOVW    R13, K3
-	CMPQ     R10, $7
-	JNE      rnfull6
-	KMOVW    R11, K3
-rnfull6:
-	TESTQ    R12, R12
-	JZ       rnstore6
-	VMOVUPS.Z 384(BX), K3, Z9
-	VADDPS   Z9, Z6, Z6
-rnstore6:
-	VMOVUPS  Z6, K3, 384(BX)
-	CMPQ     R10, $7
-	JEQ      rndone
-	KMOVW    R13, K3
-	CMPQ     R10, $8
-	JNE      rnfull7
-	KMOVW    R11, K3
-rnfull7:
-	TESTQ    R12, R12
-	JZ       rnstore7
-	VMOVUPS.Z 448(BX), K3, Z9
-	VADDPS   Z9, Z7, Z7
-rnstore7:
-	VMOVUPS  Z7, K3, 448(BX)
-	CMPQ     R10, $8
-	JEQ      rndone
-
-rndone:
-	VZEROUPPER
-	RET
-
-
-// func spGradT(cnt int, idx *int32, val *float32, dz *float32, gt *float32, ld int, np int, lastmask uint64)
-//
-// For each t in order and p < np (1 ≤ np ≤ 8): g = gt[idx[t]·ld + 16p :
-// +16] (ld in floats) becomes fma(dz[16p : 16p+16], val[t], g). The last
-// panel of dz is read in the lanes set in lastmask and is zero in the
-// others; every panel of gt is read and written whole.
-TEXT ·spGradT(SB), NOSPLIT, $0-64
-	MOVQ cnt+0(FP), CX
-	MOVQ idx+8(FP), SI
-	MOVQ val+16(FP), DI
-	MOVQ dz+24(FP), BX
-	MOVQ gt+32(FP), R8
-	MOVQ ld+40(FP), R9
-	SHLQ $2, R9
-	MOVQ np+48(FP), R10
-	MOVQ lastmask+56(FP), R11
-	MOVL $0xffff, R13
-	KMOVW     R13, K3
-	CMPQ      R10, $1
-	JNE       gtfull0
-	KMOVW     R11, K3
-gtfull0:
-	VMOVUPS.Z 0(BX), K3, Z0
-	CMPQ      R10, $1
-	JEQ       gtloaded
-	KMOVW     R13, K3
-	CMPQ      R10, $2
-	JNE       gtfull1
-	KMOVW     R11, K3
-gtfull1:
-	VMOVUPS.Z 64(BX), K3, Z1
-	CMPQ      R10, $2
-	JEQ       gtloaded
-	KMOVW     R13, K3
-	CMPQ      R10, $3
-	JNE       gtfull2
-	KMOVW     R11, K3
-gtfull2:
-	VMOVUPS.Z 128(BX), K3, Z2
-	CMPQ      R10, $3
-	JEQ       gtloaded
-	KMOVW     R13, K3
-	CMPQ      R10, $4
-	JNE       gtfull3
-	KMOVW     R11, K3
-gtfull3:
-	VMOVUPS.Z 192(BX), K3, Z3
-	CMPQ      R10, $4
-	JEQ       gtloaded
-	KMOVW     R13, K3
-	CMPQ      R10, $5
-	JNE       gtfull4
-	KMOVW     R11, K3
-gtfull4:
-	VMOVUPS.Z 256(BX), K3, Z4
-	CMPQ      R10, $5
-	JEQ       gtloaded
-	KMOVW     R13, K3
-	CMPQ      R10, $6
-	JNE       gtfull5
-	KMOVW     R11, K3
-gtfull5:
-	VMOVUPS.Z 320(BX), K3, Z5
-	CMPQ      R10, $6
-	JEQ       gtloaded
-	KMOVW     R13, K3
-	CMPQ      R10, $7
-	JNE       gtfull6
-	KMOVW     R11, K3
-gtfull6:
-	VMOVUPS.Z 384(BX), K3, Z6
-	CMPQ      R10, $7
-	JEQ       gtloaded
-	KMOVW     R13, K3
-	CMPQ      R10, $8
-	JNE       gtfull7
-	KMOVW     R11, K3
-gtfull7:
-	VMOVUPS.Z 448(BX), K3, Z7
-	CMPQ      R10, $8
-	JEQ       gtloaded
-
-gtloaded:
-	XORQ  DX, DX
-	TESTQ CX, CX
-	JZ    gtdone
-
-gtloop:
-	MOVLQZX      (SI)(DX*4), AX
-	IMULQ        R9, AX
-	ADDQ         R8, AX
-	VBROADCASTSS (DI)(DX*4), Z8
-	VMOVUPS      (AX), Z9
-	VFMADD231PS  Z8, Z0, Z9
-	VMOVUPS      Z9, (AX)
-	CMPQ         R10, $2
-	JLT          gtnext
-	VMOVUPS      64(AX), Z9
-	VFMADD231PS  Z8, Z1, Z9
-	VMOVUPS      Z9, 64(AX)
-	CMPQ         R10, $3
-	JLT          gtnext
-	VMOVUPS      128(AX), Z9
-	VFMADD231PS  Z8, Z2, Z9
-	VMOVUPS      Z9, 128(AX)
-	CMPQ         R10, $4
-	JLT          gtnext
-	VMOVUPS      192(AX), Z9
-	VFMADD231PS  Z8, Z3, Z9
-	VMOVUPS      Z9, 192(AX)
-	CMPQ         R10, $5
-	JLT          gtnext
-	VMOVUPS      256(AX), Z9
-	VFMADD231PS  Z8, Z4, Z9
-	VMOVUPS      Z9, 256(AX)
-	CMPQ         R10, $6
-	JLT          gtnext
-	VMOVUPS      320(AX), Z9
-	VFMADD231PS  Z8, Z5, Z9
-	VMOVUPS      Z9, 320(AX)
-	CMPQ         R10, $7
-	JLT          gtnext
-	VMOVUPS      384(AX), Z9
-	VFMADD231PS  Z8, Z6, Z9
-	VMOVUPS      Z9, 384(AX)
-	CMPQ         R10, $8
-	JLT          gtnext
-	VMOVUPS      448(AX), Z9
-	VFMADD231PS  Z8, Z7, Z9
-	VMOVUPS      Z9, 448(AX)
-
-gtnext:
-	INCQ DX
-	CMPQ DX, CX
-	JLT  gtloop
-
-gtdone:
-	VZEROUPPER
-	RET
-
 // func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int)
 //
 // dst[q·dstride+j] = b[j·ldb+q] for j < 16 and q < kc: packBTAVX512 for a
@@ -570,13 +189,14 @@ sdone:
 	VZEROUPPER
 	RET
 
-// func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32) int
+// func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, masks *[4]uint64) int
 //
 // For the positions q < n where any of the four rows x[i] is nonzero (NaN
 // included), in order: idx gets q and v[i] gets x[i][q] (zero where that
 // row is zero there). Returns their number. Whole vectors are stored: idx
-// and every v[i] need 16 elements of room past the count.
-TEXT ·union4(SB), NOSPLIT, $0-40
+// and every v[i] need 16 elements of room past the count. Bit c of
+// masks[i] is set where row i has a nonzero in [16c, 16c+16) (n ≤ 1024).
+TEXT ·union4(SB), NOSPLIT, $0-48
 	MOVQ n+0(FP), R10
 	MOVQ x+8(FP), R9
 	MOVQ 0(R9), R11
@@ -594,6 +214,11 @@ TEXT ·union4(SB), NOSPLIT, $0-40
 	XORQ AX, AX
 	XORQ DX, DX
 	VPXORD Z0, Z0, Z0
+	MOVQ masks+32(FP), CX
+	MOVQ AX, 0(CX)
+	MOVQ AX, 8(CX)
+	MOVQ AX, 16(CX)
+	MOVQ AX, 24(CX)
 	MOVL $0xFFFF, BX
 	KMOVW BX, K7
 
@@ -618,6 +243,27 @@ u4full:
 	VCMPPS    $4, Z0, Z4, K7, K2
 	VCMPPS    $4, Z0, Z5, K7, K3
 	VCMPPS    $4, Z0, Z6, K7, K4
+	MOVQ      DX, CX
+	SHRQ      $4, CX
+	MOVL      $1, BX
+	SHLQ      CX, BX
+	MOVQ      masks+32(FP), CX
+	KORTESTW  K1, K1
+	JZ        u4m1
+	ORQ       BX, 0(CX)
+u4m1:
+	KORTESTW  K2, K2
+	JZ        u4m2
+	ORQ       BX, 8(CX)
+u4m2:
+	KORTESTW  K3, K3
+	JZ        u4m3
+	ORQ       BX, 16(CX)
+u4m3:
+	KORTESTW  K4, K4
+	JZ        u4m4
+	ORQ       BX, 24(CX)
+u4m4:
 	KORW      K1, K2, K1
 	KORW      K3, K4, K3
 	KORW      K1, K3, K1
@@ -639,7 +285,7 @@ u4full:
 	JMP       u4loop
 
 u4done:
-	MOVQ AX, ret+32(FP)
+	MOVQ AX, ret+40(FP)
 	VZEROUPPER
 	RET
 
@@ -1133,328 +779,203 @@ r4row3:
 	RET
 
 
-// func grad4T(cnt int, idx *int32, v *[4]*float32, dz *[4]*float32, gt *float32, ld int, np int, lastmask uint64)
+// func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64)
 //
-// spGradT for four batch rows at once over one list of positions: for each
-// t in order and p < np (1 ≤ np ≤ 7), g = gt[idx[t]·ld + 16p : +16] (ld in
-// floats) becomes fma(dz[i][16p:+16], v[i][t], g) for i = 0, 1, 2, 3 in
-// turn. The last panel of each dz[i] is read in the lanes of lastmask and
-// is zero in the others; gt's panels are read and written whole.
-TEXT ·grad4T(SB), NOSPLIT, $0-64
-	MOVQ dz+24(FP), R9
-	MOVQ lastmask+56(FP), R11
-	MOVQ np+48(FP), R10
-	MOVL $0xffff, R13
-	MOVQ  0(R9), BX
-	KMOVW     R13, K3
-	CMPQ      R10, $1
-	JNE       g4f00
-	KMOVW     R11, K3
-g4f00:
-	VMOVUPS.Z 0(BX), K3, Z0
-	CMPQ      R10, $1
-	JEQ       g4row0
-	KMOVW     R13, K3
-	CMPQ      R10, $2
-	JNE       g4f01
-	KMOVW     R11, K3
-g4f01:
-	VMOVUPS.Z 64(BX), K3, Z1
-	CMPQ      R10, $2
-	JEQ       g4row0
-	KMOVW     R13, K3
-	CMPQ      R10, $3
-	JNE       g4f02
-	KMOVW     R11, K3
-g4f02:
-	VMOVUPS.Z 128(BX), K3, Z2
-	CMPQ      R10, $3
-	JEQ       g4row0
-	KMOVW     R13, K3
-	CMPQ      R10, $4
-	JNE       g4f03
-	KMOVW     R11, K3
-g4f03:
-	VMOVUPS.Z 192(BX), K3, Z3
-	CMPQ      R10, $4
-	JEQ       g4row0
-	KMOVW     R13, K3
-	CMPQ      R10, $5
-	JNE       g4f04
-	KMOVW     R11, K3
-g4f04:
-	VMOVUPS.Z 256(BX), K3, Z4
-	CMPQ      R10, $5
-	JEQ       g4row0
-	KMOVW     R13, K3
-	CMPQ      R10, $6
-	JNE       g4f05
-	KMOVW     R11, K3
-g4f05:
-	VMOVUPS.Z 320(BX), K3, Z5
-	CMPQ      R10, $6
-	JEQ       g4row0
-	KMOVW     R13, K3
-	CMPQ      R10, $7
-	JNE       g4f06
-	KMOVW     R11, K3
-g4f06:
-	VMOVUPS.Z 384(BX), K3, Z6
-	CMPQ      R10, $7
-	JEQ       g4row0
-g4row0:
-	MOVQ  8(R9), BX
-	KMOVW     R13, K3
-	CMPQ      R10, $1
-	JNE       g4f10
-	KMOVW     R11, K3
-g4f10:
-	VMOVUPS.Z 0(BX), K3, Z7
-	CMPQ      R10, $1
-	JEQ       g4row1
-	KMOVW     R13, K3
-	CMPQ      R10, $2
-	JNE       g4f11
-	KMOVW     R11, K3
-g4f11:
-	VMOVUPS.Z 64(BX), K3, Z8
-	CMPQ      R10, $2
-	JEQ       g4row1
-	KMOVW     R13, K3
-	CMPQ      R10, $3
-	JNE       g4f12
-	KMOVW     R11, K3
-g4f12:
-	VMOVUPS.Z 128(BX), K3, Z9
-	CMPQ      R10, $3
-	JEQ       g4row1
-	KMOVW     R13, K3
-	CMPQ      R10, $4
-	JNE       g4f13
-	KMOVW     R11, K3
-g4f13:
-	VMOVUPS.Z 192(BX), K3, Z10
-	CMPQ      R10, $4
-	JEQ       g4row1
-	KMOVW     R13, K3
-	CMPQ      R10, $5
-	JNE       g4f14
-	KMOVW     R11, K3
-g4f14:
-	VMOVUPS.Z 256(BX), K3, Z11
-	CMPQ      R10, $5
-	JEQ       g4row1
-	KMOVW     R13, K3
-	CMPQ      R10, $6
-	JNE       g4f15
-	KMOVW     R11, K3
-g4f15:
-	VMOVUPS.Z 320(BX), K3, Z12
-	CMPQ      R10, $6
-	JEQ       g4row1
-	KMOVW     R13, K3
-	CMPQ      R10, $7
-	JNE       g4f16
-	KMOVW     R11, K3
-g4f16:
-	VMOVUPS.Z 384(BX), K3, Z13
-	CMPQ      R10, $7
-	JEQ       g4row1
-g4row1:
-	MOVQ  16(R9), BX
-	KMOVW     R13, K3
-	CMPQ      R10, $1
-	JNE       g4f20
-	KMOVW     R11, K3
-g4f20:
-	VMOVUPS.Z 0(BX), K3, Z14
-	CMPQ      R10, $1
-	JEQ       g4row2
-	KMOVW     R13, K3
-	CMPQ      R10, $2
-	JNE       g4f21
-	KMOVW     R11, K3
-g4f21:
-	VMOVUPS.Z 64(BX), K3, Z15
-	CMPQ      R10, $2
-	JEQ       g4row2
-	KMOVW     R13, K3
-	CMPQ      R10, $3
-	JNE       g4f22
-	KMOVW     R11, K3
-g4f22:
-	VMOVUPS.Z 128(BX), K3, Z16
-	CMPQ      R10, $3
-	JEQ       g4row2
-	KMOVW     R13, K3
-	CMPQ      R10, $4
-	JNE       g4f23
-	KMOVW     R11, K3
-g4f23:
-	VMOVUPS.Z 192(BX), K3, Z17
-	CMPQ      R10, $4
-	JEQ       g4row2
-	KMOVW     R13, K3
-	CMPQ      R10, $5
-	JNE       g4f24
-	KMOVW     R11, K3
-g4f24:
-	VMOVUPS.Z 256(BX), K3, Z18
-	CMPQ      R10, $5
-	JEQ       g4row2
-	KMOVW     R13, K3
-	CMPQ      R10, $6
-	JNE       g4f25
-	KMOVW     R11, K3
-g4f25:
-	VMOVUPS.Z 320(BX), K3, Z19
-	CMPQ      R10, $6
-	JEQ       g4row2
-	KMOVW     R13, K3
-	CMPQ      R10, $7
-	JNE       g4f26
-	KMOVW     R11, K3
-g4f26:
-	VMOVUPS.Z 384(BX), K3, Z20
-	CMPQ      R10, $7
-	JEQ       g4row2
-g4row2:
-	MOVQ  24(R9), BX
-	KMOVW     R13, K3
-	CMPQ      R10, $1
-	JNE       g4f30
-	KMOVW     R11, K3
-g4f30:
-	VMOVUPS.Z 0(BX), K3, Z21
-	CMPQ      R10, $1
-	JEQ       g4row3
-	KMOVW     R13, K3
-	CMPQ      R10, $2
-	JNE       g4f31
-	KMOVW     R11, K3
-g4f31:
-	VMOVUPS.Z 64(BX), K3, Z22
-	CMPQ      R10, $2
-	JEQ       g4row3
-	KMOVW     R13, K3
-	CMPQ      R10, $3
-	JNE       g4f32
-	KMOVW     R11, K3
-g4f32:
-	VMOVUPS.Z 128(BX), K3, Z23
-	CMPQ      R10, $3
-	JEQ       g4row3
-	KMOVW     R13, K3
-	CMPQ      R10, $4
-	JNE       g4f33
-	KMOVW     R11, K3
-g4f33:
-	VMOVUPS.Z 192(BX), K3, Z24
-	CMPQ      R10, $4
-	JEQ       g4row3
-	KMOVW     R13, K3
-	CMPQ      R10, $5
-	JNE       g4f34
-	KMOVW     R11, K3
-g4f34:
-	VMOVUPS.Z 256(BX), K3, Z25
-	CMPQ      R10, $5
-	JEQ       g4row3
-	KMOVW     R13, K3
-	CMPQ      R10, $6
-	JNE       g4f35
-	KMOVW     R11, K3
-g4f35:
-	VMOVUPS.Z 320(BX), K3, Z26
-	CMPQ      R10, $6
-	JEQ       g4row3
-	KMOVW     R13, K3
-	CMPQ      R10, $7
-	JNE       g4f36
-	KMOVW     R11, K3
-g4f36:
-	VMOVUPS.Z 384(BX), K3, Z27
-	CMPQ      R10, $7
-	JEQ       g4row3
-g4row3:
+// A 26×16 tile of C = Aᵀ·B over the rows of A and B listed in rows: for
+// i < 26, s_i = Σ_t a[rows[t]·lda + i]·b[rows[t]·ldb : +16], one FMA chain
+// per lane in t's order from +0 (the dense kernel's chain over k, the
+// rows not listed left out); then c[i·ldc : +16] = s_i for i < nrow, in
+// the lanes of cmask. All 26 values of A at each listed row are read.
+TEXT ·gradRows26(SB), NOSPLIT, $0-80
 	MOVQ cnt+0(FP), CX
-	MOVQ idx+8(FP), SI
-	MOVQ v+16(FP), R9
-	MOVQ 0(R9), BX
-	MOVQ 8(R9), R11
-	MOVQ 16(R9), R12
-	MOVQ 24(R9), R13
-	MOVQ gt+32(FP), R8
-	MOVQ ld+40(FP), R14
-	SHLQ $2, R14
+	MOVQ rows+8(FP), SI
+	MOVQ a+16(FP), R8
+	MOVQ lda+24(FP), R9
+	SHLQ $2, R9
+	MOVQ b+32(FP), R10
+	MOVQ ldb+40(FP), R11
+	SHLQ $2, R11
+
+	VPXORD Z0, Z0, Z0
+	VPXORD Z1, Z1, Z1
+	VPXORD Z2, Z2, Z2
+	VPXORD Z3, Z3, Z3
+	VPXORD Z4, Z4, Z4
+	VPXORD Z5, Z5, Z5
+	VPXORD Z6, Z6, Z6
+	VPXORD Z7, Z7, Z7
+	VPXORD Z8, Z8, Z8
+	VPXORD Z9, Z9, Z9
+	VPXORD Z10, Z10, Z10
+	VPXORD Z11, Z11, Z11
+	VPXORD Z12, Z12, Z12
+	VPXORD Z13, Z13, Z13
+	VPXORD Z14, Z14, Z14
+	VPXORD Z15, Z15, Z15
+	VPXORD Z16, Z16, Z16
+	VPXORD Z17, Z17, Z17
+	VPXORD Z18, Z18, Z18
+	VPXORD Z19, Z19, Z19
+	VPXORD Z20, Z20, Z20
+	VPXORD Z21, Z21, Z21
+	VPXORD Z22, Z22, Z22
+	VPXORD Z23, Z23, Z23
+	VPXORD Z24, Z24, Z24
+	VPXORD Z25, Z25, Z25
 	XORQ DX, DX
 	TESTQ CX, CX
-	JZ   g4done
+	JZ   grepi
 
-g4loop:
+grloop:
 	MOVLQZX (SI)(DX*4), AX
-	IMULQ   R14, AX
+	MOVQ    AX, BX
+	IMULQ   R9, AX
 	ADDQ    R8, AX
-	VMOVUPS 0(AX), Z28
-	VFMADD231PS.BCST (BX)(DX*4), Z0, Z28
-	VFMADD231PS.BCST (R11)(DX*4), Z7, Z28
-	VFMADD231PS.BCST (R12)(DX*4), Z14, Z28
-	VFMADD231PS.BCST (R13)(DX*4), Z21, Z28
-	VMOVUPS Z28, 0(AX)
-	CMPQ    R10, $2
-	JLT     g4next
-	VMOVUPS 64(AX), Z28
-	VFMADD231PS.BCST (BX)(DX*4), Z1, Z28
-	VFMADD231PS.BCST (R11)(DX*4), Z8, Z28
-	VFMADD231PS.BCST (R12)(DX*4), Z15, Z28
-	VFMADD231PS.BCST (R13)(DX*4), Z22, Z28
-	VMOVUPS Z28, 64(AX)
-	CMPQ    R10, $3
-	JLT     g4next
-	VMOVUPS 128(AX), Z28
-	VFMADD231PS.BCST (BX)(DX*4), Z2, Z28
-	VFMADD231PS.BCST (R11)(DX*4), Z9, Z28
-	VFMADD231PS.BCST (R12)(DX*4), Z16, Z28
-	VFMADD231PS.BCST (R13)(DX*4), Z23, Z28
-	VMOVUPS Z28, 128(AX)
-	CMPQ    R10, $4
-	JLT     g4next
-	VMOVUPS 192(AX), Z28
-	VFMADD231PS.BCST (BX)(DX*4), Z3, Z28
-	VFMADD231PS.BCST (R11)(DX*4), Z10, Z28
-	VFMADD231PS.BCST (R12)(DX*4), Z17, Z28
-	VFMADD231PS.BCST (R13)(DX*4), Z24, Z28
-	VMOVUPS Z28, 192(AX)
-	CMPQ    R10, $5
-	JLT     g4next
-	VMOVUPS 256(AX), Z28
-	VFMADD231PS.BCST (BX)(DX*4), Z4, Z28
-	VFMADD231PS.BCST (R11)(DX*4), Z11, Z28
-	VFMADD231PS.BCST (R12)(DX*4), Z18, Z28
-	VFMADD231PS.BCST (R13)(DX*4), Z25, Z28
-	VMOVUPS Z28, 256(AX)
-	CMPQ    R10, $6
-	JLT     g4next
-	VMOVUPS 320(AX), Z28
-	VFMADD231PS.BCST (BX)(DX*4), Z5, Z28
-	VFMADD231PS.BCST (R11)(DX*4), Z12, Z28
-	VFMADD231PS.BCST (R12)(DX*4), Z19, Z28
-	VFMADD231PS.BCST (R13)(DX*4), Z26, Z28
-	VMOVUPS Z28, 320(AX)
-	CMPQ    R10, $7
-	JLT     g4next
-	VMOVUPS 384(AX), Z28
-	VFMADD231PS.BCST (BX)(DX*4), Z6, Z28
-	VFMADD231PS.BCST (R11)(DX*4), Z13, Z28
-	VFMADD231PS.BCST (R12)(DX*4), Z20, Z28
-	VFMADD231PS.BCST (R13)(DX*4), Z27, Z28
-	VMOVUPS Z28, 384(AX)
-
-g4next:
+	IMULQ   R11, BX
+	ADDQ    R10, BX
+	VMOVUPS (BX), Z26
+	VFMADD231PS.BCST 0(AX), Z26, Z0
+	VFMADD231PS.BCST 4(AX), Z26, Z1
+	VFMADD231PS.BCST 8(AX), Z26, Z2
+	VFMADD231PS.BCST 12(AX), Z26, Z3
+	VFMADD231PS.BCST 16(AX), Z26, Z4
+	VFMADD231PS.BCST 20(AX), Z26, Z5
+	VFMADD231PS.BCST 24(AX), Z26, Z6
+	VFMADD231PS.BCST 28(AX), Z26, Z7
+	VFMADD231PS.BCST 32(AX), Z26, Z8
+	VFMADD231PS.BCST 36(AX), Z26, Z9
+	VFMADD231PS.BCST 40(AX), Z26, Z10
+	VFMADD231PS.BCST 44(AX), Z26, Z11
+	VFMADD231PS.BCST 48(AX), Z26, Z12
+	VFMADD231PS.BCST 52(AX), Z26, Z13
+	VFMADD231PS.BCST 56(AX), Z26, Z14
+	VFMADD231PS.BCST 60(AX), Z26, Z15
+	VFMADD231PS.BCST 64(AX), Z26, Z16
+	VFMADD231PS.BCST 68(AX), Z26, Z17
+	VFMADD231PS.BCST 72(AX), Z26, Z18
+	VFMADD231PS.BCST 76(AX), Z26, Z19
+	VFMADD231PS.BCST 80(AX), Z26, Z20
+	VFMADD231PS.BCST 84(AX), Z26, Z21
+	VFMADD231PS.BCST 88(AX), Z26, Z22
+	VFMADD231PS.BCST 92(AX), Z26, Z23
+	VFMADD231PS.BCST 96(AX), Z26, Z24
+	VFMADD231PS.BCST 100(AX), Z26, Z25
 	INCQ DX
 	CMPQ DX, CX
-	JLT  g4loop
+	JLT  grloop
 
-g4done:
+grepi:
+	MOVQ  c+48(FP), DI
+	MOVQ  ldc+56(FP), R12
+	SHLQ  $2, R12
+	MOVQ  nrow+64(FP), R13
+	MOVQ  cmask+72(FP), R14
+	KMOVW R14, K1
+	CMPQ    R13, $0
+	JLE     grdone
+	VMOVUPS Z0, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $1
+	JLE     grdone
+	VMOVUPS Z1, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $2
+	JLE     grdone
+	VMOVUPS Z2, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $3
+	JLE     grdone
+	VMOVUPS Z3, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $4
+	JLE     grdone
+	VMOVUPS Z4, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $5
+	JLE     grdone
+	VMOVUPS Z5, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $6
+	JLE     grdone
+	VMOVUPS Z6, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $7
+	JLE     grdone
+	VMOVUPS Z7, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $8
+	JLE     grdone
+	VMOVUPS Z8, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $9
+	JLE     grdone
+	VMOVUPS Z9, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $10
+	JLE     grdone
+	VMOVUPS Z10, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $11
+	JLE     grdone
+	VMOVUPS Z11, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $12
+	JLE     grdone
+	VMOVUPS Z12, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $13
+	JLE     grdone
+	VMOVUPS Z13, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $14
+	JLE     grdone
+	VMOVUPS Z14, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $15
+	JLE     grdone
+	VMOVUPS Z15, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $16
+	JLE     grdone
+	VMOVUPS Z16, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $17
+	JLE     grdone
+	VMOVUPS Z17, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $18
+	JLE     grdone
+	VMOVUPS Z18, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $19
+	JLE     grdone
+	VMOVUPS Z19, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $20
+	JLE     grdone
+	VMOVUPS Z20, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $21
+	JLE     grdone
+	VMOVUPS Z21, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $22
+	JLE     grdone
+	VMOVUPS Z22, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $23
+	JLE     grdone
+	VMOVUPS Z23, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $24
+	JLE     grdone
+	VMOVUPS Z24, K1, (DI)
+	ADDQ    R12, DI
+	CMPQ    R13, $25
+	JLE     grdone
+	VMOVUPS Z25, K1, (DI)
+	ADDQ    R12, DI
+
+grdone:
 	VZEROUPPER
 	RET

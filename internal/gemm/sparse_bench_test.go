@@ -38,44 +38,27 @@ func mnistRows(b *testing.B, rng *rand.Rand, m int) []float32 {
 }
 
 // BenchmarkSparse: the sparse kernels on MNIST's first layer (784 inputs,
-// 100 outputs), 50 rows of 19% nonzero pixels (one thread's half batch).
+// 100 outputs), 52 rows of MNIST (one thread's part of a batch of 100).
 func BenchmarkSparse(b *testing.B) {
 	if !HasSparse() {
 		b.Skip("no AVX-512")
 	}
 	rng := rand.New(rand.NewPCG(1, 1))
-	const m, n, k = 50, 100, 784
+	const m, n, k = 52, 100, 784
 	x := mnistRows(b, rng, m)
 	w := normals(rng, n*k, 0.1)
 	dz := normals(rng, m*n, 0.01)
-	idx := make([]int32, m*(k+16))
-	val := make([]float32, m*(k+16))
-	cnt := make([]int, m)
 	z := make([]float32, m*n)
 	var pk Packed
-	b.Run("nonzeros", func(b *testing.B) {
-		for b.Loop() {
-			for r := range m {
-				cnt[r] = Nonzeros(x[r*k:(r+1)*k], idx[r*(k+16):], val[r*(k+16):])
-			}
-		}
-	})
 	b.Run("pack", func(b *testing.B) {
 		for b.Loop() {
 			pk.Pack(w, k, n, k)
 		}
 	})
-	b.Run("rownt", func(b *testing.B) {
-		for b.Loop() {
-			for r := range m {
-				o := r * (k + 16)
-				pk.RowNT(z[r*n:(r+1)*n], idx[o:o+cnt[r]], val[o:o+cnt[r]])
-			}
-		}
-	})
 	gidx := make([]int32, m*(k+16))
 	gval := make([]float32, 4*m*(k+16))
 	gcnt := make([]int, m)
+	masks := make([]uint64, m)
 	group := func(r0 int) (vs [4][]float32) {
 		for i := range 4 {
 			vs[i] = gval[(r0+i)*(k+16) : (r0+i+1)*(k+16)]
@@ -86,7 +69,7 @@ func BenchmarkSparse(b *testing.B) {
 		for b.Loop() {
 			for r0 := 0; r0+4 <= m; r0 += 4 {
 				xs := [4][]float32{x[r0*k:], x[(r0+1)*k:], x[(r0+2)*k:], x[(r0+3)*k:]}
-				gcnt[r0] = Union4(xs, k, gidx[r0*(k+16):], group(r0))
+				gcnt[r0] = Union4(xs, k, gidx[r0*(k+16):], group(r0), (*[4]uint64)(masks[r0:r0+4]))
 			}
 		}
 	})
@@ -103,30 +86,12 @@ func BenchmarkSparse(b *testing.B) {
 			SgemmSerial(false, true, m, n, k, 1, x, k, w, k, 0, z, n)
 		}
 	})
-	ld := GradLD(n)
-	gt := make([]float32, k*ld)
 	gw := make([]float32, n*k)
-	b.Run("gradt", func(b *testing.B) {
+	dzp := append(dz, make([]float32, GradRowsPad)...)
+	list := make([]int32, m)
+	b.Run("gradrows", func(b *testing.B) {
 		for b.Loop() {
-			clear(gt)
-			for r := range m {
-				o := r * (k + 16)
-				GradT(gt, n, idx[o:o+cnt[r]], val[o:o+cnt[r]], dz[r*n:(r+1)*n])
-			}
-		}
-	})
-	b.Run("gradt4", func(b *testing.B) {
-		for b.Loop() {
-			clear(gt)
-			for r0 := 0; r0+4 <= m; r0 += 4 {
-				ds := [4][]float32{dz[r0*n:], dz[(r0+1)*n:], dz[(r0+2)*n:], dz[(r0+3)*n:]}
-				GradT4(gt, n, gidx[r0*(k+16):r0*(k+16)+gcnt[r0]], group(r0), ds)
-			}
-		}
-	})
-	b.Run("unpack", func(b *testing.B) {
-		for b.Loop() {
-			UnpackT(gw, k, gt, n, 0, k)
+			GradRows(gw, k, n, k, m, dzp, x, masks, 0, k, list)
 		}
 	})
 	b.Run("dense-grad", func(b *testing.B) {
