@@ -105,9 +105,10 @@ func Union4(x [4][]float32, k int, idx []int32, v [4][]float32, masks *[4]uint64
 	return union4(k, &xp, &idx[0], &vp, masks)
 }
 
-// Rows4NT is RowNT for four rows given by one list of positions (Union4's):
-// c[i][0:n] = x[i]·Wᵀ, the bits that SgemmSerial gives those rows (see
-// RowNT), when Pack reported W finite.
+// Rows4NT sets c[i][0:n] = x[i]·Wᵀ for the four rows x[i] given by one
+// list of positions (Union4's; positions < k, values v[i]): the bits that
+// SgemmSerial(false, true, m, n, k, 1, X, k, W, ldw, 0, C, n) gives those
+// rows for any m > MaxGemvRows, when Pack reported W finite.
 func (pk *Packed) Rows4NT(c [4][]float32, idx []int32, v [4][]float32) {
 	n, k := pk.n, pk.k
 	cnt := len(idx)

@@ -113,7 +113,6 @@ func TestPackReportsNonFinite(t *testing.T) {
 	}
 }
 
-
 // TestGradRowsSameBits: ∂W = dZᵀ·X by 16-column blocks over the rows that
 // have a nonzero there (masks from Union4) has the dense product's bits,
 // also split into the column ranges of the training step's tasks.
