@@ -115,7 +115,7 @@ class Bench:
 
     # --- descent train and torch_mnist.py -------------------------------
 
-    def descent_train(self, model, opt, batch, steps=0, epochs=5, rss=False):
+    def descent_train(self, model, opt, batch, steps=0, epochs=5, rss=False, dense=False):
         out = tempfile.mkdtemp(dir=self.tmp)
         cmd = [self.descent, "train", "--data", "mnist", "--model", model, "--opt", opt,
                "--batch", str(batch), "--epochs", str(epochs), "--seed", "1", "-o", out]
@@ -123,7 +123,12 @@ class Bench:
             cmd += ["--max-steps", str(steps)]
         if rss:
             cmd = ["/usr/bin/time", "-v"] + cmd
-        _, err, wall = run(cmd)
+        env = None
+        if dense:
+            # The first layer's dense products (nn's sparse first layer
+            # off): the same weights, bit for bit.
+            env = dict(os.environ, DESCENT_SPARSE="off")
+        _, err, wall = run(cmd, env=env)
         with open(os.path.join(out, "summary.json")) as f:
             s = json.load(f)
         shutil.rmtree(out)
@@ -145,13 +150,16 @@ class Bench:
         r = jsonl(res[0])[-1]
         return {"seconds": r["seconds"], "acc": r["test_accuracy"], "steps": r["steps"]}
 
-    def pair(self, what, model, init, opt_d, opt_t, lr, batch, steps, rss=False):
-        """Alternates descent and torch at threads 1 and 2, rounds times."""
+    def pair(self, what, model, init, opt_d, opt_t, lr, batch, steps, rss=False, dense=None):
+        """Alternates descent and torch at threads 1 and 2, rounds times;
+        with a list dense, also descent with the dense first layer."""
         sizes = model.split(":")[1].split(",")[0]
         ds, ts = [], {t: [] for t in THREADS}
         for rnd in range(self.args.rounds):
             log(f"{what}: round {rnd + 1}")
             ds.append(self.descent_train(model, opt_d, batch, steps, rss=rss))
+            if dense is not None:
+                dense.append(self.descent_train(model, opt_d, batch, steps, dense=True))
             t1 = None
             for t in THREADS:
                 # A setting twice as slow as the first cannot be the best:
@@ -163,7 +171,7 @@ class Bench:
                     t1 = r["seconds"]
         return ds, ts
 
-    def train_rows(self, what, command, ds, ts, shapes, steps_per_run, unit_div=1.0, unit="s"):
+    def train_rows(self, what, command, ds, ts, shapes, steps_per_run, unit_div=1.0, unit="s", sparse=False):
         d = min(r["seconds"] for r in ds)
         best_t, best_s = None, float("inf")
         for t, rs in ts.items():
@@ -174,6 +182,10 @@ class Bench:
         note = f"threads {best_t}" + (f"; threads {','.join(map(str, timed_out))} stopped at 2× threads 1's time" if timed_out else "")
         floor = self.floor(shapes) * steps_per_run
         limit = f"{floor / d:.0%} (products at OpenBLAS speed: {floor / unit_div:.3f} {unit})" if floor else "—"
+        if sparse and floor:
+            # The sparse first layer leaves out the zero inputs' terms: fewer
+            # products than the floor counts, so no fraction.
+            limit = f"— (dense products at OpenBLAS speed: {floor / unit_div:.3f} {unit}; the sparse first layer does fewer)"
         self.row(what, command, f"{d / unit_div:.3f} {unit}", f"{best_s / unit_div:.3f} {unit} ({note})",
                  f"{best_s / d:.2f}×", limit, f"best of {len(ds)}")
         return d, best_s
@@ -232,11 +244,16 @@ class Bench:
     # --- the sections -------------------------------------------------------
 
     def mnist(self):
-        ds, ts = self.pair("mlp:784-100-10", "mlp:784-100-10", "torch", "adam:lr=0.001", "adam", 0.001, 100, 0, rss=True)
+        dense = []
+        ds, ts = self.pair("mlp:784-100-10", "mlp:784-100-10", "torch", "adam:lr=0.001", "adam", 0.001, 100, 0, rss=True,
+                           dense=dense)
         shapes = self.train_shapes([784, 100, 10], 100)
         d, t = self.train_rows("mlp:784-100-10, Adam lr 0.001, batch 100, 5 epochs: s/epoch (training only)",
                                "`descent train --model mlp:784-100-10 --opt adam:lr=0.001 --batch 100 --epochs 5`",
-                               ds, ts, shapes, 3000, unit_div=5, unit="s/epoch")
+                               ds, ts, shapes, 3000, unit_div=5, unit="s/epoch", sparse=True)
+        self.train_rows("same, descent's first layer dense (`DESCENT_SPARSE=off`: the same weights, bit for bit)",
+                        "`DESCENT_SPARSE=off descent train …` (as above)",
+                        dense, ts, shapes, 3000, unit_div=5, unit="s/epoch")
         da = ds[0]["acc"] * 100
         tas = [r["acc"] * 100 for rs in ts.values() for r in rs if r is not None]
         ta = statistics.median(tas)
@@ -252,10 +269,14 @@ class Bench:
         sizes = [784, 100, 100, 100, 100, 10]
         shapes = self.train_shapes(sizes, 128)
         for name, spec, topt, lr in BOOK_OPTS:
-            ds, ts = self.pair(f"book {name}", "mlp:784-100-100-100-100-10,init=he", "he", spec, topt, lr, 128, 2000)
+            dense = []
+            ds, ts = self.pair(f"book {name}", "mlp:784-100-100-100-100-10,init=he", "he", spec, topt, lr, 128, 2000,
+                               dense=dense)
             self.train_rows(f"book §6.1.8, mlp:784-100-100-100-100-10 He, batch 128, 2000 steps, {name}",
                             f"`descent train --model mlp:784-100-100-100-100-10,init=he --opt {spec} --batch 128 --max-steps 2000`",
-                            ds, ts, shapes, 2000)
+                            ds, ts, shapes, 2000, sparse=True)
+            self.train_rows(f"same, {name}, descent's first layer dense (`DESCENT_SPARSE=off`)",
+                            "`DESCENT_SPARSE=off descent train …` (as above)", dense, ts, shapes, 2000)
 
     def wide(self):
         ds, ts = self.pair("wide", "mlp:784-1024-1024-10", "torch", "adam:lr=0.001", "adam", 0.001, 256, 150)
