@@ -76,6 +76,14 @@
 // Backward runs a layer's two products (∂W and ∂x) side by side, one per
 // thread. The results are the same bits whatever the number of threads.
 //
+// Where the CPU has AVX-512, the first layer's two products leave out the
+// terms whose input is zero (sparse.go): the forward product over the
+// positions where one of four rows is nonzero, ∂W₁ by 16-column blocks
+// over the rows that light them. The sums keep the dense products' order,
+// so the bits are the same; Model.SetSparseInput(false), or
+// DESCENT_SPARSE=off in the environment, makes every batch take the dense
+// products.
+//
 // The loss is computed stably, log Σ exp(z − max z) − (z_y − max z), and its
 // gradient with respect to the logits is (softmax(z) − onehot(y))/n.
 // Backward is checked against float64 central differences in the tests.

@@ -170,13 +170,13 @@ func GradRows(gw []float32, ldw, n, k, m int, dz, x []float32, masks []uint64, l
 		panic("gemm: GradRows' slices do not fit")
 	}
 	for j0 := lo; j0 < hi; j0 += nr {
-		bit := uint64(1) << (j0 / nr)
+		// The rows whose bit is set, without a branch per row (58% of
+		// MNIST's rows light a block: a branch would mispredict often).
+		c := uint(j0 / nr)
 		cnt := 0
 		for r, mk := range masks[:m] {
-			if mk&bit != 0 {
-				list[cnt] = int32(r)
-				cnt++
-			}
+			list[cnt] = int32(r)
+			cnt += int(mk >> c & 1)
 		}
 		cmask := uint64(1)<<min(nr, hi-j0) - 1
 		for o0 := 0; o0 < n; o0 += mrAVX512 {
