@@ -1,4 +1,5 @@
 //go:generate sh -c "go run gen_kernel_avx512.go > kernel_avx512_amd64.s"
+//go:generate sh -c "go run gen_sparse_avx512.go > sparse_amd64.s"
 
 // Package gemm multiplies float32 matrices, C = alpha·op(A)·op(B) + beta·C,
 // row-major with BLAS sgemm semantics, for the neural-network package. Its

@@ -55,10 +55,24 @@ func kernel13x16RowA(k int, a, b, c *float32, ldc int, beta float32, mode, rows 
 func packBNAVX512(kc int, b *float32, ldb int, dst *float32, cmask uint64)
 
 // packBTAVX512 sets dst[q·16+j] = b[idx[j]+q] for the columns j set in cmask
-// and 0 for the others, for q < kc; masked-off rows of b are not read.
+// and 0 for the others, for q < kc, where idx[j] = j·ldb; masked-off rows of
+// b are not read. A full panel goes through registers (packBTSAVX512), the
+// others take a gather per k.
+func packBTAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64) {
+	if cmask == 1<<nr-1 {
+		packBTSAVX512(kc, b, ldb, dst, nr)
+		return
+	}
+	packBTGatherAVX512(kc, b, ldb, idx, dst, cmask)
+}
+
+//go:noescape
+func packBTGatherAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64)
+
+// packBTSAVX512 sets dst[q·dstride+j] = b[j·ldb+q] for j < 16 and q < kc.
 //
 //go:noescape
-func packBTAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64)
+func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int)
 
 // gemvN32 sets y[0:32] = Σ_q x[q]·b[q·ldb : q·ldb+32].
 //

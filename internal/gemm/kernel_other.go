@@ -47,3 +47,7 @@ func gemvN8(k int, x, b *float32, ldb int, y *float32, mask *int32) {
 func dot4(k int, x, b *float32, ldb int, out *float32, mask *int32) {
 	panic("gemm: assembly kernel called in a build without it")
 }
+
+func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int) {
+	panic("gemm: assembly kernel called in a build without it")
+}

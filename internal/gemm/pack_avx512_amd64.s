@@ -2,6 +2,25 @@
 
 #include "textflag.h"
 
+// lanes<> is 0, 1, …, 15: a row's offset in rows of b, times ldb.
+DATA lanes<>+0(SB)/4, $0
+DATA lanes<>+4(SB)/4, $1
+DATA lanes<>+8(SB)/4, $2
+DATA lanes<>+12(SB)/4, $3
+DATA lanes<>+16(SB)/4, $4
+DATA lanes<>+20(SB)/4, $5
+DATA lanes<>+24(SB)/4, $6
+DATA lanes<>+28(SB)/4, $7
+DATA lanes<>+32(SB)/4, $8
+DATA lanes<>+36(SB)/4, $9
+DATA lanes<>+40(SB)/4, $10
+DATA lanes<>+44(SB)/4, $11
+DATA lanes<>+48(SB)/4, $12
+DATA lanes<>+52(SB)/4, $13
+DATA lanes<>+56(SB)/4, $14
+DATA lanes<>+60(SB)/4, $15
+GLOBL lanes<>(SB), RODATA|NOPTR, $64
+
 // func packBNAVX512(kc int, b *float32, ldb int, dst *float32, cmask uint64)
 //
 // dst[q·16+j] = b[q·ldb+j] for j with bit j of cmask set, else 0, for q < kc.
@@ -29,29 +48,59 @@ bdone:
 	VZEROUPPER
 	RET
 
-// func packBTAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64)
+// func packBTGatherAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64)
 //
 // dst[q·16+j] = b[idx[j]+q] for j with bit j of cmask set, else 0, for
-// q < kc, where idx[j] = j·ldb: it transposes 16 rows of b into a packed B
-// panel. A full panel goes 16×16 blocks at a time through registers (unpack,
-// then 128-bit-lane shuffles); the rest takes one gather per k.
-TEXT ·packBTAVX512(SB), NOSPLIT, $0-48
+// q < kc, one gather per k: packBTAVX512 for a panel with rows missing.
+TEXT ·packBTGatherAVX512(SB), NOSPLIT, $0-48
+	MOVQ kc+0(FP), CX
+	MOVQ b+8(FP), SI
+	MOVQ dst+32(FP), DI
+	MOVQ cmask+40(FP), AX
+
+tgather:
+	TESTQ     CX, CX
+	JZ        tdone
+	MOVQ      idx+24(FP), R8
+	VMOVDQU32 (R8), Z1
+
+tloop:
+	KMOVW      AX, K2
+	VPXORD     Z0, Z0, Z0
+	VGATHERDPS (SI)(Z1*4), K2, Z0
+	VMOVUPS    Z0, (DI)
+	ADDQ       $4, SI
+	ADDQ       $64, DI
+	DECQ       CX
+	JNZ        tloop
+
+tdone:
+	VZEROUPPER
+	RET
+
+// func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int)
+//
+// dst[q·dstride+j] = b[j·ldb+q] for j < 16 and q < kc: it transposes 16
+// rows of b into rows of 16 that lie dstride floats apart in dst (16: a
+// packed B panel; more: one panel of a row of several, as Packed holds).
+// 16×16 blocks go through registers (unpack, then 128-bit-lane shuffles);
+// the last kc mod 16 take one gather per k.
+TEXT ·packBTSAVX512(SB), NOSPLIT, $0-40
 	MOVQ kc+0(FP), CX
 	MOVQ b+8(FP), SI
 	MOVQ ldb+16(FP), R8
 	SHLQ $2, R8
-	MOVQ dst+32(FP), DI
-	MOVQ cmask+40(FP), AX
-	CMPQ AX, $0xFFFF
-	JNE  tgather
+	MOVQ dst+24(FP), DI
+	MOVQ dstride+32(FP), R13
+	SHLQ $2, R13
 	LEAQ (R8)(R8*2), R9
 	LEAQ (R8)(R8*4), R10
 	LEAQ (R9)(R8*4), R11
 	LEAQ (SI)(R8*8), R12
 
-tblock:
+sblock:
 	CMPQ CX, $16
-	JLT  tgather
+	JLT  sgather
 	VMOVUPS (SI), Z0
 	VMOVUPS (SI)(R8*1), Z1
 	VMOVUPS (SI)(R8*2), Z2
@@ -132,44 +181,61 @@ tblock:
 	VSHUFF32X4 $0xDD, Z30, Z22, Z14
 	VSHUFF32X4 $0x88, Z31, Z23, Z7
 	VSHUFF32X4 $0xDD, Z31, Z23, Z15
-	VMOVUPS Z0, 0(DI)
-	VMOVUPS Z1, 64(DI)
-	VMOVUPS Z2, 128(DI)
-	VMOVUPS Z3, 192(DI)
-	VMOVUPS Z4, 256(DI)
-	VMOVUPS Z5, 320(DI)
-	VMOVUPS Z6, 384(DI)
-	VMOVUPS Z7, 448(DI)
-	VMOVUPS Z8, 512(DI)
-	VMOVUPS Z9, 576(DI)
-	VMOVUPS Z10, 640(DI)
-	VMOVUPS Z11, 704(DI)
-	VMOVUPS Z12, 768(DI)
-	VMOVUPS Z13, 832(DI)
-	VMOVUPS Z14, 896(DI)
-	VMOVUPS Z15, 960(DI)
+	VMOVUPS Z0, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z1, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z2, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z3, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z4, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z5, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z6, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z7, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z8, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z9, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z10, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z11, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z12, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z13, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z14, (DI)
+	ADDQ    R13, DI
+	VMOVUPS Z15, (DI)
+	ADDQ    R13, DI
 	ADDQ $64, SI
 	ADDQ $64, R12
-	ADDQ $1024, DI
 	SUBQ $16, CX
-	JMP  tblock
+	JMP  sblock
 
-tgather:
+sgather:
 	TESTQ     CX, CX
-	JZ        tdone
-	MOVQ      idx+24(FP), R8
-	VMOVDQU32 (R8), Z1
+	JZ        sdone
+	MOVQ      ldb+16(FP), R8
+	VPBROADCASTD R8, Z1
+	VPMULLD   lanes<>(SB), Z1, Z1
+	MOVL      $0xFFFF, AX
 
-tloop:
+sloop:
 	KMOVW      AX, K2
 	VPXORD     Z0, Z0, Z0
 	VGATHERDPS (SI)(Z1*4), K2, Z0
 	VMOVUPS    Z0, (DI)
 	ADDQ       $4, SI
-	ADDQ       $64, DI
+	ADDQ       R13, DI
 	DECQ       CX
-	JNZ        tloop
+	JNZ        sloop
 
-tdone:
+sdone:
 	VZEROUPPER
 	RET

@@ -2,11 +2,8 @@
 
 package gemm
 
-// packBTSAVX512, union4, rows4NT and gradRows26 are the AVX-512 kernels of
+// union4, rows4NT and gradRows26 are the AVX-512 kernels of
 // sparse.go; sparse_amd64.s states their contracts.
-
-//go:noescape
-func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int)
 
 //go:noescape
 func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, masks *[4]uint64) int

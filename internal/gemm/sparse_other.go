@@ -2,10 +2,6 @@
 
 package gemm
 
-func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int) {
-	panic("gemm: assembly kernel called in a build without it")
-}
-
 func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, masks *[4]uint64) int {
 	panic("gemm: assembly kernel called in a build without it")
 }
