@@ -105,7 +105,9 @@ func (m *Model) forward(ws *workspace, x []float32, n int, training bool) []floa
 func (m *Model) hidden(ws *workspace, li int, in []float32, n int, training bool, momentum float64) []float32 {
 	l := &m.layers[li]
 	z := ws.z[li][:n*l.out]
-	gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+	if li != 0 || !m.sp.whole || ws != &m.train {
+		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+	}
 	vec.AddBias(z, l.b, m.spec.Act == ReLU && m.norms == nil)
 	if m.norms != nil {
 		var xhat []float32
@@ -265,8 +267,12 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 		m.sp.ready = m.sp.on && m.allPartsSparse(n, parts)
 		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)
 	} else {
-		m.sp.ready = false
+		// The first layer's sparse product where the batch is not split by
+		// rows: hidden then skips layer 0's product (m.sp.whole).
+		m.sp.ready = len(m.layers) > 1 && m.sparseOK(n) && m.sparseWhole(x, n)
+		m.sp.whole = m.sp.ready
 		logits := m.forward(ws, x, n, true)
+		m.sp.whole = false
 		total = crossEntropy(ws, logits, y, c, ws.dz[len(m.layers)-1][:n*c], scale)
 	}
 	m.x, m.y, m.ready = x, y, true
@@ -300,7 +306,11 @@ func (m *Model) Backward() {
 				continue
 			}
 		}
-		m.weightGrad(li, n, false)
+		if li == 0 && m.sp.ready && m.sparseGradOK(n) {
+			m.sparseGradWhole(n)
+		} else {
+			m.weightGrad(li, n, false)
+		}
 		if li > 0 {
 			m.inputGrad(li, n, false)
 		}

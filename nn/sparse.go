@@ -2,8 +2,11 @@ package nn
 
 import (
 	"os"
+	"runtime"
 
 	"github.com/descentlab/descent/internal/gemm"
+	"github.com/descentlab/descent/internal/vec"
+	"github.com/descentlab/descent/internal/workpool"
 )
 
 // The sparse first layer. Where a batch is mostly zeros (MNIST: 19% of
@@ -30,9 +33,15 @@ import (
 // forward product 60 µs over all), and listing and packing add a sixth.
 const maxSparseDensity = 0.5
 
-// maxSparsePack is the most bytes of packed W₁ for which the sparse
-// forward kernel's scattered loads stay in a core's L2.
-const maxSparsePack = 512 << 10
+// maxSparsePack is the most bytes of packed W₁ each thread makes (so at
+// most 4096 outputs on MNIST's 784 inputs). Above l2Pack, the forward
+// product goes seven panels (112 outputs) of W₁ at a time over all the
+// thread's rows, so that the slice of the packed copy it reads stays in
+// the core's L2.
+const (
+	maxSparsePack = 16 << 20
+	l2Pack        = 512 << 10
+)
 
 // sparseEnv turns the sparse first layer off for a process:
 // DESCENT_SPARSE=off (benchmarks compare the two; the bits are the same).
@@ -56,8 +65,19 @@ type sparseFirst struct {
 	cnt    []int32
 	rows   []int8
 	packed []gemm.Packed // one per thread of the forward pass
+	// Where Loss does not split the batch by rows (sparseWhole): W₁ packed
+	// by the threads together; sparseListPart, sparseWholePart and
+	// sparseGradPart as func values, made once; the batch they work on;
+	// per thread, the positions listed and whether its panels are finite.
+	shared                  gemm.Packed
+	listFn, wholeFn, gradFn func(part, parts int)
+	n                       int
+	x                       []float32
+	listed                  []int
+	finite                  []bool
 	used   []bool        // per thread: its rows went sparse
 	ready  bool          // every row of the last Loss went sparse
+	whole  bool          // Loss's unsplit forward pass: layer 0's product is done
 	masks  []uint64      // per row: bit c set where it has a nonzero in columns [16c, 16c+16)
 	lists  [][]int32     // per gradient task: the rows GradRows walks
 	// Stand-ins for the rows missing from a short group: zero inputs,
@@ -103,6 +123,8 @@ func (m *Model) ensureSparse(n, parts int) {
 	}
 	for len(sp.packed) < parts {
 		sp.packed = append(sp.packed, gemm.Packed{})
+		sp.listed = append(sp.listed, 0)
+		sp.finite = append(sp.finite, false)
 		sp.used = append(sp.used, false)
 		sp.scrV = append(sp.scrV, make([]float32, sp.stride))
 		sp.scrZ = append(sp.scrZ, make([]float32, l.out))
@@ -135,6 +157,49 @@ func (sp *sparseFirst) vals(r0, i, rows int, standIn []float32) []float32 {
 func (m *Model) sparseForward(part, lo, hi int, x, z []float32) bool {
 	sp, l := &m.sp, &m.layers[0]
 	k, out := l.in, l.out
+	listed := m.listRows(part, lo, hi, x)
+	if float64(listed) > maxSparseDensity*float64((hi-lo+group-1)/group*k) {
+		return false
+	}
+	pk := &sp.packed[part]
+	if !pk.Pack(l.w, k, out, k) {
+		return false
+	}
+	chunk := pk.Panels()
+	if gemm.PackedLD(out)*k*4 > l2Pack {
+		chunk = 7
+	}
+	for p0 := 0; p0 < pk.Panels(); p0 += chunk {
+		m.rowsTimesW(pk, part, lo, hi, z[:(hi-lo)*out], lo, p0, min(p0+chunk, pk.Panels()))
+	}
+	return true
+}
+
+// rowsTimesW computes panels [p0, p1) of z = x·W₁ᵀ (columns [16·p0,
+// 16·p1)) for the groups of rows [lo, hi) listed by listRows, with W₁
+// packed in pk; z holds rows from row z0 of the batch.
+func (m *Model) rowsTimesW(pk *gemm.Packed, part, lo, hi int, z []float32, z0, p0, p1 int) {
+	sp, out := &m.sp, m.layers[0].out
+	for r0 := lo; r0 < hi; r0 += group {
+		rows := int(sp.rows[r0])
+		c := int(sp.cnt[r0])
+		var cs, vs [group][]float32
+		for i := range group {
+			cs[i] = sp.scrZ[part]
+			if i < rows {
+				cs[i] = z[(r0+i-z0)*out : (r0+i-z0+1)*out]
+			}
+			vs[i] = sp.vals(r0, i, rows, sp.zeroV)[:c]
+		}
+		pk.Rows4NTPanels(cs, sp.idx[r0*sp.stride:r0*sp.stride+c], vs, p0, p1)
+	}
+}
+
+// listRows lists the groups of four of rows [lo, hi) of the batch x (lo
+// a multiple of four from the part's first row), as thread part, and
+// returns the number of positions listed.
+func (m *Model) listRows(part, lo, hi int, x []float32) int {
+	sp, k := &m.sp, m.layers[0].in
 	listed := 0
 	for r0 := lo; r0 < hi; r0 += group {
 		rows := min(group, hi-r0)
@@ -155,27 +220,112 @@ func (m *Model) sparseForward(part, lo, hi int, x, z []float32) bool {
 		}
 		listed += c
 	}
-	if float64(listed) > maxSparseDensity*float64((hi-lo+group-1)/group*k) {
+	return listed
+}
+
+// wholeParts is the number of threads the first layer's sparse products
+// take where Loss does not split the batch by rows, and wholeRows the
+// rows of part part: whole groups of four.
+func (m *Model) wholeParts(n int) int { return max(1, min(runtime.GOMAXPROCS(0), n/(2*group))) }
+
+func wholeRows(n, part, parts int) (lo, hi int) {
+	groups := (n + group - 1) / group
+	return min(n, groups*part/parts*group), min(n, groups*(part+1)/parts*group)
+}
+
+// sparseWhole computes z₁ = x·W₁ᵀ for the whole batch x of n rows (into
+// m.train.z[0]) by the sparse first layer where Loss does not split the
+// batch by rows (a first layer whose product gemm splits by columns,
+// dropout, batch normalisation), in two hand-overs: each thread lists its
+// rows and packs its share of W₁'s panels into one shared copy, then each
+// computes its panels' outputs for every row, so that no thread packs all
+// of a large W₁. It reports false, having written nothing of z₁, where the
+// batch is too dense or a weight is not finite.
+func (m *Model) sparseWhole(x []float32, n int) bool {
+	sp, l := &m.sp, &m.layers[0]
+	parts := m.wholeParts(n)
+	m.ensureSparse(n, parts)
+	sp.shared.Size(l.out, l.in)
+	if sp.listFn == nil {
+		sp.listFn, sp.wholeFn = m.sparseListPart, m.sparseWholePart
+	}
+	sp.n, sp.x = n, x
+	defer func() { sp.x = nil }()
+	runParts(parts, sp.listFn)
+	listed, finite := 0, true
+	for part := range parts {
+		listed += sp.listed[part]
+		finite = finite && sp.finite[part]
+	}
+	if !finite || float64(listed) > maxSparseDensity*float64((n+group-1)/group*l.in) {
 		return false
 	}
-	pk := &sp.packed[part]
-	if !pk.Pack(l.w, k, out, k) {
-		return false
-	}
-	for r0 := lo; r0 < hi; r0 += group {
-		rows := int(sp.rows[r0])
-		c := int(sp.cnt[r0])
-		var cs, vs [group][]float32
-		for i := range group {
-			cs[i] = sp.scrZ[part]
-			if i < rows {
-				cs[i] = z[(r0+i-lo)*out : (r0+i-lo+1)*out]
-			}
-			vs[i] = sp.vals(r0, i, rows, sp.scrV[part])[:c]
-		}
-		pk.Rows4NT(cs, sp.idx[r0*sp.stride:r0*sp.stride+c], vs)
-	}
+	runParts(parts, sp.wholeFn)
 	return true
+}
+
+// runParts runs fn's parts on the shared pool, or here one after another
+// where the pool is busy.
+func runParts(parts int, fn func(part, parts int)) {
+	if !workpool.TryRunShared(parts, parts, fn) {
+		for part := range parts {
+			fn(part, parts)
+		}
+	}
+}
+
+// panelShare is thread part's share of np panels.
+func panelShare(np, part, parts int) (p0, p1 int) { return np * part / parts, np * (part + 1) / parts }
+
+// sparseListPart is sparseWhole's first hand-over on thread part.
+func (m *Model) sparseListPart(part, parts int) {
+	sp, l := &m.sp, &m.layers[0]
+	lo, hi := wholeRows(sp.n, part, parts)
+	sp.listed[part] = m.listRows(part, lo, hi, sp.x)
+	p0, p1 := panelShare(sp.shared.Panels(), part, parts)
+	sp.finite[part] = sp.shared.PackPanels(l.w, l.in, p0, p1)
+}
+
+// sparseWholePart is sparseWhole's second hand-over on thread part: its
+// panels of z₁ for every row, seven panels at a time.
+func (m *Model) sparseWholePart(part, parts int) {
+	sp, n, out := &m.sp, m.sp.n, m.layers[0].out
+	p0, p1 := panelShare(sp.shared.Panels(), part, parts)
+	for c0 := p0; c0 < p1; c0 += 7 {
+		m.rowsTimesW(&sp.shared, part, 0, n, m.train.z[0][:n*out], 0, c0, min(c0+7, p1))
+	}
+}
+
+// sparseGradWhole computes ∂W₁ and ∂b₁ of the last Loss by the sparse
+// first layer where Backward does not split by rows: columns of ∂W₁ split
+// over threads at multiples of 32.
+func (m *Model) sparseGradWhole(n int) {
+	sp := &m.sp
+	parts := m.wholeParts(n)
+	m.sizeSparseGrad(parts, n)
+	if sp.gradFn == nil {
+		sp.gradFn = m.sparseGradPart
+	}
+	sp.n = n
+	if !workpool.TryRunShared(parts, parts, sp.gradFn) {
+		for part := range parts {
+			m.sparseGradPart(part, parts)
+		}
+	}
+	l := &m.layers[0]
+	vec.ColSums(l.gb, m.train.dz[0][:n*l.out])
+}
+
+// sparseGradPart is sparseGradWhole's work on thread part.
+func (m *Model) sparseGradPart(part, parts int) {
+	n, l := m.sp.n, &m.layers[0]
+	lo, hi := l.in*part/parts&^31, l.in*(part+1)/parts&^31
+	if part == parts-1 {
+		hi = l.in
+	}
+	if lo < hi {
+		m.sparseGrad(part, lo, hi, n, m.train.dz[0][:n*l.out+gemm.GradRowsPad])
+	}
 }
 
 // sparseGrad computes columns [lo, hi) of ∂W₁ = ∂z₁ᵀ·x, as gradient task
@@ -185,11 +335,18 @@ func (m *Model) sparseForward(part, lo, hi int, x, z []float32) bool {
 // where the dense product must run.
 func (m *Model) sparseGrad(task, lo, hi, n int, dz []float32) bool {
 	sp, l := &m.sp, &m.layers[0]
-	if !sp.ready || n > gemm.MaxPassDepth || l.out <= gemm.MaxGemvRows {
+	if !sp.ready || !m.sparseGradOK(n) {
 		return false
 	}
 	gemm.GradRows(l.gw, l.in, l.out, l.in, n, dz, m.x, sp.masks, lo, hi, sp.lists[task])
 	return true
+}
+
+// sparseGradOK reports whether ∂W₁ of a batch of n may be sparse: one
+// pass over the batch, and more than gemv's rows of outputs (see gemm's
+// GradRows).
+func (m *Model) sparseGradOK(n int) bool {
+	return n <= gemm.MaxPassDepth && m.layers[0].out > gemm.MaxGemvRows
 }
 
 // sizeSparseGrad makes a row list for each of tasks gradient tasks on a

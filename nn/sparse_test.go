@@ -39,18 +39,26 @@ func TestSparseInputSameBits(t *testing.T) {
 		spec    string
 		batch   int
 		density float64
-		sparse  bool // whether the sparse path must run on 2 threads
+		sparse  bool // whether the sparse path must run (sparse input on)
+		split   bool // whether Loss splits the batch by rows on 2 threads
 	}{
-		{"mlp:784-100-10", 100, 0.1, true},
-		{"mlp:784-100-100-100-100-10,init=he", 128, 0.1, true},
-		{"mlp:784-100-10", 100, 0, true},    // an all-zero batch
-		{"mlp:784-100-10", 100, 0.6, false}, // too dense: the dense product
-		{"mlp:784-30-10", 50, 0.1, true},    // a ragged last panel of W₁
-		{"mlp:784-130-10", 128, 0.12, true}, // nine panels: two kernel groups
-		{"mlp:784-100-10", 500, 0.1, true},  // ∂W₁ over two passes: dense
+		{"mlp:784-100-10", 100, 0.1, true, true},
+		{"mlp:784-100-100-100-100-10,init=he", 128, 0.1, true, true},
+		{"mlp:784-100-10", 100, 0, true, true},    // an all-zero batch
+		{"mlp:784-100-10", 100, 0.6, false, true}, // too dense: the dense product
+		{"mlp:784-30-10", 50, 0.1, true, true},    // a ragged last panel of W₁
+		{"mlp:784-130-10", 128, 0.12, true, true}, // nine panels: two kernel groups
+		{"mlp:784-100-10", 500, 0.1, true, true},  // ∂W₁ over two passes: dense
+		// The batch not split by rows: the first layer's product split by
+		// columns in gemm (a wide layer: W₁ packed in 7-panel slices),
+		// dropout, batch normalisation.
+		{"mlp:784-1024-10", 256, 0.1, true, false},
+		{"mlp:784-100-10,dropout=0.2", 100, 0.1, true, false},
+		{"mlp:784-100-100-10,bn", 128, 0.1, true, false},
+		{"mlp:784-100-10,dropout=0.2", 500, 0.1, true, false}, // ∂W₁ dense
 	} {
-		// run reports whether the sparse path ran, where the forward pass
-		// was split over threads (the only place it runs).
+		// run reports whether the sparse path ran, and whether the forward
+		// pass was split by rows.
 		run := func(procs int, on bool) (float64, []float32, bool, bool) {
 			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(procs))
 			m := MustParse(c.spec, 3)
@@ -72,13 +80,13 @@ func TestSparseInputSameBits(t *testing.T) {
 			return loss, slices.Clone(g), ran, split
 		}
 		l0, g0, _, _ := run(1, false)
-		for _, procs := range []int{2, 3} {
+		for _, procs := range []int{1, 2, 3} {
 			for _, on := range []bool{false, true} {
 				l, g, ran, split := run(procs, on)
-				if procs == 2 && c.batch <= 128 && !split {
-					t.Fatalf("%s batch %d on 2 threads: the forward pass is not split", c.spec, c.batch)
+				if procs == 2 && split != c.split {
+					t.Fatalf("%s batch %d on 2 threads: the forward pass split by rows %v, want %v", c.spec, c.batch, split, c.split)
 				}
-				if want := on && c.sparse && split; ran != want {
+				if want := on && c.sparse; ran != want {
 					t.Fatalf("%s batch %d density %g on %d threads, sparse %v: sparse path ran %v, want %v", c.spec, c.batch, c.density, procs, on, ran, want)
 				}
 				if math.Float64bits(l) != math.Float64bits(l0) {
@@ -94,20 +102,28 @@ func TestSparseInputSameBits(t *testing.T) {
 	}
 }
 
-// TestSparseInputLimits: a W₁ whose packed copy would not stay in a core's
-// L2 takes the dense product, and so does a part of a few rows.
+// TestSparseInputLimits: a W₁ whose packed copy would take more than
+// maxSparsePack, inputs not a whole number of 16-column blocks, and a part
+// of a few rows take the dense product.
 func TestSparseInputLimits(t *testing.T) {
 	if !gemm.HasSparse() {
 		t.Skip("no AVX-512")
 	}
-	if !MustParse("mlp:784-100-10", 1).sparseOK(50) {
-		t.Fatal("784-100-10: no sparse first layer")
-	}
-	if MustParse("mlp:784-200-10", 1).sparseOK(50) {
-		t.Fatal("784-200-10 (627 KB packed): sparse first layer")
-	}
-	if MustParse("mlp:784-100-10", 1).sparseOK(gemm.MaxGemvRows) {
-		t.Fatal("a part of 3 rows: sparse first layer")
+	for _, c := range []struct {
+		spec string
+		rows int
+		ok   bool
+	}{
+		{"mlp:784-100-10", 50, true},
+		{"mlp:784-4096-10", 50, true},               // 12.8 MB packed
+		{"mlp:784-8192-10", 50, false},              // 25.7 MB
+		{"mlp:100-50-10", 50, false},                // 100 inputs: 6¼ blocks
+		{"mlp:784-100-10", gemm.MaxGemvRows, false}, // gemv's rows
+		{"mlp:1040-100-10", 50, false},              // 65 blocks: past the masks
+	} {
+		if got := MustParse(c.spec, 1).sparseOK(c.rows); got != c.ok {
+			t.Errorf("%s, %d rows: sparse first layer %v, want %v", c.spec, c.rows, got, c.ok)
+		}
 	}
 }
 

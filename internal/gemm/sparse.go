@@ -52,26 +52,52 @@ type Packed struct {
 // element of it is finite (the condition for Rows4NT's bits). It needs
 // HasSparse.
 func (pk *Packed) Pack(w []float32, ldw, n, k int) (finite bool) {
-	if n <= 0 || k <= 0 || ldw < k || len(w) < (n-1)*ldw+k {
-		panic("gemm: Pack's matrix does not fit its slice")
+	pk.Size(n, k)
+	return pk.PackPanels(w, ldw, 0, pk.Panels())
+}
+
+// Size makes room for an n×k matrix: the call that allocates, made before
+// goroutines share pk through PackPanels.
+func (pk *Packed) Size(n, k int) {
+	if n <= 0 || k <= 0 {
+		panic("gemm: Packed.Size needs n and k > 0")
 	}
 	pk.n, pk.k = n, k
+	pk.bt = grow(pk.bt, k*PackedLD(n))
+	if n%nr != 0 {
+		pk.rag = grow(pk.rag, nr*k)
+	}
+}
+
+// PackPanels packs panels [p0, p1) of w (its rows [16·p0, 16·p1), row
+// stride ldw) as Pack does, into the matrix Size made room for, and
+// reports whether those rows are finite. Goroutines may pack different
+// panels of one Packed at once: a panel is its own 64-byte column of
+// every packed row.
+func (pk *Packed) PackPanels(w []float32, ldw, p0, p1 int) (finite bool) {
+	n, k := pk.n, pk.k
+	if ldw < k || len(w) < (n-1)*ldw+k || p0 < 0 || p1 > pk.Panels() {
+		panic("gemm: PackPanels' matrix does not fit its slice")
+	}
 	ld := PackedLD(n)
-	pk.bt = grow(pk.bt, k*ld)
-	for j0 := 0; j0 < n; j0 += nr {
+	finite = true
+	for p := p0; p < p1; p++ {
+		j0 := p * nr
 		src, ldb := w[j0*ldw:], ldw
 		if rows := n - j0; rows < nr {
 			// The last rows, copied above zero rows: a whole panel.
-			pk.rag = grow(pk.rag, nr*k)
 			for j := range rows {
 				copy(pk.rag[j*k:(j+1)*k], w[(j0+j)*ldw:(j0+j)*ldw+k])
 			}
 			clear(pk.rag[rows*k : nr*k])
 			src, ldb = pk.rag, k
 		}
+		for j := range min(nr, n-j0) {
+			finite = finite && vec.AllFinite(src[j*ldb:j*ldb+k])
+		}
 		packBTSAVX512(k, &src[0], ldb, &pk.bt[j0], ld)
 	}
-	return vec.AllFinite(pk.bt[:k*ld])
+	return finite
 }
 
 // PackedLD is the row stride of a Packed n×k matrix: n rounded up to
@@ -110,7 +136,19 @@ func Union4(x [4][]float32, k int, idx []int32, v [4][]float32, masks *[4]uint64
 // SgemmSerial(false, true, m, n, k, 1, X, k, W, ldw, 0, C, n) gives those
 // rows for any m > MaxGemvRows, when Pack reported W finite.
 func (pk *Packed) Rows4NT(c [4][]float32, idx []int32, v [4][]float32) {
+	pk.Rows4NTPanels(c, idx, v, 0, pk.Panels())
+}
+
+// Panels is the number of panels of 16 rows of W that pk holds.
+func (pk *Packed) Panels() int { return (pk.n + nr - 1) / nr }
+
+// Rows4NTPanels is Rows4NT for the outputs of panels [p0, p1) of W only
+// (columns [16·p0, min(16·p1, n)) of each c[i]).
+func (pk *Packed) Rows4NTPanels(c [4][]float32, idx []int32, v [4][]float32, p0, p1 int) {
 	n, k := pk.n, pk.k
+	if p0 < 0 || p1 > pk.Panels() {
+		panic("gemm: Rows4NTPanels' panels out of range")
+	}
 	cnt := len(idx)
 	var vp [4]*float32
 	var zero [1]float32
@@ -123,9 +161,8 @@ func (pk *Packed) Rows4NT(c [4][]float32, idx []int32, v [4][]float32) {
 	var idx0 [1]int32
 	kcb := passDepth(k)
 	bt, ld := pk.bt, PackedLD(n)
-	panels := (n + nr - 1) / nr
-	for g := 0; g < panels; g += 7 {
-		np := min(7, panels-g)
+	for g := p0; g < p1; g += 7 {
+		np := min(7, p1-g)
 		last := min(nr, n-(g+np-1)*nr)
 		var gc [4]*float32
 		for i := range 4 {
