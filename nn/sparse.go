@@ -75,11 +75,11 @@ type sparseFirst struct {
 	x                       []float32
 	listed                  []int
 	finite                  []bool
-	used   []bool        // per thread: its rows went sparse
-	ready  bool          // every row of the last Loss went sparse
-	whole  bool          // Loss's unsplit forward pass: layer 0's product is done
-	masks  []uint64      // per row: bit c set where it has a nonzero in columns [16c, 16c+16)
-	lists  [][]int32     // per gradient task: the rows GradRows walks
+	used                    []bool    // per thread: its rows went sparse
+	ready                   bool      // every row of the last Loss went sparse
+	whole                   bool      // Loss's unsplit forward pass: layer 0's product is done
+	masks                   []uint64  // per row: bit c set where it has a nonzero in columns [16c, 16c+16)
+	lists                   [][]int32 // per gradient task: the rows GradRows walks
 	// Stand-ins for the rows missing from a short group: zero inputs,
 	// values and ∂z₁ (never written), and per thread the values and the
 	// product row that nobody reads.
