@@ -24,7 +24,9 @@ import (
 // decides per thread, after listing its rows: dense where more than
 // maxSparseDensity of its groups' positions are listed, or a weight is not
 // finite; Backward takes the sparse ∂W₁ only where every thread's rows
-// went sparse.
+// went sparse. Where Loss does not split the batch by rows (a wide first
+// layer, dropout, batch normalisation), sparseWhole does layer 0's product
+// alone, over threads of its own, and Backward's ∂W₁ likewise.
 
 // maxSparseDensity is the fraction of listed positions above which the
 // dense product is faster: a listed position costs the sparse kernel about
@@ -55,36 +57,41 @@ const group = 4
 // from its first, the last group shorter) keeps its positions at
 // idx[r0·stride:] and row r0+i's values at val[(r0+i)·stride:]; cnt[r0] is
 // the number of positions and rows[r0] the group's rows (0 for a row that
-// does not start a group).
+// does not start a group); masks[r] has bit c set where row r has a
+// nonzero in columns [16c, 16c+16).
 type sparseFirst struct {
 	off    bool // SetSparseInput(false)
-	on     bool // the last Loss could take it (sparseOK for its batch)
+	on     bool // the last Loss could take it where it splits by rows
+	ready  bool // every row of the last Loss went sparse
+	whole  bool // in Loss's unsplit forward pass: layer 0's product is done
 	stride int  // Inputs()+16
 	idx    []int32
 	val    []float32
 	cnt    []int32
 	rows   []int8
-	packed []gemm.Packed // one per thread of the forward pass
+	masks  []uint64
+
+	// Per thread: W₁ packed by it (where Loss splits by rows), the
+	// positions it listed, whether its panels of the shared copy are
+	// finite, whether its rows went sparse.
+	packed []gemm.Packed
+	listed []int
+	finite []bool
+	used   []bool
 	// Where Loss does not split the batch by rows (sparseWhole): W₁ packed
 	// by the threads together; sparseListPart, sparseWholePart and
-	// sparseGradPart as func values, made once; the batch they work on;
-	// per thread, the positions listed and whether its panels are finite.
+	// sparseGradPart as func values, made once; the batch they work on.
 	shared                  gemm.Packed
 	listFn, wholeFn, gradFn func(part, parts int)
 	n                       int
 	x                       []float32
-	listed                  []int
-	finite                  []bool
-	used                    []bool    // per thread: its rows went sparse
-	ready                   bool      // every row of the last Loss went sparse
-	whole                   bool      // Loss's unsplit forward pass: layer 0's product is done
-	masks                   []uint64  // per row: bit c set where it has a nonzero in columns [16c, 16c+16)
-	lists                   [][]int32 // per gradient task: the rows GradRows walks
-	// Stand-ins for the rows missing from a short group: zero inputs,
-	// values and ∂z₁ (never written), and per thread the values and the
-	// product row that nobody reads.
-	zeroX, zeroV, zeroD []float32
-	scrV, scrZ          [][]float32
+	// Per gradient task (or thread): the rows GradRows walks.
+	lists [][]int32
+	// Stand-ins for the rows missing from a short group: zero inputs and
+	// values (never written), and per thread the values and the product
+	// row that nobody reads.
+	zeroX, zeroV []float32
+	scrV, scrZ   [][]float32
 }
 
 // SetSparseInput turns the sparse first layer on (the default, where the
@@ -119,7 +126,6 @@ func (m *Model) ensureSparse(n, parts int) {
 	if sp.zeroX == nil {
 		sp.zeroX = make([]float32, k)
 		sp.zeroV = make([]float32, sp.stride)
-		sp.zeroD = make([]float32, gemm.PackedLD(l.out))
 	}
 	for len(sp.packed) < parts {
 		sp.packed = append(sp.packed, gemm.Packed{})
