@@ -15,6 +15,7 @@ const (
 	helperSpin    = 20 * time.Microsecond
 	maxHelperSpin = 5 * time.Millisecond
 	callerSpin    = 2 * time.Millisecond
+	spinChecks    = 64 // loads of the ticket (or count) per clock read while spinning
 )
 
 // A ticket names one computation: its number above ticketShift, its number
@@ -253,9 +254,15 @@ func spinFor(work, idle time.Duration) time.Duration {
 // sleeping until the caller wakes h.
 func (p *Pool) next(h *helper, last uint64, spin time.Duration) uint64 {
 	start := time.Now()
-	for {
+	for i := 0; ; i++ {
 		if t := p.ticket.Load(); t != last {
 			return t
+		}
+		// Look at the clock and yield only every spinChecks loads: a load
+		// is a few nanoseconds, a clock read or a yield tens to hundreds,
+		// which would delay the pick-up of the next computation.
+		if i%spinChecks != spinChecks-1 {
+			continue
 		}
 		if time.Since(start) > spin {
 			break
@@ -287,7 +294,10 @@ func (p *Pool) wait() {
 		return
 	}
 	start := time.Now()
-	for p.remaining.Load() != 0 {
+	for i := 0; p.remaining.Load() != 0; i++ {
+		if i%spinChecks != spinChecks-1 {
+			continue
+		}
 		if time.Since(start) < callerSpin {
 			runtime.Gosched()
 			continue
