@@ -559,7 +559,12 @@ func (m *Model) weightTask(i, _ int) {
 	if t.li > 0 {
 		in = m.layerInput(ws, t.li, n)
 	}
-	if t.li != 0 || !m.sparseGrad(i, t.lo, t.hi, n, ws.dz[t.li][:n*l.out+gemm.GradRowsPad]) {
+	sparse, finite := false, false
+	if t.li == 0 {
+		// The sparse ∂W₁ checks what it stores as it stores it.
+		sparse, finite = m.sparseGrad(i, t.lo, t.hi, n, ws.dz[t.li][:n*l.out+gemm.GradRowsPad])
+	}
+	if !sparse {
 		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
 	}
 	ok := true
@@ -567,9 +572,12 @@ func (m *Model) weightTask(i, _ int) {
 		vec.ColSums(l.gb, dz)
 		ok = vec.AllFinite(l.gb)
 	}
-	if t.lo == 0 && t.hi == l.in {
+	switch {
+	case sparse:
+		ok = ok && finite
+	case t.lo == 0 && t.hi == l.in:
 		ok = ok && vec.AllFinite(l.gw)
-	} else {
+	default:
 		for r := 0; ok && r < l.out; r++ {
 			ok = vec.AllFinite(l.gw[r*l.in+t.lo : r*l.in+t.hi])
 		}

@@ -339,13 +339,12 @@ func (m *Model) sparseGradPart(part, parts int) {
 // nonzero there (the masks of the last Loss). dz has gemm.GradRowsPad
 // floats of room past the batch's rows. It reports false, doing nothing,
 // where the dense product must run.
-func (m *Model) sparseGrad(task, lo, hi, n int, dz []float32) bool {
+func (m *Model) sparseGrad(task, lo, hi, n int, dz []float32) (done, finite bool) {
 	sp, l := &m.sp, &m.layers[0]
 	if !sp.ready || !m.sparseGradOK(n) {
-		return false
+		return false, false
 	}
-	gemm.GradRows(l.gw, l.in, l.out, l.in, n, dz, m.x, sp.masks, lo, hi, sp.lists[task])
-	return true
+	return true, gemm.GradRows(l.gw, l.in, l.out, l.in, n, dz, m.x, sp.masks, lo, hi, sp.lists[task])
 }
 
 // sparseGradOK reports whether ∂W₁ of a batch of n may be sparse: one

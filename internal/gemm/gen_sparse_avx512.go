@@ -119,14 +119,16 @@ r4epi:
 // gradRows26: row i of the tile accumulates in Z(i); B's 16 floats in Z26.
 func gradRows26() {
 	w(`
-// func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64)
+// func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64) (finite bool)
 //
 // A 26×16 tile of C = Aᵀ·B over the rows of A and B listed in rows: for
 // i < 26, s_i = Σ_t a[rows[t]·lda + i]·b[rows[t]·ldb : +16], one FMA chain
 // per lane in t's order from +0 (the dense kernel's chain over k, the
 // rows not listed left out); then c[i·ldc : +16] = s_i for i < nrow, in
-// the lanes of cmask. All 26 values of A at each listed row are read.
-TEXT ·gradRows26(SB), NOSPLIT, $0-80
+// the lanes of cmask, and finite reports whether all those are finite
+// (s·0 is NaN for s = ±Inf or NaN). All 26 values of A at each listed row
+// are read.
+TEXT ·gradRows26(SB), NOSPLIT, $0-81
 	MOVQ cnt+0(FP), CX
 	MOVQ rows+8(FP), SI
 	MOVQ a+16(FP), R8
@@ -163,15 +165,22 @@ grepi:
 	SHLQ  $2, R12
 	MOVQ  nrow+64(FP), R13
 	MOVQ  cmask+72(FP), R14
-	KMOVW R14, K1`)
+	KMOVW R14, K1
+	KXORW K3, K3, K3
+	VPXORD Z27, Z27, Z27`)
 	for i := range 26 {
 		w("\tCMPQ    R13, $%d", i)
 		w("\tJLE     grdone")
 		w("\tVMOVUPS Z%d, K1, (DI)", i)
+		w("\tVMULPS  Z27, Z%d, Z28", i)
+		w("\tVCMPPS  $3, Z28, Z28, K1, K2")
+		w("\tKORW    K2, K3, K3")
 		w("\tADDQ    R12, DI")
 	}
 	w(`
 grdone:
+	KORTESTW K3, K3
+	SETEQ    finite+80(FP)
 	VZEROUPPER
 	RET`)
 }

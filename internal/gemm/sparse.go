@@ -201,11 +201,13 @@ const GradRowsPad = mrAVX512
 // set: the bits SgemmSerial(true, false, n, k, m, 1, dZ, n, X, k, 0, ∂W,
 // ldw) gives, when m ≤ MaxPassDepth, n > MaxGemvRows, and dZ is finite.
 // lo is a multiple of 16; dz needs GradRowsPad floats of room past m·n
-// (all 26 values of a tile are read); list needs m elements.
-func GradRows(gw []float32, ldw, n, k, m int, dz, x []float32, masks []uint64, lo, hi int, list []int32) {
+// (all 26 values of a tile are read); list needs m elements. It reports
+// whether every element it wrote is finite.
+func GradRows(gw []float32, ldw, n, k, m int, dz, x []float32, masks []uint64, lo, hi int, list []int32) (finite bool) {
 	if lo%nr != 0 || hi > k || len(dz) < m*n+GradRowsPad || len(x) < m*k || len(masks) < m || len(list) < m || len(gw) < (n-1)*ldw+hi {
 		panic("gemm: GradRows' slices do not fit")
 	}
+	finite = true
 	for j0 := lo; j0 < hi; j0 += nr {
 		// The rows whose bit is set, without a branch per row (58% of
 		// MNIST's rows light a block: a branch would mispredict often).
@@ -217,7 +219,9 @@ func GradRows(gw []float32, ldw, n, k, m int, dz, x []float32, masks []uint64, l
 		}
 		cmask := uint64(1)<<min(nr, hi-j0) - 1
 		for o0 := 0; o0 < n; o0 += mrAVX512 {
-			gradRows26(cnt, &list[0], &dz[o0], n, &x[j0], k, &gw[o0*ldw+j0], ldw, min(mrAVX512, n-o0), cmask)
+			ok := gradRows26(cnt, &list[0], &dz[o0], n, &x[j0], k, &gw[o0*ldw+j0], ldw, min(mrAVX512, n-o0), cmask)
+			finite = finite && ok
 		}
 	}
+	return finite
 }

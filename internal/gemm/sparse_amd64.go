@@ -12,4 +12,4 @@ func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, masks *[4]uint64)
 func rows4NT(cnt int, idx *int32, v *[4]*float32, bt *float32, kstride int, np int, c *[4]*float32, lastmask uint64, add int)
 
 //go:noescape
-func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64)
+func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64) (finite bool)

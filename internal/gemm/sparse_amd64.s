@@ -618,14 +618,16 @@ r4row3:
 	VZEROUPPER
 	RET
 
-// func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64)
+// func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64) (finite bool)
 //
 // A 26×16 tile of C = Aᵀ·B over the rows of A and B listed in rows: for
 // i < 26, s_i = Σ_t a[rows[t]·lda + i]·b[rows[t]·ldb : +16], one FMA chain
 // per lane in t's order from +0 (the dense kernel's chain over k, the
 // rows not listed left out); then c[i·ldc : +16] = s_i for i < nrow, in
-// the lanes of cmask. All 26 values of A at each listed row are read.
-TEXT ·gradRows26(SB), NOSPLIT, $0-80
+// the lanes of cmask, and finite reports whether all those are finite
+// (s·0 is NaN for s = ±Inf or NaN). All 26 values of A at each listed row
+// are read.
+TEXT ·gradRows26(SB), NOSPLIT, $0-81
 	MOVQ cnt+0(FP), CX
 	MOVQ rows+8(FP), SI
 	MOVQ a+16(FP), R8
@@ -709,111 +711,193 @@ grepi:
 	MOVQ  nrow+64(FP), R13
 	MOVQ  cmask+72(FP), R14
 	KMOVW R14, K1
+	KXORW K3, K3, K3
+	VPXORD Z27, Z27, Z27
 	CMPQ    R13, $0
 	JLE     grdone
 	VMOVUPS Z0, K1, (DI)
+	VMULPS  Z27, Z0, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $1
 	JLE     grdone
 	VMOVUPS Z1, K1, (DI)
+	VMULPS  Z27, Z1, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $2
 	JLE     grdone
 	VMOVUPS Z2, K1, (DI)
+	VMULPS  Z27, Z2, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $3
 	JLE     grdone
 	VMOVUPS Z3, K1, (DI)
+	VMULPS  Z27, Z3, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $4
 	JLE     grdone
 	VMOVUPS Z4, K1, (DI)
+	VMULPS  Z27, Z4, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $5
 	JLE     grdone
 	VMOVUPS Z5, K1, (DI)
+	VMULPS  Z27, Z5, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $6
 	JLE     grdone
 	VMOVUPS Z6, K1, (DI)
+	VMULPS  Z27, Z6, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $7
 	JLE     grdone
 	VMOVUPS Z7, K1, (DI)
+	VMULPS  Z27, Z7, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $8
 	JLE     grdone
 	VMOVUPS Z8, K1, (DI)
+	VMULPS  Z27, Z8, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $9
 	JLE     grdone
 	VMOVUPS Z9, K1, (DI)
+	VMULPS  Z27, Z9, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $10
 	JLE     grdone
 	VMOVUPS Z10, K1, (DI)
+	VMULPS  Z27, Z10, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $11
 	JLE     grdone
 	VMOVUPS Z11, K1, (DI)
+	VMULPS  Z27, Z11, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $12
 	JLE     grdone
 	VMOVUPS Z12, K1, (DI)
+	VMULPS  Z27, Z12, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $13
 	JLE     grdone
 	VMOVUPS Z13, K1, (DI)
+	VMULPS  Z27, Z13, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $14
 	JLE     grdone
 	VMOVUPS Z14, K1, (DI)
+	VMULPS  Z27, Z14, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $15
 	JLE     grdone
 	VMOVUPS Z15, K1, (DI)
+	VMULPS  Z27, Z15, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $16
 	JLE     grdone
 	VMOVUPS Z16, K1, (DI)
+	VMULPS  Z27, Z16, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $17
 	JLE     grdone
 	VMOVUPS Z17, K1, (DI)
+	VMULPS  Z27, Z17, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $18
 	JLE     grdone
 	VMOVUPS Z18, K1, (DI)
+	VMULPS  Z27, Z18, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $19
 	JLE     grdone
 	VMOVUPS Z19, K1, (DI)
+	VMULPS  Z27, Z19, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $20
 	JLE     grdone
 	VMOVUPS Z20, K1, (DI)
+	VMULPS  Z27, Z20, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $21
 	JLE     grdone
 	VMOVUPS Z21, K1, (DI)
+	VMULPS  Z27, Z21, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $22
 	JLE     grdone
 	VMOVUPS Z22, K1, (DI)
+	VMULPS  Z27, Z22, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $23
 	JLE     grdone
 	VMOVUPS Z23, K1, (DI)
+	VMULPS  Z27, Z23, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $24
 	JLE     grdone
 	VMOVUPS Z24, K1, (DI)
+	VMULPS  Z27, Z24, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 	CMPQ    R13, $25
 	JLE     grdone
 	VMOVUPS Z25, K1, (DI)
+	VMULPS  Z27, Z25, Z28
+	VCMPPS  $3, Z28, Z28, K1, K2
+	KORW    K2, K3, K3
 	ADDQ    R12, DI
 
 grdone:
+	KORTESTW K3, K3
+	SETEQ    finite+80(FP)
 	VZEROUPPER
 	RET

@@ -10,6 +10,6 @@ func rows4NT(cnt int, idx *int32, v *[4]*float32, bt *float32, kstride int, np i
 	panic("gemm: assembly kernel called in a build without it")
 }
 
-func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64) {
+func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64) (finite bool) {
 	panic("gemm: assembly kernel called in a build without it")
 }

@@ -161,14 +161,60 @@ func TestGradRowsSameBits(t *testing.T) {
 				got := make([]float32, (n-1)*ldw+k)
 				list := make([]int32, m)
 				cut := (k / 2) &^ 31
-				GradRows(got, ldw, n, k, m, dz, x, masks, 0, cut, list)
-				GradRows(got, ldw, n, k, m, dz, x, masks, cut, k, list)
+				f1 := GradRows(got, ldw, n, k, m, dz, x, masks, 0, cut, list)
+				f2 := GradRows(got, ldw, n, k, m, dz, x, masks, cut, k, list)
+				if !f1 || !f2 {
+					t.Fatalf("k %d n %d m %d: finite gradients reported non-finite", k, n, m)
+				}
 				dense := make([]float32, n*k)
 				for o := range n {
 					copy(dense[o*k:(o+1)*k], got[o*ldw:o*ldw+k])
 				}
 				sameBits(t, fmt.Sprintf("k %d n %d m %d density %g", k, n, m, d), dense, want)
 			}
+		}
+	}
+}
+
+// TestGradRowsFinite: GradRows reports an element that overflowed to ±Inf,
+// or a NaN, in the columns it wrote, and only there.
+func TestGradRowsFinite(t *testing.T) {
+	if !HasSparse() {
+		t.Skip("no AVX-512")
+	}
+	const m, n, k = 8, 30, 64
+	for _, c := range []struct {
+		row, col, out int
+		v             float32
+		inRange       bool // the bad element lies in columns [16, 48)
+	}{
+		{0, 20, 0, 3e38, true},
+		{7, 47, 29, 3e38, true}, // the last row of the last tile
+		{3, 50, 5, 3e38, false}, // a column outside the range
+		{2, 16, 13, float32(math.NaN()), true},
+	} {
+		x := make([]float32, m*k)
+		dz := make([]float32, m*n+GradRowsPad)
+		for i := range dz[:m*n] {
+			dz[i] = 1e-3
+		}
+		for r := range m {
+			x[r*k+c.col] = 1
+		}
+		// Two rows at 3e38·10: their sum overflows; a NaN stays NaN.
+		dz[c.row*n+c.out] = c.v
+		dz[((c.row+1)%m)*n+c.out] = c.v
+		for i := range x {
+			x[i] *= 10
+		}
+		masks := make([]uint64, m)
+		for r := range m {
+			masks[r] = 1 << (c.col / 16)
+		}
+		gw := make([]float32, n*k)
+		got := GradRows(gw, k, n, k, m, dz, x, masks, 16, 48, make([]int32, m))
+		if got == c.inRange {
+			t.Errorf("bad value at column %d, output %d: finite %v", c.col, c.out, got)
 		}
 	}
 }
