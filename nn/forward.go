@@ -105,7 +105,7 @@ func (m *Model) forward(ws *workspace, x []float32, n int, training bool) []floa
 func (m *Model) hidden(ws *workspace, li int, in []float32, n int, training bool, momentum float64) []float32 {
 	l := &m.layers[li]
 	z := ws.z[li][:n*l.out]
-	if li != 0 || !m.sp.whole || ws != &m.train {
+	if li != 0 || !m.sp.whole {
 		gemm.Sgemm(false, true, n, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
 	}
 	vec.AddBias(z, l.b, m.spec.Act == ReLU && m.norms == nil)
@@ -176,6 +176,16 @@ type rowForward struct {
 	y     []uint8
 	n     int
 	scale float32
+}
+
+// runParts runs fn's parts on the shared pool, or here one after another
+// where the pool is busy.
+func runParts(parts int, fn func(part, parts int)) {
+	if !workpool.TryRunShared(parts, parts, fn) {
+		for part := range parts {
+			fn(part, parts)
+		}
+	}
 }
 
 // rowParts returns how many threads Loss's forward pass on a batch of n
@@ -258,11 +268,7 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 			m.ensureSparse(n, parts)
 			clear(m.sp.used[:parts])
 		}
-		if !workpool.TryRunShared(parts, parts, m.rows.fn) {
-			for part := range parts {
-				m.forwardPart(part, parts)
-			}
-		}
+		runParts(parts, m.rows.fn)
 		m.rows.x, m.rows.y = nil, nil
 		m.sp.ready = m.sp.on && m.allPartsSparse(n, parts)
 		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)

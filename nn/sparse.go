@@ -6,7 +6,6 @@ import (
 
 	"github.com/descentlab/descent/internal/gemm"
 	"github.com/descentlab/descent/internal/vec"
-	"github.com/descentlab/descent/internal/workpool"
 )
 
 // The sparse first layer. Where a batch is mostly zeros (MNIST: 19% of
@@ -270,16 +269,6 @@ func (m *Model) sparseWhole(x []float32, n int) bool {
 	return true
 }
 
-// runParts runs fn's parts on the shared pool, or here one after another
-// where the pool is busy.
-func runParts(parts int, fn func(part, parts int)) {
-	if !workpool.TryRunShared(parts, parts, fn) {
-		for part := range parts {
-			fn(part, parts)
-		}
-	}
-}
-
 // panelShare is thread part's share of np panels.
 func panelShare(np, part, parts int) (p0, p1 int) { return np * part / parts, np * (part + 1) / parts }
 
@@ -313,11 +302,7 @@ func (m *Model) sparseGradWhole(n int) {
 		sp.gradFn = m.sparseGradPart
 	}
 	sp.n = n
-	if !workpool.TryRunShared(parts, parts, sp.gradFn) {
-		for part := range parts {
-			m.sparseGradPart(part, parts)
-		}
-	}
+	runParts(parts, sp.gradFn)
 	l := &m.layers[0]
 	vec.ColSums(l.gb, m.train.dz[0][:n*l.out])
 }

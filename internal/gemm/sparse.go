@@ -41,8 +41,9 @@ const MaxSparseInputs = 64 * nr
 const MaxPassDepth = kcMax
 
 // Packed holds an n×k matrix W transposed, k rows of PackedLD(n) floats
-// (row q holds W's column q, zeros past n), for Rows4NT. A Packed belongs to
-// one goroutine; its buffers grow once.
+// (row q holds W's column q, zeros past n), for Rows4NT. Its buffers grow
+// in Size; goroutines may then run PackPanels on different panels, and
+// Rows4NT, at once.
 type Packed struct {
 	bt, rag []float32
 	n, k    int
