@@ -29,6 +29,9 @@ TEXT ·adam32x16(SB), NOSPLIT, $0-48
 	JEQ done
 
 loop:
+	// PREFETCHW 2048(DI)(AX*1) (0F 0D /1; the Go assembler has no
+	// mnemonic for it): see prefetchW in gen.go.
+	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Z0
 	VMOVUPS (SI)(AX*1), Z1
 	VMOVUPS (R8)(AX*1), Z2
