@@ -759,9 +759,9 @@ func emitAsm(w *bytes.Buffer, k *kern, size int) {
 // the weights (its forward pass), so each line p's stores reach is shared:
 // a store would wait for the line and then for the other copy's
 // invalidation, line after line. Asked for ahead, for writing, the line
-// comes owned while the loop works on the lines before it (cmd bench's
-// xcore: an update of 313 KB that the other core has read took 12.0 µs,
-// 6.4 µs with this, 2.9 µs where it had not been read).
+// comes owned while the loop works on the lines before it (go run
+// ./bench/xcore: an update of 313 KB that the other core had read took
+// 9.1–12.0 µs, 5.2–6.4 µs with this, 2.9–4.2 µs where this core had).
 func prefetchW(w *bytes.Buffer) {
 	w.WriteString("\t// PREFETCHW 2048(DI)(AX*1)\n\tBYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048\n")
 }
