@@ -56,14 +56,21 @@ func stepRow(zb, d, bo string) string {
 }
 
 func zero() {
-	// Ask for the lines of the C tile now, so that the epilogue finds them in
-	// L1 (AX walks the rows; DX and R8 are reloaded by the epilogue).
+	// Ask for the lines of the C tile now, for writing, so that the
+	// epilogue finds them in L1 and owned (AX walks the rows; DX and R8 are
+	// reloaded by the epilogue). In a training step on two threads the
+	// other core has often read C since it was last written here (the
+	// activations and gradients one core makes, the other's next pass
+	// reads): a line asked for only for reading would come shared, and the
+	// store would wait for the other copy's invalidation (bench/xcore).
+	// PREFETCHW (AX) and 60(AX), in bytes (0F 0D /1; the Go assembler has
+	// no mnemonic for it).
 	w("\tMOVQ c+24(FP), AX")
 	w("\tMOVQ ldc+32(FP), DX")
 	w("\tSHLQ $2, DX")
 	for r := range mr {
-		w("\tPREFETCHT0 (AX)")
-		w("\tPREFETCHT0 60(AX)")
+		w("\tBYTE $0x0F; BYTE $0x0D; BYTE $0x08")
+		w("\tBYTE $0x0F; BYTE $0x0D; BYTE $0x48; BYTE $0x3C")
 		if r < mr-1 {
 			w("\tADDQ DX, AX")
 		}
