@@ -168,7 +168,9 @@
 // element, in AVX2 assembly on CPUs that have it (the scalar Go loop is the
 // reference, the fallback elsewhere, and what -tags noasm forces; the two
 // round identically). Step splits the elements of all parameters into
-// equal parts that SetThreads(n) goroutines (GOMAXPROCS by default) claim,
+// equal parts that SetThreads(n) goroutines (GOMAXPROCS by default) claim
+// (one per thread below a million elements, so that a part keeps running
+// on the core whose caches hold its state; four per thread above),
 // so one large parameter is divided and many small ones are batched;
 // results do not depend on the thread count. The helper goroutines are the
 // process's, shared with the matrix products of package nn; between

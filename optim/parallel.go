@@ -124,6 +124,16 @@ const minPartLen = 1 << 15
 // partsPerThread is how many parts a large step is cut into per thread.
 const partsPerThread = 4
 
+// affinityLen is the size of a step (elements) below which it is cut into
+// one part per thread: its buffers stay in the caches from one step to the
+// next (28 bytes an element for Adam: 28 MB), so that where each part runs
+// matters more than balancing parts among late helpers. A training step of
+// issue 10's book net (109,386 elements, three parts before, the third of
+// which had run on the other core than the step before in 297 steps of
+// 1000) took 0.89–1.09 the time, median 0.97 (BenchmarkTrainSteps, p10 of
+// 600 steps, 12 pairs with Adam, momentum and SGD).
+const affinityLen = 1 << 20
+
 // partAlign keeps part boundaries on whole vectors and, for float32, whole
 // 64-byte cache lines of an aligned parameter.
 const partAlign = 64
@@ -189,6 +199,14 @@ func (o *Optimizer[T]) runCalls() {
 	// helper threads warm; if another computation holds it, the step runs
 	// here alone.
 	parts := min(threads*partsPerThread, total/minPartLen)
+	if total < affinityLen {
+		// One part per thread: the caller takes part 0 at once and a
+		// helper the next, so that, step after step, a part runs on the
+		// same core and finds its state there (bench/xcore: a core writes
+		// 313 KB that another core read last 2 to 13 times slower than
+		// its own).
+		parts = threads
+	}
 	if !workpool.TryRunShared(parts, threads, o.work) {
 		o.work(0, 1)
 	}
