@@ -715,7 +715,6 @@ func emitAsm(w *bytes.Buffer, k *kern, size int) {
 		if unrolled {
 			g.ins("JMP", l+"_check2")
 			fmt.Fprintf(w, "%s_loop2:\n", l)
-			prefetchW(w)
 			g.next, g.copy, g.disp = 0, "", 0
 			clear(g.regs)
 			k.body(g)
@@ -751,19 +750,6 @@ func emitAsm(w *bytes.Buffer, k *kern, size int) {
 	g.ins("VZEROUPPER")
 	g.ins("RET")
 	w.WriteString("\n")
-}
-
-// prefetchW asks for the cache line of p 2 KB ahead of the loop's, for
-// writing: PREFETCHW 2048(DI)(AX*1), in bytes (0F 0D /1; the Go assembler
-// has no mnemonic for it). In a training step the other core has just read
-// the weights (its forward pass), so each line p's stores reach is shared:
-// a store would wait for the line and then for the other copy's
-// invalidation, line after line. Asked for ahead, for writing, the line
-// comes owned while the loop works on the lines before it (go run
-// ./bench/xcore: an update of 313 KB that the other core had read took
-// 9.1–12.0 µs, 5.2–6.4 µs with this, 2.9–4.2 µs where this core had).
-func prefetchW(w *bytes.Buffer) {
-	w.WriteString("\t// PREFETCHW 2048(DI)(AX*1)\n\tBYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048\n")
 }
 
 func emitGo(w *bytes.Buffer) {

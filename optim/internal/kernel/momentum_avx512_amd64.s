@@ -26,7 +26,7 @@ TEXT ·sgdMomentum32x16(SB), NOSPLIT, $0-40
 
 mloop:
 	// PREFETCHW 2048(DI)(AX*1) (0F 0D /1; the Go assembler has no
-	// mnemonic for it): see prefetchW in gen.go.
+	// mnemonic for it): see adam_avx512_amd64.s.
 	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Z0
 	VMOVUPS (SI)(AX*1), Z1

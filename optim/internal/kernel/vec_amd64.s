@@ -29,8 +29,6 @@ TEXT ·sgd32(SB), NOSPLIT, $0-64
 	JNE sgd32_f0_skip
 	JMP sgd32_f0_check2
 sgd32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	VMULPS Y1, Y15, Y2
@@ -60,8 +58,6 @@ sgd32_f0_loop:
 sgd32_f0_skip:
 	JMP sgd32_check2
 sgd32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -146,8 +142,6 @@ TEXT ·sgd64(SB), NOSPLIT, $0-64
 	JNE sgd64_f0_skip
 	JMP sgd64_f0_check2
 sgd64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	VMULPD Y1, Y15, Y2
@@ -177,8 +171,6 @@ sgd64_f0_loop:
 sgd64_f0_skip:
 	JMP sgd64_check2
 sgd64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -265,8 +257,6 @@ TEXT ·sgdMomentum32(SB), NOSPLIT, $0-64
 	JNE sgdMomentum32_f0_skip
 	JMP sgdMomentum32_f0_check2
 sgdMomentum32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	VMOVUPS (R8)(AX*1), Y2
@@ -314,8 +304,6 @@ sgdMomentum32_f0_loop:
 sgdMomentum32_f0_skip:
 	JMP sgdMomentum32_check2
 sgdMomentum32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -459,8 +447,6 @@ TEXT ·sgdMomentum64(SB), NOSPLIT, $0-64
 	JNE sgdMomentum64_f0_skip
 	JMP sgdMomentum64_f0_check2
 sgdMomentum64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	VMOVUPD (R8)(AX*1), Y2
@@ -508,8 +494,6 @@ sgdMomentum64_f0_loop:
 sgdMomentum64_f0_skip:
 	JMP sgdMomentum64_check2
 sgdMomentum64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -652,8 +636,6 @@ TEXT ·momentum32(SB), NOSPLIT, $0-64
 	JNE momentum32_f0_skip
 	JMP momentum32_f0_check2
 momentum32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	VMOVUPS (R8)(AX*1), Y2
@@ -695,8 +677,6 @@ momentum32_f0_loop:
 momentum32_f0_skip:
 	JMP momentum32_check2
 momentum32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -794,8 +774,6 @@ TEXT ·momentum64(SB), NOSPLIT, $0-64
 	JNE momentum64_f0_skip
 	JMP momentum64_f0_check2
 momentum64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	VMOVUPD (R8)(AX*1), Y2
@@ -837,8 +815,6 @@ momentum64_f0_loop:
 momentum64_f0_skip:
 	JMP momentum64_check2
 momentum64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -936,8 +912,6 @@ TEXT ·adagrad32(SB), NOSPLIT, $0-64
 	JNE adagrad32_f0_skip
 	JMP adagrad32_f0_check2
 adagrad32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	VMOVUPS (R8)(AX*1), Y2
@@ -988,8 +962,6 @@ adagrad32_f0_loop:
 adagrad32_f0_skip:
 	JMP adagrad32_check2
 adagrad32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -1096,8 +1068,6 @@ TEXT ·adagrad64(SB), NOSPLIT, $0-64
 	JNE adagrad64_f0_skip
 	JMP adagrad64_f0_check2
 adagrad64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	VMOVUPD (R8)(AX*1), Y2
@@ -1148,8 +1118,6 @@ adagrad64_f0_loop:
 adagrad64_f0_skip:
 	JMP adagrad64_check2
 adagrad64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -1258,8 +1226,6 @@ TEXT ·rmsprop32(SB), NOSPLIT, $0-64
 	JNE rmsprop32_f0_skip
 	JMP rmsprop32_f0_check2
 rmsprop32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	VMOVUPS (R8)(AX*1), Y2
@@ -1316,8 +1282,6 @@ rmsprop32_f0_loop:
 rmsprop32_f0_skip:
 	JMP rmsprop32_check2
 rmsprop32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -1432,8 +1396,6 @@ TEXT ·rmsprop64(SB), NOSPLIT, $0-64
 	JNE rmsprop64_f0_skip
 	JMP rmsprop64_f0_check2
 rmsprop64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	VMOVUPD (R8)(AX*1), Y2
@@ -1490,8 +1452,6 @@ rmsprop64_f0_loop:
 rmsprop64_f0_skip:
 	JMP rmsprop64_check2
 rmsprop64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -2253,8 +2213,6 @@ TEXT ·adamax32(SB), NOSPLIT, $0-64
 	JNE adamax32_f0_skip
 	JMP adamax32_f0_check2
 adamax32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	VMOVUPS (R8)(AX*1), Y2
@@ -2332,8 +2290,6 @@ adamax32_f0_loop:
 adamax32_f0_skip:
 	JMP adamax32_check2
 adamax32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -2470,8 +2426,6 @@ TEXT ·adamax64(SB), NOSPLIT, $0-64
 	JNE adamax64_f0_skip
 	JMP adamax64_f0_check2
 adamax64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	VMOVUPD (R8)(AX*1), Y2
@@ -2549,8 +2503,6 @@ adamax64_f0_loop:
 adamax64_f0_skip:
 	JMP adamax64_check2
 adamax64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -2686,8 +2638,6 @@ TEXT ·adadelta32(SB), NOSPLIT, $0-64
 	JNE adadelta32_f0_skip
 	JMP adadelta32_f0_check2
 adadelta32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	VMOVUPS (R8)(AX*1), Y2
@@ -2771,8 +2721,6 @@ adadelta32_f0_loop:
 adadelta32_f0_skip:
 	JMP adadelta32_check2
 adadelta32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -2914,8 +2862,6 @@ TEXT ·adadelta64(SB), NOSPLIT, $0-64
 	JNE adadelta64_f0_skip
 	JMP adadelta64_f0_check2
 adadelta64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	VMOVUPD (R8)(AX*1), Y2
@@ -2999,8 +2945,6 @@ adadelta64_f0_loop:
 adadelta64_f0_skip:
 	JMP adadelta64_check2
 adadelta64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -3963,8 +3907,6 @@ TEXT ·asgd32(SB), NOSPLIT, $0-64
 	JNE asgd32_f4_skip
 	JMP asgd32_f4_check2
 asgd32_f4_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	VMULPS Y13, Y0, Y0
@@ -4000,8 +3942,6 @@ asgd32_f4_loop:
 asgd32_f4_skip:
 	JMP asgd32_check2
 asgd32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (DI)(AX*1), Y0
 	VMOVUPS (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -4133,8 +4073,6 @@ TEXT ·asgd64(SB), NOSPLIT, $0-64
 	JNE asgd64_f4_skip
 	JMP asgd64_f4_check2
 asgd64_f4_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	VMULPD Y13, Y0, Y0
@@ -4170,8 +4108,6 @@ asgd64_f4_loop:
 asgd64_f4_skip:
 	JMP asgd64_check2
 asgd64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (DI)(AX*1), Y0
 	VMOVUPD (SI)(AX*1), Y1
 	TESTQ $1, R11
@@ -4671,8 +4607,6 @@ TEXT ·adafactorVector32(SB), NOSPLIT, $0-64
 	JNE adafactorVector32_f0_skip
 	JMP adafactorVector32_f0_check2
 adafactorVector32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (SI)(AX*1), Y0
 	VMULPS Y0, Y0, Y1
 	VMOVUPS (R8)(AX*1), Y2
@@ -4729,8 +4663,6 @@ adafactorVector32_f0_loop:
 adafactorVector32_f0_skip:
 	JMP adafactorVector32_check2
 adafactorVector32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (SI)(AX*1), Y0
 	TESTQ $1, R11
 	JEQ adafactorvector32_5_end
@@ -4850,8 +4782,6 @@ TEXT ·adafactorVector64(SB), NOSPLIT, $0-64
 	JNE adafactorVector64_f0_skip
 	JMP adafactorVector64_f0_check2
 adafactorVector64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (SI)(AX*1), Y0
 	VMULPD Y0, Y0, Y1
 	VMOVUPD (R8)(AX*1), Y2
@@ -4908,8 +4838,6 @@ adafactorVector64_f0_loop:
 adafactorVector64_f0_skip:
 	JMP adafactorVector64_check2
 adafactorVector64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (SI)(AX*1), Y0
 	TESTQ $1, R11
 	JEQ adafactorvector64_5_end
@@ -5031,8 +4959,6 @@ TEXT ·sfSGD32(SB), NOSPLIT, $0-64
 	JNE sfSGD32_f0_skip
 	JMP sfSGD32_f0_check2
 sfSGD32_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (SI)(AX*1), Y0
 	VMOVUPS (R8)(AX*1), Y1
 	VMULPS Y0, Y14, Y2
@@ -5089,8 +5015,6 @@ sfSGD32_f0_loop:
 sfSGD32_f0_skip:
 	JMP sfSGD32_check2
 sfSGD32_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPS (SI)(AX*1), Y0
 	TESTQ $1, R11
 	JEQ sfsgd32_3_end
@@ -5191,8 +5115,6 @@ TEXT ·sfSGD64(SB), NOSPLIT, $0-64
 	JNE sfSGD64_f0_skip
 	JMP sfSGD64_f0_check2
 sfSGD64_f0_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (SI)(AX*1), Y0
 	VMOVUPD (R8)(AX*1), Y1
 	VMULPD Y0, Y14, Y2
@@ -5249,8 +5171,6 @@ sfSGD64_f0_loop:
 sfSGD64_f0_skip:
 	JMP sfSGD64_check2
 sfSGD64_loop2:
-	// PREFETCHW 2048(DI)(AX*1)
-	BYTE $0x0F; BYTE $0x0D; BYTE $0x8C; BYTE $0x07; LONG $2048
 	VMOVUPD (SI)(AX*1), Y0
 	TESTQ $1, R11
 	JEQ sfsgd64_3_end
