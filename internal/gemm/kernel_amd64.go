@@ -60,7 +60,7 @@ func packBNAVX512(kc int, b *float32, ldb int, dst *float32, cmask uint64)
 // others take a gather per k.
 func packBTAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64) {
 	if cmask == 1<<nr-1 {
-		packBTSAVX512(kc, b, ldb, dst, nr)
+		packBTSAVX512(kc, b, ldb, dst, nr, 0)
 		return
 	}
 	packBTGatherAVX512(kc, b, ldb, idx, dst, cmask)
@@ -69,10 +69,12 @@ func packBTAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask u
 //go:noescape
 func packBTGatherAVX512(kc int, b *float32, ldb int, idx *int32, dst *float32, cmask uint64)
 
-// packBTSAVX512 sets dst[q·dstride+j] = b[j·ldb+q] for j < 16 and q < kc.
+// packBTSAVX512 sets dst[q·dstride+j] = b[j·ldb+q] for j < 16 and q < kc
+// and, where check is not 0, reports whether all those values are finite
+// (else it reports true, or what the last kc mod 16 columns say).
 //
 //go:noescape
-func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int)
+func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int, check int) (finite bool)
 
 // gemvN32 sets y[0:32] = Σ_q x[q]·b[q·ldb : q·ldb+32].
 //

@@ -48,6 +48,6 @@ func dot4(k int, x, b *float32, ldb int, out *float32, mask *int32) {
 	panic("gemm: assembly kernel called in a build without it")
 }
 
-func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int) {
+func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int, check int) bool {
 	panic("gemm: assembly kernel called in a build without it")
 }

@@ -78,14 +78,17 @@ tdone:
 	VZEROUPPER
 	RET
 
-// func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int)
+// func packBTSAVX512(kc int, b *float32, ldb int, dst *float32, dstride int, check int) (finite bool)
 //
 // dst[q·dstride+j] = b[j·ldb+q] for j < 16 and q < kc: it transposes 16
 // rows of b into rows of 16 that lie dstride floats apart in dst (16: a
 // packed B panel; more: one panel of a row of several, as Packed holds).
 // 16×16 blocks go through registers (unpack, then 128-bit-lane shuffles);
-// the last kc mod 16 take one gather per k.
-TEXT ·packBTSAVX512(SB), NOSPLIT, $0-40
+// the last kc mod 16 take one gather per k. With check set, finite reports
+// whether every value is finite (exponent bits not all ones, tested on
+// the transposed block while it is in registers); else it is true.
+TEXT ·packBTSAVX512(SB), NOSPLIT, $0-49
+	KXORW K3, K3, K3
 	MOVQ kc+0(FP), CX
 	MOVQ b+8(FP), SI
 	MOVQ ldb+16(FP), R8
@@ -181,6 +184,62 @@ sblock:
 	VSHUFF32X4 $0xDD, Z30, Z22, Z14
 	VSHUFF32X4 $0x88, Z31, Z23, Z7
 	VSHUFF32X4 $0xDD, Z31, Z23, Z15
+	CMPQ check+40(FP), $0
+	JEQ  sstore
+	// K3 |= the lanes whose exponent bits are all ones (±Inf, NaN);
+	// Z16 and Z17 are free after the last shuffle.
+	MOVL         $0x7F800000, AX
+	VPBROADCASTD AX, Z16
+	VPANDD       Z16, Z0, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z1, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z2, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z3, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z4, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z5, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z6, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z7, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z8, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z9, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z10, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z11, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z12, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z13, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z14, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+	VPANDD       Z16, Z15, Z17
+	VPCMPEQD     Z16, Z17, K2
+	KORW         K2, K3, K3
+
+sstore:
 	VMOVUPS Z0, (DI)
 	ADDQ    R13, DI
 	VMOVUPS Z1, (DI)
@@ -231,11 +290,20 @@ sloop:
 	VPXORD     Z0, Z0, Z0
 	VGATHERDPS (SI)(Z1*4), K2, Z0
 	VMOVUPS    Z0, (DI)
+	// The finiteness test as above (Z2, Z3 free here), whether or not
+	// asked: one column.
+	MOVL         $0x7F800000, BX
+	VPBROADCASTD BX, Z2
+	VPANDD       Z2, Z0, Z3
+	VPCMPEQD     Z2, Z3, K2
+	KORW         K2, K3, K3
 	ADDQ       $4, SI
 	ADDQ       R13, DI
 	DECQ       CX
 	JNZ        sloop
 
 sdone:
+	KORTESTW K3, K3
+	SETEQ    finite+48(FP)
 	VZEROUPPER
 	RET

@@ -1,7 +1,5 @@
 package gemm
 
-import "github.com/descentlab/descent/internal/vec"
-
 // The sparse first layer. A network's first layer multiplies the batch as
 // it came: MNIST's images are 81% zeros. The kernels below leave out terms
 // whose input is zero, and give every element the dense product's bits:
@@ -93,10 +91,9 @@ func (pk *Packed) PackPanels(w []float32, ldw, p0, p1 int) (finite bool) {
 			clear(pk.rag[rows*k : nr*k])
 			src, ldb = pk.rag, k
 		}
-		for j := range min(nr, n-j0) {
-			finite = finite && vec.AllFinite(src[j*ldb:j*ldb+k])
-		}
-		packBTSAVX512(k, &src[0], ldb, &pk.bt[j0], ld)
+		// The zero rows of a ragged panel are finite: the kernel checks
+		// all 16 rows as it transposes them.
+		finite = packBTSAVX512(k, &src[0], ldb, &pk.bt[j0], ld, 1) && finite
 	}
 	return finite
 }

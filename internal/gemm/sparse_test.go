@@ -111,6 +111,30 @@ func TestPackReportsNonFinite(t *testing.T) {
 			}
 		}
 	}
+	// Every position of matrices whose k has 16×16 blocks and a tail of
+	// columns (gathered one by one) and whose n has a ragged last panel,
+	// the extreme finite values around it.
+	edge := []float32{math.MaxFloat32, -math.MaxFloat32, math.SmallestNonzeroFloat32, float32(math.Copysign(0, -1)), 1}
+	for _, dims := range [][2]int{{20, 37}, {16, 16}, {5, 3}, {33, 50}} {
+		n, k := dims[0], dims[1]
+		w := make([]float32, n*k)
+		for i := range w {
+			w[i] = edge[i%len(edge)]
+		}
+		if !pk.Pack(w, k, n, k) {
+			t.Fatalf("%d×%d of finite extremes: reported not finite", n, k)
+		}
+		for at := range w {
+			for _, bad := range []float32{float32(math.Inf(1)), float32(math.NaN())} {
+				keep := w[at]
+				w[at] = bad
+				if pk.Pack(w, k, n, k) {
+					t.Fatalf("%d×%d: %g at row %d column %d reported finite", n, k, bad, at/k, at%k)
+				}
+				w[at] = keep
+			}
+		}
+	}
 }
 
 // TestGradRowsSameBits: ∂W = dZᵀ·X by 16-column blocks over the rows that
