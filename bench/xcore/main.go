@@ -20,6 +20,7 @@ import (
 	"slices"
 	"time"
 
+	"github.com/descentlab/descent/internal/simd"
 	"golang.org/x/sys/unix"
 )
 
@@ -40,6 +41,10 @@ func main() {
 	}
 	if *reps < 1 || *reps > 100000 {
 		fmt.Fprintf(os.Stderr, "xcore: invalid -reps %d: want 1 to 100000\n", *reps)
+		os.Exit(2)
+	}
+	if !simd.AVX512 {
+		fmt.Fprintln(os.Stderr, "xcore: needs AVX-512 (its update loop is AVX-512 assembly)")
 		os.Exit(2)
 	}
 	if runtime.NumCPU() < 2 {
