@@ -20,7 +20,9 @@ each round runs descent, then each torch setting, then the next round.
 Times: best of the rounds for each program and setting (the fastest run is
 the one least disturbed by other tenants); ratio = the other's time ÷
 descent's (above 1: descent faster); for products, descent's GFLOP/s ÷
-OpenBLAS's. The fraction of the practical limit is, for products, descent's
+OpenBLAS's. Training rows also give the range of the rounds' own ratios
+(each round: torch's best setting in that round ÷ descent's run in it), which
+shows how far the machine moved within the sitting. The fraction of the practical limit is, for products, descent's
 GFLOP/s over OpenBLAS's best (same shape, same threads); for training, the
 time the run's matrix products take at OpenBLAS's best rate on the same
 shapes (measured in the same sitting, best of 1 and 2 threads) over
@@ -186,8 +188,17 @@ class Bench:
             # The sparse first layer leaves out the zero inputs' terms: fewer
             # products than the floor counts, so no fraction.
             limit = f"— (dense products at OpenBLAS speed: {floor / unit_div:.3f} {unit}; the sparse first layer does fewer)"
+        # Each round's own ratio: runs minutes apart, so the machine's state
+        # (which moves descent's and torch's times by tens of percent, not
+        # together) shows as their spread.
+        per = []
+        for i, r in enumerate(ds):
+            tt = [rs[i]["seconds"] for rs in ts.values() if i < len(rs) and rs[i] is not None]
+            if tt:
+                per.append(min(tt) / r["seconds"])
+        ratio = f"{best_s / d:.2f}×" + (f" (rounds {min(per):.2f}–{max(per):.2f})" if len(per) > 1 else "")
         self.row(what, command, f"{d / unit_div:.3f} {unit}", f"{best_s / unit_div:.3f} {unit} ({note})",
-                 f"{best_s / d:.2f}×", limit, f"best of {len(ds)}")
+                 ratio, limit, f"best of {len(ds)}")
         return d, best_s
 
     # --- products ---------------------------------------------------------
