@@ -536,22 +536,27 @@ func (m *Model) planGradTasks(n, parts int) {
 		if 2*float64(n)*float64(l.in)*float64(l.out) >= minTaskWork {
 			cuts = min(parts, l.in/32)
 		}
-		lo := 0
-		for c := 1; c <= cuts; c++ {
-			hi := l.in
-			if c < cuts {
-				hi = (l.in * c / cuts) &^ 31
-			}
-			if hi > lo {
+		for c := range cuts {
+			if lo, hi := gradCols(l.in, c, cuts); hi > lo {
 				b.tasks = append(b.tasks, gradTask{li, lo, hi})
 			}
-			lo = hi
 		}
 	}
 	work := func(t gradTask) int { return (t.hi - t.lo) * m.layers[t.li].out }
 	slices.SortStableFunc(b.tasks, func(x, y gradTask) int { return work(y) - work(x) })
 	b.finite = make([]bool, len(b.tasks))
 	b.tasksN, b.parts = n, parts
+}
+
+// gradCols is the column range [lo, hi) of ∂W (in columns) that cut c of
+// cuts takes: starts at multiples of 32 (see planGradTasks), the last
+// range to the end.
+func gradCols(in, c, cuts int) (lo, hi int) {
+	lo, hi = in*c/cuts&^31, in
+	if c < cuts-1 {
+		hi = in * (c + 1) / cuts &^ 31
+	}
+	return lo, hi
 }
 
 // weightTask runs task i of planGradTasks: columns [lo, hi) of ∂W = dzᵀ·x

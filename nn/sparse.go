@@ -36,12 +36,13 @@ const maxSparseDensity = 0.5
 
 // maxSparsePack is the most bytes of packed W₁ each thread makes (so at
 // most 4096 outputs on MNIST's 784 inputs). Above l2Pack, the forward
-// product goes seven panels (112 outputs) of W₁ at a time over all the
+// product goes l2Panels panels (112 outputs) of W₁ at a time over all the
 // thread's rows, so that the slice of the packed copy it reads stays in
 // the core's L2.
 const (
 	maxSparsePack = 16 << 20
 	l2Pack        = 512 << 10
+	l2Panels      = 7
 )
 
 // sparseEnv turns the sparse first layer off for a process:
@@ -172,7 +173,7 @@ func (m *Model) sparseForward(part, lo, hi int, x, z []float32) bool {
 	}
 	chunk := pk.Panels()
 	if gemm.PackedLD(out)*k*4 > l2Pack {
-		chunk = 7
+		chunk = l2Panels
 	}
 	for p0 := 0; p0 < pk.Panels(); p0 += chunk {
 		m.rowsTimesW(pk, part, lo, hi, z[:(hi-lo)*out], lo, p0, min(p0+chunk, pk.Panels()))
@@ -282,12 +283,12 @@ func (m *Model) sparseListPart(part, parts int) {
 }
 
 // sparseWholePart is sparseWhole's second hand-over on thread part: its
-// panels of z₁ for every row, seven panels at a time.
+// panels of z₁ for every row, l2Panels panels at a time.
 func (m *Model) sparseWholePart(part, parts int) {
 	sp, n, out := &m.sp, m.sp.n, m.layers[0].out
 	p0, p1 := panelShare(sp.shared.Panels(), part, parts)
-	for c0 := p0; c0 < p1; c0 += 7 {
-		m.rowsTimesW(&sp.shared, part, 0, n, m.train.z[0][:n*out], 0, c0, min(c0+7, p1))
+	for c0 := p0; c0 < p1; c0 += l2Panels {
+		m.rowsTimesW(&sp.shared, part, 0, n, m.train.z[0][:n*out], 0, c0, min(c0+l2Panels, p1))
 	}
 }
 
@@ -310,11 +311,7 @@ func (m *Model) sparseGradWhole(n int) {
 // sparseGradPart is sparseGradWhole's work on thread part.
 func (m *Model) sparseGradPart(part, parts int) {
 	n, l := m.sp.n, &m.layers[0]
-	lo, hi := l.in*part/parts&^31, l.in*(part+1)/parts&^31
-	if part == parts-1 {
-		hi = l.in
-	}
-	if lo < hi {
+	if lo, hi := gradCols(l.in, part, parts); lo < hi {
 		m.sparseGrad(part, lo, hi, n, m.train.dz[0][:n*l.out+gemm.GradRowsPad])
 	}
 }
