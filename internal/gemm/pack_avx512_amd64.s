@@ -2,6 +2,13 @@
 
 #include "textflag.h"
 
+// NONFINITE(z) ORs into K3 the lanes of z whose exponent bits are all ones
+// (±Inf, NaN), with Z16 holding 0x7F800000 in every lane; it uses Z17 and K2.
+#define NONFINITE(z) \
+	VPANDD   Z16, z, Z17 \
+	VPCMPEQD Z16, Z17, K2 \
+	KORW     K2, K3, K3
+
 // lanes<> is 0, 1, …, 15: a row's offset in rows of b, times ldb.
 DATA lanes<>+0(SB)/4, $0
 DATA lanes<>+4(SB)/4, $1
@@ -190,54 +197,22 @@ sblock:
 	// Z16 and Z17 are free after the last shuffle.
 	MOVL         $0x7F800000, AX
 	VPBROADCASTD AX, Z16
-	VPANDD       Z16, Z0, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z1, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z2, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z3, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z4, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z5, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z6, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z7, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z8, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z9, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z10, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z11, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z12, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z13, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z14, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
-	VPANDD       Z16, Z15, Z17
-	VPCMPEQD     Z16, Z17, K2
-	KORW         K2, K3, K3
+	NONFINITE(Z0)
+	NONFINITE(Z1)
+	NONFINITE(Z2)
+	NONFINITE(Z3)
+	NONFINITE(Z4)
+	NONFINITE(Z5)
+	NONFINITE(Z6)
+	NONFINITE(Z7)
+	NONFINITE(Z8)
+	NONFINITE(Z9)
+	NONFINITE(Z10)
+	NONFINITE(Z11)
+	NONFINITE(Z12)
+	NONFINITE(Z13)
+	NONFINITE(Z14)
+	NONFINITE(Z15)
 
 sstore:
 	VMOVUPS Z0, (DI)
