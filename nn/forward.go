@@ -46,8 +46,7 @@ func (ws *workspace) ensure(m *Model, n int, train bool) {
 	} else {
 		ws.dz = make([][]float32, L)
 		for i, l := range m.layers {
-			// Room past the rows for the sparse ∂W₁'s reads (sparse.go).
-			ws.dz[i] = make([]float32, n*l.out+gemm.GradRowsPad)
+			ws.dz[i] = make([]float32, n*l.out)
 		}
 		if m.norms != nil {
 			ws.xhat = make([][]float32, L-1)
@@ -486,9 +485,6 @@ func (m *Model) backwardSplit(n, parts int) {
 	if b.tasksN != n || b.parts != parts {
 		m.planGradTasks(n, parts)
 	}
-	if m.sp.ready {
-		m.sizeSparseGrad(len(b.tasks), n)
-	}
 	if !workpool.TryRunShared(len(b.tasks), parts, b.gradFn) {
 		for i := range b.tasks {
 			m.weightTask(i, len(b.tasks))
@@ -573,7 +569,7 @@ func (m *Model) weightTask(i, _ int) {
 	sparse, finite := false, false
 	if t.li == 0 {
 		// The sparse ∂W₁ checks what it stores as it stores it.
-		sparse, finite = m.sparseGrad(i, t.lo, t.hi, n, ws.dz[t.li][:n*l.out+gemm.GradRowsPad])
+		sparse, finite = m.sparseGrad(i, t.lo, t.hi, n, ws.dz[t.li][:n*l.out])
 	}
 	if !sparse {
 		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)

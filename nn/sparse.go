@@ -12,9 +12,9 @@ import (
 // its pixels are not), the first layer's two products, z₁ = x·W₁ᵀ in Loss
 // and ∂W₁ = ∂z₁ᵀ·x in Backward, leave out inputs that are zero: the
 // forward product walks the positions where one of four consecutive rows
-// is nonzero (39% of MNIST's for four random images), ∂W₁ each 16-column
-// block over the rows that light it (58%), by internal/gemm's Union4,
-// Rows4NT and GradRows.
+// is nonzero (39% of MNIST's for four random images), ∂W₁ each group of
+// four columns over the rows that light it (28%), by internal/gemm's
+// Union4, Rows4NT and GradCols.
 // Every element is the dense product's chain of FMAs less terms whose input
 // is zero, so the results have the same bits as the dense products on any
 // number of threads (gemm's sparse.go gives the conditions: every weight
@@ -57,19 +57,20 @@ const group = 4
 // from its first, the last group shorter) keeps its positions at
 // idx[r0·stride:] and row r0+i's values at val[(r0+i)·stride:]; cnt[r0] is
 // the number of positions and rows[r0] the group's rows (0 for a row that
-// does not start a group); masks[r] has bit c set where row r has a
-// nonzero in columns [16c, 16c+16).
+// does not start a group); nib[c·nstride + r] has bit j set where row r
+// has a nonzero in columns [16c+4j, 16c+4j+4) (Union4's nibbles).
 type sparseFirst struct {
-	off    bool // SetSparseInput(false)
-	on     bool // the last Loss could take it where it splits by rows
-	ready  bool // every row of the last Loss went sparse
-	whole  bool // in Loss's unsplit forward pass: layer 0's product is done
-	stride int  // Inputs()+16
-	idx    []int32
-	val    []float32
-	cnt    []int32
-	rows   []int8
-	masks  []uint64
+	off     bool // SetSparseInput(false)
+	on      bool // the last Loss could take it where it splits by rows
+	ready   bool // every row of the last Loss went sparse
+	whole   bool // in Loss's unsplit forward pass: layer 0's product is done
+	stride  int  // Inputs()+16
+	idx     []int32
+	val     []float32
+	cnt     []int32
+	rows    []int8
+	nib     []byte
+	nstride int
 
 	// Per thread: W₁ packed by it (where Loss splits by rows), the
 	// positions it listed, whether its panels of the shared copy are
@@ -85,13 +86,12 @@ type sparseFirst struct {
 	listFn, wholeFn, gradFn func(part, parts int)
 	n                       int
 	x                       []float32
-	// Per gradient task (or thread): the rows GradRows walks.
-	lists [][]int32
 	// Stand-ins for the rows missing from a short group: zero inputs and
 	// values (never written), and per thread the values and the product
 	// row that nobody reads.
 	zeroX, zeroV []float32
 	scrV, scrZ   [][]float32
+	scrN         [][]byte
 }
 
 // SetSparseInput turns the sparse first layer on (the default, where the
@@ -121,7 +121,8 @@ func (m *Model) ensureSparse(n, parts int) {
 		sp.val = make([]float32, n*sp.stride)
 		sp.cnt = make([]int32, n)
 		sp.rows = make([]int8, n)
-		sp.masks = make([]uint64, n)
+		sp.nstride = (n + group + 63) &^ 63
+		sp.nib = make([]byte, k/16*sp.nstride)
 	}
 	if sp.zeroX == nil {
 		sp.zeroX = make([]float32, k)
@@ -134,6 +135,7 @@ func (m *Model) ensureSparse(n, parts int) {
 		sp.used = append(sp.used, false)
 		sp.scrV = append(sp.scrV, make([]float32, sp.stride))
 		sp.scrZ = append(sp.scrZ, make([]float32, l.out))
+		sp.scrN = append(sp.scrN, make([]byte, k/16*group))
 	}
 }
 
@@ -217,9 +219,17 @@ func (m *Model) listRows(part, lo, hi int, x []float32) int {
 			}
 			vs[i] = sp.vals(r0, i, rows, sp.scrV[part])
 		}
-		var masks [group]uint64
-		c := gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs, &masks)
-		copy(sp.masks[r0:r0+rows], masks[:rows])
+		var c int
+		if rows == group {
+			c = gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs, sp.nib[r0:], sp.nstride)
+		} else {
+			// The stand-ins' nibbles would land on the next rows.
+			scr := sp.scrN[part]
+			c = gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs, scr, group)
+			for b := 0; b < k/16; b++ {
+				copy(sp.nib[b*sp.nstride+r0:b*sp.nstride+r0+rows], scr[b*group:b*group+rows])
+			}
+		}
 		sp.cnt[r0], sp.rows[r0] = int32(c), int8(rows)
 		for i := 1; i < rows; i++ {
 			sp.rows[r0+i] = 0
@@ -298,7 +308,6 @@ func (m *Model) sparseWholePart(part, parts int) {
 func (m *Model) sparseGradWhole(n int) {
 	sp := &m.sp
 	parts := m.wholeParts(n)
-	m.sizeSparseGrad(parts, n)
 	if sp.gradFn == nil {
 		sp.gradFn = m.sparseGradPart
 	}
@@ -312,40 +321,25 @@ func (m *Model) sparseGradWhole(n int) {
 func (m *Model) sparseGradPart(part, parts int) {
 	n, l := m.sp.n, &m.layers[0]
 	if lo, hi := gradCols(l.in, part, parts); lo < hi {
-		m.sparseGrad(part, lo, hi, n, m.train.dz[0][:n*l.out+gemm.GradRowsPad])
+		m.sparseGrad(part, lo, hi, n, m.train.dz[0][:n*l.out])
 	}
 }
 
 // sparseGrad computes columns [lo, hi) of ∂W₁ = ∂z₁ᵀ·x, as gradient task
-// task, by 16-column blocks over the rows of the batch that have a
-// nonzero there (the masks of the last Loss). dz has gemm.GradRowsPad
-// floats of room past the batch's rows. It reports false, doing nothing,
-// where the dense product must run.
+// task, by groups of four columns over the rows of the batch that have a
+// nonzero there (the nibbles of the last Loss). It reports false, doing
+// nothing, where the dense product must run.
 func (m *Model) sparseGrad(task, lo, hi, n int, dz []float32) (done, finite bool) {
 	sp, l := &m.sp, &m.layers[0]
 	if !sp.ready || !m.sparseGradOK(n) {
 		return false, false
 	}
-	return true, gemm.GradRows(l.gw, l.in, l.out, l.in, n, dz, m.x, sp.masks, lo, hi, sp.lists[task])
+	return true, gemm.GradCols(l.gw, l.in, l.out, l.in, n, dz, m.x, sp.nib, sp.nstride, lo, hi)
 }
 
 // sparseGradOK reports whether ∂W₁ of a batch of n may be sparse: one
 // pass over the batch, and more than gemv's rows of outputs (see gemm's
-// GradRows).
+// GradCols).
 func (m *Model) sparseGradOK(n int) bool {
 	return n <= gemm.MaxPassDepth && m.layers[0].out > gemm.MaxGemvRows
-}
-
-// sizeSparseGrad makes a row list for each of tasks gradient tasks on a
-// batch of n.
-func (m *Model) sizeSparseGrad(tasks, n int) {
-	sp := &m.sp
-	for len(sp.lists) < tasks {
-		sp.lists = append(sp.lists, nil)
-	}
-	for i := range sp.lists[:tasks] {
-		if len(sp.lists[i]) < n {
-			sp.lists[i] = make([]int32, n)
-		}
-	}
 }

@@ -5,9 +5,9 @@
 //
 // Run from internal/gemm:  go run gen_sparse_avx512.go > sparse_amd64.s
 // (go generate ./internal/gemm does the same). rows4NT keeps four rows by
-// up to seven panels of accumulators and gradRows26 a 26-row tile, each
-// unrolled in full with a branch per panel or row, which is why the
-// assembly is generated.
+// up to seven panels of accumulators and gradCols4 four columns by up to
+// seven panels, each unrolled in full with a branch per panel, which is
+// why the assembly is generated.
 package main
 
 import (
@@ -33,9 +33,19 @@ func main() {
 	w("DATA sixteen<>+0(SB)/4, $16")
 	w("GLOBL sixteen<>(SB), RODATA|NOPTR, $4")
 	w("")
+	w("DATA group4<>+0(SB)/4, $0x1111")
+	w("GLOBL group4<>(SB), RODATA|NOPTR, $4")
+	w("")
+	for j := range 4 {
+		for i := range 8 {
+			w("DATA groupBit<>+%d(SB)/8, $0x%016x", 64*j+8*i, uint64(0x0101010101010101)<<j)
+		}
+	}
+	w("GLOBL groupBit<>(SB), RODATA|NOPTR, $256")
+	w("")
 	w("%s", union4)
 	rows4NT()
-	gradRows26()
+	gradCols4()
 	os.Stdout.WriteString(out.String())
 }
 
@@ -116,71 +126,140 @@ r4epi:
 	w("\tRET")
 }
 
-// gradRows26: row i of the tile accumulates in Z(i); B's 16 floats in Z26.
-func gradRows26() {
+// gradCols4: column j of the group and panel p accumulate in Z(4p+j);
+// the panel of dZ's row in Z28, the first three columns' values in
+// Z29–Z31 (the fourth's is a broadcast operand); K(p+1) masks panel p's
+// loads.
+func gradCols4() {
 	w(`
-// func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64) (finite bool)
+// func gradCols4(nw int, nib *byte, j int, rowmask uint64, x *float32, ldx int, dz *float32, ldz int, c *float32, ldc int, np int, lastmask uint64, nout int, pf *float32, npf int) (finite bool)
 //
-// A 26×16 tile of C = Aᵀ·B over the rows of A and B listed in rows: for
-// i < 26, s_i = Σ_t a[rows[t]·lda + i]·b[rows[t]·ldb : +16], one FMA chain
-// per lane in t's order from +0 (the dense kernel's chain over k, the
-// rows not listed left out); then c[i·ldc : +16] = s_i for i < nrow, in
-// the lanes of cmask, and finite reports whether all those are finite
-// (s·0 is NaN for s = ±Inf or NaN). All 26 values of A at each listed row
-// are read.
-TEXT ·gradRows26(SB), NOSPLIT, $0-81
-	MOVQ cnt+0(FP), CX
-	MOVQ rows+8(FP), SI
-	MOVQ a+16(FP), R8
-	MOVQ lda+24(FP), R9
+// Four columns of C = dZᵀ·X over the rows r < 64·nw whose byte nib[r]
+// has bit j set (and, in the last 64 rows, whose bit r%64 of rowmask is
+// set): for j < 4 and outputs o < 16·np, s_jo =
+// Σ_r x[r·ldx + j]·dz[r·ldz + o], one FMA chain per lane in r's order
+// from +0 (the dense kernel's chain over k, the other rows left out), the
+// last panel's loads in the lanes of lastmask; then c[o·ldc + j] = s_jo
+// for o < nout (16 bytes per o, after a 4×16 transpose of each panel),
+// and finite reports whether every s is finite (s·0 is NaN for s = ±Inf
+// or NaN). Meanwhile it asks for npf lines to write, at pf + i·ldc, one
+// per row it takes (where the caller will store next).
+TEXT ·gradCols4(SB), NOSPLIT, $0-121
+	MOVQ nw+0(FP), CX
+	MOVQ nib+8(FP), SI
+	MOVQ j+16(FP), R15
+	SHLQ $6, R15
+	LEAQ groupBit<>(SB), AX
+	ADDQ AX, R15
+	MOVQ rowmask+24(FP), R14
+	MOVQ x+32(FP), R8
+	MOVQ ldx+40(FP), R9
 	SHLQ $2, R9
-	MOVQ b+32(FP), R10
-	MOVQ ldb+40(FP), R11
-	SHLQ $2, R11`)
-	for z := range 26 {
+	MOVQ dz+48(FP), R10
+	MOVQ ldz+56(FP), R11
+	SHLQ $2, R11
+	MOVQ np+80(FP), R13
+	MOVQ pf+104(FP), DI
+	MOVQ lastmask+88(FP), AX
+	MOVL $0xffff, DX`)
+	for p := range 7 {
+		w("\tKMOVW   DX, K%d", p+1)
+		w("\tCMPQ    R13, $%d", p+1)
+		w("\tJNE     c4k%d", p)
+		w("\tKMOVW   AX, K%d", p+1)
+		w("c4k%d:", p)
+	}
+	for z := range 28 {
 		w("\tVPXORD Z%d, Z%d, Z%d", z, z, z)
 	}
 	w(`	XORQ DX, DX
-	TESTQ CX, CX
-	JZ   grepi
+	MOVQ $-64, BX
 
-grloop:
-	MOVLQZX (SI)(DX*4), AX
-	MOVQ    AX, BX
-	IMULQ   R9, AX
-	ADDQ    R8, AX
-	IMULQ   R11, BX
-	ADDQ    R10, BX
-	VMOVUPS (BX), Z26`)
-	for i := range 26 {
-		w("\tVFMADD231PS.BCST %d(AX), Z26, Z%d", 4*i, i)
+c4row:
+	TESTQ   DX, DX
+	JZ      c4word
+	TZCNTQ  DX, AX
+	BLSRQ   DX, DX
+	ADDQ    BX, AX
+	DECQ    npf+112(FP)
+	JS      c4nopf
+	BYTE $0x0F; BYTE $0x0D; BYTE $0x0F // PREFETCHW (DI): no Go mnemonic
+	MOVQ    ldc+72(FP), R12
+	LEAQ    (DI)(R12*4), DI
+c4nopf:
+	MOVQ    AX, R12
+	IMULQ   R9, R12
+	ADDQ    R8, R12
+	IMULQ   R11, AX
+	ADDQ    R10, AX
+	VBROADCASTSS 0(R12), Z29
+	VBROADCASTSS 4(R12), Z30
+	VBROADCASTSS 8(R12), Z31`)
+	for p := range 7 {
+		if p > 0 {
+			w("\tCMPQ    R13, $%d", p+1)
+			w("\tJLT     c4row")
+		}
+		w("\tVMOVUPS.Z %d(AX), K%d, Z28", 64*p, p+1)
+		w("\tVFMADD231PS Z29, Z28, Z%d", 4*p)
+		w("\tVFMADD231PS Z30, Z28, Z%d", 4*p+1)
+		w("\tVFMADD231PS Z31, Z28, Z%d", 4*p+2)
+		w("\tVFMADD231PS.BCST 12(R12), Z28, Z%d", 4*p+3)
 	}
-	w(`	INCQ DX
-	CMPQ DX, CX
-	JLT  grloop
+	w(`	JMP     c4row
 
-grepi:
-	MOVQ  c+48(FP), DI
-	MOVQ  ldc+56(FP), R12
-	SHLQ  $2, R12
-	MOVQ  nrow+64(FP), R13
-	MOVQ  cmask+72(FP), R14
-	KMOVW R14, K1
-	KXORW K3, K3, K3
-	VPXORD Z27, Z27, Z27`)
-	for i := range 26 {
-		w("\tCMPQ    R13, $%d", i)
-		w("\tJLE     grdone")
-		w("\tVMOVUPS Z%d, K1, (DI)", i)
-		w("\tVMULPS  Z27, Z%d, Z28", i)
-		w("\tVCMPPS  $3, Z28, Z28, K1, K2")
-		w("\tKORW    K2, K3, K3")
-		w("\tADDQ    R12, DI")
+c4word:
+	TESTQ    CX, CX
+	JZ       c4epi
+	VMOVDQU8 (SI), Z28
+	VPTESTMB (R15), Z28, K0
+	KMOVQ    K0, DX
+	ADDQ     $64, SI
+	ADDQ     $64, BX
+	DECQ     CX
+	JNZ      c4row
+	ANDQ     R14, DX
+	JMP      c4row
+
+c4epi:
+	VPXORD Z31, Z31, Z31
+	KXORW  K1, K1, K1`)
+	for z := range 28 {
+		w("\tVMULPS  Z31, Z%d, Z28", z)
+		w("\tVCMPPS  $3, Z28, Z28, K2")
+		w("\tKORW    K2, K1, K1")
+	}
+	w(`	MOVQ c+64(FP), DI
+	MOVQ ldc+72(FP), R12
+	SHLQ $2, R12
+	MOVQ nout+96(FP), R14`)
+	for p := range 7 {
+		a := 4 * p
+		w("\tVUNPCKLPS Z%d, Z%d, Z28", a+1, a)
+		w("\tVUNPCKHPS Z%d, Z%d, Z29", a+1, a)
+		w("\tVUNPCKLPS Z%d, Z%d, Z30", a+3, a+2)
+		w("\tVUNPCKHPS Z%d, Z%d, Z31", a+3, a+2)
+		w("\tVUNPCKLPD Z30, Z28, Z%d", a)
+		w("\tVUNPCKHPD Z30, Z28, Z%d", a+1)
+		w("\tVUNPCKLPD Z31, Z29, Z%d", a+2)
+		w("\tVUNPCKHPD Z31, Z29, Z%d", a+3)
+		for l := range 4 {
+			for i := range 4 {
+				w("\tDECQ    R14")
+				w("\tJS      c4done")
+				if l == 0 {
+					w("\tVMOVUPS X%d, (DI)", a+i)
+				} else {
+					w("\tVEXTRACTF32X4 $%d, Z%d, (DI)", l, a+i)
+				}
+				w("\tADDQ    R12, DI")
+			}
+		}
 	}
 	w(`
-grdone:
-	KORTESTW K3, K3
-	SETEQ    finite+80(FP)
+c4done:
+	KORTESTW K1, K1
+	SETEQ    finite+120(FP)
 	VZEROUPPER
 	RET`)
 }
@@ -195,16 +274,32 @@ const header = `//go:build !noasm
 // so the sums have the dense product's bits (sparse.go says when the
 // callers may rely on that).`
 
-// union4 has no unrolled loops; it is written out as it is.
-const union4 = `// func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, masks *[4]uint64) int
+// nibbles stores each row's four-column groups of the block (union4).
+var nibbles = func() string {
+	var b strings.Builder
+	for i := range 4 {
+		fmt.Fprintf(&b, `
+	KSHIFTRW  $1, K%d, K5
+	KORW      K5, K%d, K5
+	KSHIFTRW  $2, K5, K6
+	KORW      K6, K5, K5
+	KMOVW     K5, BX
+	PEXTL     group4<>(SB), BX, BX
+	MOVB      BL, %d(CX)(R10*1)`, i+1, i+1, i)
+	}
+	return b.String()
+}()
+
+// union4 is written out as it is but for nibbles.
+var union4 = `// func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, nib *byte, stride int) int
 //
 // For the positions q < n where any of the four rows x[i] is nonzero (NaN
 // included), in order: idx gets q and v[i] gets x[i][q] (zero where that
 // row is zero there). Returns their number. Whole vectors are stored: idx
-// and every v[i] need 16 elements of room past the count. Bit c of
-// masks[i] is set where row i has a nonzero in [16c, 16c+16) (n ≤ 1024).
-TEXT ·union4(SB), NOSPLIT, $0-48
-	MOVQ n+0(FP), R10
+// and every v[i] need 16 elements of room past the count. nib[c·stride +
+// i] gets the four-column groups of block c (columns [16c, 16c+16)) where
+// row i is nonzero: bit j for columns [16c+4j, 16c+4j+4).
+TEXT ·union4(SB), NOSPLIT, $0-56
 	MOVQ x+8(FP), R9
 	MOVQ 0(R9), R11
 	MOVQ 8(R9), R12
@@ -220,17 +315,13 @@ TEXT ·union4(SB), NOSPLIT, $0-48
 	MOVQ 24(R9), R9
 	XORQ AX, AX
 	XORQ DX, DX
+	XORQ R10, R10
 	VPXORD Z0, Z0, Z0
-	MOVQ masks+32(FP), CX
-	MOVQ AX, 0(CX)
-	MOVQ AX, 8(CX)
-	MOVQ AX, 16(CX)
-	MOVQ AX, 24(CX)
 	MOVL $0xFFFF, BX
 	KMOVW BX, K7
 
 u4loop:
-	MOVQ R10, BX
+	MOVQ n+0(FP), BX
 	SUBQ DX, BX
 	JLE  u4done
 	CMPQ BX, $16
@@ -250,27 +341,7 @@ u4full:
 	VCMPPS    $4, Z0, Z4, K7, K2
 	VCMPPS    $4, Z0, Z5, K7, K3
 	VCMPPS    $4, Z0, Z6, K7, K4
-	MOVQ      DX, CX
-	SHRQ      $4, CX
-	MOVL      $1, BX
-	SHLQ      CX, BX
-	MOVQ      masks+32(FP), CX
-	KORTESTW  K1, K1
-	JZ        u4m1
-	ORQ       BX, 0(CX)
-u4m1:
-	KORTESTW  K2, K2
-	JZ        u4m2
-	ORQ       BX, 8(CX)
-u4m2:
-	KORTESTW  K3, K3
-	JZ        u4m3
-	ORQ       BX, 16(CX)
-u4m3:
-	KORTESTW  K4, K4
-	JZ        u4m4
-	ORQ       BX, 24(CX)
-u4m4:
+	MOVQ      nib+32(FP), CX` + nibbles + `
 	KORW      K1, K2, K1
 	KORW      K3, K4, K3
 	KORW      K1, K3, K1
@@ -289,9 +360,10 @@ u4m4:
 	ADDQ      BX, AX
 	VPADDD    Z2, Z1, Z1
 	ADDQ      $16, DX
+	ADDQ      stride+40(FP), R10
 	JMP       u4loop
 
 u4done:
-	MOVQ AX, ret+40(FP)
+	MOVQ AX, ret+48(FP)
 	VZEROUPPER
 	RET`

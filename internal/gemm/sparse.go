@@ -8,19 +8,22 @@ package gemm
 // term whose input is zero leaves the chain as it was (fma(0, w, s) = s)
 // unless w is ±Inf or NaN, or s is −0 (which a chain starting at +0 only
 // reaches through underflow below 2⁻¹⁴⁹). Hence the callers' conditions:
-// the other factor finite (Packed.Pack reports it for W; for GradRows, ∂Z),
+// the other factor finite (Packed.Pack reports it for W; for GradCols, ∂Z),
 // and the dense product they stand for computed by the blocked kernels
 // (more than maxGemvRows rows; for the gradient, a batch of at most kcMax
 // rows: one pass).
 //
 //   - Union4 lists, for four rows of the batch, the positions where any of
 //     them is nonzero (39% of MNIST's 784 for four random images) with the
-//     four rows' values there, and which 16-column blocks each row lights.
+//     four rows' values there, and which groups of four columns each row
+//     lights (its nibbles).
 //   - Rows4NT is the forward product x·Wᵀ of the four rows over that list,
 //     W packed transposed (Packed): one row of W per listed position.
-//   - GradRows is ∂W = ∂Zᵀ·X by 16-column blocks, each over the batch rows
-//     that light it (58% of MNIST's rows per block): the dense micro-kernel
-//     with its k loop over a list of rows.
+//   - GradCols is ∂W = ∂Zᵀ·X by groups of four columns, each over the batch
+//     rows that light it (28% of MNIST's rows per group, against 58% per
+//     16-column block): four columns of up to 112 outputs in registers, the
+//     rows taken from a bitmap made from the nibbles, the 4×16 tiles
+//     transposed into ∂W's rows.
 
 // HasSparse reports whether the sparse kernels run here: they need
 // AVX-512 (the build tags noasm and noavx512 turn them off).
@@ -30,8 +33,8 @@ func HasSparse() bool { return hasAVX512 }
 // row-at-a-time path, whose sums are not the blocked kernels' chains.
 const MaxGemvRows = maxGemvRows
 
-// MaxSparseInputs is the longest row Union4 takes: its masks have a bit per
-// 16 columns.
+// MaxSparseInputs is the longest row the sparse first layer takes (its
+// lists are sized for it).
 const MaxSparseInputs = 64 * nr
 
 // MaxPassDepth is the deepest pass over k: a gradient over a batch of at
@@ -104,17 +107,20 @@ func PackedLD(n int) int { return roundUp(n, nr) }
 
 // Union4 lists the positions q < k where any of the four rows x[i] (k
 // floats each) is nonzero: idx gets q and v[i] gets x[i][q], zero where
-// that row is zero there. It returns their number, and sets bit c of
-// masks[i] where row i has a nonzero among columns [16c, 16c+16) (for
-// GradRows). idx and every v[i] need room for k+16 elements; k is at most
+// that row is zero there. It returns their number, and sets nib[c·stride
+// + i] to the groups of four columns in [16c, 16c+16) where row i has a
+// nonzero (bit j for columns [16c+4j, 16c+4j+4); GradCols' input). idx
+// and every v[i] need room for k+16 elements; k is at most
 // MaxSparseInputs. It needs HasSparse.
-func Union4(x [4][]float32, k int, idx []int32, v [4][]float32, masks *[4]uint64) int {
+func Union4(x [4][]float32, k int, idx []int32, v [4][]float32, nib []byte, stride int) int {
 	if k <= 0 {
-		*masks = [4]uint64{}
 		return 0
 	}
 	if k > MaxSparseInputs {
 		panic("gemm: Union4's rows are longer than MaxSparseInputs")
+	}
+	if stride < 4 || len(nib) < ((k+nr-1)/nr-1)*stride+4 {
+		panic("gemm: Union4's nibbles do not fit")
 	}
 	var xp, vp [4]*float32
 	for i := range 4 {
@@ -126,7 +132,7 @@ func Union4(x [4][]float32, k int, idx []int32, v [4][]float32, masks *[4]uint64
 	if len(idx) < k+16 {
 		panic("gemm: Union4 needs k+16 room")
 	}
-	return union4(k, &xp, &idx[0], &vp, masks)
+	return union4(k, &xp, &idx[0], &vp, &nib[0], stride)
 }
 
 // Rows4NT sets c[i][0:n] = x[i]·Wᵀ for the four rows x[i] given by one
@@ -189,37 +195,60 @@ func (pk *Packed) Rows4NTPanels(c [4][]float32, idx []int32, v [4][]float32, p0,
 	}
 }
 
-// GradRowsPad is the room GradRows needs past the last row of dz.
-const GradRowsPad = mrAVX512
-
-// GradRows computes columns [lo, hi) of ∂W = dZᵀ·X, n×k (row stride ldw),
-// for a batch of m rows: dZ is m×n, X m×k, and bit c of masks[r] says
-// whether row r of X has a nonzero among columns [16c, 16c+16). Each
-// 16-column block is the dense kernel's chains over the rows whose bit is
-// set: the bits SgemmSerial(true, false, n, k, m, 1, dZ, n, X, k, 0, ∂W,
-// ldw) gives, when m ≤ MaxPassDepth, n > MaxGemvRows, and dZ is finite.
-// lo is a multiple of 16; dz needs GradRowsPad floats of room past m·n
-// (all 26 values of a tile are read); list needs m elements. It reports
-// whether every element it wrote is finite.
-func GradRows(gw []float32, ldw, n, k, m int, dz, x []float32, masks []uint64, lo, hi int, list []int32) (finite bool) {
-	if lo%nr != 0 || hi > k || len(dz) < m*n+GradRowsPad || len(x) < m*k || len(masks) < m || len(list) < m || len(gw) < (n-1)*ldw+hi {
-		panic("gemm: GradRows' slices do not fit")
+// GradCols computes columns [lo, hi) of ∂W = dZᵀ·X, n×k (row stride
+// ldw), for a batch of m rows, by groups of four columns over the rows
+// that have a nonzero in them: dZ is m×n, X m×k, and nib[c·stride + r]
+// has bit j set where row r of X has a nonzero among columns [16c+4j,
+// 16c+4j+4) (Union4's; the bytes of rows m to stride are read and left
+// out). Each element is the dense kernel's chain over the rows whose bit
+// is set: the bits SgemmSerial(true, false, n, k, m, 1, dZ, n, X, k, 0,
+// ∂W, ldw) gives, when m ≤ MaxPassDepth, n > MaxGemvRows, and dZ is
+// finite. lo and hi are multiples of 4, stride one of 64 of at least m.
+// It reports whether every element it wrote is finite.
+func GradCols(gw []float32, ldw, n, k, m int, dz, x []float32, nib []byte, stride, lo, hi int) (finite bool) {
+	nw := (m + 63) / 64
+	if lo%4 != 0 || hi%4 != 0 || hi > k || lo > hi || m > MaxPassDepth || stride%64 != 0 || stride < 64*nw ||
+		len(dz) < m*n || len(x) < m*k || len(gw) < (n-1)*ldw+hi || len(nib) < (hi+nr-1)/nr*stride {
+		panic("gemm: GradCols' slices do not fit")
 	}
+	if m <= 0 || lo == hi {
+		return true
+	}
+	rowmask := ^uint64(0) >> (64*nw - m)
 	finite = true
-	for j0 := lo; j0 < hi; j0 += nr {
-		// The rows whose bit is set, without a branch per row (58% of
-		// MNIST's rows light a block: a branch would mispredict often).
-		c := uint(j0 / nr)
-		cnt := 0
-		for r, mk := range masks[:m] {
-			list[cnt] = int32(r)
-			cnt += int(mk >> c & 1)
-		}
-		cmask := uint64(1)<<min(nr, hi-j0) - 1
-		for o0 := 0; o0 < n; o0 += mrAVX512 {
-			ok := gradRows26(cnt, &list[0], &dz[o0], n, &x[j0], k, &gw[o0*ldw+j0], ldw, min(mrAVX512, n-o0), cmask)
+	for g := lo / 4; g < hi/4; g++ {
+		for o0 := 0; o0 < n; o0 += 7 * nr {
+			np := min(7, (n-o0+nr-1)/nr)
+			last := n - o0 - (np-1)*nr
+			nout := min(7*nr, n-o0)
+			// Each of a block's four groups asks for a quarter of the
+			// next block's lines of ∂W, which it will store into.
+			q := (nout + 3) / 4
+			pf, npf := &gw[o0*ldw+4*g], 0
+			if next := (g/4 + 1) * nr; next < hi {
+				i0 := g % 4 * q
+				npf = max(0, min(q, nout-i0))
+				pf = &gw[(o0+min(i0, nout-1))*ldw+next]
+			}
+			ok := gradCols4(nw, &nib[g/4*stride], g%4, rowmask, &x[4*g], k, &dz[o0], n, &gw[o0*ldw+4*g], ldw, np, uint64(1)<<last-1, nout, pf, npf)
 			finite = finite && ok
 		}
 	}
 	return finite
+}
+
+// Nibbles sets nib[c·stride + r] for the m rows of X (m×k) as Union4
+// does: bit j where row r has a nonzero (NaN included) among columns
+// [16c+4j, 16c+4j+4). For tests.
+func Nibbles(x []float32, m, k int, nib []byte, stride int) {
+	for c := 0; c < (k+nr-1)/nr; c++ {
+		clear(nib[c*stride : c*stride+m])
+	}
+	for r := range m {
+		for q, v := range x[r*k : (r+1)*k] {
+			if v != 0 {
+				nib[q/nr*stride+r] |= 1 << (q % nr / 4)
+			}
+		}
+	}
 }

@@ -31,15 +31,52 @@ GLOBL iota<>(SB), RODATA|NOPTR, $64
 DATA sixteen<>+0(SB)/4, $16
 GLOBL sixteen<>(SB), RODATA|NOPTR, $4
 
-// func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, masks *[4]uint64) int
+DATA group4<>+0(SB)/4, $0x1111
+GLOBL group4<>(SB), RODATA|NOPTR, $4
+
+DATA groupBit<>+0(SB)/8, $0x0101010101010101
+DATA groupBit<>+8(SB)/8, $0x0101010101010101
+DATA groupBit<>+16(SB)/8, $0x0101010101010101
+DATA groupBit<>+24(SB)/8, $0x0101010101010101
+DATA groupBit<>+32(SB)/8, $0x0101010101010101
+DATA groupBit<>+40(SB)/8, $0x0101010101010101
+DATA groupBit<>+48(SB)/8, $0x0101010101010101
+DATA groupBit<>+56(SB)/8, $0x0101010101010101
+DATA groupBit<>+64(SB)/8, $0x0202020202020202
+DATA groupBit<>+72(SB)/8, $0x0202020202020202
+DATA groupBit<>+80(SB)/8, $0x0202020202020202
+DATA groupBit<>+88(SB)/8, $0x0202020202020202
+DATA groupBit<>+96(SB)/8, $0x0202020202020202
+DATA groupBit<>+104(SB)/8, $0x0202020202020202
+DATA groupBit<>+112(SB)/8, $0x0202020202020202
+DATA groupBit<>+120(SB)/8, $0x0202020202020202
+DATA groupBit<>+128(SB)/8, $0x0404040404040404
+DATA groupBit<>+136(SB)/8, $0x0404040404040404
+DATA groupBit<>+144(SB)/8, $0x0404040404040404
+DATA groupBit<>+152(SB)/8, $0x0404040404040404
+DATA groupBit<>+160(SB)/8, $0x0404040404040404
+DATA groupBit<>+168(SB)/8, $0x0404040404040404
+DATA groupBit<>+176(SB)/8, $0x0404040404040404
+DATA groupBit<>+184(SB)/8, $0x0404040404040404
+DATA groupBit<>+192(SB)/8, $0x0808080808080808
+DATA groupBit<>+200(SB)/8, $0x0808080808080808
+DATA groupBit<>+208(SB)/8, $0x0808080808080808
+DATA groupBit<>+216(SB)/8, $0x0808080808080808
+DATA groupBit<>+224(SB)/8, $0x0808080808080808
+DATA groupBit<>+232(SB)/8, $0x0808080808080808
+DATA groupBit<>+240(SB)/8, $0x0808080808080808
+DATA groupBit<>+248(SB)/8, $0x0808080808080808
+GLOBL groupBit<>(SB), RODATA|NOPTR, $256
+
+// func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, nib *byte, stride int) int
 //
 // For the positions q < n where any of the four rows x[i] is nonzero (NaN
 // included), in order: idx gets q and v[i] gets x[i][q] (zero where that
 // row is zero there). Returns their number. Whole vectors are stored: idx
-// and every v[i] need 16 elements of room past the count. Bit c of
-// masks[i] is set where row i has a nonzero in [16c, 16c+16) (n ≤ 1024).
-TEXT ·union4(SB), NOSPLIT, $0-48
-	MOVQ n+0(FP), R10
+// and every v[i] need 16 elements of room past the count. nib[c·stride +
+// i] gets the four-column groups of block c (columns [16c, 16c+16)) where
+// row i is nonzero: bit j for columns [16c+4j, 16c+4j+4).
+TEXT ·union4(SB), NOSPLIT, $0-56
 	MOVQ x+8(FP), R9
 	MOVQ 0(R9), R11
 	MOVQ 8(R9), R12
@@ -55,17 +92,13 @@ TEXT ·union4(SB), NOSPLIT, $0-48
 	MOVQ 24(R9), R9
 	XORQ AX, AX
 	XORQ DX, DX
+	XORQ R10, R10
 	VPXORD Z0, Z0, Z0
-	MOVQ masks+32(FP), CX
-	MOVQ AX, 0(CX)
-	MOVQ AX, 8(CX)
-	MOVQ AX, 16(CX)
-	MOVQ AX, 24(CX)
 	MOVL $0xFFFF, BX
 	KMOVW BX, K7
 
 u4loop:
-	MOVQ R10, BX
+	MOVQ n+0(FP), BX
 	SUBQ DX, BX
 	JLE  u4done
 	CMPQ BX, $16
@@ -85,27 +118,35 @@ u4full:
 	VCMPPS    $4, Z0, Z4, K7, K2
 	VCMPPS    $4, Z0, Z5, K7, K3
 	VCMPPS    $4, Z0, Z6, K7, K4
-	MOVQ      DX, CX
-	SHRQ      $4, CX
-	MOVL      $1, BX
-	SHLQ      CX, BX
-	MOVQ      masks+32(FP), CX
-	KORTESTW  K1, K1
-	JZ        u4m1
-	ORQ       BX, 0(CX)
-u4m1:
-	KORTESTW  K2, K2
-	JZ        u4m2
-	ORQ       BX, 8(CX)
-u4m2:
-	KORTESTW  K3, K3
-	JZ        u4m3
-	ORQ       BX, 16(CX)
-u4m3:
-	KORTESTW  K4, K4
-	JZ        u4m4
-	ORQ       BX, 24(CX)
-u4m4:
+	MOVQ      nib+32(FP), CX
+	KSHIFTRW  $1, K1, K5
+	KORW      K5, K1, K5
+	KSHIFTRW  $2, K5, K6
+	KORW      K6, K5, K5
+	KMOVW     K5, BX
+	PEXTL     group4<>(SB), BX, BX
+	MOVB      BL, 0(CX)(R10*1)
+	KSHIFTRW  $1, K2, K5
+	KORW      K5, K2, K5
+	KSHIFTRW  $2, K5, K6
+	KORW      K6, K5, K5
+	KMOVW     K5, BX
+	PEXTL     group4<>(SB), BX, BX
+	MOVB      BL, 1(CX)(R10*1)
+	KSHIFTRW  $1, K3, K5
+	KORW      K5, K3, K5
+	KSHIFTRW  $2, K5, K6
+	KORW      K6, K5, K5
+	KMOVW     K5, BX
+	PEXTL     group4<>(SB), BX, BX
+	MOVB      BL, 2(CX)(R10*1)
+	KSHIFTRW  $1, K4, K5
+	KORW      K5, K4, K5
+	KSHIFTRW  $2, K5, K6
+	KORW      K6, K5, K5
+	KMOVW     K5, BX
+	PEXTL     group4<>(SB), BX, BX
+	MOVB      BL, 3(CX)(R10*1)
 	KORW      K1, K2, K1
 	KORW      K3, K4, K3
 	KORW      K1, K3, K1
@@ -124,10 +165,11 @@ u4m4:
 	ADDQ      BX, AX
 	VPADDD    Z2, Z1, Z1
 	ADDQ      $16, DX
+	ADDQ      stride+40(FP), R10
 	JMP       u4loop
 
 u4done:
-	MOVQ AX, ret+40(FP)
+	MOVQ AX, ret+48(FP)
 	VZEROUPPER
 	RET
 
@@ -618,24 +660,71 @@ r4row3:
 	VZEROUPPER
 	RET
 
-// func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64) (finite bool)
+// func gradCols4(nw int, nib *byte, j int, rowmask uint64, x *float32, ldx int, dz *float32, ldz int, c *float32, ldc int, np int, lastmask uint64, nout int, pf *float32, npf int) (finite bool)
 //
-// A 26×16 tile of C = Aᵀ·B over the rows of A and B listed in rows: for
-// i < 26, s_i = Σ_t a[rows[t]·lda + i]·b[rows[t]·ldb : +16], one FMA chain
-// per lane in t's order from +0 (the dense kernel's chain over k, the
-// rows not listed left out); then c[i·ldc : +16] = s_i for i < nrow, in
-// the lanes of cmask, and finite reports whether all those are finite
-// (s·0 is NaN for s = ±Inf or NaN). All 26 values of A at each listed row
-// are read.
-TEXT ·gradRows26(SB), NOSPLIT, $0-81
-	MOVQ cnt+0(FP), CX
-	MOVQ rows+8(FP), SI
-	MOVQ a+16(FP), R8
-	MOVQ lda+24(FP), R9
+// Four columns of C = dZᵀ·X over the rows r < 64·nw whose byte nib[r]
+// has bit j set (and, in the last 64 rows, whose bit r%! (MISSING)of rowmask is
+// set): for j < 4 and outputs o < 16·np, s_jo =
+// Σ_r x[r·ldx + j]·dz[r·ldz + o], one FMA chain per lane in r's order
+// from +0 (the dense kernel's chain over k, the other rows left out), the
+// last panel's loads in the lanes of lastmask; then c[o·ldc + j] = s_jo
+// for o < nout (16 bytes per o, after a 4×16 transpose of each panel),
+// and finite reports whether every s is finite (s·0 is NaN for s = ±Inf
+// or NaN). Meanwhile it asks for npf lines to write, at pf + i·ldc, one
+// per row it takes (where the caller will store next).
+TEXT ·gradCols4(SB), NOSPLIT, $0-121
+	MOVQ nw+0(FP), CX
+	MOVQ nib+8(FP), SI
+	MOVQ j+16(FP), R15
+	SHLQ $6, R15
+	LEAQ groupBit<>(SB), AX
+	ADDQ AX, R15
+	MOVQ rowmask+24(FP), R14
+	MOVQ x+32(FP), R8
+	MOVQ ldx+40(FP), R9
 	SHLQ $2, R9
-	MOVQ b+32(FP), R10
-	MOVQ ldb+40(FP), R11
+	MOVQ dz+48(FP), R10
+	MOVQ ldz+56(FP), R11
 	SHLQ $2, R11
+	MOVQ np+80(FP), R13
+	MOVQ pf+104(FP), DI
+	MOVQ lastmask+88(FP), AX
+	MOVL $0xffff, DX
+	KMOVW   DX, K1
+	CMPQ    R13, $1
+	JNE     c4k0
+	KMOVW   AX, K1
+c4k0:
+	KMOVW   DX, K2
+	CMPQ    R13, $2
+	JNE     c4k1
+	KMOVW   AX, K2
+c4k1:
+	KMOVW   DX, K3
+	CMPQ    R13, $3
+	JNE     c4k2
+	KMOVW   AX, K3
+c4k2:
+	KMOVW   DX, K4
+	CMPQ    R13, $4
+	JNE     c4k3
+	KMOVW   AX, K4
+c4k3:
+	KMOVW   DX, K5
+	CMPQ    R13, $5
+	JNE     c4k4
+	KMOVW   AX, K5
+c4k4:
+	KMOVW   DX, K6
+	CMPQ    R13, $6
+	JNE     c4k5
+	KMOVW   AX, K6
+c4k5:
+	KMOVW   DX, K7
+	CMPQ    R13, $7
+	JNE     c4k6
+	KMOVW   AX, K7
+c4k6:
 	VPXORD Z0, Z0, Z0
 	VPXORD Z1, Z1, Z1
 	VPXORD Z2, Z2, Z2
@@ -662,242 +751,691 @@ TEXT ·gradRows26(SB), NOSPLIT, $0-81
 	VPXORD Z23, Z23, Z23
 	VPXORD Z24, Z24, Z24
 	VPXORD Z25, Z25, Z25
-	XORQ DX, DX
-	TESTQ CX, CX
-	JZ   grepi
-
-grloop:
-	MOVLQZX (SI)(DX*4), AX
-	MOVQ    AX, BX
-	IMULQ   R9, AX
-	ADDQ    R8, AX
-	IMULQ   R11, BX
-	ADDQ    R10, BX
-	VMOVUPS (BX), Z26
-	VFMADD231PS.BCST 0(AX), Z26, Z0
-	VFMADD231PS.BCST 4(AX), Z26, Z1
-	VFMADD231PS.BCST 8(AX), Z26, Z2
-	VFMADD231PS.BCST 12(AX), Z26, Z3
-	VFMADD231PS.BCST 16(AX), Z26, Z4
-	VFMADD231PS.BCST 20(AX), Z26, Z5
-	VFMADD231PS.BCST 24(AX), Z26, Z6
-	VFMADD231PS.BCST 28(AX), Z26, Z7
-	VFMADD231PS.BCST 32(AX), Z26, Z8
-	VFMADD231PS.BCST 36(AX), Z26, Z9
-	VFMADD231PS.BCST 40(AX), Z26, Z10
-	VFMADD231PS.BCST 44(AX), Z26, Z11
-	VFMADD231PS.BCST 48(AX), Z26, Z12
-	VFMADD231PS.BCST 52(AX), Z26, Z13
-	VFMADD231PS.BCST 56(AX), Z26, Z14
-	VFMADD231PS.BCST 60(AX), Z26, Z15
-	VFMADD231PS.BCST 64(AX), Z26, Z16
-	VFMADD231PS.BCST 68(AX), Z26, Z17
-	VFMADD231PS.BCST 72(AX), Z26, Z18
-	VFMADD231PS.BCST 76(AX), Z26, Z19
-	VFMADD231PS.BCST 80(AX), Z26, Z20
-	VFMADD231PS.BCST 84(AX), Z26, Z21
-	VFMADD231PS.BCST 88(AX), Z26, Z22
-	VFMADD231PS.BCST 92(AX), Z26, Z23
-	VFMADD231PS.BCST 96(AX), Z26, Z24
-	VFMADD231PS.BCST 100(AX), Z26, Z25
-	INCQ DX
-	CMPQ DX, CX
-	JLT  grloop
-
-grepi:
-	MOVQ  c+48(FP), DI
-	MOVQ  ldc+56(FP), R12
-	SHLQ  $2, R12
-	MOVQ  nrow+64(FP), R13
-	MOVQ  cmask+72(FP), R14
-	KMOVW R14, K1
-	KXORW K3, K3, K3
+	VPXORD Z26, Z26, Z26
 	VPXORD Z27, Z27, Z27
-	CMPQ    R13, $0
-	JLE     grdone
-	VMOVUPS Z0, K1, (DI)
-	VMULPS  Z27, Z0, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
-	ADDQ    R12, DI
-	CMPQ    R13, $1
-	JLE     grdone
-	VMOVUPS Z1, K1, (DI)
-	VMULPS  Z27, Z1, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
-	ADDQ    R12, DI
+	XORQ DX, DX
+	MOVQ $-64, BX
+
+c4row:
+	TESTQ   DX, DX
+	JZ      c4word
+	TZCNTQ  DX, AX
+	BLSRQ   DX, DX
+	ADDQ    BX, AX
+	DECQ    npf+112(FP)
+	JS      c4nopf
+	BYTE $0x0F; BYTE $0x0D; BYTE $0x0F // PREFETCHW (DI): no Go mnemonic
+	MOVQ    ldc+72(FP), R12
+	LEAQ    (DI)(R12*4), DI
+c4nopf:
+	MOVQ    AX, R12
+	IMULQ   R9, R12
+	ADDQ    R8, R12
+	IMULQ   R11, AX
+	ADDQ    R10, AX
+	VBROADCASTSS 0(R12), Z29
+	VBROADCASTSS 4(R12), Z30
+	VBROADCASTSS 8(R12), Z31
+	VMOVUPS.Z 0(AX), K1, Z28
+	VFMADD231PS Z29, Z28, Z0
+	VFMADD231PS Z30, Z28, Z1
+	VFMADD231PS Z31, Z28, Z2
+	VFMADD231PS.BCST 12(R12), Z28, Z3
 	CMPQ    R13, $2
-	JLE     grdone
-	VMOVUPS Z2, K1, (DI)
-	VMULPS  Z27, Z2, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
-	ADDQ    R12, DI
+	JLT     c4row
+	VMOVUPS.Z 64(AX), K2, Z28
+	VFMADD231PS Z29, Z28, Z4
+	VFMADD231PS Z30, Z28, Z5
+	VFMADD231PS Z31, Z28, Z6
+	VFMADD231PS.BCST 12(R12), Z28, Z7
 	CMPQ    R13, $3
-	JLE     grdone
-	VMOVUPS Z3, K1, (DI)
-	VMULPS  Z27, Z3, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
-	ADDQ    R12, DI
+	JLT     c4row
+	VMOVUPS.Z 128(AX), K3, Z28
+	VFMADD231PS Z29, Z28, Z8
+	VFMADD231PS Z30, Z28, Z9
+	VFMADD231PS Z31, Z28, Z10
+	VFMADD231PS.BCST 12(R12), Z28, Z11
 	CMPQ    R13, $4
-	JLE     grdone
-	VMOVUPS Z4, K1, (DI)
-	VMULPS  Z27, Z4, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
-	ADDQ    R12, DI
+	JLT     c4row
+	VMOVUPS.Z 192(AX), K4, Z28
+	VFMADD231PS Z29, Z28, Z12
+	VFMADD231PS Z30, Z28, Z13
+	VFMADD231PS Z31, Z28, Z14
+	VFMADD231PS.BCST 12(R12), Z28, Z15
 	CMPQ    R13, $5
-	JLE     grdone
-	VMOVUPS Z5, K1, (DI)
-	VMULPS  Z27, Z5, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
-	ADDQ    R12, DI
+	JLT     c4row
+	VMOVUPS.Z 256(AX), K5, Z28
+	VFMADD231PS Z29, Z28, Z16
+	VFMADD231PS Z30, Z28, Z17
+	VFMADD231PS Z31, Z28, Z18
+	VFMADD231PS.BCST 12(R12), Z28, Z19
 	CMPQ    R13, $6
-	JLE     grdone
-	VMOVUPS Z6, K1, (DI)
-	VMULPS  Z27, Z6, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
-	ADDQ    R12, DI
+	JLT     c4row
+	VMOVUPS.Z 320(AX), K6, Z28
+	VFMADD231PS Z29, Z28, Z20
+	VFMADD231PS Z30, Z28, Z21
+	VFMADD231PS Z31, Z28, Z22
+	VFMADD231PS.BCST 12(R12), Z28, Z23
 	CMPQ    R13, $7
-	JLE     grdone
-	VMOVUPS Z7, K1, (DI)
-	VMULPS  Z27, Z7, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	JLT     c4row
+	VMOVUPS.Z 384(AX), K7, Z28
+	VFMADD231PS Z29, Z28, Z24
+	VFMADD231PS Z30, Z28, Z25
+	VFMADD231PS Z31, Z28, Z26
+	VFMADD231PS.BCST 12(R12), Z28, Z27
+	JMP     c4row
+
+c4word:
+	TESTQ    CX, CX
+	JZ       c4epi
+	VMOVDQU8 (SI), Z28
+	VPTESTMB (R15), Z28, K0
+	KMOVQ    K0, DX
+	ADDQ     $64, SI
+	ADDQ     $64, BX
+	DECQ     CX
+	JNZ      c4row
+	ANDQ     R14, DX
+	JMP      c4row
+
+c4epi:
+	VPXORD Z31, Z31, Z31
+	KXORW  K1, K1, K1
+	VMULPS  Z31, Z0, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z1, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z2, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z3, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z4, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z5, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z6, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z7, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z8, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z9, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z10, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z11, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z12, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z13, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z14, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z15, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z16, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z17, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z18, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z19, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z20, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z21, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z22, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z23, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z24, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z25, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z26, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	VMULPS  Z31, Z27, Z28
+	VCMPPS  $3, Z28, Z28, K2
+	KORW    K2, K1, K1
+	MOVQ c+64(FP), DI
+	MOVQ ldc+72(FP), R12
+	SHLQ $2, R12
+	MOVQ nout+96(FP), R14
+	VUNPCKLPS Z1, Z0, Z28
+	VUNPCKHPS Z1, Z0, Z29
+	VUNPCKLPS Z3, Z2, Z30
+	VUNPCKHPS Z3, Z2, Z31
+	VUNPCKLPD Z30, Z28, Z0
+	VUNPCKHPD Z30, Z28, Z1
+	VUNPCKLPD Z31, Z29, Z2
+	VUNPCKHPD Z31, Z29, Z3
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X0, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $8
-	JLE     grdone
-	VMOVUPS Z8, K1, (DI)
-	VMULPS  Z27, Z8, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X1, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $9
-	JLE     grdone
-	VMOVUPS Z9, K1, (DI)
-	VMULPS  Z27, Z9, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X2, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $10
-	JLE     grdone
-	VMOVUPS Z10, K1, (DI)
-	VMULPS  Z27, Z10, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X3, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $11
-	JLE     grdone
-	VMOVUPS Z11, K1, (DI)
-	VMULPS  Z27, Z11, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z0, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $12
-	JLE     grdone
-	VMOVUPS Z12, K1, (DI)
-	VMULPS  Z27, Z12, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z1, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $13
-	JLE     grdone
-	VMOVUPS Z13, K1, (DI)
-	VMULPS  Z27, Z13, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z2, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $14
-	JLE     grdone
-	VMOVUPS Z14, K1, (DI)
-	VMULPS  Z27, Z14, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z3, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $15
-	JLE     grdone
-	VMOVUPS Z15, K1, (DI)
-	VMULPS  Z27, Z15, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z0, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $16
-	JLE     grdone
-	VMOVUPS Z16, K1, (DI)
-	VMULPS  Z27, Z16, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z1, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $17
-	JLE     grdone
-	VMOVUPS Z17, K1, (DI)
-	VMULPS  Z27, Z17, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z2, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $18
-	JLE     grdone
-	VMOVUPS Z18, K1, (DI)
-	VMULPS  Z27, Z18, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z3, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $19
-	JLE     grdone
-	VMOVUPS Z19, K1, (DI)
-	VMULPS  Z27, Z19, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z0, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $20
-	JLE     grdone
-	VMOVUPS Z20, K1, (DI)
-	VMULPS  Z27, Z20, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z1, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $21
-	JLE     grdone
-	VMOVUPS Z21, K1, (DI)
-	VMULPS  Z27, Z21, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z2, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $22
-	JLE     grdone
-	VMOVUPS Z22, K1, (DI)
-	VMULPS  Z27, Z22, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z3, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $23
-	JLE     grdone
-	VMOVUPS Z23, K1, (DI)
-	VMULPS  Z27, Z23, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	VUNPCKLPS Z5, Z4, Z28
+	VUNPCKHPS Z5, Z4, Z29
+	VUNPCKLPS Z7, Z6, Z30
+	VUNPCKHPS Z7, Z6, Z31
+	VUNPCKLPD Z30, Z28, Z4
+	VUNPCKHPD Z30, Z28, Z5
+	VUNPCKLPD Z31, Z29, Z6
+	VUNPCKHPD Z31, Z29, Z7
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X4, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $24
-	JLE     grdone
-	VMOVUPS Z24, K1, (DI)
-	VMULPS  Z27, Z24, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X5, (DI)
 	ADDQ    R12, DI
-	CMPQ    R13, $25
-	JLE     grdone
-	VMOVUPS Z25, K1, (DI)
-	VMULPS  Z27, Z25, Z28
-	VCMPPS  $3, Z28, Z28, K1, K2
-	KORW    K2, K3, K3
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X6, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X7, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z4, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z5, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z6, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z7, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z4, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z5, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z6, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z7, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z4, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z5, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z6, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z7, (DI)
+	ADDQ    R12, DI
+	VUNPCKLPS Z9, Z8, Z28
+	VUNPCKHPS Z9, Z8, Z29
+	VUNPCKLPS Z11, Z10, Z30
+	VUNPCKHPS Z11, Z10, Z31
+	VUNPCKLPD Z30, Z28, Z8
+	VUNPCKHPD Z30, Z28, Z9
+	VUNPCKLPD Z31, Z29, Z10
+	VUNPCKHPD Z31, Z29, Z11
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X8, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X9, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X10, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X11, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z8, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z9, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z10, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z11, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z8, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z9, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z10, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z11, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z8, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z9, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z10, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z11, (DI)
+	ADDQ    R12, DI
+	VUNPCKLPS Z13, Z12, Z28
+	VUNPCKHPS Z13, Z12, Z29
+	VUNPCKLPS Z15, Z14, Z30
+	VUNPCKHPS Z15, Z14, Z31
+	VUNPCKLPD Z30, Z28, Z12
+	VUNPCKHPD Z30, Z28, Z13
+	VUNPCKLPD Z31, Z29, Z14
+	VUNPCKHPD Z31, Z29, Z15
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X12, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X13, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X14, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X15, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z12, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z13, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z14, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z15, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z12, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z13, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z14, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z15, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z12, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z13, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z14, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z15, (DI)
+	ADDQ    R12, DI
+	VUNPCKLPS Z17, Z16, Z28
+	VUNPCKHPS Z17, Z16, Z29
+	VUNPCKLPS Z19, Z18, Z30
+	VUNPCKHPS Z19, Z18, Z31
+	VUNPCKLPD Z30, Z28, Z16
+	VUNPCKHPD Z30, Z28, Z17
+	VUNPCKLPD Z31, Z29, Z18
+	VUNPCKHPD Z31, Z29, Z19
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X16, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X17, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X18, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X19, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z16, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z17, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z18, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z19, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z16, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z17, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z18, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z19, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z16, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z17, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z18, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z19, (DI)
+	ADDQ    R12, DI
+	VUNPCKLPS Z21, Z20, Z28
+	VUNPCKHPS Z21, Z20, Z29
+	VUNPCKLPS Z23, Z22, Z30
+	VUNPCKHPS Z23, Z22, Z31
+	VUNPCKLPD Z30, Z28, Z20
+	VUNPCKHPD Z30, Z28, Z21
+	VUNPCKLPD Z31, Z29, Z22
+	VUNPCKHPD Z31, Z29, Z23
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X20, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X21, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X22, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X23, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z20, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z21, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z22, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z23, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z20, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z21, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z22, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z23, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z20, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z21, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z22, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z23, (DI)
+	ADDQ    R12, DI
+	VUNPCKLPS Z25, Z24, Z28
+	VUNPCKHPS Z25, Z24, Z29
+	VUNPCKLPS Z27, Z26, Z30
+	VUNPCKHPS Z27, Z26, Z31
+	VUNPCKLPD Z30, Z28, Z24
+	VUNPCKHPD Z30, Z28, Z25
+	VUNPCKLPD Z31, Z29, Z26
+	VUNPCKHPD Z31, Z29, Z27
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X24, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X25, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X26, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VMOVUPS X27, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z24, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z25, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z26, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $1, Z27, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z24, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z25, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z26, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $2, Z27, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z24, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z25, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z26, (DI)
+	ADDQ    R12, DI
+	DECQ    R14
+	JS      c4done
+	VEXTRACTF32X4 $3, Z27, (DI)
 	ADDQ    R12, DI
 
-grdone:
-	KORTESTW K3, K3
-	SETEQ    finite+80(FP)
+c4done:
+	KORTESTW K1, K1
+	SETEQ    finite+120(FP)
 	VZEROUPPER
 	RET

@@ -58,7 +58,7 @@ func BenchmarkSparse(b *testing.B) {
 	gidx := make([]int32, m*(k+16))
 	gval := make([]float32, 4*m*(k+16))
 	gcnt := make([]int, m)
-	masks := make([]uint64, m)
+	nib := make([]byte, k/16*64)
 	group := func(r0 int) (vs [4][]float32) {
 		for i := range 4 {
 			vs[i] = gval[(r0+i)*(k+16) : (r0+i+1)*(k+16)]
@@ -69,7 +69,7 @@ func BenchmarkSparse(b *testing.B) {
 		for b.Loop() {
 			for r0 := 0; r0+4 <= m; r0 += 4 {
 				xs := [4][]float32{x[r0*k:], x[(r0+1)*k:], x[(r0+2)*k:], x[(r0+3)*k:]}
-				gcnt[r0] = Union4(xs, k, gidx[r0*(k+16):], group(r0), (*[4]uint64)(masks[r0:r0+4]))
+				gcnt[r0] = Union4(xs, k, gidx[r0*(k+16):], group(r0), nib[r0:], 64)
 			}
 		}
 	})
@@ -87,11 +87,9 @@ func BenchmarkSparse(b *testing.B) {
 		}
 	})
 	gw := make([]float32, n*k)
-	dzp := append(dz, make([]float32, GradRowsPad)...)
-	list := make([]int32, m)
-	b.Run("gradrows", func(b *testing.B) {
+	b.Run("gradcols", func(b *testing.B) {
 		for b.Loop() {
-			GradRows(gw, k, n, k, m, dzp, x, masks, 0, k, list)
+			GradCols(gw, k, n, k, m, dz, x, nib, 64, 0, k)
 		}
 	})
 	b.Run("dense-grad", func(b *testing.B) {

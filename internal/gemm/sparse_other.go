@@ -2,7 +2,7 @@
 
 package gemm
 
-func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, masks *[4]uint64) int {
+func union4(n int, x *[4]*float32, idx *int32, v *[4]*float32, nib *byte, stride int) int {
 	panic("gemm: assembly kernel called in a build without it")
 }
 
@@ -10,6 +10,6 @@ func rows4NT(cnt int, idx *int32, v *[4]*float32, bt *float32, kstride int, np i
 	panic("gemm: assembly kernel called in a build without it")
 }
 
-func gradRows26(cnt int, rows *int32, a *float32, lda int, b *float32, ldb int, c *float32, ldc int, nrow int, cmask uint64) (finite bool) {
+func gradCols4(nw int, nib *byte, j int, rowmask uint64, x *float32, ldx int, dz *float32, ldz int, c *float32, ldc int, np int, lastmask uint64, nout int, pf *float32, npf int) (finite bool) {
 	panic("gemm: assembly kernel called in a build without it")
 }

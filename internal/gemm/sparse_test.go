@@ -1,9 +1,11 @@
 package gemm
 
 import (
+	"bytes"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 )
 
@@ -67,6 +69,7 @@ func TestRows4NTSameBits(t *testing.T) {
 					// Four rows at a time, a partial last group filled with
 					// a zero row whose product goes to a scratch row.
 					idx := make([]int32, k+16)
+					nib := make([]byte, 4*(k+15)/16*4)
 					zero, scratch := make([]float32, k), make([]float32, n)
 					vals := [4][]float32{make([]float32, k+16), make([]float32, k+16), make([]float32, k+16), make([]float32, k+16)}
 					got4 := make([]float32, m*n+5)
@@ -81,8 +84,7 @@ func TestRows4NTSameBits(t *testing.T) {
 								xs[i], cs[i] = x[(r0+i)*k:(r0+i+1)*k], got4[(r0+i)*n:(r0+i+1)*n]
 							}
 						}
-						var masks [4]uint64
-						c := Union4(xs, k, idx, vals, &masks)
+						c := Union4(xs, k, idx, vals, nib, 4)
 						pk.Rows4NT(cs, idx[:c], vals)
 					}
 					sameBits(t, fmt.Sprintf("k %d n %d m %d density %g", k, n, m, d), got4[:m*n], want)
@@ -137,23 +139,30 @@ func TestPackReportsNonFinite(t *testing.T) {
 	}
 }
 
-// TestGradRowsSameBits: ∂W = dZᵀ·X by 16-column blocks over the rows that
-// have a nonzero there (masks from Union4) has the dense product's bits,
-// also split into the column ranges of the training step's tasks.
-func TestGradRowsSameBits(t *testing.T) {
+// TestGradColsSameBits: ∂W = dZᵀ·X by groups of four columns over the
+// rows that have a nonzero there has the dense product's bits, also in the
+// column ranges of the training step's tasks, and leaves the elements
+// around the range alone.
+func TestGradColsSameBits(t *testing.T) {
 	if !HasSparse() {
 		t.Skip("no AVX-512")
 	}
-	rng := rand.New(rand.NewPCG(13, 14))
+	rng := rand.New(rand.NewPCG(15, 16))
 	for _, k := range []int{16, 48, 64, 784, 1024} {
-		for _, n := range []int{4, 10, 16, 26, 27, 100, 130} {
-			for _, m := range []int{4, 7, 20, 100, 128, 384} {
+		for _, n := range []int{4, 10, 16, 17, 100, 112, 113, 130, 250} {
+			for _, m := range []int{1, 4, 7, 63, 64, 65, 100, 128, 384} {
 				d := []float64{0, 0.02, 0.19, 0.6, 1}[rng.IntN(5)]
 				x := sparseRows(rng, m, k, d, rng.IntN(2) == 0)
-				dz := normals(rng, m*n+GradRowsPad, 0.01)
+				dz := normals(rng, m*n, 0.01)
 				want := make([]float32, n*k)
 				SgemmSerial(true, false, n, k, m, 1, dz, n, x, k, 0, want, k)
-				masks := make([]uint64, m+3)
+				// The nibbles from Union4, four rows at a time (a zero row
+				// for those past m), checked against Nibbles'.
+				stride := (m+3+63)/64*64 + 64*rng.IntN(2)
+				nib := make([]byte, (k+15)/16*stride)
+				for i := range nib {
+					nib[i] = 0xff // rows past m: GradCols must leave them out
+				}
 				idx := make([]int32, k+16)
 				var vals [4][]float32
 				for i := range vals {
@@ -168,31 +177,32 @@ func TestGradRowsSameBits(t *testing.T) {
 							xs[i] = x[(r0+i)*k : (r0+i+1)*k]
 						}
 					}
-					Union4(xs, k, idx, vals, (*[4]uint64)(masks[r0:r0+4]))
+					Union4(xs, k, idx, vals, nib[r0:], stride)
 				}
-				for r := range m {
-					for c := 0; c < k/16; c++ {
-						lit := false
-						for _, v := range x[r*k+16*c : r*k+16*c+16] {
-							lit = lit || v != 0
-						}
-						if lit != (masks[r]>>c&1 == 1) {
-							t.Fatalf("k %d m %d: row %d block %d: mask %v, want %v", k, m, r, c, !lit, lit)
-						}
-					}
+				want4 := slices.Clone(nib)
+				Nibbles(x, m, k, want4, stride)
+				if !bytes.Equal(nib, want4) {
+					t.Fatalf("k %d m %d: Union4's nibbles differ from Nibbles'", k, m)
 				}
-				ldw := k + 16*rng.IntN(2)
-				got := make([]float32, (n-1)*ldw+k)
-				list := make([]int32, m)
+				ldw := k + 4*rng.IntN(3)
+				got := make([]float32, (n-1)*ldw+k+4)
+				for i := range got {
+					got[i] = float32(math.NaN())
+				}
 				cut := (k / 2) &^ 31
-				f1 := GradRows(got, ldw, n, k, m, dz, x, masks, 0, cut, list)
-				f2 := GradRows(got, ldw, n, k, m, dz, x, masks, cut, k, list)
+				f1 := GradCols(got, ldw, n, k, m, dz, x, nib, stride, 0, cut)
+				f2 := GradCols(got, ldw, n, k, m, dz, x, nib, stride, cut, k)
 				if !f1 || !f2 {
 					t.Fatalf("k %d n %d m %d: finite gradients reported non-finite", k, n, m)
 				}
 				dense := make([]float32, n*k)
 				for o := range n {
 					copy(dense[o*k:(o+1)*k], got[o*ldw:o*ldw+k])
+					for q := o*ldw + k; q < min((o+1)*ldw, len(got)); q++ {
+						if !math.IsNaN(float64(got[q])) {
+							t.Fatalf("k %d n %d m %d: wrote element %d past row %d's end", k, n, m, q, o)
+						}
+					}
 				}
 				sameBits(t, fmt.Sprintf("k %d n %d m %d density %g", k, n, m, d), dense, want)
 			}
@@ -200,45 +210,32 @@ func TestGradRowsSameBits(t *testing.T) {
 	}
 }
 
-// TestGradRowsFinite: GradRows reports an element that overflowed to ±Inf,
-// or a NaN, in the columns it wrote, and only there.
-func TestGradRowsFinite(t *testing.T) {
+// TestGradColsFinite: GradCols reports an element that overflowed to ±Inf
+// or is NaN, in any panel and column, the last panel's lanes included.
+func TestGradColsFinite(t *testing.T) {
 	if !HasSparse() {
 		t.Skip("no AVX-512")
 	}
-	const m, n, k = 8, 30, 64
-	for _, c := range []struct {
-		row, col, out int
-		v             float32
-		inRange       bool // the bad element lies in columns [16, 48)
-	}{
-		{0, 20, 0, 3e38, true},
-		{7, 47, 29, 3e38, true}, // the last row of the last tile
-		{3, 50, 5, 3e38, false}, // a column outside the range
-		{2, 16, 13, float32(math.NaN()), true},
-	} {
-		x := make([]float32, m*k)
-		dz := make([]float32, m*n+GradRowsPad)
-		for i := range dz[:m*n] {
-			dz[i] = 1e-3
-		}
-		for r := range m {
-			x[r*k+c.col] = 1
-		}
-		// Two rows at 3e38·10: their sum overflows; a NaN stays NaN.
-		dz[c.row*n+c.out] = c.v
-		dz[((c.row+1)%m)*n+c.out] = c.v
-		for i := range x {
-			x[i] *= 10
-		}
-		masks := make([]uint64, m)
-		for r := range m {
-			masks[r] = 1 << (c.col / 16)
-		}
-		gw := make([]float32, n*k)
-		got := GradRows(gw, k, n, k, m, dz, x, masks, 16, 48, make([]int32, m))
-		if got == c.inRange {
-			t.Errorf("bad value at column %d, output %d: finite %v", c.col, c.out, got)
+	const m, k = 9, 32
+	for _, n := range []int{100, 130} {
+		for o, j := 0, 0; o < n; o, j = o+1, (j+1)%4 {
+			// 3e38·10 overflows in that column alone (0·Inf makes the
+			// group's other columns NaN too).
+			for _, v := range []float32{float32(math.Inf(1)), float32(math.NaN()), 3e38} {
+				dz := make([]float32, m*n)
+				x := make([]float32, m*k)
+				x[5*k+8+j] = 10 // column j of the group: every accumulator in turn
+				dz[5*n+o] = v
+				nib := make([]byte, k/16*64)
+				Nibbles(x, m, k, nib, 64)
+				gw := make([]float32, n*k)
+				if GradCols(gw, k, n, k, m, dz, x, nib, 64, 0, k) {
+					t.Fatalf("n %d: %v at output %d, column %d reported finite", n, v, o, 8+j)
+				}
+				if GradCols(gw, k, n, k, m, dz, x, nib, 64, 16, k) != true {
+					t.Fatalf("n %d: %v at output %d outside the columns reported", n, v, o)
+				}
+			}
 		}
 	}
 }
