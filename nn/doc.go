@@ -78,8 +78,8 @@
 //
 // Where the CPU has AVX-512, the first layer's two products leave out the
 // terms whose input is zero (sparse.go): the forward product over the
-// positions where one of four rows is nonzero, ∂W₁ by 16-column blocks
-// over the rows that light them. The sums keep the dense products' order,
+// positions where one of four rows is nonzero, ∂W₁ by groups of four
+// columns over the rows that light them. The sums keep the dense products' order,
 // so the bits are the same; Model.SetSparseInput(false), or
 // DESCENT_SPARSE=off in the environment, makes every batch take the dense
 // products.
