@@ -47,6 +47,7 @@ func TestSparseInputSameBits(t *testing.T) {
 		{"mlp:784-100-10", 100, 0, true, true},    // an all-zero batch
 		{"mlp:784-100-10", 100, 0.6, false, true}, // too dense: the dense product
 		{"mlp:784-30-10", 50, 0.1, true, true},    // a ragged last panel of W₁
+		{"mlp:784-100-10", 101, 0.1, true, true},  // a short last group of rows
 		{"mlp:784-130-10", 128, 0.12, true, true}, // nine panels: two kernel groups
 		{"mlp:784-100-10", 500, 0.1, true, true},  // ∂W₁ over two passes: dense
 		// The batch not split by rows: the first layer's product split by
