@@ -373,6 +373,25 @@ class Bench:
         return "\n".join(lines)
 
 
+def xcore(binary):
+    """The cross-core state of the machine now, as one phrase: bench/xcore's
+    update of 313 KB after the other core read it, and after this core did
+    (the first is 2–3× the second in the machine's fast state, 6–13× in its
+    slow one; docs/speed-log.md)."""
+    p = subprocess.run([binary, "-reps", "200"], capture_output=True, text=True)
+    if p.returncode != 0:
+        return "not measured (" + (p.stderr.strip().splitlines() or ["?"])[-1] + ")"
+    got = {}
+    for line in p.stdout.splitlines():
+        m = re.match(r"(update, last read (?:here|by the other))\s+([0-9.]+) µs", line)
+        if m:
+            got[m.group(1)] = float(m.group(2))
+    other, own = got.get("update, last read by the other"), got.get("update, last read here")
+    if other is None or own is None:
+        return "not measured (unexpected output)"
+    return f"{other:.1f} µs against {own:.1f} µs ({other / own:.1f}×)"
+
+
 def sh(*cmd):
     return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True).stdout.strip()
 
@@ -395,6 +414,9 @@ def main():
         b = Bench(args, tmp)
         run(["go", "build", "-o", b.descent, "./cmd/descent"])
         run(["go", "build", "-o", b.gemmbench, "./bench/gemmbench"])
+        xcore_bin = os.path.join(tmp, "xcore")
+        run(["go", "build", "-o", xcore_bin, "./bench/xcore"])
+        states = [xcore(xcore_bin)]
         b.blas = ""
         if only & {"gemm", "mnist", "book", "wide"}:
             extra = (b.train_shapes([784, 100, 10], 100) + b.train_shapes([784, 100, 100, 100, 100, 10], 128)
@@ -405,6 +427,7 @@ def main():
         for name in ("mnist", "book", "wide", "start", "optim"):
             if name in only:
                 getattr(b, name)()
+        states.append(xcore(xcore_bin))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     cpu = re.search(r"model name\s*:\s*(.*)", open("/proc/cpuinfo").read())
@@ -413,7 +436,9 @@ def main():
     date = f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC"
     header = (f"Machine: {machine}; date {date}; commit {commit}; "
               f"{sh('go', 'version')}; torch {torch_v}; {b.blas or 'OpenBLAS not measured'}; "
-              f"load average at the end {os.getloadavg()[0]:.1f}; {time.time() - t0:.0f} s in all.")
+              f"load average at the end {os.getloadavg()[0]:.1f}; {time.time() - t0:.0f} s in all. "
+              f"The machine's cross-core state (bench/xcore, an update of 313 KB that the other core "
+              f"read last, against one this core read last): {states[0]} at the start, {states[1]} at the end.")
     print(b.table(header, machine, date, commit.split()[0] + ('+' if dirty else '')))
 
 
