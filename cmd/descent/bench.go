@@ -45,7 +45,8 @@ allocates the state), the effective bandwidth of the step (the bytes it must
 move: 4 per element for each of p and g read and p written, and 8 for each
 state buffer read and written, e.g. 12 for sgd, 20 for momentum, adagrad and
 rmsprop, 28 for adam and adamw), the triad bandwidth (the median of as many
-repetitions, 12 bytes per element) and their ratio. An effective bandwidth
+repetitions, each timed right after a step, 12 bytes per element) and their
+ratio. An effective bandwidth
 above the triad's is possible: the triad's store to a also reads a into the
 cache first, which it does not count, while every buffer a step writes it
 has read.`
@@ -83,16 +84,12 @@ func newBenchCmd(e *env) *cobra.Command {
 			}
 			in := catchInterrupt(cmd.Context())
 			defer in.stop()
-			ms, err := timeSteps(in.ctx, h, n, threads, steps)
+			ms, triad, err := measure(in.ctx, h, n, threads, steps)
 			if in.interrupted() {
 				return in.stopped("bench: interrupted; nothing measured")
 			}
 			if err != nil {
 				return fmt.Errorf("bench: --opt %s: %v", spec, err)
-			}
-			triad := triadGBps(in.ctx, n, threads, steps)
-			if in.interrupted() {
-				return in.stopped("bench: interrupted; nothing measured")
 			}
 			r := benchResult{Opt: spec, N: n, Threads: threads, MsPerStep: ms,
 				GBps:      float64(bytes*n) / (ms * 1e6),
@@ -133,9 +130,14 @@ func bytesPerElement(h optim.Hyper) (int, error) {
 	return 4 * (3 + 2*bufs), nil
 }
 
-// timeSteps returns the median milliseconds per step of n parameters. It
-// stops early, returning ctx's error, when ctx is cancelled.
-func timeSteps(ctx context.Context, h optim.Hyper, n, threads, steps int) (float64, error) {
+// measure returns the median milliseconds per step of n parameters and
+// the triad's bandwidth (GB/s) on n float32 with the same threads, the
+// steps and the triad's repetitions timed in turn, so that both see the
+// machine in the same state (timed one after the other, a disturbance of
+// either moved the ratio: adadelta's step once took 1.85 times its time of
+// twelve minutes before, 0.81× the triad). It stops early, returning ctx's
+// error, when ctx is cancelled.
+func measure(ctx context.Context, h optim.Hyper, n, threads, steps int) (ms, gbps float64, err error) {
 	r := rand.New(rand.NewPCG(1, 1))
 	w := optim.NewParam("w", make([]float32, n))
 	for i := range w.Value {
@@ -143,7 +145,7 @@ func timeSteps(ctx context.Context, h optim.Hyper, n, threads, steps int) (float
 		// interrupt must not wait for it.
 		if i%(1<<20) == 0 {
 			if err := ctx.Err(); err != nil {
-				return 0, err
+				return 0, 0, err
 			}
 		}
 		w.Value[i] = float32(r.NormFloat64())
@@ -151,31 +153,17 @@ func timeSteps(ctx context.Context, h optim.Hyper, n, threads, steps int) (float
 	}
 	o, err := optim.New(h, w)
 	if err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	if err := o.SetThreads(threads); err != nil {
-		return 0, err
+		return 0, 0, err
 	}
 	o.Step() // allocates the state
-	ms := make([]float64, steps)
-	for i := range ms {
-		if err := ctx.Err(); err != nil {
-			return 0, err
-		}
-		t0 := time.Now()
-		o.Step()
-		ms[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
-	}
-	return median(ms), nil
-}
-
-// triadGBps measures a[i] = b[i] + s·c[i] on n float32 with the elements
-// split evenly across threads goroutines: the median of reps repetitions,
-// counting 12 bytes per element as STREAM does. The goroutines are a
-// workpool, as the optimizer's are: like STREAM's OpenMP threads they
-// spin between repetitions, so the figure does not include waking a
-// sleeping thread.
-func triadGBps(ctx context.Context, n, threads, reps int) float64 {
+	// The triad a[i] = b[i] + s·c[i], the elements split evenly across
+	// threads goroutines, counting 12 bytes per element as STREAM does.
+	// The goroutines are a workpool, as the optimizer's are: like STREAM's
+	// OpenMP threads they spin between repetitions, so the figure does not
+	// include waking a sleeping thread.
 	a, b, c := make([]float32, n), make([]float32, n), make([]float32, n)
 	for i := range b {
 		b[i], c[i] = 1, 2
@@ -187,16 +175,19 @@ func triadGBps(ctx context.Context, n, threads, reps int) float64 {
 		triad(a[lo:hi], b[lo:hi], c[lo:hi], 3)
 	}
 	pool.Run(threads, threads, part) // untimed: faults the pages of a in
-	ms := make([]float64, reps)
-	for r := range ms {
-		if ctx.Err() != nil {
-			return 0 // the caller reports the interruption
+	stepMs, triadMs := make([]float64, steps), make([]float64, steps)
+	for i := range steps {
+		if err := ctx.Err(); err != nil {
+			return 0, 0, err
 		}
 		t0 := time.Now()
+		o.Step()
+		stepMs[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
+		t0 = time.Now()
 		pool.Run(threads, threads, part)
-		ms[r] = float64(time.Since(t0).Nanoseconds()) / 1e6
+		triadMs[i] = float64(time.Since(t0).Nanoseconds()) / 1e6
 	}
-	return float64(12*n) / (median(ms) * 1e6)
+	return median(stepMs), float64(12*n) / (median(triadMs) * 1e6), nil
 }
 
 func median(xs []float64) float64 {
