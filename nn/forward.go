@@ -569,7 +569,7 @@ func (m *Model) weightTask(i, _ int) {
 	sparse, finite := false, false
 	if t.li == 0 {
 		// The sparse ∂W₁ checks what it stores as it stores it.
-		sparse, finite = m.sparseGrad(i, t.lo, t.hi, n, ws.dz[t.li][:n*l.out])
+		sparse, finite = m.sparseGrad(t.lo, t.hi, n, ws.dz[t.li][:n*l.out])
 	}
 	if !sparse {
 		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)

@@ -219,15 +219,16 @@ func (m *Model) listRows(part, lo, hi int, x []float32) int {
 			}
 			vs[i] = sp.vals(r0, i, rows, sp.scrV[part])
 		}
-		var c int
-		if rows == group {
-			c = gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs, sp.nib[r0:], sp.nstride)
-		} else {
-			// The stand-ins' nibbles would land on the next rows.
-			scr := sp.scrN[part]
-			c = gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs, scr, group)
+		// A short group's stand-ins would write their nibbles over the
+		// next rows': it goes through the part's scratch.
+		nib, ns := sp.nib[r0:], sp.nstride
+		if rows < group {
+			nib, ns = sp.scrN[part], group
+		}
+		c := gemm.Union4(xs, k, sp.idx[r0*sp.stride:(r0+1)*sp.stride], vs, nib, ns)
+		if rows < group {
 			for b := 0; b < k/16; b++ {
-				copy(sp.nib[b*sp.nstride+r0:b*sp.nstride+r0+rows], scr[b*group:b*group+rows])
+				copy(sp.nib[b*sp.nstride+r0:b*sp.nstride+r0+rows], nib[b*group:b*group+rows])
 			}
 		}
 		sp.cnt[r0], sp.rows[r0] = int32(c), int8(rows)
@@ -321,15 +322,14 @@ func (m *Model) sparseGradWhole(n int) {
 func (m *Model) sparseGradPart(part, parts int) {
 	n, l := m.sp.n, &m.layers[0]
 	if lo, hi := gradCols(l.in, part, parts); lo < hi {
-		m.sparseGrad(part, lo, hi, n, m.train.dz[0][:n*l.out])
+		m.sparseGrad(lo, hi, n, m.train.dz[0][:n*l.out])
 	}
 }
 
-// sparseGrad computes columns [lo, hi) of ∂W₁ = ∂z₁ᵀ·x, as gradient task
-// task, by groups of four columns over the rows of the batch that have a
+// sparseGrad computes columns [lo, hi) of ∂W₁ = ∂z₁ᵀ·x by groups of four columns over the rows of the batch that have a
 // nonzero there (the nibbles of the last Loss). It reports false, doing
 // nothing, where the dense product must run.
-func (m *Model) sparseGrad(task, lo, hi, n int, dz []float32) (done, finite bool) {
+func (m *Model) sparseGrad(lo, hi, n int, dz []float32) (done, finite bool) {
 	sp, l := &m.sp, &m.layers[0]
 	if !sp.ready || !m.sparseGradOK(n) {
 		return false, false

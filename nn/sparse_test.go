@@ -120,7 +120,7 @@ func TestSparseInputLimits(t *testing.T) {
 		{"mlp:784-8192-10", 50, false},              // 25.7 MB
 		{"mlp:100-50-10", 50, false},                // 100 inputs: 6¼ blocks
 		{"mlp:784-100-10", gemm.MaxGemvRows, false}, // gemv's rows
-		{"mlp:1040-100-10", 50, false},              // 65 blocks: past the masks
+		{"mlp:1040-100-10", 50, false},              // 65 blocks: past MaxSparseInputs
 	} {
 		if got := MustParse(c.spec, 1).sparseOK(c.rows); got != c.ok {
 			t.Errorf("%s, %d rows: sparse first layer %v, want %v", c.spec, c.rows, got, c.ok)

@@ -46,10 +46,9 @@ move: 4 per element for each of p and g read and p written, and 8 for each
 state buffer read and written, e.g. 12 for sgd, 20 for momentum, adagrad and
 rmsprop, 28 for adam and adamw), the triad bandwidth (the median of as many
 repetitions, each timed right after a step, 12 bytes per element) and their
-ratio. An effective bandwidth
-above the triad's is possible: the triad's store to a also reads a into the
-cache first, which it does not count, while every buffer a step writes it
-has read.`
+ratio. An effective bandwidth above the triad's is possible: the triad's
+store to a also reads a into the cache first, which it does not count, while
+every buffer a step writes it has read.`
 
 func newBenchCmd(e *env) *cobra.Command {
 	var (

@@ -33,8 +33,8 @@ func HasSparse() bool { return hasAVX512 }
 // row-at-a-time path, whose sums are not the blocked kernels' chains.
 const MaxGemvRows = maxGemvRows
 
-// MaxSparseInputs is the longest row the sparse first layer takes (its
-// lists are sized for it).
+// MaxSparseInputs is the longest row the sparse first layer takes; longer
+// rows take the dense products.
 const MaxSparseInputs = 64 * nr
 
 // MaxPassDepth is the deepest pass over k: a gradient over a batch of at
