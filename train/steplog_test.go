@@ -58,7 +58,7 @@ func TestBatchNormNeedsTwo(t *testing.T) {
 
 // TestStepLogOlderCheckpoint: a checkpoint written before the step log
 // existed restores with the steps it does not know as NaN (steps.csv
-// writes them as NaN, the chart leaves them out), and the log goes on.
+// writes them as empty fields, the chart leaves them out), and the log goes on.
 func TestStepLogOlderCheckpoint(t *testing.T) {
 	a, ck := checkpointAfter(t, testConfig(), 7)
 	var kept []checkpoint.Tensor

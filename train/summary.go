@@ -94,7 +94,9 @@ func (t *Trainer) Summary() Summary {
 
 // WriteCSV writes metrics as CSV with the header
 // epoch,step,train_loss,test_loss,test_accuracy,seconds, numbers in full
-// precision.
+// precision; a value that is not a finite number (an epoch of skipped
+// steps, weights whose test loss overflows) is an empty field, as
+// summary.json writes null.
 func WriteCSV(w io.Writer, metrics []Metric) error { return writeCSV(w, metrics, false) }
 
 // WriteCSVSkipped is WriteCSV with a seventh column, skipped: the steps
@@ -110,7 +112,12 @@ func writeCSV(w io.Writer, metrics []Metric, skipped bool) error {
 		head = append(head, "skipped")
 	}
 	cw.Write(head)
-	f := func(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+	f := func(x float64) string {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return ""
+		}
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	}
 	for _, m := range metrics {
 		row := []string{f(m.Epoch), strconv.Itoa(m.Step), f(m.TrainLoss), f(m.TestLoss), f(m.TestAccuracy), f(m.Seconds)}
 		if skipped {

@@ -485,3 +485,43 @@ func TestNonFiniteStopThenSkip(t *testing.T) {
 		}
 	}
 }
+
+// A run with --on-nonfinite skip whose steps are all skipped after the
+// first (its weights overflow, so its test loss is not a number either)
+// writes its results without NaN or Inf: empty fields in the CSV files,
+// null in summary.json.
+func TestSkipWritesFiniteResults(t *testing.T) {
+	dataDir := t.TempDir()
+	writeTinyData(t, dataDir, 200, 50)
+	out := filepath.Join(t.TempDir(), "run")
+	_, errOut, code := runCLI(t, "train", "--data-dir", dataDir, "--model", "mlp:784-8-10", "--opt", "sgd:lr=1e30",
+		"--batch", "50", "--epochs", "2", "--on-nonfinite", "skip", "-o", out)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, name := range []string{"metrics.csv", "steps.csv", "summary.json", "report.md"} {
+		b, err := os.ReadFile(filepath.Join(out, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, bad := range []string{"NaN", "Inf", "nan", "inf,"} {
+			if strings.Contains(string(b), bad) {
+				t.Errorf("%s holds %q:\n%s", name, bad, b)
+			}
+		}
+	}
+	steps := readCSV(t, filepath.Join(out, "steps.csv"))
+	empty := 0
+	for _, r := range steps[1:] {
+		if r[1] == "" {
+			empty++
+		}
+	}
+	if len(steps) != 1+8 || empty == 0 || steps[1][1] == "" {
+		t.Errorf("steps.csv: %d rows, %d with an empty loss; want 8 steps, the first with a loss, later ones skipped", len(steps)-1, empty)
+	}
+	metrics := readCSV(t, filepath.Join(out, "metrics.csv"))
+	if last := metrics[len(metrics)-1]; last[3] != "" || last[6] == "0" {
+		t.Errorf("metrics.csv's last row %v: want an empty test_loss and skipped steps counted", last)
+	}
+}

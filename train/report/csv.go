@@ -3,14 +3,32 @@ package report
 import (
 	"encoding/csv"
 	"io"
+	"math"
 	"strconv"
 )
 
-func f64(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+// The CSV files write a value that is not a finite number (the loss of a
+// step skipped for a NaN or ±Inf, a test loss of weights that overflow,
+// a step the log does not know) as an empty field, as summary.json writes
+// null: no file of a run holds NaN or Inf.
+
+// f64 writes a float64 in the fewest digits that read back as the same
+// float64, or nothing where it is not finite.
+func f64(x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(x, 'g', -1, 64)
+}
 
 // f32 writes a float32 in the fewest digits that read back as the same
-// float32.
-func f32(x float32) string { return strconv.FormatFloat(float64(x), 'g', -1, 32) }
+// float32, or nothing where it is not finite.
+func f32(x float32) string {
+	if y := float64(x); math.IsNaN(y) || math.IsInf(y, 0) {
+		return ""
+	}
+	return strconv.FormatFloat(float64(x), 'g', -1, 32)
+}
 
 // WriteMetricsCSV writes the per-epoch metrics of several runs as one CSV
 // with the header run,epoch,step,train_loss,test_loss,test_accuracy,seconds.
@@ -33,8 +51,9 @@ func WriteMetricsCSV(w io.Writer, runs []Run) error {
 // run (the run's Label) when named is set (descent compare), step from 1,
 // the training loss of the step's batch before its update and the
 // learning rate it was taken with (float32, in the fewest digits that read
-// back exactly), and with smooth > 0 the smoothed loss the chart draws
-// (Smooth; empty before the first finite loss).
+// back exactly; empty for a skipped step), and with smooth > 0 the
+// smoothed loss the chart draws (Smooth; empty before the first finite
+// loss).
 func WriteStepsCSV(w io.Writer, runs []Run, named bool, smooth float64) error {
 	cw := csv.NewWriter(w)
 	head := []string{"step", "train_loss", "lr"}
@@ -58,11 +77,7 @@ func WriteStepsCSV(w io.Writer, runs []Run, named bool, smooth float64) error {
 			}
 			row = append(row, strconv.Itoa(i+1), f32(loss), f32(r.Steps.LR[i]))
 			if sm != nil {
-				s := ""
-				if v := sm[i]; v == v {
-					s = f64(v)
-				}
-				row = append(row, s)
+				row = append(row, f64(sm[i]))
 			}
 			cw.Write(row)
 		}

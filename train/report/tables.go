@@ -46,8 +46,8 @@ func resultTable(runs []Run, lang string) table {
 		if r.Diverged > 0 {
 			row = append(row, cell{text: msg(lang, "diverged", r.Diverged), span: 3})
 		} else {
-			row = append(row, cell{text: fmt.Sprintf("%.2f%%", 100*s.TestAccuracy), num: true},
-				cell{text: fmt.Sprintf("%.4f", s.TestLoss), num: true}, cell{text: fmt.Sprintf("%.4f", s.TrainLoss), num: true})
+			row = append(row, cell{text: finiteText("%.2f%%", 100*s.TestAccuracy), num: true},
+				cell{text: finiteText("%.4f", s.TestLoss), num: true}, cell{text: finiteText("%.4f", s.TrainLoss), num: true})
 		}
 		row = append(row, cell{text: stepsText(lang, s.Steps, s.Epochs), num: true},
 			cell{text: fmt.Sprintf("%.1f", s.Seconds), num: true}, cell{text: fmt.Sprintf("%.2f", s.SecondsPerEpoch), num: true},
@@ -55,6 +55,16 @@ func resultTable(runs []Run, lang string) table {
 		rows = append(rows, row)
 	}
 	return table{head, rows}
+}
+
+// finiteText formats x, or gives "—" where it is not a finite number (the
+// test loss of weights that overflow, the training loss of an epoch whose
+// steps were all skipped).
+func finiteText(format string, x float64) string {
+	if math.IsNaN(x) || math.IsInf(x, 0) {
+		return "—"
+	}
+	return fmt.Sprintf(format, x)
 }
 
 // runsTable says what each run trained: its flags (for variants), model,
