@@ -35,14 +35,14 @@ func sumSquares[T optim.Float](g []T) float64 {
 	i := 0
 	for ; i+4 <= len(g); i += 4 {
 		a, b, c, d := float64(g[i]), float64(g[i+1]), float64(g[i+2]), float64(g[i+3])
-		s0 += a * a
-		s1 += b * b
-		s2 += c * c
-		s3 += d * d
+		s0 += float64(a * a)
+		s1 += float64(b * b)
+		s2 += float64(c * c)
+		s3 += float64(d * d)
 	}
 	for ; i < len(g); i++ {
 		a := float64(g[i])
-		s0 += a * a
+		s0 += float64(a * a)
 	}
 	return (s0 + s1) + (s2 + s3)
 }
@@ -67,7 +67,7 @@ func scaledNorm[T optim.Float](grads [][]T) float64 {
 	for _, g := range grads {
 		for _, x := range g {
 			r := float64(x) / m
-			sum += r * r
+			sum += float64(r * r)
 		}
 	}
 	return m * math.Sqrt(sum)

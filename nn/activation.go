@@ -37,7 +37,7 @@ func activateGrad(a Activation, g, y []float32) {
 		}
 	case Tanh:
 		for i, v := range y {
-			g[i] *= 1 - v*v
+			g[i] *= 1 - float32(v*v)
 		}
 	}
 }

@@ -78,22 +78,22 @@ func (b *batchNorm) forward(z, xhat []float32, n int, training, relu bool, momen
 		for r := range n {
 			for j, v := range z[r*f : (r+1)*f] {
 				d := float64(v) - b.sum[j]
-				b.sq[j] += d * d
+				b.sq[j] += float64(d * d)
 			}
 		}
 		for j := range f {
 			mu, v := b.sum[j], b.sq[j]/float64(n)
 			b.mean[j] = float32(mu)
 			b.invstd[j] = float32(1 / math.Sqrt(v+BatchNormEps))
-			b.runMean[j] = float32((1-momentum)*float64(b.runMean[j]) + momentum*mu)
-			b.runVar[j] = float32((1-momentum)*float64(b.runVar[j]) + momentum*v*float64(n)/float64(n-1))
+			b.runMean[j] = float32(float64((1-momentum)*float64(b.runMean[j])) + float64(momentum*mu))
+			b.runVar[j] = float32(float64((1-momentum)*float64(b.runVar[j])) + float64(momentum*v*float64(n)/float64(n-1)))
 		}
 		for r := range n {
 			row, xr := z[r*f:(r+1)*f], xhat[r*f:(r+1)*f]
 			for j, v := range row {
 				x := (v - b.mean[j]) * b.invstd[j]
 				xr[j] = x
-				y := b.gamma[j]*x + b.beta[j]
+				y := float32(b.gamma[j]*x) + b.beta[j]
 				if relu && y < 0 {
 					y = 0
 				}
@@ -108,12 +108,12 @@ func (b *batchNorm) forward(z, xhat []float32, n int, training, relu bool, momen
 	for j := range f {
 		s := float64(b.gamma[j]) / math.Sqrt(float64(b.runVar[j])+BatchNormEps)
 		b.sq[j] = s
-		b.sum[j] = float64(b.beta[j]) - s*float64(b.runMean[j])
+		b.sum[j] = float64(b.beta[j]) - float64(s*float64(b.runMean[j]))
 	}
 	for r := range n {
 		row := z[r*f : (r+1)*f]
 		for j, v := range row {
-			y := float32(float64(v)*b.sq[j] + b.sum[j])
+			y := float32(float64(float64(v)*b.sq[j]) + b.sum[j])
 			if relu && y < 0 {
 				y = 0
 			}
@@ -136,7 +136,7 @@ func (b *batchNorm) backward(g, xhat []float32, n int) {
 		xr := xhat[r*f : (r+1)*f]
 		for j, v := range g[r*f : (r+1)*f] {
 			b.sum[j] += float64(v)
-			b.sq[j] += float64(v) * float64(xr[j])
+			b.sq[j] += float64(float64(v) * float64(xr[j]))
 		}
 	}
 	for j := range f {
@@ -147,7 +147,7 @@ func (b *batchNorm) backward(g, xhat []float32, n int) {
 		row, xr := g[r*f:(r+1)*f], xhat[r*f:(r+1)*f]
 		for j, v := range row {
 			k := b.gamma[j] * b.invstd[j] / fn
-			row[j] = k * (fn*v - b.gbeta[j] - xr[j]*b.ggamma[j])
+			row[j] = k * (float32(fn*v) - b.gbeta[j] - float32(xr[j]*b.ggamma[j]))
 		}
 	}
 }

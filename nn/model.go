@@ -151,7 +151,7 @@ func (m *Model) initParams(rng *rand.Rand) {
 		fanIn, fanOut := float64(l.in), float64(l.out)
 		uniform := func(dst []float32, bound float64) {
 			for i := range dst {
-				dst[i] = float32((2*rng.Float64() - 1) * bound)
+				dst[i] = float32((float64(2*rng.Float64()) - 1) * bound)
 			}
 		}
 		normal := func(dst []float32, std float64) {

@@ -130,7 +130,7 @@ func (o *AdafactorOptimizer[T]) eps1() float64 {
 func norm2[T Float](v []T) float64 {
 	var s T
 	for _, x := range v {
-		s += x * x
+		s += T(x * x)
 	}
 	return float64(T(math.Sqrt(float64(s))))
 }
@@ -138,9 +138,9 @@ func norm2[T Float](v []T) float64 {
 // lerp is torch's lerp: a + w·(b − a) for |w| < 0.5, else b − (b − a)·(1 − w).
 func lerp[T Float](a, b, w T) T {
 	if abs(w) < 0.5 {
-		return a + w*(b-a)
+		return a + T(w*(b-a))
 	}
-	return b - (b-a)*(1-w)
+	return b - T((b-a)*(1-w))
 }
 
 // Step applies one update to every parameter from its gradient.
@@ -174,7 +174,7 @@ func (o *AdafactorOptimizer[T]) stepSlot(s *adafactorSlot[T]) {
 	}
 	alpha *= rho
 	if h.WeightDecay != 0 {
-		decay := T(1 - h.LR*h.WeightDecay)
+		decay := T(1 - float64(h.LR*h.WeightDecay))
 		for i := range w {
 			w[i] = w[i] * decay
 		}
@@ -191,7 +191,7 @@ func (o *AdafactorOptimizer[T]) stepSlot(s *adafactorSlot[T]) {
 			var ss T
 			for r := range rows {
 				x := g[r*cols+c]
-				ss += x * x
+				ss += T(x * x)
 			}
 			nc := T(math.Sqrt(float64(ss)))
 			s.colVar[c] = lerp(s.colVar[c], nc*nc/T(rows), omb)

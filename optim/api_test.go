@@ -39,7 +39,7 @@ func (h heavyBall) Parse(spec string) (optim.Hyper, error) {
 func (h heavyBall) Update(w, g []float64, bufs [][]float64, step int64, lr float64) {
 	v, mu := bufs[0], h.Mu
 	for i := range w {
-		vi := mu*v[i] - lr*g[i]
+		vi := float64(mu*v[i]) - float64(lr*g[i]) // rounded products, as the built-in kernels: no fused multiply-add
 		v[i] = vi
 		w[i] = w[i] + vi
 	}

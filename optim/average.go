@@ -60,7 +60,7 @@ func (a *Average[T]) Update() {
 		default:
 			d, omd := T(a.decay), T(1-a.decay)
 			for j, w := range p.Value {
-				avg[j] = d*avg[j] + omd*w
+				avg[j] = T(d*avg[j]) + T(omd*w)
 			}
 		}
 	}

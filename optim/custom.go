@@ -14,6 +14,12 @@ package optim
 // optimizer's, allocated at a parameter's first step and zero then, and
 // saved and loaded with the state under the names Buffers gives.
 //
+// The built-in methods round every product before adding it, on every
+// architecture: Go may fuse x*y + z into one multiply-add (arm64, amd64
+// built with GOAMD64=v3), and the explicit conversion T(x*y) + z keeps it
+// from doing so. An Update that should match a built-in method bit for
+// bit writes its products that way too.
+//
 // The methods of Hyper keep their contracts: Validate reports bad
 // hyperparameters (New calls it), and String is read back by Parse when a
 // saved state is loaded.

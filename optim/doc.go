@@ -187,6 +187,14 @@
 // muon (small matrix products), and the Lookahead synchronisation and
 // Average update (plain loops, once every k steps or once a step) run as
 // scalar Go.
+//
+// Every product is rounded before it is added, on every architecture: Go
+// may fuse x*y + z into one multiply-add where the CPU has one (arm64, and
+// amd64 built with GOAMD64=v3), which would change the last bits and make
+// the scalar path differ from the vector kernels and from torch. The
+// scalar code writes T(x*y) + z, which the language rounds (see Custom for
+// methods written outside the package); CI runs the tests built with
+// GOAMD64=v3 and, under qemu, for arm64.
 package optim
 
 //go:generate go run hypergen.go

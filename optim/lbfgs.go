@@ -198,7 +198,7 @@ func dot[T Float](a, b []T) float64 {
 	var s T
 	b = b[:len(a)]
 	for i := range a {
-		s += a[i] * b[i]
+		s += T(a[i] * b[i])
 	}
 	return float64(s)
 }
@@ -223,7 +223,7 @@ func axpy[T Float](y []T, alpha float64, x []T) {
 	a := T(alpha)
 	x = x[:len(y)]
 	for i := range y {
-		y[i] = y[i] + a*x[i]
+		y[i] = y[i] + T(a*x[i])
 	}
 }
 
@@ -314,8 +314,8 @@ func (o *LBFGSOptimizer[T]) update(g []T) {
 	for i := range g {
 		yi := g[i] - o.prevG[i]
 		si := o.d[i] * tt
-		ys += yi * si
-		yy += yi * yi
+		ys += T(yi * si)
+		yy += T(yi * yi)
 	}
 	if float64(ys) <= float64(T(1e-10)) {
 		return
@@ -366,7 +366,7 @@ func (o *LBFGSOptimizer[T]) direction(g []T) {
 	}
 	for i := 0; i < o.num; i++ {
 		y, s, ro := o.pair(i)
-		be := T(dot(y, d)) * T(ro)
+		be := T(T(dot(y, d)) * T(ro))
 		axpy(d, float64(T(o.al[i])-be), s)
 	}
 }
@@ -406,7 +406,7 @@ func (o *LBFGSOptimizer[T]) strongWolfe(closure func() float64, t, f, gtd float6
 		// torch's three tests, in its order: sufficient decrease fails
 		// (bracket), the curvature condition holds (done), the slope turns
 		// positive (bracket).
-		decreaseFails := fNew > f+c1*t*gtd || (lsIter > 1 && fNew >= fPrev)
+		decreaseFails := fNew > f+float64(c1*t*gtd) || (lsIter > 1 && fNew >= fPrev)
 		if !decreaseFails && math.Abs(gtdNew) <= -c2*gtd {
 			br[0], bf[0], nb, done = t, fNew, 1, true
 			copy(bg[0], o.gNew)
@@ -418,7 +418,7 @@ func (o *LBFGSOptimizer[T]) strongWolfe(closure func() float64, t, f, gtd float6
 			copy(bg[1], o.gNew)
 			break
 		}
-		minStep := t + 0.01*(t-tPrev)
+		minStep := t + float64(0.01*(t-tPrev))
 		maxStep := t * 10
 		tmp := t
 		t = cubicInterpolate(tPrev, fPrev, gtdPrev, t, fNew, gtdNew, &[2]float64{minStep, maxStep})
@@ -446,7 +446,7 @@ func (o *LBFGSOptimizer[T]) strongWolfe(closure func() float64, t, f, gtd float6
 		}
 		t = cubicInterpolate(br[0], bf[0], bgtd[0], br[1], bf[1], bgtd[1], nil)
 		bmax, bmin := max(br[0], br[1]), min(br[0], br[1])
-		eps := 0.1 * (bmax - bmin)
+		eps := float64(0.1 * (bmax - bmin))
 		if min(bmax-t, t-bmin) < eps {
 			if insufProgress || t >= bmax || t <= bmin {
 				if math.Abs(t-bmax) < math.Abs(t-bmin) {
@@ -465,7 +465,7 @@ func (o *LBFGSOptimizer[T]) strongWolfe(closure func() float64, t, f, gtd float6
 		evals++
 		gtdNew = dot(o.gNew, d)
 		lsIter++
-		if fNew > f+c1*t*gtd || fNew >= bf[low] {
+		if fNew > f+float64(c1*t*gtd) || fNew >= bf[low] {
 			br[high], bf[high], bgtd[high] = t, fNew, gtdNew
 			copy(bg[high], o.gNew)
 			low, high = 0, 1
@@ -499,14 +499,14 @@ func cubicInterpolate(x1, f1, g1, x2, f2, g2 float64, bounds *[2]float64) float6
 		lo, hi = x1, x2
 	}
 	d1 := g1 + g2 - 3*(f1-f2)/(x1-x2)
-	d2sq := d1*d1 - g1*g2
+	d2sq := float64(d1*d1) - float64(g1*g2)
 	if d2sq >= 0 {
 		d2 := math.Sqrt(d2sq)
 		var minPos float64
 		if x1 <= x2 {
-			minPos = x2 - (x2-x1)*((g2+d2-d1)/(g2-g1+2*d2))
+			minPos = x2 - float64((x2-x1)*((g2+d2-d1)/(g2-g1+2*d2)))
 		} else {
-			minPos = x1 - (x1-x2)*((g1+d2-d1)/(g1-g2+2*d2))
+			minPos = x1 - float64((x1-x2)*((g1+d2-d1)/(g1-g2+2*d2)))
 		}
 		return pyMin(pyMax(minPos, lo), hi)
 	}

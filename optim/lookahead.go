@@ -183,7 +183,7 @@ func (l *Lookahead[T]) syncMomentum(a, b T) {
 			} else {
 				c := l.mom[i][:len(m)]
 				for j, v := range m {
-					v = v*a + b*c[j]
+					v = T(v*a) + T(b*c[j])
 					m[j], c[j] = v, v
 				}
 			}
@@ -215,7 +215,7 @@ func (l *Lookahead[T]) Step() {
 	for i, p := range l.params {
 		s := l.slow[i][:len(p.Value)]
 		for j, w := range p.Value {
-			v := w*a + b*s[j]
+			v := T(w*a) + T(b*s[j])
 			p.Value[j] = v
 			s[j] = v
 		}

@@ -220,7 +220,7 @@ func muonStep[T, E Float](h Muon, s *muonSlot[T], w *nsWork[E], bf bool) {
 	if h.AdjustLRFn == MuonAdjustAdamW {
 		ratio = 0.2 * math.Sqrt(float64(max(rows, cols)))
 	}
-	decay, alpha := T(1-h.LR*h.WeightDecay), T(-h.LR*ratio)
+	decay, alpha := T(1-float64(h.LR*h.WeightDecay)), T(-h.LR*ratio)
 	x = w.x
 	for r := range rows {
 		for c := range cols {
@@ -229,8 +229,8 @@ func muonStep[T, E Float](h Muon, s *muonSlot[T], w *nsWork[E], bf bool) {
 			if tr {
 				j = c*rows + r
 			}
-			v := p.Value[i] * decay
-			p.Value[i] = v + alpha*T(x[j])
+			v := T(p.Value[i] * decay)
+			p.Value[i] = v + T(alpha*T(x[j]))
 		}
 	}
 }

@@ -496,7 +496,7 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 			Common:   kernel.Common{LR: lr, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
 			Momentum: h.Momentum}
 	case Adagrad:
-		clr := lr / (1 + (t-1)*h.LRDecay)
+		clr := lr / (1 + float64((t-1)*h.LRDecay))
 		c.kind = kAdagrad
 		x.adagrad = kernel.AdagradArgs{
 			Common: kernel.Common{LR: clr, WeightDecay: h.WeightDecay, Maximize: h.Maximize}, Eps: h.Eps}
@@ -510,7 +510,7 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 	case Adam:
 		if h.DecoupledWeightDecay {
 			c.kind = kAdam
-			x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.Maximize)
+			x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-float64(lr*h.WeightDecay), h.Maximize)
 			return
 		}
 		c.kind = kAdam
@@ -522,7 +522,7 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 			Beta1:  h.Beta1, Beta2: h.Beta2, Eps: h.Eps}
 	case AdamW:
 		c.kind = kAdam
-		x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-lr*h.WeightDecay, h.Maximize)
+		x.adam = adamArgs(t, lr, h.Beta1, h.Beta2, h.Eps, 0, 1-float64(lr*h.WeightDecay), h.Maximize)
 	case NAdam:
 		c.kind, x.nadam = kNAdam, nadamArgs(h, lr, t, &s.st.muProduct)
 	case RAdam:
@@ -540,7 +540,7 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 	case Lion:
 		c.kind = kLion
 		x.lion = kernel.LionArgs{Common: kernel.Common{LR: lr, Maximize: h.Maximize},
-			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - lr*h.WeightDecay}
+			Beta1: h.Beta1, Beta2: h.Beta2, Decay: 1 - float64(lr*h.WeightDecay)}
 	case Rprop:
 		c.kind = kRprop
 		x.rprop = kernel.RpropArgs{Maximize: h.Maximize, EtaMinus: h.EtaMinus, EtaPlus: h.EtaPlus,
@@ -555,10 +555,10 @@ func prepareSlot[T Float](h Hyper, lr float64, bi [3]int8, s *slot[T]) {
 // nadamArgs are NAdam's scalars for step t; muProduct, the running product
 // of μ, is advanced by this step's μ.
 func nadamArgs(h NAdam, lr, t float64, muProduct *float64) kernel.NAdamArgs {
-	mu := h.Beta1 * (1 - 0.5*math.Pow(0.96, t*h.MomentumDecay))
-	muNext := h.Beta1 * (1 - 0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))
-	*muProduct *= mu
-	prodNext := *muProduct * muNext
+	mu := float64(h.Beta1 * (1 - float64(0.5*math.Pow(0.96, t*h.MomentumDecay))))
+	muNext := float64(h.Beta1 * (1 - float64(0.5*math.Pow(0.96, (t+1)*h.MomentumDecay))))
+	*muProduct = float64(*muProduct * mu)
+	prodNext := float64(*muProduct * muNext)
 	wd, decay := decoupled(lr, h.WeightDecay, h.DecoupledWeightDecay)
 	return kernel.NAdamArgs{
 		Common: kernel.Common{LR: lr, WeightDecay: wd, Maximize: h.Maximize},
@@ -592,10 +592,10 @@ func asgdArgs(h ASGD, lr, t float64, eta, avgMu *float64) kernel.ASGDArgs {
 		*eta, *avgMu = float64(float32(lr)), 1
 	}
 	a := kernel.ASGDArgs{Common: kernel.Common{LR: *eta, WeightDecay: h.WeightDecay, Maximize: h.Maximize},
-		Decay: 1 - h.Lambd**eta, Mu: *avgMu}
+		Decay: 1 - float64(h.Lambd**eta), Mu: *avgMu}
 	// torch computes the next η and μ in float64 and stores them in
 	// float32 tensors (its default dtype).
-	*eta = float64(float32(lr / math.Pow(1+h.Lambd*lr*t, h.Alpha)))
+	*eta = float64(float32(lr / math.Pow(1+float64(h.Lambd*lr*t), h.Alpha)))
 	*avgMu = float64(float32(1 / max(1, t-h.T0)))
 	return a
 }
@@ -615,7 +615,7 @@ func shareSlot[T Float](bi [3]int8, prev, s *slot[T]) {
 // method with torch 2.x's decoupled_weight_decay switch.
 func decoupled(lr, wd float64, on bool) (l2, decay float64) {
 	if on {
-		return 0, 1 - lr*wd
+		return 0, 1 - float64(lr*wd)
 	}
 	return wd, 1
 }

@@ -210,7 +210,7 @@ func (o *ScheduleFree[T]) Step() {
 	if !(o.lrMax > lr) {
 		o.lrMax = lr
 	}
-	weight := math.Pow(k+1, h.r) * math.Pow(o.lrMax, h.wlp)
+	weight := float64(math.Pow(k+1, h.r) * math.Pow(o.lrMax, h.wlp))
 	o.weightSum += weight
 	ckp1 := 0.0
 	if o.weightSum != 0 {

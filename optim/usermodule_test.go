@@ -21,9 +21,16 @@ func TestUserModule(t *testing.T) {
 	if err != nil {
 		goBin = filepath.Join(os.Getenv("GOROOT"), "bin", "go")
 	}
+	// The program is built for the machine the go command runs on: where
+	// these tests run under emulation (GOARCH=arm64 with go test -exec
+	// qemu-aarch64, as CI does), the machine could not run an arm64 build.
+	host, err := exec.Command(goBin, "env", "GOHOSTARCH").Output()
+	if err != nil {
+		t.Fatalf("go env GOHOSTARCH: %v", err)
+	}
 	cmd := exec.Command(goBin, "run", ".")
 	cmd.Dir = filepath.Join("..", "testdata", "usermodule")
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=readonly")
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOPROXY=off", "GOFLAGS=-mod=readonly", "GOARCH="+strings.TrimSpace(string(host)))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("go run in %s: %v\n%s", cmd.Dir, err, out)

@@ -41,7 +41,7 @@ func Cosine(lr float64, tMax int, etaMin float64) (Schedule, error) {
 // cosineAt is the SGDR formula, written in torch's order of operations so
 // that the only difference from torch is the cos implementation.
 func cosineAt(lr, etaMin float64, tCur, tI int) float64 {
-	return etaMin + (lr-etaMin)*(1+math.Cos(math.Pi*float64(tCur)/float64(tI)))/2
+	return etaMin + float64((lr-etaMin)*(1+math.Cos(math.Pi*float64(tCur)/float64(tI)))/2)
 }
 
 func (s cosine) LR(t int) float64 { return cosineAt(s.lr, s.etaMin, max(t, 0), s.tMax) }

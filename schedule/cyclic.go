@@ -95,7 +95,7 @@ func (s cyclic) LR(t int) float64 {
 	default:
 		scale = 1
 	}
-	return s.baseLR + height*scale
+	return s.baseLR + float64(height*scale)
 }
 
 func (s cyclic) String() string {

@@ -88,13 +88,13 @@ func OneCycle(maxLR float64, totalSteps int, pctStart float64, anneal Anneal,
 	if threePhase {
 		s.n = 3
 		s.phases = [3]phase{
-			{pctStart*total - 1, initial, maxLR},
-			{2*pctStart*total - 2, maxLR, initial},
+			{float64(pctStart*total) - 1, initial, maxLR},
+			{float64(2*pctStart*total) - 2, maxLR, initial},
 			{total - 1, initial, minLR},
 		}
 	} else {
 		s.n = 2
-		s.phases[0] = phase{pctStart*total - 1, initial, maxLR}
+		s.phases[0] = phase{float64(pctStart*total) - 1, initial, maxLR}
 		s.phases[1] = phase{total - 1, maxLR, minLR}
 	}
 	prev := 0.0
@@ -123,9 +123,9 @@ func (s oneCycle) LR(t int) float64 {
 	p := s.phases[last]
 	pct := (step - start) / (p.endStep - start)
 	if s.anneal == AnnealLinear {
-		return (p.end-p.start)*pct + p.start
+		return float64((p.end-p.start)*pct) + p.start
 	}
-	return p.end + (p.start-p.end)/2.0*(math.Cos(math.Pi*pct)+1)
+	return p.end + float64((p.start-p.end)/2.0*(math.Cos(math.Pi*pct)+1))
 }
 
 func (s oneCycle) String() string {

@@ -49,7 +49,7 @@ func (s swalr) LR(t int) float64 {
 	if s.anneal == AnnealCos {
 		a = (1 - math.Cos(math.Pi*x)) / 2
 	}
-	return s.swaLR*a + s.lr*(1-a)
+	return float64(s.swaLR*a) + float64(s.lr*(1-a))
 }
 
 func (s swalr) String() string {

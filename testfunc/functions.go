@@ -31,17 +31,17 @@ func (Rosenbrock) Name() string    { return "rosenbrock" }
 func (Rosenbrock) Formula() string { return "(1−x)²+100(y−x²)²" }
 
 func (Rosenbrock) Value(x, y float64) float64 {
-	a, b := 1-x, y-x*x
-	return a*a + 100*b*b
+	a, b := 1-x, y-float64(x*x)
+	return float64(a*a) + float64(100*b*b)
 }
 
 func (Rosenbrock) Grad(x, y float64) (dx, dy float64) {
-	b := y - x*x
-	return -2*(1-x) - 400*x*b, 200 * b
+	b := y - float64(x*x)
+	return float64(-2*(1-x)) - float64(400*x*b), 200 * b
 }
 
 func (Rosenbrock) Hess(x, y float64) (xx, xy, yy float64) {
-	return 2 - 400*y + 1200*x*x, -400 * x, 200
+	return 2 - float64(400*y) + float64(1200*x*x), -400 * x, 200
 }
 
 func (Rosenbrock) Minima() []Point { return []Point{{1, 1}} }
@@ -65,31 +65,31 @@ func (Beale) Formula() string { return "(1.5−x+xy)²+(2.25−x+xy²)²+(2.625�
 
 // bealeTerms returns the three residuals t_i = c_i − x + x·yⁱ.
 func bealeTerms(x, y float64) (t1, t2, t3 float64) {
-	return 1.5 - x + x*y, 2.25 - x + x*y*y, 2.625 - x + x*y*y*y
+	return 1.5 - x + float64(x*y), 2.25 - x + float64(x*y*y), 2.625 - x + float64(x*y*y*y)
 }
 
 func (Beale) Value(x, y float64) float64 {
 	t1, t2, t3 := bealeTerms(x, y)
-	return t1*t1 + t2*t2 + t3*t3
+	return float64(t1*t1) + float64(t2*t2) + float64(t3*t3)
 }
 
 func (Beale) Grad(x, y float64) (dx, dy float64) {
 	t1, t2, t3 := bealeTerms(x, y)
-	y2 := y * y
+	y2 := float64(y * y)
 	// ∂t_i/∂x = yⁱ−1 and ∂t_i/∂y = i·x·yⁱ⁻¹.
-	dx = 2 * (t1*(y-1) + t2*(y2-1) + t3*(y2*y-1))
-	dy = 2 * (t1*x + t2*2*x*y + t3*3*x*y2)
+	dx = 2 * (float64(t1*(y-1)) + float64(t2*(y2-1)) + float64(t3*(float64(y2*y)-1)))
+	dy = 2 * (float64(t1*x) + float64(t2*2*x*y) + float64(t3*3*x*y2))
 	return dx, dy
 }
 
 func (Beale) Hess(x, y float64) (xx, xy, yy float64) {
 	t1, t2, t3 := bealeTerms(x, y)
-	y2 := y * y
-	a1, a2, a3 := y-1, y2-1, y2*y-1  // ∂t_i/∂x
-	b1, b2, b3 := x, 2*x*y, 3*x*y2   // ∂t_i/∂y
-	xx = 2 * (a1*a1 + a2*a2 + a3*a3) // ∂²t_i/∂x² = 0
-	xy = 2 * (a1*b1 + a2*b2 + a3*b3 + t1 + t2*2*y + t3*3*y2)
-	yy = 2 * (b1*b1 + b2*b2 + b3*b3 + t2*2*x + t3*6*x*y)
+	y2 := float64(y * y)
+	a1, a2, a3 := y-1, y2-1, float64(y2*y)-1                    // ∂t_i/∂x
+	b1, b2, b3 := x, 2*x*y, 3*x*y2                              // ∂t_i/∂y
+	xx = 2 * (float64(a1*a1) + float64(a2*a2) + float64(a3*a3)) // ∂²t_i/∂x² = 0
+	xy = 2 * (float64(a1*b1) + float64(a2*b2) + float64(a3*b3) + t1 + float64(t2*2*y) + float64(t3*3*y2))
+	yy = 2 * (float64(b1*b1) + float64(b2*b2) + float64(b3*b3) + float64(t2*2*x) + float64(t3*6*x*y))
 	return xx, xy, yy
 }
 
@@ -112,18 +112,18 @@ func (Himmelblau) Name() string    { return "himmelblau" }
 func (Himmelblau) Formula() string { return "(x²+y−11)²+(x+y²−7)²" }
 
 func (Himmelblau) Value(x, y float64) float64 {
-	u, v := x*x+y-11, x+y*y-7
-	return u*u + v*v
+	u, v := float64(x*x)+y-11, x+float64(y*y)-7
+	return float64(u*u) + float64(v*v)
 }
 
 func (Himmelblau) Grad(x, y float64) (dx, dy float64) {
-	u, v := x*x+y-11, x+y*y-7
-	return 4*x*u + 2*v, 2*u + 4*y*v
+	u, v := float64(x*x)+y-11, x+float64(y*y)-7
+	return float64(4*x*u) + float64(2*v), float64(2*u) + float64(4*y*v)
 }
 
 func (Himmelblau) Hess(x, y float64) (xx, xy, yy float64) {
-	u, v := x*x+y-11, x+y*y-7
-	return 4*u + 8*x*x + 2, 4*x + 4*y, 4*v + 8*y*y + 2
+	u, v := float64(x*x)+y-11, x+float64(y*y)-7
+	return float64(4*u) + float64(8*x*x) + 2, float64(4*x) + float64(4*y), float64(4*v) + float64(8*y*y) + 2
 }
 
 func (Himmelblau) Minima() []Point {
@@ -152,13 +152,13 @@ func (Booth) Name() string    { return "booth" }
 func (Booth) Formula() string { return "(x+2y−7)²+(2x+y−5)²" }
 
 func (Booth) Value(x, y float64) float64 {
-	u, v := x+2*y-7, 2*x+y-5
-	return u*u + v*v
+	u, v := x+float64(2*y)-7, float64(2*x)+y-5
+	return float64(u*u) + float64(v*v)
 }
 
 func (Booth) Grad(x, y float64) (dx, dy float64) {
-	u, v := x+2*y-7, 2*x+y-5
-	return 2*u + 4*v, 4*u + 2*v
+	u, v := x+float64(2*y)-7, float64(2*x)+y-5
+	return float64(2*u) + float64(4*v), float64(4*u) + float64(2*v)
 }
 
 func (Booth) Hess(x, y float64) (xx, xy, yy float64) { return 10, 8, 10 }
@@ -178,7 +178,7 @@ type Saddle struct{}
 
 func (Saddle) Name() string                           { return "saddle" }
 func (Saddle) Formula() string                        { return "x²−y²" }
-func (Saddle) Value(x, y float64) float64             { return x*x - y*y }
+func (Saddle) Value(x, y float64) float64             { return float64(x*x) - float64(y*y) }
 func (Saddle) Grad(x, y float64) (dx, dy float64)     { return 2 * x, -2 * y }
 func (Saddle) Hess(x, y float64) (xx, xy, yy float64) { return 2, 0, -2 }
 func (Saddle) Minima() []Point                        { return nil }
@@ -197,7 +197,7 @@ type Elliptic struct{}
 
 func (Elliptic) Name() string                           { return "elliptic" }
 func (Elliptic) Formula() string                        { return "x²/20+y²" }
-func (Elliptic) Value(x, y float64) float64             { return x*x/20 + y*y }
+func (Elliptic) Value(x, y float64) float64             { return float64(x*x/20) + float64(y*y) }
 func (Elliptic) Grad(x, y float64) (dx, dy float64)     { return x / 10, 2 * y }
 func (Elliptic) Hess(x, y float64) (xx, xy, yy float64) { return 0.1, 0, 2 }
 func (Elliptic) Minima() []Point                        { return []Point{{0, 0}} }
@@ -218,16 +218,16 @@ func (Rastrigin) Name() string    { return "rastrigin" }
 func (Rastrigin) Formula() string { return "20+x²−10cos(2πx)+y²−10cos(2πy)" }
 
 func (Rastrigin) Value(x, y float64) float64 {
-	return 20 + x*x - 10*math.Cos(2*math.Pi*x) + y*y - 10*math.Cos(2*math.Pi*y)
+	return 20 + float64(x*x) - float64(10*math.Cos(2*math.Pi*x)) + float64(y*y) - float64(10*math.Cos(2*math.Pi*y))
 }
 
 func (Rastrigin) Grad(x, y float64) (dx, dy float64) {
-	return 2*x + 20*math.Pi*math.Sin(2*math.Pi*x), 2*y + 20*math.Pi*math.Sin(2*math.Pi*y)
+	return float64(2*x) + float64(20*math.Pi*math.Sin(2*math.Pi*x)), float64(2*y) + float64(20*math.Pi*math.Sin(2*math.Pi*y))
 }
 
 func (Rastrigin) Hess(x, y float64) (xx, xy, yy float64) {
 	const c = 40 * math.Pi * math.Pi
-	return 2 + c*math.Cos(2*math.Pi*x), 0, 2 + c*math.Cos(2*math.Pi*y)
+	return 2 + float64(c*math.Cos(2*math.Pi*x)), 0, 2 + float64(c*math.Cos(2*math.Pi*y))
 }
 
 func (Rastrigin) Minima() []Point { return []Point{{0, 0}} }
@@ -247,18 +247,18 @@ func (ThreeHump) Name() string    { return "threehump" }
 func (ThreeHump) Formula() string { return "2x²−1.05x⁴+x⁶/6+xy+y²" }
 
 func (ThreeHump) Value(x, y float64) float64 {
-	x2 := x * x
-	return 2*x2 - 1.05*x2*x2 + x2*x2*x2/6 + x*y + y*y
+	x2 := float64(x * x)
+	return float64(2*x2) - float64(1.05*x2*x2) + float64(x2*x2*x2/6) + float64(x*y) + float64(y*y)
 }
 
 func (ThreeHump) Grad(x, y float64) (dx, dy float64) {
-	x2 := x * x
-	return 4*x - 4.2*x2*x + x2*x2*x + y, x + 2*y
+	x2 := float64(x * x)
+	return float64(4*x) - float64(4.2*x2*x) + float64(x2*x2*x) + y, x + float64(2*y)
 }
 
 func (ThreeHump) Hess(x, y float64) (xx, xy, yy float64) {
-	x2 := x * x
-	return 4 - 12.6*x2 + 5*x2*x2, 1, 2
+	x2 := float64(x * x)
+	return 4 - float64(12.6*x2) + float64(5*x2*x2), 1, 2
 }
 
 func (ThreeHump) Minima() []Point { return []Point{{0, 0}} }
@@ -285,16 +285,16 @@ func (StyblinskiTang) Name() string    { return "styblinski" }
 func (StyblinskiTang) Formula() string { return "½(x⁴−16x²+5x+y⁴−16y²+5y)" }
 
 func (StyblinskiTang) Value(x, y float64) float64 {
-	x2, y2 := x*x, y*y
-	return 0.5 * (x2*x2 - 16*x2 + 5*x + y2*y2 - 16*y2 + 5*y)
+	x2, y2 := float64(x*x), float64(y*y)
+	return 0.5 * (float64(x2*x2) - float64(16*x2) + float64(5*x) + float64(y2*y2) - float64(16*y2) + float64(5*y))
 }
 
 func (StyblinskiTang) Grad(x, y float64) (dx, dy float64) {
-	return 2*x*x*x - 16*x + 2.5, 2*y*y*y - 16*y + 2.5
+	return float64(2*x*x*x) - float64(16*x) + 2.5, float64(2*y*y*y) - float64(16*y) + 2.5
 }
 
 func (StyblinskiTang) Hess(x, y float64) (xx, xy, yy float64) {
-	return 6*x*x - 16, 0, 6*y*y - 16
+	return float64(6*x*x) - 16, 0, float64(6*y*y) - 16
 }
 
 func (StyblinskiTang) Minima() []Point { return []Point{{styblinskiMin, styblinskiMin}} }

@@ -50,7 +50,7 @@ func (q Quadratic) Formula() string {
 	return "½(x²+" + strconv.FormatFloat(q.cond, 'g', -1, 64) + "y²)"
 }
 
-func (q Quadratic) Value(x, y float64) float64             { return 0.5 * (x*x + q.cond*y*y) }
+func (q Quadratic) Value(x, y float64) float64             { return 0.5 * (float64(x*x) + float64(q.cond*y*y)) }
 func (q Quadratic) Grad(x, y float64) (dx, dy float64)     { return x, q.cond * y }
 func (q Quadratic) Hess(x, y float64) (xx, xy, yy float64) { return 1, 0, q.cond }
 func (Quadratic) Minima() []Point                          { return []Point{{0, 0}} }

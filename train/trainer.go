@@ -284,7 +284,7 @@ func (t *Trainer) Step() (StepResult, error) {
 		if t.ema != nil {
 			t.ema.Update()
 		}
-		t.epochLoss += loss * float64(n)
+		t.epochLoss += float64(loss * float64(n))
 		t.epochSeen += n
 		t.examples += n
 		t.curveSum += loss

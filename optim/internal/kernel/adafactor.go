@@ -23,12 +23,12 @@ func adafactorVectorScalar[T Float](p, g, v, u []T, a AdafactorArgs) {
 		if a.Maximize {
 			x = -x
 		}
-		x2 := x * x
+		x2 := T(x * x)
 		vi := v[i]
 		if small {
-			vi = vi + w*(x2-vi)
+			vi = vi + T(w*(x2-vi))
 		} else {
-			vi = x2 - (x2-vi)*(1-w)
+			vi = x2 - T((x2-vi)*(1-w))
 		}
 		v[i] = vi
 		u[i] = T(1) / T(math.Sqrt(float64(max(vi, floor)))) * x

@@ -21,10 +21,10 @@ func asgdScalar[T Float](p, g, ax []T, a ASGDArgs) {
 		if a.Decay != 1 {
 			w = w * decay
 		}
-		w = w + (-lr)*d
+		w = w + T((-lr)*d)
 		p[i] = w
 		if a.Mu != 1 {
-			ax[i] = ax[i] + (w-ax[i])*mu
+			ax[i] = ax[i] + T((w-ax[i])*mu)
 		} else {
 			ax[i] = w
 		}

@@ -15,7 +15,7 @@ func grad[T Float](g, p T, neg bool, wd T) T {
 		g = -g
 	}
 	if wd != 0 {
-		g = g + wd*p
+		g = g + T(wd*p)
 	}
 	return g
 }
@@ -33,7 +33,7 @@ func sgdScalar[T Float](p, g []T, c Common) {
 	g = g[:len(p)]
 	for i := range p {
 		d := grad(g[i], p[i], c.Maximize, wd)
-		p[i] = p[i] + (-lr)*d
+		p[i] = p[i] + T((-lr)*d)
 	}
 }
 
@@ -55,15 +55,15 @@ func sgdMomentumScalar[T Float](p, g, buf []T, a SGDMomentumArgs) {
 		d := grad(g[i], p[i], a.Maximize, wd)
 		b := d
 		if !a.First {
-			b = buf[i]*mu + damp*d
+			b = T(buf[i]*mu) + T(damp*d)
 		}
 		buf[i] = b
 		if a.Nesterov {
-			d = d + mu*b
+			d = d + T(mu*b)
 		} else {
 			d = b
 		}
-		p[i] = p[i] + (-lr)*d
+		p[i] = p[i] + T((-lr)*d)
 	}
 }
 
@@ -79,7 +79,7 @@ func momentumScalar[T Float](p, g, v []T, a MomentumArgs) {
 	g, v = g[:len(p)], v[:len(p)]
 	for i := range p {
 		d := grad(g[i], p[i], a.Maximize, wd)
-		vi := mu*v[i] - lr*d
+		vi := T(mu*v[i]) - T(lr*d)
 		v[i] = vi
 		p[i] = p[i] + vi
 	}
@@ -97,9 +97,9 @@ func adagradScalar[T Float](p, g, sum []T, a AdagradArgs) {
 	g, sum = g[:len(p)], sum[:len(p)]
 	for i := range p {
 		d := grad(g[i], p[i], a.Maximize, wd)
-		s := sum[i] + d*d
+		s := sum[i] + T(d*d)
 		sum[i] = s
-		p[i] = p[i] + (-lr)*(d/(sqrt(s)+eps))
+		p[i] = p[i] + T((-lr)*(d/(sqrt(s)+eps)))
 	}
 }
 
@@ -116,9 +116,9 @@ func rmspropScalar[T Float](p, g, sq []T, a RMSpropArgs) {
 	g, sq = g[:len(p)], sq[:len(p)]
 	for i := range p {
 		d := grad(g[i], p[i], a.Maximize, wd)
-		s := sq[i]*al + oma*d*d
+		s := T(sq[i]*al) + T(oma*d*d)
 		sq[i] = s
-		p[i] = p[i] + (-lr)*(d/(sqrt(s)+eps))
+		p[i] = p[i] + T((-lr)*(d/(sqrt(s)+eps)))
 	}
 }
 
@@ -132,22 +132,22 @@ func rmspropFullScalar[T Float](p, g, sq, ga, buf []T, a RMSpropArgs) {
 	g, sq = g[:len(p)], sq[:len(p)]
 	for i := range p {
 		d := grad(g[i], p[i], a.Maximize, wd)
-		s := sq[i]*al + oma*d*d
+		s := T(sq[i]*al) + T(oma*d*d)
 		sq[i] = s
 		var avg T
 		if ga != nil {
-			m := ga[i]*al + oma*d
+			m := T(ga[i]*al) + T(oma*d)
 			ga[i] = m
-			avg = sqrt(s+(-m)*m) + eps
+			avg = sqrt(s+T((-m)*m)) + eps
 		} else {
 			avg = sqrt(s) + eps
 		}
 		if buf != nil {
-			b := buf[i]*mu + d/avg
+			b := T(buf[i]*mu) + d/avg
 			buf[i] = b
-			p[i] = p[i] + (-lr)*b
+			p[i] = p[i] + T((-lr)*b)
 		} else {
-			p[i] = p[i] + (-lr)*(d/avg)
+			p[i] = p[i] + T((-lr)*(d/avg))
 		}
 	}
 }
@@ -178,14 +178,14 @@ func adamScalar[T Float](p, g, m, v, vmax []T, a AdamArgs) {
 			w = w * decay
 		}
 		d := grad(g[i], w, a.Maximize, wd)
-		mi := m[i]*b1 + omb1*d
-		vi := v[i]*b2 + omb2*d*d
+		mi := T(m[i]*b1) + T(omb1*d)
+		vi := T(v[i]*b2) + T(omb2*d*d)
 		m[i], v[i] = mi, vi
 		if vmax != nil {
 			vi = max(vmax[i], vi)
 			vmax[i] = vi
 		}
-		p[i] = w + (-step)*(mi/(sqrt(vi)/bc2+eps))
+		p[i] = w + T((-step)*(mi/(sqrt(vi)/bc2+eps)))
 	}
 }
 
@@ -204,8 +204,8 @@ func adamNoteScalar[T Float](p, g, m, v []T, a AdamNoteArgs) {
 	g, m, v = g[:len(p)], m[:len(p)], v[:len(p)]
 	for i := range p {
 		d := grad(g[i], p[i], a.Maximize, wd)
-		mi := b1*m[i] + omb1*d
-		vi := b2*v[i] + omb2*d*d
+		mi := T(b1*m[i]) + T(omb1*d)
+		vi := T(b2*v[i]) + T(omb2*d*d)
 		m[i], v[i] = mi, vi
 		mh := mi / omb1
 		vh := vi / omb2
@@ -226,11 +226,11 @@ func adamaxScalar[T Float](p, g, m, u []T, a AdamaxArgs) {
 	g, m, u = g[:len(p)], m[:len(p)], u[:len(p)]
 	for i := range p {
 		d := grad(g[i], p[i], a.Maximize, wd)
-		mi := m[i]*b1 + omb1*d
+		mi := T(m[i]*b1) + T(omb1*d)
 		m[i] = mi
 		ui := max(u[i]*b2, abs(d)+eps)
 		u[i] = ui
-		p[i] = p[i] + (-lr)*(mi/ui)
+		p[i] = p[i] + T((-lr)*(mi/ui))
 	}
 }
 
@@ -255,12 +255,12 @@ func adadeltaScalar[T Float](p, g, sq, acc []T, a AdadeltaArgs) {
 	g, sq, acc = g[:len(p)], sq[:len(p)], acc[:len(p)]
 	for i := range p {
 		d := grad(g[i], p[i], a.Maximize, wd)
-		s := sq[i]*rho + omr*d*d
+		s := T(sq[i]*rho) + T(omr*d*d)
 		sq[i] = s
 		std := sqrt(s + eps)
 		delta := sqrt(acc[i]+eps) / std * d
-		acc[i] = acc[i]*rho + omr*delta*delta
-		p[i] = p[i] + (-lr)*delta
+		acc[i] = T(acc[i]*rho) + T(omr*delta*delta)
+		p[i] = p[i] + T((-lr)*delta)
 	}
 }
 
@@ -289,12 +289,12 @@ func nadamScalar[T Float](p, g, m, v []T, a NAdamArgs) {
 			w = w * decay
 		}
 		d := grad(g[i], w, a.Maximize, wd)
-		mi := m[i]*b1 + omb1*d
-		vi := v[i]*b2 + omb2*d*d
+		mi := T(m[i]*b1) + T(omb1*d)
+		vi := T(v[i]*b2) + T(omb2*d*d)
 		m[i], v[i] = mi, vi
 		denom := sqrt(vi/bc2) + eps
-		w = w + c1*(d/denom)
-		p[i] = w + c2*(mi/denom)
+		w = w + T(c1*(d/denom))
+		p[i] = w + T(c2*(mi/denom))
 	}
 }
 
@@ -325,15 +325,15 @@ func radamScalar[T Float](p, g, m, v []T, a RAdamArgs) {
 			w = w * decay
 		}
 		d := grad(g[i], w, a.Maximize, wd)
-		mi := m[i]*b1 + omb1*d
-		vi := v[i]*b2 + omb2*d*d
+		mi := T(m[i]*b1) + T(omb1*d)
+		vi := T(v[i]*b2) + T(omb2*d*d)
 		m[i], v[i] = mi, vi
 		mh := mi / bc1
 		if a.Rect {
 			adaptive := bc2s / (sqrt(vi) + eps)
-			p[i] = w + (-1)*(mh*lr*adaptive*r)
+			p[i] = w + T((-1)*(mh*lr*adaptive*r))
 		} else {
-			p[i] = w + (-1)*(mh*lr)
+			p[i] = w + T((-1)*(mh*lr))
 		}
 	}
 }
@@ -356,7 +356,7 @@ func lionScalar[T Float](p, g, m []T, a LionArgs) {
 		if a.Maximize {
 			d = -d
 		}
-		c := b1*m[i] + omb1*d
+		c := T(b1*m[i]) + T(omb1*d)
 		w := p[i]
 		if a.Decay != 1 {
 			w = w * decay
@@ -368,6 +368,6 @@ func lionScalar[T Float](p, g, m []T, a LionArgs) {
 			w = w + lr
 		}
 		p[i] = w
-		m[i] = b2*m[i] + omb2*d
+		m[i] = T(b2*m[i]) + T(omb2*d)
 	}
 }

@@ -20,15 +20,15 @@ func lambScalar[T Float](p, g, m, v, r []T, a LAMBArgs) {
 	eps, wd, bc1, bc2 := T(a.Eps), T(a.WeightDecay), T(a.BC1), T(a.BC2)
 	g, m, v, r = g[:len(p)], m[:len(p)], v[:len(p)], r[:len(p)]
 	for j, gj := range g {
-		mj := m[j]*b1 + gj*omb1
-		vj := v[j]*b2 + gj*gj*omb2
+		mj := T(m[j]*b1) + T(gj*omb1)
+		vj := T(v[j]*b2) + T(gj*gj*omb2)
 		m[j], v[j] = mj, vj
 		if a.BiasCorrection {
 			mj, vj = mj/bc1, vj/bc2
 		}
 		rj := mj / (T(math.Sqrt(float64(vj))) + eps)
 		if a.WeightDecay != 0 {
-			rj += p[j] * wd
+			rj += T(p[j] * wd)
 		}
 		r[j] = rj
 	}

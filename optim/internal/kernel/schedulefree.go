@@ -28,15 +28,15 @@ func sfAdamWScalar[T Float](p, g, z, v, x []T, a SFAdamWArgs) {
 			if a.DecayAtZ {
 				pt = zj
 			}
-			zj = zj - wd*pt
+			zj = zj - T(wd*pt)
 		}
-		vj := v[j]*b2 + omb2*g[j]*g[j]
+		vj := T(v[j]*b2) + T(omb2*g[j]*g[j])
 		v[j] = vj
-		zj = zj + nlr*(g[j]/(T(math.Sqrt(float64(vj)))+eps))
+		zj = zj + T(nlr*(g[j]/(T(math.Sqrt(float64(vj)))+eps)))
 		z[j] = zj
-		xj := x[j]*omc + c*zj
+		xj := T(x[j]*omc) + T(c*zj)
 		x[j] = xj
-		p[j] = xj*b1 + omb1*zj
+		p[j] = T(xj*b1) + T(omb1*zj)
 	}
 }
 
@@ -57,12 +57,12 @@ func sfSGDScalar[T Float](p, g, z, x []T, a SFSGDArgs) {
 	for j := range p {
 		gj := g[j]
 		if a.WeightDecay != 0 {
-			gj = gj + wd*p[j]
+			gj = gj + T(wd*p[j])
 		}
-		zj := z[j] - lr*gj
+		zj := z[j] - T(lr*gj)
 		z[j] = zj
-		xj := x[j]*omc + c*zj
+		xj := T(x[j]*omc) + T(c*zj)
 		x[j] = xj
-		p[j] = xj*b1 + omb1*zj
+		p[j] = T(xj*b1) + T(omb1*zj)
 	}
 }
