@@ -245,6 +245,26 @@ func reluCols(g, a []float32, w, i0, i1, n int) {
 	}
 }
 
+// newProtoNet is the experiment's state for model m, batches of n rows
+// drawn from the images src with labels ys.
+func newProtoNet(m *Model, n int, src, ys []uint8) *protoNet {
+	p := &protoNet{m: m, n: n, src: src, idx: make([]int, n), y: make([]uint8, n), lr: 0.01}
+	p.ds = &data.Dataset{Pixels: src, Y: ys, N: len(ys), Dim: 784, Classes: 10}
+	protoCur = p
+	for c := range 2 {
+		p.ds.Reserve(&p.bt[c], n)
+		p.x[c] = make([]float32, n*784)
+		p.lg[c] = make([]float32, n*10)
+		p.dzL[c] = make([]float32, n*10)
+	}
+	for _, l := range m.layers {
+		p.a = append(p.a, make([]float32, n*l.out))
+		p.dz = append(p.dz, make([]float32, n*l.out))
+		p.cut = append(p.cut, protoCut)
+	}
+	return p
+}
+
 func protoSetup(n, images int) (src []uint8, ys []uint8) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	src = make([]uint8, images*784)
@@ -308,21 +328,7 @@ func BenchmarkNeuronProto(b *testing.B) {
 		}
 	})
 	b.Run("neurons", func(b *testing.B) {
-		m := MustParse("mlp:784-100-100-100-100-10,init=he", 1)
-		p := &protoNet{m: m, n: n, src: src, idx: make([]int, n), y: make([]uint8, n), lr: 0.01}
-		p.ds = &data.Dataset{Pixels: src, Y: ys, N: images, Dim: 784, Classes: 10}
-		protoCur = p
-		for c := range 2 {
-			p.ds.Reserve(&p.bt[c], n)
-			p.x[c] = make([]float32, n*784)
-			p.lg[c] = make([]float32, n*10)
-			p.dzL[c] = make([]float32, n*10)
-		}
-		for _, l := range m.layers {
-			p.a = append(p.a, make([]float32, n*l.out))
-			p.dz = append(p.dz, make([]float32, n*l.out))
-			p.cut = append(p.cut, protoCut)
-		}
+		p := newProtoNet(MustParse("mlp:784-100-100-100-100-10,init=he", 1), n, src, ys)
 		go func() {
 			runtime.LockOSThread()
 			defer runtime.UnlockOSThread()
@@ -384,22 +390,7 @@ func TestNeuronProtoMatches(t *testing.T) {
 		params = append(params, &optim.Param[float32]{Name: v.Name, Value: v.Value, Grad: v.Grad})
 	}
 	opt, _ := optim.New(h, params...)
-	p := &protoNet{m: m2, n: n, src: src, idx: make([]int, n), y: make([]uint8, n), lr: 0.01}
-	p.ds = &data.Dataset{Pixels: src, Y: ys, N: images, Dim: 784, Classes: 10}
-	protoCur = p
-	for c := range 2 {
-		p.ds.Reserve(&p.bt[c], n)
-	}
-	for c := range 2 {
-		p.x[c] = make([]float32, n*784)
-		p.lg[c] = make([]float32, n*10)
-		p.dzL[c] = make([]float32, n*10)
-	}
-	for _, l := range m2.layers {
-		p.a = append(p.a, make([]float32, n*l.out))
-		p.dz = append(p.dz, make([]float32, n*l.out))
-		p.cut = append(p.cut, protoCut)
-	}
+	p := newProtoNet(m2, n, src, ys)
 	x := make([]float32, n*784)
 	for s := range 5 {
 		for r := range n {
