@@ -256,7 +256,13 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 	// ∂(mean CE)/∂logits = (softmax − onehot(y)) / n, for Backward.
 	scale := float32(1 / float64(n))
 	var total float64
-	if parts := m.rowParts(n); parts > 1 {
+	m.pipe.on = false
+	if m.pipeOK(n) {
+		checkLabels(y, c)
+		m.pipeLoss(x, y, n, scale)
+		m.pipe.on = true
+		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)
+	} else if parts := m.rowParts(n); parts > 1 {
 		checkLabels(y, c)
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
@@ -294,7 +300,12 @@ func (m *Model) Backward() {
 	}
 	n := len(m.y)
 	m.finiteKnown = false
-	// Loss left ∂(mean CE)/∂logits in m.train.dz[last].
+	// Loss left ∂(mean CE)/∂logits in m.train.dz[last], and as the layer
+	// pipeline every ∂z.
+	if m.pipe.on {
+		m.pipeBackwardRun(n)
+		return
+	}
 	if parts := m.rowParts(n); parts > 1 {
 		m.backwardSplit(n, parts)
 		return
@@ -555,39 +566,45 @@ func gradCols(in, c, cuts int) (lo, hi int) {
 	return lo, hi
 }
 
-// weightTask runs task i of planGradTasks: columns [lo, hi) of ∂W = dzᵀ·x
-// for its layer, and ∂b = Σ over the batch of dz with the first range.
+// weightTask runs task i of planGradTasks (gradLayer).
 func (m *Model) weightTask(i, _ int) {
 	t := m.back.tasks[i]
-	n := m.back.n
-	ws, l := &m.train, &m.layers[t.li]
-	dz := ws.dz[t.li][:n*l.out]
+	m.back.finite[i] = m.gradLayer(t.li, t.lo, t.hi, m.back.n)
+}
+
+// gradLayer computes columns [lo, hi) of layer li's ∂W = dzᵀ·x for the
+// last batch of n, and ∂b = Σ over the batch of dz when lo is 0, and
+// reports whether what it wrote is finite (checked while it is in the
+// cache).
+func (m *Model) gradLayer(li, lo, hi, n int) bool {
+	ws, l := &m.train, &m.layers[li]
+	dz := ws.dz[li][:n*l.out]
 	in := m.x
-	if t.li > 0 {
-		in = m.layerInput(ws, t.li, n)
+	if li > 0 {
+		in = m.layerInput(ws, li, n)
 	}
 	sparse, finite := false, false
-	if t.li == 0 {
+	if li == 0 {
 		// The sparse ∂W₁ checks what it stores as it stores it.
-		sparse, finite = m.sparseGrad(t.lo, t.hi, n, ws.dz[t.li][:n*l.out])
+		sparse, finite = m.sparseGrad(lo, hi, n, ws.dz[li][:n*l.out])
 	}
 	if !sparse {
-		gemm.SgemmSerial(true, false, l.out, t.hi-t.lo, n, 1, dz, l.out, in[t.lo:], l.in, 0, l.gw[t.lo:], l.in)
+		gemm.SgemmSerial(true, false, l.out, hi-lo, n, 1, dz, l.out, in[lo:], l.in, 0, l.gw[lo:], l.in)
 	}
 	ok := true
-	if t.lo == 0 {
+	if lo == 0 {
 		vec.ColSums(l.gb, dz)
 		ok = vec.AllFinite(l.gb)
 	}
 	switch {
 	case sparse:
 		ok = ok && finite
-	case t.lo == 0 && t.hi == l.in:
+	case lo == 0 && hi == l.in:
 		ok = ok && vec.AllFinite(l.gw)
 	default:
 		for r := 0; ok && r < l.out; r++ {
-			ok = vec.AllFinite(l.gw[r*l.in+t.lo : r*l.in+t.hi])
+			ok = vec.AllFinite(l.gw[r*l.in+lo : r*l.in+hi])
 		}
 	}
-	m.back.finite[i] = ok
+	return ok
 }

@@ -70,6 +70,8 @@ type Model struct {
 	back splitBackward
 	// The sparse first layer's lists and buffers (sparse.go).
 	sp sparseFirst
+	// The layer pipeline (pipe.go).
+	pipe pipeState
 
 	// Whether every gradient of the last Backward is finite, where
 	// Backward found it out while computing them (finiteKnown).
@@ -201,6 +203,13 @@ func (m *Model) Inputs() int { return m.spec.Sizes[0] }
 // loop that fills the batch on those threads gives each the rows it will
 // use, so they are in that core's caches.
 func (m *Model) InputRows(n, part, parts int) (lo, hi int, ok bool) {
+	if parts == 2 && m.pipeOK(n) {
+		// The layer pipeline: thread 0 takes every row of the first layer.
+		if part == 0 {
+			return 0, n, true
+		}
+		return n, n, true
+	}
 	l := &m.layers[0]
 	return gemm.RowPart(n, l.out, l.in, part, parts)
 }

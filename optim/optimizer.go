@@ -41,6 +41,11 @@ type Optimizer[T Float] struct {
 	calls   []*call[T] // every slot's call, in group order (parallel.go)
 	offs    []int
 	work    func(part, parts int) // runs part of a step over calls and offs; made once
+	// SetParts: the thread of each parameter (Params order), of each call
+	// (calls order), the number of threads they name, and ownWork made once.
+	owners, callPart []int
+	ownParts         int
+	ownWork          func(part, parts int)
 }
 
 type group[T Float] struct {

@@ -234,3 +234,113 @@ func TestStepChecksLengths(t *testing.T) {
 		}
 	}
 }
+
+// runStepsParts is runSteps with the parameters' threads fixed by
+// SetParts.
+func runStepsParts[T optim.Float](t *testing.T, spec string, threads, steps int, parts []int) [][]T {
+	t.Helper()
+	h, err := optim.ParseSpec(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	ps := randomParams[T](r, parallelSizes...)
+	o, err := optim.NewGroups(optim.Group[T]{Params: ps[:4], Hyper: h}, optim.Group[T]{Params: ps[4:], Hyper: h})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.SetThreads(threads); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.SetParts(parts); err != nil {
+		t.Fatal(err)
+	}
+	for k := 0; k < steps; k++ {
+		fillGrads(r, ps)
+		o.Step()
+	}
+	out := make([][]T, len(ps))
+	for i, p := range ps {
+		out[i] = p.Value
+	}
+	return out
+}
+
+// TestSetPartsSameBits: a step whose parameters' threads are fixed by
+// SetParts gives the scalar reference's bits, for every method, float32
+// and float64, on 1 to 4 threads, with as many parts as threads, fewer
+// and more (part p on thread p mod threads).
+func TestSetPartsSameBits(t *testing.T) {
+	defer optim.SetProcs(8)()
+	partss := [][]int{
+		{0, 1, 0, 1, 1, 0, 0, 1, 1, 0},
+		{1, 1, 1, 1, 1, 1, 1, 1, 1, 1}, // everything on the first helper
+		{0, 2, 1, 0, 2, 1, 3, 0, 1, 2},
+		{0, 0, 0, 0, 0, 0, 0, 0, 0, 0},
+	}
+	for _, spec := range allSpecs {
+		t.Run(spec, func(t *testing.T) {
+			prev := kernel.UseVector(false)
+			want32, want64 := runSteps[float32](t, spec, 1, 3), runSteps[float64](t, spec, 1, 3)
+			kernel.UseVector(prev)
+			for _, threads := range []int{1, 2, 3, 4} {
+				for _, parts := range partss {
+					got32, got64 := runStepsParts[float32](t, spec, threads, 3, parts), runStepsParts[float64](t, spec, threads, 3, parts)
+					for i := range want32 {
+						if !slices.Equal(got32[i], want32[i]) || !slices.Equal(got64[i], want64[i]) {
+							t.Fatalf("threads=%d, parts %v: parameter %d differs from the scalar reference on one thread", threads, parts, i)
+						}
+					}
+				}
+			}
+		})
+	}
+}
+
+// TestSetPartsErrors: partitions of the wrong length or with parts outside
+// [0, 256) are refused; a valid one and nil are taken.
+func TestSetPartsErrors(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	ps := randomParams[float32](r, 1<<16, 1<<16, 5)
+	o, err := optim.New(optim.DefaultAdam(), ps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, parts := range [][]int{{0, 1}, {0, 1, 0, 1}, {0, -1, 0}, {0, 256, 1}} {
+		if err := o.SetParts(parts); err == nil {
+			t.Errorf("SetParts(%v) on 3 parameters: no error", parts)
+		}
+	}
+	if err := o.SetParts([]int{1, 0, 255}); err != nil {
+		t.Fatal(err)
+	}
+	fillGrads(r, ps)
+	o.Step()
+	if err := o.SetParts(nil); err != nil {
+		t.Fatal(err)
+	}
+	o.Step()
+}
+
+// TestSetPartsAllocatesNothing: a step split by SetParts allocates
+// nothing once the helpers run.
+func TestSetPartsAllocatesNothing(t *testing.T) {
+	defer optim.SetProcs(8)()
+	r := rand.New(rand.NewPCG(1, 2))
+	ps := randomParams[float32](r, parallelSizes...)
+	o, err := optim.New(optim.DefaultAdam(), ps...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := o.SetThreads(2); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.SetParts([]int{0, 1, 0, 1, 1, 0, 0, 1, 1, 0}); err != nil {
+		t.Fatal(err)
+	}
+	fillGrads(r, ps)
+	o.Step()
+	if n := testing.AllocsPerRun(20, o.Step); n != 0 {
+		t.Errorf("%v allocations per step split by SetParts, want 0", n)
+	}
+}

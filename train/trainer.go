@@ -192,6 +192,13 @@ func New(cfg Config, trainSet, testSet *data.Dataset) (*Trainer, error) {
 	if err = t.newOptimizer(p.opt, params, shapes); err != nil {
 		return nil, fmt.Errorf("train: opt: %w", err)
 	}
+	// Where nn keeps each layer on one core (its layer pipeline), the
+	// optimizer updates each parameter on that core too.
+	if parts := t.model.ParamParts(cfg.Batch.size(trainSet.N)); t.opt != nil && parts != nil {
+		if err = t.opt.SetParts(parts); err != nil {
+			return nil, fmt.Errorf("train: opt: %w", err)
+		}
+	}
 	if p.look != nil {
 		if t.opt == nil {
 			return nil, fmt.Errorf("train: opt: lookahead wraps an element-wise method, not %s", p.opt.Method())
@@ -387,7 +394,9 @@ func (t *Trainer) gather() {
 	n := len(t.idx)
 	t.trainSet.Reserve(&t.batch, n)
 	if runtime.GOMAXPROCS(0) > 1 {
-		if _, mid, ok := t.model.InputRows(n, 0, 2); ok {
+		// Where one thread's part takes every row (nn's layer pipeline),
+		// that thread, the caller, gathers them all.
+		if _, mid, ok := t.model.InputRows(n, 0, 2); ok && mid < n {
 			if t.gatherFn == nil {
 				t.gatherFn = t.gatherPart
 			}
