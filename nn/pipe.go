@@ -80,10 +80,14 @@ type pipeState struct {
 	// finite[0] is ∂W₁'s and ∂b₁'s, finite[1] every other gradient's.
 	finite      [2]bool
 	fwdFn, bwFn func(part, parts int)
-	n           int
-	x           []float32
-	y           []uint8
-	scale       float32
+	// Thread 1's weights packed once per Loss for all its micro-batches:
+	// op(B) = Wᵀ of the forward products and W of the input gradients,
+	// per layer (index 0 unused).
+	fwd, bwd []gemm.PackedB
+	n        int
+	x        []float32
+	y        []uint8
+	scale    float32
 }
 
 // SetPipeline turns the layer pipeline on (the default, where it applies)
@@ -124,6 +128,9 @@ func (m *Model) pipeLoss(x []float32, y []uint8, n int, scale float32) {
 	if p.fwdFn == nil {
 		p.fwdFn, p.bwFn = m.pipeForward, m.pipeBackward
 	}
+	if len(p.fwd) < len(m.layers) {
+		p.fwd, p.bwd = make([]gemm.PackedB, len(m.layers)), make([]gemm.PackedB, len(m.layers))
+	}
 	p.n, p.x, p.y, p.scale = n, x, y, scale
 	p.done.Store(0)
 	p.packed, p.dense, p.sparse = false, false, true
@@ -149,6 +156,12 @@ func (m *Model) pipeForward(part, _ int) {
 			p.done.Store(int64(hi))
 		}
 		return
+	}
+	// While thread 0 computes the first micro-batch, pack the weights.
+	for li := 1; li < len(m.layers); li++ {
+		l := &m.layers[li]
+		p.fwd[li].Pack(true, l.in, l.out, l.w, l.in)
+		p.bwd[li].Pack(false, l.out, l.in, l.w, l.in)
 	}
 	for lo, hi := 0, 0; lo < p.n; lo = hi {
 		hi = pipeEnd(lo, p.n)
@@ -206,7 +219,7 @@ func (m *Model) pipeRest(lo, hi int) {
 	for li := 1; li <= last; li++ {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
-		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
+		gemm.SgemmPackedB(hi-lo, in, l.in, &p.fwd[li], z, l.out)
 		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
 		if li < last {
 			activate(m.spec.Act, z)
@@ -219,7 +232,7 @@ func (m *Model) pipeRest(lo, hi int) {
 		l := &m.layers[li]
 		dz := ws.dz[li][lo*l.out : hi*l.out]
 		prev := ws.dz[li-1][lo*l.in : hi*l.in]
-		gemm.SgemmSerial(false, false, hi-lo, l.in, l.out, 1, dz, l.out, l.w, l.in, 0, prev, l.in)
+		gemm.SgemmPackedB(hi-lo, dz, l.out, &p.bwd[li], prev, l.in)
 		activateGrad(m.spec.Act, prev, ws.z[li-1][lo*l.in:hi*l.in])
 	}
 }

@@ -64,7 +64,7 @@ func BenchmarkTrainSteps(b *testing.B) {
 				for _, q := range []struct {
 					name string
 					at   int
-				}{{"p10-µs/step", len(each) / 10}, {"p50-µs/step", len(each) / 2}} {
+				}{{"p10-µs/step", len(each) / 10}, {"p50-µs/step", len(each) / 2}, {"p90-µs/step", len(each) * 9 / 10}, {"p99-µs/step", len(each) * 99 / 100}} {
 					b.ReportMetric(float64(each[q.at].Nanoseconds())/1e3, q.name)
 				}
 			}

@@ -25,13 +25,22 @@ func gemmBlocked512(ws *workspace, p *problem) {
 	inPlace := p.alpha == 1 && (p.transA || p.lda%512 != 0)
 	rowCopy := p.alpha == 1 && !p.transA // A as stored: copies keep its layout
 	ws.apack = grow(ws.apack, mcb*kcb)
-	ws.bpack = grow(ws.bpack, ncb*kcb)
+	if p.bpacked == nil {
+		ws.bpack = grow(ws.bpack, ncb*kcb)
+	}
 	for jc := 0; jc < n; jc += ncb {
 		nc := min(ncb, n-jc)
 		for pc := 0; pc < k; pc += kcb {
 			kc := min(kcb, k-pc)
 			beta, mode := passBeta(p, pc)
-			packB512(ws, p, pc, kc, jc, nc)
+			// op(B)'s block: packed here, or by PackedB.Pack (one block of
+			// columns, the passes one after another).
+			bpack := ws.bpack
+			if p.bpacked != nil {
+				bpack = p.bpacked[pc*ncb : (pc+kc)*ncb]
+			} else {
+				packB512(ws, p, pc, kc, jc, nc)
+			}
 			for ic := 0; ic < m; ic += mcb {
 				mc := min(mcb, m-ic)
 				// Rows [ic, ic+full) are read in place, the others from
@@ -54,7 +63,7 @@ func gemmBlocked512(ws *workspace, p *problem) {
 					packA(ws.apack[full*kc:], p, ic+full, mc-full, pc, kc, mr)
 				}
 				sweepTiles(mc, nc, mr, kc, func(ir, jr int) {
-					bp := ws.bpack[jr*kc : (jr+nr)*kc]
+					bp := bpack[jr*kc : (jr+nr)*kc]
 					rows, cols := min(mr, mc-ir), min(nr, nc-jr)
 					off := (ic+ir)*p.ldc + jc + jr
 					c := p.c[off : off+(rows-1)*p.ldc+cols]

@@ -110,6 +110,9 @@ type problem struct {
 	beta           float32
 	c              []float32
 	ldc            int
+	// bpacked, where set, is op(B) packed by PackedB.Pack: the AVX-512
+	// blocked path reads it instead of packing b.
+	bpacked []float32
 }
 
 // scaleC sets C = beta·C, writing zeros (not 0·C) when beta is 0.

@@ -185,6 +185,7 @@ func (p *Pool) help(i int) {
 		last  uint64
 		spin  = helperSpin
 		ended time.Time // when this helper last finished a part
+		gap   time.Duration
 	)
 	for {
 		t := p.next(h, last, spin)
@@ -215,7 +216,7 @@ func (p *Pool) help(i int) {
 		}
 		if ran {
 			ended = time.Now()
-			spin = spinFor(ended.Sub(start), idle)
+			spin, gap = spinFor(ended.Sub(start), idle, gap)
 		} else {
 			spin = helperSpin
 		}
@@ -234,20 +235,26 @@ func (p *Pool) runPart(i, parts int) {
 }
 
 // spinFor is how long a helper spins for the next computation after a part
-// that took work, when it waited idle for this one. Waking costs about as
-// much as wakeCost, so a gap up to that long (or up to a part's length, as
-// when steps come back to back and the wait is the caller finishing its own
-// part) is worth bridging by spinning: the helper spins for as long as the
-// last gap or part, whichever is longer, plus helperSpin. Where the program
-// does something else for longer between computations (the forward and
-// backward passes of a large model between optimizer steps), a long spin
-// would only hold a P the other goroutines could use: the helper spins for
-// helperSpin and then sleeps.
-func spinFor(work, idle time.Duration) time.Duration {
+// that took work, when it waited idle for this one, and the gap it
+// remembers. Waking costs about as much as wakeCost, so a gap up to that
+// long (or up to a part's length, as when steps come back to back and the
+// wait is the caller finishing its own part) is worth bridging by
+// spinning: the helper spins for as long as the last part or the longest
+// recent gap, whichever is longer, plus helperSpin. The gap is remembered
+// and shrinks by an eighth a computation, so that a loop whose
+// computations come at uneven gaps (a training step: the forward pass
+// right after the gather of the batch, the optimizer right after the
+// backward pass) keeps the helper spinning over the longest of them rather
+// than only the last. Where the program does something else for longer
+// between computations (the forward and backward passes of a large model
+// between optimizer steps), a long spin would only hold a P the other
+// goroutines could use: the helper spins for helperSpin and then sleeps.
+func spinFor(work, idle, gap time.Duration) (spin, newGap time.Duration) {
 	if idle > work && idle > wakeCost {
-		return helperSpin
+		return helperSpin, gap
 	}
-	return helperSpin + min(max(work, idle), maxHelperSpin)
+	gap = max(idle, gap-gap/8)
+	return helperSpin + min(max(work, gap), maxHelperSpin), gap
 }
 
 // next returns the first ticket other than last: spinning for spin, then
