@@ -175,6 +175,7 @@ type rowForward struct {
 	y     []uint8
 	n     int
 	scale float32
+	fill  func(lo, hi int) // LossFill's, or nil
 }
 
 // runParts runs fn's parts on the shared pool, or here one after another
@@ -210,6 +211,10 @@ func (m *Model) forwardPart(part, parts int) {
 	lo, hi, _ := m.InputRows(r.n, part, parts)
 	if lo >= hi {
 		return
+	}
+	if r.fill != nil {
+		r.fill(lo, hi)
+		checkLabels(r.y[lo:hi], m.Classes())
 	}
 	ws := &m.train
 	in := r.x[lo*m.Inputs() : hi*m.Inputs()]
@@ -248,7 +253,24 @@ func (m *Model) checkBatch(x []float32, y []uint8) int {
 // cross-entropy over the batch. Dropout, if the spec has it, is applied.
 // It remembers x and y for Backward: do not change them in between.
 // A label ≥ Classes or a length mismatch panics.
-func (m *Model) Loss(x []float32, y []uint8) float64 {
+func (m *Model) Loss(x []float32, y []uint8) float64 { return m.loss(x, y, nil) }
+
+// LossFill is Loss on a batch whose rows are written as the forward pass
+// needs them: fill(lo, hi) must write rows [lo, hi) of x and of y, which
+// already have the batch's lengths. It is called once for each range of a
+// set of disjoint ranges that cover the batch, each before those rows are
+// read, on the threads that read them first, possibly several at once. A
+// training loop that gathers its batch from a larger set so has each core
+// gather the rows it reads (the two halves of the batch where the forward
+// pass is split by rows; micro-batch by micro-batch, overlapping the
+// layers above, in the layer pipeline). The result is Loss's on the filled
+// batch; a label ≥ Classes panics, possibly as a workpool.PartPanic.
+func (m *Model) LossFill(x []float32, y []uint8, fill func(lo, hi int)) float64 {
+	return m.loss(x, y, fill)
+}
+
+// loss is Loss, and LossFill where fill is not nil.
+func (m *Model) loss(x []float32, y []uint8, fill func(lo, hi int)) float64 {
 	n := m.checkBatch(x, y)
 	ws := &m.train
 	ws.ensure(m, n, true)
@@ -258,26 +280,33 @@ func (m *Model) Loss(x []float32, y []uint8) float64 {
 	var total float64
 	m.pipe.on = false
 	if m.pipeOK(n) {
-		checkLabels(y, c)
-		m.pipeLoss(x, y, n, scale)
+		if fill == nil {
+			checkLabels(y, c)
+		}
+		m.pipeLoss(x, y, n, scale, fill)
 		m.pipe.on = true
 		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)
 	} else if parts := m.rowParts(n); parts > 1 {
-		checkLabels(y, c)
+		if fill == nil {
+			checkLabels(y, c)
+		}
 		if m.rows.fn == nil {
 			m.rows.fn = m.forwardPart
 		}
-		m.rows.x, m.rows.y, m.rows.n, m.rows.scale = x, y, n, scale
+		m.rows.x, m.rows.y, m.rows.n, m.rows.scale, m.rows.fill = x, y, n, scale, fill
 		m.sp.on = m.sparseOK(n)
 		if m.sp.on {
 			m.ensureSparse(n, parts)
 			clear(m.sp.used[:parts])
 		}
 		runParts(parts, m.rows.fn)
-		m.rows.x, m.rows.y = nil, nil
+		m.rows.x, m.rows.y, m.rows.fill = nil, nil, nil
 		m.sp.ready = m.sp.on && m.allPartsSparse(n, parts)
 		total = ceTotal(ws, ws.z[len(m.layers)-1][:n*c], y, c)
 	} else {
+		if fill != nil {
+			fill(0, n)
+		}
 		// The first layer's sparse product where the batch is not split by
 		// rows: hidden then skips layer 0's product (m.sp.whole).
 		m.sp.ready = len(m.layers) > 1 && m.sparseOK(n) && m.sparseWhole(x, n)

@@ -88,6 +88,7 @@ type pipeState struct {
 	x        []float32
 	y        []uint8
 	scale    float32
+	fill     func(lo, hi int) // LossFill's, or nil
 }
 
 // SetPipeline turns the layer pipeline on (the default, where it applies)
@@ -123,7 +124,7 @@ func (m *Model) pipeBalanced() bool {
 const maxPipeWidth = 512
 
 // pipeLoss is Loss's forward pass as the layer pipeline.
-func (m *Model) pipeLoss(x []float32, y []uint8, n int, scale float32) {
+func (m *Model) pipeLoss(x []float32, y []uint8, n int, scale float32, fill func(lo, hi int)) {
 	p := &m.pipe
 	if p.fwdFn == nil {
 		p.fwdFn, p.bwFn = m.pipeForward, m.pipeBackward
@@ -131,7 +132,7 @@ func (m *Model) pipeLoss(x []float32, y []uint8, n int, scale float32) {
 	if len(p.fwd) < len(m.layers) {
 		p.fwd, p.bwd = make([]gemm.PackedB, len(m.layers)), make([]gemm.PackedB, len(m.layers))
 	}
-	p.n, p.x, p.y, p.scale = n, x, y, scale
+	p.n, p.x, p.y, p.scale, p.fill = n, x, y, scale, fill
 	p.done.Store(0)
 	p.packed, p.dense, p.sparse = false, false, true
 	m.sp.on = m.sparseOK(n)
@@ -139,7 +140,7 @@ func (m *Model) pipeLoss(x []float32, y []uint8, n int, scale float32) {
 		m.ensureSparse(n, 1)
 	}
 	runParts(2, p.fwdFn)
-	p.x, p.y = nil, nil
+	p.x, p.y, p.fill = nil, nil, nil
 	p.sparse = p.sparse && m.sp.on
 	m.sp.ready = p.sparse
 }
@@ -152,6 +153,9 @@ func (m *Model) pipeForward(part, _ int) {
 		defer p.done.Store(int64(p.n))
 		for lo, hi := 0, 0; lo < p.n; lo = hi {
 			hi = pipeEnd(lo, p.n)
+			if p.fill != nil {
+				p.fill(lo, hi)
+			}
 			m.pipeFirst(lo, hi)
 			p.done.Store(int64(hi))
 		}
@@ -169,6 +173,9 @@ func (m *Model) pipeForward(part, _ int) {
 			if spins&63 == 63 {
 				runtime.Gosched()
 			}
+		}
+		if p.fill != nil {
+			checkLabels(p.y[lo:hi], m.Classes())
 		}
 		m.pipeRest(lo, hi)
 	}

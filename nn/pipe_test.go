@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
+	"sync"
 	"testing"
 
 	"github.com/descentlab/descent/internal/gemm"
@@ -193,4 +194,76 @@ func TestPipeAllocs(t *testing.T) {
 	if n := testing.AllocsPerRun(50, step); n != 0 {
 		t.Errorf("%v allocations per pipelined step, want 0", n)
 	}
+}
+
+// TestLossFill: LossFill on a batch filled by its callback gives Loss's
+// loss and gradients bit for bit, the callback's ranges are disjoint and
+// cover the batch, every row is written before it is read (the batch
+// starts as NaN), in the layer pipeline, the forward pass split by rows,
+// on one thread and where the batch is not split (dropout); and a label ≥
+// Classes panics.
+func TestLossFill(t *testing.T) {
+	for _, c := range []struct {
+		spec  string
+		procs int
+	}{
+		{"mlp:784-100-100-100-100-10,init=he", 2}, // the pipeline
+		{"mlp:784-100-10", 2},                     // by rows
+		{"mlp:784-100-10", 3},
+		{"mlp:784-100-100-100-100-10,init=he", 1},
+		{"mlp:784-100-10,dropout=0.2", 2},
+	} {
+		func() {
+			defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(c.procs))
+			const n = 128
+			m0, m1 := MustParse(c.spec, 3), MustParse(c.spec, 3)
+			x, y := pixelBatch(rand.New(rand.NewPCG(7, 8)), n, m0.Inputs(), m0.Classes(), 0.1)
+			want := m0.Loss(x, y)
+			m0.Backward()
+			_, g0 := m0.Flat()
+			bx, by := make([]float32, len(x)), make([]uint8, n)
+			for i := range bx {
+				bx[i] = float32(math.NaN())
+			}
+			var covered [n]int32
+			var mu sync.Mutex
+			got := m1.LossFill(bx, by, func(lo, hi int) {
+				mu.Lock()
+				defer mu.Unlock()
+				for r := lo; r < hi; r++ {
+					covered[r]++
+				}
+				copy(bx[lo*784:hi*784], x[lo*784:hi*784])
+				copy(by[lo:hi], y[lo:hi])
+			})
+			for r, k := range covered {
+				if k != 1 {
+					t.Fatalf("%s on %d threads: row %d filled %d times", c.spec, c.procs, r, k)
+				}
+			}
+			m1.Backward()
+			_, g1 := m1.Flat()
+			if math.Float64bits(got) != math.Float64bits(want) {
+				t.Fatalf("%s on %d threads: LossFill %v, Loss %v", c.spec, c.procs, got, want)
+			}
+			for i := range g0 {
+				if math.Float32bits(g1[i]) != math.Float32bits(g0[i]) {
+					t.Fatalf("%s on %d threads: gradient %d = %g, Loss's %g", c.spec, c.procs, i, g1[i], g0[i])
+				}
+			}
+			bad := slices.Clone(y)
+			bad[n-1] = 10
+			if r := panicValue(func() {
+				m1.LossFill(bx, by, func(lo, hi int) { copy(by[lo:hi], bad[lo:hi]) })
+			}); r == nil {
+				t.Fatalf("%s on %d threads: a label of 10 with 10 classes did not panic", c.spec, c.procs)
+			}
+		}()
+	}
+}
+
+func panicValue(f func()) (r any) {
+	defer func() { r = recover() }()
+	f()
+	return nil
 }

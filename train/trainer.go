@@ -12,7 +12,6 @@ import (
 
 	"github.com/descentlab/descent/clip"
 	"github.com/descentlab/descent/data"
-	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/nn"
 	"github.com/descentlab/descent/optim"
 	"github.com/descentlab/descent/schedule"
@@ -87,10 +86,9 @@ type Trainer struct {
 	names  []string    // parameter names, as the optimizer and grads order them
 	grads  [][]float32 // gradient views, for clipping and checks
 	values [][]float32 // weight views, for the check before anything is saved
-	// gatherPart as a func value, made at the first two-thread gather so
-	// that later steps allocate nothing, and the row where its parts meet.
-	gatherFn  func(part, parts int)
-	gatherMid int
+	// fillRows as a func value, made at the first mini-batch so that later
+	// steps allocate nothing.
+	fillFn func(lo, hi int)
 }
 
 // Metric is the record of one epoch: the mean training loss over its steps
@@ -275,12 +273,12 @@ func (t *Trainer) Step() (StepResult, error) {
 		return StepResult{}, ErrDone
 	}
 	start := time.Now()
-	x, y := t.nextBatch()
+	x, y, fill := t.nextBatch()
 	lr, err := t.scheduledLR()
 	if err != nil {
 		return StepResult{}, err
 	}
-	loss, bad := t.lossAndGrads(x, y)
+	loss, bad := t.lossAndGrads(x, y, fill)
 	if bad != nil && t.cfg.OnNonFinite != NonFiniteSkip {
 		t.diverged = bad.Step
 		return StepResult{}, bad
@@ -322,20 +320,38 @@ func (t *Trainer) Step() (StepResult, error) {
 	return r, nil
 }
 
-// nextBatch draws the next batch and returns its inputs and labels.
-func (t *Trainer) nextBatch() (x []float32, y []uint8) {
+// nextBatch draws the next batch and returns its inputs and labels, and,
+// where they are still to be gathered, the function that gathers rows
+// [lo, hi) of them: nn's LossFill calls it on the threads that read those
+// rows first, so that each core finds them in its own caches (a batch
+// gathered by one core alone made a forward pass split by rows 20–30%
+// slower: the other core pulled its rows across), and in the layer
+// pipeline micro-batch by micro-batch, while the layers above work on the
+// rows before.
+func (t *Trainer) nextBatch() (x []float32, y []uint8, fill func(lo, hi int)) {
 	t.idx = t.sampler.Next(t.idx)
 	x, y = t.trainSet.X, t.trainSet.Y
 	// GD draws 0…n−1 in order every step: a float32 set is used as it is,
 	// and a set of pixel bytes is converted once, at the first step.
 	if n := len(t.idx); n < t.trainSet.N || x == nil {
-		if n < t.trainSet.N || t.batch.N != n {
-			t.gather()
+		switch {
+		case n < t.trainSet.N:
+			t.trainSet.Reserve(&t.batch, n)
+			if t.fillFn == nil {
+				t.fillFn = t.fillRows
+			}
+			fill = t.fillFn
+		case t.batch.N != n:
+			t.trainSet.Reserve(&t.batch, n)
+			t.trainSet.GatherPart(&t.batch, t.idx, 0, n)
 		}
 		x, y = t.batch.X, t.batch.Y
 	}
-	return x, y
+	return x, y, fill
 }
+
+// fillRows gathers rows [lo, hi) of the batch t.idx into t.batch.
+func (t *Trainer) fillRows(lo, hi int) { t.trainSet.GatherPart(&t.batch, t.idx, lo, hi) }
 
 // scheduledLR sets the optimizer's rate to the schedule's for this step
 // and returns it.
@@ -357,8 +373,12 @@ func (t *Trainer) scheduledLR() (float64, error) {
 
 // lossAndGrads computes the loss of the batch and, when it is finite, the
 // gradients (clipped as configured); bad says which was not finite.
-func (t *Trainer) lossAndGrads(x []float32, y []uint8) (loss float64, bad *NonFiniteError) {
-	loss = t.model.Loss(x, y)
+func (t *Trainer) lossAndGrads(x []float32, y []uint8, fill func(lo, hi int)) (loss float64, bad *NonFiniteError) {
+	if fill != nil {
+		loss = t.model.LossFill(x, y, fill)
+	} else {
+		loss = t.model.Loss(x, y)
+	}
 	if math.IsNaN(loss) || math.IsInf(loss, 0) {
 		bad = &NonFiniteError{Step: t.step + 1, Value: loss}
 	} else {
@@ -382,41 +402,6 @@ func (t *Trainer) closeCurvePoint() {
 		t.curve.Loss = append(t.curve.Loss, t.curveSum/float64(t.curveN))
 		t.curveSum, t.curveN = 0, 0
 	}
-}
-
-// gather fills t.batch with the examples t.idx. Where the first layer's
-// product will be split over two threads by rows, the two threads gather
-// the rows their part reads, so that each core finds its half of the batch
-// in its own caches (a batch gathered by one core alone made the next
-// forward pass 20–30% slower: the other core pulled its rows across).
-// The batch is the same either way.
-func (t *Trainer) gather() {
-	n := len(t.idx)
-	t.trainSet.Reserve(&t.batch, n)
-	if runtime.GOMAXPROCS(0) > 1 {
-		// Where one thread's part takes every row (nn's layer pipeline),
-		// that thread, the caller, gathers them all.
-		if _, mid, ok := t.model.InputRows(n, 0, 2); ok && mid < n {
-			if t.gatherFn == nil {
-				t.gatherFn = t.gatherPart
-			}
-			t.gatherMid = mid
-			if workpool.TryRunShared(2, 2, t.gatherFn) {
-				return
-			}
-		}
-	}
-	t.trainSet.GatherPart(&t.batch, t.idx, 0, n)
-}
-
-// gatherPart gathers part's rows of the batch, [0, t.gatherMid) or
-// [t.gatherMid, n) (see gather).
-func (t *Trainer) gatherPart(part, _ int) {
-	lo, hi := 0, t.gatherMid
-	if part == 1 {
-		lo, hi = t.gatherMid, len(t.idx)
-	}
-	t.trainSet.GatherPart(&t.batch, t.idx, lo, hi)
 }
 
 // checkWeights returns a *NonFiniteError naming the first weight that is
