@@ -39,14 +39,16 @@ import (
 // it off (the bits are the same either way).
 
 // pipeFirstRows and pipeRows are the rows of the first micro-batch and of
-// the others: multiples of the sparse layer's groups of four, the others
-// two of the kernels' 26-row tiles. Thread 1 waits for the first; a small
-// one starts it early (book net, batch 128, SGD, BenchmarkTrainSteps p10:
-// 249, 249, 244 µs with 24 then 52 rows, against 262, 274, 269 with 32,
-// 254, 257, 296 with 64; docs/speed-log.md).
+// the others, multiples of the sparse layer's groups of four. Thread 1
+// waits for the first, and thread 0 for thread 1's work on the last: small
+// micro-batches shorten both, large ones make thread 1's products faster.
+// Book net, batch 128, SGD (BenchmarkTrainSteps p50, two rounds
+// alternating): 20 then 36 rows 226.5 and 229.1 µs, against 247.8 and
+// 238.7 with 24 then 52, 240.6 and 241.5 with 24, 40, 40, 24, and 258.7
+// and 255.8 with 16 then 28 (docs/speed-log.md).
 const (
-	pipeFirstRows = 24
-	pipeRows      = 52
+	pipeFirstRows = 20
+	pipeRows      = 36
 )
 
 // pipeEnd is the end of the micro-batch that starts at row lo of n. A

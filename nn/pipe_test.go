@@ -25,10 +25,10 @@ func TestPipeSameBits(t *testing.T) {
 	}{
 		{"mlp:784-100-100-100-100-10,init=he", 128, 0.1, true},
 		{"mlp:784-100-100-100-100-10,init=he", 100, 0.1, true},
-		{"mlp:784-100-100-100-100-10,init=he", 77, 0.1, true},  // one row after the last whole micro-batch: taken with it
-		{"mlp:784-100-100-100-100-10,init=he", 130, 0.1, true}, // a short group of two rows
-		{"mlp:784-100-100-100-100-10,init=he", 128, 0.7, true}, // too dense: the dense first layer
-		{"mlp:784-100-100-100-100-10,init=he", 75, 0.1, false}, // too few rows
+		{"mlp:784-100-100-100-100-10,init=he", pipeFirstRows + pipeRows + 1, 0.1, true},  // one row after the last whole micro-batch: taken with it
+		{"mlp:784-100-100-100-100-10,init=he", 130, 0.1, true},                           // a short group of two rows
+		{"mlp:784-100-100-100-100-10,init=he", 128, 0.7, true},                           // too dense: the dense first layer
+		{"mlp:784-100-100-100-100-10,init=he", pipeFirstRows + pipeRows - 1, 0.1, false}, // too few rows
 		{"mlp:784-100-200-10,act=sigmoid", 128, 0.1, true},
 		{"mlp:784-100-200-10,act=tanh", 96, 0.5, true},
 		{"mlp:784-100-10", 100, 0.1, false},       // the layers above are too little work
