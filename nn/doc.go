@@ -48,7 +48,8 @@
 //	m.Backward()         // gradients into the gradient buffer (overwritten)
 //	// optimizer: params -= lr·grads, or anything else, over m.Flat()
 //
-// x is a batch of len(y) examples, row-major, as data.Batch holds them.
+// x is a batch of len(y) examples, row-major, as data.Batch holds them
+// (LossFill takes a function that writes its rows as they are needed).
 // Loss applies dropout (inverted: kept units are scaled by 1/(1−p), so
 // evaluation needs no rescaling); Evaluate, Accuracy and Predict never do,
 // and run EvalChunk examples at a time so a whole test set fits in little
@@ -75,6 +76,19 @@
 // ranges), largest first. Without the row split (small products, dropout)
 // Backward runs a layer's two products (∂W and ∂x) side by side, one per
 // thread. The results are the same bits whatever the number of threads.
+//
+// A deep, narrow network on two threads (the book's 784-100-100-100-100-10:
+// at least three layers, none wider than 512, the layers above the first
+// about as much work as the first) is split by layers instead (pipe.go):
+// thread 0 owns the first layer, thread 1 the layers above, and Loss runs
+// the batch through in micro-batches, thread 1 taking each from the first
+// layer through the loss and back down to ∂z₁ while thread 0 computes the
+// next; only the first layer's outputs and ∂z₁ cross between the cores.
+// ParamParts says which thread holds each parameter, for optim's
+// Optimizer.SetParts; LossFill lets a training loop gather the batch on
+// the thread that reads it, micro-batch by micro-batch. The bits are
+// again the one-thread step's; Model.SetPipeline(false), or
+// DESCENT_PIPE=off, keeps the split by rows.
 //
 // Where the CPU has AVX-512, the first layer's two products leave out the
 // terms whose input is zero (sparse.go): the forward product over the
