@@ -21,29 +21,7 @@ var parallelSizes = []int{3, 1<<17 + 1001, 1, 7, 17, 1023, 64, 5, 40000, 9}
 // gradients, runs steps steps and returns the parameters.
 func runSteps[T optim.Float](t *testing.T, spec string, threads, steps int) [][]T {
 	t.Helper()
-	h, err := optim.ParseSpec(spec)
-	if err != nil {
-		t.Fatal(err)
-	}
-	r := rand.New(rand.NewPCG(5, 6))
-	ps := randomParams[T](r, parallelSizes...)
-	// Two groups, so that the split crosses a group boundary.
-	o, err := optim.NewGroups(optim.Group[T]{Params: ps[:4], Hyper: h}, optim.Group[T]{Params: ps[4:], Hyper: h})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := o.SetThreads(threads); err != nil {
-		t.Fatal(err)
-	}
-	for k := 0; k < steps; k++ {
-		fillGrads(r, ps)
-		o.Step()
-	}
-	out := make([][]T, len(ps))
-	for i, p := range ps {
-		out[i] = p.Value
-	}
-	return out
+	return runStepsParts[T](t, spec, threads, steps, nil)
 }
 
 // TestThreadsAgree: a step gives the same bits on any number of threads,
@@ -236,7 +214,8 @@ func TestStepChecksLengths(t *testing.T) {
 }
 
 // runStepsParts is runSteps with the parameters' threads fixed by
-// SetParts.
+// SetParts (nil: the even split). The parameters are in two groups, so
+// that a step's split crosses a group boundary.
 func runStepsParts[T optim.Float](t *testing.T, spec string, threads, steps int, parts []int) [][]T {
 	t.Helper()
 	h, err := optim.ParseSpec(spec)
