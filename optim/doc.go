@@ -172,7 +172,11 @@
 // (one per thread below a million elements, so that a part keeps running
 // on the core whose caches hold its state; four per thread above),
 // so one large parameter is divided and many small ones are batched;
-// results do not depend on the thread count. The helper goroutines are the
+// results do not depend on the thread count. SetParts instead fixes the
+// thread of each parameter, for a model that keeps each parameter on one
+// core (package nn's layer pipeline, Model.ParamParts): then the step
+// updates a parameter where its gradient was computed and where it is read
+// next, with the same bits. The helper goroutines are the
 // process's, shared with the matrix products of package nn; between
 // computations less than about 0.3 ms apart they spin instead of sleeping
 // (waking a sleeping thread costs a tenth of a millisecond or more), and

@@ -13,8 +13,10 @@
 // straight to sleep. After a part, a helper whose wait for it was at most
 // 0.3 ms (about what a wake-up costs) or no longer than the part (the
 // matrix products and optimizer step of a training loop, back-to-back
-// steps) spins for 20 µs plus the longer of that wait and the part, at
-// most 5 ms more; after a longer wait, or when it got no part, for 20 µs.
+// steps) spins for 20 µs plus the longer of the part and the longest of
+// its recent such waits (each remembered wait shrinking by an eighth per
+// computation), at most 5 ms more; after a longer wait, or when it got no
+// part, for 20 µs.
 // The caller waits for the helpers' parts in progress spinning for up to
 // 2 ms before it sleeps. While spinning, each side yields to the Go
 // scheduler, so other goroutines on its P still run.
