@@ -264,7 +264,8 @@ func (m *Model) Loss(x []float32, y []uint8) float64 { return m.loss(x, y, nil) 
 // gather the rows it reads (the two halves of the batch where the forward
 // pass is split by rows; micro-batch by micro-batch, overlapping the
 // layers above, in the layer pipeline). The result is Loss's on the filled
-// batch; a label ≥ Classes panics, possibly as a workpool.PartPanic.
+// batch; a label ≥ Classes panics (on the calling goroutine, wrapped with
+// the helper's stack where a helper thread found it).
 func (m *Model) LossFill(x []float32, y []uint8, fill func(lo, hi int)) float64 {
 	return m.loss(x, y, fill)
 }
