@@ -252,7 +252,9 @@ func (m *Model) checkBatch(x []float32, y []uint8) int {
 // Inputs values, row-major) with labels y, and returns the mean softmax
 // cross-entropy over the batch. Dropout, if the spec has it, is applied.
 // It remembers x and y for Backward: do not change them in between.
-// A label ≥ Classes or a length mismatch panics.
+// A label ≥ Classes or a length mismatch panics. In the layer pipeline (a
+// deep, narrow network on two threads, see the package documentation)
+// Loss also computes the input gradients that Backward would.
 func (m *Model) Loss(x []float32, y []uint8) float64 { return m.loss(x, y, nil) }
 
 // LossFill is Loss on a batch whose rows are written as the forward pass
