@@ -23,7 +23,7 @@ const (
 // Sgemm is safe for concurrent use on disjoint C. After warm-up it does not
 // allocate. Large products run on up to GOMAXPROCS goroutines.
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemm(false, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemm(false, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
 }
 
 // SgemmSerial is Sgemm on the calling goroutine alone, with the same
@@ -31,10 +31,12 @@ func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int
 // goroutines compute it). It is for callers that run independent products
 // side by side on threads of their own.
 func SgemmSerial(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
-	sgemm(true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+	sgemm(true, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc, nil)
 }
 
-func sgemm(serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+// sgemm is Sgemm, on the calling goroutine alone where serial; bpacked,
+// where not nil, is op(B) packed by PackedB.Pack (serial products only).
+func sgemm(serial, transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int, bpacked []float32) {
 	if m < 0 {
 		panic(errMLT0)
 	}
@@ -93,6 +95,7 @@ func sgemm(serial, transA, transB bool, m, n, k int, alpha float32, a []float32,
 		alpha: alpha, a: a, lda: lda,
 		b: b, ldb: ldb,
 		beta: beta, c: c, ldc: ldc,
+		bpacked: bpacked,
 	})
 }
 

@@ -52,48 +52,8 @@ func (pb *PackedB) Pack(transB bool, k, n int, b []float32, ldb int) {
 // SgemmPackedB computes C = A·op(B) on the calling goroutine, with A m×k
 // (row stride lda) as stored, op(B) packed by pb, C m×n (row stride ldc)
 // overwritten: the bits of SgemmSerial(false, pb's transB, m, n, k, 1, a,
-// lda, b, ldb, 0, c, ldc).
+// lda, b, ldb, 0, c, ldc). The paths that do not pack B whole (products of
+// at most 16 rows, the AVX2 and generic kernels) read b itself.
 func SgemmPackedB(m int, a []float32, lda int, pb *PackedB, c []float32, ldc int) {
-	if pb.buf == nil || m <= maxGemvRows {
-		SgemmSerial(false, pb.transB, m, pb.n, pb.k, 1, a, lda, pb.b, pb.ldb, 0, c, ldc)
-		return
-	}
-	n, k := pb.n, pb.k
-	if m < 0 {
-		panic(errMLT0)
-	}
-	if lda < max(1, k) {
-		panic(errLdA)
-	}
-	if ldc < max(1, n) {
-		panic(errLdC)
-	}
-	if len(a) < (m-1)*lda+k {
-		panic(errShortA)
-	}
-	if len(c) < (m-1)*ldc+n {
-		panic(errShortC)
-	}
-	p := problem{
-		serial: true, transB: pb.transB,
-		m: m, n: n, k: k,
-		alpha: 1, a: a, lda: lda,
-		b: pb.b, ldb: pb.ldb,
-		c: c, ldc: ldc,
-	}
-	if useSmallM(&p) {
-		// Products of at most 16 rows pack A instead (gemmSmallM512).
-		SgemmSerial(false, pb.transB, m, n, k, 1, a, lda, pb.b, pb.ldb, 0, c, ldc)
-		return
-	}
-	p.bpacked = pb.buf
-	j := getJob()
-	j.p = p
-	j.path = pathAVX512
-	j.parts = 1
-	if len(j.ws) < 1 {
-		j.ws = append(j.ws, workspace{})
-	}
-	gemmBlocked512(&j.ws[0], &j.p)
-	putJob(j)
+	sgemm(true, false, pb.transB, m, pb.n, pb.k, 1, a, lda, pb.b, pb.ldb, 0, c, ldc, pb.buf)
 }
