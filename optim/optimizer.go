@@ -41,11 +41,12 @@ type Optimizer[T Float] struct {
 	calls   []*call[T] // every slot's call, in group order (parallel.go)
 	offs    []int
 	work    func(part, parts int) // runs part of a step over calls and offs; made once
-	// SetParts: the thread of each parameter (Params order), of each call
-	// (calls order), the number of threads they name, and ownWork made once.
-	owners, callPart []int
-	ownParts         int
-	ownWork          func(part, parts int)
+	// SetParts: the thread of each built-in method's parameter (calls
+	// order), nil for the even split; the number of threads they name;
+	// runOwned as a func value, made once.
+	callPart []int
+	ownParts int
+	ownWork  func(part, parts int)
 }
 
 type group[T Float] struct {

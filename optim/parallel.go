@@ -3,7 +3,6 @@ package optim
 import (
 	"fmt"
 	"runtime"
-	"slices"
 
 	"github.com/descentlab/descent/internal/workpool"
 	"github.com/descentlab/descent/optim/internal/kernel"
@@ -185,8 +184,7 @@ const maxParts = 256
 // [0, 256).
 func (o *Optimizer[T]) SetParts(parts []int) error {
 	if parts == nil {
-		o.owners, o.callPart, o.ownParts = nil, nil, 0
-		o.calls, o.work = nil, nil
+		o.callPart, o.ownParts = nil, 0
 		return nil
 	}
 	n := 0
@@ -203,9 +201,16 @@ func (o *Optimizer[T]) SetParts(parts []int) error {
 		}
 		most = max(most, p)
 	}
-	o.owners, o.ownParts = slices.Clone(parts), most+1
-	// The call list is rebuilt with the parts by the next step.
-	o.calls, o.callPart, o.work = nil, nil, nil
+	// The parts of the parameters that have a call, in the order runCalls
+	// lists the calls: Custom groups have none.
+	o.callPart, o.ownParts = o.callPart[:0], most+1
+	i := 0
+	for _, g := range o.groups {
+		if g.custom == nil {
+			o.callPart = append(o.callPart, parts[i:i+len(g.slots)]...)
+		}
+		i += len(g.slots)
+	}
 	return nil
 }
 
@@ -222,19 +227,12 @@ func (o *Optimizer[T]) runOwned(i, parts int) {
 func (o *Optimizer[T]) runCalls() {
 	if o.calls == nil {
 		o.calls = []*call[T]{} // not nil even when every group is Custom
-		o.callPart = o.callPart[:0]
-		i := 0
 		for gi := range o.groups {
 			if o.groups[gi].custom != nil {
-				i += len(o.groups[gi].slots)
 				continue
 			}
 			for _, s := range o.groups[gi].slots {
 				o.calls = append(o.calls, &s.call)
-				if o.owners != nil {
-					o.callPart = append(o.callPart, o.owners[i])
-				}
-				i++
 			}
 		}
 		o.offs = make([]int, len(o.calls)+1)
@@ -252,7 +250,7 @@ func (o *Optimizer[T]) runCalls() {
 		}
 		return
 	}
-	if o.owners != nil {
+	if o.callPart != nil {
 		parts := min(o.ownParts, threads)
 		if parts <= 1 {
 			o.runOwned(0, 1)
