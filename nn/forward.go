@@ -227,14 +227,22 @@ func (m *Model) forwardPart(part, parts int) {
 		} else {
 			gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, in, l.in, l.w, l.in, 0, z, l.out)
 		}
-		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
-		if li < last {
-			activate(m.spec.Act, z)
-		}
+		m.biasAct(li, z)
 		in = z
 	}
 	c := m.Classes()
 	softmaxGrad(ws, ws.z[last][:r.n*c], r.y, c, ws.dz[last][:r.n*c], r.scale, lo, hi)
+}
+
+// biasAct adds layer li's bias to its outputs z and applies the
+// activation, but not to the logits (the last layer): ReLU in the bias's
+// pass.
+func (m *Model) biasAct(li int, z []float32) {
+	last := li == len(m.layers)-1
+	vec.AddBias(z, m.layers[li].b, !last && m.spec.Act == ReLU)
+	if !last {
+		activate(m.spec.Act, z)
+	}
 }
 
 func (m *Model) checkBatch(x []float32, y []uint8) int {

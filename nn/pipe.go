@@ -6,7 +6,6 @@ import (
 	"sync/atomic"
 
 	"github.com/descentlab/descent/internal/gemm"
-	"github.com/descentlab/descent/internal/vec"
 )
 
 // The layer pipeline: a training step of a deep, narrow network on two
@@ -187,36 +186,25 @@ func (m *Model) pipeForward(part, _ int) {
 // thread 0: the sparse product where it may (W₁ packed at the first
 // micro-batch), else the dense one.
 func (m *Model) pipeFirst(lo, hi int) {
-	p, sp, ws, l := &m.pipe, &m.sp, &m.train, &m.layers[0]
-	k, out := l.in, l.out
-	z := ws.z[0][lo*out : hi*out]
+	p, sp, l := &m.pipe, &m.sp, &m.layers[0]
+	z := m.train.z[0][lo*l.out : hi*l.out]
 	sparse := false
-	if sp.on && !p.dense {
-		listed := m.listRows(0, lo, hi, p.x)
-		if float64(listed) <= maxSparseDensity*float64((hi-lo+group-1)/group*k) {
-			pk := &sp.packed[0]
-			if !p.packed {
-				p.packed = pk.Pack(l.w, k, out, k)
-				p.dense = !p.packed
-			}
-			if p.packed {
-				chunk := pk.Panels()
-				if gemm.PackedLD(out)*k*4 > l2Pack {
-					chunk = l2Panels
-				}
-				for p0 := 0; p0 < pk.Panels(); p0 += chunk {
-					m.rowsTimesW(pk, 0, lo, hi, z, lo, p0, min(p0+chunk, pk.Panels()))
-				}
-				sparse = true
-			}
+	if sp.on && !p.dense && m.listSparse(0, lo, hi, p.x) {
+		pk := &sp.packed[0]
+		if !p.packed {
+			p.packed = pk.Pack(l.w, l.in, l.out, l.in)
+			p.dense = !p.packed
+		}
+		if p.packed {
+			m.sparseRows(pk, 0, lo, hi, z)
+			sparse = true
 		}
 	}
 	if !sparse {
 		p.sparse = false
-		gemm.SgemmSerial(false, true, hi-lo, out, k, 1, p.x[lo*k:hi*k], k, l.w, k, 0, z, out)
+		gemm.SgemmSerial(false, true, hi-lo, l.out, l.in, 1, p.x[lo*l.in:hi*l.in], l.in, l.w, l.in, 0, z, l.out)
 	}
-	vec.AddBias(z, l.b, m.spec.Act == ReLU)
-	activate(m.spec.Act, z)
+	m.biasAct(0, z)
 }
 
 // pipeRest takes rows [lo, hi) from the first layer's outputs through the
@@ -229,10 +217,7 @@ func (m *Model) pipeRest(lo, hi int) {
 		l := &m.layers[li]
 		z := ws.z[li][lo*l.out : hi*l.out]
 		gemm.SgemmPackedB(hi-lo, in, l.in, &p.fwd[li], z, l.out)
-		vec.AddBias(z, l.b, li != last && m.spec.Act == ReLU)
-		if li < last {
-			activate(m.spec.Act, z)
-		}
+		m.biasAct(li, z)
 		in = z
 	}
 	c := m.Classes()

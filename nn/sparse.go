@@ -163,24 +163,37 @@ func (sp *sparseFirst) vals(r0, i, rows int, standIn []float32) []float32 {
 // (z holds those rows) by the sparse kernel, as thread part, and reports
 // whether it did; where it did not, nothing of z was written.
 func (m *Model) sparseForward(part, lo, hi int, x, z []float32) bool {
-	sp, l := &m.sp, &m.layers[0]
-	k, out := l.in, l.out
+	l := &m.layers[0]
+	if !m.listSparse(part, lo, hi, x) {
+		return false
+	}
+	pk := &m.sp.packed[part]
+	if !pk.Pack(l.w, l.in, l.out, l.in) {
+		return false
+	}
+	m.sparseRows(pk, part, lo, hi, z[:(hi-lo)*l.out])
+	return true
+}
+
+// listSparse lists rows [lo, hi) of the batch x (listRows), as thread
+// part, and reports whether they are sparse enough for the sparse product:
+// at most maxSparseDensity of their groups' positions listed.
+func (m *Model) listSparse(part, lo, hi int, x []float32) bool {
 	listed := m.listRows(part, lo, hi, x)
-	if float64(listed) > maxSparseDensity*float64((hi-lo+group-1)/group*k) {
-		return false
-	}
-	pk := &sp.packed[part]
-	if !pk.Pack(l.w, k, out, k) {
-		return false
-	}
+	return float64(listed) <= maxSparseDensity*float64((hi-lo+group-1)/group*m.layers[0].in)
+}
+
+// sparseRows computes z = x·W₁ᵀ for rows [lo, hi) of the batch, listed by
+// listRows (z holds those rows), with W₁ packed in pk, as thread part:
+// l2Panels panels at a time where the packed copy is larger than l2Pack.
+func (m *Model) sparseRows(pk *gemm.Packed, part, lo, hi int, z []float32) {
 	chunk := pk.Panels()
-	if gemm.PackedLD(out)*k*4 > l2Pack {
+	if gemm.PackedLD(m.layers[0].out)*m.layers[0].in*4 > l2Pack {
 		chunk = l2Panels
 	}
 	for p0 := 0; p0 < pk.Panels(); p0 += chunk {
-		m.rowsTimesW(pk, part, lo, hi, z[:(hi-lo)*out], lo, p0, min(p0+chunk, pk.Panels()))
+		m.rowsTimesW(pk, part, lo, hi, z, lo, p0, min(p0+chunk, pk.Panels()))
 	}
-	return true
 }
 
 // rowsTimesW computes panels [p0, p1) of z = x·W₁ᵀ (columns [16·p0,
