@@ -343,7 +343,7 @@ func (m *Model) Backward() {
 	// Loss left ∂(mean CE)/∂logits in m.train.dz[last], and as the layer
 	// pipeline every ∂z.
 	if m.pipe.on {
-		m.pipeBackwardRun(n)
+		m.pipeBackwardRun()
 		return
 	}
 	if parts := m.rowParts(n); parts > 1 {

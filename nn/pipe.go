@@ -231,10 +231,10 @@ func (m *Model) pipeRest(lo, hi int) {
 	}
 }
 
-// pipeBackwardRun is Backward after a pipelined Loss: the weight
-// gradients, the first layer's on thread 0 and the others on thread 1.
-func (m *Model) pipeBackwardRun(n int) {
-	m.pipe.n = n
+// pipeBackwardRun is Backward after a pipelined Loss (whose batch of
+// m.pipe.n rows it takes): the weight gradients, the first layer's on
+// thread 0 and the others on thread 1.
+func (m *Model) pipeBackwardRun() {
 	runParts(2, m.pipe.bwFn)
 	m.finite, m.finiteKnown = m.pipe.finite[0] && m.pipe.finite[1], true
 }
