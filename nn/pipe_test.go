@@ -41,17 +41,8 @@ func TestPipeSameBits(t *testing.T) {
 			m.SetPipeline(pipe)
 			m.SetSparseInput(sparse)
 			x, y := pixelBatch(rand.New(rand.NewPCG(7, 8)), c.batch, m.Inputs(), m.Classes(), c.density)
-			var loss float64
 			ran := false
-			for range 3 {
-				loss = m.Loss(x, y)
-				ran = ran || m.pipe.on
-				m.Backward()
-				p, g := m.Flat()
-				for i := range p {
-					p[i] -= 0.05 * g[i]
-				}
-			}
+			loss := sgdSteps(m, x, y, 3, 0.05, func() { ran = ran || m.pipe.on })
 			p, g := m.Flat()
 			return loss, slices.Clone(p), slices.Clone(g), ran
 		}

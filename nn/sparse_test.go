@@ -26,6 +26,24 @@ func pixelBatch(rng *rand.Rand, n, d, classes int, density float64) ([]float32, 
 	return x, y
 }
 
+// sgdSteps runs steps steps of plain SGD at rate lr on the batch x, y,
+// calling after(), if not nil, after each Loss, and returns the last loss.
+func sgdSteps(m *Model, x []float32, y []uint8, steps int, lr float32, after func()) float64 {
+	var loss float64
+	for range steps {
+		loss = m.Loss(x, y)
+		if after != nil {
+			after()
+		}
+		m.Backward()
+		p, g := m.Flat()
+		for i := range p {
+			p[i] -= lr * g[i]
+		}
+	}
+	return loss
+}
+
 // TestSparseInputSameBits: three SGD steps with the sparse first layer
 // give the loss and gradients that the dense products give, bit for bit,
 // on 1 (dense), 2 and 3 threads; and the sparse path did run (ready) where
@@ -66,17 +84,8 @@ func TestSparseInputSameBits(t *testing.T) {
 			m.SetSparseInput(on)
 			split := m.rowParts(c.batch) > 1
 			x, y := pixelBatch(rand.New(rand.NewPCG(7, 8)), c.batch, m.Inputs(), m.Classes(), c.density)
-			var loss float64
 			ran := false
-			for range 3 {
-				loss = m.Loss(x, y)
-				ran = ran || m.sp.ready
-				m.Backward()
-				p, g := m.Flat()
-				for i := range p {
-					p[i] -= 0.1 * g[i]
-				}
-			}
+			loss := sgdSteps(m, x, y, 3, 0.1, func() { ran = ran || m.sp.ready })
 			_, g := m.Flat()
 			return loss, slices.Clone(g), ran, split
 		}
